@@ -1,0 +1,25 @@
+# Everything goes through config/scripts/stack.sh, which installs what is missing and starts a private
+# PostgreSQL + PostGIS and Redis under .local/. Variables: PORT (web, 8000), PG_PORT (5434), REDIS_PORT (6380),
+# DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
+STACK := bash config/scripts/stack.sh
+
+.PHONY: run stop test lint format messages
+
+run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
+	@$(STACK) run
+
+stop:  ## stop what `make run` started
+	@$(STACK) stop
+
+test:  ## the same preparation, then ruff, makemigrations --check and the whole pytest suite on PostGIS
+	@$(STACK) test $(PYTEST_ARGS)
+
+lint:
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+messages:  ## refresh the German catalogue after changing user-facing strings
+	@.venv/bin/python manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=.local
+	@.venv/bin/python manage.py makemessages -d djangojs -l de --ignore=.venv --ignore=node_modules --ignore=.local --ignore=frontend/static

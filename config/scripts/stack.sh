@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# The local stack behind `make run`, `make test` and `make stop`.
+#
+# Installs what is missing (Debian packages, the virtualenv, npm packages, the front-end build), starts a
+# private PostgreSQL 15 + PostGIS cluster and a Redis under .local/ (unless DATABASE_URL / REDIS_URL point
+# elsewhere), migrates, loads the demo and serves the app on 127.0.0.1. Each preparation step is quiet when it
+# works and ends the run with one line saying what to do when it does not; its output is in .local/log/.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LOCAL="$ROOT/.local"
+LOGDIR="$LOCAL/log"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PORT=${PG_PORT:-5434}
+REDIS_PORT=${REDIS_PORT:-6380}
+WEB_PORT=${PORT:-8000}
+DB_NAME=${DB_NAME:-participation}
+DEBIAN_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin libgdal-dev binutils libproj-dev gettext
+                 chromium redis-server curl)
+
+mkdir -p "$LOGDIR"
+cd "$ROOT"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# step NAME DESCRIPTION COMMAND...: run quietly, on failure one line (plus the log's tail in CI).
+step() {
+    local name=$1 desc=$2
+    shift 2
+    if ! "$@" >"$LOGDIR/$name.log" 2>&1; then
+        if [ -n "${CI:-}" ]; then tail -n 60 "$LOGDIR/$name.log" >&2 || true; fi
+        die "$desc failed; the details are in .local/log/$name.log. Fix the cause and run the command again."
+    fi
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null; then sudo "$@"
+    else return 1
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------- installs
+ensure_packages() {
+    local missing=() p
+    command -v npm >/dev/null || missing+=(nodejs npm)
+    python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+    for p in "${DEBIAN_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "Installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null && ! command -v sudo >/dev/null; then
+        die "missing Debian packages (${missing[*]}): run 'sudo apt-get install ${missing[*]}' as an administrator, then run the command again."
+    fi
+    step apt "Installing the Debian packages ${missing[*]}" \
+        as_root env DEBIAN_FRONTEND=noninteractive bash -c \
+        "apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ${missing[*]}"
+}
+
+ensure_venv() {
+    local stamp
+    stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+    [ -f "$stamp" ] && return 0
+    say "Installing Python packages into .venv"
+    [ -x "$PY" ] || step venv "Creating the virtualenv .venv" python3 -m venv "$VENV"
+    step pip "Installing the Python packages (pip install '.[dev]')" \
+        "$VENV/bin/pip" install --disable-pip-version-check -q ".[dev]"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+}
+
+ensure_frontend() {
+    local stamp
+    stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        say "Installing npm packages"
+        step npm "Installing the npm packages (npm ci)" npm ci --no-audit --no-fund
+        touch "$stamp"
+    fi
+    step build "Building the front end (npm run build)" npm run build
+    step messages "Compiling translations (manage.py compilemessages)" \
+        env DJANGO_SETTINGS_MODULE=config.settings.test "$PY" manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.local
+}
+
+# ---------------------------------------------------------------------------------------------- database
+# As root, the cluster belongs to the postgres user (initdb refuses root); it must be able to reach it, so a
+# checkout under a private home keeps its cluster under /var/tmp instead.
+pg_setup_paths() {
+    PG_HOME="$LOCAL/pg"
+    PG_USER=$(id -un)
+    if [ "$(id -u)" -eq 0 ]; then
+        PG_USER=postgres
+        if ! runuser -u postgres -- test -x "$LOCAL"; then
+            local alt
+            alt="/var/tmp/participation-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+            mkdir -p "$alt"
+            [ -L "$PG_HOME" ] || { rm -rf "$PG_HOME"; ln -s "$alt" "$PG_HOME"; }
+        fi
+        mkdir -p "$PG_HOME"
+        chown postgres: "$(readlink -f "$PG_HOME")"
+    fi
+    mkdir -p "$PG_HOME"
+    PG_DATA="$PG_HOME/data"
+    PG_RUN="$PG_HOME/run"
+}
+
+as_pg() {
+    if [ "$PG_USER" = "$(id -un)" ]; then "$@"; else runuser -u "$PG_USER" -- "$@"; fi
+}
+
+pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+
+start_postgres() {
+    pg_setup_paths
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        say "Creating a private PostgreSQL cluster in .local/pg"
+        step initdb "Creating the PostgreSQL cluster (initdb)" \
+            as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+            --auth-local=trust --auth-host=scram-sha-256
+    fi
+    if ! pg_running; then
+        port_busy "$PG_PORT" && die "port $PG_PORT is in use by another program: stop it, or choose another port for the private database with PG_PORT=<port> (e.g. 'make run PG_PORT=5435')."
+        as_pg mkdir -p "$PG_RUN"
+        as_pg chmod 700 "$PG_RUN"
+        step postgres "Starting PostgreSQL on port $PG_PORT" \
+            as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/postgres.log" -w -t 60 start \
+            -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_RUN -c jit=off"
+        STARTED+=(postgres)
+    fi
+    step dbsetup "Preparing the database (role, PostGIS, database)" pg_prepare_database
+    export DATABASE_URL="postgis://app:app@127.0.0.1:$PG_PORT/$DB_NAME"
+}
+
+pg_prepare_database() {
+    # PostGIS is not a trusted extension: it is created in template1, so every new database (the test
+    # database included) has it. The app role gets the settings measured for tile and export queries.
+    as_pg psql -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_PORT" -U postgres -d template1 -q <<SQL
+CREATE EXTENSION IF NOT EXISTS postgis;
+SELECT 'CREATE ROLE app LOGIN CREATEDB PASSWORD ''app'''
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') \gexec
+ALTER ROLE app SET jit = off;
+ALTER ROLE app SET max_parallel_workers_per_gather = 0;
+SELECT 'CREATE DATABASE $DB_NAME OWNER app'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB_NAME') \gexec
+SQL
+}
+
+stop_postgres() {
+    pg_setup_paths
+    if [ -f "$PG_DATA/PG_VERSION" ] && pg_running; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && say "PostgreSQL stopped"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------- redis
+REDIS_DIR="$LOCAL/redis"
+redis_running() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+start_redis() {
+    mkdir -p "$REDIS_DIR"
+    if ! redis_running; then
+        port_busy "$REDIS_PORT" && die "port $REDIS_PORT is in use by another program: stop it, or choose another port for the private Redis with REDIS_PORT=<port>."
+        step redis "Starting Redis on port $REDIS_PORT" \
+            redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$REDIS_DIR" \
+            --pidfile "$REDIS_DIR/redis.pid" --logfile "$LOGDIR/redis-server.log" --save "" --appendonly no
+        STARTED+=(redis)
+    fi
+    export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+}
+
+stop_redis() {
+    redis_running && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 && say "Redis stopped"
+    return 0
+}
+
+# ---------------------------------------------------------------------------------------------- web
+WEB_PID="$LOCAL/web.pid"
+web_running() { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }
+
+stop_web() {
+    if web_running; then
+        kill -- "-$(cat "$WEB_PID")" 2>/dev/null || kill "$(cat "$WEB_PID")" 2>/dev/null || true
+        for _ in $(seq 50); do web_running || break; sleep 0.1; done
+        say "Web server stopped"
+    fi
+    rm -f "$WEB_PID"
+}
+
+start_web() {
+    stop_web
+    port_busy "$WEB_PORT" && die "port $WEB_PORT is in use by another program: stop it, or serve on another port with 'make run PORT=<port>'."
+    setsid "$PY" manage.py runserver "127.0.0.1:$WEB_PORT" >"$LOGDIR/web.log" 2>&1 < /dev/null &
+    echo $! >"$WEB_PID"
+    for _ in $(seq 100); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz" 2>/dev/null && return 0
+        web_running || break
+        sleep 0.2
+    done
+    die "the web server did not come up; the details are in .local/log/web.log."
+}
+
+# ---------------------------------------------------------------------------------------------- commands
+STARTED=()
+
+prepare() {
+    ensure_packages
+    ensure_venv
+    ensure_frontend
+    if [ -z "${DATABASE_URL:-}" ]; then start_postgres; fi
+    if [ -z "${REDIS_URL:-}" ]; then start_redis; fi
+}
+
+cmd_run() {
+    export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+    prepare
+    step migrate "Migrating the database" "$PY" manage.py migrate --noinput
+    step demo "Loading the Karlsruhe demo" "$PY" manage.py load_demo --allow-demo-accounts
+    start_web
+    say "Serving http://127.0.0.1:$WEB_PORT/ (log: .local/log/web.log). Stop everything with 'make stop'."
+}
+
+cmd_test() {
+    export DJANGO_SETTINGS_MODULE=config.settings.test
+    prepare
+    # Servers this run started are stopped when it ends; ones that were already running stay.
+    trap 'for s in "${STARTED[@]}"; do stop_$s >/dev/null || true; done' EXIT
+    say "ruff"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    say "makemigrations --check"
+    DJANGO_SETTINGS_MODULE=config.settings.test "$PY" manage.py makemigrations --check --dry-run
+    say "pytest"
+    "$VENV/bin/pytest" "$@"
+}
+
+cmd_stop() {
+    stop_web
+    stop_redis
+    stop_postgres
+}
+
+case "${1:-}" in
+    run) cmd_run ;;
+    test) shift; cmd_test "$@" ;;
+    stop) cmd_stop ;;
+    prepare) prepare ;;
+    *) die "usage: $0 run|test|stop|prepare" ;;
+esac

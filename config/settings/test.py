@@ -1,0 +1,13 @@
+"""Test settings: the real PostGIS and Redis of `make test`, no base-map tiles, fast password hashing."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+os.environ.setdefault("MAP_TILE_URL", "")
+
+from .base import *  # noqa: F403
+from .base import CACHES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test run gets its own cache namespace so parallel or repeated runs never see each other's keys.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"

@@ -1,0 +1,189 @@
+"""Projects, their categories and the suggestions citizens pin on the map.
+
+Rules that the database can hold are constraints here, not checks in Python: states are closed sets,
+counters never go negative, a category key is unique per project, a stored geometry is valid and 2D.
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models import Func, Q
+from django.db.models.lookups import In
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationMode(models.TextChoices):
+    PRE = "pre", _("Pre-moderation: nothing is public before approval")
+    POST = "post", _("Post-moderation: public at once, reviewed afterwards")
+
+
+class Project(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    area = models.MultiPolygonField(
+        _("area"), srid=4326, help_text=_("Suggestions must lie inside this area.")
+    )
+    phase_start = models.DateTimeField(_("participation starts"))
+    phase_end = models.DateTimeField(_("participation ends"))
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    allow_anonymous = models.BooleanField(_("anonymous participation allowed"), default=False)
+    map_center = models.PointField(_("map centre"), srid=4326)
+    map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=13)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-phase_start", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase_end__gt=models.F("phase_start")), name="project_phase_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(map_zoom__gte=1, map_zoom__lte=20), name="project_map_zoom_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(moderation_mode__in=ModerationMode.values), name="project_moderation_mode_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GeometryKind(models.TextChoices):
+    POINT = "point", _("Point")
+    LINE = "line", _("Line")
+    POLYGON = "polygon", _("Area")
+
+
+class Category(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="categories")
+    key = models.SlugField(
+        _("key"), max_length=50, help_text=_("Stable identifier used in the API and exports.")
+    )
+    label = models.CharField(_("label"), max_length=100)
+    geometry_kind = models.CharField(_("geometry"), max_length=7, choices=GeometryKind.choices)
+    colour = models.CharField(_("colour"), max_length=7, help_text=_("Hex colour such as #1b7f3b."))
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive categories take no new suggestions.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["project", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="category_key_unique_per_project"),
+            models.CheckConstraint(
+                condition=Q(geometry_kind__in=GeometryKind.values), name="category_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="category_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
+
+
+class ModerationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class PlanningStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PLANNED = "planned", _("Planned")
+    IMPLEMENTED = "implemented", _("Implemented")
+    DECLINED = "declined", _("Declined")
+
+
+# The PostGIS geometry type each category kind stores; the database refuses any other type.
+GEOMETRY_TYPES = {
+    GeometryKind.POINT: "ST_Point",
+    GeometryKind.LINE: "ST_LineString",
+    GeometryKind.POLYGON: "ST_Polygon",
+}
+GEOMETRY_TYPES_STORED = sorted(GEOMETRY_TYPES.values())
+
+
+class Suggestion(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="suggestions")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="suggestions")
+    geom = models.GeometryField(_("geometry"), srid=4326)
+    # Web Mercator copy for tiles and clusters, computed by PostgreSQL itself so it can never drift from geom.
+    geom_3857 = models.GeneratedField(
+        expression=Transform("geom", 3857),
+        output_field=models.GeometryField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"), max_length=5000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
+    )
+    display_name = models.CharField(_("public name"), max_length=80, blank=True)
+    moderation_state = models.CharField(
+        _("moderation state"), max_length=9, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    planning_status = models.CharField(
+        _("planning status"), max_length=12, choices=PlanningStatus.choices, default=PlanningStatus.RECEIVED
+    )
+    official_answer = models.TextField(_("official answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at"]
+        indexes = [
+            GistIndex(fields=["geom_3857"], name="suggestion_geom_3857_gist"),
+            # The public read path: published suggestions of a project, keyset-paged by id.
+            models.Index(
+                fields=["project", "id"],
+                name="suggestion_published_by_id",
+                condition=Q(moderation_state=ModerationState.PUBLISHED),
+            ),
+            models.Index(fields=["project", "moderation_state", "created_at"], name="suggestion_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moderation_state__in=ModerationState.values),
+                name="suggestion_moderation_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(planning_status__in=PlanningStatus.values),
+                name="suggestion_planning_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="suggestion_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(geom__isvalid=True),
+                name="suggestion_geom_valid",
+                violation_error_message=_("The geometry is not valid."),
+            ),
+            models.CheckConstraint(
+                condition=In(
+                    Func("geom", function="ST_GeometryType", output_field=models.CharField()),
+                    GEOMETRY_TYPES_STORED,
+                ),
+                name="suggestion_geom_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
