@@ -3,6 +3,7 @@
 `production.py` only switches on what needs HTTPS; `test.py` what the test suite needs.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -134,13 +135,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed, compressed files need `collectstatic` (the Docker image runs it); local runs and tests
+        # serve the sources through the finders.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env.bool("DJANGO_MANIFEST_STATIC", default=not DEBUG)
+        if env.bool("DJANGO_MANIFEST_STATIC", default=False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 # Without collectstatic (local runs, tests) whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # ---------------------------------------------------------------------------------------------- map
 # Base-map tiles are external; with an empty URL the map shows the area and features on a plain background.

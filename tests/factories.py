@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.utils import timezone
+
+from participation.models import Category, ModerationState, Project, Suggestion
+
+# A 0.2° x 0.1° box around Karlsruhe's centre: big enough for every test geometry below.
+AREA = MultiPolygon(Polygon.from_bbox((8.30, 48.95, 8.50, 49.05)), srid=4326)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    title_de = factory.Sequence(lambda n: f"Projekt {n}")
+    title_en = factory.Sequence(lambda n: f"Project {n}")
+    area = AREA
+    map_center = Point(8.40, 49.00, srid=4326)
+    map_zoom = 13
+    phase_start = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    phase_end = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    project = factory.SubFactory(ProjectFactory)
+    key = factory.Sequence(lambda n: f"category-{n}")
+    label_de = factory.Sequence(lambda n: f"Kategorie {n}")
+    label_en = factory.Sequence(lambda n: f"Category {n}")
+    geometry_kind = "point"
+    colour = "#1b7f3b"
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    category = factory.SubFactory(CategoryFactory)
+    project = factory.SelfAttribute("category.project")
+    geom = factory.LazyAttribute(
+        lambda s: (
+            LineString((8.40, 49.00), (8.41, 49.01), srid=4326)
+            if s.category.geometry_kind == "line"
+            else Point(8.40, 49.00, srid=4326)
+        )
+    )
+    title = factory.Sequence(lambda n: f"Vorschlag {n}")
+    text = "Hier wäre eine Ladestation sinnvoll."
+    display_name = "Anna K."
+    moderation_state = ModerationState.PUBLISHED

@@ -1,0 +1,91 @@
+"""`manage.py load_demo`: the Karlsruhe demo, loaded once, never overwriting what people changed."""
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.gis.db.models import Extent
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from participation.models import Category, ModerationState, Project, Suggestion
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_CATEGORIES = {
+    "charging-station": "point",
+    "sharing-point": "point",
+    "bike-path": "line",
+    "comment": "point",
+}
+KIND_TYPES = {"point": "Point", "line": "LineString"}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--allow-demo-accounts")
+    return Project.objects.get(slug="karlsruhe-ebikes")
+
+
+def test_demo_project_has_the_karlsruhe_categories(demo):
+    assert demo.title_de == "eBikes & Energie Karlsruhe"
+    kinds = dict(Category.objects.filter(project=demo).values_list("key", "geometry_kind"))
+    assert kinds == EXPECTED_CATEGORIES
+
+
+def test_demo_has_at_least_60_published_suggestions_inside_the_area(demo):
+    published = Suggestion.objects.filter(project=demo, moderation_state=ModerationState.PUBLISHED)
+
+    assert published.count() >= 60
+    assert not published.exclude(geom__within=demo.area).exists()
+
+
+def test_demo_suggestions_match_their_category_kind_and_spread_over_the_city(demo):
+    for suggestion in Suggestion.objects.filter(project=demo).select_related("category"):
+        assert suggestion.geom.geom_type == KIND_TYPES[suggestion.category.geometry_kind], suggestion.title
+
+    per_category = dict(
+        Suggestion.objects.filter(project=demo).values_list("category__key").annotate(n=Count("id"))
+    )
+    assert all(per_category[key] >= 5 for key in EXPECTED_CATEGORIES)
+    xmin, ymin, xmax, ymax = Suggestion.objects.filter(project=demo).aggregate(e=Extent("geom"))["e"]
+    assert xmax - xmin > 0.15  # degrees: from the Rhine harbour to Durlach
+    assert ymax - ymin > 0.06
+
+
+def test_demo_shows_planning_statuses_and_answers(demo):
+    statuses = set(Suggestion.objects.filter(project=demo).values_list("planning_status", flat=True))
+
+    assert {"received", "planned", "implemented", "declined"} <= statuses
+    assert Suggestion.objects.filter(project=demo).exclude(official_answer="").exists()
+
+
+def test_load_demo_twice_creates_nothing_new_and_keeps_changes(demo):
+    suggestion = Suggestion.objects.filter(project=demo).first()
+    Suggestion.objects.filter(pk=suggestion.pk).update(title="Von Hand geändert")
+    before = Suggestion.objects.count()
+
+    call_command("load_demo", "--allow-demo-accounts")
+
+    assert Suggestion.objects.count() == before
+    assert Suggestion.objects.get(pk=suggestion.pk).title == "Von Hand geändert"
+    assert Project.objects.filter(slug="karlsruhe-ebikes").count() == 1
+
+
+@pytest.mark.parametrize("username", ["admin", "moderator", "planner", "citizen"])
+def test_demo_accounts_log_in_with_the_readme_passwords(demo, username):
+    assert authenticate(username=username, password=f"{username}-demo-2026") is not None
+
+
+def test_only_the_admin_demo_account_is_a_superuser(demo):
+    superusers = set(get_user_model().objects.filter(is_superuser=True).values_list("username", flat=True))
+    assert superusers == {"admin"}
+
+
+def test_demo_accounts_are_refused_without_debug_unless_asked_for(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("load_demo")
+
+    call_command("load_demo", "--no-accounts")
+    assert Project.objects.filter(slug="karlsruhe-ebikes").exists()
+    assert not get_user_model().objects.exists()
