@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -15,6 +16,13 @@ class BBox:
     maxlat: float
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^-?[\d.]+,-?[\d.]+,-?[\d.]+,-?[\d.]+$",
+        "example": "8.38,48.99,8.42,49.02",
+    }
+)
 class BBoxField(serializers.Field):
     default_error_messages = {
         "format": _(

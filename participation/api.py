@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -138,7 +139,16 @@ FEATURE_COLLECTION_SCHEMA = {
 }
 
 
+class GeoJSONRenderer(JSONRenderer):
+    """Lets clients ask for application/geo+json; errors still come as JSON."""
+
+    media_type = GEOJSON
+    format = "geojson"
+
+
 class SuggestionFeatureListApi(APIView):
+    renderer_classes = [GeoJSONRenderer, JSONRenderer]
+
     @extend_schema(
         parameters=[SuggestionQuery],
         responses={(200, GEOJSON): OpenApiResponse(FEATURE_COLLECTION_SCHEMA)},

@@ -144,7 +144,7 @@ STORAGES = {
 }
 # Without collectstatic (local runs, tests) whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")  # STATIC_ROOT exists only after collectstatic
 
 # ---------------------------------------------------------------------------------------------- map
 # Base-map tiles are external; with an empty URL the map shows the area and features on a plain background.
@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------------------------- security
 _tile_host = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else None
 CONTENT_SECURITY_POLICY = {
+    # django-leaflet's admin widgets start with inline scripts; the admin is staff-only and escapes all text.
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -200,7 +202,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
-    }
+    },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
