@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -18,8 +19,11 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
     inlines = [CategoryInline]
     fieldsets = [
         (None, {"fields": ("title", "slug", "description")}),
-        ("Phase", {"fields": ("phase_start", "phase_end", "moderation_mode", "allow_anonymous")}),
-        ("Map", {"fields": ("area", "map_center", "map_zoom")}),
+        (
+            _("Participation phase"),
+            {"fields": ("phase_start", "phase_end", "moderation_mode", "allow_anonymous")},
+        ),
+        (_("Map"), {"fields": ("area", "map_center", "map_zoom")}),
     ]
 
 

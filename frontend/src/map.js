@@ -32,6 +32,8 @@ for (const item of document.querySelectorAll('.legend-item[data-category]')) {
   if (category && swatch) swatch.style.backgroundColor = category.colour;
 }
 
+// Points sit in a pane above lines, so a line's wide hit area never covers a point next to it.
+map.createPane('suggestion-points').style.zIndex = 450;
 const suggestions = L.featureGroup().addTo(map);
 
 function styleFor(category) {
@@ -47,6 +49,7 @@ function layerFor(feature) {
   if (feature.geometry.type === 'Point') {
     layer = L.circleMarker([b, a], {
       radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95, className,
+      pane: 'suggestion-points',
     });
   } else {
     const drawn = L.geoJSON(feature, { style: { color: colour, weight: 5, opacity: 0.9, className } });
