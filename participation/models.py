@@ -82,6 +82,8 @@ class Category(models.Model):
         ordering = ["project", "position", "key"]
         constraints = [
             models.UniqueConstraint(fields=["project", "key"], name="category_key_unique_per_project"),
+            # The target of the composite foreign key that keeps a suggestion's category in its project.
+            models.UniqueConstraint(fields=["project", "id"], name="category_project_id_unique"),
             models.CheckConstraint(
                 condition=Q(geometry_kind__in=GeometryKind.values), name="category_kind_valid"
             ),
@@ -120,7 +122,8 @@ GEOMETRY_TYPES_STORED = sorted(GEOMETRY_TYPES.values())
 
 class Suggestion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="suggestions")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="suggestions")
+    # RESTRICT: a category with suggestions stays, unless its whole project is deleted with them.
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="suggestions")
     geom = models.GeometryField(_("geometry"), srid=4326)
     # Web Mercator copy for tiles and clusters, computed by PostgreSQL itself so it can never drift from geom.
     geom_3857 = models.GeneratedField(

@@ -65,7 +65,8 @@ ensure_packages() {
 
 ensure_venv() {
     local stamp
-    stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+    # Only the [project] table (the dependencies) decides whether to reinstall, not tool settings.
+    stamp="$VENV/.installed-$(sed -n '/^\[project\]/,/^\[build-system\]/p' pyproject.toml | sha256sum | cut -c1-16)"
     [ -f "$stamp" ] && return 0
     say "Installing Python packages into .venv"
     [ -x "$PY" ] || step venv "Creating the virtualenv .venv" python3 -m venv "$VENV"

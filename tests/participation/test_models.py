@@ -113,3 +113,20 @@ def test_category_label_follows_the_active_language(point_category):
         assert category.label == point_category.label_en
     with translation.override("de"):
         assert category.label == point_category.label_de
+
+
+def test_a_suggestion_cannot_take_a_category_of_another_project(point_category):
+    foreign = CategoryFactory(project=ProjectFactory(slug="elsewhere"))
+    suggestion = SuggestionFactory(category=point_category)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Suggestion.objects.filter(pk=suggestion.pk).update(category=foreign)
+
+
+def test_deleting_a_project_deletes_its_suggestions_and_categories(point_category):
+    SuggestionFactory.create_batch(3, category=point_category)
+
+    point_category.project.delete()
+
+    assert not Suggestion.objects.exists()
+    assert not Category.objects.exists()

@@ -78,3 +78,10 @@ def test_admin_draws_the_project_area_on_a_leaflet_map(client, project):
     assert 'id="id_area-map"' in html or 'id="id_area_map"' in html  # django-leaflet's map for the field
     assert "leaflet/leaflet.js" in html
     assert "MultiPolygon" in html  # the stored area, handed to the widget
+
+
+def test_map_page_takes_two_queries(client, point_category, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the project, its categories; suggestions come from the API
+        response = client.get(f"/projects/{point_category.project.slug}/")
+
+    assert response.status_code == 200
