@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -51,7 +52,8 @@ class ProjectOutput(serializers.Serializer):
         return [round(project.map_center.x, 7), round(project.map_center.y, 7)]
 
     def get_suggestions_url(self, project: Project) -> str:
-        return self.context["request"].build_absolute_uri(f"/api/v1/projects/{project.slug}/suggestions/")
+        url = reverse("api:suggestion-list", kwargs={"slug": project.slug})
+        return self.context["request"].build_absolute_uri(url)
 
 
 class ProjectListApi(APIView):

@@ -188,13 +188,13 @@ stop_web() {
     if web_running; then
         kill -- "-$(cat "$WEB_PID")" 2>/dev/null || kill "$(cat "$WEB_PID")" 2>/dev/null || true
         for _ in $(seq 50); do web_running || break; sleep 0.1; done
-        say "Web server stopped"
+        [ "${1:-}" = quiet ] || say "Web server stopped"
     fi
     rm -f "$WEB_PID"
 }
 
 start_web() {
-    stop_web
+    stop_web quiet  # a second `make run` restarts the server with the current code
     port_busy "$WEB_PORT" && die "port $WEB_PORT is in use by another program: stop it, or serve on another port with 'make run PORT=<port>'."
     setsid "$PY" manage.py runserver "127.0.0.1:$WEB_PORT" >"$LOGDIR/web.log" 2>&1 < /dev/null &
     echo $! >"$WEB_PID"
