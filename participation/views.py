@@ -33,7 +33,7 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             {"key": c.key, "label": c.label, "kind": c.geometry_kind, "colour": c.colour} for c in categories
         ],
         "suggestionsUrl": reverse("api:suggestion-list", kwargs={"slug": project.slug}),
-        "pageSize": 1000,
+        "pageSize": min(1000, settings.API_PAGE_MAX),
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "language": request.LANGUAGE_CODE,

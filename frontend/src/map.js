@@ -44,10 +44,10 @@ function styleFor(category) {
 function layerFor(feature) {
   const category = categories.get(feature.properties.category);
   const { colour, className } = styleFor(category);
-  const [a, b] = feature.geometry.type === 'Point' ? feature.geometry.coordinates : [0, 0];
   let layer;
   if (feature.geometry.type === 'Point') {
-    layer = L.circleMarker([b, a], {
+    const [lon, lat] = feature.geometry.coordinates;
+    layer = L.circleMarker([lat, lon], {
       radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95, className,
       pane: 'suggestion-points',
     });
