@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import api
 
@@ -7,4 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("projects/", api.ProjectListApi.as_view(), name="project-list"),
     path("projects/<slug:slug>/suggestions/", api.SuggestionFeatureListApi.as_view(), name="suggestion-list"),
+    path("", include("geo.api_urls")),
 ]

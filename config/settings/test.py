@@ -6,8 +6,11 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhe
 os.environ.setdefault("MAP_TILE_URL", "")
 
 from .base import *  # noqa: F403
-from .base import CACHES
+from .base import CACHES, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test run gets its own cache namespace so parallel or repeated runs never see each other's keys.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+# Several test runs may share one cluster (e.g. two checkouts): each can name its own test database.
+if os.environ.get("DJANGO_TEST_DATABASE"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE"]}
