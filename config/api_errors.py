@@ -26,7 +26,15 @@ def _first_message(detail: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "message": exc.message}, status=exc.status_code)
+        body = {"code": exc.code, "message": exc.message}
+        if exc.field:
+            body["errors"] = {exc.field: [exc.message]}
+        response = Response(body, status=exc.status_code)
+        if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+            response["Retry-After"] = "60"
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            response["WWW-Authenticate"] = "Token"
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):

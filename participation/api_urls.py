@@ -1,11 +1,24 @@
 from django.urls import include, path
 
-from . import api
+from .api import auth, discussion, reads, suggestions
 
 app_name = "api"
 
 urlpatterns = [
-    path("projects/", api.ProjectListApi.as_view(), name="project-list"),
-    path("projects/<slug:slug>/suggestions/", api.SuggestionFeatureListApi.as_view(), name="suggestion-list"),
+    path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
+    path("projects/", reads.ProjectListApi.as_view(), name="project-list"),
+    path(
+        "projects/<slug:slug>/suggestions/",
+        suggestions.SuggestionCollectionApi.as_view(),
+        name="suggestion-list",
+    ),
+    path(
+        "projects/<slug:slug>/list/", suggestions.SuggestionListApi.as_view(), name="suggestion-viewport-list"
+    ),
+    path("projects/<slug:slug>/duplicates/", suggestions.DuplicateListApi.as_view(), name="duplicate-list"),
+    path("suggestions/<int:pk>/", suggestions.SuggestionDetailApi.as_view(), name="suggestion-detail"),
+    path("suggestions/<int:pk>/comments/", discussion.CommentListApi.as_view(), name="comment-list"),
+    path("suggestions/<int:pk>/support/", discussion.SupportApi.as_view(), name="support"),
+    path("suggestions/<int:pk>/reports/", discussion.ReportApi.as_view(), name="report-list"),
     path("", include("geo.api_urls")),
 ]

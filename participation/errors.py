@@ -8,6 +8,8 @@ class DomainError(Exception):
     status_code = 400
     code = "invalid"
     default_message: str | Promise = _("The request cannot be processed.")
+    # The input field the error concerns, so pages and API clients can show the message next to it.
+    field: str | None = None
 
     def __init__(self, message: str | Promise | None = None) -> None:
         self.message = str(message if message is not None else self.default_message)
@@ -22,3 +24,100 @@ class ProjectNotFound(DomainError):
 
 class UnknownCategory(DomainError):
     code = "unknown_category"
+    field = "category"
+
+
+class SuggestionNotFound(DomainError):
+    status_code = 404
+    code = "suggestion_not_found"
+    default_message = _("There is no suggestion with this number.")
+
+
+class SuggestionGone(DomainError):
+    """Hidden or rejected: the address existed, so 410 with a reason instead of a bare 404."""
+
+    status_code = 410
+    code = "suggestion_removed"
+    default_message = _(
+        "This suggestion was removed by the moderators because it broke the participation rules."
+    )
+
+
+class NotSignedIn(DomainError):
+    status_code = 401
+    code = "not_authenticated"
+    default_message = _("Please sign in to take part.")
+
+
+class PhaseClosed(DomainError):
+    status_code = 403
+    code = "phase_closed"
+    default_message = _("Participation in this project is closed: the map can be viewed but not changed.")
+
+
+class InactiveCategory(DomainError):
+    code = "inactive_category"
+    field = "category"
+    default_message = _("This category no longer takes new suggestions.")
+
+
+class InvalidText(DomainError):
+    """A text field breaks a rule; `field` names it so the page shows the message at that field."""
+
+    code = "invalid_text"
+
+    def __init__(self, message: str | Promise, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotPublished(DomainError):
+    status_code = 409
+    code = "not_published"
+    default_message = _("This suggestion is waiting for review and cannot be supported or discussed yet.")
+
+
+class AlreadySupported(DomainError):
+    status_code = 409
+    code = "already_supported"
+    default_message = _("You already support this suggestion.")
+
+
+class OwnSuggestion(DomainError):
+    status_code = 409
+    code = "own_suggestion"
+    default_message = _("You cannot support your own suggestion.")
+
+
+class AlreadyReported(DomainError):
+    status_code = 409
+    code = "already_reported"
+    default_message = _("You have already reported this. The moderators will look at it.")
+
+
+class ReplyDepth(DomainError):
+    code = "reply_depth"
+    default_message = _("You can only reply to a comment, not to a reply.")
+
+
+class CommentNotFound(DomainError):
+    status_code = 404
+    code = "comment_not_found"
+    default_message = _("There is no such comment on this suggestion.")
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "throttled"
+    default_message = _("You have done this too often in a short time. Please wait a while and try again.")
+
+
+class BadCredentials(DomainError):
+    code = "bad_credentials"
+    default_message = _("The user name, e-mail address or password is wrong.")
+
+
+class EmailNotVerified(DomainError):
+    status_code = 403
+    code = "email_not_verified"
+    default_message = _("Please confirm your e-mail address first: follow the link in the mail we sent you.")

@@ -32,6 +32,11 @@ class Project(models.Model):
         _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
     )
     allow_anonymous = models.BooleanField(_("anonymous participation allowed"), default=False)
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("A project that is not public is invisible outside the admin, e.g. while it is set up."),
+    )
     map_center = models.PointField(_("map centre"), srid=4326)
     map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=13)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -190,3 +195,117 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Profile(models.Model):
+    """What a participant shows the public. The e-mail address stays with the account, never in a payload."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(_("public name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [models.CheckConstraint(condition=~Q(display_name=""), name="profile_name_not_empty")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Comment(models.Model):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="comments")
+    # One reply level: a reply's parent is a top-level comment (services.comment_create holds this rule).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    display_name = models.CharField(_("public name"), max_length=80, blank=True)
+    text = models.TextField(_("text"), max_length=2000)
+    moderation_state = models.CharField(
+        _("moderation state"), max_length=9, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["suggestion", "created_at"], name="comment_by_suggestion")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moderation_state__in=ModerationState.values),
+                name="comment_moderation_state_valid",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Support(models.Model):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        # One support per person and suggestion, held by the database even under concurrent requests.
+        constraints = [models.UniqueConstraint(fields=["suggestion", "user"], name="support_one_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.suggestion_id}"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    OFFENSIVE = "offensive", _("Offensive or hateful")
+    PERSONAL_DATA = "personal_data", _("Personal data of others")
+    WRONG_PLACE = "wrong_place", _("Wrong place or duplicate")
+    OTHER = "other", _("Something else")
+
+
+class Report(models.Model):
+    """A participant's hint that a suggestion or comment breaks the rules; moderators work these."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=13, choices=ReportReason.choices)
+    text = models.TextField(_("details"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=ReportReason.values), name="report_reason_valid"),
+            # One open report per person and target: a second click must not flood the moderators' queue.
+            models.UniqueConstraint(
+                fields=["suggestion", "reporter"],
+                condition=Q(comment__isnull=True, resolved_at__isnull=True),
+                name="report_open_once_per_suggestion",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(comment__isnull=False, resolved_at__isnull=True),
+                name="report_open_once_per_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.suggestion_id})"

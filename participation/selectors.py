@@ -1,19 +1,28 @@
 """Reads for participation pages and the API."""
 
-from django.db.models import QuerySet
+import json
+from typing import Any
+
+from django.contrib.gis.geos import Polygon
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from .errors import ProjectNotFound, UnknownCategory
-from .models import Category, Project
+from geo import duplicates
+from geo.bbox import BBox
+from geo.geometry import geometry_from_geojson
+
+from .errors import NotSignedIn, ProjectNotFound, SuggestionGone, SuggestionNotFound, UnknownCategory
+from .models import Category, Comment, ModerationState, Project, Suggestion, Support
+from .rules import Actor
 
 
 def project_list() -> QuerySet[Project]:
-    return Project.objects.order_by("-phase_start", "slug")
+    return Project.objects.filter(is_public=True).order_by("-phase_start", "slug")
 
 
 def project_get(*, slug: str) -> Project:
     try:
-        return Project.objects.get(slug=slug)
+        return Project.objects.get(slug=slug, is_public=True)
     except Project.DoesNotExist:
         raise ProjectNotFound() from None
 
@@ -37,3 +46,105 @@ def category_ids_for_keys(*, project: Project, keys: list[str]) -> list[int]:
 
 def category_list_keys(*, project: Project) -> list[str]:
     return list(project.categories.order_by("position", "key").values_list("key", flat=True))
+
+
+def suggestion_get_visible(*, actor: Actor, suggestion_id: int) -> Suggestion:
+    """A suggestion as `actor` may see it.
+
+    Hidden and rejected ones are gone (410, with a reason), pending ones exist only for their author: to
+    everyone else a pending suggestion is indistinguishable from one that never existed.
+    """
+    suggestion = (
+        Suggestion.objects.select_related("project", "category")
+        .filter(pk=suggestion_id, project__is_public=True)
+        .first()
+    )
+    if suggestion is None:
+        raise SuggestionNotFound()
+    if suggestion.moderation_state in (ModerationState.HIDDEN, ModerationState.REJECTED):
+        raise SuggestionGone()
+    if suggestion.moderation_state == ModerationState.PENDING and not (
+        actor.is_authenticated and suggestion.author_id == actor.pk
+    ):
+        raise SuggestionNotFound()
+    return suggestion
+
+
+def suggestion_supported_by(*, actor: Actor, suggestion: Suggestion) -> bool:
+    return (
+        bool(actor.is_authenticated)
+        and Support.objects.filter(suggestion=suggestion, user_id=actor.pk).exists()
+    )
+
+
+def comment_thread(*, suggestion: Suggestion) -> list[Comment]:
+    """Published top-level comments, oldest first, each with `.thread_replies` (published, oldest first)."""
+    replies = Prefetch(
+        "replies",
+        queryset=Comment.objects.filter(moderation_state=ModerationState.PUBLISHED).order_by(
+            "created_at", "id"
+        ),
+        to_attr="thread_replies",
+    )
+    return list(
+        Comment.objects.filter(
+            suggestion=suggestion, parent__isnull=True, moderation_state=ModerationState.PUBLISHED
+        )
+        .order_by("created_at", "id")
+        .prefetch_related(replies)
+    )
+
+
+def suggestion_list(
+    *,
+    actor: Actor,
+    project: Project,
+    bbox: BBox | None = None,
+    category_keys: list[str] | None = None,
+    statuses: list[str] | None = None,
+    mine: bool = False,
+) -> QuerySet[Suggestion]:
+    """Published suggestions for lists, or with `mine` the actor's own ones, those waiting for review too.
+
+    Unordered: the caller's keyset pager orders it.
+    """
+    suggestions = Suggestion.objects.filter(project=project)
+    if mine:
+        if not actor.is_authenticated:
+            raise NotSignedIn()
+        suggestions = suggestions.filter(
+            author_id=actor.pk, moderation_state__in=[ModerationState.PUBLISHED, ModerationState.PENDING]
+        )
+    else:
+        suggestions = suggestions.filter(moderation_state=ModerationState.PUBLISHED)
+    if bbox is not None:
+        envelope = Polygon.from_bbox((bbox.minlon, bbox.minlat, bbox.maxlon, bbox.maxlat))
+        envelope.srid = 4326
+        suggestions = suggestions.filter(geom__intersects=envelope)
+    if category_keys:
+        suggestions = suggestions.filter(
+            category_id__in=category_ids_for_keys(project=project, keys=category_keys)
+        )
+    if statuses:
+        suggestions = suggestions.filter(planning_status__in=statuses)
+    return suggestions.select_related("category").only(
+        "id",
+        "title",
+        "display_name",
+        "moderation_state",
+        "planning_status",
+        "support_count",
+        "comment_count",
+        "created_at",
+        "category__key",
+    )
+
+
+def suggestion_duplicates(*, project: Project, category_key: str, geometry: object) -> list[dict[str, Any]]:
+    """Likely duplicates of a drawn geometry; the geometry passes the same rules as a new suggestion."""
+    [category_id] = category_ids_for_keys(project=project, keys=[category_key])
+    category = Category.objects.get(pk=category_id)
+    geom = geometry_from_geojson(geometry, kind=category.geometry_kind, area=project.area)
+    return json.loads(
+        duplicates.suggestion_duplicates(project_id=project.pk, category_id=category_id, geom=geom)
+    )

@@ -7,4 +7,20 @@ app_name = "participation"
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<slug:slug>/", views.project_map, name="project-map"),
+    path("projects/<slug:slug>/suggestions/<int:pk>/", views.suggestion_detail, name="suggestion-detail"),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/support/",
+        views.suggestion_support,
+        name="suggestion-support",
+    ),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/comments/",
+        views.suggestion_comment,
+        name="suggestion-comment",
+    ),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/reports/",
+        views.suggestion_report,
+        name="suggestion-report",
+    ),
 ]

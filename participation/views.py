@@ -2,15 +2,21 @@
 
 import json
 
+from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
-from .errors import ProjectNotFound
-from .models import Category, PlanningStatus, Project
+from . import rules, selectors, services
+from .errors import DomainError, NotSignedIn, ProjectNotFound, SuggestionGone, SuggestionNotFound
+from .forms import CommentForm, ReportForm
+from .models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,13 +38,45 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         "categories": [
             {"key": c.key, "label": c.label, "kind": c.geometry_kind, "colour": c.colour} for c in categories
         ],
-        "suggestionsUrl": reverse("api:suggestion-list", kwargs={"slug": project.slug}),
-        "pageSize": min(1000, settings.API_PAGE_MAX),
+        "urls": {
+            "map": reverse("api:project-map-data", kwargs={"slug": project.slug}),
+            "list": reverse("api:suggestion-viewport-list", kwargs={"slug": project.slug}),
+            "create": reverse("api:suggestion-list", kwargs={"slug": project.slug}),
+            "duplicates": reverse("api:duplicate-list", kwargs={"slug": project.slug}),
+            # Support goes through the API; "0" is replaced by the suggestion's id in the script.
+            "support": reverse("api:support", kwargs={"pk": 0}),
+            "detail": reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": 0}),
+        },
+        "canWrite": rules.can_write(request.user, project),
+        "signedIn": request.user.is_authenticated,
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "language": request.LANGUAGE_CODE,
         "labels": {
             "planningStatus": dict(PlanningStatus.choices),
+            "moderationState": dict(ModerationState.choices),
+            "open": _("Open suggestion"),
+            "cluster": _("%(count)s suggestions here – zoom in"),
+            "drawPoint": _("Tap or click the map where it should be. You can drag the pin afterwards."),
+            "drawLine": _(
+                "Click the map to set the points of the line; click the last point again to finish. "
+                "Drag the points afterwards to correct it."
+            ),
+            "drawPolygon": _("Click the map to set the corners; click the first corner again to finish."),
+            "drawn": _("You can drag the points to correct the position."),
+            "noGeometry": _("Please place your suggestion on the map first."),
+            "chooseCategory": _("Please choose what you suggest."),
+            "supportInstead": _("Support this instead"),
+            "supported": _("Supported – thank you!"),
+            "distance": _("%(distance)s m away"),
+            "overlap": _("runs along %(percent)s %% of it"),
+            "published": _("Thank you! Your suggestion is now on the map."),
+            "pending": _("Thank you! Your suggestion will be shown once a moderator has reviewed it."),
+            "viewIt": _("View your suggestion"),
+            "listEmpty": _("No suggestions in this map section."),
+            "mineEmpty": _("You have not made any suggestions yet."),
+            "clusters": _("%(count)s suggestions in this map section. Zoom in to see them one by one."),
+            "signIn": _("Please sign in again."),
             "supports": _("Supports"),
             "comments": _("Comments"),
             "status": _("Status"),
@@ -62,6 +100,152 @@ def project_map(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "project": project,
             "categories": categories,
+            "phase_open": rules.project_is_open(project),
+            "phase_upcoming": timezone.now() < project.phase_start,
+            "planning_statuses": PlanningStatus.choices,
             "map_config": map_config(request=request, project=project, categories=categories),
         },
     )
+
+
+def _suggestion_or_error_page(request: HttpRequest, slug: str, pk: int) -> Suggestion | HttpResponse:
+    try:
+        suggestion = selectors.suggestion_get_visible(actor=request.user, suggestion_id=pk)
+    except SuggestionGone as error:
+        return render(request, "participation/suggestion_gone.html", {"message": error.message}, status=410)
+    except SuggestionNotFound:
+        raise Http404(_("There is no suggestion with this number.")) from None
+    if suggestion.project.slug != slug:
+        raise Http404(_("There is no suggestion with this number."))
+    return suggestion
+
+
+def suggestion_detail(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    *,
+    errors: dict[str, str] | None = None,
+    comment_form: CommentForm | None = None,
+    report_form: ReportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    found = _suggestion_or_error_page(request, slug, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    suggestion = found
+    project = suggestion.project
+    errors = errors or {}
+    comments = selectors.comment_thread(suggestion=suggestion)
+    for comment in comments:  # one page of comments: the message goes next to the form it concerns
+        comment.reply_error = errors.get(f"reply-{comment.pk}")
+        for item in (comment, *comment.thread_replies):
+            item.report_error = errors.get(f"report-comment-{item.pk}")
+    return render(
+        request,
+        "participation/suggestion_detail.html",
+        {
+            "project": project,
+            "suggestion": suggestion,
+            "comments": comments,
+            "supported": selectors.suggestion_supported_by(actor=request.user, suggestion=suggestion),
+            "is_author": request.user.is_authenticated and suggestion.author_id == request.user.pk,
+            "can_write": rules.can_write(request.user, project),
+            "phase_open": rules.project_is_open(project),
+            "comment_form": comment_form or CommentForm(),
+            "report_form": report_form or ReportForm(),
+            "report_reasons": ReportReason.choices,
+            "errors": errors,
+            "detail_config": {
+                "geometry": json.loads(suggestion.geom.json),
+                "colour": suggestion.category.colour,
+                "area": json.loads(project.area.geojson),
+                "tileUrl": settings.MAP_TILE_URL,
+                "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            },
+        },
+        status=status,
+    )
+
+
+@require_POST
+def suggestion_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    withdraw = request.POST.get("action") == "withdraw"
+    try:
+        if withdraw:
+            services.support_withdraw(actor=request.user, suggestion_id=pk)
+            messages.success(request, _("You no longer support this suggestion."))
+        else:
+            services.support_add(actor=request.user, suggestion_id=pk)
+            messages.success(request, _("Thank you for your support."))
+    except DomainError as error:
+        return _action_failed(request, slug, pk, error, place="support")
+    return redirect(_detail_url(slug, pk) + "#support")
+
+
+@require_POST
+def suggestion_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = CommentForm(request.POST)
+    place = f"reply-{request.POST.get('parent')}" if request.POST.get("parent") else "comment"
+    if not form.is_valid():
+        return suggestion_detail(
+            request, slug, pk, comment_form=form, errors={place: _first_error(form)}, status=400
+        )
+    try:
+        comment = services.comment_create(
+            actor=request.user,
+            suggestion_id=pk,
+            text=form.cleaned_data["text"],
+            parent_id=form.cleaned_data["parent"],
+        )
+    except DomainError as error:
+        return _action_failed(request, slug, pk, error, place=place, comment_form=form)
+    if comment.moderation_state == ModerationState.PUBLISHED:
+        messages.success(request, _("Your comment is published."))
+    else:
+        messages.info(request, _("Thank you! Your comment will be shown once a moderator has reviewed it."))
+    return redirect(_detail_url(slug, pk) + f"#comment-{comment.pk}")
+
+
+@require_POST
+def suggestion_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = ReportForm(request.POST)
+    comment_id = request.POST.get("comment") or None
+    place = f"report-comment-{comment_id}" if comment_id else "report"
+    if not form.is_valid():
+        return suggestion_detail(
+            request, slug, pk, report_form=form, errors={place: _first_error(form)}, status=400
+        )
+    try:
+        services.report_create(
+            actor=request.user,
+            suggestion_id=pk,
+            reason=form.cleaned_data["reason"],
+            text=form.cleaned_data["text"],
+            comment_id=int(comment_id) if comment_id and comment_id.isdigit() else None,
+        )
+    except DomainError as error:
+        return _action_failed(request, slug, pk, error, place=place, report_form=form)
+    messages.success(request, _("Thank you. The moderators will look at your report."))
+    return redirect(_detail_url(slug, pk))
+
+
+def _action_failed(
+    request: HttpRequest, slug: str, pk: int, error: DomainError, *, place: str, **forms: object
+) -> HttpResponse:
+    """Show the page again with the service's message at the form it concerns; nothing was stored."""
+    if isinstance(error, NotSignedIn):
+        return redirect_to_login(_detail_url(slug, pk))
+    if isinstance(error, SuggestionGone | SuggestionNotFound):
+        return suggestion_detail(request, slug, pk)
+    return suggestion_detail(
+        request, slug, pk, errors={place: error.message}, status=error.status_code, **forms
+    )
+
+
+def _first_error(form: forms.Form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def _detail_url(slug: str, pk: int) -> str:
+    return reverse("participation:suggestion-detail", kwargs={"slug": slug, "pk": pk})

@@ -1,11 +1,12 @@
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.utils import timezone
 
-from participation.models import Category, ModerationState, Project, Suggestion
+from participation.models import Category, ModerationState, Profile, Project, Suggestion
 
 # A 0.2° x 0.1° box around Karlsruhe's centre: big enough for every test geometry below.
 AREA = MultiPolygon(Polygon.from_bbox((8.30, 48.95, 8.50, 49.05)), srid=4326)
@@ -64,3 +65,35 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     text = "Hier wäre eine Ladestation sinnvoll."
     display_name = "Anna K."
     moderation_state = ModerationState.PUBLISHED
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Bürger*in {n}")
+
+
+class CitizenFactory(UserFactory):
+    """A user as sign-up leaves them: a public name and a confirmed e-mail address."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    profile = factory.RelatedFactory(ProfileFactory, factory_related_name="user")
+    confirmed = factory.RelatedFactory(
+        "tests.factories.EmailAddressFactory",
+        factory_related_name="user",
+        email=factory.SelfAttribute("..email"),
+    )
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda a: a.user.email)
+    verified = True
+    primary = True

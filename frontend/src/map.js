@@ -1,15 +1,29 @@
-// The public project map: the project area, the published suggestions of the current viewport styled by
-// category, and a popup per suggestion. User text only ever reaches the page through textContent.
+// The public project map: the project area, what /map/ returns for the viewport (clusters or suggestions),
+// the list beside it, filters, and the new-suggestion flow for signed-in citizens.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import markerIcon from 'leaflet/dist/images/marker-icon.png';
+import markerIcon2x from 'leaflet/dist/images/marker-icon-2x.png';
+import markerShadow from 'leaflet/dist/images/marker-shadow.png';
 import './map.css';
-import { popupContent } from './popup.js';
+import { api } from './api.js';
+import { format, paintSwatches } from './dom.js';
+import { createSuggestionLayers } from './layers.js';
+import { createList } from './list.js';
+import { setUpCompose } from './compose.js';
+
+// Bundled Leaflet cannot find its default pin images by itself; Geoman's point tool uses them.
+delete L.Icon.Default.prototype._getIconUrl;
+L.Icon.Default.mergeOptions({ iconUrl: markerIcon, iconRetinaUrl: markerIcon2x, shadowUrl: markerShadow });
 
 const config = JSON.parse(document.getElementById('map-config').textContent);
-const categories = new Map(config.categories.map((c) => [c.key, c]));
 const statusLine = document.getElementById('map-status');
+const filters = document.getElementById('filters');
 
-const map = L.map('map', { zoomSnap: 0.5, keyboard: true }).setView([config.center[1], config.center[0]], config.zoom);
+const map = L.map('map', { zoomSnap: 0.5, keyboard: true, maxZoom: 19 })
+  .setView([config.center[1], config.center[0]], config.zoom);
+// For debugging in the console and for browser tests (which click canvas shapes by position).
+window.participationMap = map;
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 } else {
@@ -24,65 +38,50 @@ L.geoJSON(config.area).eachLayer((layer) => {
 });
 L.polygon([world, ...areaRings], { className: 'project-mask', interactive: false, stroke: false }).addTo(map);
 L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
+paintSwatches();
 
-// Legend swatches take their colour from the category (no inline style attributes under our CSP).
-for (const item of document.querySelectorAll('.legend-item[data-category]')) {
-  const category = categories.get(item.dataset.category);
-  const swatch = item.querySelector('.legend-swatch');
-  if (category && swatch) swatch.style.backgroundColor = category.colour;
-}
+const layers = createSuggestionLayers(map, config);
+const list = createList(config);
 
-// Points sit in a pane above lines, so a line's wide hit area never covers a point next to it.
-map.createPane('suggestion-points').style.zIndex = 450;
-const suggestions = L.featureGroup().addTo(map);
-
-function styleFor(category) {
-  const colour = category ? category.colour : '#475569';
-  return { colour, className: `suggestion suggestion--${category ? category.key : 'unknown'}` };
-}
-
-function layerFor(feature) {
-  const category = categories.get(feature.properties.category);
-  const { colour, className } = styleFor(category);
-  let layer;
-  if (feature.geometry.type === 'Point') {
-    const [lon, lat] = feature.geometry.coordinates;
-    layer = L.circleMarker([lat, lon], {
-      radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95, className,
-      pane: 'suggestion-points',
-    });
-  } else {
-    const drawn = L.geoJSON(feature, { style: { color: colour, weight: 5, opacity: 0.9, className } });
-    // A wide invisible twin makes thin lines easy to tap and click.
-    const hit = L.geoJSON(feature, { style: { weight: 22, opacity: 0, className: 'suggestion-hit' } });
-    layer = L.featureGroup([drawn, hit]);
-  }
-  layer.bindPopup(() => popupContent(feature, category, config), { maxWidth: 320 });
-  return layer;
-}
-
-let inFlight = null;
-
-async function loadViewport() {
-  if (inFlight) inFlight.abort();
-  inFlight = new AbortController();
+function bbox() {
   const b = map.getBounds();
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  const bbox = [
+  return [
     clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
     clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90),
   ].map((v) => v.toFixed(6)).join(',');
-  const url = `${config.suggestionsUrl}?bbox=${bbox}&limit=${config.pageSize}`;
+}
+
+function chosenCategories() {
+  const boxes = [...filters.querySelectorAll('input[name=category]')];
+  const chosen = boxes.filter((box) => box.checked).map((box) => box.value);
+  return chosen.length === boxes.length ? null : chosen;
+}
+
+let mapRequest = null;
+
+async function loadMap() {
+  if (mapRequest) mapRequest.abort();
+  mapRequest = new AbortController();
+  const query = new URLSearchParams({ bbox: bbox(), zoom: String(Math.round(map.getZoom())) });
+  const categories = chosenCategories();
+  if (categories !== null && categories.length === 0) {
+    layers.show({ mode: 'features', features: [] });
+    statusLine.textContent = format(config.labels.shown, { count: 0 });
+    document.body.dataset.featuresLoaded = '0';
+    return;
+  }
+  if (categories) query.set('category', categories.join(','));
   try {
-    const response = await fetch(url, { signal: inFlight.signal, headers: { Accept: 'application/geo+json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const collection = await response.json();
-    suggestions.clearLayers();
-    for (const feature of collection.features) suggestions.addLayer(layerFor(feature));
-    const hasMore = collection.links.some((link) => link.rel === 'next');
-    const template = hasMore ? config.labels.more : config.labels.shown;
-    statusLine.textContent = template.replace('%(count)s', String(collection.numberReturned));
-    document.body.dataset.featuresLoaded = String(collection.numberReturned);
+    const collection = await api(`${config.urls.map}?${query}`, { signal: mapRequest.signal });
+    layers.show(collection);
+    const count = collection.mode === 'clusters' ? collection.total : collection.features.length;
+    const template = collection.mode === 'clusters'
+      ? config.labels.clusters
+      : collection.truncated ? config.labels.more : config.labels.shown;
+    statusLine.textContent = format(template, { count });
+    document.body.dataset.mapMode = collection.mode;
+    document.body.dataset.featuresLoaded = String(collection.features.length);
   } catch (error) {
     if (error.name === 'AbortError') return;
     statusLine.textContent = config.labels.failed;
@@ -90,5 +89,28 @@ async function loadViewport() {
   }
 }
 
-map.on('moveend', loadViewport);
-loadViewport();
+function loadList() {
+  const query = new URLSearchParams({ sort: filters.elements.sort.value });
+  const mine = filters.elements.mine && filters.elements.mine.checked;
+  if (mine) {
+    query.set('mine', 'true');  // all of my suggestions, wherever they are
+  } else {
+    query.set('bbox', bbox());
+  }
+  const categories = chosenCategories();
+  if (categories !== null && categories.length === 0) return list.clear();
+  if (categories) query.set('category', categories.join(','));
+  if (filters.elements.status.value) query.set('status', filters.elements.status.value);
+  return list.load(query);
+}
+
+function refresh() {
+  loadMap();
+  loadList();
+}
+
+filters.addEventListener('change', refresh);
+filters.addEventListener('submit', (event) => event.preventDefault());
+map.on('moveend', refresh);
+setUpCompose(map, config, { onCreated: refresh });
+refresh();

@@ -52,7 +52,8 @@ def test_map_page_hands_its_data_over_as_json_without_inline_script(client, poin
     config = json.loads(
         re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html, re.S)[1]
     )
-    assert config["suggestionsUrl"] == f"/api/v1/projects/{project.slug}/suggestions/"
+    assert config["urls"]["map"] == f"/api/v1/projects/{project.slug}/map/"
+    assert config["urls"]["create"] == f"/api/v1/projects/{project.slug}/suggestions/"
     assert config["categories"] == [
         {"key": "charging-station", "label": point_category.label_de, "kind": "point", "colour": "#1b7f3b"}
     ]
@@ -64,7 +65,7 @@ def test_map_page_speaks_english_when_asked(client, point_category):
 
     html = response.content.decode()
     assert '<html lang="en">' in html
-    assert "Legend" in html
+    assert "Suggestions in this map section" in html
     assert point_category.label_en in html
 
 

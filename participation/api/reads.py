@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 from geo.bbox import BBoxField
 from geo.selectors import suggestion_feature_page
 
-from . import selectors
-from .models import Project
+from .. import selectors
+from ..models import Project
 
 GEOJSON = "application/geo+json"
 

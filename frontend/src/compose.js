@@ -1,0 +1,214 @@
+// The new-suggestion flow in the side panel: choose a category, place a point or draw a line with
+// Leaflet-Geoman (the category decides which), see similar suggestions nearby, describe it, send it.
+// Every server message is shown at the field it concerns.
+import L from 'leaflet';
+import '@geoman-io/leaflet-geoman-free';
+import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import { api, ApiError } from './api.js';
+import { element, format } from './dom.js';
+
+const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
+const FIELDS = ['category', 'geometry', 'title', 'text'];
+
+export function setUpCompose(map, config, { onCreated }) {
+  const start = document.getElementById('compose-start');
+  const panel = document.getElementById('compose');
+  if (!start || !panel) return;
+  const form = document.getElementById('compose-form');
+  const drawStep = document.getElementById('compose-draw');
+  const textStep = document.getElementById('compose-text-step');
+  const hint = document.getElementById('draw-hint');
+  const again = document.getElementById('draw-again');
+  const centre = document.getElementById('draw-centre');
+  const send = document.getElementById('compose-send');
+  const result = document.getElementById('compose-result');
+  const duplicateBox = document.getElementById('duplicates');
+  const duplicateList = document.getElementById('duplicate-list');
+  const labels = config.labels;
+
+  map.pm.setLang(config.language === 'de' ? 'de' : 'en');
+  map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false, continueDrawing: false });
+
+  let drawn = null;
+  let kind = null;
+  let duplicateRequest = null;
+
+  const error = (field) => document.getElementById(`error-${field}`);
+  function clearErrors() {
+    for (const field of [...FIELDS, 'form']) error(field).textContent = '';
+    for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  }
+  function showError(field, message) {
+    const slot = error(FIELDS.includes(field) ? field : 'form');
+    slot.textContent = message;
+    const input = { title: form.elements.title, text: form.elements.text }[field];
+    if (input) input.setAttribute('aria-invalid', 'true');
+  }
+
+  function removeDrawing() {
+    map.pm.disableDraw();
+    if (drawn) drawn.remove();
+    drawn = null;
+    duplicateBox.hidden = true;
+    duplicateList.replaceChildren();
+  }
+
+  function startDrawing() {
+    removeDrawing();
+    hint.textContent = { point: labels.drawPoint, line: labels.drawLine, polygon: labels.drawPolygon }[kind];
+    centre.hidden = kind !== 'point';
+    again.hidden = true;
+    map.pm.enableDraw(SHAPES[kind], { finishOn: null });
+  }
+
+  function adopt(layer) {
+    drawn = layer;
+    map.pm.disableDraw();
+    // Editing stays on so the citizen can drag the pin or the line's points before sending.
+    layer.pm.enable({ allowSelfIntersection: false, draggable: kind === 'point' });
+    layer.on('pm:edit pm:dragend', checkDuplicates);
+    hint.textContent = labels.drawn;
+    again.hidden = false;
+    textStep.hidden = false;
+    send.hidden = false;
+    error('geometry').textContent = '';
+    checkDuplicates();
+  }
+
+  function geometry() {
+    return drawn ? drawn.toGeoJSON(7).geometry : null;
+  }
+
+  async function checkDuplicates() {
+    const geom = geometry();
+    const category = form.elements.category.value;
+    if (!geom || !category) return;
+    if (duplicateRequest) duplicateRequest.abort();
+    duplicateRequest = new AbortController();
+    const query = new URLSearchParams({ category, geometry: JSON.stringify(geom) });
+    try {
+      const data = await api(`${config.urls.duplicates}?${query}`, { signal: duplicateRequest.signal });
+      error('geometry').textContent = '';
+      renderDuplicates(data.features);
+    } catch (failure) {
+      if (failure.name === 'AbortError') return;
+      duplicateBox.hidden = true;
+      if (failure instanceof ApiError) showError(failure.fields.geometry ? 'geometry' : 'form', failure.message);
+    }
+  }
+
+  function renderDuplicates(features) {
+    duplicateList.replaceChildren();
+    duplicateBox.hidden = features.length === 0;
+    for (const feature of features) {
+      const p = feature.properties;
+      const item = element('li', 'duplicate');
+      const link = element('a', 'duplicate-title', p.title);
+      link.href = config.urls.detail.replace('/0/', `/${p.id}/`);
+      link.target = '_blank';
+      const facts = p.overlap !== null && p.overlap !== undefined
+        ? format(labels.overlap, { percent: Math.round(p.overlap * 100) })
+        : format(labels.distance, { distance: p.distance_m });
+      const meta = element('span', 'duplicate-meta', `${facts} · ${labels.supports}: ${p.support_count}`);
+      const button = element('button', 'button button--small', labels.supportInstead);
+      button.type = 'button';
+      button.addEventListener('click', async () => {
+        button.disabled = true;
+        try {
+          await api(config.urls.support.replace('/0/', `/${p.id}/`), { method: 'POST' });
+          button.textContent = labels.supported;
+        } catch (failure) {
+          button.disabled = false;
+          meta.textContent = failure.message;
+        }
+      });
+      item.append(link, meta, button);
+      duplicateList.append(item);
+    }
+  }
+
+  function reset() {
+    removeDrawing();
+    form.reset();
+    clearErrors();
+    drawStep.hidden = true;
+    textStep.hidden = true;
+    send.hidden = true;
+  }
+
+  start.addEventListener('click', () => {
+    reset();
+    result.hidden = true;
+    panel.hidden = false;
+    start.hidden = true;
+    form.querySelector('input[name=category]').focus();
+  });
+
+  document.getElementById('compose-cancel').addEventListener('click', () => {
+    reset();
+    panel.hidden = true;
+    start.hidden = false;
+    start.focus();
+  });
+
+  form.addEventListener('change', (event) => {
+    if (event.target.name !== 'category') return;
+    const newKind = event.target.dataset.kind;
+    error('category').textContent = '';
+    drawStep.hidden = false;
+    if (newKind !== kind || !drawn) {
+      kind = newKind;
+      startDrawing();
+    } else {
+      checkDuplicates();
+    }
+  });
+
+  again.addEventListener('click', startDrawing);
+  centre.addEventListener('click', () => {
+    map.pm.disableDraw();
+    adopt(L.marker(map.getCenter()).addTo(map));
+  });
+  map.on('pm:create', (event) => adopt(event.layer));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors();
+    const category = form.elements.category.value;
+    if (!category) return showError('category', labels.chooseCategory);
+    if (!drawn) return showError('geometry', labels.noGeometry);
+    send.disabled = true;
+    try {
+      const feature = await api(config.urls.create, {
+        method: 'POST',
+        body: {
+          type: 'Feature',
+          geometry: geometry(),
+          properties: { category, title: form.elements.title.value, text: form.elements.text.value },
+        },
+      });
+      reset();
+      panel.hidden = true;
+      start.hidden = false;
+      const pending = feature.properties.moderation_state === 'pending';
+      const link = element('a', null, labels.viewIt);
+      link.href = feature.properties.url;
+      result.replaceChildren(element('p', null, pending ? labels.pending : labels.published), link);
+      result.hidden = false;
+      result.focus();
+      onCreated(feature);
+    } catch (failure) {
+      if (!(failure instanceof ApiError)) return showError('form', labels.failed);
+      // DRF nests the Feature's property errors under "properties": show each at its own field.
+      const { properties, ...top } = failure.fields;
+      const fields = { ...top, ...(properties && !Array.isArray(properties) ? properties : { form: properties }) };
+      const entries = Object.entries(fields).filter(([, messages]) => messages);
+      if (entries.length === 0) showError('form', failure.message);
+      for (const [field, messages] of entries) {
+        showError(field, Array.isArray(messages) ? messages.join(' ') : failure.message);
+      }
+    } finally {
+      send.disabled = false;
+    }
+  });
+}

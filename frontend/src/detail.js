@@ -1,0 +1,27 @@
+// The small map on a suggestion's page: the project area and the suggestion itself, fitted to view.
+import L from 'leaflet';
+import { paintSwatches } from './dom.js';
+
+const config = JSON.parse(document.getElementById('detail-config').textContent);
+paintSwatches();
+
+const map = L.map('detail-map', { scrollWheelZoom: false, keyboard: true, maxZoom: 19 });
+if (config.tileUrl) {
+  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+} else {
+  map.getContainer().classList.add('map--no-tiles');
+}
+L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
+const shape = L.geoJSON(config.geometry, {
+  style: { color: config.colour, weight: 6, opacity: 0.9 },
+  pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
+    radius: 10, color: '#ffffff', weight: 3, fillColor: config.colour, fillOpacity: 1,
+  }),
+  interactive: false,
+}).addTo(map);
+if (config.geometry.type === 'Point') {
+  map.setView(shape.getBounds().getCenter(), 16);
+} else {
+  map.fitBounds(shape.getBounds(), { padding: [24, 24], maxZoom: 17 });
+}
+document.body.dataset.detailMap = 'ready';

@@ -1,0 +1,19 @@
+// Small DOM helpers. User text reaches the page only through textContent, never through HTML parsing.
+
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+export function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (match, name) => (name in values ? String(values[name]) : match));
+}
+
+// Swatches take their colour from data-colour: no inline style attributes under our CSP.
+export function paintSwatches(root = document) {
+  for (const swatch of root.querySelectorAll('.legend-swatch[data-colour]')) {
+    swatch.style.backgroundColor = swatch.dataset.colour;
+  }
+}

@@ -1,0 +1,112 @@
+"""Discussion of a suggestion: comments (one reply level), support (once per person) and reports."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import Comment, ReportReason
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False)
+    parent = serializers.IntegerField(
+        required=False, allow_null=True, help_text=gettext_lazy("Id of the top-level comment to reply to.")
+    )
+
+
+class ReplyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    display_name = serializers.CharField()
+    text = serializers.CharField()
+    moderation_state = serializers.CharField()
+    created = serializers.DateTimeField(source="created_at")
+
+
+class CommentOutput(ReplyOutput):
+    replies = serializers.SerializerMethodField()
+
+    def get_replies(self, comment: Comment) -> list[dict[str, Any]]:
+        return ReplyOutput(getattr(comment, "thread_replies", []), many=True).data
+
+
+class CommentListApi(APIView):
+    @extend_schema(responses={200: CommentOutput(many=True)}, summary="Published comments with their replies")
+    def get(self, request: Request, pk: int) -> Response:
+        suggestion = selectors.suggestion_get_visible(actor=request.user, suggestion_id=pk)
+        return Response(CommentOutput(selectors.comment_thread(suggestion=suggestion), many=True).data)
+
+    @extend_schema(
+        request=CommentInput,
+        responses={201: ReplyOutput},
+        summary="Comment on a suggestion, or reply to a comment",
+        description="In pre-moderation the comment waits for review (moderation_state `pending`).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_create(
+            actor=request.user,
+            suggestion_id=pk,
+            text=data.validated_data["text"],
+            parent_id=data.validated_data.get("parent"),
+        )
+        return Response(ReplyOutput(comment).data, status=status.HTTP_201_CREATED)
+
+
+class SupportOutput(serializers.Serializer):
+    supported = serializers.BooleanField()
+    support_count = serializers.IntegerField()
+
+
+class SupportApi(APIView):
+    @extend_schema(request=None, responses={201: SupportOutput}, summary="Support a suggestion (once)")
+    def post(self, request: Request, pk: int) -> Response:
+        suggestion = services.support_add(actor=request.user, suggestion_id=pk)
+        return Response(
+            {"supported": True, "support_count": suggestion.support_count}, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={200: SupportOutput}, summary="Withdraw my support")
+    def delete(self, request: Request, pk: int) -> Response:
+        suggestion = services.support_withdraw(actor=request.user, suggestion_id=pk)
+        return Response({"supported": False, "support_count": suggestion.support_count})
+
+
+class ReportInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    comment = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("Report this comment instead of the suggestion."),
+    )
+
+
+class ReportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    created = serializers.DateTimeField(source="created_at")
+
+
+class ReportApi(APIView):
+    @extend_schema(
+        request=ReportInput, responses={201: ReportOutput}, summary="Report a suggestion or comment"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_create(
+            actor=request.user,
+            suggestion_id=pk,
+            reason=data.validated_data["reason"],
+            text=data.validated_data["text"],
+            comment_id=data.validated_data.get("comment"),
+        )
+        return Response(ReportOutput(report).data, status=status.HTTP_201_CREATED)

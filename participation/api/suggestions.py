@@ -1,0 +1,263 @@
+"""Suggestions: create one (a GeoJSON Feature), read one, find likely duplicates, list them beside the map."""
+
+import json
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo.bbox import BBoxField
+
+from .. import selectors, services
+from ..models import PlanningStatus, Suggestion
+from .reads import SuggestionFeatureListApi
+
+WRITABLE_PROPERTIES = ("category", "title", "text")
+
+
+class SuggestionPropertiesInput(serializers.Serializer):
+    category = serializers.CharField(help_text=gettext_lazy("Category key, e.g. charging-station."))
+    title = serializers.CharField(max_length=None, trim_whitespace=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+
+
+class SuggestionInput(serializers.Serializer):
+    """A GeoJSON Feature. Only category, title and text can be set; state, author and counts never."""
+
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = serializers.JSONField(help_text=gettext_lazy("RFC 7946 geometry in WGS84 (lon, lat)."))
+    properties = SuggestionPropertiesInput()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        properties = self.initial_data.get("properties")
+        extra = sorted(set(properties) - set(WRITABLE_PROPERTIES)) if isinstance(properties, dict) else []
+        if extra:
+            raise serializers.ValidationError(
+                {
+                    "properties": [
+                        _("These fields cannot be set: %(fields)s. Allowed are: %(allowed)s.")
+                        % {"fields": ", ".join(extra), "allowed": ", ".join(WRITABLE_PROPERTIES)}
+                    ]
+                }
+            )
+        return attrs
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"type": [_("Send one GeoJSON Feature as a JSON object.")]})
+        return super().to_internal_value(data)
+
+
+class SuggestionOutput(serializers.Serializer):
+    """One suggestion as a GeoJSON Feature with its public fields (never the author's account or e-mail)."""
+
+    def to_representation(self, suggestion: Suggestion) -> dict[str, Any]:
+        request = self.context["request"]
+        page = reverse(
+            "participation:suggestion-detail",
+            kwargs={"slug": suggestion.project.slug, "pk": suggestion.pk},
+        )
+        return {
+            "type": "Feature",
+            "id": suggestion.pk,
+            "geometry": json.loads(suggestion.geom.json),
+            "properties": {
+                "id": suggestion.pk,
+                "project": suggestion.project.slug,
+                "category": suggestion.category.key,
+                "title": suggestion.title,
+                "text": suggestion.text,
+                "display_name": suggestion.display_name,
+                "moderation_state": suggestion.moderation_state,
+                "planning_status": suggestion.planning_status,
+                "official_answer": suggestion.official_answer,
+                "answered": suggestion.answered_at.isoformat() if suggestion.answered_at else None,
+                "support_count": suggestion.support_count,
+                "comment_count": suggestion.comment_count,
+                "supported": selectors.suggestion_supported_by(actor=request.user, suggestion=suggestion),
+                "created": suggestion.created_at.isoformat(),
+                "url": request.build_absolute_uri(page),
+            },
+        }
+
+
+class SuggestionCollectionApi(SuggestionFeatureListApi):
+    """GET reads the published suggestions (see reads.py); POST creates one."""
+
+    @extend_schema(
+        request=SuggestionInput,
+        responses={201: SuggestionOutput},
+        summary="Create a suggestion (GeoJSON Feature)",
+        description="Signed-in participants, during the project's phase. In pre-moderation the new "
+        "suggestion is visible only to its author until a moderator approves it.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        project = selectors.project_get(slug=slug)
+        data = SuggestionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        properties = data.validated_data["properties"]
+        suggestion = services.suggestion_create(
+            actor=request.user,
+            project=project,
+            category_key=properties["category"],
+            geometry=data.validated_data["geometry"],
+            title=properties["title"],
+            text=properties["text"],
+        )
+        body = SuggestionOutput(suggestion, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["properties"]["url"]})
+
+
+class SuggestionDetailApi(APIView):
+    @extend_schema(responses={200: SuggestionOutput}, summary="One suggestion")
+    def get(self, request: Request, pk: int) -> Response:
+        suggestion = selectors.suggestion_get_visible(actor=request.user, suggestion_id=pk)
+        return Response(SuggestionOutput(suggestion, context={"request": request}).data)
+
+
+class DuplicateQuery(serializers.Serializer):
+    category = serializers.CharField()
+    geometry = serializers.CharField(help_text=gettext_lazy("The drawn geometry as GeoJSON text."))
+
+    def validate_geometry(self, value: str) -> Any:
+        try:
+            return json.loads(value, parse_constant=_refuse)
+        except (ValueError, RecursionError):
+            raise serializers.ValidationError(_("The geometry is not valid GeoJSON.")) from None
+
+
+def _refuse(name: str) -> None:
+    raise ValueError(name)
+
+
+DUPLICATES_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string"},
+                    "id": {"type": "integer"},
+                    "geometry": {"type": "object"},
+                    "properties": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "title": {"type": "string"},
+                            "planning_status": {"type": "string"},
+                            "support_count": {"type": "integer"},
+                            "comment_count": {"type": "integer"},
+                            "distance_m": {"type": "number", "description": "Metres to the drawn geometry."},
+                            "overlap": {
+                                "type": "number",
+                                "nullable": True,
+                                "description": "Lines: share (0-1) running within 20 m of each other.",
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+class DuplicateListApi(APIView):
+    @extend_schema(
+        parameters=[DuplicateQuery],
+        responses={200: OpenApiResponse(DUPLICATES_SCHEMA)},
+        summary="Published suggestions that a new geometry probably duplicates",
+        description="Points within 150 m; lines where at least half of either line runs within 20 m of the "
+        "other. At most 5, nearest (or most overlapping) first.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        project = selectors.project_get(slug=slug)
+        query = DuplicateQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        features = selectors.suggestion_duplicates(
+            project=project,
+            category_key=query.validated_data["category"],
+            geometry=query.validated_data["geometry"],
+        )
+        return Response({"type": "FeatureCollection", "features": features})
+
+
+class SuggestionListQuery(serializers.Serializer):
+    bbox = BBoxField(required=False)
+    category = serializers.CharField(
+        required=False, help_text=gettext_lazy("Category keys, comma-separated.")
+    )
+    status = serializers.MultipleChoiceField(choices=PlanningStatus.choices, required=False)
+    sort = serializers.ChoiceField(choices=["newest", "supported"], default="newest")
+    mine = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("Only my own suggestions, those waiting for review included.")
+    )
+
+
+class SuggestionListItem(serializers.Serializer):
+    id = serializers.IntegerField()
+    category = serializers.CharField(source="category.key")
+    title = serializers.CharField()
+    display_name = serializers.CharField()
+    moderation_state = serializers.CharField()
+    planning_status = serializers.CharField()
+    support_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField()
+    created = serializers.DateTimeField(source="created_at")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, suggestion: Suggestion) -> str:
+        return reverse(
+            "participation:suggestion-detail", kwargs={"slug": self.context["slug"], "pk": suggestion.pk}
+        )
+
+
+class ListCursor(CursorPagination):
+    """Keyset paging over the chosen order; no deep OFFSET, no count."""
+
+    page_size = 30
+    ordering = ("-created_at", "-id")
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        return ("-support_count", "-id") if view.sort == "supported" else ("-created_at", "-id")
+
+
+class SuggestionListApi(APIView):
+    """The list beside the map: the suggestions in the viewport, filtered and sorted, 30 at a time."""
+
+    sort = "newest"
+
+    @extend_schema(
+        parameters=[SuggestionListQuery, OpenApiParameter("cursor", str, description="From `next`.")],
+        responses={200: SuggestionListItem(many=True)},
+        summary="Suggestions in a viewport, filtered and sorted (for lists)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        project = selectors.project_get(slug=slug)
+        query = SuggestionListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        self.sort = params["sort"]
+        category_keys = [k for k in params.get("category", "").split(",") if k]
+        suggestions = selectors.suggestion_list(
+            actor=request.user,
+            project=project,
+            bbox=params.get("bbox"),
+            category_keys=category_keys or None,
+            statuses=sorted(params.get("status", [])) or None,
+            mine=params["mine"],
+        )
+        paginator = ListCursor()
+        page = paginator.paginate_queryset(suggestions, request, view=self)
+        items = SuggestionListItem(page, many=True, context={"slug": project.slug}).data
+        return paginator.get_paginated_response(items)

@@ -1,0 +1,42 @@
+"""Page forms. They check shape only; the rules live in services."""
+
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Comment, Profile, Report, ReportReason
+
+
+class SignupForm(forms.Form):
+    """allauth's sign-up form gains the public name (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        label=_("Public name"),
+        max_length=Profile._meta.get_field("display_name").max_length,
+        help_text=_("Shown with your suggestions and comments. Your e-mail address is never shown."),
+    )
+
+    def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        Profile.objects.update_or_create(
+            user=user, defaults={"display_name": self.cleaned_data["display_name"]}
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Comment._meta.get_field("text").max_length,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ReportReason.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=Report._meta.get_field("text").max_length,
+    )
