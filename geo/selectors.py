@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import connection
 
 from .bbox import BBox
+from .models import CLUSTER_MAX_ZOOM
 from .sql import load_sql
 
 
@@ -41,3 +43,124 @@ def suggestion_feature_page(
         cursor.execute(load_sql("suggestion_feature_page"), params)
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+
+
+# ------------------------------------------------------------------------------------------- map viewport
+# What the map draws for a viewport: clusters from geo_cluster_cell, or the suggestions themselves when few
+# enough. Both answers are bounded in rows and bytes, so a response stays under 150 KB for any viewport of
+# up to 2560 x 1440 px at any zoom, however many suggestions the project has.
+
+# Up to this many suggestions in the viewport the map gets them one by one; above it, clusters.
+FEATURE_THRESHOLD = 500
+# At most this many features per answer (from zoom 17 on a viewport may hold more): never below the threshold.
+MAX_FEATURES = FEATURE_THRESHOLD
+# At most this many clusters (largest first). A 2560 x 1440 px viewport spans at most 41 x 24 = 984 cells of
+# 64 px; more only comes from a bbox far larger than any screen.
+MAX_CLUSTER_CELLS = 2000
+# Feature text per response; the frame around it adds well under 200 bytes. Reached only by viewports full of
+# long titles or lines with many vertices, or cells that each hold many categories.
+MAX_FEATURE_BYTES = 145_000
+# From this zoom on the map always gets features: the cells end at CLUSTER_MAX_ZOOM.
+FEATURES_FROM_ZOOM = CLUSTER_MAX_ZOOM + 1
+
+
+@dataclass(frozen=True, slots=True)
+class MapClusters:
+    total: int  # published suggestions in the cells that meet the viewport, cut or not
+    returned: int
+    truncated: bool
+    features_json: str  # a JSON array of Point features, as PostgreSQL wrote it
+
+
+@dataclass(frozen=True, slots=True)
+class MapFeatures:
+    returned: int
+    truncated: bool
+    features_json: str  # a JSON array of RFC 7946 features, as PostgreSQL wrote it
+
+
+@dataclass(frozen=True, slots=True)
+class MapViewport:
+    mode: Literal["clusters", "features"]
+    zoom: int
+    features_json: str
+    returned: int
+    truncated: bool
+    total: int | None = None  # clusters only
+    cell_zoom: int | None = None  # clusters only: the zoom whose grid the clusters come from
+
+
+def _bbox_params(bbox: BBox) -> dict[str, float]:
+    return {"minlon": bbox.minlon, "minlat": bbox.minlat, "maxlon": bbox.maxlon, "maxlat": bbox.maxlat}
+
+
+def map_clusters(
+    *, project_id: int, category_ids: Sequence[int] | None, bbox: BBox, zoom: int
+) -> MapClusters:
+    """The project's clusters at `zoom` (clamped to 0..CLUSTER_MAX_ZOOM) in the cells meeting `bbox`."""
+    params = {
+        **_bbox_params(bbox),
+        "project_id": project_id,
+        "category_ids": list(category_ids) if category_ids is not None else None,
+        "zoom": min(max(zoom, 0), CLUSTER_MAX_ZOOM),
+        "max_cells": MAX_CLUSTER_CELLS,
+        "max_bytes": MAX_FEATURE_BYTES,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql("map_clusters"), params)
+        total, returned, truncated, features_json = cursor.fetchone()
+    return MapClusters(total=total, returned=returned, truncated=truncated, features_json=features_json)
+
+
+def map_features(*, project_id: int, category_ids: Sequence[int] | None, bbox: BBox) -> MapFeatures:
+    """The project's published suggestions intersecting `bbox`, at most MAX_FEATURES of them (by id)."""
+    params = {
+        **_bbox_params(bbox),
+        "project_id": project_id,
+        "category_ids": list(category_ids) if category_ids is not None else None,
+        "max_features": MAX_FEATURES,
+        "max_bytes": MAX_FEATURE_BYTES,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql("map_features"), params)
+        returned, truncated, features_json = cursor.fetchone()
+    return MapFeatures(returned=returned, truncated=truncated, features_json=features_json)
+
+
+def map_viewport(
+    *, project_id: int, category_ids: Sequence[int] | None, bbox: BBox, zoom: int
+) -> MapViewport:
+    """Clusters or features for a viewport, in one to three queries.
+
+    The decision uses the cells' count, which is cheap whatever the number of suggestions; it may include a
+    few suggestions just outside the viewport, so near the threshold it errs towards clusters.
+    When the clusters of `zoom` do not fit (a large screen full of cells with several categories each), the
+    next coarser grid is used: 128-px clusters leave no part of the map empty, whereas dropping the smallest
+    cells would. A viewport that does not fit even then is far larger than any screen and gets `truncated`.
+    """
+    if zoom < FEATURES_FROM_ZOOM:
+        clusters = map_clusters(project_id=project_id, category_ids=category_ids, bbox=bbox, zoom=zoom)
+        if clusters.total > FEATURE_THRESHOLD:
+            cell_zoom = min(zoom, CLUSTER_MAX_ZOOM)
+            if clusters.truncated and cell_zoom > 0:
+                cell_zoom -= 1
+                clusters = map_clusters(
+                    project_id=project_id, category_ids=category_ids, bbox=bbox, zoom=cell_zoom
+                )
+            return MapViewport(
+                mode="clusters",
+                zoom=zoom,
+                features_json=clusters.features_json,
+                returned=clusters.returned,
+                truncated=clusters.truncated,
+                total=clusters.total,
+                cell_zoom=cell_zoom,
+            )
+    features = map_features(project_id=project_id, category_ids=category_ids, bbox=bbox)
+    return MapViewport(
+        mode="features",
+        zoom=zoom,
+        features_json=features.features_json,
+        returned=features.returned,
+        truncated=features.truncated,
+    )

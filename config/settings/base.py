@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    # Before allauth: our templates (e.g. allauth/layouts/base.html) override the library's.
+    "frontend",
     "allauth",
     "allauth.account",
     "rest_framework",
@@ -48,7 +50,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "csp",
-    "frontend",
     "geo",
     "participation",
     "surveys",

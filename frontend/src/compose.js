@@ -69,6 +69,7 @@ export function setUpCompose(map, config, { onCreated }) {
     layer.on('pm:edit pm:dragend', checkDuplicates);
     hint.textContent = labels.drawn;
     again.hidden = false;
+    centre.hidden = true;
     textStep.hidden = false;
     send.hidden = false;
     error('geometry').textContent = '';
@@ -136,8 +137,12 @@ export function setUpCompose(map, config, { onCreated }) {
     send.hidden = true;
   }
 
+  // While composing, clicks on the map place or draw; existing suggestions must not swallow them.
+  const drawing = (on) => map.getContainer().classList.toggle('map--drawing', on);
+
   start.addEventListener('click', () => {
     reset();
+    drawing(true);
     result.hidden = true;
     panel.hidden = false;
     start.hidden = true;
@@ -146,6 +151,7 @@ export function setUpCompose(map, config, { onCreated }) {
 
   document.getElementById('compose-cancel').addEventListener('click', () => {
     reset();
+    drawing(false);
     panel.hidden = true;
     start.hidden = false;
     start.focus();
@@ -188,6 +194,7 @@ export function setUpCompose(map, config, { onCreated }) {
         },
       });
       reset();
+      drawing(false);
       panel.hidden = true;
       start.hidden = false;
       const pending = feature.properties.moderation_state === 'pending';

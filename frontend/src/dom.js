@@ -8,7 +8,11 @@ export function element(tag, className, text) {
 }
 
 export function format(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (match, name) => (name in values ? String(values[name]) : match));
+  // Django-style "%(name)s" placeholders; "%%" is a literal percent sign, as in the catalogue.
+  return template.replace(/%\((\w+)\)s|%%/g, (match, name) => {
+    if (match === '%%') return '%';
+    return name in values ? String(values[name]) : match;
+  });
 }
 
 // Swatches take their colour from data-colour: no inline style attributes under our CSP.

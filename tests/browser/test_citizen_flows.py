@@ -62,7 +62,7 @@ def open_map(page, live_server, lon=8.40, lat=49.00, zoom=16):
 
 def start_suggestion(page, label):
     page.get_by_role("button", name="Vorschlag machen").click()
-    page.get_by_label(label).check()
+    page.get_by_role("radio", name=label).check()
 
 
 def send(page, title, text=""):

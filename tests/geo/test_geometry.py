@@ -8,6 +8,7 @@ import math
 import time
 
 import pytest
+from django.utils import translation
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,6 +39,14 @@ from geo.geometry import MAX_LINE_LENGTH_M, MAX_VERTICES, geometry_from_geojson
 from participation.errors import DomainError
 from participation.models import GeometryKind
 from tests.factories import AREA
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source text (the site's default language is German)."""
+    with translation.override("en"):
+        yield
+
 
 # A U open to the north inside AREA: its arms are 8.30–8.35 and 8.45–8.50, the gap between them starts
 # at latitude 49.00. A straight line from arm to arm has both ends inside but leaves the area in between.

@@ -547,7 +547,7 @@ def test_a_comment_can_be_reported(signed_in, point_category):
 def test_hidden_suggestions_are_gone_with_an_explanation(client, point_category):
     suggestion = SuggestionFactory(category=point_category, moderation_state=ModerationState.HIDDEN)
 
-    response = client.get(f"/api/v1/suggestions/{suggestion.pk}/")
+    response = client.get(f"/api/v1/suggestions/{suggestion.pk}/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 410
     assert "moderators" in response.json()["message"]
@@ -603,3 +603,18 @@ def test_the_duplicate_check_applies_the_geometry_rules(client, point_category):
 
     assert response.status_code == 400
     assert response.json()["code"] == "outside_area"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("de", "Der Vorschlag muss im Projektgebiet liegen."),
+        ("en", "The suggestion must lie inside the project area."),
+    ],
+)
+def test_messages_speak_the_requests_language(signed_in, point_category, language, message):
+    body = json.dumps(feature({"type": "Point", "coordinates": [9.9, 49.0]}))
+
+    response = signed_in.post(CREATE, body, "application/json", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.json()["message"].startswith(message)

@@ -1,0 +1,64 @@
+"""The per-zoom cluster aggregate behind the map's low-zoom view.
+
+`ClusterCell` is derived data: PostgreSQL keeps it exact with a trigger on participation_suggestion
+(`geo/sql/cluster_trigger.sql`), and `geo.services.cluster_rebuild` recomputes it from scratch for repair
+and bulk loads. No Python code writes it row by row.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Cells exist for zooms 0..CLUSTER_MAX_ZOOM; above it the map reads features. The SQL function
+# geo_cluster_cells (geo/sql/cluster_trigger.sql) spells the same range: tests/geo/test_clusters.py checks it.
+CLUSTER_MAX_ZOOM = 16
+# A cell is 64 px at its zoom, i.e. 4 x 4 cells per 256-px web map tile.
+CELLS_PER_TILE_SIDE = 4
+# Half the width of the EPSG:3857 world square, in metres.
+WEB_MERCATOR_HALF = 20037508.342789244
+
+
+def cell_size(zoom: int) -> float:
+    """The side of a cell at `zoom` in EPSG:3857 metres (the SQL functions use the same formula)."""
+    return 2 * WEB_MERCATOR_HALF / (2**zoom * CELLS_PER_TILE_SIDE)
+
+
+class ClusterCell(models.Model):
+    """Published suggestions of one category whose anchor lies in one grid cell at one zoom.
+
+    Invariant: for every (project, zoom, cell, category) the row exists exactly when at least one published
+    suggestion is there, `count` is their number and `sum_x`/`sum_y` are the sums of their anchors' EPSG:3857
+    coordinates, so sum/count is the cluster's centre. Pending, rejected and hidden suggestions never count.
+    """
+
+    # The unique constraint's index starts with project: a separate index on it would only cost writes.
+    project = models.ForeignKey(
+        "participation.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    zoom = models.SmallIntegerField(_("zoom"))
+    cell_x = models.IntegerField(_("cell column"))
+    cell_y = models.IntegerField(_("cell row"))
+    category = models.ForeignKey("participation.Category", on_delete=models.CASCADE, related_name="+")
+    count = models.IntegerField(_("published suggestions"))
+    sum_x = models.FloatField(_("sum of x (EPSG:3857)"))
+    sum_y = models.FloatField(_("sum of y (EPSG:3857)"))
+
+    class Meta:
+        db_table = "geo_cluster_cell"
+        verbose_name = _("cluster cell")
+        verbose_name_plural = _("cluster cells")
+        constraints = [
+            # The primary lookup (project, zoom, a range of cells, categories) and the trigger's ON CONFLICT
+            # target, in this column order.
+            models.UniqueConstraint(
+                fields=["project", "zoom", "cell_x", "cell_y", "category"], name="cluster_cell_unique"
+            ),
+            # An empty cell is deleted, never kept with count 0: a row means "something is here".
+            models.CheckConstraint(condition=Q(count__gt=0), name="cluster_cell_count_positive"),
+            models.CheckConstraint(
+                condition=Q(zoom__gte=0, zoom__lte=CLUSTER_MAX_ZOOM), name="cluster_cell_zoom_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"z{self.zoom}/{self.cell_x}/{self.cell_y} category {self.category_id}: {self.count}"

@@ -1,0 +1,47 @@
+-- The suggestions the map draws for a viewport when they are few enough to send one by one.
+--
+-- Invariants:
+-- * Only published suggestions, and only public fields: no author, no e-mail, no display name, no text
+--   (the map shows a title; the detail comes from the suggestion's own endpoint).
+-- * geom && box is served by the GiST index on geom; ST_Intersects keeps a line only when it really crosses
+--   the viewport, not merely its bounding box.
+-- * Bounded output: at most max_features (by id, so the answer is stable and the planner may walk the
+--   (project, id) index of published suggestions when the viewport holds nearly everything) and at most
+--   max_bytes of feature text (long lines and titles); `truncated` says something was left out.
+-- * Compact JSON text (see map_clusters.sql); every string passes through to_json() for escaping.
+WITH candidate AS (
+    SELECT s.id, s.geom, s.category_id, s.title, s.planning_status, s.support_count, s.comment_count
+    FROM participation_suggestion AS s
+    WHERE s.project_id = %(project_id)s
+      AND s.moderation_state = 'published'
+      AND (%(category_ids)s::bigint[] IS NULL OR s.category_id = ANY (%(category_ids)s::bigint[]))
+      AND s.geom && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)
+      AND ST_Intersects(s.geom, ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326))
+    ORDER BY s.id
+    LIMIT %(max_features)s + 1
+),
+feature AS (
+    SELECT row_number() OVER (ORDER BY s.id) AS rank,
+           '{"type":"Feature","id":' || s.id
+           || ',"geometry":' || ST_AsGeoJSON(s.geom, 6)
+           || ',"properties":{"id":' || s.id
+           || ',"category":' || to_json(c.key)::text
+           || ',"title":' || to_json(s.title)::text
+           || ',"planning_status":' || to_json(s.planning_status)::text
+           || ',"support_count":' || s.support_count
+           || ',"comment_count":' || s.comment_count
+           || '}}' AS text
+    FROM candidate AS s
+    JOIN participation_category AS c ON c.id = s.category_id
+),
+kept AS (
+    SELECT rank, text,
+           rank <= %(max_features)s
+           AND sum(octet_length(text) + 1) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) <= %(max_bytes)s
+               AS kept
+    FROM feature
+)
+SELECT count(*) FILTER (WHERE kept) AS returned,
+       coalesce(bool_or(NOT kept), false) AS truncated,
+       '[' || coalesce(string_agg(text, ',' ORDER BY rank) FILTER (WHERE kept), '') || ']' AS features
+FROM kept;
