@@ -31,13 +31,23 @@ export function createSuggestionLayers(map, config) {
   function clusterLayer(feature) {
     const [lon, lat] = feature.geometry.coordinates;
     const count = feature.properties.count;
+    const zoomIn = () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    if (count === 1) {
+      // A cell with one suggestion shows it as a dot in its category's colour, not as a "1".
+      const category = categories.get(Object.keys(feature.properties.categories)[0]);
+      const dot = L.circleMarker([lat, lon], {
+        renderer, radius: 6, color: '#ffffff', weight: 2, fillColor: category ? category.colour : '#475569',
+        fillOpacity: 0.95,
+      });
+      return dot.on('click', zoomIn);
+    }
     const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
     const label = element('span', 'cluster-count', count >= 10000 ? `${Math.round(count / 1000)}k` : String(count));
     const icon = L.divIcon({ className: 'cluster', html: label, iconSize: [size, size] });
     const marker = L.marker([lat, lon], {
       icon, keyboard: true, title: format(config.labels.cluster, { count }), alt: String(count),
     });
-    marker.on('click', () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom())));
+    marker.on('click', zoomIn);
     return marker;
   }
 

@@ -1,6 +1,7 @@
 """The public map page in a real browser: the demo drawn, popups as text, no base-map tiles needed."""
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -96,3 +97,32 @@ def test_api_docs_render_offline(live_server, page, db):
 
     expect(page.locator(".swagger-ui .title").first).to_contain_text("Participation map API", timeout=10_000)
     assert not [e for e in page.js_errors if "Content Security Policy" in e]
+
+
+def test_many_suggestions_are_drawn_as_clusters_that_zoom_in_when_clicked(live_server, page, demo):
+    charging = demo.categories.get(key="charging-station")
+    rows = [
+        Suggestion(
+            project=demo,
+            category=charging,
+            geom=Point(8.36 + (i % 30) * 0.003, 48.99 + (i // 30) * 0.002, srid=4326),
+            title=f"Ladepunkt {i}",
+            moderation_state=ModerationState.PUBLISHED,
+        )
+        for i in range(600)
+    ]
+    Suggestion.objects.bulk_create(rows)
+
+    page.goto(live_server.url + "/projects/karlsruhe-ebikes/")
+    wait_for_features(page)
+
+    assert page.get_attribute("body", "data-map-mode") == "clusters"
+    clusters = page.locator(".leaflet-marker-icon.cluster")
+    expect(clusters.first).to_be_visible()
+    counts = [int(text) for text in clusters.all_inner_texts() if text.isdigit()]
+    assert sum(counts) >= 600
+    screenshot(page, "map-clusters")
+    zoom = page.evaluate("() => window.participationMap.getZoom()")
+    clusters.first.click()
+    page.wait_for_function(f"() => window.participationMap.getZoom() > {zoom}")
+    assert page.js_errors == []
