@@ -13,17 +13,10 @@ from participation import selectors as participation_selectors
 from participation.models import PlanningStatus
 
 from .bbox import BBoxField
+from .renderers import GEOJSON, GeoJSONRenderer
 from .selectors import FEATURE_THRESHOLD, map_viewport
 
-GEOJSON = "application/geo+json"
 MAX_ZOOM = 22  # the deepest zoom a web map asks for; 17 and above always get features
-
-
-class GeoJSONRenderer(JSONRenderer):
-    """Lets clients ask for application/geo+json; errors still come as JSON."""
-
-    media_type = GEOJSON
-    format = "geojson"
 
 
 class MapQuery(serializers.Serializer):

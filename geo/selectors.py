@@ -57,8 +57,9 @@ MAX_FEATURES = FEATURE_THRESHOLD
 # At most this many clusters (largest first). A 2560 x 1440 px viewport spans at most 41 x 24 = 984 cells of
 # 64 px; more only comes from a bbox far larger than any screen.
 MAX_CLUSTER_CELLS = 2000
-# Feature text per response; the frame around it adds well under 200 bytes. Reached only by viewports full of
-# long titles or lines with many vertices, or cells that each hold many categories.
+# Feature text per response (the frame around it adds under 200 bytes), so that every answer stays under
+# 150 KB. Features reach it with long titles or lines of many vertices; clusters when a 2560 x 1440 px screen
+# is full of cells with four categories each (~180 KB at 64 px), and map_viewport then takes coarser cells.
 MAX_FEATURE_BYTES = 145_000
 # From this zoom on the map always gets features: the cells end at CLUSTER_MAX_ZOOM.
 FEATURES_FROM_ZOOM = CLUSTER_MAX_ZOOM + 1
@@ -130,7 +131,7 @@ def map_features(*, project_id: int, category_ids: Sequence[int] | None, bbox: B
 def map_viewport(
     *, project_id: int, category_ids: Sequence[int] | None, bbox: BBox, zoom: int
 ) -> MapViewport:
-    """Clusters or features for a viewport, in one to three queries.
+    """Clusters or features for a viewport, in one or two queries.
 
     The decision uses the cells' count, which is cheap whatever the number of suggestions; it may include a
     few suggestions just outside the viewport, so near the threshold it errs towards clusters.
@@ -141,7 +142,7 @@ def map_viewport(
     if zoom < FEATURES_FROM_ZOOM:
         clusters = map_clusters(project_id=project_id, category_ids=category_ids, bbox=bbox, zoom=zoom)
         if clusters.total > FEATURE_THRESHOLD:
-            cell_zoom = min(zoom, CLUSTER_MAX_ZOOM)
+            cell_zoom = zoom
             if clusters.truncated and cell_zoom > 0:
                 cell_zoom -= 1
                 clusters = map_clusters(

@@ -18,12 +18,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.bbox import BBoxField
+from geo.renderers import GEOJSON, GeoJSONRenderer
 from geo.selectors import suggestion_feature_page
 
 from .. import selectors
 from ..models import Project
-
-GEOJSON = "application/geo+json"
 
 
 class CategoryOutput(serializers.Serializer):
@@ -139,13 +138,6 @@ FEATURE_COLLECTION_SCHEMA = {
         },
     },
 }
-
-
-class GeoJSONRenderer(JSONRenderer):
-    """Lets clients ask for application/geo+json; errors still come as JSON."""
-
-    media_type = GEOJSON
-    format = "geojson"
 
 
 class SuggestionFeatureListApi(APIView):

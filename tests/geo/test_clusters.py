@@ -6,11 +6,12 @@ through the ORM, QuerySet.update() or raw SQL, is the specification: every chang
 
 import math
 import random
+import threading
 
 import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from geo.models import CLUSTER_MAX_ZOOM, WEB_MERCATOR_HALF, ClusterCell, cell_size
 from geo.services import cluster_rebuild
@@ -329,6 +330,51 @@ def change_suggestion(suggestion: Suggestion, via: str, **changes: object) -> No
                     "UPDATE participation_suggestion SET moderation_state = %s WHERE id = %s",
                     [value, suggestion.pk],
                 )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_the_cells_exact_and_never_deadlock(point_category):
+    # Two neighbouring spots share their low-zoom cells: writers publish, hide and move suggestions between
+    # them at the same time, each in its own transaction, as parallel requests would.
+    spots = [(8.40, 49.00), (8.41, 49.00)]
+    ids = [
+        SuggestionFactory(
+            category=point_category,
+            moderation_state=ModerationState.PENDING,
+            geom=Point(*spots[n % 2], srid=4326),
+        ).pk
+        for n in range(20)
+    ]
+    failures: list[Exception] = []
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for _ in range(60):
+                row = Suggestion.objects.filter(pk=rng.choice(ids))
+                with transaction.atomic():
+                    if rng.random() < 0.3:
+                        lon, lat = rng.choice(spots)
+                        row.update(geom=Point(lon + rng.uniform(0, 1e-4), lat, srid=4326))
+                    else:
+                        row.update(
+                            moderation_state=rng.choice([ModerationState.PUBLISHED, ModerationState.HIDDEN])
+                        )
+        except Exception as error:  # a deadlock or a constraint violation fails the test below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    published = Suggestion.objects.filter(moderation_state=ModerationState.PUBLISHED).count()
+    assert sum(ClusterCell.objects.filter(zoom=0).values_list("count", flat=True)) == published
+    assert_cells_equal_a_fresh_aggregation()
 
 
 def test_rebuild_repairs_drift_of_one_project_and_leaves_the_others_alone(point_category):

@@ -8,8 +8,8 @@ import math
 import time
 
 import pytest
-from django.utils import translation
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
