@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.gis.db.models import Extent
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from participation.models import Category, ModerationState, Project, Suggestion
 
@@ -89,3 +89,13 @@ def test_demo_accounts_are_refused_without_debug_unless_asked_for(db, settings):
     call_command("load_demo", "--no-accounts")
     assert Project.objects.filter(slug="karlsruhe-ebikes").exists()
     assert not get_user_model().objects.exists()
+
+
+def test_demo_discussion_counts_match_their_comments(db):
+    call_command("load_demo", "--no-accounts")
+
+    counted = Suggestion.objects.annotate(
+        rows=Count("comments", filter=Q(comments__moderation_state="published"))
+    )
+    assert counted.filter(rows__gt=0).count() > 10
+    assert all(s.comment_count == s.rows for s in counted)
