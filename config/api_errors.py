@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from participation.errors import DomainError
+from config.errors import DomainError
 
 
 def _first_message(detail: Any) -> str:
@@ -31,7 +31,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body["errors"] = {exc.field: [exc.message]}
         response = Response(body, status=exc.status_code)
         if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
-            response["Retry-After"] = "60"
+            response["Retry-After"] = str(getattr(exc, "retry_after", 60))
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             response["WWW-Authenticate"] = "Token"
         return response

@@ -8,7 +8,7 @@ that tells them what to change. Every message is a class-level constant that tes
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from participation.errors import DomainError
+from config.errors import DomainError
 
 
 class GeometryError(DomainError):

@@ -3,17 +3,9 @@
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError
 
-class DomainError(Exception):
-    status_code = 400
-    code = "invalid"
-    default_message: str | Promise = _("The request cannot be processed.")
-    # The input field the error concerns, so pages and API clients can show the message next to it.
-    field: str | None = None
-
-    def __init__(self, message: str | Promise | None = None) -> None:
-        self.message = str(message if message is not None else self.default_message)
-        super().__init__(self.message)
+__all__ = ["DomainError"]  # re-exported: callers catch participation errors by their base
 
 
 class ProjectNotFound(DomainError):
@@ -111,6 +103,10 @@ class TooManyRequests(DomainError):
     code = "throttled"
     default_message = _("You have done this too often in a short time. Please wait a while and try again.")
 
+    def __init__(self, message: str | Promise | None = None, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
 
 class BadCredentials(DomainError):
     code = "bad_credentials"
@@ -121,3 +117,9 @@ class EmailNotVerified(DomainError):
     status_code = 403
     code = "email_not_verified"
     default_message = _("Please confirm your e-mail address first: follow the link in the mail we sent you.")
+
+
+class InvalidCursor(DomainError):
+    code = "invalid_cursor"
+    field = "cursor"
+    default_message = _("This page link is not valid. Please start from the first page.")

@@ -5,7 +5,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError
+
 from .models import Comment, Profile, Report, ReportReason
+from .texts import clean_text
 
 
 class SignupForm(forms.Form):
@@ -16,6 +19,19 @@ class SignupForm(forms.Form):
         max_length=Profile._meta.get_field("display_name").max_length,
         help_text=_("Shown with your suggestions and comments. Your e-mail address is never shown."),
     )
+
+    def clean_display_name(self) -> str:
+        # The same rules as every public text: one line, no control characters.
+        try:
+            return clean_text(
+                self.cleaned_data["display_name"],
+                field="display_name",
+                max_length=Profile._meta.get_field("display_name").max_length,
+                required=True,
+                single_line=True,
+            )
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
 
     def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         Profile.objects.update_or_create(
@@ -33,6 +49,7 @@ class CommentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    comment = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     reason = forms.ChoiceField(label=_("Reason"), choices=ReportReason.choices, widget=forms.RadioSelect)
     text = forms.CharField(
         label=_("Details (optional)"),

@@ -5,7 +5,6 @@ written when a check fails. Counters change with conditional `UPDATE … SET n =
 requests never lose an update, and the UNIQUE constraints (not Python) decide duplicates.
 """
 
-import unicodedata
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -42,7 +41,8 @@ from .models import (
 )
 from .rules import Actor, check_can_write, check_signed_in
 from .selectors import category_ids_for_keys, suggestion_get_visible
-from .throttling import rate_limit_check
+from .texts import clean_text
+from .throttling import rate_limit_check, rate_limit_spent
 
 TITLE_MAX = Suggestion._meta.get_field("title").max_length
 TEXT_MAX = Suggestion._meta.get_field("text").max_length
@@ -90,7 +90,7 @@ def support_add(*, actor: Actor, suggestion_id: int) -> Suggestion:
             Support.objects.create(suggestion=suggestion, user=actor)
     except IntegrityError:
         raise AlreadySupported() from None
-    Suggestion.objects.filter(pk=suggestion.pk).update(support_count=F("support_count") + 1)
+    _count_on_published(suggestion, support_count=F("support_count") + 1)
     suggestion.refresh_from_db(fields=["support_count"])
     return suggestion
 
@@ -140,7 +140,7 @@ def comment_create(*, actor: Actor, suggestion_id: int, text: str, parent_id: in
         moderation_state=ModerationState.PUBLISHED if published else ModerationState.PENDING,
     )
     if published:
-        Suggestion.objects.filter(pk=suggestion.pk).update(comment_count=F("comment_count") + 1)
+        _count_on_published(suggestion, comment_count=F("comment_count") + 1)
     return comment
 
 
@@ -175,32 +175,6 @@ def display_name_of(actor: Actor) -> str:
     return profile.display_name if profile else ""
 
 
-def clean_text(
-    value: Any, *, field: str, max_length: int, required: bool = False, single_line: bool = False
-) -> str:
-    """Text as typed, trimmed; refuses what no person types (NUL and other control characters).
-
-    HTML is not removed: it is stored as the text the person wrote and always rendered escaped.
-    """
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidText(_("This field must be text."), field=field)
-    value = value.strip()
-    allowed = "" if single_line else "\n\r\t"
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-        raise InvalidText(_("The text contains control characters that are not allowed."), field=field)
-    if required and not value:
-        raise InvalidText(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise InvalidText(
-            _("This text is too long: at most %(max)d characters, you wrote %(length)d.")
-            % {"max": max_length, "length": len(value)},
-            field=field,
-        )
-    return value
-
-
 def _active_category(*, project: Project, key: Any) -> Category:
     if not isinstance(key, str) or not key:
         raise InvalidText(_("Please choose a category."), field="category")
@@ -209,6 +183,15 @@ def _active_category(*, project: Project, key: Any) -> Category:
     if not category.active:
         raise InactiveCategory()
     return category
+
+
+def _count_on_published(suggestion: Suggestion, **counters: F) -> None:
+    """Count only while the suggestion is still published: a moderator may have hidden it since the check.
+    Raising rolls the whole write back, so nothing is stored for a suggestion that just left the map."""
+    if not Suggestion.objects.filter(pk=suggestion.pk, moderation_state=ModerationState.PUBLISHED).update(
+        **counters
+    ):
+        raise NotPublished()
 
 
 def _published(*, actor: Actor, suggestion_id: int) -> Suggestion:
@@ -221,9 +204,12 @@ def _published(*, actor: Actor, suggestion_id: int) -> Suggestion:
 
 def token_issue(*, login: str, password: str) -> str:
     """An API token for a user name or e-mail address and password; one token per account."""
+    account = login.strip().casefold()
+    rate_limit_spent(scope="token_failure", ident=account)  # guessing passwords stops here
     credentials = {"email": login} if "@" in login else {"username": login}
     user = authenticate(request=None, password=password, **credentials)
     if user is None or not user.is_active:
+        rate_limit_check(scope="token_failure", ident=account)
         raise BadCredentials()
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         raise EmailNotVerified()

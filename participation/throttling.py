@@ -11,10 +11,17 @@ from django.core.cache import cache
 from .errors import TooManyRequests
 
 
-def rate_limit_check(*, scope: str, ident: str) -> None:
-    """Count one write of `scope` by `ident`; raise TooManyRequests once the window's budget is spent."""
+def _window(scope: str, ident: str) -> tuple[str, int, int, int]:
+    """The cache key of the current window, the budget, the window length and the seconds left in it."""
     allowed, seconds = (int(part) for part in settings.WRITE_LIMITS[scope].split("/"))
-    key = f"rate:{scope}:{ident}:{int(time.time() // seconds)}"
+    now = time.time()
+    key = f"rate:{scope}:{ident}:{int(now // seconds)}"
+    return key, allowed, seconds, int(seconds - now % seconds) + 1
+
+
+def rate_limit_check(*, scope: str, ident: str) -> None:
+    """Count one action of `scope` by `ident`; raise TooManyRequests once the window's budget is spent."""
+    key, allowed, seconds, left = _window(scope, ident)
     if cache.add(key, 1, timeout=seconds + 1):
         return
     try:
@@ -23,4 +30,11 @@ def rate_limit_check(*, scope: str, ident: str) -> None:
         cache.add(key, 1, timeout=seconds + 1)
         return
     if used > allowed:
-        raise TooManyRequests()
+        raise TooManyRequests(retry_after=left)
+
+
+def rate_limit_spent(*, scope: str, ident: str) -> None:
+    """Raise TooManyRequests if the budget is already spent, without counting (e.g. failed sign-ins)."""
+    key, allowed, _seconds, left = _window(scope, ident)
+    if (cache.get(key) or 0) >= allowed:
+        raise TooManyRequests(retry_after=left)

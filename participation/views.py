@@ -1,6 +1,8 @@
 """Public pages of a project. Rules live in selectors; these only choose a template and its data."""
 
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -76,7 +78,7 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "listEmpty": _("No suggestions in this map section."),
             "mineEmpty": _("You have not made any suggestions yet."),
             "clusters": _("%(count)s suggestions in this map section. Zoom in to see them one by one."),
-            "signIn": _("Please sign in again."),
+            "sendFailed": _("Your suggestion could not be sent. Please check your connection and try again."),
             "supports": _("Supports"),
             "comments": _("Comments"),
             "status": _("Status"),
@@ -168,7 +170,20 @@ def suggestion_detail(
     )
 
 
+def _under_its_project(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Page actions answer only at the suggestion's own address, like the page itself."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        if not Suggestion.objects.filter(pk=pk, project__slug=slug).exists():
+            raise Http404(_("There is no suggestion with this number."))
+        return view(request, slug, pk)
+
+    return checked
+
+
 @require_POST
+@_under_its_project
 def suggestion_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     withdraw = request.POST.get("action") == "withdraw"
     try:
@@ -184,6 +199,7 @@ def suggestion_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @require_POST
+@_under_its_project
 def suggestion_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     place = f"reply-{request.POST.get('parent')}" if request.POST.get("parent") else "comment"
@@ -208,10 +224,11 @@ def suggestion_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @require_POST
+@_under_its_project
 def suggestion_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ReportForm(request.POST)
     comment_id = request.POST.get("comment") or None
-    place = f"report-comment-{comment_id}" if comment_id else "report"
+    place = f"report-comment-{comment_id}" if comment_id and comment_id.isdigit() else "report"
     if not form.is_valid():
         return suggestion_detail(
             request, slug, pk, report_form=form, errors={place: _first_error(form)}, status=400
@@ -222,7 +239,7 @@ def suggestion_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             suggestion_id=pk,
             reason=form.cleaned_data["reason"],
             text=form.cleaned_data["text"],
-            comment_id=int(comment_id) if comment_id and comment_id.isdigit() else None,
+            comment_id=form.cleaned_data["comment"],
         )
     except DomainError as error:
         return _action_failed(request, slug, pk, error, place=place, report_form=form)

@@ -186,6 +186,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN", default="20/hour"),
     },
+    # Client addresses come from REMOTE_ADDR unless proxies in front are declared: a client must not pick
+    # its own address with X-Forwarded-For to escape the limits.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 # Write limits per person, shared by the API and the pages (participation/throttling.py): "count/seconds".
 WRITE_LIMITS = {
@@ -193,6 +196,8 @@ WRITE_LIMITS = {
     "comment": env.str("LIMIT_COMMENTS", default="60/3600"),
     "support": env.str("LIMIT_SUPPORTS", default="300/3600"),
     "report": env.str("LIMIT_REPORTS", default="30/3600"),
+    # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
+    "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
 }
 API_PAGE_DEFAULT = env.int("API_PAGE_DEFAULT", default=500)
 API_PAGE_MAX = env.int("API_PAGE_MAX", default=5000)
@@ -252,6 +257,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -5,7 +5,7 @@ import L from 'leaflet';
 import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import { api, ApiError } from './api.js';
-import { element, format } from './dom.js';
+import { element, format, withId } from './dom.js';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
 const FIELDS = ['category', 'geometry', 'title', 'text'];
@@ -86,9 +86,11 @@ export function setUpCompose(map, config, { onCreated }) {
     if (!geom || !category) return;
     if (duplicateRequest) duplicateRequest.abort();
     duplicateRequest = new AbortController();
-    const query = new URLSearchParams({ category, geometry: JSON.stringify(geom) });
     try {
-      const data = await api(`${config.urls.duplicates}?${query}`, { signal: duplicateRequest.signal });
+      // POST: the geometry of a long line would not fit in a query string.
+      const data = await api(config.urls.duplicates, {
+        method: 'POST', body: { category, geometry: geom }, signal: duplicateRequest.signal,
+      });
       error('geometry').textContent = '';
       renderDuplicates(data.features);
     } catch (failure) {
@@ -105,7 +107,7 @@ export function setUpCompose(map, config, { onCreated }) {
       const p = feature.properties;
       const item = element('li', 'duplicate');
       const link = element('a', 'duplicate-title', p.title);
-      link.href = config.urls.detail.replace('/0/', `/${p.id}/`);
+      link.href = withId(config.urls.detail, p.id);
       link.target = '_blank';
       const facts = p.overlap !== null && p.overlap !== undefined
         ? format(labels.overlap, { percent: Math.round(p.overlap * 100) })
@@ -116,7 +118,7 @@ export function setUpCompose(map, config, { onCreated }) {
       button.addEventListener('click', async () => {
         button.disabled = true;
         try {
-          await api(config.urls.support.replace('/0/', `/${p.id}/`), { method: 'POST' });
+          await api(withId(config.urls.support, p.id), { method: 'POST' });
           button.textContent = labels.supported;
         } catch (failure) {
           button.disabled = false;
@@ -205,7 +207,7 @@ export function setUpCompose(map, config, { onCreated }) {
       result.focus();
       onCreated(feature);
     } catch (failure) {
-      if (!(failure instanceof ApiError)) return showError('form', labels.failed);
+      if (!(failure instanceof ApiError)) return showError('form', labels.sendFailed);
       // DRF nests the Feature's property errors under "properties": show each at its own field.
       const { properties, ...top } = failure.fields;
       const fields = { ...top, ...(properties && !Array.isArray(properties) ? properties : { form: properties }) };

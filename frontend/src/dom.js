@@ -21,3 +21,10 @@ export function paintSwatches(root = document) {
     swatch.style.backgroundColor = swatch.dataset.colour;
   }
 }
+
+// URLs for one suggestion come from the server with the id 0 in them; the id is the last "/0/" (a project
+// slug may be "0" too, but it always comes before the id).
+export function withId(url, id) {
+  const at = url.lastIndexOf('/0/');
+  return `${url.slice(0, at)}/${id}/${url.slice(at + 3)}`;
+}

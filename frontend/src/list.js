@@ -39,7 +39,8 @@ export function createList(config) {
       next = page.next;
       more.hidden = !next;
       if (!append && page.results.length === 0) {
-        list.append(element('li', 'suggestion-item suggestion-item--empty', labels.listEmpty));
+        const empty = url.includes('mine=true') ? labels.mineEmpty : labels.listEmpty;
+        list.append(element('li', 'suggestion-item suggestion-item--empty', empty));
       }
       document.body.dataset.listLoaded = String(list.querySelectorAll('[data-id]').length);
     } catch (failure) {

@@ -1,5 +1,5 @@
 // A suggestion's popup, built from DOM nodes: titles are user input and never parsed as HTML.
-import { element } from './dom.js';
+import { element, withId } from './dom.js';
 
 export function popupContent(feature, category, config) {
   const p = feature.properties;
@@ -17,7 +17,7 @@ export function popupContent(feature, category, config) {
   }
   root.append(facts);
   const link = element('a', 'popup-link', labels.open);
-  link.href = config.urls.detail.replace('/0/', `/${p.id}/`);
+  link.href = withId(config.urls.detail, p.id);
   root.append(link);
   return root;
 }

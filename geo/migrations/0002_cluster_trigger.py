@@ -33,7 +33,8 @@ class Migration(migrations.Migration):
 
     operations = [
         # One string, not split into statements: the PL/pgSQL bodies contain semicolons.
-        migrations.RunSQL(sql=[load_sql("cluster_trigger")], reverse_sql=[REVERSE]),
+        # The trigger as migration 0003 left it (the first version was not kept; 0003 installs the same).
+        migrations.RunSQL(sql=[load_sql("cluster_trigger_0003")], reverse_sql=[REVERSE]),
         migrations.RunSQL(
             sql=[(load_sql("cluster_rebuild"), {"project_id": None})], reverse_sql=migrations.RunSQL.noop
         ),

@@ -16,5 +16,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(sql=[load_sql("cluster_trigger")], reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(sql=[load_sql("cluster_trigger_0003")], reverse_sql=migrations.RunSQL.noop),
     ]

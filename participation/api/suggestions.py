@@ -6,9 +6,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,10 +15,12 @@ from rest_framework.views import APIView
 from geo.bbox import BBoxField
 
 from .. import selectors, services
-from ..models import PlanningStatus, Suggestion
+from ..models import PlanningStatus, Project, Suggestion
 from .reads import SuggestionFeatureListApi
 
 WRITABLE_PROPERTIES = ("category", "title", "text")
+# RFC 7946 Feature members a client may send; "id" only as null.
+FEATURE_MEMBERS = {"type", "geometry", "properties", "bbox", "id"}
 
 
 class SuggestionPropertiesInput(serializers.Serializer):
@@ -36,6 +37,18 @@ class SuggestionInput(serializers.Serializer):
     properties = SuggestionPropertiesInput()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        members = set(self.initial_data) - FEATURE_MEMBERS
+        if self.initial_data.get("id") is not None:
+            members.add("id")  # the server numbers suggestions
+        if members:
+            raise serializers.ValidationError(
+                {
+                    "type": [
+                        _("These members cannot be set: %(fields)s. Send type, geometry and properties.")
+                        % {"fields": ", ".join(sorted(members))}
+                    ]
+                }
+            )
         properties = self.initial_data.get("properties")
         extra = sorted(set(properties) - set(WRITABLE_PROPERTIES)) if isinstance(properties, dict) else []
         if extra:
@@ -133,6 +146,11 @@ class DuplicateQuery(serializers.Serializer):
             raise serializers.ValidationError(_("The geometry is not valid GeoJSON.")) from None
 
 
+class DuplicateBody(serializers.Serializer):
+    category = serializers.CharField()
+    geometry = serializers.JSONField(help_text=gettext_lazy("The drawn geometry (GeoJSON)."))
+
+
 def _refuse(name: str) -> None:
     raise ValueError(name)
 
@@ -184,10 +202,23 @@ class DuplicateListApi(APIView):
         project = selectors.project_get(slug=slug)
         query = DuplicateQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
+        return self._answer(project, query.validated_data)
+
+    @extend_schema(
+        request=DuplicateBody,
+        responses={200: OpenApiResponse(DUPLICATES_SCHEMA)},
+        summary="The same, with the geometry in a JSON body",
+        description="For long lines: a query string of 500 vertices would exceed what servers accept.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        project = selectors.project_get(slug=slug)
+        body = DuplicateBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(project, body.validated_data)
+
+    def _answer(self, project: Project, params: dict[str, Any]) -> Response:
         features = selectors.suggestion_duplicates(
-            project=project,
-            category_key=query.validated_data["category"],
-            geometry=query.validated_data["geometry"],
+            project=project, category_key=params["category"], geometry=params["geometry"]
         )
         return Response({"type": "FeatureCollection", "features": features})
 
@@ -201,6 +232,9 @@ class SuggestionListQuery(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["newest", "supported"], default="newest")
     mine = serializers.BooleanField(
         default=False, help_text=gettext_lazy("Only my own suggestions, those waiting for review included.")
+    )
+    cursor = serializers.CharField(
+        required=False, help_text=gettext_lazy("From `next` of the previous page.")
     )
 
 
@@ -222,24 +256,19 @@ class SuggestionListItem(serializers.Serializer):
         )
 
 
-class ListCursor(CursorPagination):
-    """Keyset paging over the chosen order; no deep OFFSET, no count."""
-
-    page_size = 30
-    ordering = ("-created_at", "-id")
-
-    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
-        return ("-support_count", "-id") if view.sort == "supported" else ("-created_at", "-id")
+class SuggestionListOutput(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = SuggestionListItem(many=True)
 
 
 class SuggestionListApi(APIView):
     """The list beside the map: the suggestions in the viewport, filtered and sorted, 30 at a time."""
 
-    sort = "newest"
+    page_size = 30
 
     @extend_schema(
-        parameters=[SuggestionListQuery, OpenApiParameter("cursor", str, description="From `next`.")],
-        responses={200: SuggestionListItem(many=True)},
+        parameters=[SuggestionListQuery],
+        responses={200: SuggestionListOutput},
         summary="Suggestions in a viewport, filtered and sorted (for lists)",
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -247,7 +276,6 @@ class SuggestionListApi(APIView):
         query = SuggestionListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        self.sort = params["sort"]
         category_keys = [k for k in params.get("category", "").split(",") if k]
         suggestions = selectors.suggestion_list(
             actor=request.user,
@@ -257,7 +285,13 @@ class SuggestionListApi(APIView):
             statuses=sorted(params.get("status", [])) or None,
             mine=params["mine"],
         )
-        paginator = ListCursor()
-        page = paginator.paginate_queryset(suggestions, request, view=self)
-        items = SuggestionListItem(page, many=True, context={"slug": project.slug}).data
-        return paginator.get_paginated_response(items)
+        page = selectors.suggestion_list_page(
+            suggestions=suggestions, sort=params["sort"], cursor=params.get("cursor"), size=self.page_size
+        )
+        next_url = None
+        if page.next_cursor:
+            query = request.query_params.copy()
+            query["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        items = SuggestionListItem(page.items, many=True, context={"slug": project.slug}).data
+        return Response({"next": next_url, "results": items})

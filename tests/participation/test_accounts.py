@@ -86,3 +86,10 @@ def test_the_sign_in_page_uses_the_site_frame(client, db, address):
 
     assert 'class="site-header"' in html
     assert "<script>" not in html  # nothing inline under our CSP
+
+
+def test_a_public_name_with_direction_overrides_is_refused(client, db, address):
+    response = sign_up(client, address, display_name="Stadt\u202eKarlsruhe")
+
+    assert response.status_code == 200
+    assert not get_user_model().objects.exists()

@@ -18,7 +18,7 @@ from participation.models import (
     Suggestion,
     Support,
 )
-from tests.factories import CategoryFactory, SuggestionFactory, UserFactory
+from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
 
 CREATE = "/api/v1/projects/test-project/suggestions/"
 POINT = {"type": "Point", "coordinates": [8.4, 49.0]}
@@ -106,14 +106,24 @@ def test_fields_that_try_to_set_state_author_or_counts_are_refused(signed_in, po
     assert not Suggestion.objects.exists()
 
 
-def test_top_level_fields_beside_the_feature_are_never_applied(signed_in, point_category):
-    body = {**feature(), "id": 999999, "moderation_state": "hidden"}
+@pytest.mark.parametrize(
+    "members",
+    [{"id": 999999}, {"moderation_state": "hidden"}, {"author": 1, "support_count": 99}],
+)
+def test_members_beside_the_feature_that_try_to_set_fields_are_refused(signed_in, point_category, members):
+    response, error = post(signed_in, CREATE, {**feature(), **members})
 
-    response, created = post(signed_in, CREATE, body)
+    assert response.status_code == 400
+    assert all(name in error["message"] for name in members)
+    assert not Suggestion.objects.exists()
+
+
+def test_a_feature_may_carry_bbox_and_a_null_id(signed_in, point_category):
+    body = {**feature(), "id": None, "bbox": [8.4, 49.0, 8.4, 49.0]}
+
+    response, _ = post(signed_in, CREATE, body)
 
     assert response.status_code == 201
-    assert created["id"] != 999999
-    assert Suggestion.objects.get().moderation_state == ModerationState.PUBLISHED
 
 
 BAD_GEOMETRIES = [
@@ -618,3 +628,111 @@ def test_messages_speak_the_requests_language(signed_in, point_category, languag
     response = signed_in.post(CREATE, body, "application/json", HTTP_ACCEPT_LANGUAGE=language)
 
     assert response.json()["message"].startswith(message)
+
+
+# ------------------------------------------------------------------------------------------ the list
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported"])
+def test_the_list_pages_through_ties_without_repeating_or_losing_rows(client, point_category, sort):
+    SuggestionFactory.create_batch(65, category=point_category, support_count=3)  # all tied on the sort value
+    seen, url = [], f"/api/v1/projects/test-project/list/?sort={sort}"
+
+    while url:
+        page = client.get(url).json()
+        seen += [s["id"] for s in page["results"]]
+        url = page["next"]
+
+    assert len(seen) == 65
+    assert len(set(seen)) == 65
+
+
+def test_the_list_sorts_by_support(client, point_category):
+    few = SuggestionFactory(category=point_category, support_count=1)
+    many = SuggestionFactory(category=point_category, support_count=9)
+
+    page = client.get("/api/v1/projects/test-project/list/?sort=supported").json()
+
+    assert [s["id"] for s in page["results"]] == [many.pk, few.pk]
+
+
+def test_a_forged_cursor_is_a_400(client, point_category):
+    response = client.get("/api/v1/projects/test-project/list/?sort=supported&cursor=bm9wZQ")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+
+
+def test_my_suggestions_need_a_sign_in(client, point_category):
+    response = client.get("/api/v1/projects/test-project/list/?mine=true")
+
+    assert response.status_code == 401
+
+
+def test_guessing_passwords_for_a_token_stops_after_the_limit(client, db, settings):
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "token_failure": "3/900"}
+    url = "/api/v1/auth/token/"
+    user = CitizenFactory()  # its own name: failure counts live in the shared cache
+
+    codes = [
+        post(client, url, {"username": user.username, "password": f"guess-{i}"})[0].status_code
+        for i in range(3)
+    ]
+    # A forged X-Forwarded-For does not give a fresh budget, and neither does the right password now.
+    blocked = client.post(
+        url,
+        json.dumps({"username": user.username, "password": "pw-for-tests"}),
+        "application/json",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+
+    assert codes == [400, 400, 400]
+    assert blocked.status_code == 429
+    assert int(blocked["Retry-After"]) <= 901
+
+
+def test_a_rate_limit_says_how_long_to_wait(signed_in, point_category, settings):
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "suggestion": "1/3600"}
+    post(signed_in, CREATE, feature())
+
+    response, _ = post(signed_in, CREATE, feature(title="zweiter"))
+
+    assert response.status_code == 429
+    assert 60 < int(response["Retry-After"]) <= 3601
+
+
+def test_support_is_not_counted_when_the_suggestion_was_hidden_meanwhile(
+    point_category, citizen, monkeypatch
+):
+    from participation import services
+
+    suggestion = SuggestionFactory(category=point_category)
+    real_check = services._published
+
+    def check_then_hide(**kwargs):  # a moderator hides it right after the visibility check
+        found = real_check(**kwargs)
+        Suggestion.objects.filter(pk=suggestion.pk).update(moderation_state=ModerationState.HIDDEN)
+        return found
+
+    monkeypatch.setattr(services, "_published", check_then_hide)
+
+    with pytest.raises(services.NotPublished):
+        services.support_add(actor=citizen, suggestion_id=suggestion.pk)
+
+    assert not Support.objects.exists()
+
+
+def test_duplicates_take_long_lines_in_a_json_body(signed_in, line_category):
+    from django.contrib.gis.geos import LineString
+
+    existing = SuggestionFactory(
+        category=line_category, geom=LineString((8.40, 49.0001), (8.42, 49.0001), srid=4326)
+    )
+    drawn = {"type": "LineString", "coordinates": [[8.40 + i * 0.00004, 49.0] for i in range(500)]}
+
+    response, body = post(
+        signed_in, "/api/v1/projects/test-project/duplicates/", {"category": "bike-path", "geometry": drawn}
+    )
+
+    assert response.status_code == 200
+    assert [f["id"] for f in body["features"]] == [existing.pk]

@@ -172,3 +172,21 @@ def test_the_map_page_offers_a_suggestion_only_to_signed_in_citizens(
     assert 'id="signin-notice"' in anonymous
     assert 'id="compose-start"' not in anonymous
     assert 'id="compose-start"' in signed_in
+
+
+def test_a_page_action_under_another_projects_address_is_404(client_factory, citizen, suggestion):
+    response = client_factory(citizen).post(f"/projects/elsewhere/suggestions/{suggestion.pk}/support/")
+
+    assert response.status_code == 404
+    assert not Support.objects.exists()
+
+
+def test_a_malformed_comment_id_in_a_report_is_refused_not_filed_against_the_suggestion(
+    client_factory, citizen, suggestion
+):
+    response = client_factory(citizen).post(
+        page_url(suggestion) + "reports/", {"reason": "spam", "comment": "7x"}
+    )
+
+    assert response.status_code == 400
+    assert not Report.objects.exists()

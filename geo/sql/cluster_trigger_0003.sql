@@ -1,5 +1,8 @@
 -- The cluster aggregate geo_cluster_cell, kept exact by PostgreSQL itself.
 --
+-- Migrations load this file by its versioned name: it is what migration 0003 installs, and it must not
+-- change. A new version of the trigger is a new file (cluster_trigger_<migration>.sql) and a new migration.
+--
 -- Why a trigger and not a service call or a signal: the aggregate must never drift from the suggestions,
 -- whether a row changes through a service, the Django admin, a moderation action, QuerySet.update() or bulk
 -- SQL. The trigger sees every one of them and runs in the same transaction as the change, so a rolled-back

@@ -1,0 +1,37 @@
+"""The rule for every text a person types: trimmed, bounded, no control characters; HTML stays text."""
+
+import unicodedata
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .errors import InvalidText
+
+# Direction overrides and isolates can make a title or name display as something else than it is.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_text(
+    value: Any, *, field: str, max_length: int, required: bool = False, single_line: bool = False
+) -> str:
+    """Text as typed, trimmed; refuses what no person types (NUL and other control characters).
+
+    HTML is not removed: it is stored as the text the person wrote and always rendered escaped.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidText(_("This field must be text."), field=field)
+    value = value.strip()
+    allowed = "" if single_line else "\n\r\t"
+    if any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS for ch in value):
+        raise InvalidText(_("The text contains control characters that are not allowed."), field=field)
+    if required and not value:
+        raise InvalidText(_("This field is required."), field=field)
+    if len(value) > max_length:
+        raise InvalidText(
+            _("This text is too long: at most %(max)d characters, you wrote %(length)d.")
+            % {"max": max_length, "length": len(value)},
+            field=field,
+        )
+    return value
