@@ -176,6 +176,7 @@ export function setUpCompose(map, config, { onCreated }) {
   centre.addEventListener('click', () => {
     map.pm.disableDraw();
     adopt(L.marker(map.getCenter()).addTo(map));
+    form.elements.title.focus();  // the button just hid itself: keep keyboard users moving forward
   });
   map.on('pm:create', (event) => adopt(event.layer));
 
