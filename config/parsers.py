@@ -14,7 +14,8 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-def _refuse_constant(name: str) -> None:
+def refuse_constant(name: str) -> None:
+    """For json.loads(parse_constant=…): NaN and Infinity are not JSON (RFC 8259)."""
     raise ValueError(name)
 
 
@@ -30,7 +31,7 @@ class JSONParser(parsers.JSONParser):
         if len(text) > limit:
             raise PayloadTooLarge(_("The request is too large: at most %(kb)d KB.") % {"kb": limit // 1024})
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            return json.loads(text, parse_constant=refuse_constant)
         # RecursionError: thousands of nested brackets must be a 400, not a crash.
         except (ValueError, RecursionError):
             raise exceptions.ParseError(_("The request body is not valid JSON.")) from None

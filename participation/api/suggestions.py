@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.parsers import refuse_constant
 from geo.bbox import BBoxField
 
 from .. import selectors, services
@@ -141,7 +142,7 @@ class DuplicateQuery(serializers.Serializer):
 
     def validate_geometry(self, value: str) -> Any:
         try:
-            return json.loads(value, parse_constant=_refuse)
+            return json.loads(value, parse_constant=refuse_constant)
         except (ValueError, RecursionError):
             raise serializers.ValidationError(_("The geometry is not valid GeoJSON.")) from None
 
@@ -149,10 +150,6 @@ class DuplicateQuery(serializers.Serializer):
 class DuplicateBody(serializers.Serializer):
     category = serializers.CharField()
     geometry = serializers.JSONField(help_text=gettext_lazy("The drawn geometry (GeoJSON)."))
-
-
-def _refuse(name: str) -> None:
-    raise ValueError(name)
 
 
 DUPLICATES_SCHEMA = {
