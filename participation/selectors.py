@@ -47,12 +47,24 @@ def category_ids_for_keys(*, project: Project, keys: list[str]) -> list[int]:
     found = dict(project.categories.filter(key__in=keys).values_list("key", "id"))
     unknown = sorted(set(keys) - found.keys())
     if unknown:
-        known = ", ".join(category_list_keys(project=project))
-        raise UnknownCategory(
-            _("Unknown category “%(unknown)s”. This project's categories are: %(known)s.")
-            % {"unknown": ", ".join(unknown), "known": known}
-        )
+        raise _unknown_category(project=project, keys=unknown)
     return [found[k] for k in keys]
+
+
+def category_get(*, project: Project, key: str) -> Category:
+    """One of the project's categories by key; an unknown key is the same error as in filters."""
+    category = project.categories.filter(key=key).first()
+    if category is None:
+        raise _unknown_category(project=project, keys=[key])
+    return category
+
+
+def _unknown_category(*, project: Project, keys: list[str]) -> UnknownCategory:
+    known = ", ".join(category_list_keys(project=project))
+    return UnknownCategory(
+        _("Unknown category “%(unknown)s”. This project's categories are: %(known)s.")
+        % {"unknown": ", ".join(keys), "known": known}
+    )
 
 
 def category_list_keys(*, project: Project) -> list[str]:
@@ -153,11 +165,10 @@ def suggestion_list(
 
 def suggestion_duplicates(*, project: Project, category_key: str, geometry: object) -> list[dict[str, Any]]:
     """Likely duplicates of a drawn geometry; the geometry passes the same rules as a new suggestion."""
-    [category_id] = category_ids_for_keys(project=project, keys=[category_key])
-    category = Category.objects.get(pk=category_id)
+    category = category_get(project=project, key=category_key)
     geom = geometry_from_geojson(geometry, kind=category.geometry_kind, area=project.area)
     return json.loads(
-        duplicates.suggestion_duplicates(project_id=project.pk, category_id=category_id, geom=geom)
+        duplicates.suggestion_duplicates(project_id=project.pk, category_id=category.pk, geom=geom)
     )
 
 

@@ -40,7 +40,7 @@ from .models import (
     Support,
 )
 from .rules import Actor, check_can_write, check_signed_in
-from .selectors import category_ids_for_keys, suggestion_get_visible
+from .selectors import category_get, suggestion_get_visible
 from .texts import clean_text
 from .throttling import rate_limit_check, rate_limit_spent
 
@@ -178,8 +178,7 @@ def display_name_of(actor: Actor) -> str:
 def _active_category(*, project: Project, key: Any) -> Category:
     if not isinstance(key, str) or not key:
         raise InvalidText(_("Please choose a category."), field="category")
-    [category_id] = category_ids_for_keys(project=project, keys=[key])
-    category = Category.objects.get(pk=category_id)
+    category = category_get(project=project, key=key)
     if not category.active:
         raise InactiveCategory()
     return category
