@@ -1,3 +1,4 @@
+from altcha_django.views import ChallengeView
 from django.urls import include, path
 
 from .api import auth, discussion, reads, suggestions
@@ -6,6 +7,8 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
+    # A fresh proof-of-work challenge for anonymous writes (rate-limited per address).
+    path("altcha/challenge/", ChallengeView.as_view(), name="altcha-challenge"),
     path("projects/", reads.ProjectListApi.as_view(), name="project-list"),
     path(
         "projects/<slug:slug>/suggestions/",

@@ -123,3 +123,42 @@ class InvalidCursor(DomainError):
     code = "invalid_cursor"
     field = "cursor"
     default_message = _("This page link is not valid. Please start from the first page.")
+
+
+class SpamSuspected(DomainError):
+    """The honeypot field, invisible to people, was filled in: a bot fills every field it finds."""
+
+    code = "spam_suspected"
+    default_message = _("Your entry looks like automated spam and was not accepted.")
+
+
+class ProofMissing(DomainError):
+    code = "proof_missing"
+    field = "altcha"
+    default_message = _("Please confirm that you are not a robot (the check above the send button).")
+
+
+class ProofInvalid(DomainError):
+    code = "proof_invalid"
+    field = "altcha"
+    default_message = _("The anti-spam check failed. Please confirm again that you are not a robot.")
+
+
+class ProofExpired(DomainError):
+    code = "proof_expired"
+    field = "altcha"
+    default_message = _("The anti-spam check has expired. Please confirm again that you are not a robot.")
+
+
+class ProofReplayed(DomainError):
+    code = "proof_replayed"
+    field = "altcha"
+    default_message = _(
+        "This anti-spam check was already used. Please confirm again that you are not a robot."
+    )
+
+
+class ContactLinkInvalid(DomainError):
+    status_code = 404
+    code = "contact_link_invalid"
+    default_message = _("This confirmation link is not valid or has expired.")

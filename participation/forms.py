@@ -46,6 +46,10 @@ class CommentForm(forms.Form):
         max_length=Comment._meta.get_field("text").max_length,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Anonymous participants may give a public name; the service checks it like every public text.
+    name = forms.CharField(
+        required=False, strip=False, max_length=Comment._meta.get_field("display_name").max_length
+    )
 
 
 class ReportForm(forms.Form):

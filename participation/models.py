@@ -250,19 +250,38 @@ class Comment(models.Model):
         return self.text[:60]
 
 
+# A browser key is the SHA-256 (hex) of the random key in an anonymous browser's signed cookie: it lets one
+# browser support once and withdraw its own support, and the stored value cannot be turned back into a cookie.
+BROWSER_KEY_LENGTH = 64
+
+
 class Support(models.Model):
+    """One support per person (an account, or an anonymous browser) and suggestion."""
+
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="supports"
+    )
+    browser = models.CharField(_("anonymous browser"), max_length=BROWSER_KEY_LENGTH, blank=True, default="")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
         # One support per person and suggestion, held by the database even under concurrent requests.
-        constraints = [models.UniqueConstraint(fields=["suggestion", "user"], name="support_one_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "user"], name="support_one_per_person"),
+            models.UniqueConstraint(
+                fields=["suggestion", "browser"], condition=~Q(browser=""), name="support_one_per_browser"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, browser="") | (Q(user__isnull=True) & ~Q(browser="")),
+                name="support_by_account_or_browser",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} → {self.suggestion_id}"
+        return f"{self.user_id or 'anonymous'} → {self.suggestion_id}"
 
 
 class ReportReason(models.TextChoices):
@@ -282,6 +301,9 @@ class Report(models.Model):
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    reporter_browser = models.CharField(
+        _("anonymous browser"), max_length=BROWSER_KEY_LENGTH, blank=True, default=""
     )
     reason = models.CharField(_("reason"), max_length=13, choices=ReportReason.choices)
     text = models.TextField(_("details"), max_length=1000, blank=True)
@@ -305,7 +327,39 @@ class Report(models.Model):
                 condition=Q(comment__isnull=False, resolved_at__isnull=True),
                 name="report_open_once_per_comment",
             ),
+            models.UniqueConstraint(
+                fields=["suggestion", "reporter_browser"],
+                condition=Q(comment__isnull=True, resolved_at__isnull=True) & ~Q(reporter_browser=""),
+                name="report_open_once_per_suggestion_browser",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter_browser"],
+                condition=Q(comment__isnull=False, resolved_at__isnull=True) & ~Q(reporter_browser=""),
+                name="report_open_once_per_comment_browser",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.suggestion_id})"
+
+
+class SuggestionContact(models.Model):
+    """The e-mail address an anonymous author left to be told what became of the suggestion.
+
+    Personal data, kept apart from the suggestion so no public payload or export can carry it. No mail about
+    the suggestion goes out before the address is confirmed by the link sent to it.
+    """
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("e-mail address"))
+    # The language the author wrote in: every later mail is in it too.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("author's e-mail address")
+        verbose_name_plural = _("authors' e-mail addresses")
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id}"

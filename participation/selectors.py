@@ -24,7 +24,7 @@ from .errors import (
     UnknownCategory,
 )
 from .models import Category, Comment, ModerationState, Project, Suggestion, Support
-from .rules import Actor
+from .participants import Actor, Participant
 
 
 def project_list() -> QuerySet[Project]:
@@ -93,11 +93,14 @@ def suggestion_get_visible(*, actor: Actor, suggestion_id: int) -> Suggestion:
     return suggestion
 
 
-def suggestion_supported_by(*, actor: Actor, suggestion: Suggestion) -> bool:
-    return (
-        bool(actor.is_authenticated)
-        and Support.objects.filter(suggestion=suggestion, user_id=actor.pk).exists()
-    )
+def suggestion_supported_by(*, actor: Participant, suggestion: Suggestion) -> bool:
+    """Whether this account, or this anonymous browser, supports the suggestion."""
+    if actor.signed_in:
+        return Support.objects.filter(suggestion=suggestion, user_id=actor.pk).exists()
+    if actor.browser:
+        supports = Support.objects.filter(suggestion=suggestion, user__isnull=True, browser=actor.browser)
+        return supports.exists()
+    return False
 
 
 def comment_thread(*, suggestion: Suggestion) -> list[Comment]:

@@ -1,21 +1,27 @@
 """Every change of participation data: one keyword-only function per use case, each in one transaction.
 
-Each public service first checks (phase, sign-in, visibility, limits) and only then writes; nothing is
-written when a check fails. Counters change with conditional `UPDATE … SET n = n ± 1` so concurrent
-requests never lose an update, and the UNIQUE constraints (not Python) decide duplicates.
+Each public service first checks (phase, who may take part, visibility, input), then the anti-spam proof
+of anonymous people and the rate limit, and only then writes; nothing is written when a check fails.
+Counters change with conditional `UPDATE … SET n = n ± 1` so concurrent requests never lose an update, and
+the UNIQUE constraints (not Python) decide duplicates.
 """
 
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from geo.geometry import geometry_from_geojson
 
+from .antispam import check_human
+from .contacts import send_contact_confirmation
 from .errors import (
     AlreadyReported,
     AlreadySupported,
@@ -37,9 +43,11 @@ from .models import (
     Project,
     Report,
     Suggestion,
+    SuggestionContact,
     Support,
 )
-from .rules import Actor, check_can_write, check_signed_in
+from .participants import Participant
+from .rules import check_can_write, check_may_take_part
 from .selectors import category_get, suggestion_get_visible
 from .texts import clean_text
 from .throttling import rate_limit_check, rate_limit_spent
@@ -48,46 +56,84 @@ TITLE_MAX = Suggestion._meta.get_field("title").max_length
 TEXT_MAX = Suggestion._meta.get_field("text").max_length
 COMMENT_MAX = Comment._meta.get_field("text").max_length
 REPORT_TEXT_MAX = Report._meta.get_field("text").max_length
+NAME_MAX = Suggestion._meta.get_field("display_name").max_length
 
 
 @transaction.atomic
 def suggestion_create(
-    *, actor: Actor, project: Project, category_key: str, geometry: object, title: str, text: str
+    *,
+    actor: Participant,
+    project: Project,
+    category_key: str,
+    geometry: object,
+    title: str,
+    text: str,
+    name: str = "",
+    email: str = "",
 ) -> Suggestion:
-    """A citizen's new suggestion: public at once in post-moderation, waiting for review in pre-moderation."""
+    """A citizen's new suggestion: public at once in post-moderation, waiting for review in pre-moderation.
+
+    Anonymous authors may give a public `name` and an `email` to be told what became of it; that address
+    is confirmed by a link before any mail about the suggestion is sent to it.
+    """
     check_can_write(actor, project)
     category = _active_category(project=project, key=category_key)
     geom = geometry_from_geojson(geometry, kind=category.geometry_kind, area=project.area)
     title = clean_text(title, field="title", max_length=TITLE_MAX, required=True, single_line=True)
     text = clean_text(text, field="text", max_length=TEXT_MAX)
-    rate_limit_check(scope="suggestion", ident=str(actor.pk))
+    display_name = _display_name(actor, name)
+    email = "" if actor.signed_in else _optional_email(email)
+    check_human(actor)
+    rate_limit_check(scope="suggestion", ident=actor.rate_ident)
     state = (
         ModerationState.PUBLISHED
         if project.moderation_mode == ModerationMode.POST
         else ModerationState.PENDING
     )
-    return Suggestion.objects.create(
+    suggestion = Suggestion.objects.create(
         project=project,
         category=category,
         geom=geom,
         title=title,
         text=text,
-        author=actor,
-        display_name=display_name_of(actor),
+        author=actor.user if actor.signed_in else None,
+        display_name=display_name,
         moderation_state=state,
     )
+    if email:
+        contact = SuggestionContact.objects.create(
+            suggestion=suggestion, email=email, language=translation.get_language() or "de"
+        )
+        transaction.on_commit(lambda: send_contact_confirmation(contact))
+    return suggestion
+
+
+def contact_confirm(*, contact: SuggestionContact) -> SuggestionContact:
+    """The author followed the link in the confirmation mail: mails about the suggestion may go out now."""
+    SuggestionContact.objects.filter(pk=contact.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+    contact.refresh_from_db(fields=["confirmed_at"])
+    return contact
 
 
 @transaction.atomic
-def support_add(*, actor: Actor, suggestion_id: int) -> Suggestion:
+def support_add(*, actor: Participant, suggestion_id: int) -> Suggestion:
+    """One support per account, or per anonymous browser (the key in its signed cookie)."""
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
     check_can_write(actor, suggestion.project)
-    if suggestion.author_id == actor.pk:
+    if actor.signed_in and suggestion.author_id == actor.pk:
         raise OwnSuggestion()
-    rate_limit_check(scope="support", ident=str(actor.pk))
+    if _supports_of(actor).filter(suggestion=suggestion).exists():
+        raise AlreadySupported()  # said before the anti-spam check, which a second click need not pass
+    check_human(actor)
+    rate_limit_check(scope="support", ident=actor.rate_ident)
     try:
         with transaction.atomic():  # a savepoint: the constraint's refusal must not end the outer transaction
-            Support.objects.create(suggestion=suggestion, user=actor)
+            if actor.signed_in:
+                Support.objects.create(suggestion=suggestion, user=actor.user)
+            else:
+                Support.objects.create(suggestion=suggestion, browser=actor.browser)
     except IntegrityError:
         raise AlreadySupported() from None
     _count_on_published(suggestion, support_count=F("support_count") + 1)
@@ -96,11 +142,12 @@ def support_add(*, actor: Actor, suggestion_id: int) -> Suggestion:
 
 
 @transaction.atomic
-def support_withdraw(*, actor: Actor, suggestion_id: int) -> Suggestion:
-    """Withdrawing a support that does not exist is not an error: the result is the same."""
+def support_withdraw(*, actor: Participant, suggestion_id: int) -> Suggestion:
+    """Withdrawing a support that does not exist is not an error: the result is the same. Only one's own
+    support can be withdrawn, so this needs no anti-spam proof."""
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
     check_can_write(actor, suggestion.project)
-    deleted, _detail = Support.objects.filter(suggestion=suggestion, user=actor).delete()
+    deleted, _detail = _supports_of(actor).filter(suggestion=suggestion).delete()
     if deleted:
         Suggestion.objects.filter(pk=suggestion.pk, support_count__gt=0).update(
             support_count=F("support_count") - 1
@@ -110,7 +157,9 @@ def support_withdraw(*, actor: Actor, suggestion_id: int) -> Suggestion:
 
 
 @transaction.atomic
-def comment_create(*, actor: Actor, suggestion_id: int, text: str, parent_id: int | None = None) -> Comment:
+def comment_create(
+    *, actor: Participant, suggestion_id: int, text: str, parent_id: int | None = None, name: str = ""
+) -> Comment:
     """A comment, or a reply to a top-level comment (one reply level keeps discussions readable)."""
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
     project = suggestion.project
@@ -129,13 +178,15 @@ def comment_create(*, actor: Actor, suggestion_id: int, text: str, parent_id: in
         if parent.parent_id is not None:
             raise ReplyDepth()
     text = clean_text(text, field="text", max_length=COMMENT_MAX, required=True)
-    rate_limit_check(scope="comment", ident=str(actor.pk))
+    display_name = _display_name(actor, name)
+    check_human(actor)
+    rate_limit_check(scope="comment", ident=actor.rate_ident)
     published = project.moderation_mode == ModerationMode.POST
     comment = Comment.objects.create(
         suggestion=suggestion,
         parent=parent,
-        author=actor,
-        display_name=display_name_of(actor),
+        author=actor.user if actor.signed_in else None,
+        display_name=display_name,
         text=text,
         moderation_state=ModerationState.PUBLISHED if published else ModerationState.PENDING,
     )
@@ -146,11 +197,11 @@ def comment_create(*, actor: Actor, suggestion_id: int, text: str, parent_id: in
 
 @transaction.atomic
 def report_create(
-    *, actor: Actor, suggestion_id: int, reason: str, text: str = "", comment_id: int | None = None
+    *, actor: Participant, suggestion_id: int, reason: str, text: str = "", comment_id: int | None = None
 ) -> Report:
     """Reports stay possible after the phase ends: abuse must be reportable as long as it is visible."""
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
-    check_signed_in(actor)
+    check_may_take_part(actor, suggestion.project)
     comment = None
     if comment_id is not None:
         comment = Comment.objects.filter(
@@ -159,20 +210,47 @@ def report_create(
         if comment is None:
             raise CommentNotFound()
     text = clean_text(text, field="text", max_length=REPORT_TEXT_MAX)
-    rate_limit_check(scope="report", ident=str(actor.pk))
+    check_human(actor)
+    rate_limit_check(scope="report", ident=actor.rate_ident)
+    reporter = {"reporter": actor.user} if actor.signed_in else {"reporter_browser": actor.browser}
     try:
         with transaction.atomic():
             return Report.objects.create(
-                suggestion=suggestion, comment=comment, reporter=actor, reason=reason, text=text
+                suggestion=suggestion, comment=comment, reason=reason, text=text, **reporter
             )
     except IntegrityError:
         raise AlreadyReported() from None
 
 
-def display_name_of(actor: Actor) -> str:
-    """The public name chosen at sign-up; empty means "a participant", translated when shown."""
-    profile = Profile.objects.filter(user_id=actor.pk).only("display_name").first()
-    return profile.display_name if profile else ""
+def _display_name(actor: Participant, name: object) -> str:
+    """The public name chosen at sign-up, or the one an anonymous person gives; empty means "a participant",
+    translated when shown."""
+    if actor.signed_in:
+        profile = Profile.objects.filter(user_id=actor.pk).only("display_name").first()
+        return profile.display_name if profile else ""
+    return clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
+
+
+def _optional_email(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    message = _("Please enter a valid e-mail address, or leave the field empty.")
+    if not isinstance(value, str):
+        raise InvalidText(message, field="email")
+    value = value.strip()
+    try:
+        EmailValidator()(value)
+    except ValidationError:
+        raise InvalidText(message, field="email") from None
+    return value
+
+
+def _supports_of(actor: Participant) -> QuerySet[Support]:
+    if actor.signed_in:
+        return Support.objects.filter(user_id=actor.pk)
+    if not actor.browser:
+        return Support.objects.none()
+    return Support.objects.filter(user__isnull=True, browser=actor.browser)
 
 
 def _active_category(*, project: Project, key: Any) -> Category:
@@ -193,9 +271,9 @@ def _count_on_published(suggestion: Suggestion, **counters: F) -> None:
         raise NotPublished()
 
 
-def _published(*, actor: Actor, suggestion_id: int) -> Suggestion:
+def _published(*, actor: Participant, suggestion_id: int) -> Suggestion:
     """The suggestion if the actor may see it, and only if it is published (pending ones take no support)."""
-    suggestion = suggestion_get_visible(actor=actor, suggestion_id=suggestion_id)
+    suggestion = suggestion_get_visible(actor=actor.user, suggestion_id=suggestion_id)
     if suggestion.moderation_state != ModerationState.PUBLISHED:
         raise NotPublished()
     return suggestion

@@ -18,6 +18,7 @@ urlpatterns = [
         views.suggestion_comment,
         name="suggestion-comment",
     ),
+    path("contact/<str:token>/", views.contact_confirm, name="contact-confirm"),
     path(
         "projects/<slug:slug>/suggestions/<int:pk>/reports/",
         views.suggestion_report,

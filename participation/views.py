@@ -10,15 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import rules, selectors, services
+from .contacts import contact_from_link
 from .errors import DomainError, NotSignedIn, ProjectNotFound, SuggestionGone, SuggestionNotFound
 from .forms import CommentForm, ReportForm
 from .models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
+from .participants import Participant, participant_from, participant_reading
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,8 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("participation:project-map", slug=project.slug)
 
 
+def anti_spam_config() -> dict[str, str]:
+    """Where the ALTCHA widget gets its challenges and its proof-of-work worker (same origin, for our CSP)."""
+    return {"challenge": reverse("api:altcha-challenge"), "worker": static("frontend/build/altcha-pbkdf2.js")}
+
+
 def map_config(*, request: HttpRequest, project: Project, categories: list[Category]) -> dict[str, object]:
     """What the map script needs, handed over as JSON in the page (CSP forbids inline script)."""
+    visitor = participant_reading(request)
     return {
         "slug": project.slug,
         "center": [project.map_center.x, project.map_center.y],
@@ -49,8 +58,9 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "support": reverse("api:support", kwargs={"pk": 0}),
             "detail": reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": 0}),
         },
-        "canWrite": rules.can_write(request.user, project),
-        "signedIn": request.user.is_authenticated,
+        "canWrite": rules.can_write(visitor, project),
+        "signedIn": visitor.signed_in,
+        "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "language": request.LANGUAGE_CODE,
@@ -96,12 +106,15 @@ def project_map(request: HttpRequest, slug: str) -> HttpResponse:
     except ProjectNotFound:
         return render(request, "participation/project_missing.html", {"slug": slug}, status=404)
     categories = selectors.category_list(project=project)
+    visitor = participant_reading(request)
     return render(
         request,
         "participation/project_map.html",
         {
             "project": project,
             "categories": categories,
+            "can_write": rules.can_write(visitor, project),
+            "anti_spam": rules.needs_anti_spam(visitor),
             "phase_open": rules.project_is_open(project),
             "phase_upcoming": timezone.now() < project.phase_start,
             "planning_statuses": PlanningStatus.choices,
@@ -138,6 +151,7 @@ def suggestion_detail(
     suggestion = found
     project = suggestion.project
     errors = errors or {}
+    visitor = participant_reading(request)
     comments = selectors.comment_thread(suggestion=suggestion)
     for comment in comments:  # one page of comments: the message goes next to the form it concerns
         comment.reply_error = errors.get(f"reply-{comment.pk}")
@@ -150,9 +164,11 @@ def suggestion_detail(
             "project": project,
             "suggestion": suggestion,
             "comments": comments,
-            "supported": selectors.suggestion_supported_by(actor=request.user, suggestion=suggestion),
-            "is_author": request.user.is_authenticated and suggestion.author_id == request.user.pk,
-            "can_write": rules.can_write(request.user, project),
+            "supported": selectors.suggestion_supported_by(actor=visitor, suggestion=suggestion),
+            "is_author": visitor.signed_in and suggestion.author_id == visitor.pk,
+            "can_write": rules.can_write(visitor, project),
+            "may_take_part": rules.may_take_part(visitor, project),
+            "anti_spam": rules.needs_anti_spam(visitor),
             "phase_open": rules.project_is_open(project),
             "comment_form": comment_form or CommentForm(),
             "report_form": report_form or ReportForm(),
@@ -164,6 +180,7 @@ def suggestion_detail(
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
             },
         },
         status=status,
@@ -188,10 +205,10 @@ def suggestion_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     withdraw = request.POST.get("action") == "withdraw"
     try:
         if withdraw:
-            services.support_withdraw(actor=request.user, suggestion_id=pk)
+            services.support_withdraw(actor=participant_from(request), suggestion_id=pk)
             messages.success(request, _("You no longer support this suggestion."))
         else:
-            services.support_add(actor=request.user, suggestion_id=pk)
+            services.support_add(actor=_participant(request), suggestion_id=pk)
             messages.success(request, _("Thank you for your support."))
     except DomainError as error:
         return _action_failed(request, slug, pk, error, place="support")
@@ -209,10 +226,11 @@ def suggestion_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         )
     try:
         comment = services.comment_create(
-            actor=request.user,
+            actor=_participant(request),
             suggestion_id=pk,
             text=form.cleaned_data["text"],
             parent_id=form.cleaned_data["parent"],
+            name=form.cleaned_data["name"],
         )
     except DomainError as error:
         return _action_failed(request, slug, pk, error, place=place, comment_form=form)
@@ -235,7 +253,7 @@ def suggestion_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     try:
         services.report_create(
-            actor=request.user,
+            actor=_participant(request),
             suggestion_id=pk,
             reason=form.cleaned_data["reason"],
             text=form.cleaned_data["text"],
@@ -257,6 +275,30 @@ def _action_failed(
         return suggestion_detail(request, slug, pk)
     return suggestion_detail(
         request, slug, pk, errors={place: error.message}, status=error.status_code, **forms
+    )
+
+
+def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation mail. GET only asks: mail scanners open links, people press buttons."""
+    try:
+        contact = contact_from_link(token)
+    except DomainError as error:
+        return render(
+            request, "participation/contact_confirm.html", {"error": error.message}, status=error.status_code
+        )
+    if request.method == "POST":
+        contact = services.contact_confirm(contact=contact)
+    return render(
+        request,
+        "participation/contact_confirm.html",
+        {"contact": contact, "suggestion": contact.suggestion, "project": contact.suggestion.project},
+    )
+
+
+def _participant(request: HttpRequest) -> Participant:
+    """The participant of a page form, with the anti-spam fields the form carries for anonymous people."""
+    return participant_from(
+        request, proof=request.POST.get("altcha", ""), honeypot=request.POST.get("website", "")
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -24,6 +25,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (see .env.example)."
         )
     SECRET_KEY = "insecure-local-development-key-only-used-with-debug"  # noqa: S105
+# The site's own address for links in mails sent without a request (confirmation links, notifications).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "csp",
+    "altcha_django",
     "geo",
     "participation",
     "surveys",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Anonymous browsers' signed key: one support per browser (participation/participants.py).
+    "participation.participants.BrowserKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -196,6 +202,8 @@ WRITE_LIMITS = {
     "comment": env.str("LIMIT_COMMENTS", default="60/3600"),
     "support": env.str("LIMIT_SUPPORTS", default="300/3600"),
     "report": env.str("LIMIT_REPORTS", default="30/3600"),
+    # Fresh ALTCHA challenges per address: solving them costs the client, issuing them costs us little.
+    "challenge": env.str("LIMIT_CHALLENGES", default="120/600"),
     # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
     "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
 }
@@ -248,6 +256,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------- anti-spam
+# ALTCHA proof-of-work for anonymous writes (altcha-django): challenges are signed with this secret and
+# each solution is claimed once in the shared cache (Redis), so a replayed payload is refused.
+ALTCHA_HMAC_SECRET = (
+    env.str("ALTCHA_HMAC_SECRET", default="")
+    or salted_hmac("participation.altcha", "hmac", secret=SECRET_KEY).hexdigest()
+)
+ALTCHA_CHALLENGE = {
+    # Deterministic mode: the client tries at most max_number keys of `cost` PBKDF2 rounds each, about
+    # a second on a mid-range phone; a bot posting thousands of suggestions pays that thousands of times.
+    "algorithm": "PBKDF2/SHA-256",
+    "cost": env.int("ALTCHA_COST", default=1000),
+    "max_number": env.int("ALTCHA_MAX_NUMBER", default=2000),
+    "expires_seconds": env.int("ALTCHA_EXPIRES_SECONDS", default=1200),
+}
+ALTCHA_CHALLENGE_ENDPOINT_RATELIMIT = "participation.antispam.challenge_allowed"
 
 # ---------------------------------------------------------------------------------------------- accounts
 AUTHENTICATION_BACKENDS = [

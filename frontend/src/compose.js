@@ -6,9 +6,10 @@ import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import { api, ApiError } from './api.js';
 import { element, format, withId } from './dom.js';
+import { antiSpamFields, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
-const FIELDS = ['category', 'geometry', 'title', 'text'];
+const FIELDS = ['category', 'geometry', 'title', 'text', 'name', 'email', 'altcha'];
 
 export function setUpCompose(map, config, { onCreated }) {
   const start = document.getElementById('compose-start');
@@ -26,6 +27,7 @@ export function setUpCompose(map, config, { onCreated }) {
   const duplicateList = document.getElementById('duplicate-list');
   const labels = config.labels;
 
+  setUpAntiSpam(config.antiSpam);
   map.pm.setLang(config.language === 'de' ? 'de' : 'en');
   map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false, continueDrawing: false });
 
@@ -35,13 +37,18 @@ export function setUpCompose(map, config, { onCreated }) {
 
   const error = (field) => document.getElementById(`error-${field}`);
   function clearErrors() {
-    for (const field of [...FIELDS, 'form']) error(field).textContent = '';
+    for (const field of [...FIELDS, 'form']) {
+      const slot = error(field);  // name, e-mail and anti-spam exist only in the anonymous form
+      if (slot) slot.textContent = '';
+    }
     for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
   }
   function showError(field, message) {
-    const slot = error(FIELDS.includes(field) ? field : 'form');
+    const slot = (FIELDS.includes(field) && error(field)) || error('form');
     slot.textContent = message;
-    const input = { title: form.elements.title, text: form.elements.text }[field];
+    const input = {
+      title: form.elements.title, text: form.elements.text, name: form.elements.name, email: form.elements.email,
+    }[field];
     if (input) input.setAttribute('aria-invalid', 'true');
   }
 
@@ -118,11 +125,14 @@ export function setUpCompose(map, config, { onCreated }) {
       button.addEventListener('click', async () => {
         button.disabled = true;
         try {
-          await api(withId(config.urls.support, p.id), { method: 'POST' });
+          const body = config.antiSpam ? await antiSpamFields(form) : undefined;
+          await api(withId(config.urls.support, p.id), { method: 'POST', body });
           button.textContent = labels.supported;
         } catch (failure) {
           button.disabled = false;
           meta.textContent = failure.message;
+        } finally {
+          if (config.antiSpam) resetAntiSpam(form);  // the proof is spent: the suggestion needs a new one
         }
       });
       item.append(link, meta, button);
@@ -133,6 +143,7 @@ export function setUpCompose(map, config, { onCreated }) {
   function reset() {
     removeDrawing();
     form.reset();
+    resetAntiSpam(form);
     clearErrors();
     drawStep.hidden = true;
     textStep.hidden = true;
@@ -187,15 +198,16 @@ export function setUpCompose(map, config, { onCreated }) {
     if (!category) return showError('category', labels.chooseCategory);
     if (!drawn) return showError('geometry', labels.noGeometry);
     send.disabled = true;
+    const properties = { category, title: form.elements.title.value, text: form.elements.text.value };
+    const body = { type: 'Feature', geometry: geometry(), properties };
     try {
-      const feature = await api(config.urls.create, {
-        method: 'POST',
-        body: {
-          type: 'Feature',
-          geometry: geometry(),
-          properties: { category, title: form.elements.title.value, text: form.elements.text.value },
-        },
-      });
+      if (config.antiSpam) {
+        // Anonymous: a public name and an e-mail address may come along, and the solved proof-of-work.
+        properties.name = form.elements.name.value;
+        properties.email = form.elements.email.value;
+        Object.assign(body, await antiSpamFields(form));
+      }
+      const feature = await api(config.urls.create, { method: 'POST', body });
       reset();
       drawing(false);
       panel.hidden = true;
@@ -208,6 +220,11 @@ export function setUpCompose(map, config, { onCreated }) {
       result.focus();
       onCreated(feature);
     } catch (failure) {
+      // A proof is spent once the server has checked it; after an anti-spam or rate-limit refusal the next
+      // try needs a fresh one (the widget solves it again).
+      if (config.antiSpam && (failure.status === 429 || (failure.fields && failure.fields.altcha))) {
+        resetAntiSpam(form);
+      }
       if (!(failure instanceof ApiError)) return showError('form', labels.sendFailed);
       // DRF nests the Feature's property errors under "properties": show each at its own field.
       const { properties, ...top } = failure.fields;

@@ -1,9 +1,14 @@
 // The small map on a suggestion's page: the project area and the suggestion itself, fitted to view.
 import L from 'leaflet';
 import { paintSwatches } from './dom.js';
+import { setUpAntiSpam, solveBeforeSubmit } from './anti-spam.js';
 
 const config = JSON.parse(document.getElementById('detail-config').textContent);
 paintSwatches();
+if (config.antiSpam) {
+  setUpAntiSpam(config.antiSpam);
+  solveBeforeSubmit();
+}
 
 const map = L.map('detail-map', { scrollWheelZoom: false, keyboard: true, maxZoom: 19 });
 if (config.tileUrl) {

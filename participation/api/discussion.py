@@ -11,10 +11,19 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import Comment, ReportReason
+from ..participants import participant_from
+from .anti_spam import AntiSpamInput
 
 
-class CommentInput(serializers.Serializer):
+class CommentInput(AntiSpamInput):
     text = serializers.CharField(trim_whitespace=False)
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text=gettext_lazy("Anonymous participants: the public name to show (optional)."),
+    )
     parent = serializers.IntegerField(
         required=False, allow_null=True, help_text=gettext_lazy("Id of the top-level comment to reply to.")
     )
@@ -52,10 +61,11 @@ class CommentListApi(APIView):
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.comment_create(
-            actor=request.user,
+            actor=participant_from(request, **data.anti_spam),
             suggestion_id=pk,
             text=data.validated_data["text"],
             parent_id=data.validated_data.get("parent"),
+            name=data.validated_data["name"],
         )
         return Response(ReplyOutput(comment).data, status=status.HTTP_201_CREATED)
 
@@ -66,20 +76,28 @@ class SupportOutput(serializers.Serializer):
 
 
 class SupportApi(APIView):
-    @extend_schema(request=None, responses={201: SupportOutput}, summary="Support a suggestion (once)")
+    @extend_schema(
+        request=AntiSpamInput,
+        responses={201: SupportOutput},
+        summary="Support a suggestion (once)",
+        description="Once per account, or once per browser for anonymous participants (a signed cookie, "
+        "set by this response; with a solved ALTCHA in `altcha`).",
+    )
     def post(self, request: Request, pk: int) -> Response:
-        suggestion = services.support_add(actor=request.user, suggestion_id=pk)
+        data = AntiSpamInput(data=request.data if request.data else {})
+        data.is_valid(raise_exception=True)
+        suggestion = services.support_add(actor=participant_from(request, **data.anti_spam), suggestion_id=pk)
         return Response(
             {"supported": True, "support_count": suggestion.support_count}, status=status.HTTP_201_CREATED
         )
 
     @extend_schema(responses={200: SupportOutput}, summary="Withdraw my support")
     def delete(self, request: Request, pk: int) -> Response:
-        suggestion = services.support_withdraw(actor=request.user, suggestion_id=pk)
+        suggestion = services.support_withdraw(actor=participant_from(request), suggestion_id=pk)
         return Response({"supported": False, "support_count": suggestion.support_count})
 
 
-class ReportInput(serializers.Serializer):
+class ReportInput(AntiSpamInput):
     reason = serializers.ChoiceField(choices=ReportReason.choices)
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
     comment = serializers.IntegerField(
@@ -103,7 +121,7 @@ class ReportApi(APIView):
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_create(
-            actor=request.user,
+            actor=participant_from(request, **data.anti_spam),
             suggestion_id=pk,
             reason=data.validated_data["reason"],
             text=data.validated_data["text"],

@@ -17,21 +17,40 @@ from geo.bbox import BBoxField
 
 from .. import selectors, services
 from ..models import PlanningStatus, Project, Suggestion
+from ..participants import participant_from, participant_reading
+from .anti_spam import AntiSpamInput
 from .reads import SuggestionFeatureListApi
 
-WRITABLE_PROPERTIES = ("category", "title", "text")
-# RFC 7946 Feature members a client may send; "id" only as null.
-FEATURE_MEMBERS = {"type", "geometry", "properties", "bbox", "id"}
+WRITABLE_PROPERTIES = ("category", "title", "text", "name", "email")
+# RFC 7946 Feature members a client may send ("id" only as null), and the anti-spam foreign members.
+FEATURE_MEMBERS = {"type", "geometry", "properties", "bbox", "id", "altcha", "website"}
 
 
 class SuggestionPropertiesInput(serializers.Serializer):
     category = serializers.CharField(help_text=gettext_lazy("Category key, e.g. charging-station."))
     title = serializers.CharField(max_length=None, trim_whitespace=False)
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text=gettext_lazy("Anonymous authors: the public name to show (optional)."),
+    )
+    email = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy(
+            "Anonymous authors: an address to be told what becomes of the suggestion (optional, never "
+            "shown). It is confirmed by a link first."
+        ),
+    )
 
 
-class SuggestionInput(serializers.Serializer):
-    """A GeoJSON Feature. Only category, title and text can be set; state, author and counts never."""
+class SuggestionInput(AntiSpamInput):
+    """A GeoJSON Feature. Only category, title, text (and for anonymous authors name and e-mail) can be
+    set; state, author and counts never. Anonymous authors add the foreign members `altcha` and `website`."""
 
     type = serializers.ChoiceField(choices=["Feature"])
     geometry = serializers.JSONField(help_text=gettext_lazy("RFC 7946 geometry in WGS84 (lon, lat)."))
@@ -95,7 +114,9 @@ class SuggestionOutput(serializers.Serializer):
                 "answered": suggestion.answered_at.isoformat() if suggestion.answered_at else None,
                 "support_count": suggestion.support_count,
                 "comment_count": suggestion.comment_count,
-                "supported": selectors.suggestion_supported_by(actor=request.user, suggestion=suggestion),
+                "supported": selectors.suggestion_supported_by(
+                    actor=participant_reading(request), suggestion=suggestion
+                ),
                 "created": suggestion.created_at.isoformat(),
                 "url": request.build_absolute_uri(page),
             },
@@ -109,8 +130,10 @@ class SuggestionCollectionApi(SuggestionFeatureListApi):
         request=SuggestionInput,
         responses={201: SuggestionOutput},
         summary="Create a suggestion (GeoJSON Feature)",
-        description="Signed-in participants, during the project's phase. In pre-moderation the new "
-        "suggestion is visible only to its author until a moderator approves it.",
+        description="Signed-in participants, or anyone where the project allows anonymous participation "
+        "(then with a solved ALTCHA challenge from /api/v1/altcha/challenge/ in `altcha`), during the "
+        "project's phase. In pre-moderation the new suggestion is visible only to its author until a "
+        "moderator approves it.",
     )
     def post(self, request: Request, slug: str) -> Response:
         project = selectors.project_get(slug=slug)
@@ -118,12 +141,14 @@ class SuggestionCollectionApi(SuggestionFeatureListApi):
         data.is_valid(raise_exception=True)
         properties = data.validated_data["properties"]
         suggestion = services.suggestion_create(
-            actor=request.user,
+            actor=participant_from(request, **data.anti_spam),
             project=project,
             category_key=properties["category"],
             geometry=data.validated_data["geometry"],
             title=properties["title"],
             text=properties["text"],
+            name=properties["name"],
+            email=properties["email"],
         )
         body = SuggestionOutput(suggestion, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["properties"]["url"]})

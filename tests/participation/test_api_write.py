@@ -18,6 +18,7 @@ from participation.models import (
     Suggestion,
     Support,
 )
+from participation.participants import Participant
 from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
 
 CREATE = "/api/v1/projects/test-project/suggestions/"
@@ -717,7 +718,7 @@ def test_support_is_not_counted_when_the_suggestion_was_hidden_meanwhile(
     monkeypatch.setattr(services, "_published", check_then_hide)
 
     with pytest.raises(services.NotPublished):
-        services.support_add(actor=citizen, suggestion_id=suggestion.pk)
+        services.support_add(actor=Participant(user=citizen), suggestion_id=suggestion.pk)
 
     assert not Support.objects.exists()
 
