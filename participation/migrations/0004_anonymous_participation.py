@@ -7,61 +7,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0003_comments_supports_reports'),
+        ("participation", "0003_comments_supports_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SuggestionContact',
+            name="SuggestionContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('language', models.CharField(choices=[('de', 'German'), ('en', 'English')], max_length=8, verbose_name='language')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("de", "German"), ("en", "English")], max_length=8, verbose_name="language"
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
             ],
             options={
-                'verbose_name': "author's e-mail address",
-                'verbose_name_plural': "authors' e-mail addresses",
+                "verbose_name": "author's e-mail address",
+                "verbose_name_plural": "authors' e-mail addresses",
             },
         ),
         migrations.AddField(
-            model_name='report',
-            name='reporter_browser',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='anonymous browser'),
+            model_name="report",
+            name="reporter_browser",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="anonymous browser"),
         ),
         migrations.AddField(
-            model_name='support',
-            name='browser',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='anonymous browser'),
+            model_name="support",
+            name="browser",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="anonymous browser"),
         ),
         migrations.AlterField(
-            model_name='support',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='supports', to=settings.AUTH_USER_MODEL),
+            model_name="support",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="supports",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('comment__isnull', True), ('resolved_at__isnull', True), models.Q(('reporter_browser', ''), _negated=True)), fields=('suggestion', 'reporter_browser'), name='report_open_once_per_suggestion_browser'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("comment__isnull", True),
+                    ("resolved_at__isnull", True),
+                    models.Q(("reporter_browser", ""), _negated=True),
+                ),
+                fields=("suggestion", "reporter_browser"),
+                name="report_open_once_per_suggestion_browser",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('comment__isnull', False), ('resolved_at__isnull', True), models.Q(('reporter_browser', ''), _negated=True)), fields=('comment', 'reporter_browser'), name='report_open_once_per_comment_browser'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("comment__isnull", False),
+                    ("resolved_at__isnull", True),
+                    models.Q(("reporter_browser", ""), _negated=True),
+                ),
+                fields=("comment", "reporter_browser"),
+                name="report_open_once_per_comment_browser",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(condition=models.Q(('browser', ''), _negated=True), fields=('suggestion', 'browser'), name='support_one_per_browser'),
+            model_name="support",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("browser", ""), _negated=True),
+                fields=("suggestion", "browser"),
+                name="support_one_per_browser",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('browser', ''), ('user__isnull', False)), models.Q(('user__isnull', True), models.Q(('browser', ''), _negated=True)), _connector='OR'), name='support_by_account_or_browser'),
+            model_name="support",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("browser", ""), ("user__isnull", False)),
+                    models.Q(("user__isnull", True), models.Q(("browser", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="support_by_account_or_browser",
+            ),
         ),
         migrations.AddField(
-            model_name='suggestioncontact',
-            name='suggestion',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact', to='participation.suggestion'),
+            model_name="suggestioncontact",
+            name="suggestion",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contact",
+                to="participation.suggestion",
+            ),
         ),
     ]
