@@ -383,3 +383,56 @@ def test_an_anonymous_browser_reports_once(client, published):
     report = Report.objects.get()
     assert report.reporter is None
     assert len(report.reporter_browser) == 64
+
+
+# ------------------------------------------------------------------------------ pages without script
+
+
+def page_url(suggestion):
+    return f"/projects/test-project/suggestions/{suggestion.pk}/"
+
+
+def test_the_pages_offer_anonymous_forms_with_the_anti_spam_fields(client, published):
+    html = client.get(page_url(published), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert html.count("<altcha-widget") == 3  # support, comment, report
+    assert 'name="website"' in html
+    assert "Sign in to support" not in html
+    map_page = client.get("/projects/test-project/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="compose-start"' in map_page
+    assert "You can take part without an account." in map_page
+
+
+def test_an_anonymous_support_and_comment_through_the_page(client, published):
+    supported = client.post(page_url(published) + "support/", {"altcha": solved(client), "website": ""})
+    commented = client.post(
+        page_url(published) + "comments/", {"text": "Sehr gut", "name": "Bea", "altcha": solved(client)}
+    )
+
+    assert supported.status_code == 302
+    assert commented.status_code == 302
+    published.refresh_from_db()
+    assert (published.support_count, published.comment_count) == (1, 1)
+    page = client.get(page_url(published), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Withdraw my support" in page  # the browser's cookie remembers its support
+    assert "Bea" in page
+
+
+def test_a_page_form_without_proof_says_why_at_the_form(client, published):
+    response = client.post(page_url(published) + "comments/", {"text": "Sehr gut"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "Please confirm that you are not a robot" in response.content.decode()
+    assert "Sehr gut" in response.content.decode()  # the text is kept for the next try
+    assert Comment.objects.count() == 0
+
+
+def test_a_second_support_from_the_same_browser_is_refused_on_the_page(client, published):
+    client.post(page_url(published) + "support/", {"altcha": solved(client)})
+    again = client.post(
+        page_url(published) + "support/", {"altcha": solved(client)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert again.status_code == 409
+    assert "You already support this suggestion." in again.content.decode()
+    assert Support.objects.count() == 1
