@@ -30,10 +30,23 @@ def test_production_settings_pass_the_deploy_check():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-key-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="participation.example.org",
+        SITE_URL="https://participation.example.org",
     )
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_needs_the_public_https_address_for_mail_links():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        SITE_URL="http://127.0.0.1:8000",
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL must be the site's public https:// address" in result.stderr
 
 
 def test_without_debug_a_secret_key_is_required():

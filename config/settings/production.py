@@ -1,7 +1,13 @@
 """Production: the base settings plus HTTPS. Everything else is set by environment variables."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, STORAGES, env
+from .base import SILENCED_SYSTEM_CHECKS, SITE_URL, STORAGES, env
+
+# Links in mails (confirmation links, notifications) are built from SITE_URL, outside any request.
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's public https:// address (see .env.example).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
