@@ -164,6 +164,7 @@ def suggestion_detail(
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "labels": {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")},
             },
         },
         status=status,
