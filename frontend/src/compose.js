@@ -19,7 +19,6 @@ export function setUpCompose(map, config, { onCreated }) {
   const textStep = document.getElementById('compose-text-step');
   const hint = document.getElementById('draw-hint');
   const again = document.getElementById('draw-again');
-  const centre = document.getElementById('draw-centre');
   const send = document.getElementById('compose-send');
   const result = document.getElementById('compose-result');
   const duplicateBox = document.getElementById('duplicates');
@@ -56,7 +55,6 @@ export function setUpCompose(map, config, { onCreated }) {
   function startDrawing() {
     removeDrawing();
     hint.textContent = { point: labels.drawPoint, line: labels.drawLine, polygon: labels.drawPolygon }[kind];
-    centre.hidden = kind !== 'point';
     again.hidden = true;
     map.pm.enableDraw(SHAPES[kind], { finishOn: null });
   }
@@ -69,7 +67,6 @@ export function setUpCompose(map, config, { onCreated }) {
     layer.on('pm:edit pm:dragend', checkDuplicates);
     hint.textContent = labels.drawn;
     again.hidden = false;
-    centre.hidden = true;
     textStep.hidden = false;
     send.hidden = false;
     error('geometry').textContent = '';
@@ -172,12 +169,8 @@ export function setUpCompose(map, config, { onCreated }) {
     }
   });
 
+  // Placing without a mouse (crosshair, coordinates) lives in placement.js; it draws through Geoman too.
   again.addEventListener('click', startDrawing);
-  centre.addEventListener('click', () => {
-    map.pm.disableDraw();
-    adopt(L.marker(map.getCenter()).addTo(map));
-    form.elements.title.focus();  // the button just hid itself: keep keyboard users moving forward
-  });
   map.on('pm:create', (event) => adopt(event.layer));
 
   form.addEventListener('submit', async (event) => {
