@@ -57,6 +57,7 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             # Support goes through the API; "0" is replaced by the suggestion's id in the script.
             "support": reverse("api:support", kwargs={"pk": 0}),
             "detail": reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": 0}),
+            "suggestionApi": reverse("api:suggestion-detail", kwargs={"pk": 0}),
         },
         "canWrite": rules.can_write(visitor, project),
         "signedIn": visitor.signed_in,
@@ -76,6 +77,7 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             ),
             "drawPolygon": _("Click the map to set the corners; click the first corner again to finish."),
             "drawn": _("You can drag the points to correct the position."),
+            "pin": _("Position of your suggestion: drag it to correct it"),
             "noGeometry": _("Please place your suggestion on the map first."),
             "chooseCategory": _("Please choose what you suggest."),
             "supportInstead": _("Support this instead"),
@@ -96,6 +98,37 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "shown": _("%(count)s suggestions shown in this map section."),
             "more": _("Showing the first %(count)s suggestions here; zoom in to see all."),
             "failed": _("The suggestions could not be loaded. Please try again later."),
+            # Keyboard, screen reader and phone (map.js, layers.js, selection.js, placement.js).
+            "zoomIn": _("Zoom in"),
+            "zoomOut": _("Zoom out"),
+            "closePopup": _("Close"),
+            "clusterOne": _("One suggestion here – zoom in"),
+            "selected": _("Selected: %(title)s (%(category)s), shown on the map."),
+            "selectFailed": _("This suggestion could not be shown on the map."),
+            "crosshairPoint": _(
+                "Crosshair: move the map with the arrow keys, press Enter to place the point here."
+            ),
+            "crosshairLine": _(
+                "Crosshair: move the map with the arrow keys, press Enter to add a point of the line here."
+            ),
+            "placed": _("Placed at %(lat)s, %(lon)s."),
+            "lineFinished": _("Line with %(count)s points drawn."),
+            "vertexAdded": _("Point %(count)s of the line added."),
+            "vertexRemoved": _("Last point removed; the line has %(count)s points."),
+            "vertexRefused": _("This point cannot be added: the line would cross itself."),
+            "outsideArea": _(
+                "This place is outside the project area. Please choose a place inside the outline."
+            ),
+            "coordsInvalid": _(
+                "Please enter latitude and longitude as two numbers separated by a comma, "
+                "e.g. 49.0094, 8.4044."
+            ),
+            "coordsSwapped": _(
+                "This place is outside the project area. Did you swap the numbers? Latitude comes first, "
+                "e.g. 49.0094, 8.4044."
+            ),
+            "coordsPlace": _("Place at these coordinates"),
+            "coordsAdd": _("Add point at these coordinates"),
         },
     }
 
@@ -181,6 +214,7 @@ def suggestion_detail(
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
                 "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
+                "labels": {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")},
             },
         },
         status=status,

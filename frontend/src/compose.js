@@ -7,6 +7,7 @@ import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import { api, ApiError } from './api.js';
 import { element, format, withId } from './dom.js';
 import { antiSpamFields, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';
+import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
 const FIELDS = ['category', 'geometry', 'title', 'text', 'name', 'email', 'altcha'];
@@ -20,7 +21,6 @@ export function setUpCompose(map, config, { onCreated }) {
   const textStep = document.getElementById('compose-text-step');
   const hint = document.getElementById('draw-hint');
   const again = document.getElementById('draw-again');
-  const centre = document.getElementById('draw-centre');
   const send = document.getElementById('compose-send');
   const result = document.getElementById('compose-result');
   const duplicateBox = document.getElementById('duplicates');
@@ -29,7 +29,16 @@ export function setUpCompose(map, config, { onCreated }) {
 
   setUpAntiSpam(config.antiSpam);
   map.pm.setLang(config.language === 'de' ? 'de' : 'en');
-  map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false, continueDrawing: false });
+  // The placed pin can be dragged to correct it: Leaflet's pin image in a 44 px box a finger can hold.
+  const pin = L.divIcon({
+    className: 'compose-pin', html: `<img src="${pinImage}" alt="">`, iconSize: [44, 48], iconAnchor: [22, 46],
+  });
+  map.pm.setGlobalOptions({
+    allowSelfIntersection: false,
+    snappable: false,
+    continueDrawing: false,
+    markerStyle: { icon: pin, title: labels.pin },  // the title names the pin for screen readers
+  });
 
   let drawn = null;
   let kind = null;
@@ -63,7 +72,6 @@ export function setUpCompose(map, config, { onCreated }) {
   function startDrawing() {
     removeDrawing();
     hint.textContent = { point: labels.drawPoint, line: labels.drawLine, polygon: labels.drawPolygon }[kind];
-    centre.hidden = kind !== 'point';
     again.hidden = true;
     map.pm.enableDraw(SHAPES[kind], { finishOn: null });
   }
@@ -76,7 +84,6 @@ export function setUpCompose(map, config, { onCreated }) {
     layer.on('pm:edit pm:dragend', checkDuplicates);
     hint.textContent = labels.drawn;
     again.hidden = false;
-    centre.hidden = true;
     textStep.hidden = false;
     send.hidden = false;
     error('geometry').textContent = '';
@@ -183,12 +190,8 @@ export function setUpCompose(map, config, { onCreated }) {
     }
   });
 
+  // Placing without a mouse (crosshair, coordinates) lives in placement.js; it draws through Geoman too.
   again.addEventListener('click', startDrawing);
-  centre.addEventListener('click', () => {
-    map.pm.disableDraw();
-    adopt(L.marker(map.getCenter()).addTo(map));
-    form.elements.title.focus();  // the button just hid itself: keep keyboard users moving forward
-  });
   map.on('pm:create', (event) => adopt(event.layer));
 
   form.addEventListener('submit', async (event) => {

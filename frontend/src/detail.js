@@ -10,7 +10,16 @@ if (config.antiSpam) {
   solveBeforeSubmit();
 }
 
-const map = L.map('detail-map', { scrollWheelZoom: false, keyboard: true, maxZoom: 19 });
+// In a page that scrolls, one finger scrolls the page, never the map (two fingers still zoom it); the wheel
+// scrolls the page too. The map stays usable with its zoom buttons and the keyboard.
+const map = L.map('detail-map', {
+  scrollWheelZoom: false,
+  dragging: !window.matchMedia('(pointer: coarse)').matches,
+  keyboard: true,
+  maxZoom: 19,
+  zoomControl: false,
+});
+L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.zoomOut }).addTo(map);
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 } else {

@@ -1,69 +1,205 @@
 // What the map draws for a viewport, from /map/: clusters (count, position, categories) at low zoom,
-// suggestions at high zoom. All on one canvas renderer: thousands of shapes cost no DOM nodes.
+// suggestions at high zoom (at most 500, see geo/selectors.py).
+//
+// Every suggestion and cluster has one focusable marker (a divIcon, which Leaflet makes a tabbable
+// role=button): points are drawn by it, lines on a canvas with a marker half-way along as their keyboard
+// proxy. Updates are keyed by id, so a marker that has focus or an open popup survives a reload of the
+// viewport; afterwards the markers' DOM order (their tab order) is north to south, then west to east.
 import L from 'leaflet';
 import { element, format } from './dom.js';
-import { popupContent } from './popup.js';
 
-export function createSuggestionLayers(map, config) {
-  const categories = new Map(config.categories.map((c) => [c.key, c]));
-  // tolerance widens the clickable area of thin lines on the canvas (in pixels on each side).
-  const renderer = L.canvas({ padding: 0.3, tolerance: 8 });
-  const features = L.featureGroup().addTo(map);
-  const clusters = L.featureGroup().addTo(map);
+const coarse = window.matchMedia('(pointer: coarse)');
 
-  function featureLayer(feature) {
-    const category = categories.get(feature.properties.category);
-    const colour = category ? category.colour : '#475569';
-    let layer;
-    if (feature.geometry.type === 'Point') {
-      const [lon, lat] = feature.geometry.coordinates;
-      layer = L.circleMarker([lat, lon], {
-        renderer, radius: 8, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 0.95,
-      });
-    } else {
-      layer = L.geoJSON(feature, { renderer, style: { color: colour, weight: 5, opacity: 0.9 } });
-    }
-    layer.feature = feature;
-    layer.bindPopup(() => popupContent(feature, category, config), { maxWidth: 320 });
-    return layer;
+// The point half-way along a line (by plain lon/lat distance, good enough to pin a label or a proxy on it).
+export function anchorOf(geometry) {
+  if (geometry.type === 'Point') return L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
+  let line = geometry.coordinates;
+  if (geometry.type === 'MultiLineString' || geometry.type === 'Polygon') line = line[0];
+  if (geometry.type === 'MultiPolygon') line = line[0][0];
+  const lengths = [];
+  let total = 0;
+  for (let i = 1; i < line.length; i += 1) {
+    const step = Math.hypot(line[i][0] - line[i - 1][0], line[i][1] - line[i - 1][1]);
+    lengths.push(step);
+    total += step;
   }
-
-  function clusterLayer(feature) {
-    const [lon, lat] = feature.geometry.coordinates;
-    const count = feature.properties.count;
-    const zoomIn = () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom()));
-    if (count === 1) {
-      // A cell with one suggestion shows it as a dot in its category's colour, not as a "1".
-      const category = categories.get(Object.keys(feature.properties.categories)[0]);
-      const dot = L.circleMarker([lat, lon], {
-        renderer, radius: 6, color: '#ffffff', weight: 2, fillColor: category ? category.colour : '#475569',
-        fillOpacity: 0.95,
-      });
-      return dot.on('click', zoomIn);
+  let left = total / 2;
+  for (let i = 1; i < line.length; i += 1) {
+    if (left <= lengths[i - 1] || i === line.length - 1) {
+      const t = lengths[i - 1] ? Math.min(1, left / lengths[i - 1]) : 0;
+      const [x0, y0] = line[i - 1];
+      const [x1, y1] = line[i];
+      return L.latLng(y0 + (y1 - y0) * t, x0 + (x1 - x0) * t);
     }
-    const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
-    const label = element('span', 'cluster-count', count >= 10000 ? `${Math.round(count / 1000)}k` : String(count));
-    const icon = L.divIcon({ className: 'cluster', html: label, iconSize: [size, size] });
-    const marker = L.marker([lat, lon], {
-      icon, keyboard: true, title: format(config.labels.cluster, { count }), alt: String(count),
+    left -= lengths[i - 1];
+  }
+  return L.latLng(line[0][1], line[0][0]);
+}
+
+export function createSuggestionLayers(map, config, { onSelect }) {
+  const categories = new Map(config.categories.map((c) => [c.key, c]));
+  const labels = config.labels;
+  // tolerance widens the hit area of thin lines on the canvas (pixels on each side): a finger needs more.
+  const renderer = L.canvas({ padding: 0.3, tolerance: coarse.matches ? 20 : 8 });
+  const group = L.featureGroup().addTo(map);
+  const entries = new Map();  // key -> { key, id, feature, marker, line, latlng }
+  let selectedId = null;
+
+  const colourOf = (category) => (category ? category.colour : '#475569');
+  const lineStyle = (colour, strong) => ({ color: colour, weight: strong ? 9 : 5, opacity: strong ? 1 : 0.9 });
+
+  // A focusable marker (Leaflet gives it tabindex=0 and role=button): a click, Enter or Space activates it.
+  function focusableMarker(latlng, icon, name, activate) {
+    const marker = L.marker(latlng, { icon, keyboard: true, riseOnHover: false });
+    marker.on('add', () => {
+      const node = marker.getElement();
+      node.setAttribute('aria-label', name);
+      node.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        activate({ keyboard: true, marker });
+      });
     });
-    marker.on('click', zoomIn);
+    marker.on('click', () => activate({ keyboard: false, marker }));
     return marker;
   }
 
-  function show(collection) {
-    features.clearLayers();
-    clusters.clearLayers();
-    if (collection.mode === 'clusters') {
-      for (const feature of collection.features) clusters.addLayer(clusterLayer(feature));
+  function featureEntry(key, feature) {
+    const p = feature.properties;
+    const category = categories.get(p.category);
+    const colour = colourOf(category);
+    const name = `${p.title} – ${category ? category.label : p.category}`;
+    const latlng = anchorOf(feature.geometry);
+    const entry = { key, id: p.id, feature, line: null, latlng };
+    Object.defineProperty(entry, 'feature', {  // the marker carries its feature, like a GeoJSON layer does
+      get: () => entry.marker.feature,
+      set: (value) => { entry.marker.feature = value; },
+    });
+    const select = ({ keyboard }) => onSelect(p.id, { from: 'map', keyboard, returnTo: entry.marker.getElement() });
+    if (feature.geometry.type === 'Point') {
+      const dot = element('span', 'suggestion-dot');
+      dot.style.backgroundColor = colour;
+      const icon = L.divIcon({ className: 'suggestion-marker', html: dot, iconSize: null });
+      entry.marker = focusableMarker(latlng, icon, name, select);
     } else {
-      // Points after lines, so a point next to a line stays on top and clickable.
-      const ordered = [...collection.features].sort(
-        (a, b) => (a.geometry.type === 'Point') - (b.geometry.type === 'Point'),
-      );
-      for (const feature of ordered) features.addLayer(featureLayer(feature));
+      entry.line = L.geoJSON(feature, { renderer, style: lineStyle(colour, false) });
+      entry.line.on('click', () => select({ keyboard: false }));
+      const icon = L.divIcon({ className: 'suggestion-marker line-proxy', html: element('span', 'line-proxy-dot'), iconSize: null });
+      entry.marker = focusableMarker(latlng, icon, name, select);
+      // The proxy has no shape of its own: focusing it shows which line it stands for.
+      entry.marker.on('add', () => {
+        const node = entry.marker.getElement();
+        node.addEventListener('focus', () => entry.line.setStyle(lineStyle(colour, true)));
+        node.addEventListener('blur', () => entry.line.setStyle(lineStyle(colour, entry.id === selectedId)));
+      });
+      entry.colour = colour;
+    }
+    entry.marker.feature = feature;
+    return entry;
+  }
+
+  function clusterEntry(key, feature) {
+    const latlng = anchorOf(feature.geometry);
+    const count = feature.properties.count;
+    const zoomIn = () => map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    let icon;
+    let name;
+    if (count === 1) {
+      // A cell with one suggestion shows it as a dot in its category's colour, not as a "1".
+      const category = categories.get(Object.keys(feature.properties.categories)[0]);
+      const dot = element('span', 'suggestion-dot');
+      dot.style.backgroundColor = colourOf(category);
+      icon = L.divIcon({ className: 'suggestion-marker cluster-one', html: dot, iconSize: null });
+      name = labels.clusterOne;
+    } else {
+      let size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
+      if (coarse.matches) size = Math.max(size, 44);
+      const label = element('span', 'cluster-count', count >= 10000 ? `${Math.round(count / 1000)}k` : String(count));
+      icon = L.divIcon({ className: 'cluster', html: label, iconSize: [size, size] });
+      name = format(labels.cluster, { count });
+    }
+    return { key, id: null, feature, line: null, latlng, marker: focusableMarker(latlng, icon, name, zoomIn) };
+  }
+
+  function add(entry) {
+    if (entry.line) group.addLayer(entry.line);
+    group.addLayer(entry.marker);
+    entries.set(entry.key, entry);
+  }
+
+  function remove(entry) {
+    const node = entry.marker.getElement();
+    // Focus on a marker that goes away would fall to the page's start: keep it on the map instead.
+    if (node && node.contains(document.activeElement)) map.getContainer().focus({ preventScroll: true });
+    if (entry.line) group.removeLayer(entry.line);
+    group.removeLayer(entry.marker);
+    entries.delete(entry.key);
+  }
+
+  // Tab order follows the DOM order of the marker pane. The focused marker is never moved (moving a node
+  // takes its focus away): the others are put in order before and after it.
+  function reorder() {
+    const ordered = [...entries.values()]
+      .sort((a, b) => (b.latlng.lat - a.latlng.lat) || (a.latlng.lng - b.latlng.lng))
+      .map((entry) => entry.marker.getElement())
+      .filter(Boolean);
+    if (ordered.length < 2) return;
+    const pane = ordered[0].parentNode;
+    const at = ordered.indexOf(document.activeElement);
+    if (at === -1) {
+      for (const node of ordered) pane.appendChild(node);
+      return;
+    }
+    const pivot = ordered[at];
+    for (let i = 0; i < at; i += 1) pane.insertBefore(ordered[i], pivot);
+    for (let i = ordered.length - 1; i > at; i -= 1) pivot.after(ordered[i]);
+  }
+
+  function show(collection) {
+    const clusters = collection.mode === 'clusters';
+    const wanted = new Map();
+    for (const feature of collection.features) {
+      const key = clusters
+        ? `c:${feature.geometry.coordinates.join(',')}:${feature.properties.count}`
+        : `f:${feature.properties.id}`;
+      wanted.set(key, feature);
+    }
+    for (const entry of [...entries.values()]) {
+      const feature = wanted.get(entry.key);
+      if (!feature) {
+        remove(entry);
+      } else if (JSON.stringify(feature.geometry) !== JSON.stringify(entry.feature.geometry)) {
+        remove(entry);
+      } else {
+        entry.feature = feature;  // counts and titles may have changed
+      }
+    }
+    for (const [key, feature] of wanted) {
+      if (!entries.has(key)) add(clusters ? clusterEntry(key, feature) : featureEntry(key, feature));
+    }
+    reorder();
+    highlight(selectedId);
+  }
+
+  function get(id) {
+    return entries.get(`f:${id}`) || null;
+  }
+
+  function highlight(id) {
+    const previous = selectedId === null ? null : get(selectedId);
+    if (previous && previous.id !== id) {
+      previous.marker.getElement()?.classList.remove('is-selected');
+      if (previous.line) previous.line.setStyle(lineStyle(previous.colour, false));
+    }
+    selectedId = id;
+    const entry = id === null ? null : get(id);
+    if (!entry) return;
+    entry.marker.getElement()?.classList.add('is-selected');
+    if (entry.line) {
+      entry.line.setStyle(lineStyle(entry.colour, true));
+      entry.line.bringToFront();
     }
   }
 
-  return { show, features, clusters };
+  return { show, get, highlight, group };
 }

@@ -1,15 +1,17 @@
 // The list beside the map: the suggestions of the current map section, filtered and sorted, 30 at a time.
-// It is also the keyboard and screen-reader way into the map's content: every entry links to its page.
+// It is the keyboard and screen-reader way into the map's content: each entry's title is a button that
+// selects it (shows it on the map), and a link opens its page. The selected entry carries aria-current.
 import { api } from './api.js';
 import { element } from './dom.js';
 
-export function createList(config) {
+export function createList(config, { onSelect }) {
   const list = document.getElementById('suggestion-list');
   const more = document.getElementById('list-more');
   const categories = new Map(config.categories.map((c) => [c.key, c]));
   const labels = config.labels;
   let next = null;
   let request = null;
+  let markedId = null;
 
   function item(s) {
     const li = element('li', `suggestion-item suggestion-item--${s.moderation_state}`);
@@ -18,15 +20,39 @@ export function createList(config) {
     const swatch = element('span', 'legend-swatch legend-swatch--' + (category ? category.kind : 'point'));
     swatch.setAttribute('aria-hidden', 'true');
     if (category) swatch.style.backgroundColor = category.colour;
-    const link = element('a', 'suggestion-item-title', s.title);
-    link.href = s.url;
+    const select = element('button', 'suggestion-item-title', s.title);
+    select.type = 'button';
+    select.setAttribute('aria-describedby', `suggestion-meta-${s.id}`);
+    select.addEventListener('click', () => onSelect(s.id, { from: 'list', returnTo: select, item: s }));
     const meta = element('p', 'suggestion-item-meta');
+    meta.id = `suggestion-meta-${s.id}`;
     const status = s.moderation_state === 'pending'
       ? labels.moderationState.pending
       : labels.planningStatus[s.planning_status];
     meta.textContent = `${category ? category.label : s.category} · ${status} · ${labels.supports}: ${s.support_count}`;
-    li.append(swatch, link, meta);
+    const link = element('a', 'suggestion-item-link', labels.open);
+    link.href = s.url;
+    link.setAttribute('aria-label', `${labels.open}: ${s.title}`);
+    li.append(swatch, select, meta, link);
     return li;
+  }
+
+  function entry(id) {
+    return id === null ? null : list.querySelector(`li[data-id="${id}"]`);
+  }
+
+  function mark(id, { scroll }) {
+    const old = entry(markedId);
+    if (old) {
+      old.classList.remove('is-selected');
+      old.querySelector('.suggestion-item-title').removeAttribute('aria-current');
+    }
+    markedId = id;
+    const li = entry(id);
+    if (!li) return;
+    li.classList.add('is-selected');
+    li.querySelector('.suggestion-item-title').setAttribute('aria-current', 'true');
+    if (scroll) li.scrollIntoView({ block: 'nearest' });
   }
 
   async function fetchPage(url, append) {
@@ -34,6 +60,10 @@ export function createList(config) {
     request = new AbortController();
     try {
       const page = await api(url, { signal: request.signal });
+      // Focus inside the list stays on the same suggestion when the list is drawn anew.
+      const focused = list.contains(document.activeElement) ? document.activeElement : null;
+      const focusedId = focused && focused.closest('li[data-id]')?.dataset.id;
+      const focusedClass = focused && focused.className;
       if (!append) list.replaceChildren();
       for (const s of page.results) list.append(item(s));
       next = page.next;
@@ -41,6 +71,11 @@ export function createList(config) {
       if (!append && page.results.length === 0) {
         const empty = url.includes('mine=true') ? labels.mineEmpty : labels.listEmpty;
         list.append(element('li', 'suggestion-item suggestion-item--empty', empty));
+      }
+      mark(markedId, { scroll: false });
+      if (focusedId && !list.contains(document.activeElement)) {
+        const again = entry(focusedId)?.getElementsByClassName(focusedClass)[0];
+        if (again) again.focus({ preventScroll: true });
       }
       document.body.dataset.listLoaded = String(list.querySelectorAll('[data-id]').length);
     } catch (failure) {
@@ -51,6 +86,7 @@ export function createList(config) {
   more.addEventListener('click', () => next && fetchPage(next, true));
 
   return {
+    mark,
     clear() {
       list.replaceChildren(element('li', 'suggestion-item suggestion-item--empty', labels.listEmpty));
       more.hidden = true;

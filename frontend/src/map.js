@@ -1,5 +1,6 @@
 // The public project map: the project area, what /map/ returns for the viewport (clusters or suggestions),
-// the list beside it, filters, and the new-suggestion flow for signed-in citizens.
+// the list beside it (its keyboard and screen-reader alternative), filters, one selected suggestion shared by
+// map and list, the bottom sheet on phones, and the new-suggestion flow for signed-in citizens.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import markerIcon from 'leaflet/dist/images/marker-icon.png';
@@ -11,6 +12,9 @@ import { format, paintSwatches } from './dom.js';
 import { createSuggestionLayers } from './layers.js';
 import { createList } from './list.js';
 import { setUpCompose } from './compose.js';
+import { setUpPlacement } from './placement.js';
+import { createSelection } from './selection.js';
+import { createSheet } from './sheet.js';
 
 // Bundled Leaflet cannot find its default pin images by itself; Geoman's point tool uses them.
 delete L.Icon.Default.prototype._getIconUrl;
@@ -20,10 +24,18 @@ const config = JSON.parse(document.getElementById('map-config').textContent);
 const statusLine = document.getElementById('map-status');
 const filters = document.getElementById('filters');
 
-const map = L.map('map', { zoomSnap: 0.5, keyboard: true, maxZoom: 19 })
+// Less motion for those who ask for it: no zoom, fade or pan animations.
+const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+const map = L.map('map', {
+  zoomSnap: 0.5, keyboard: true, maxZoom: 19, zoomControl: false,
+  zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still, inertia: !still,
+})
   .setView([config.center[1], config.center[0]], config.zoom);
+L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.zoomOut }).addTo(map);
 // For debugging in the console and for browser tests (which click canvas shapes by position).
 window.participationMap = map;
+// On phones the bottom sheet covers the map's foot: the attribution moves to its head.
+if (window.matchMedia('(max-width: 720px)').matches) map.attributionControl.setPosition('topright');
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 } else {
@@ -40,8 +52,24 @@ L.polygon([world, ...areaRings], { className: 'project-mask', interactive: false
 L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
 paintSwatches();
 
-const layers = createSuggestionLayers(map, config);
-const list = createList(config);
+// Polite announcements: what got selected, what got placed. Cleared first so a repeat is read again.
+const announcer = document.getElementById('map-announcer');
+function announce(text) {
+  announcer.textContent = '';
+  window.setTimeout(() => { announcer.textContent = text; }, 50);
+}
+
+// A move made to show a selected suggestion reloads the map but not the list, whose entry keeps its focus.
+let listStays = false;
+const keepList = () => { listStays = true; };
+map.on('autopanstart', keepList);
+
+const sheet = createSheet(map);
+let selection = null;
+const select = (id, options) => selection.select(id, options);
+const layers = createSuggestionLayers(map, config, { onSelect: select });
+const list = createList(config, { onSelect: select });
+selection = createSelection(map, config, { layers, list, announce, sheet, keepList });
 
 function bbox() {
   const b = map.getBounds();
@@ -111,6 +139,14 @@ function refresh() {
 
 filters.addEventListener('change', refresh);
 filters.addEventListener('submit', (event) => event.preventDefault());
-map.on('moveend', refresh);
+map.on('moveend', () => {
+  if (listStays) {
+    listStays = false;
+    loadMap();
+  } else {
+    refresh();
+  }
+});
 setUpCompose(map, config, { onCreated: refresh });
+setUpPlacement(map, config, { announce, panel: sheet.panel });
 refresh();

@@ -1,15 +1,22 @@
 // A suggestion's popup, built from DOM nodes: titles are user input and never parsed as HTML.
 import { element, withId } from './dom.js';
 
-export function popupContent(feature, category, config) {
-  const p = feature.properties;
+export function popupContent(properties, category, config) {
+  const p = properties;
   const labels = config.labels;
   const root = element('article', 'popup');
+  root.setAttribute('aria-labelledby', 'popup-title');
   root.append(element('p', 'popup-category', category ? category.label : p.category));
-  root.append(element('h3', 'popup-title', p.title));
+  const title = element('h3', 'popup-title', p.title);
+  title.id = 'popup-title';
+  title.tabIndex = -1;  // keyboard users land here when they open a popup
+  root.append(title);
   const facts = element('dl', 'popup-facts');
+  const status = p.moderation_state === 'pending'
+    ? labels.moderationState.pending
+    : labels.planningStatus[p.planning_status] || p.planning_status;
   for (const [term, value] of [
-    [labels.status, labels.planningStatus[p.planning_status] || p.planning_status],
+    [labels.status, status],
     [labels.supports, String(p.support_count)],
     [labels.comments, String(p.comment_count)],
   ]) {

@@ -1,7 +1,9 @@
-"""Browser test helpers: sign in through a session cookie, find map shapes on the canvas, save screenshots."""
+"""Browser test helpers: sign in through a session cookie, find map shapes, save screenshots, and measure
+accessibility (axe-core findings, touch target sizes)."""
 
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
@@ -59,3 +61,39 @@ def centre_map(page, lon: float, lat: float, zoom: int) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def small_targets(page) -> list[str]:
+    """Visible controls smaller than 44x44 CSS px (links inside running text are exempt, as in WCAG 2.5.8)."""
+    return page.evaluate(
+        """() => {
+        const selector = 'button, [role=button], a, select, input:not([type=radio]):not([type=checkbox]),'
+          + ' textarea, summary, label.choice, .leaflet-marker-icon';
+        const small = [];
+        for (const el of document.querySelectorAll(selector)) {
+          if (el.closest('p, .leaflet-control-attribution')) continue;  // links in running text
+          if (el.tagName === 'INPUT' && el.closest('label.choice')) continue;  // measured by its label
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0) continue;
+          if (r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth) continue;
+          const hit = document.elementFromPoint(
+            Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1),
+            Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1));
+          if (!hit || !(el.contains(hit) || hit.contains(el))) continue;  // covered or scrolled away
+          if (r.width < 43.5 || r.height < 43.5) {
+            small.push(`${el.tagName}.${el.className} "${(el.textContent || '').trim().slice(0, 30)}"`
+              + ` ${Math.round(r.width)}x${Math.round(r.height)}`);
+          }
+        }
+        return small;
+      }"""
+    )

@@ -9,7 +9,14 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from participation.models import Comment, Suggestion, Support
-from tests.browser.helpers import centre_map, click_map, screenshot, wait_for_map
+from tests.browser.helpers import (
+    centre_map,
+    click_map,
+    screenshot,
+    serious_violations,
+    small_targets,
+    wait_for_map,
+)
 from tests.factories import CategoryFactory, SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,14 +107,27 @@ def test_an_anonymous_suggestion_with_the_real_widget(
     wait_for_map(page)
     centre_map(page, 8.40, 49.00, 16)
 
-    page.get_by_role("button", name=texts["start"]).click()
-    page.get_by_role("radio", name=texts["category"]).check()
-    click_map(page, 8.40, 49.00)
+    if viewport is PHONE:
+        # On a phone the panel is a bottom sheet: open it, start, and tap the map above it.
+        page.locator("#sheet-handle").tap()
+        page.get_by_role("button", name=texts["start"]).tap()
+        page.locator("#compose-form label.choice", has_text=texts["category"]).tap()
+        sheet_top = page.locator("#panel").bounding_box()["y"]
+        map_box = page.locator("#map").bounding_box()
+        page.touchscreen.tap(map_box["x"] + map_box["width"] / 2, (map_box["y"] + sheet_top) / 2)
+    else:
+        page.get_by_role("button", name=texts["start"]).click()
+        page.get_by_role("radio", name=texts["category"]).check()
+        click_map(page, 8.40, 49.00)
     page.get_by_label(texts["title"], exact=True).fill("Anonyme Ladestation")
     page.get_by_label(texts["name"]).fill("Bea")
     form = page.locator("#compose-form")
     solve_in(form)
     screenshot(page, f"anonymous-compose-{language}-{'phone' if viewport is PHONE else 'desktop'}")
+    assert serious_violations(page) == []
+    if viewport is PHONE:
+        form.locator("altcha-widget").scroll_into_view_if_needed()
+        assert small_targets(page) == []
     page.get_by_role("button", name=texts["send"]).click()
 
     expect(page.locator("#compose-result")).to_contain_text(texts["done"])
@@ -167,6 +187,7 @@ def test_anonymous_comment_and_support_on_the_suggestion_page(live_server, anony
     expect(page.locator("#support-button")).to_have_text("Meine Unterstützung zurückziehen")
     expect(page.locator("#support-count")).to_contain_text("1 Person")
     screenshot(page, "anonymous-suggestion-page-de")
+    assert serious_violations(page) == []
 
     # The same browser, with a freshly solved proof, still cannot support twice.
     second = page.request.post(

@@ -1,0 +1,449 @@
+"""Everyone can take part: the map with only a keyboard, with a screen reader, and on a phone.
+
+Keyboard tests press keys only (no clicks); phone tests run at 390x844 with touch and tap. axe-core checks
+the pages on both sizes and fails on serious and critical findings.
+"""
+
+import pytest
+from django.contrib.gis.geos import LineString, Point
+from playwright.sync_api import expect
+
+from participation.models import Suggestion
+from tests.browser.helpers import (
+    centre_map,
+    map_point,
+    screenshot,
+    serious_violations,
+    sign_in,
+    small_targets,
+    wait_for_map,
+    wait_for_reload,
+)
+from tests.factories import CategoryFactory, SuggestionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MAP = "/projects/test-project/"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture
+def categories(project):
+    return {
+        "point": CategoryFactory(
+            project=project, key="charging-station", label_de="Ladestation", label_en="Charging station"
+        ),
+        "line": CategoryFactory(
+            project=project,
+            key="bike-path",
+            geometry_kind="line",
+            colour="#c2410c",
+            label_de="Radweg",
+            label_en="Bike path",
+        ),
+    }
+
+
+@pytest.fixture
+def suggestions(categories):
+    """Three points from north to south and a line, all in the first view of the map."""
+    return {
+        "north": SuggestionFactory(
+            category=categories["point"], geom=Point(8.395, 49.004, srid=4326), title="Lader Nord"
+        ),
+        "middle": SuggestionFactory(
+            category=categories["point"], geom=Point(8.405, 49.000, srid=4326), title="Lader Mitte"
+        ),
+        "south": SuggestionFactory(
+            category=categories["point"], geom=Point(8.400, 48.996, srid=4326), title="Lader Süd"
+        ),
+        "line": SuggestionFactory(
+            category=categories["line"],
+            geom=LineString((8.392, 49.002), (8.398, 49.002), srid=4326),
+            title="Radweg Quer",
+        ),
+    }
+
+
+def new_page(browser, options: dict):
+    # English, so these tests do not depend on the German catalogue (the other browser tests read German).
+    context = browser.new_context(locale="en-GB", **options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    return page
+
+
+@pytest.fixture
+def desk(browser):
+    page = new_page(browser, DESKTOP)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    page = new_page(browser, PHONE)
+    yield page
+    page.context.close()
+
+
+def open_map(page, live_server, zoom=15):
+    page.goto(live_server.url + MAP)
+    wait_for_map(page)
+    centre_map(page, 8.40, 49.00, zoom)
+    page.wait_for_function("() => document.body.dataset.mapMode === 'features'")
+    wait_for_map(page)
+    page.wait_for_selector("body[data-list-loaded]")
+
+
+def focused(page, script: str = "el => el.outerHTML.slice(0, 120)"):
+    return page.evaluate(f"() => {{ const el = document.activeElement; return ({script})(el); }}")
+
+
+def tab_to(page, selector: str, limit: int = 80, key: str = "Tab") -> None:
+    """Press Tab (or Shift+Tab) until the element matching `selector` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}; focus is on {focused(page)}")
+
+
+# ------------------------------------------------------------------------------------------ keyboard
+
+
+def test_tab_reaches_markers_north_to_south_enter_opens_escape_returns(live_server, desk, suggestions):
+    page = desk
+    open_map(page, live_server)
+
+    tab_to(page, ".suggestion-marker")
+    order = []
+    while page.evaluate("() => document.activeElement.matches('.suggestion-marker')"):
+        order.append(focused(page, "el => el.getAttribute('aria-label')"))
+        page.keyboard.press("Tab")
+    assert order == [
+        "Lader Nord – Charging station",
+        "Radweg Quer – Bike path",
+        "Lader Mitte – Charging station",
+        "Lader Süd – Charging station",
+    ]
+    # The next stop after the markers is the map's zoom control.
+    assert focused(page, "el => el.getAttribute('aria-label')") == "Zoom in"
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # on "Lader Süd"
+    popup = page.locator(".leaflet-popup")
+    expect(popup.locator(".popup-title")).to_have_text("Lader Süd")
+    expect(popup.locator(".popup-title")).to_be_focused()
+    expect(page.locator("#map-announcer")).to_have_text(
+        "Selected: Lader Süd (Charging station), shown on the map."
+    )
+    expect(page.locator("#suggestion-list li.is-selected")).to_contain_text("Lader Süd")
+    expect(page.locator("#suggestion-list [aria-current=true]")).to_have_text("Lader Süd")
+    screenshot(page, "a11y-popup-keyboard-desktop-en")
+
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    assert focused(page, "el => el.getAttribute('aria-label')") == "Lader Süd – Charging station"
+    expect(page.locator("#suggestion-list [aria-current]")).to_have_count(0)
+
+    # A line is opened through its marker too (Space works like Enter); the popup's close button is a
+    # named button in the tab order, and closing with it also returns the focus.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    expect(popup.locator(".popup-title")).to_have_text("Radweg Quer")
+    expect(popup.get_by_role("button", name="Close")).to_be_visible()
+    page.keyboard.press("Tab")  # the link to the suggestion's page
+    page.keyboard.press("Tab")  # the close button
+    page.keyboard.press("Enter")
+    expect(popup).to_have_count(0)
+    assert focused(page, "el => el.getAttribute('aria-label')") == "Radweg Quer – Bike path"
+    assert page.js_errors == []
+
+
+def test_selecting_in_the_list_shows_it_on_the_map_and_announces_it(live_server, desk, suggestions):
+    page = desk
+    open_map(page, live_server)
+
+    tab_to(page, "#suggestion-list button")
+    while focused(page, "el => el.textContent") != "Lader Mitte":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".leaflet-popup .popup-title")).to_have_text("Lader Mitte")
+    expect(page.locator("#map-announcer")).to_have_text(
+        "Selected: Lader Mitte (Charging station), shown on the map."
+    )
+    expect(page.locator(".suggestion-marker.is-selected")).to_have_attribute(
+        "aria-label", "Lader Mitte – Charging station"
+    )
+    # The entry is marked, and the focus stays on it so the next one is one Tab away.
+    expect(page.locator("#suggestion-list [aria-current=true]")).to_have_text("Lader Mitte")
+    assert focused(page, "el => el.textContent") == "Lader Mitte"
+    screenshot(page, "a11y-list-selected-desktop-en")
+
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(page.locator(".suggestion-marker.is-selected")).to_have_count(0)
+    assert focused(page, "el => el.textContent") == "Lader Mitte"
+    assert page.js_errors == []
+
+
+def start_with_keyboard(page, category_label: str) -> None:
+    tab_to(page, "#compose-start")
+    page.keyboard.press("Enter")
+    expect(page.locator("#compose")).to_be_visible()
+    # The first radio has focus; arrow keys move through the group (and choose), Space chooses.
+    while focused(page, "el => el.closest('label').textContent.trim()") != category_label:
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(page.locator("#placement")).to_be_visible()
+
+
+def send_with_keyboard(page, title: str) -> None:
+    expect(page.locator("#compose-title")).to_be_focused()
+    page.keyboard.type(title)
+    tab_to(page, "#compose-send")
+    page.keyboard.press("Enter")
+    expect(page.locator("#compose-result")).to_be_visible()
+
+
+def press_and_wait_for_map(page, key: str) -> None:
+    wait_for_reload(page)
+    page.keyboard.press(key)
+    wait_for_map(page)
+
+
+def test_placing_a_point_with_the_crosshair_and_arrow_keys(live_server, desk, citizen, categories):
+    page = desk
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server, zoom=16)
+
+    start_with_keyboard(page, "Charging station")
+    expect(page.locator(".crosshair")).to_be_visible()
+    tab_to(page, "#place-focus-map")
+    page.keyboard.press("Enter")  # gives the map the focus
+    assert focused(page, "el => el.id") == "map"
+    expect(page.locator("#map-announcer")).to_contain_text("arrow keys")
+    before = page.evaluate("() => window.participationMap.getCenter()")
+    press_and_wait_for_map(page, "ArrowRight")
+    press_and_wait_for_map(page, "ArrowUp")
+    target = page.evaluate(
+        "() => { const c = document.querySelector('.crosshair');"
+        " const ll = window.participationMap.containerPointToLatLng("
+        "[parseFloat(c.style.left), parseFloat(c.style.top)]); return [ll.lng, ll.lat]; }"
+    )
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#map-announcer")).to_contain_text("Placed at")
+    send_with_keyboard(page, "Lader per Tastatur")
+    suggestion = Suggestion.objects.get()
+    assert target[0] > before["lng"]
+    assert target[1] > before["lat"]
+    assert suggestion.geom.distance(Point(*target, srid=4326)) < 0.00001
+    assert page.js_errors == []
+
+
+def test_placing_a_point_by_coordinates_with_clear_errors(live_server, desk, citizen, categories):
+    page = desk
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server)
+
+    start_with_keyboard(page, "Charging station")
+    tab_to(page, "#place-coords")
+    field = page.locator("#place-coords")
+    error = page.locator("#place-coords-error")
+    page.keyboard.type("Karlsruhe")
+    page.keyboard.press("Enter")
+    expect(error).to_contain_text("latitude and longitude as two numbers")
+    expect(field).to_have_attribute("aria-invalid", "true")
+
+    for typed, message in [
+        ("8.41, 49.01", "Did you swap the numbers?"),
+        ("52.52, 13.40", "outside the project area"),
+    ]:
+        page.keyboard.press("ControlOrMeta+A")
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+        expect(error).to_contain_text(message)
+    assert not Suggestion.objects.exists()
+
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type("49,0094; 8,4044")  # decimal commas, as many Germans write them
+    page.keyboard.press("Enter")
+    send_with_keyboard(page, "Lader nach Koordinaten")
+    suggestion = Suggestion.objects.get()
+    assert suggestion.geom.distance(Point(8.4044, 49.0094, srid=4326)) < 0.000001
+    assert page.js_errors == []
+
+
+def test_drawing_a_line_with_the_keyboard(live_server, desk, citizen, categories):
+    page = desk
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server, zoom=16)
+
+    start_with_keyboard(page, "Bike path")
+    expect(page.locator("#place-finish")).to_be_disabled()
+    tab_to(page, "#place-coords")
+    for place in ("49.000, 8.398", "49.001, 8.400", "49.0015, 8.403"):
+        page.keyboard.type(place)
+        page.keyboard.press("Enter")
+        expect(page.locator("#place-coords")).to_have_value("")
+    expect(page.locator("#map-announcer")).to_have_text("Point 3 of the line added.")
+    tab_to(page, "#place-finish", key="Shift+Tab")
+    page.keyboard.press("Enter")
+    send_with_keyboard(page, "Radweg per Tastatur")
+
+    suggestion = Suggestion.objects.get()
+    assert suggestion.geom.geom_type == "LineString"
+    assert [tuple(round(c, 4) for c in xy) for xy in suggestion.geom.coords] == [
+        (8.398, 49.0),
+        (8.4, 49.001),
+        (8.403, 49.0015),
+    ]
+    assert page.js_errors == []
+
+
+# ------------------------------------------------------------------------------------------ phone
+
+
+def test_phone_map_fills_the_screen_and_the_sheet_opens_and_closes(live_server, phone, citizen, suggestions):
+    sign_in(phone, live_server, citizen)
+    open_map(phone, live_server)
+
+    viewport = phone.viewport_size
+    header = phone.locator(".site-header").bounding_box()
+    box = phone.locator("#map").bounding_box()
+    assert (box["x"], box["width"]) == (0, viewport["width"])
+    assert box["y"] == pytest.approx(header["y"] + header["height"], abs=1)
+    assert box["y"] + box["height"] == pytest.approx(viewport["height"], abs=1)
+    assert phone.evaluate("() => document.scrollingElement.scrollHeight") <= viewport["height"]
+    viewport_meta = phone.get_attribute("meta[name=viewport]", "content")
+    assert "user-scalable" not in viewport_meta
+    assert "maximum-scale" not in viewport_meta
+
+    handle = phone.locator("#sheet-handle")
+    expect(handle).to_have_accessible_name("Show list and form")
+    expect(handle).to_have_attribute("aria-expanded", "false")
+    sheet = phone.locator("#panel")
+    assert sheet.bounding_box()["height"] < viewport["height"] / 4, (
+        "collapsed, the sheet leaves the map in view"
+    )
+    assert small_targets(phone) == []
+    screenshot(phone, "a11y-phone-map-en")
+
+    handle.tap()
+    expect(handle).to_have_attribute("aria-expanded", "true")
+    expect(handle).to_have_accessible_name("Show the map")
+    assert sheet.bounding_box()["height"] > viewport["height"] / 2
+    # The sheet scrolls by itself, and nothing on it stops a page or pinch gesture.
+    body = phone.locator("#panel-body")
+    assert (
+        body.evaluate("el => el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY") == "auto"
+    )
+    assert body.evaluate("el => getComputedStyle(el).touchAction") == "auto"
+    assert small_targets(phone) == []
+
+    phone.get_by_role("button", name="Make a suggestion").tap()
+    expect(phone.locator("#compose-form")).to_be_visible()
+    assert small_targets(phone) == []
+    screenshot(phone, "a11y-phone-form-en")
+
+    handle.tap()
+    expect(handle).to_have_attribute("aria-expanded", "false")
+    assert phone.js_errors == []
+
+
+def test_phone_selecting_on_the_map_and_in_the_list(live_server, phone, suggestions):
+    open_map(phone, live_server)
+
+    x, y = map_point(phone, 8.395, 49.004)
+    phone.touchscreen.tap(x, y)
+    popup = phone.locator(".leaflet-popup")
+    expect(popup.locator(".popup-title")).to_have_text("Lader Nord")
+    expect(phone.locator("#suggestion-list [aria-current=true]")).to_have_text("Lader Nord")
+    assert small_targets(phone) == []
+    screenshot(phone, "a11y-phone-popup-en")
+    popup.get_by_role("button", name="Close").tap()
+    expect(popup).to_have_count(0)
+
+    phone.locator("#sheet-handle").tap()
+    phone.get_by_role("button", name="Radweg Quer", exact=True).tap()
+    # The sheet makes way for the map, where the line's popup is open and has the focus.
+    expect(phone.locator("#panel")).to_have_attribute("data-sheet", "collapsed")
+    expect(popup.locator(".popup-title")).to_have_text("Radweg Quer")
+    expect(popup.locator(".popup-title")).to_be_focused()
+    assert phone.js_errors == []
+
+
+def test_phone_drawing_a_line_with_taps(live_server, phone, citizen, categories):
+    sign_in(phone, live_server, citizen)
+    open_map(phone, live_server, zoom=16)
+
+    phone.locator("#sheet-handle").tap()
+    phone.get_by_role("button", name="Make a suggestion").tap()
+    phone.locator("#compose-form label.choice", has_text="Bike path").tap()
+    sheet = phone.locator("#panel")
+    expect(sheet).to_have_attribute("data-sheet", "drawing")
+    sheet_top = sheet.bounding_box()["y"]
+    crosshair = phone.locator(".crosshair").bounding_box()
+    assert crosshair["y"] + crosshair["height"] < sheet_top, "the crosshair is above the sheet"
+    assert small_targets(phone) == []
+
+    map_box = phone.locator("#map").bounding_box()
+    visible = sheet_top - map_box["y"]
+    for fx, fy in [(0.3, 0.3), (0.5, 0.45), (0.7, 0.4)]:
+        phone.touchscreen.tap(map_box["x"] + map_box["width"] * fx, map_box["y"] + visible * fy)
+    expect(phone.locator("#place-finish")).to_be_enabled()
+    screenshot(phone, "a11y-phone-drawing-en")
+    phone.get_by_role("button", name="Finish line").tap()
+    expect(phone.locator("#compose-title")).to_be_visible()
+    expect(sheet).to_have_attribute("data-sheet", "expanded")
+    phone.locator("#compose-title").fill("Radweg per Finger")
+    phone.get_by_role("button", name="Send suggestion").tap()
+    expect(phone.locator("#compose-result")).to_be_visible()
+
+    suggestion = Suggestion.objects.get()
+    assert suggestion.geom.geom_type == "LineString"
+    assert suggestion.geom.num_points == 3
+    assert phone.js_errors == []
+
+
+# ------------------------------------------------------------------------------------------ axe
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_axe_finds_nothing_serious(live_server, browser, citizen, suggestions, size):
+    page = new_page(browser, PHONE if size == "phone" else DESKTOP)
+    found = {}
+
+    page.goto(live_server.url + "/accounts/login/")
+    found["login"] = serious_violations(page)
+    page.goto(live_server.url + "/accounts/signup/")
+    found["signup"] = serious_violations(page)
+
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server)
+    found["map"] = serious_violations(page)
+    if size == "phone":
+        page.locator("#sheet-handle").click()
+    page.locator("#suggestion-list button").first.click()
+    expect(page.locator(".leaflet-popup")).to_be_visible()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    found["map with a popup"] = serious_violations(page)
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    if size == "phone" and page.get_attribute("#panel", "data-sheet") == "collapsed":
+        page.locator("#sheet-handle").click()
+    page.get_by_role("button", name="Make a suggestion").click()
+    page.locator("#compose-form label.choice", has_text="Charging station").click()
+    found["map with the form"] = serious_violations(page)
+
+    page.goto(f"{live_server.url}{MAP}suggestions/{suggestions['middle'].pk}/")
+    found["suggestion"] = serious_violations(page)
+    page.context.close()
+    assert found == {name: [] for name in found}
