@@ -699,7 +699,8 @@ def test_a_rate_limit_says_how_long_to_wait(signed_in, point_category, settings)
     response, _ = post(signed_in, CREATE, feature(title="zweiter"))
 
     assert response.status_code == 429
-    assert 60 < int(response["Retry-After"]) <= 3601
+    # Fixed windows: the wait is what is left of the hour (near its end, only seconds).
+    assert 1 <= int(response["Retry-After"]) <= 3601
 
 
 def test_support_is_not_counted_when_the_suggestion_was_hidden_meanwhile(
