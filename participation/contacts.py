@@ -4,6 +4,9 @@ The link carries the contact's id, signed and dated: nothing to store, nothing t
 Mails are written in the language the author used on the site.
 """
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
@@ -13,6 +16,8 @@ from django.utils import translation
 
 from .errors import ContactLinkInvalid
 from .models import SuggestionContact
+
+logger = logging.getLogger(__name__)
 
 CONTACT_LINK_SALT = "participation.contact"
 CONTACT_LINK_AGE = 14 * 24 * 3600
@@ -35,9 +40,17 @@ def contact_from_link(token: str) -> SuggestionContact:
 
 
 def send_contact_confirmation(contact: SuggestionContact) -> None:
-    suggestion = contact.suggestion
+    """Runs after the suggestion is stored: a mail server that fails must not turn that into an error page
+    (the citizen would send the suggestion again). The author can still be told later, once confirmed.
+
+    The mail carries no text the sender wrote (the title stays out), so it cannot carry someone's spam.
+    """
+    project = contact.suggestion.project
     with translation.override(contact.language):
-        context = {"suggestion": suggestion, "project": suggestion.project, "link": contact_link(contact)}
+        context = {"project": project, "link": contact_link(contact)}
         subject = render_to_string("participation/email/contact_confirm_subject.txt", context)
         body = render_to_string("participation/email/contact_confirm_message.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [contact.email])
+    try:
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [contact.email])
+    except (OSError, smtplib.SMTPException):
+        logger.exception("The confirmation mail for suggestion %s could not be sent.", contact.suggestion_id)

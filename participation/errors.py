@@ -162,3 +162,11 @@ class ContactLinkInvalid(DomainError):
     status_code = 404
     code = "contact_link_invalid"
     default_message = _("This confirmation link is not valid or has expired.")
+
+
+class ContactMailLimit(TooManyRequests):
+    field = "email"
+    default_message = _(
+        "Too many confirmation mails went to this address today. Leave the e-mail field empty, or try again "
+        "tomorrow."
+    )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
 
 # Whoever sent the request, as Django knows them: selectors decide visibility with it.
 Actor = AbstractBaseUser | AnonymousUser
@@ -50,10 +51,11 @@ class Participant:
 
     @property
     def rate_ident(self) -> str:
-        """Whom the write limits count: the account, else the address (an IPv6 client's whole /64)."""
+        """Whom the write limits count: the account, else the address (an IPv6 client's whole /56, what one
+        household or phone holds). Keyed-hashed, so the cache holds no address in the clear."""
         if self.signed_in:
             return f"user:{self.user.pk}"
-        return "ip:" + hashlib.sha256(_address_block(self.address).encode()).hexdigest()[:32]
+        return "ip:" + salted_hmac("participation.rate", _address_block(self.address)).hexdigest()[:32]
 
 
 def participant_from(request: HttpRequest, *, proof: object = "", honeypot: object = "") -> Participant:
@@ -139,7 +141,7 @@ def _hash(key: str) -> str:
 
 
 def _address_block(address: str) -> str:
-    """IPv4 as is; IPv6 as its /64, which one household or phone holds whole."""
+    """IPv4 as is; IPv6 as its /56: providers give a household a /56 (256 /64 networks) or a phone a /64."""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
@@ -147,5 +149,5 @@ def _address_block(address: str) -> str:
     if isinstance(parsed, ipaddress.IPv6Address):
         if parsed.ipv4_mapped:
             return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+        return str(ipaddress.ip_network(f"{parsed}/56", strict=False))
     return str(parsed)

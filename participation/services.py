@@ -15,6 +15,7 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -27,12 +28,14 @@ from .errors import (
     AlreadySupported,
     BadCredentials,
     CommentNotFound,
+    ContactMailLimit,
     EmailNotVerified,
     InactiveCategory,
     InvalidText,
     NotPublished,
     OwnSuggestion,
     ReplyDepth,
+    TooManyRequests,
 )
 from .models import (
     Category,
@@ -57,6 +60,7 @@ TEXT_MAX = Suggestion._meta.get_field("text").max_length
 COMMENT_MAX = Comment._meta.get_field("text").max_length
 REPORT_TEXT_MAX = Report._meta.get_field("text").max_length
 NAME_MAX = Suggestion._meta.get_field("display_name").max_length
+EMAIL_MAX = SuggestionContact._meta.get_field("email").max_length
 
 
 @transaction.atomic
@@ -85,6 +89,13 @@ def suggestion_create(
     email = "" if actor.signed_in else _optional_email(email)
     check_human(actor)
     rate_limit_check(scope="suggestion", ident=actor.rate_ident)
+    if email:
+        # Nobody may use the city's server to flood an address with confirmation mails.
+        recipient = salted_hmac("participation.contact", email.casefold()).hexdigest()
+        try:
+            rate_limit_check(scope="contact", ident=recipient)
+        except TooManyRequests as refused:
+            raise ContactMailLimit(retry_after=refused.retry_after) from None
     state = (
         ModerationState.PUBLISHED
         if project.moderation_mode == ModerationMode.POST
@@ -128,6 +139,10 @@ def support_add(*, actor: Participant, suggestion_id: int) -> Suggestion:
         raise AlreadySupported()  # said before the anti-spam check, which a second click need not pass
     check_human(actor)
     rate_limit_check(scope="support", ident=actor.rate_ident)
+    if not actor.signed_in:
+        # A browser without its cookie is a new browser: the address may support one suggestion only a few
+        # times a day, however many cookies it throws away.
+        rate_limit_check(scope="support_anonymous", ident=f"{actor.rate_ident}:{suggestion.pk}")
     try:
         with transaction.atomic():  # a savepoint: the constraint's refusal must not end the outer transaction
             if actor.signed_in:
@@ -238,6 +253,8 @@ def _optional_email(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidText(message, field="email")
     value = value.strip()
+    if len(value) > EMAIL_MAX:
+        raise InvalidText(message, field="email")
     try:
         EmailValidator()(value)
     except ValidationError:

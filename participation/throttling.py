@@ -11,7 +11,7 @@ from django.core.cache import cache
 from .errors import TooManyRequests
 
 
-def _window(scope: str, ident: str) -> tuple[str, int, int, int]:
+def rate_window(*, scope: str, ident: str) -> tuple[str, int, int, int]:
     """The cache key of the current window, the budget, the window length and the seconds left in it."""
     allowed, seconds = (int(part) for part in settings.WRITE_LIMITS[scope].split("/"))
     now = time.time()
@@ -21,7 +21,7 @@ def _window(scope: str, ident: str) -> tuple[str, int, int, int]:
 
 def rate_limit_check(*, scope: str, ident: str) -> None:
     """Count one action of `scope` by `ident`; raise TooManyRequests once the window's budget is spent."""
-    key, allowed, seconds, left = _window(scope, ident)
+    key, allowed, seconds, left = rate_window(scope=scope, ident=ident)
     if cache.add(key, 1, timeout=seconds + 1):
         return
     try:
@@ -35,6 +35,6 @@ def rate_limit_check(*, scope: str, ident: str) -> None:
 
 def rate_limit_spent(*, scope: str, ident: str) -> None:
     """Raise TooManyRequests if the budget is already spent, without counting (e.g. failed sign-ins)."""
-    key, allowed, _seconds, left = _window(scope, ident)
+    key, allowed, _seconds, left = rate_window(scope=scope, ident=ident)
     if (cache.get(key) or 0) >= allowed:
         raise TooManyRequests(retry_after=left)

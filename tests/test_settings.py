@@ -30,6 +30,7 @@ def test_production_settings_pass_the_deploy_check():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-key-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="participation.example.org",
+        DJANGO_NUM_PROXIES="1",
         SITE_URL="https://participation.example.org",
     )
 
@@ -42,6 +43,7 @@ def test_production_needs_the_public_https_address_for_mail_links():
         "check",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        DJANGO_NUM_PROXIES="1",
         SITE_URL="http://127.0.0.1:8000",
     )
 
@@ -66,3 +68,16 @@ def test_debug_is_off_unless_set():
     )
 
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_production_asks_how_many_proxies_are_in_front():
+    """Unset, every anonymous visitor would share the proxy's address and one rate-limit budget."""
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        SITE_URL="https://participation.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "Set DJANGO_NUM_PROXIES" in result.stderr

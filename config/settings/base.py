@@ -202,6 +202,10 @@ WRITE_LIMITS = {
     "comment": env.str("LIMIT_COMMENTS", default="60/3600"),
     "support": env.str("LIMIT_SUPPORTS", default="300/3600"),
     "report": env.str("LIMIT_REPORTS", default="30/3600"),
+    # Anonymous supports of one suggestion from one address (cookies thrown away do not help), and
+    # confirmation mails to one e-mail address.
+    "support_anonymous": env.str("LIMIT_ANONYMOUS_SUPPORTS", default="3/86400"),
+    "contact": env.str("LIMIT_CONTACT_MAILS", default="5/86400"),
     # Fresh ALTCHA challenges per address: solving them costs the client, issuing them costs us little.
     "challenge": env.str("LIMIT_CHALLENGES", default="120/600"),
     # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).

@@ -10,6 +10,12 @@ if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the site's public https:// address (see .env.example).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind that proxy every request comes from its address: without DJANGO_NUM_PROXIES all anonymous
+# visitors would share one rate-limit budget. Serving without a proxy is said explicitly with 0.
+if "DJANGO_NUM_PROXIES" not in env.ENVIRON:
+    raise ImproperlyConfigured(
+        "Set DJANGO_NUM_PROXIES: the number of reverse proxies in front of the app (1 behind one TLS proxy)."
+    )
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Health checks come from the container runtime over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

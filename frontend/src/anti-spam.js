@@ -17,9 +17,30 @@ export function setUpAntiSpam(config) {
 // not ticked the box yet) and the honeypot, which people leave empty.
 export async function antiSpamFields(form) {
   const widget = form.querySelector('altcha-widget');
-  if (widget && widget.getState() !== 'verified') await widget.verify();
+  if (widget) await solved(widget);
   const data = new FormData(form);
   return { altcha: data.get('altcha') || '', website: data.get('website') || '' };
+}
+
+// Solving started when the form got focus: wait for it rather than restart it.
+async function solved(widget) {
+  if (widget.getState() === 'verifying') {
+    await new Promise((resolve) => {
+      const settle = (event) => {
+        if (event.detail.state === 'verifying') return;
+        widget.removeEventListener('statechange', settle);
+        resolve();
+      };
+      widget.addEventListener('statechange', settle);
+    });
+  }
+  if (widget.getState() !== 'verified') await widget.verify();
+}
+
+// Whether the server got as far as checking the proof (and so spent it): it checks it after everything
+// else, so a refusal for another reason (already supported, a typo) leaves the proof usable.
+export function proofSpent(failure) {
+  return !failure || failure.status === 429 || Boolean(failure.fields && failure.fields.altcha);
 }
 
 // A payload is accepted once: after a send, the widget must be solved again for the next one.
@@ -35,8 +56,8 @@ export function solveBeforeSubmit(root = document) {
     form.addEventListener('submit', async (event) => {
       if (widget.getState() === 'verified') return;
       event.preventDefault();
-      const result = await widget.verify();
-      if (result) form.requestSubmit(event.submitter);
+      await solved(widget);
+      if (widget.getState() === 'verified') form.requestSubmit(event.submitter);
     });
   }
 }

@@ -6,7 +6,7 @@ import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import { api, ApiError } from './api.js';
 import { element, format, withId } from './dom.js';
-import { antiSpamFields, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';
+import { antiSpamFields, proofSpent, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
@@ -131,16 +131,18 @@ export function setUpCompose(map, config, { onCreated }) {
       button.type = 'button';
       button.addEventListener('click', async () => {
         button.disabled = true;
+        let failure = null;
         try {
           const body = config.antiSpam ? await antiSpamFields(form) : undefined;
           await api(withId(config.urls.support, p.id), { method: 'POST', body });
           button.textContent = labels.supported;
-        } catch (failure) {
+        } catch (refused) {
+          failure = refused;
           button.disabled = false;
-          meta.textContent = failure.message;
-        } finally {
-          if (config.antiSpam) resetAntiSpam(form);  // the proof is spent: the suggestion needs a new one
+          meta.textContent = refused.message;
         }
+        // A spent proof cannot send the suggestion too: the widget solves a new one.
+        if (config.antiSpam && proofSpent(failure)) resetAntiSpam(form);
       });
       item.append(link, meta, button);
       duplicateList.append(item);
@@ -216,18 +218,20 @@ export function setUpCompose(map, config, { onCreated }) {
       panel.hidden = true;
       start.hidden = false;
       const pending = feature.properties.moderation_state === 'pending';
-      const link = element('a', null, labels.viewIt);
-      link.href = feature.properties.url;
-      result.replaceChildren(element('p', null, pending ? labels.pending : labels.published), link);
+      result.replaceChildren(element('p', null, pending ? labels.pending : labels.published));
+      // Only a signed-in author can see a suggestion waiting for review: nobody else gets a link to it.
+      if (!pending || !config.antiSpam) {
+        const link = element('a', null, labels.viewIt);
+        link.href = feature.properties.url;
+        result.append(link);
+      }
       result.hidden = false;
       result.focus();
       onCreated(feature);
     } catch (failure) {
       // A proof is spent once the server has checked it; after an anti-spam or rate-limit refusal the next
       // try needs a fresh one (the widget solves it again).
-      if (config.antiSpam && (failure.status === 429 || (failure.fields && failure.fields.altcha))) {
-        resetAntiSpam(form);
-      }
+      if (config.antiSpam && proofSpent(failure)) resetAntiSpam(form);
       if (!(failure instanceof ApiError)) return showError('form', labels.sendFailed);
       // DRF nests the Feature's property errors under "properties": show each at its own field.
       const { properties, ...top } = failure.fields;

@@ -155,6 +155,13 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     for (let i = ordered.length - 1; i > at; i -= 1) pivot.after(ordered[i]);
   }
 
+  function sameShape(before, after) {
+    const a = before.properties;
+    const b = after.properties;
+    return JSON.stringify(before.geometry) === JSON.stringify(after.geometry)
+      && a.title === b.title && a.category === b.category && a.count === b.count;
+  }
+
   function show(collection) {
     const clusters = collection.mode === 'clusters';
     const wanted = new Map();
@@ -168,10 +175,10 @@ export function createSuggestionLayers(map, config, { onSelect }) {
       const feature = wanted.get(entry.key);
       if (!feature) {
         remove(entry);
-      } else if (JSON.stringify(feature.geometry) !== JSON.stringify(entry.feature.geometry)) {
-        remove(entry);
+      } else if (!sameShape(entry.feature, feature)) {
+        remove(entry);  // moved, renamed or recategorised: drawn anew with its new name for screen readers
       } else {
-        entry.feature = feature;  // counts and titles may have changed
+        entry.feature = feature;  // counts may have changed; the marker (and its focus) stays
       }
     }
     for (const [key, feature] of wanted) {

@@ -103,6 +103,7 @@ async function loadMap() {
   try {
     const collection = await api(`${config.urls.map}?${query}`, { signal: mapRequest.signal });
     layers.show(collection);
+    selection.redrawn();
     const count = collection.mode === 'clusters' ? collection.total : collection.features.length;
     const template = collection.mode === 'clusters'
       ? config.labels.clusters

@@ -104,5 +104,13 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     close({ restoreFocus: inMap });
   });
 
-  return { select, close, get current() { return current; } };
+  // After the map has loaded again: a suggestion that was only outlined may now be drawn itself.
+  function redrawn() {
+    if (ghost && current && layers.get(current.id)) {
+      clearGhost();
+      layers.highlight(current.id);
+    }
+  }
+
+  return { select, close, redrawn, get current() { return current; } };
 }

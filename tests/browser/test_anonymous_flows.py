@@ -5,10 +5,13 @@ import json
 
 import pytest
 from altcha import Challenge, Payload, solve_challenge
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from participation.models import Comment, Suggestion, Support
+from participation.participants import Participant
+from participation.throttling import rate_window
 from tests.browser.helpers import (
     centre_map,
     click_map,
@@ -203,9 +206,10 @@ def test_anonymous_comment_and_support_on_the_suggestion_page(live_server, anony
 
 
 def test_the_comment_limit_reached_answers_429_at_the_form(live_server, anonymous_page, category, settings):
-    # Every browser test comes from 127.0.0.1: start from empty counters (the test Redis is ours alone).
-    cache.clear()
     settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "comment": "1/3600"}
+    # Every browser test comes from 127.0.0.1: this one starts from an empty comment counter.
+    local = Participant(user=AnonymousUser(), address="127.0.0.1")
+    cache.delete(rate_window(scope="comment", ident=local.rate_ident)[0])
     suggestion = SuggestionFactory(project=category.project, category=category)
     page = anonymous_page("en")
     url = f"{live_server.url}/projects/test-project/suggestions/{suggestion.pk}/"

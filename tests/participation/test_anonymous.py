@@ -2,14 +2,22 @@
 support per browser, and the author's e-mail address confirmed before any mail about the suggestion."""
 
 import base64
+import hashlib
 import json
 import re
+import smtplib
+import uuid
+from datetime import timedelta
 
 import pytest
 from altcha import Challenge, Payload, solve_challenge
+from altcha_django import build_challenge
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from django.utils import timezone
 
+from participation import contacts
+from participation.contacts import contact_link
 from participation.models import (
     Comment,
     ModerationState,
@@ -192,7 +200,9 @@ def test_the_authors_address_is_confirmed_before_any_mail_about_the_suggestion(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["bea@example.org"]
-    assert mail.subject == "Bitte bestätigen Sie Ihre E-Mail-Adresse für „Ladestation am Marktplatz“"
+    assert mail.subject == f"Bitte bestätigen Sie Ihre E-Mail-Adresse für „{open_project.title_de}“"
+    # Nothing the sender wrote goes into the mail: it cannot carry spam to someone else's address.
+    assert "Ladestation am Marktplatz" not in mail.subject + mail.body
     link = re.search(r"http://\S+/contact/\S+/", mail.body).group(0)
     path = link.split("127.0.0.1:8000", 1)[1]
 
@@ -348,13 +358,18 @@ def test_behind_a_declared_proxy_the_forwarded_address_counts(
 
 
 def test_an_ipv6_client_counts_as_its_whole_prefix():
+    """A household gets a /56 (256 /64 networks): hopping between them gives no fresh budget."""
     one = Participant(user=AnonymousUser(), address="2001:db8:1:2::1")
-    same_home = Participant(user=one.user, address="2001:db8:1:2:ffff::9")
-    neighbour = Participant(user=one.user, address="2001:db8:1:3::1")
+    same_home = Participant(user=one.user, address="2001:db8:1:ff:abcd::9")
+    neighbour = Participant(user=one.user, address="2001:db8:1:100::1")
+    ipv4 = Participant(user=one.user, address="203.0.113.9")
+    mapped = Participant(user=one.user, address="::ffff:203.0.113.9")
 
     assert one.rate_ident == same_home.rate_ident
     assert one.rate_ident != neighbour.rate_ident
-    assert "2001" not in one.rate_ident  # the address is not kept in the clear, even in the cache
+    assert ipv4.rate_ident == mapped.rate_ident
+    # A keyed hash: the 2^32 IPv4 addresses cannot be tried against it without the secret key.
+    assert ipv4.rate_ident != "ip:" + hashlib.sha256(b"203.0.113.9").hexdigest()[:32]
 
 
 # ------------------------------------------------------------------------------------------ discussion
@@ -436,3 +451,123 @@ def test_a_second_support_from_the_same_browser_is_refused_on_the_page(client, p
     assert again.status_code == 409
     assert "You already support this suggestion." in again.content.decode()
     assert Support.objects.count() == 1
+
+
+def test_behind_a_proxy_entries_the_client_added_do_not_count(
+    open_project, published, tight_limits, settings
+):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    statuses = []
+    for number in range(3):
+        # The client writes whatever it likes on the left; our proxy appends the address it saw.
+        browser = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 198.51.100.77")
+        response, _body = post(
+            browser,
+            f"/api/v1/suggestions/{published.pk}/comments/",
+            {"text": "Gut", "altcha": solved(browser)},
+        )
+        statuses.append(response.status_code)
+
+    assert statuses == [201, 201, 429]
+
+
+def test_throwing_the_cookie_away_does_not_give_more_supports(open_project, published, settings):
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "support_anonymous": "3/86400"}
+    statuses = []
+    for _attempt in range(4):
+        browser = Client(REMOTE_ADDR="203.0.113.40")  # no cookie: a "new browser" every time
+        response, _body = post(browser, support_url(published), {"altcha": solved(browser)})
+        statuses.append(response.status_code)
+
+    assert statuses == [201, 201, 201, 429]
+    published.refresh_from_db()
+    assert published.support_count == 3
+
+
+def test_the_challenge_endpoint_is_limited_per_address(client, settings):
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "challenge": "2/600"}
+    visitor = Client(REMOTE_ADDR="203.0.113.50")
+
+    answers = [visitor.get(CHALLENGE) for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[0]["Cache-Control"] == "no-store"
+    assert answers[-1]["Retry-After"]
+
+
+def test_an_expired_proof_is_refused(client, open_project, point_category):
+    challenge = build_challenge(expires_at=timezone.now() - timedelta(seconds=5))
+    proof = Payload(challenge, solve_challenge(challenge)).to_base64()
+
+    response, body = post(client, CREATE, {**feature(), "altcha": proof}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert body["code"] == "proof_expired"
+    assert Suggestion.objects.count() == 0
+
+
+def test_an_expired_confirmation_link_confirms_nothing(client, published, monkeypatch):
+    contact = SuggestionContact.objects.create(suggestion=published, email="bea@example.org", language="en")
+    link = contact_link(contact).split("127.0.0.1:8000", 1)[1]
+    monkeypatch.setattr(contacts, "CONTACT_LINK_AGE", -1)
+
+    response = client.post(link, HTTP_ACCEPT_LANGUAGE="en")
+
+    contact.refresh_from_db()
+    assert response.status_code == 404
+    assert contact.confirmed_at is None
+
+
+def test_an_address_longer_than_the_database_holds_is_a_400(client, open_project, point_category):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".de"  # valid for the validator, 311 characters
+    response, body = post(client, CREATE, {**feature(email=email), "altcha": solved(client)})
+
+    assert response.status_code == 400
+    assert "email" in body["errors"]
+
+
+def test_confirmation_mails_to_one_address_are_limited(client, open_project, point_category, settings):
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "contact": "1/86400"}
+    address = f"victim-{uuid.uuid4().hex}@example.org"  # the limit counts per address, across tests
+    first, _body = post(client, CREATE, {**feature(email=address), "altcha": solved(client)})
+    second, body = post(
+        client,
+        CREATE,
+        {**feature(email=address.upper()), "altcha": solved(client)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert first.status_code == 201
+    assert second.status_code == 429
+    assert body["errors"] == {"email": [body["message"]]}
+    assert body["message"].startswith("Too many confirmation mails went to this address today.")
+    assert Suggestion.objects.count() == 1
+
+
+def test_a_failing_mail_server_does_not_fail_the_suggestion(
+    client, open_project, point_category, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(contacts, "send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response, _body = post(client, CREATE, {**feature(email="bea@example.org"), "altcha": solved(client)})
+
+    assert response.status_code == 201
+    assert SuggestionContact.objects.get().confirmed_at is None
+    assert "could not be sent" in caplog.text
+
+
+def test_names_given_without_an_account_are_marked(client, published):
+    post(
+        client,
+        f"/api/v1/suggestions/{published.pk}/comments/",
+        {"text": "Gut", "name": "Stadtverwaltung", "altcha": solved(client)},
+    )
+
+    html = client.get(page_url(published), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert re.search(
+        r"<strong>Stadtverwaltung</strong>\s*<span class=\"name-note\">\(without an account\)</span>", html
+    )
