@@ -9,7 +9,7 @@ import hashlib
 import ipaddress
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -62,17 +62,15 @@ def participant_from(request: HttpRequest, *, proof: object = "", honeypot: obje
     """The participant of a page or API request (DRF's Request works too). Anonymous people get a browser
     key, issued now if they have none; `BrowserKeyMiddleware` then sets the cookie on the response."""
     django_request = getattr(request, "_request", request)
-    user = request.user
-    signed_in = bool(user.is_authenticated and user.is_active)
-    return Participant(
-        user=user,
+    visitor = Participant(
+        user=request.user,
         address=client_address(django_request),
-        browser="" if signed_in else browser_key(django_request),
         anti_spam=AntiSpam(
             proof=proof if isinstance(proof, str) else "",
             honeypot=honeypot if isinstance(honeypot, str) else "",
         ),
     )
+    return visitor if visitor.signed_in else replace(visitor, browser=browser_key(django_request))
 
 
 def participant_reading(request: HttpRequest) -> Participant:

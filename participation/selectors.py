@@ -93,14 +93,17 @@ def suggestion_get_visible(*, actor: Actor, suggestion_id: int) -> Suggestion:
     return suggestion
 
 
-def suggestion_supported_by(*, actor: Participant, suggestion: Suggestion) -> bool:
-    """Whether this account, or this anonymous browser, supports the suggestion."""
+def supports_of(actor: Participant) -> QuerySet[Support]:
+    """The supports of this account, or of this anonymous browser (none for a browser without a key)."""
     if actor.signed_in:
-        return Support.objects.filter(suggestion=suggestion, user_id=actor.pk).exists()
-    if actor.browser:
-        supports = Support.objects.filter(suggestion=suggestion, user__isnull=True, browser=actor.browser)
-        return supports.exists()
-    return False
+        return Support.objects.filter(user_id=actor.pk)
+    if not actor.browser:
+        return Support.objects.none()
+    return Support.objects.filter(user__isnull=True, browser=actor.browser)
+
+
+def suggestion_supported_by(*, actor: Participant, suggestion: Suggestion) -> bool:
+    return supports_of(actor).filter(suggestion=suggestion).exists()
 
 
 def comment_thread(*, suggestion: Suggestion) -> list[Comment]:

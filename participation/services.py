@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ from .models import (
 )
 from .participants import Participant
 from .rules import check_can_write, check_may_take_part
-from .selectors import category_get, suggestion_get_visible
+from .selectors import category_get, suggestion_get_visible, supports_of
 from .texts import clean_text
 from .throttling import rate_limit_check, rate_limit_spent
 
@@ -135,7 +135,7 @@ def support_add(*, actor: Participant, suggestion_id: int) -> Suggestion:
     check_can_write(actor, suggestion.project)
     if actor.signed_in and suggestion.author_id == actor.pk:
         raise OwnSuggestion()
-    if _supports_of(actor).filter(suggestion=suggestion).exists():
+    if supports_of(actor).filter(suggestion=suggestion).exists():
         raise AlreadySupported()  # said before the anti-spam check, which a second click need not pass
     check_human(actor)
     rate_limit_check(scope="support", ident=actor.rate_ident)
@@ -162,7 +162,7 @@ def support_withdraw(*, actor: Participant, suggestion_id: int) -> Suggestion:
     support can be withdrawn, so this needs no anti-spam proof."""
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
     check_can_write(actor, suggestion.project)
-    deleted, _detail = _supports_of(actor).filter(suggestion=suggestion).delete()
+    deleted, _detail = supports_of(actor).filter(suggestion=suggestion).delete()
     if deleted:
         Suggestion.objects.filter(pk=suggestion.pk, support_count__gt=0).update(
             support_count=F("support_count") - 1
@@ -260,14 +260,6 @@ def _optional_email(value: object) -> str:
     except ValidationError:
         raise InvalidText(message, field="email") from None
     return value
-
-
-def _supports_of(actor: Participant) -> QuerySet[Support]:
-    if actor.signed_in:
-        return Support.objects.filter(user_id=actor.pk)
-    if not actor.browser:
-        return Support.objects.none()
-    return Support.objects.filter(user__isnull=True, browser=actor.browser)
 
 
 def _active_category(*, project: Project, key: Any) -> Category:
