@@ -170,3 +170,45 @@ class ContactMailLimit(TooManyRequests):
         "Too many confirmation mails went to this address today. Leave the e-mail field empty, or try again "
         "tomorrow."
     )
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    code = "permission_denied"
+    default_message = _("You are not allowed to do this in this project.")
+
+
+class AlreadyDecided(DomainError):
+    """Another moderator decided first: the item is no longer in the state this decision was made on."""
+
+    status_code = 409
+    code = "already_decided"
+    default_message = _("Someone else has already decided on this in the meantime.")
+
+
+class DecisionNotPossible(DomainError):
+    """The decision does not apply to the item's current state (e.g. approving a published suggestion)."""
+
+    status_code = 409
+    code = "decision_not_possible"
+    default_message = _("This decision is not possible for this item in its current state.")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    field = "reason"
+    default_message = _("Please give a reason: the author will read it.")
+
+
+class MergeInvalid(DomainError):
+    code = "merge_invalid"
+    field = "target"
+    default_message = _(
+        "A suggestion can only be merged into another published suggestion of the same project."
+    )
+
+
+class NotEditable(DomainError):
+    status_code = 409
+    code = "not_editable"
+    default_message = _("Only a suggestion that is still waiting for review can be changed.")

@@ -32,6 +32,15 @@ class Project(models.Model):
         _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
     )
     allow_anonymous = models.BooleanField(_("anonymous participation allowed"), default=False)
+    auto_hide_reports = models.PositiveSmallIntegerField(
+        _("hide after reports"),
+        default=3,
+        db_default=3,
+        help_text=_(
+            "A published suggestion or comment is hidden until a moderator decides once this many "
+            "independent people have reported it. 0 never hides automatically."
+        ),
+    )
     is_public = models.BooleanField(
         _("public"),
         default=True,
@@ -106,6 +115,9 @@ class ModerationState(models.TextChoices):
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Rejected")
     HIDDEN = "hidden", _("Hidden")
+    # Only suggestions: merged into another one (merged_into), or withdrawn by their author.
+    MERGED = "merged", _("Merged into another suggestion")
+    WITHDRAWN = "withdrawn", _("Withdrawn by its author")
 
 
 class PlanningStatus(models.TextChoices):
@@ -152,6 +164,23 @@ class Suggestion(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
+    # The language the author wrote in: mails about the suggestion are written in it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="de", db_default="de"
+    )
+    # Keyed hash of the author's address (see participants.Participant.rate_ident), kept for abuse handling
+    # only and emptied after ADDRESS_RETENTION_DAYS by `manage.py purge_personal_data`.
+    source_address = models.CharField(
+        _("source address (keyed hash)"), max_length=64, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -179,6 +208,15 @@ class Suggestion(models.Model):
                 name="suggestion_planning_status_valid",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="suggestion_title_not_empty"),
+            # A merged suggestion always names the one it went into, and only a merged one does.
+            models.CheckConstraint(
+                condition=Q(moderation_state="merged", merged_into__isnull=False)
+                | (~Q(moderation_state="merged") & Q(merged_into__isnull=True)),
+                name="suggestion_merged_into_iff_merged",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="suggestion_not_merged_into_itself"
+            ),
             models.CheckConstraint(
                 condition=Q(geom__isvalid=True),
                 name="suggestion_geom_valid",
@@ -202,6 +240,12 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(_("public name"), max_length=80)
+    notify = models.BooleanField(
+        _("e-mail me what becomes of my suggestions"),
+        default=True,
+        db_default=True,
+        help_text=_("Approval, rejection, merge, planning status and official answers."),
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -210,6 +254,14 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+COMMENT_STATES = [
+    ModerationState.PENDING,
+    ModerationState.PUBLISHED,
+    ModerationState.REJECTED,
+    ModerationState.HIDDEN,
+]
 
 
 class Comment(models.Model):
@@ -231,6 +283,9 @@ class Comment(models.Model):
     moderation_state = models.CharField(
         _("moderation state"), max_length=9, choices=ModerationState.choices, default=ModerationState.PENDING
     )
+    source_address = models.CharField(
+        _("source address (keyed hash)"), max_length=64, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -240,7 +295,7 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["suggestion", "created_at"], name="comment_by_suggestion")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(moderation_state__in=ModerationState.values),
+                condition=Q(moderation_state__in=COMMENT_STATES),
                 name="comment_moderation_state_valid",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
@@ -307,6 +362,10 @@ class Report(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=13, choices=ReportReason.choices)
     text = models.TextField(_("details"), max_length=1000, blank=True)
+    # Anonymous reports from one address count as one person when reports hide an item automatically.
+    source_address = models.CharField(
+        _("source address (keyed hash)"), max_length=64, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
@@ -355,6 +414,7 @@ class SuggestionContact(models.Model):
     # The language the author wrote in: every later mail is in it too.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -363,3 +423,104 @@ class SuggestionContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id}"
+
+
+class StaffRole(models.TextChoices):
+    MODERATOR = "moderator", _("Moderator")
+    PLANNER = "planner", _("Planner")
+
+
+class ProjectRole(models.Model):
+    """A person's role in one project. Site administrators (superusers) hold every role everywhere;
+    `participation.rules` is the one place that answers what a role may do."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_roles")
+    role = models.CharField(_("role"), max_length=9, choices=StaffRole.choices)
+
+    class Meta:
+        verbose_name = _("project role")
+        verbose_name_plural = _("project roles")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "role"], name="project_role_unique"),
+            models.CheckConstraint(condition=Q(role__in=StaffRole.values), name="project_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.project})"
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    HIDE = "hide", _("Hidden")
+    UNHIDE = "unhide", _("Shown again")
+    DISMISS = "dismiss", _("Reports dismissed")
+    AUTO_HIDE = "auto_hide", _("Hidden automatically after reports")
+    MERGE = "merge", _("Merged")
+    MOVE = "move", _("Moved")
+    EDIT = "edit", _("Edited by its author")
+    WITHDRAW = "withdraw", _("Withdrawn by its author")
+    STATUS = "status", _("Planning status or official answer set")
+
+
+class ModerationEvent(models.Model):
+    """One decision about a suggestion or comment: the audit trail. Append-only, held by the database: a
+    trigger (migration participation 0005) refuses every UPDATE and DELETE of a row.
+
+    The references are plain ids without foreign-key constraints, so that deleting a project, a suggestion
+    or an account can never delete (or have to edit) the record of what was decided about it.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("project")
+    )
+    suggestion = models.ForeignKey(
+        Suggestion,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
+        verbose_name=_("suggestion"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("comment"),
+    )
+    # No actor: the system decided (reports hid an item automatically).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=9, choices=ModerationAction.choices)
+    # Moderation states, or planning statuses for STATUS events.
+    from_state = models.CharField(_("from"), max_length=12, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["suggestion", "created_at"], name="moderation_event_by_suggestion"),
+            models.Index(fields=["comment", "created_at"], name="moderation_event_by_comment"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ModerationAction.values), name="moderation_event_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.suggestion_id} {self.created_at:%Y-%m-%d %H:%M}"

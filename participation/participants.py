@@ -1,8 +1,9 @@
 """Who takes part in a request: an account, or an anonymous browser where the project allows it.
 
 Pages and the API build a `Participant` from the request; services decide with it. For anonymous people it
-carries what stands in for an account: the client address (for rate limits only, never stored) and a
-browser key from a signed cookie (one support per browser), plus the anti-spam proof they sent.
+carries what stands in for an account: the client address (for rate limits, and stored only as a keyed hash
+for abuse handling until the retention period ends) and a browser key from a signed cookie (one support per
+browser), plus the anti-spam proof they sent.
 """
 
 import hashlib
@@ -56,6 +57,14 @@ class Participant:
         if self.signed_in:
             return f"user:{self.user.pk}"
         return "ip:" + salted_hmac("participation.rate", _address_block(self.address)).hexdigest()[:32]
+
+    @property
+    def source_address(self) -> str:
+        """What a stored contribution keeps of the address: a keyed hash of its block, enough to see that
+        contributions came from one place, never the address. Emptied after ADDRESS_RETENTION_DAYS."""
+        if not self.address:
+            return ""
+        return salted_hmac("participation.source", _address_block(self.address)).hexdigest()
 
 
 def participant_from(request: HttpRequest, *, proof: object = "", honeypot: object = "") -> Participant:

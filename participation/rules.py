@@ -1,16 +1,19 @@
-"""Who may do what, and when: named predicates, the one answer to "may this person write here now?".
+"""Who may do what, and when: named predicates, the one answer to "may this person do this here now?".
 
 Services call the `check_*` functions, which raise typed errors; pages call the predicates to decide what
-to offer (a form, or a notice saying why not). Anonymous people take part where the project allows it.
+to offer (a form, a button, or a notice saying why not). tests/participation/test_rules.py holds the whole
+matrix (role x action x phase). Anonymous people take part where the project allows it; moderators and
+planners are named per project (`ProjectRole`); site administrators (superusers) may do everything staff
+may do, in every project.
 """
 
 from datetime import datetime
 
 from django.utils import timezone
 
-from .errors import NotSignedIn, PhaseClosed
-from .models import Project
-from .participants import Participant
+from .errors import NotAllowed, NotSignedIn, PhaseClosed
+from .models import ModerationState, Project, ProjectRole, StaffRole, Suggestion
+from .participants import Actor, Participant
 
 
 def project_is_open(project: Project, *, now: datetime | None = None) -> bool:
@@ -41,3 +44,66 @@ def check_can_write(actor: Participant, project: Project) -> None:
     if not project_is_open(project):
         raise PhaseClosed()
     check_may_take_part(actor, project)
+
+
+# ------------------------------------------------------------------------------------------- staff
+# Moderation and planning do not depend on the phase: items arrive until its last second and must be
+# decided and answered after it; a project being set up may be prepared before it.
+
+
+def is_site_admin(user: Actor) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def has_role(user: Actor, project: Project, role: StaffRole) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return ProjectRole.objects.filter(project=project, user_id=user.pk, role=role).exists()
+
+
+def can_moderate(user: Actor, project: Project) -> bool:
+    """Work the queue of this project: approve, reject, hide, unhide, merge, see items' history."""
+    return is_site_admin(user) or has_role(user, project, StaffRole.MODERATOR)
+
+
+def can_plan(user: Actor, project: Project) -> bool:
+    """Set planning statuses and official answers, see the planner dashboard of this project."""
+    return is_site_admin(user) or has_role(user, project, StaffRole.PLANNER)
+
+
+def is_author(user: Actor, suggestion: Suggestion) -> bool:
+    return bool(
+        user.is_authenticated and suggestion.author_id is not None and suggestion.author_id == user.pk
+    )
+
+
+def can_edit_own(user: Actor, suggestion: Suggestion) -> bool:
+    """Authors correct their suggestion while nobody has reviewed it yet, during the phase."""
+    return (
+        is_author(user, suggestion)
+        and suggestion.moderation_state == ModerationState.PENDING
+        and project_is_open(suggestion.project)
+    )
+
+
+def can_withdraw_own(user: Actor, suggestion: Suggestion) -> bool:
+    """Authors may take back what they wrote at any time, as long as it is theirs to take back (a merged,
+    rejected or hidden suggestion has become the moderators' decision)."""
+    return is_author(user, suggestion) and suggestion.moderation_state in (
+        ModerationState.PENDING,
+        ModerationState.PUBLISHED,
+    )
+
+
+def check_can_moderate(user: Actor, project: Project) -> None:
+    if not user.is_authenticated:
+        raise NotSignedIn()
+    if not can_moderate(user, project):
+        raise NotAllowed()
+
+
+def check_can_plan(user: Actor, project: Project) -> None:
+    if not user.is_authenticated:
+        raise NotSignedIn()
+    if not can_plan(user, project):
+        raise NotAllowed()

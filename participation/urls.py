@@ -19,6 +19,7 @@ urlpatterns = [
         name="suggestion-comment",
     ),
     path("contact/<str:token>/", views.contact_confirm, name="contact-confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
         "projects/<slug:slug>/suggestions/<int:pk>/reports/",
         views.suggestion_report,

@@ -14,9 +14,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import rules, selectors, services
+from . import notifications, rules, selectors, services
 from .contacts import contact_from_link
 from .errors import DomainError, NotSignedIn, ProjectNotFound, SuggestionGone, SuggestionNotFound
 from .forms import CommentForm, ReportForm
@@ -327,6 +328,19 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "participation/contact_confirm.html",
         {"contact": contact, "suggestion": contact.suggestion, "project": contact.suggestion.project},
     )
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail program POSTs without a session; the signed token is the proof
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every mail to authors. GET asks (mail scanners open links), POST unsubscribes."""
+    target = notifications.unsubscribe_target(token)
+    if target is None:
+        context = {"error": _("This link is not valid.")}
+        return render(request, "participation/unsubscribe.html", context, status=404)
+    done = request.method == "POST"
+    if done:
+        services.notifications_unsubscribe(kind=target[0], pk=target[1])
+    return render(request, "participation/unsubscribe.html", {"done": done})
 
 
 def _participant(request: HttpRequest) -> Participant:

@@ -36,3 +36,23 @@ def client_factory(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def run_worker(db, monkeypatch):
+    """Run the background worker (`manage.py db_worker`) until the queue is empty, as production does.
+
+    The worker recycles its database connection between tasks; inside a test's transaction that would
+    close the test's own connection, so only that step is left out. Returns the number of failed tasks, so
+    a test sees a mail that could not be built."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        return DBTaskResult.objects.filter(status="FAILED").count()
+
+    return run

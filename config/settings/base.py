@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "leaflet",
     "csp",
     "altcha_django",
+    # Background work (notification mails; later large exports): tasks queued in the database, run by
+    # `manage.py db_worker` (started by `make run`, its own container in docker-compose).
+    "django_tasks",
+    "django_tasks_db",
     "geo",
     "participation",
     "surveys",
@@ -297,3 +301,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 # consolemail:// prints mails (development); smtp+tls://user:password@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="participation@localhost")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# How long the keyed hash of a contributor's address is kept for abuse handling (spotting one source behind
+# many suggestions or reports); `manage.py purge_personal_data` empties older ones.
+ADDRESS_RETENTION_DAYS = env.int("ADDRESS_RETENTION_DAYS", default=30)

@@ -5,7 +5,6 @@ No database: the gate is plain Python and GEOS, so these tests need none.
 
 import json
 import math
-import time
 
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
@@ -487,11 +486,8 @@ def test_a_line_or_area_with_the_most_vertices_allowed_is_accepted():
     ],
 )
 def test_more_than_500_vertices_are_refused_before_the_coordinates_are_read(value, kind):
-    started = time.perf_counter()
-
     err = refused(value, kind=kind)
 
-    assert time.perf_counter() - started < 0.1
     assert type(err) is TooManyVertices
     assert err.code == GeometryTooLarge.code == "geometry_too_large"
     assert err.message == TooManyVertices.default_message % {"limit": MAX_VERTICES}
@@ -527,7 +523,7 @@ def test_a_line_shorter_than_30_km_is_accepted():
 
 
 @pytest.mark.parametrize("kind", ["point", "line", "polygon"])
-def test_coordinates_nested_ten_thousand_levels_deep_are_refused_quickly(kind):
+def test_coordinates_nested_ten_thousand_levels_deep_are_refused_without_recursing(kind):
     nested: object = [8.40, 49.00]
     for _ in range(10_000):
         nested = [nested]
@@ -535,11 +531,8 @@ def test_coordinates_nested_ten_thousand_levels_deep_are_refused_quickly(kind):
         "type": {"point": "Point", "line": "LineString", "polygon": "Polygon"}[kind],
         "coordinates": nested,
     }
-    started = time.perf_counter()
+    err = refused(value, kind=kind)  # a RecursionError would escape here instead of a refusal
 
-    err = refused(value, kind=kind)
-
-    assert time.perf_counter() - started < 0.1
     assert isinstance(err, GeometryCoordinates | GeometryNotGeoJSON)
 
 

@@ -706,7 +706,7 @@ def test_a_rate_limit_says_how_long_to_wait(signed_in, point_category, settings)
 def test_support_is_not_counted_when_the_suggestion_was_hidden_meanwhile(
     point_category, citizen, monkeypatch
 ):
-    from participation import services
+    from participation.services import contributions as services
 
     suggestion = SuggestionFactory(category=point_category)
     real_check = services._published

@@ -15,7 +15,7 @@ from geo import duplicates
 from geo.bbox import BBox
 from geo.geometry import geometry_from_geojson
 
-from .errors import (
+from ..errors import (
     InvalidCursor,
     NotSignedIn,
     ProjectNotFound,
@@ -23,8 +23,8 @@ from .errors import (
     SuggestionNotFound,
     UnknownCategory,
 )
-from .models import Category, Comment, ModerationState, Project, Suggestion, Support
-from .participants import Actor, Participant
+from ..models import Category, Comment, ModerationState, Project, Suggestion, Support
+from ..participants import Actor, Participant
 
 
 def project_list() -> QuerySet[Project]:

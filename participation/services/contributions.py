@@ -9,6 +9,7 @@ the UNIQUE constraints (not Python) decide duplicates.
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -21,9 +22,9 @@ from rest_framework.authtoken.models import Token
 
 from geo.geometry import geometry_from_geojson
 
-from .antispam import check_human
-from .contacts import send_contact_confirmation
-from .errors import (
+from .. import notifications
+from ..antispam import check_human
+from ..errors import (
     AlreadyReported,
     AlreadySupported,
     BadCredentials,
@@ -37,7 +38,7 @@ from .errors import (
     ReplyDepth,
     TooManyRequests,
 )
-from .models import (
+from ..models import (
     Category,
     Comment,
     ModerationMode,
@@ -49,11 +50,12 @@ from .models import (
     SuggestionContact,
     Support,
 )
-from .participants import Participant
-from .rules import check_can_write, check_may_take_part
-from .selectors import category_get, suggestion_get_visible, supports_of
-from .texts import clean_text
-from .throttling import rate_limit_check, rate_limit_spent
+from ..participants import Participant
+from ..rules import check_can_write, check_may_take_part
+from ..selectors import category_get, suggestion_get_visible, supports_of
+from ..texts import clean_text
+from ..throttling import rate_limit_check, rate_limit_spent
+from .moderation import hide_when_reported
 
 TITLE_MAX = Suggestion._meta.get_field("title").max_length
 TEXT_MAX = Suggestion._meta.get_field("text").max_length
@@ -110,12 +112,14 @@ def suggestion_create(
         author=actor.user if actor.signed_in else None,
         display_name=display_name,
         moderation_state=state,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        source_address=actor.source_address,
     )
     if email:
         contact = SuggestionContact.objects.create(
             suggestion=suggestion, email=email, language=translation.get_language() or "de"
         )
-        transaction.on_commit(lambda: send_contact_confirmation(contact))
+        notifications.queue_contact_confirmation(contact)
     return suggestion
 
 
@@ -135,6 +139,7 @@ def support_add(*, actor: Participant, suggestion_id: int) -> Suggestion:
     check_can_write(actor, suggestion.project)
     if actor.signed_in and suggestion.author_id == actor.pk:
         raise OwnSuggestion()
+    _lock_published(suggestion)
     if supports_of(actor).filter(suggestion=suggestion).exists():
         raise AlreadySupported()  # said before the anti-spam check, which a second click need not pass
     check_human(actor)
@@ -196,6 +201,7 @@ def comment_create(
     display_name = _display_name(actor, name)
     check_human(actor)
     rate_limit_check(scope="comment", ident=actor.rate_ident)
+    _lock_published(suggestion)
     published = project.moderation_mode == ModerationMode.POST
     comment = Comment.objects.create(
         suggestion=suggestion,
@@ -204,6 +210,7 @@ def comment_create(
         display_name=display_name,
         text=text,
         moderation_state=ModerationState.PUBLISHED if published else ModerationState.PENDING,
+        source_address=actor.source_address,
     )
     if published:
         _count_on_published(suggestion, comment_count=F("comment_count") + 1)
@@ -230,11 +237,18 @@ def report_create(
     reporter = {"reporter": actor.user} if actor.signed_in else {"reporter_browser": actor.browser}
     try:
         with transaction.atomic():
-            return Report.objects.create(
-                suggestion=suggestion, comment=comment, reason=reason, text=text, **reporter
+            report = Report.objects.create(
+                suggestion=suggestion,
+                comment=comment,
+                reason=reason,
+                text=text,
+                source_address=actor.source_address,
+                **reporter,
             )
     except IntegrityError:
         raise AlreadyReported() from None
+    hide_when_reported(report)
+    return report
 
 
 def _display_name(actor: Participant, name: object) -> str:
@@ -277,6 +291,22 @@ def _count_on_published(suggestion: Suggestion, **counters: F) -> None:
     if not Suggestion.objects.filter(pk=suggestion.pk, moderation_state=ModerationState.PUBLISHED).update(
         **counters
     ):
+        raise NotPublished()
+
+
+def _lock_published(suggestion: Suggestion) -> None:
+    """Lock the suggestion's row while it is still published, before writing anything that hangs on it.
+
+    Merging and moderating lock the same row first, so a support or comment either lands before a merge
+    (and moves with it) or waits and then finds the suggestion gone; never half of each. FOR NO KEY UPDATE
+    leaves other writers' foreign-key checks alone.
+    """
+    locked = (
+        Suggestion.objects.select_for_update(no_key=True)
+        .filter(pk=suggestion.pk, moderation_state=ModerationState.PUBLISHED)
+        .values_list("pk", flat=True)
+    )
+    if not list(locked):
         raise NotPublished()
 
 

@@ -1,0 +1,137 @@
+"""Mails to authors, sent by the background worker (django-tasks, database backend), never in a request.
+
+Services queue a mail with `transaction.on_commit`: a rolled-back decision mails nobody, and a slow or failing
+mail server never slows or fails a citizen's or moderator's request. The worker (`manage.py db_worker`) works
+out the recipient when it sends: an author with an account who wants these mails and has a verified address,
+or the confirmed, still subscribed address an anonymous author left. Mails are in the language the author
+wrote the suggestion in, and carry a one-click unsubscribe link (RFC 8058 headers too).
+"""
+
+import logging
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+from .models import ModerationAction, ModerationEvent, PlanningStatus, Profile, Suggestion, SuggestionContact
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "participation.unsubscribe"
+
+
+def queue_author_notification(event: ModerationEvent) -> None:
+    event_id = event.pk
+    transaction.on_commit(lambda: send_author_notification.enqueue(event_id))
+
+
+def queue_contact_confirmation(contact: SuggestionContact) -> None:
+    contact_id = contact.pk
+    transaction.on_commit(lambda: send_contact_confirmation.enqueue(contact_id))
+
+
+@task()
+def send_contact_confirmation(contact_id: int) -> bool:
+    from .contacts import send_contact_confirmation as send
+
+    contact = SuggestionContact.objects.select_related("suggestion__project").filter(pk=contact_id).first()
+    if contact is None:  # deleted meanwhile (e.g. purged): nothing to confirm
+        return False
+    send(contact)
+    return True
+
+
+@task()
+def send_author_notification(event_id: int) -> bool:
+    """Returns whether a mail went out (the task result records it)."""
+    event = ModerationEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return False
+    suggestion = Suggestion.objects.select_related("project", "merged_into").get(pk=event.suggestion_id)
+    recipient = author_address(suggestion)
+    if recipient is None:
+        return False
+    address, token = recipient
+    unsubscribe = settings.SITE_URL + reverse("participation:unsubscribe", kwargs={"token": token})
+    with translation.override(suggestion.language):
+        context = {
+            "event": event,
+            "suggestion": suggestion,
+            "project": suggestion.project,
+            "link": settings.SITE_URL + suggestion_path(suggestion.merged_into or suggestion),
+            "unsubscribe": unsubscribe,
+            "status": _status_label(event),
+        }
+        subject = render_to_string(f"participation/email/{_template(event)}_subject.txt", context)
+        body = render_to_string(f"participation/email/{_template(event)}_message.txt", context)
+    message = EmailMessage(
+        " ".join(subject.split()),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()
+    return True
+
+
+def suggestion_path(suggestion: Suggestion) -> str:
+    return reverse(
+        "participation:suggestion-detail", kwargs={"slug": suggestion.project.slug, "pk": suggestion.pk}
+    )
+
+
+def author_address(suggestion: Suggestion) -> tuple[str, str] | None:
+    """Where mails about this suggestion may go, with the unsubscribe token for that address; or None."""
+    if suggestion.author_id is not None:
+        wants = Profile.objects.filter(user_id=suggestion.author_id, notify=True).exists()
+        email = (
+            EmailAddress.objects.filter(user_id=suggestion.author_id, verified=True)
+            .order_by("-primary", "id")
+            .values_list("email", flat=True)
+            .first()
+        )
+        if not (wants and email):
+            return None
+        return email, signing.dumps(["user", suggestion.author_id], salt=UNSUBSCRIBE_SALT)
+    contact = SuggestionContact.objects.filter(
+        suggestion=suggestion, confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    ).first()
+    if contact is None:
+        return None
+    return contact.email, signing.dumps(["contact", contact.pk], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_target(token: str) -> tuple[str, int] | None:
+    """("user" | "contact", id) of an unsubscribe link; it never expires, but it cannot be forged."""
+    try:
+        kind, pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if kind not in ("user", "contact") or not isinstance(pk, int):
+        return None
+    return kind, pk
+
+
+def _template(event: ModerationEvent) -> str:
+    return {
+        ModerationAction.APPROVE: "approved",
+        ModerationAction.REJECT: "rejected",
+        ModerationAction.MERGE: "merged",
+        ModerationAction.STATUS: "answered",
+    }[event.action]
+
+
+def _status_label(event: ModerationEvent) -> str:
+    if event.action != ModerationAction.STATUS:
+        return ""
+    return str(PlanningStatus(event.to_state).label)

@@ -1,0 +1,46 @@
+"""Reads for participation pages and the API, split by who reads: the public, moderators, planners, and a
+person reading their own data. Callers import them from here."""
+
+from .moderation import actor_name, author_history, item_history, moderation_queue, queue_counts
+from .personal_data import account_data
+from .public import (
+    LIST_ORDERS,
+    ListPage,
+    category_get,
+    category_ids_for_keys,
+    category_list,
+    category_list_keys,
+    comment_thread,
+    project_get,
+    project_list,
+    suggestion_duplicates,
+    suggestion_get_visible,
+    suggestion_list,
+    suggestion_list_page,
+    suggestion_supported_by,
+    supports_of,
+)
+
+__all__ = [
+    "LIST_ORDERS",
+    "ListPage",
+    "account_data",
+    "actor_name",
+    "author_history",
+    "category_get",
+    "category_ids_for_keys",
+    "category_list",
+    "category_list_keys",
+    "comment_thread",
+    "item_history",
+    "moderation_queue",
+    "project_get",
+    "project_list",
+    "queue_counts",
+    "suggestion_duplicates",
+    "suggestion_get_visible",
+    "suggestion_list",
+    "suggestion_list_page",
+    "suggestion_supported_by",
+    "supports_of",
+]

@@ -1,0 +1,283 @@
+"""Reads for moderators: the queue, an item's history, what else its author contributed.
+
+Moderators see public names, never e-mail or addresses: an anonymous author's other contributions are found
+through the keyed hash of the address (as long as it is kept), and only counted.
+"""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Comment,
+    ModerationEvent,
+    ModerationState,
+    Profile,
+    Project,
+    Report,
+    ReportReason,
+    Suggestion,
+)
+
+QUEUE_PAGE = 50
+
+
+@dataclass
+class AuthorSummary:
+    name: str
+    account: bool
+    # Moderation state -> number, over the author's suggestions and comments in this project.
+    suggestions: dict[str, int] = field(default_factory=dict)
+    comments: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class QueueItem:
+    kind: Literal["suggestion", "comment"]
+    pk: int
+    suggestion: Suggestion
+    comment: Comment | None
+    state: str
+    why: Literal["new", "reported"]
+    waiting_since: datetime
+    last_event: int | None
+    history: list[ModerationEvent]
+    reports: list[tuple[str, int]]  # (reason label, number of open reports)
+    report_texts: list[str]
+    author: AuthorSummary
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.pk}"
+
+    @property
+    def geometry(self) -> str:
+        return self.suggestion.geom.json
+
+
+def actor_name(user_id: int | None) -> str:
+    """How a decision's author is named to staff: their public name, else their user name."""
+    if user_id is None:
+        return _("automatically (reports)")
+    profile = Profile.objects.filter(user_id=user_id).values_list("display_name", flat=True).first()
+    if profile:
+        return profile
+    username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first()
+    return username or _("a deleted account")
+
+
+def queue_counts(*, project: Project) -> dict[str, int]:
+    return {
+        "suggestions": Suggestion.objects.filter(
+            project=project, moderation_state=ModerationState.PENDING
+        ).count(),
+        "comments": Comment.objects.filter(
+            suggestion__project=project, moderation_state=ModerationState.PENDING
+        ).count(),
+        "reports": _reported_suggestions(project).count() + _reported_comments(project).count(),
+    }
+
+
+def moderation_queue(*, project: Project, limit: int = QUEUE_PAGE) -> list[QueueItem]:
+    """What waits for a decision, oldest first: new suggestions and comments (pre-moderation), and
+    published or automatically hidden items with open reports. At most `limit` items: the oldest `limit` of
+    each source, merged, are the oldest `limit` of all."""
+    events = Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+    pending = list(
+        Suggestion.objects.filter(project=project, moderation_state=ModerationState.PENDING)
+        .select_related("category", "project")
+        .prefetch_related(events)
+        .order_by("created_at", "id")[:limit]
+    )
+    reported = list(
+        _reported_suggestions(project)
+        .select_related("category", "project")
+        .prefetch_related(events)
+        .order_by("first_report", "id")[:limit]
+    )
+    comment_events = Prefetch(
+        "events",
+        queryset=ModerationEvent.objects.filter(comment__isnull=False).order_by("id"),
+        to_attr="history",
+    )
+    pending_comments = list(
+        Comment.objects.filter(suggestion__project=project, moderation_state=ModerationState.PENDING)
+        .select_related("suggestion__category", "suggestion__project")
+        .prefetch_related(comment_events)
+        .order_by("created_at", "id")[:limit]
+    )
+    reported_comments = list(
+        _reported_comments(project)
+        .select_related("suggestion__category", "suggestion__project")
+        .prefetch_related(comment_events)
+        .order_by("first_report", "id")[:limit]
+    )
+    reports = _open_reports(
+        suggestion_ids=[s.pk for s in reported], comment_ids=[c.pk for c in reported_comments]
+    )
+    authors = _author_summaries(project, [*pending, *reported], [*pending_comments, *reported_comments])
+
+    items = [_suggestion_item(s, "new", s.created_at, reports, authors) for s in pending] + [
+        _suggestion_item(s, "reported", s.first_report, reports, authors) for s in reported
+    ]
+    items += [_comment_item(c, "new", c.created_at, reports, authors) for c in pending_comments]
+    items += [_comment_item(c, "reported", c.first_report, reports, authors) for c in reported_comments]
+    items.sort(key=lambda item: (item.waiting_since, item.kind, item.pk))
+    return items[:limit]
+
+
+def item_history(*, suggestion: Suggestion) -> list[ModerationEvent]:
+    """Every decision about the suggestion, its comments and the suggestions merged into it, oldest first."""
+    return list(
+        ModerationEvent.objects.filter(
+            Q(suggestion=suggestion) | Q(suggestion__merged_into=suggestion)
+        ).order_by("created_at", "id")
+    )
+
+
+def author_history(*, suggestion: Suggestion) -> AuthorSummary:
+    return _author_summaries(suggestion.project, [suggestion], [])[("suggestion", suggestion.pk)]
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _reported_suggestions(project: Project):
+    open_reports = Q(reports__resolved_at__isnull=True, reports__comment__isnull=True)
+    return (
+        Suggestion.objects.filter(
+            project=project, moderation_state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN]
+        )
+        .filter(open_reports)
+        .annotate(first_report=Min("reports__created_at", filter=open_reports))
+    )
+
+
+def _reported_comments(project: Project):
+    open_reports = Q(reports__resolved_at__isnull=True)
+    return (
+        Comment.objects.filter(
+            suggestion__project=project,
+            moderation_state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN],
+        )
+        .filter(open_reports)
+        .annotate(first_report=Min("reports__created_at", filter=open_reports))
+    )
+
+
+def _open_reports(
+    *, suggestion_ids: list[int], comment_ids: list[int]
+) -> dict[tuple[str, int], list[Report]]:
+    found: dict[tuple[str, int], list[Report]] = defaultdict(list)
+    reports = Report.objects.filter(resolved_at__isnull=True).filter(
+        Q(suggestion_id__in=suggestion_ids, comment__isnull=True) | Q(comment_id__in=comment_ids)
+    )
+    for report in reports.order_by("created_at"):
+        key = ("comment", report.comment_id) if report.comment_id else ("suggestion", report.suggestion_id)
+        found[key].append(report)
+    return found
+
+
+def _report_summary(reports: list[Report]) -> tuple[list[tuple[str, int]], list[str]]:
+    labels = dict(ReportReason.choices)
+    counted = Counter(r.reason for r in reports)
+    return (
+        [(str(labels.get(reason, reason)), n) for reason, n in counted.most_common()],
+        [r.text for r in reports if r.text],
+    )
+
+
+def _suggestion_item(s: Suggestion, why: str, since: datetime, reports: dict, authors: dict) -> QueueItem:
+    summary, texts = _report_summary(reports.get(("suggestion", s.pk), []))
+    return QueueItem(
+        kind="suggestion",
+        pk=s.pk,
+        suggestion=s,
+        comment=None,
+        state=s.moderation_state,
+        why=why,
+        waiting_since=since,
+        last_event=s.history[-1].pk if s.history else 0,
+        history=[e for e in s.history if e.comment_id is None],
+        reports=summary,
+        report_texts=texts,
+        author=authors[("suggestion", s.pk)],
+    )
+
+
+def _comment_item(c: Comment, why: str, since: datetime, reports: dict, authors: dict) -> QueueItem:
+    summary, texts = _report_summary(reports.get(("comment", c.pk), []))
+    return QueueItem(
+        kind="comment",
+        pk=c.pk,
+        suggestion=c.suggestion,
+        comment=c,
+        state=c.moderation_state,
+        why=why,
+        waiting_since=since,
+        last_event=c.history[-1].pk if c.history else 0,
+        history=c.history,
+        reports=summary,
+        report_texts=texts,
+        author=authors[("comment", c.pk)],
+    )
+
+
+def _author_summaries(
+    project: Project, suggestions: list[Suggestion], comments: list[Comment]
+) -> dict[tuple[str, int], AuthorSummary]:
+    """Per item, its author's public name and their contributions in this project by state: accounts by
+    account, anonymous people by the kept address hash (else only the item itself). Four queries in all."""
+    items = [("suggestion", s) for s in suggestions] + [("comment", c) for c in comments]
+    user_ids = {i.author_id for _kind, i in items if i.author_id}
+    sources = {i.source_address for _kind, i in items if not i.author_id and i.source_address}
+    by_user_s = _counts(Suggestion.objects.filter(project=project, author_id__in=user_ids), "author_id")
+    by_user_c = _counts(
+        Comment.objects.filter(suggestion__project=project, author_id__in=user_ids), "author_id"
+    )
+    by_source_s = _counts(
+        Suggestion.objects.filter(project=project, author__isnull=True, source_address__in=sources),
+        "source_address",
+    )
+    by_source_c = _counts(
+        Comment.objects.filter(suggestion__project=project, author__isnull=True, source_address__in=sources),
+        "source_address",
+    )
+    summaries = {}
+    for kind, item in items:
+        name = item.display_name or _("A participant")
+        if item.author_id:
+            summary = AuthorSummary(
+                name, True, by_user_s.get(item.author_id, {}), by_user_c.get(item.author_id, {})
+            )
+        elif item.source_address:
+            summary = AuthorSummary(
+                name,
+                False,
+                by_source_s.get(item.source_address, {}),
+                by_source_c.get(item.source_address, {}),
+            )
+        else:
+            own = {item.moderation_state: 1}
+            summary = AuthorSummary(
+                name, False, own if kind == "suggestion" else {}, own if kind == "comment" else {}
+            )
+        summaries[(kind, item.pk)] = summary
+    return summaries
+
+
+def _counts(queryset, key: str) -> dict[object, dict[str, int]]:
+    found: dict[object, dict[str, int]] = defaultdict(dict)
+    for row in queryset.values(key, "moderation_state").annotate(n=Count("id")).order_by():
+        found[row[key]][row["moderation_state"]] = row["n"]
+    return found
+
+
+def geometry_json(item: QueueItem) -> dict:
+    return json.loads(item.geometry)

@@ -1,0 +1,77 @@
+"""A person's own data, as they may download it (GDPR Art. 15 and 20): everything stored about the account
+and everything it contributed, as plain JSON-ready data."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AbstractBaseUser
+
+from ..models import Comment, Profile, ProjectRole, Report, Suggestion, Support
+
+
+def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+    profile = Profile.objects.filter(user=user).first()
+    return {
+        "account": {
+            "username": user.get_username(),
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "public_name": profile.display_name if profile else "",
+            "notifications": profile.notify if profile else False,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user).order_by("id")
+            ],
+            "roles": [
+                {"project": r.project.slug, "role": r.role}
+                for r in ProjectRole.objects.filter(user=user).select_related("project").order_by("id")
+            ],
+        },
+        "suggestions": [
+            {
+                "id": s.pk,
+                "project": s.project.slug,
+                "category": s.category.key,
+                "title": s.title,
+                "text": s.text,
+                "public_name": s.display_name,
+                "geometry": s.geom.json,
+                "moderation_state": s.moderation_state,
+                "planning_status": s.planning_status,
+                "official_answer": s.official_answer,
+                "supports": s.support_count,
+                "comments": s.comment_count,
+                "created": s.created_at.isoformat(),
+            }
+            for s in Suggestion.objects.filter(author=user)
+            .select_related("project", "category")
+            .order_by("id")
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "suggestion": c.suggestion_id,
+                "reply_to": c.parent_id,
+                "text": c.text,
+                "public_name": c.display_name,
+                "moderation_state": c.moderation_state,
+                "created": c.created_at.isoformat(),
+            }
+            for c in Comment.objects.filter(author=user).order_by("id")
+        ],
+        "supports": [
+            {"suggestion": s.suggestion_id, "created": s.created_at.isoformat()}
+            for s in Support.objects.filter(user=user).order_by("id")
+        ],
+        "reports": [
+            {
+                "suggestion": r.suggestion_id,
+                "comment": r.comment_id,
+                "reason": r.reason,
+                "text": r.text,
+                "created": r.created_at.isoformat(),
+                "resolved": r.resolved_at.isoformat() if r.resolved_at else None,
+            }
+            for r in Report.objects.filter(reporter=user).order_by("id")
+        ],
+    }

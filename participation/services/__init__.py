@@ -1,0 +1,42 @@
+"""Every change of participation data: one keyword-only function per use case, each in one transaction.
+
+Split by topic: what citizens contribute, what authors do with their own, moderators' decisions, planners'
+answers, personal-data rights. Callers import them from here.
+"""
+
+from .authors import suggestion_edit, suggestion_withdraw
+from .contributions import (
+    comment_create,
+    contact_confirm,
+    report_create,
+    suggestion_create,
+    support_add,
+    support_withdraw,
+    token_issue,
+)
+from .moderation import Decision, Outcome, item_decide, items_decide, suggestion_merge, suggestion_move
+from .personal_data import Purged, account_delete, notifications_unsubscribe, personal_data_purge
+from .planning import suggestion_answer
+
+__all__ = [
+    "Decision",
+    "Outcome",
+    "Purged",
+    "account_delete",
+    "comment_create",
+    "contact_confirm",
+    "item_decide",
+    "items_decide",
+    "notifications_unsubscribe",
+    "personal_data_purge",
+    "report_create",
+    "suggestion_answer",
+    "suggestion_create",
+    "suggestion_edit",
+    "suggestion_merge",
+    "suggestion_move",
+    "suggestion_withdraw",
+    "support_add",
+    "support_withdraw",
+    "token_issue",
+]

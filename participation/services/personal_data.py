@@ -1,0 +1,68 @@
+"""Personal-data rights and retention: deleting an account without losing what it contributed, and
+forgetting addresses once abuse handling no longer needs them."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from ..contacts import CONTACT_LINK_AGE
+from ..models import Comment, Profile, Report, Suggestion, SuggestionContact, Support
+
+
+@transaction.atomic
+def account_delete(*, user: AbstractBaseUser) -> None:
+    """Delete the account and everything that identifies its owner; contributions stay, anonymised.
+
+    Suggestions and comments lose their author and public name (they then read "a participant"); supports
+    become anonymous supports, each its own unreachable key, so every count stays what it was; reports lose
+    their reporter. Addresses go. The audit trail keeps the bare id of a moderator's decisions (an id that
+    now points nowhere). The profile, e-mail addresses, API token and roles go with the account.
+    """
+    Suggestion.objects.filter(author=user).update(author=None, display_name="", source_address="")
+    Comment.objects.filter(author=user).update(author=None, display_name="", source_address="")
+    Report.objects.filter(reporter=user).update(reporter=None, source_address="")
+    # A random key per support, of a cookie nobody holds: the person is gone, the support still counts.
+    Support.objects.filter(user=user).update(
+        user=None, browser=RawSQL("encode(sha256(gen_random_uuid()::text::bytea), 'hex')", [])
+    )
+    user.delete()
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    addresses: int
+    contacts: int
+
+
+@transaction.atomic
+def personal_data_purge(*, now: datetime | None = None) -> Purged:
+    """Forget source addresses older than ADDRESS_RETENTION_DAYS and e-mail addresses nobody confirmed
+    before their link expired. Run daily (`manage.py purge_personal_data`)."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.ADDRESS_RETENTION_DAYS)
+    addresses = 0
+    for model in (Suggestion, Comment, Report):
+        addresses += (
+            model.objects.filter(created_at__lt=before).exclude(source_address="").update(source_address="")
+        )
+    contacts, _detail = SuggestionContact.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=now - timedelta(seconds=CONTACT_LINK_AGE)
+    ).delete()
+    return Purged(addresses=addresses, contacts=contacts)
+
+
+def notifications_unsubscribe(*, kind: str, pk: int) -> bool:
+    """One click in a mail: no more mails about suggestions to this account or this anonymous address.
+    Returns whether anything was still subscribed (a second click changes nothing)."""
+    if kind == "user":
+        return bool(Profile.objects.filter(user_id=pk, notify=True).update(notify=False))
+    return bool(
+        SuggestionContact.objects.filter(pk=pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
+    )
