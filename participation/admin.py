@@ -1,9 +1,17 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from .models import Category, Project, Suggestion
+from .models import Category, ModerationEvent, Project, ProjectRole, Suggestion
+
+
+class ProjectRoleInline(admin.TabularInline):
+    model = ProjectRole
+    extra = 0
+    raw_id_fields = ("user",)
+    verbose_name_plural = _("Moderators and planners")
 
 
 class CategoryInline(TranslationTabularInline):
@@ -16,12 +24,20 @@ class CategoryInline(TranslationTabularInline):
 class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
     list_display = ("title", "slug", "phase_start", "phase_end", "moderation_mode", "allow_anonymous")
     prepopulated_fields = {"slug": ("title_de",)}
-    inlines = [CategoryInline]
+    inlines = [CategoryInline, ProjectRoleInline]
     fieldsets = [
         (None, {"fields": ("title", "slug", "description")}),
         (
             _("Participation phase"),
-            {"fields": ("phase_start", "phase_end", "moderation_mode", "allow_anonymous")},
+            {
+                "fields": (
+                    "phase_start",
+                    "phase_end",
+                    "moderation_mode",
+                    "allow_anonymous",
+                    "auto_hide_reports",
+                )
+            },
         ),
         (_("Map"), {"fields": ("area", "map_center", "map_zoom")}),
     ]
@@ -40,7 +56,46 @@ class SuggestionAdmin(LeafletGeoAdmin):
     )
     list_filter = ("project", "category", "moderation_state", "planning_status")
     search_fields = ("title", "text", "display_name")
-    readonly_fields = ("support_count", "comment_count", "created_at", "updated_at")
+    # Decisions go through the moderation page and the planner's answer page, which log them in the audit
+    # trail; here they can be read, not changed.
+    readonly_fields = (
+        "moderation_state",
+        "merged_into",
+        "planning_status",
+        "official_answer",
+        "answered_at",
+        "support_count",
+        "comment_count",
+        "source_address",
+        "created_at",
+        "updated_at",
+    )
     raw_id_fields = ("author",)
     date_hierarchy = "created_at"
     list_select_related = ("project", "category")
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The audit trail, for reading: the database refuses changes and deletions anyway."""
+
+    list_display = (
+        "created_at",
+        "project",
+        "suggestion_id",
+        "comment_id",
+        "action",
+        "from_state",
+        "to_state",
+    )
+    list_filter = ("action", "project")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
