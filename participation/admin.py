@@ -66,10 +66,11 @@ class SuggestionAdmin(LeafletGeoAdmin):
         "answered_at",
         "support_count",
         "comment_count",
-        "source_address",
         "created_at",
         "updated_at",
     )
+    # The address hash serves abuse handling in queries, not reading; nobody needs to see it.
+    exclude = ("source_address",)
     raw_id_fields = ("author",)
     date_hierarchy = "created_at"
     list_select_related = ("project", "category")
