@@ -167,6 +167,7 @@ def support_withdraw(*, actor: Participant, suggestion_id: int) -> Suggestion:
     support can be withdrawn, so this needs no anti-spam proof."""
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
     check_can_write(actor, suggestion.project)
+    _lock_published(suggestion)  # the suggestion's row first, like merges: no lock cycle with them
     deleted, _detail = supports_of(actor).filter(suggestion=suggestion).delete()
     if deleted:
         Suggestion.objects.filter(pk=suggestion.pk, support_count__gt=0).update(
