@@ -255,7 +255,7 @@ class SuggestionListQuery(serializers.Serializer):
     mine = serializers.BooleanField(
         default=False,
         help_text=gettext_lazy(
-            "Only my own suggestions, those waiting for review and rejected ones (with the reason) included."
+            "Only my own suggestions, those waiting for review and rejected ones included."
         ),
     )
     cursor = serializers.CharField(
