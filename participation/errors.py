@@ -35,6 +35,24 @@ class SuggestionGone(DomainError):
     )
 
 
+class SuggestionWithdrawn(SuggestionGone):
+    code = "suggestion_withdrawn"
+    default_message = _("This suggestion was withdrawn by its author.")
+
+
+class SuggestionMerged(SuggestionGone):
+    """Merged into another suggestion: pages redirect there; the API names it (`merged_into`)."""
+
+    code = "suggestion_merged"
+
+    def __init__(self, *, merged_into: int) -> None:
+        super().__init__(
+            _("This suggestion was merged into suggestion %(id)s, where the discussion continues.")
+            % {"id": merged_into}
+        )
+        self.merged_into = merged_into
+
+
 class NotSignedIn(DomainError):
     status_code = 401
     code = "not_authenticated"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
 
-from .models import Comment, Profile, Report, ReportReason
+from .models import Comment, Profile, Report, ReportReason, Suggestion
 from .texts import clean_text
 
 
@@ -61,3 +61,20 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=Report._meta.get_field("text").max_length,
     )
+
+
+class SuggestionEditForm(forms.Form):
+    """The author's correction of a suggestion waiting for review: the texts only (the service checks them
+    like a new suggestion's); place and category stay as they are."""
+
+    title = forms.CharField(label=_("Title"), max_length=Suggestion._meta.get_field("title").max_length)
+    text = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=Suggestion._meta.get_field("text").max_length,
+    )
+
+
+class NotificationsForm(forms.Form):
+    notify = forms.BooleanField(label=_("E-mail me what becomes of my suggestions"), required=False)

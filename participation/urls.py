@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, author_views, views
 
 app_name = "participation"
 
@@ -18,6 +18,20 @@ urlpatterns = [
         views.suggestion_comment,
         name="suggestion-comment",
     ),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/edit/",
+        author_views.suggestion_edit,
+        name="suggestion-edit",
+    ),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/withdraw/",
+        author_views.suggestion_withdraw,
+        name="suggestion-withdraw",
+    ),
+    path("account/", account_views.account_overview, name="account"),
+    path("account/data/", account_views.account_data, name="account-data"),
+    path("account/notifications/", account_views.account_notifications, name="account-notifications"),
+    path("account/delete/", account_views.account_delete, name="account-delete"),
     path("contact/<str:token>/", views.contact_confirm, name="contact-confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(

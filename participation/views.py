@@ -19,10 +19,18 @@ from django.views.decorators.http import require_POST
 
 from . import notifications, rules, selectors, services
 from .contacts import contact_from_link
-from .errors import DomainError, NotSignedIn, ProjectNotFound, SuggestionGone, SuggestionNotFound
+from .errors import (
+    DomainError,
+    NotSignedIn,
+    ProjectNotFound,
+    SuggestionGone,
+    SuggestionMerged,
+    SuggestionNotFound,
+)
 from .forms import CommentForm, ReportForm
 from .models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
 from .participants import Participant, participant_from, participant_reading
+from .selectors.public import suggestion_rejection_reason
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -160,6 +168,10 @@ def project_map(request: HttpRequest, slug: str) -> HttpResponse:
 def _suggestion_or_error_page(request: HttpRequest, slug: str, pk: int) -> Suggestion | HttpResponse:
     try:
         suggestion = selectors.suggestion_get_visible(actor=request.user, suggestion_id=pk)
+    except SuggestionMerged as error:
+        # The discussion goes on at the suggestion it was merged into (same project): send people there.
+        target = Suggestion.objects.filter(pk=error.merged_into).values_list("project__slug", flat=True)
+        return redirect(_detail_url(target.first() or slug, error.merged_into))
     except SuggestionGone as error:
         return render(request, "participation/suggestion_gone.html", {"message": error.message}, status=410)
     except SuggestionNotFound:
@@ -200,6 +212,14 @@ def suggestion_detail(
             "comments": comments,
             "supported": selectors.suggestion_supported_by(actor=visitor, suggestion=suggestion),
             "is_author": visitor.signed_in and suggestion.author_id == visitor.pk,
+            # Only the author reaches a rejected suggestion's page (others get 410): they read why.
+            "rejection_reason": (
+                suggestion_rejection_reason(suggestion=suggestion)
+                if suggestion.moderation_state == ModerationState.REJECTED
+                else ""
+            ),
+            "can_edit": rules.can_edit_own(request.user, suggestion),
+            "can_withdraw": rules.can_withdraw_own(request.user, suggestion),
             "can_write": rules.can_write(visitor, project),
             "may_take_part": rules.may_take_part(visitor, project),
             "anti_spam": rules.needs_anti_spam(visitor),

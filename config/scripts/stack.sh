@@ -206,6 +206,30 @@ start_web() {
     die "the web server did not come up; the details are in .local/log/web.log."
 }
 
+# ---------------------------------------------------------------------------------------------- worker
+# The background worker (django-tasks' database backend) sends the mails services queue. `make test` does
+# not need it: tests run the worker themselves (tests/conftest.py, run_worker).
+WORKER_PID="$LOCAL/worker.pid"
+worker_running() { [ -f "$WORKER_PID" ] && kill -0 "$(cat "$WORKER_PID")" 2>/dev/null; }
+
+stop_worker() {
+    if worker_running; then
+        # SIGTERM: the worker finishes the task it is running, then exits.
+        kill -- "-$(cat "$WORKER_PID")" 2>/dev/null || kill "$(cat "$WORKER_PID")" 2>/dev/null || true
+        for _ in $(seq 100); do worker_running || break; sleep 0.1; done
+        [ "${1:-}" = quiet ] || say "Worker stopped"
+    fi
+    rm -f "$WORKER_PID"
+}
+
+start_worker() {
+    stop_worker quiet  # a second `make run` restarts the worker with the current code
+    setsid "$PY" manage.py db_worker --no-reload >"$LOGDIR/worker.log" 2>&1 < /dev/null &
+    echo $! >"$WORKER_PID"
+    sleep 0.5
+    worker_running || die "the background worker did not start; the details are in .local/log/worker.log."
+}
+
 # ---------------------------------------------------------------------------------------------- commands
 STARTED=()
 
@@ -223,7 +247,9 @@ cmd_run() {
     step migrate "Migrating the database" "$PY" manage.py migrate --noinput
     step demo "Loading the Karlsruhe demo" "$PY" manage.py load_demo --allow-demo-accounts
     start_web
-    say "Serving http://127.0.0.1:$WEB_PORT/ (log: .local/log/web.log). Stop everything with 'make stop'."
+    start_worker
+    say "Serving http://127.0.0.1:$WEB_PORT/ (log: .local/log/web.log; background worker: .local/log/worker.log)."
+    say "Stop everything with 'make stop'."
 }
 
 cmd_test() {
@@ -241,6 +267,7 @@ cmd_test() {
 }
 
 cmd_stop() {
+    stop_worker
     stop_web
     stop_redis
     stop_postgres

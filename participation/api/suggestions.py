@@ -253,7 +253,10 @@ class SuggestionListQuery(serializers.Serializer):
     status = serializers.MultipleChoiceField(choices=PlanningStatus.choices, required=False)
     sort = serializers.ChoiceField(choices=["newest", "supported"], default="newest")
     mine = serializers.BooleanField(
-        default=False, help_text=gettext_lazy("Only my own suggestions, those waiting for review included.")
+        default=False,
+        help_text=gettext_lazy(
+            "Only my own suggestions, those waiting for review and rejected ones included."
+        ),
     )
     cursor = serializers.CharField(
         required=False, help_text=gettext_lazy("From `next` of the previous page.")

@@ -20,10 +20,21 @@ from ..errors import (
     NotSignedIn,
     ProjectNotFound,
     SuggestionGone,
+    SuggestionMerged,
     SuggestionNotFound,
+    SuggestionWithdrawn,
     UnknownCategory,
 )
-from ..models import Category, Comment, ModerationState, Project, Suggestion, Support
+from ..models import (
+    Category,
+    Comment,
+    ModerationAction,
+    ModerationEvent,
+    ModerationState,
+    Project,
+    Suggestion,
+    Support,
+)
 from ..participants import Actor, Participant
 
 
@@ -71,11 +82,20 @@ def category_list_keys(*, project: Project) -> list[str]:
     return list(project.categories.order_by("position", "key").values_list("key", flat=True))
 
 
+# How many merges a page follows to the suggestion that finally holds the discussion. A merge target is
+# published when merged into, but may itself be merged later: a chain, never a cycle (merging needs a
+# published target), and in practice one or two steps long.
+MERGE_HOPS = 10
+
+
 def suggestion_get_visible(*, actor: Actor, suggestion_id: int) -> Suggestion:
     """A suggestion as `actor` may see it.
 
-    Hidden and rejected ones are gone (410, with a reason), pending ones exist only for their author: to
-    everyone else a pending suggestion is indistinguishable from one that never existed.
+    Hidden ones are gone (410, with a reason). Merged ones are gone too, naming the suggestion they went
+    into (pages redirect there). Rejected and withdrawn ones are gone for everyone except their author, who
+    still reads them (a rejected one with the moderators' reason, see `suggestion_rejection_reason`). Pending
+    ones exist only for their author: to everyone else a pending suggestion is indistinguishable from one
+    that never existed.
     """
     suggestion = (
         Suggestion.objects.select_related("project", "category")
@@ -84,13 +104,45 @@ def suggestion_get_visible(*, actor: Actor, suggestion_id: int) -> Suggestion:
     )
     if suggestion is None:
         raise SuggestionNotFound()
-    if suggestion.moderation_state in (ModerationState.HIDDEN, ModerationState.REJECTED):
+    state = suggestion.moderation_state
+    own = actor.is_authenticated and suggestion.author_id is not None and suggestion.author_id == actor.pk
+    if state == ModerationState.HIDDEN:
         raise SuggestionGone()
-    if suggestion.moderation_state == ModerationState.PENDING and not (
-        actor.is_authenticated and suggestion.author_id == actor.pk
-    ):
+    if state == ModerationState.MERGED:
+        raise SuggestionMerged(merged_into=_merge_target(suggestion))
+    if state == ModerationState.REJECTED and not own:
+        raise SuggestionGone()
+    if state == ModerationState.WITHDRAWN and not own:
+        raise SuggestionWithdrawn()
+    if state == ModerationState.PENDING and not own:
         raise SuggestionNotFound()
     return suggestion
+
+
+def _merge_target(suggestion: Suggestion) -> int:
+    """The id at the end of the merge chain starting at this merged suggestion."""
+    target_id = suggestion.merged_into_id
+    for _hop in range(MERGE_HOPS):
+        row = (
+            Suggestion.objects.filter(pk=target_id).values_list("moderation_state", "merged_into_id").first()
+        )
+        if row is None or row[0] != ModerationState.MERGED or row[1] is None:
+            break
+        target_id = row[1]
+    return target_id
+
+
+def suggestion_rejection_reason(*, suggestion: Suggestion) -> str:
+    """The reason the moderators gave when they last rejected this suggestion (for its author's eyes)."""
+    return (
+        ModerationEvent.objects.filter(
+            suggestion_id=suggestion.pk, comment__isnull=True, action=ModerationAction.REJECT
+        )
+        .order_by("-created_at", "-id")
+        .values_list("reason", flat=True)
+        .first()
+        or ""
+    )
 
 
 def supports_of(actor: Participant) -> QuerySet[Support]:
@@ -133,7 +185,8 @@ def suggestion_list(
     statuses: list[str] | None = None,
     mine: bool = False,
 ) -> QuerySet[Suggestion]:
-    """Published suggestions for lists, or with `mine` the actor's own ones, those waiting for review too.
+    """Published suggestions for lists, or with `mine` the actor's own ones: those waiting for review too,
+    and rejected ones, so that their author can read the moderators' reason.
 
     Unordered: `suggestion_list_page` orders and pages it.
     """
@@ -142,7 +195,12 @@ def suggestion_list(
         if not actor.is_authenticated:
             raise NotSignedIn()
         suggestions = suggestions.filter(
-            author_id=actor.pk, moderation_state__in=[ModerationState.PUBLISHED, ModerationState.PENDING]
+            author_id=actor.pk,
+            moderation_state__in=[
+                ModerationState.PUBLISHED,
+                ModerationState.PENDING,
+                ModerationState.REJECTED,
+            ],
         )
     else:
         suggestions = suggestions.filter(moderation_state=ModerationState.PUBLISHED)
