@@ -1,12 +1,13 @@
 """A person's own data, as they may download it (GDPR Art. 15 and 20): everything stored about the account
 and everything it contributed, as plain JSON-ready data."""
 
+import json
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser
 
-from ..models import Comment, Profile, ProjectRole, Report, Suggestion, Support
+from ..models import Comment, ModerationEvent, Profile, ProjectRole, Report, Suggestion, Support
 
 
 def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "title": s.title,
                 "text": s.text,
                 "public_name": s.display_name,
-                "geometry": s.geom.json,
+                "geometry": json.loads(s.geom.json),
                 "moderation_state": s.moderation_state,
                 "planning_status": s.planning_status,
                 "official_answer": s.official_answer,
@@ -62,6 +63,19 @@ def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
         "supports": [
             {"suggestion": s.suggestion_id, "created": s.created_at.isoformat()}
             for s in Support.objects.filter(user=user).order_by("id")
+        ],
+        # A moderator's or planner's own decisions are their data too (the reason they wrote, when).
+        "decisions": [
+            {
+                "suggestion": e.suggestion_id,
+                "comment": e.comment_id,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "reason": e.reason,
+                "created": e.created_at.isoformat(),
+            }
+            for e in ModerationEvent.objects.filter(actor_id=user.pk).order_by("id")
         ],
         "reports": [
             {

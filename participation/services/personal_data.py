@@ -25,12 +25,17 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     """
     Suggestion.objects.filter(author=user).update(author=None, display_name="", source_address="")
     Comment.objects.filter(author=user).update(author=None, display_name="", source_address="")
-    Report.objects.filter(reporter=user).update(reporter=None, source_address="")
-    # A random key per support, of a cookie nobody holds: the person is gone, the support still counts.
-    Support.objects.filter(user=user).update(
-        user=None, browser=RawSQL("encode(sha256(gen_random_uuid()::text::bytea), 'hex')", [])
+    # A random key per row, of a cookie nobody holds: the person is gone, their support still counts, and
+    # their open reports still count as one person each when reports hide an item automatically.
+    Report.objects.filter(reporter=user).update(
+        reporter=None, reporter_browser=_random_key(), source_address=""
     )
+    Support.objects.filter(user=user).update(user=None, browser=_random_key())
     user.delete()
+
+
+def _random_key() -> RawSQL:
+    return RawSQL("encode(sha256(gen_random_uuid()::text::bytea), 'hex')", [])
 
 
 @dataclass(frozen=True, slots=True)

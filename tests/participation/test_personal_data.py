@@ -72,6 +72,7 @@ def test_the_download_holds_the_users_data_and_nothing_of_anyone_else(client_fac
     assert data["account"]["username"] == "anna"
     assert data["account"]["email_addresses"][0]["email"] == "anna@example.org"
     assert [s["title"] for s in data["suggestions"]] == ["Annas Vorschlag"]
+    assert data["suggestions"][0]["geometry"]["type"] == "Point"  # a GeoJSON object, not a string
     assert [c["text"] for c in data["comments"]] == ["Annas Kommentar"]
     assert [s["suggestion"] for s in data["supports"]] == [contributions["others"].pk]
     assert [r["text"] for r in data["reports"]] == ["Annas Meldung"]
@@ -123,7 +124,9 @@ def test_deleting_the_account_keeps_contributions_anonymised(client_factory, cit
     support = Support.objects.get(suggestion=others)
     assert support.user_id is None
     assert len(support.browser) == 64
-    assert Report.objects.get(text="Annas Meldung").reporter_id is None
+    report = Report.objects.get(text="Annas Meldung")
+    assert report.reporter_id is None
+    assert len(report.reporter_browser) == 64  # still one person when reports hide an item automatically
     # What others contributed is untouched.
     assert Comment.objects.get(text="Bernds Kommentar").author == contributions["other"]
     assert Support.objects.get(suggestion=own).user == contributions["other"]
@@ -308,3 +311,32 @@ def test_a_moderator_reading_pages_and_the_api_sees_no_e_mail_address(
         ):
             body = client.get(url).content.decode()
             assert "secret@example.org" not in body, url
+
+
+def test_a_moderators_download_holds_their_decisions(client_factory, citizen, project, point_category):
+    from participation import services
+    from participation.models import ModerationState, ProjectRole, StaffRole
+    from tests.factories import SuggestionFactory
+
+    ProjectRole.objects.create(project=project, user=citizen, role=StaffRole.MODERATOR)
+    pending = SuggestionFactory(category=point_category, moderation_state=ModerationState.PENDING)
+    services.item_decide(
+        actor=citizen,
+        decision=services.Decision("suggestion", pending.pk, ModerationState.PENDING),
+        action="reject",
+        reason="Doppelt eingetragen",
+    )
+
+    data = json.loads(client_factory(citizen).get("/account/data/").content)
+
+    assert data["decisions"] == [
+        {
+            "suggestion": pending.pk,
+            "comment": None,
+            "action": "reject",
+            "from": "pending",
+            "to": "rejected",
+            "reason": "Doppelt eingetragen",
+            "created": data["decisions"][0]["created"],
+        }
+    ]
