@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import planning_views, views
 
 app_name = "participation"
 
@@ -24,5 +24,11 @@ urlpatterns = [
         "projects/<slug:slug>/suggestions/<int:pk>/reports/",
         views.suggestion_report,
         name="suggestion-report",
+    ),
+    path("projects/<slug:slug>/dashboard/", planning_views.planner_dashboard, name="planning-dashboard"),
+    path(
+        "projects/<slug:slug>/planning/suggestions/<int:pk>/",
+        planning_views.planner_answer,
+        name="planning-answer",
     ),
 ]
