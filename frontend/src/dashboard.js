@@ -89,7 +89,11 @@ for (const spot of config.hotspots) {
   }).addTo(map);
   const text = format(config.labels.hotspot, { count: spot.count, radius: spot.radius, category: spot.category });
   circle.bindTooltip(element('span', null, text));
-  // A circle is an SVG path: a name makes it readable where the path gets focus or is hovered.
-  circle.getElement()?.setAttribute('aria-label', text);
+  // A circle is an SVG path: as an image with a name it is readable; the table below lists the same.
+  const path = circle.getElement();
+  if (path) {
+    path.setAttribute('role', 'img');
+    path.setAttribute('aria-label', text);
+  }
 }
 document.body.dataset.hotspots = String(config.hotspots.length);
