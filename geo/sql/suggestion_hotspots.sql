@@ -13,8 +13,9 @@
 -- Cost: ST_ClusterDBSCAN is a window function over every published suggestion of the project; PostGIS builds
 -- its own in-memory tree for the neighbour search, so it is O(n log n) in time and O(n) in memory (the rows
 -- are read once through the project's published index or a sequential scan). Measured on this machine kind
--- (PostGIS 3.3): see the figures in README.md "## Planning". At 1M suggestions this is seconds, not
--- milliseconds: the dashboard is for a few planners, never for the public map, and is not cached here.
+-- (PostGIS 3.3) with 100,000 evenly spread suggestions (one giant cluster, the worst case for the
+-- aggregates): 2.5-5.6 s. At 1M expect tens of seconds: fine for an occasional planner's look, not for a page
+-- request under load; the next step is a cached or nightly table of hotspots (README "## Planning").
 WITH member AS (
     SELECT s.category_id, s.geom_3857,
            ST_ClusterDBSCAN(s.geom_3857, eps := %(eps_m)s / cos(radians(%(latitude)s)),
