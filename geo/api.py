@@ -28,6 +28,21 @@ class MapQuery(serializers.Serializer):
         required=False, help_text=_("Category keys, comma-separated, e.g. charging-station,bike-path.")
     )
 
+    status = serializers.CharField(
+        required=False,
+        help_text=_("Planning statuses, comma-separated, e.g. planned,implemented."),
+    )
+
+    def validate_status(self, value: str) -> list[str]:
+        statuses = [s.strip() for s in value.split(",") if s.strip()]
+        unknown = [s for s in statuses if s not in PlanningStatus.values]
+        if unknown or not statuses:
+            raise serializers.ValidationError(
+                _("Unknown planning status %(unknown)s. Valid values: %(valid)s.")
+                % {"unknown": ", ".join(unknown) or "''", "valid": ", ".join(PlanningStatus.values)}
+            )
+        return sorted(set(statuses))
+
     def validate_category(self, value: str) -> list[str]:
         keys = [k.strip() for k in value.split(",") if k.strip()]
         if not keys:
@@ -67,6 +82,13 @@ MAP_SCHEMA = {
             ),
         },
         "truncated": {"type": "boolean"},
+        "status_applied": {
+            "type": "boolean",
+            "description": (
+                "Only with `status`: false when the viewport holds too many matching suggestions to send one "
+                "by one, so the clusters count suggestions of every planning status."
+            ),
+        },
         "features": {
             "type": "array",
             "items": {
@@ -140,10 +162,16 @@ class ProjectMapDataApi(APIView):
             else None
         )
         view = map_viewport(
-            project_id=project.pk, category_ids=category_ids, bbox=params["bbox"], zoom=params["zoom"]
+            project_id=project.pk,
+            category_ids=category_ids,
+            bbox=params["bbox"],
+            zoom=params["zoom"],
+            statuses=params.get("status"),
         )
         # PostgreSQL wrote the features; Python only frames them, whatever their number.
         clusters = f',"cell_zoom":{view.cell_zoom},"total":{view.total}' if view.mode == "clusters" else ""
+        if "status" in params:
+            clusters += f',"status_applied":{"true" if view.status_applied else "false"}'
         body = (
             f'{{"type":"FeatureCollection","mode":"{view.mode}","zoom":{view.zoom}{clusters},'
             f'"truncated":{"true" if view.truncated else "false"},"features":{view.features_json}}}'

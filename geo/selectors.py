@@ -89,6 +89,8 @@ class MapViewport:
     truncated: bool
     total: int | None = None  # clusters only
     cell_zoom: int | None = None  # clusters only: the zoom whose grid the clusters come from
+    # False when a status filter was asked for but could not be applied: clusters count every status.
+    status_applied: bool = True
 
 
 def _bbox_params(bbox: BBox) -> dict[str, float]:
@@ -113,12 +115,20 @@ def map_clusters(
     return MapClusters(total=total, returned=returned, truncated=truncated, features_json=features_json)
 
 
-def map_features(*, project_id: int, category_ids: Sequence[int] | None, bbox: BBox) -> MapFeatures:
-    """The project's published suggestions intersecting `bbox`, at most MAX_FEATURES of them (by id)."""
+def map_features(
+    *,
+    project_id: int,
+    category_ids: Sequence[int] | None,
+    bbox: BBox,
+    statuses: Sequence[str] | None = None,
+) -> MapFeatures:
+    """The project's published suggestions intersecting `bbox` (in `statuses` when given), at most
+    MAX_FEATURES of them (by id)."""
     params = {
         **_bbox_params(bbox),
         "project_id": project_id,
         "category_ids": list(category_ids) if category_ids is not None else None,
+        "statuses": list(statuses) if statuses else None,
         "max_features": MAX_FEATURES,
         "max_bytes": MAX_FEATURE_BYTES,
     }
@@ -129,7 +139,12 @@ def map_features(*, project_id: int, category_ids: Sequence[int] | None, bbox: B
 
 
 def map_viewport(
-    *, project_id: int, category_ids: Sequence[int] | None, bbox: BBox, zoom: int
+    *,
+    project_id: int,
+    category_ids: Sequence[int] | None,
+    bbox: BBox,
+    zoom: int,
+    statuses: Sequence[str] | None = None,
 ) -> MapViewport:
     """Clusters or features for a viewport, in one or two queries.
 
@@ -138,10 +153,32 @@ def map_viewport(
     When the clusters of `zoom` do not fit (a large screen full of cells with several categories each), the
     next coarser grid is used: 128-px clusters leave no part of the map empty, whereas dropping the smallest
     cells would. A viewport that does not fit even then is far larger than any screen and gets `truncated`.
+
+    With a planning-status filter below FEATURES_FROM_ZOOM the cells cannot help (they count every status,
+    and their trigger stays as it is): the filtered suggestions are read first, and when all of them fit
+    (at most MAX_FEATURES and MAX_FEATURE_BYTES) they are the answer, exact at any zoom. Otherwise the
+    unfiltered clusters come with `status_applied=False` and the map says so. That first read stops after
+    MAX_FEATURES + 1 matches, but for a rare status in a large viewport it walks the viewport's published
+    suggestions (measured in the README's "## Planning"): a status filter is a planner's occasional
+    question, not the public map's default view.
     """
+    status_applied = True
+    if statuses and zoom < FEATURES_FROM_ZOOM:
+        filtered = map_features(
+            project_id=project_id, category_ids=category_ids, bbox=bbox, statuses=statuses
+        )
+        if not filtered.truncated:
+            return MapViewport(
+                mode="features",
+                zoom=zoom,
+                features_json=filtered.features_json,
+                returned=filtered.returned,
+                truncated=False,
+            )
+        status_applied = False
     if zoom < FEATURES_FROM_ZOOM:
         clusters = map_clusters(project_id=project_id, category_ids=category_ids, bbox=bbox, zoom=zoom)
-        if clusters.total > FEATURE_THRESHOLD:
+        if clusters.total > FEATURE_THRESHOLD or not status_applied:
             cell_zoom = zoom
             if clusters.truncated and cell_zoom > 0:
                 cell_zoom -= 1
@@ -156,8 +193,9 @@ def map_viewport(
                 truncated=clusters.truncated,
                 total=clusters.total,
                 cell_zoom=cell_zoom,
+                status_applied=status_applied,
             )
-    features = map_features(project_id=project_id, category_ids=category_ids, bbox=bbox)
+    features = map_features(project_id=project_id, category_ids=category_ids, bbox=bbox, statuses=statuses)
     return MapViewport(
         mode="features",
         zoom=zoom,

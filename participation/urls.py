@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, author_views, views
+from . import account_views, author_views, planning_views, views
 
 app_name = "participation"
 
@@ -38,5 +38,11 @@ urlpatterns = [
         "projects/<slug:slug>/suggestions/<int:pk>/reports/",
         views.suggestion_report,
         name="suggestion-report",
+    ),
+    path("projects/<slug:slug>/dashboard/", planning_views.planner_dashboard, name="planning-dashboard"),
+    path(
+        "projects/<slug:slug>/planning/suggestions/<int:pk>/",
+        planning_views.planner_answer,
+        name="planning-answer",
     ),
 ]

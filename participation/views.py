@@ -107,6 +107,10 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "shown": _("%(count)s suggestions shown in this map section."),
             "more": _("Showing the first %(count)s suggestions here; zoom in to see all."),
             "failed": _("The suggestions could not be loaded. Please try again later."),
+            "statusNotApplied": _(
+                "Too many suggestions of this status to show one by one here: the clusters count every "
+                "status. Zoom in to see only the chosen status."
+            ),
             # Keyboard, screen reader and phone (map.js, layers.js, selection.js, placement.js).
             "zoomIn": _("Zoom in"),
             "zoomOut": _("Zoom out"),

@@ -46,7 +46,16 @@ export function createSuggestionLayers(map, config, { onSelect }) {
   let selectedId = null;
 
   const colourOf = (category) => (category ? category.colour : '#475569');
-  const lineStyle = (colour, strong) => ({ color: colour, weight: strong ? 9 : 5, opacity: strong ? 1 : 0.9 });
+  // The planning status shows as a dash pattern on lines (a ring with a sign on points, see map.css), so
+  // it reads without telling colours apart. Declined lines fade; received ones stay plain.
+  const DASHES = { under_review: '2 7', planned: '12 7', declined: '4 7' };
+  const lineStyle = (colour, strong, status) => ({
+    color: colour,
+    weight: strong ? 9 : status === 'implemented' ? 7 : 5,
+    opacity: strong ? 1 : status === 'declined' ? 0.55 : 0.9,
+    dashArray: DASHES[status] || null,
+    lineCap: DASHES[status] ? 'butt' : 'round',
+  });
 
   // A focusable marker (Leaflet gives it tabindex=0 and role=button): a click, Enter or Space activates it.
   function focusableMarker(latlng, icon, name, activate) {
@@ -68,7 +77,9 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     const p = feature.properties;
     const category = categories.get(p.category);
     const colour = colourOf(category);
-    const name = `${p.title} – ${category ? category.label : p.category}`;
+    const status = p.planning_status || 'received';
+    const statusLabel = labels.planningStatus[status] || status;
+    const name = `${p.title} – ${category ? category.label : p.category} – ${statusLabel}`;
     const latlng = anchorOf(feature.geometry);
     const entry = { key, id: p.id, feature, line: null, latlng };
     Object.defineProperty(entry, 'feature', {  // the marker carries its feature, like a GeoJSON layer does
@@ -79,20 +90,21 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     if (feature.geometry.type === 'Point') {
       const dot = element('span', 'suggestion-dot');
       dot.style.backgroundColor = colour;
-      const icon = L.divIcon({ className: 'suggestion-marker', html: dot, iconSize: null });
+      const icon = L.divIcon({ className: `suggestion-marker status--${status}`, html: dot, iconSize: null });
       entry.marker = focusableMarker(latlng, icon, name, select);
     } else {
-      entry.line = L.geoJSON(feature, { renderer, style: lineStyle(colour, false) });
+      entry.line = L.geoJSON(feature, { renderer, style: lineStyle(colour, false, status) });
       entry.line.on('click', () => select({ keyboard: false }));
       const icon = L.divIcon({ className: 'suggestion-marker line-proxy', html: element('span', 'line-proxy-dot'), iconSize: null });
       entry.marker = focusableMarker(latlng, icon, name, select);
       // The proxy has no shape of its own: focusing it shows which line it stands for.
       entry.marker.on('add', () => {
         const node = entry.marker.getElement();
-        node.addEventListener('focus', () => entry.line.setStyle(lineStyle(colour, true)));
-        node.addEventListener('blur', () => entry.line.setStyle(lineStyle(colour, entry.id === selectedId)));
+        node.addEventListener('focus', () => entry.line.setStyle(lineStyle(colour, true, status)));
+        node.addEventListener('blur', () => entry.line.setStyle(lineStyle(colour, entry.id === selectedId, status)));
       });
       entry.colour = colour;
+      entry.status = status;
     }
     entry.marker.feature = feature;
     return entry;
@@ -159,7 +171,8 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     const a = before.properties;
     const b = after.properties;
     return JSON.stringify(before.geometry) === JSON.stringify(after.geometry)
-      && a.title === b.title && a.category === b.category && a.count === b.count;
+      && a.title === b.title && a.category === b.category && a.count === b.count
+      && a.planning_status === b.planning_status;
   }
 
   function show(collection) {
@@ -196,14 +209,14 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     const previous = selectedId === null ? null : get(selectedId);
     if (previous && previous.id !== id) {
       previous.marker.getElement()?.classList.remove('is-selected');
-      if (previous.line) previous.line.setStyle(lineStyle(previous.colour, false));
+      if (previous.line) previous.line.setStyle(lineStyle(previous.colour, false, previous.status));
     }
     selectedId = id;
     const entry = id === null ? null : get(id);
     if (!entry) return;
     entry.marker.getElement()?.classList.add('is-selected');
     if (entry.line) {
-      entry.line.setStyle(lineStyle(entry.colour, true));
+      entry.line.setStyle(lineStyle(entry.colour, true, entry.status));
       entry.line.bringToFront();
     }
   }

@@ -100,6 +100,7 @@ async function loadMap() {
     return;
   }
   if (categories) query.set('category', categories.join(','));
+  if (filters.elements.status.value) query.set('status', filters.elements.status.value);
   try {
     const collection = await api(`${config.urls.map}?${query}`, { signal: mapRequest.signal });
     layers.show(collection);
@@ -109,6 +110,8 @@ async function loadMap() {
       ? config.labels.clusters
       : collection.truncated ? config.labels.more : config.labels.shown;
     statusLine.textContent = format(template, { count });
+    // Clusters have no status dimension: with a status filter they count every status, and say so.
+    if (collection.status_applied === false) statusLine.textContent += ` ${config.labels.statusNotApplied}`;
     document.body.dataset.mapMode = collection.mode;
     document.body.dataset.featuresLoaded = String(collection.features.length);
   } catch (error) {

@@ -8,6 +8,8 @@
 -- * Bounded output: at most max_features (by id, so the answer is stable and the planner may walk the
 --   (project, id) index of published suggestions when the viewport holds nearly everything) and at most
 --   max_bytes of feature text (long lines and titles); `truncated` says something was left out.
+-- * `statuses` filters by planning status (NULL: all). The cluster cells have no status dimension, so a
+--   status filter is applied here only; see geo/selectors.py map_viewport for what low zooms get.
 -- * Compact JSON text (see map_clusters.sql); every string passes through to_json() for escaping.
 WITH candidate AS (
     SELECT s.id, s.geom, s.category_id, s.title, s.planning_status, s.support_count, s.comment_count
@@ -15,6 +17,7 @@ WITH candidate AS (
     WHERE s.project_id = %(project_id)s
       AND s.moderation_state = 'published'
       AND (%(category_ids)s::bigint[] IS NULL OR s.category_id = ANY (%(category_ids)s::bigint[]))
+      AND (%(statuses)s::text[] IS NULL OR s.planning_status = ANY (%(statuses)s::text[]))
       AND s.geom && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)
       AND ST_Intersects(s.geom, ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326))
     ORDER BY s.id
