@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import moderation_views, views
 
 app_name = "participation"
 
@@ -24,5 +24,15 @@ urlpatterns = [
         "projects/<slug:slug>/suggestions/<int:pk>/reports/",
         views.suggestion_report,
         name="suggestion-report",
+    ),
+    path("projects/<slug:slug>/moderation/", moderation_views.moderation_queue, name="moderation-queue"),
+    path(
+        "projects/<slug:slug>/moderation/decide/",
+        moderation_views.moderation_decide,
+        name="moderation-decide",
+    ),
+    path("projects/<slug:slug>/moderation/bulk/", moderation_views.moderation_bulk, name="moderation-bulk"),
+    path(
+        "projects/<slug:slug>/moderation/merge/", moderation_views.moderation_merge, name="moderation-merge"
     ),
 ]
