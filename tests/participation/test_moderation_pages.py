@@ -149,10 +149,14 @@ def test_the_queue_lists_pending_and_reported_items_oldest_first_without_e_mail(
     assert order == sorted(order)
     assert "1 report: Offensive or hateful" in html
     assert "Beleidigt die Nachbarn" in html
-    assert "Anna K." in html and "(account)" in html
+    assert "Anna K." in html
+    assert "(account)" in html
     assert "2 Waiting for review" in html  # the author's history in this project
-    assert "2 new suggestions" in html and "1 new comment" in html and "1 reported item" in html
-    assert "anna@example.org" not in html and "mona@example.org" not in html
+    assert "2 new suggestions" in html
+    assert "1 new comment" in html
+    assert "1 reported item" in html
+    assert "anna@example.org" not in html
+    assert "mona@example.org" not in html
     assert "@example.org" not in html
     assert 'id="queue-config"' in html  # the small maps' data, as JSON, not as script
 
@@ -216,7 +220,9 @@ def test_the_page_is_in_german_by_default(mod_client, point_category):
 
     html = mod_client.get(queue_url(point_category.project)).content.decode()
 
-    assert "Freigeben" in html and "Ablehnen" in html and "Tastenkürzel" in html
+    assert "Freigeben" in html
+    assert "Ablehnen" in html
+    assert "Tastenkürzel" in html
 
 
 # ------------------------------------------------------------------------------------------ decisions
@@ -303,7 +309,7 @@ def test_a_stale_event_with_the_same_state_is_refused_at_the_item(mod_client, po
     item = SuggestionFactory(category=point_category)
     report(item)
     page = mod_client.get(queue_url(item.project)).content.decode()
-    assert f'name="seen_event" value="0"' in page
+    assert 'name="seen_event" value="0"' in page
     decide(mod_client, item, "dismiss")
     report(item, when=timezone.now())  # reported again: back in the queue, same state, one event newer
 
