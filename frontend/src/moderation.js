@@ -35,6 +35,7 @@ function drawMap(container) {
   } else {
     map.fitBounds(shape.getBounds(), { padding: [12, 12], maxZoom: 17 });
   }
+  container.dataset.drawn = 'true';
 }
 
 const containers = [...document.querySelectorAll('.queue-map[data-key]')];
@@ -65,12 +66,13 @@ function announce(text) {
   window.setTimeout(() => { status.textContent = text; }, 50);
 }
 
-function focusItem(item) {
+// Items are taller than a phone's screen: moving to one shows its top, where its title and checkbox are.
+function focusItem(item, { scroll = true } = {}) {
   if (!item) return;
   current = item;
   for (const other of items) other.classList.toggle('queue-item--current', other === item);
-  item.focus();
-  item.scrollIntoView({ block: 'nearest' });
+  item.focus({ preventScroll: true });
+  if (scroll) item.scrollIntoView({ block: 'start' });
 }
 
 // The item a shortcut acts on: the one holding the focus, else the last one moved to.
@@ -170,6 +172,6 @@ if (failed) {
 } else if (start) {
   focusItem(start);
 } else if (items.length && !document.querySelector('.messages .message--error, .notice--error, #bulk-error')) {
-  focusItem(items[0]);
+  focusItem(items[0], { scroll: false });  // arriving: the counts and the help stay in view
 }
 document.body.dataset.moderation = 'ready';
