@@ -74,7 +74,11 @@ def queue(project, citizen):
     )
     for n, text in enumerate(["Reine Werbung.", "Spam, bitte entfernen."]):
         Report.objects.create(
-            suggestion=reported, reporter=UserFactory(), reason="spam", text=text, created_at=ago(hours=20 - n)
+            suggestion=reported,
+            reporter=UserFactory(),
+            reason="spam",
+            text=text,
+            created_at=ago(hours=20 - n),
         )
     comment = Comment.objects.create(
         suggestion=reported, text="Das ist doch Werbung?", display_name="Kai", moderation_state=S.PENDING
@@ -89,7 +93,9 @@ def open_queue(page, live_server, user):
 
 
 def focused_item(page) -> str:
-    return page.evaluate("() => document.activeElement.closest('.queue-item')?.id || document.activeElement.id")
+    return page.evaluate(
+        "() => document.activeElement.closest('.queue-item')?.id || document.activeElement.id"
+    )
 
 
 def all_maps_drawn(page):
@@ -183,7 +189,7 @@ def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
         assert page.evaluate("() => window.scrollY") == 0  # arriving shows the counts and the help first
         page.screenshot(path=str(SCREENSHOTS / "moderation-queue-phone.png"), full_page=False)
         overflowing = page.evaluate(
-            """() => [...document.querySelectorAll('.queue-item button, .queue-item input, .queue-item textarea')]
+            """() => [...document.querySelectorAll('.queue-item :is(button, input, textarea)')]
               .filter((el) => el.getBoundingClientRect().right > el.closest('.queue-item')
                 .getBoundingClientRect().right).map((el) => el.outerHTML.slice(0, 60))"""
         )
