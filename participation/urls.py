@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, author_views, planning_views, views
+from . import account_views, author_views, moderation_views, planning_views, views
 
 app_name = "participation"
 
@@ -44,5 +44,15 @@ urlpatterns = [
         "projects/<slug:slug>/planning/suggestions/<int:pk>/",
         planning_views.planner_answer,
         name="planning-answer",
+    ),
+    path("projects/<slug:slug>/moderation/", moderation_views.moderation_queue, name="moderation-queue"),
+    path(
+        "projects/<slug:slug>/moderation/decide/",
+        moderation_views.moderation_decide,
+        name="moderation-decide",
+    ),
+    path("projects/<slug:slug>/moderation/bulk/", moderation_views.moderation_bulk, name="moderation-bulk"),
+    path(
+        "projects/<slug:slug>/moderation/merge/", moderation_views.moderation_merge, name="moderation-merge"
     ),
 ]

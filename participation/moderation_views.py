@@ -1,0 +1,330 @@
+"""The moderation pages: a project's queue and its decisions, as plain HTML forms (POST, redirect, GET).
+
+Thin: who may moderate is `rules.can_moderate`, what waits is `selectors.moderation_queue`, every decision is
+a service that locks the item and checks it is still as the moderator saw it. A failed decision shows the
+queue again with the service's message at the item (and on top, since an item someone else decided may have
+left the queue), with the error's status code. Nothing here shows personal data: names are public names.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from . import rules, selectors, services
+from .errors import DomainError
+from .models import Comment, ModerationAction, ModerationState, Project, Suggestion
+from .selectors.moderation import QueueItem
+from .services.moderation import DECISIONS, TRANSITIONS, Decision
+
+KINDS = ("suggestion", "comment")
+ITEM_KEY = re.compile(r"^(suggestion|comment)-[0-9]+$")
+BULK_ACTIONS = (ModerationAction.APPROVE, ModerationAction.REJECT, ModerationAction.HIDE)
+# One key per decision, for the buttons and the keyboard shortcuts of moderation.js.
+SHORTCUTS = {ModerationAction.APPROVE: "a", ModerationAction.HIDE: "h", ModerationAction.UNHIDE: "u"}
+
+
+def _button_label(action: str, state: str) -> str:
+    if action == ModerationAction.HIDE and state == ModerationState.HIDDEN:
+        return _("Keep hidden")
+    return {
+        ModerationAction.APPROVE: _("Approve"),
+        ModerationAction.REJECT: _("Reject"),
+        ModerationAction.HIDE: _("Hide"),
+        ModerationAction.UNHIDE: _("Show again"),
+        ModerationAction.DISMISS: _("Dismiss reports"),
+    }[action]
+
+
+# ------------------------------------------------------------------------------------------ forms
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
+    pk = forms.IntegerField(min_value=1)
+    seen_state = forms.ChoiceField(choices=ModerationState.choices)
+    seen_event = forms.IntegerField(min_value=0, required=False)
+    action = forms.ChoiceField(choices=[(a, a) for a in DECISIONS])
+    reason = forms.CharField(required=False, strip=True)
+
+
+class MergeForm(forms.Form):
+    pk = forms.IntegerField(min_value=1)
+    seen_state = forms.ChoiceField(choices=ModerationState.choices)
+    seen_event = forms.IntegerField(min_value=0, required=False)
+    target = forms.IntegerField(
+        min_value=1, error_messages={"required": _("Please enter the number of the other suggestion.")}
+    )
+    reason = forms.CharField(required=False, strip=True)
+
+
+def _bulk_items(values: list[str]) -> list[Decision]:
+    """Checkbox values "kind:pk:seen_state:seen_event", each what the moderator saw of one item."""
+    found = []
+    for value in values:
+        parts = value.split(":")
+        if len(parts) != 4 or parts[0] not in KINDS or not parts[1].isdigit() or not parts[3].isdigit():
+            continue
+        found.append(Decision(parts[0], int(parts[1]), parts[2], int(parts[3])))
+    return found
+
+
+# ------------------------------------------------------------------------------------------ access
+
+
+def moderators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The project's moderators and site administrators; anyone else signs in first or gets a 403 page."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str) -> HttpResponse:
+        project = Project.objects.filter(slug=slug).first()  # also projects not (yet) public
+        if project is None:
+            raise Http404(_("There is no project with this name."))
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("participation:moderation-queue", kwargs={"slug": slug}))
+        if not rules.can_moderate(request.user, project):
+            return render(
+                request, "participation/moderation/forbidden.html", {"project": project}, status=403
+            )
+        return view(request, project)
+
+    return checked
+
+
+def _in_project(project: Project, kind: str, pk: int) -> bool:
+    """Decisions answer only at the item's own project's address, like the queue that offered them."""
+    if kind == "comment":
+        return Comment.objects.filter(pk=pk, suggestion__project=project).exists()
+    return Suggestion.objects.filter(pk=pk, project=project).exists()
+
+
+# ------------------------------------------------------------------------------------------ pages
+
+
+@require_GET
+@moderators_only
+def moderation_queue(request: HttpRequest, project: Project) -> HttpResponse:
+    return _queue_page(request, project)
+
+
+def _queue_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    errors: dict[str, str] | None = None,
+    posted: dict[str, dict[str, str]] | None = None,
+    bulk_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    errors = errors or {}
+    posted = posted or {}
+    items = selectors.moderation_queue(project=project)
+    names = _actor_names(items)
+    states = dict(ModerationState.choices)
+    rows = []
+    for index, item in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else (items[index - 1] if index else None)
+        rows.append(
+            {
+                "item": item,
+                "next": following.key if following else "",
+                "kind_label": _("Suggestion") if item.kind == "suggestion" else _("Comment"),
+                "state_label": states.get(item.state, item.state),
+                "actions": [
+                    {
+                        "action": action,
+                        "label": _button_label(action, item.state),
+                        "shortcut": SHORTCUTS.get(action, ""),
+                        "danger": action in (ModerationAction.REJECT, ModerationAction.HIDE),
+                    }
+                    # The queue holds pending items and reported ones, so every decision the state
+                    # allows applies (dismissing and confirming need the reports these items have).
+                    for action, moves in TRANSITIONS.items()
+                    if item.state in moves
+                ],
+                "reason_action": _reason_action(item.state),
+                "can_merge": item.kind == "suggestion",
+                "history": [(event, names.get(event.actor_id, "")) for event in item.history],
+                "author_suggestions": _by_state(item.author.suggestions, states),
+                "author_comments": _by_state(item.author.comments, states),
+                "error": errors.pop(item.key, ""),
+                "reason": posted.get(item.key, {}).get("reason", ""),
+                "target": posted.get(item.key, {}).get("target", ""),
+                "bulk_value": f"{item.kind}:{item.pk}:{item.state}:{item.last_event or 0}",
+            }
+        )
+    return render(
+        request,
+        "participation/moderation/queue.html",
+        {
+            "project": project,
+            "rows": rows,
+            "counts": selectors.queue_counts(project=project),
+            # Errors about items no longer in the queue (someone else decided them) are shown on top.
+            "other_errors": list(errors.values()),
+            "bulk_error": bulk_error,
+            "bulk_reason": posted.get("bulk", {}).get("reason", ""),
+            "queue_config": {
+                "area": json.loads(project.area.geojson),
+                "tileUrl": settings.MAP_TILE_URL,
+                "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "items": {
+                    item.key: {
+                        "geometry": json.loads(item.geometry),
+                        "colour": item.suggestion.category.colour,
+                    }
+                    for item in items
+                },
+                "labels": {
+                    "notPossible": _("This decision is not offered for this item."),
+                    "selected": _("Selected for a bulk decision."),
+                    "unselected": _("No longer selected."),
+                    "position": _("Item %(number)s of %(count)s"),
+                },
+            },
+        },
+        status=status,
+    )
+
+
+def _reason_action(state: str) -> str:
+    """What Enter in an item's reason field decides: reject what waits, hide what was reported."""
+    return ModerationAction.REJECT if state == ModerationState.PENDING else ModerationAction.HIDE
+
+
+def _by_state(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, int]]:
+    return [(labels.get(state, state), n) for state, n in sorted(counts.items()) if n]
+
+
+def _actor_names(items: list[QueueItem]) -> dict[int | None, str]:
+    """Each decision's author named once per page, not once per event."""
+    actors = {event.actor_id for item in items for event in item.history}
+    return {actor: selectors.actor_name(actor) for actor in actors}
+
+
+@require_POST
+@moderators_only
+def moderation_decide(request: HttpRequest, project: Project) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        key = f"{request.POST.get('kind')}-{request.POST.get('pk')}"
+        return _queue_page(request, project, errors={key: _("This decision could not be read.")}, status=400)
+    data = form.cleaned_data
+    key = f"{data['kind']}-{data['pk']}"
+    if not _in_project(project, data["kind"], data["pk"]):
+        raise Http404(_("There is no such item in this project."))
+    decision = Decision(data["kind"], data["pk"], data["seen_state"], data["seen_event"])
+    try:
+        event = services.item_decide(
+            actor=request.user, decision=decision, action=data["action"], reason=data["reason"]
+        )
+    except DomainError as error:
+        return _queue_page(
+            request,
+            project,
+            errors={key: error.message},
+            posted={key: {"reason": data["reason"]}},
+            status=error.status_code,
+        )
+    messages.success(request, _("%(item)s: %(decision)s.") % _done(data["kind"], data["pk"], event.action))
+    return _back_to_queue(project, request.POST.get("next", ""))
+
+
+@require_POST
+@moderators_only
+def moderation_bulk(request: HttpRequest, project: Project) -> HttpResponse:
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "").strip()
+    decisions = [d for d in _bulk_items(request.POST.getlist("items")) if _in_project(project, d.kind, d.pk)]
+    problem = ""
+    if action not in BULK_ACTIONS:
+        problem = _("Please choose a decision for the selected items.")
+    elif not decisions:
+        problem = _("Please select at least one item.")
+    elif action == ModerationAction.REJECT and not reason:
+        problem = _("Please give a reason for rejecting: the authors will read it.")
+    if problem:
+        return _queue_page(
+            request, project, bulk_error=problem, posted={"bulk": {"reason": reason}}, status=400
+        )
+    outcomes = services.items_decide(actor=request.user, decisions=decisions, action=action, reason=reason)
+    done = sum(1 for outcome in outcomes if outcome.event is not None)
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)s item decided: %(decision)s.", "%(count)s items decided: %(decision)s.", done)
+            % {"count": done, "decision": ModerationAction(action).label},
+        )
+    for outcome in outcomes:
+        if outcome.error is not None:
+            messages.error(
+                request,
+                _("%(item)s was not changed: %(message)s")
+                % {
+                    "item": _item_name(outcome.decision.kind, outcome.decision.pk),
+                    "message": outcome.error.message,
+                },
+            )
+    return _back_to_queue(project, "")
+
+
+@require_POST
+@moderators_only
+def moderation_merge(request: HttpRequest, project: Project) -> HttpResponse:
+    form = MergeForm(request.POST)
+    key = f"suggestion-{request.POST.get('pk')}"
+    posted = {key: {"target": request.POST.get("target", "")[:12]}}
+    if not form.is_valid():
+        message = form.errors.get("target", [_("This decision could not be read.")])[0]
+        return _queue_page(request, project, errors={key: message}, posted=posted, status=400)
+    data = form.cleaned_data
+    if not _in_project(project, "suggestion", data["pk"]):
+        raise Http404(_("There is no such item in this project."))
+    try:
+        services.suggestion_merge(
+            actor=request.user,
+            suggestion_id=data["pk"],
+            target_id=data["target"],
+            seen_state=data["seen_state"],
+            seen_event=data["seen_event"],
+            reason=data["reason"],
+        )
+    except DomainError as error:
+        return _queue_page(
+            request, project, errors={key: error.message}, posted=posted, status=error.status_code
+        )
+    messages.success(
+        request,
+        _("Suggestion no. %(pk)s was merged into suggestion no. %(target)s.")
+        % {"pk": data["pk"], "target": data["target"]},
+    )
+    return _back_to_queue(project, request.POST.get("next", ""))
+
+
+def _item_name(kind: str, pk: int) -> str:
+    if kind == "comment":
+        return _("Comment no. %(pk)s") % {"pk": pk}
+    return _("Suggestion no. %(pk)s") % {"pk": pk}
+
+
+def _done(kind: str, pk: int, action: str) -> dict[str, str]:
+    return {"item": _item_name(kind, pk), "decision": ModerationAction(action).label}
+
+
+def _back_to_queue(project: Project, next_key: str) -> HttpResponse:
+    """Back to the queue, at the item after the decided one, so the moderator keeps their place."""
+    url = reverse("participation:moderation-queue", kwargs={"slug": project.slug})
+    if ITEM_KEY.match(next_key):
+        url += f"#item-{next_key}"
+    return redirect(url)

@@ -1,0 +1,200 @@
+"""A moderator works the queue in a real browser with the keyboard only: j/k move, r + a reason + Enter
+rejects, h hides, a approves, x selects, ? shows the help. Plus axe and a phone-sized check."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.gis.geos import LineString, Point
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from participation.models import Comment, ModerationEvent, ModerationState, ProjectRole, Report, StaffRole
+from tests.browser.helpers import serious_violations, sign_in, small_targets
+from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+QUEUE = "/projects/test-project/moderation/"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "frontend" / "screenshots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+S = ModerationState
+
+
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
+@pytest.fixture
+def moderator(project):
+    user = CitizenFactory(username="mona", email="mona@example.org", profile__display_name="Mona M.")
+    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def queue(project, citizen):
+    """Two new suggestions (a point, a line), a reported one and a new comment on it, oldest first."""
+    station = CategoryFactory(
+        project=project, key="charging-station", label_de="Ladestation", label_en="Charging station"
+    )
+    path = CategoryFactory(
+        project=project,
+        key="bike-path",
+        geometry_kind="line",
+        colour="#c2410c",
+        label_de="Radweg",
+        label_en="Bike path",
+    )
+    first = SuggestionFactory(
+        category=station,
+        moderation_state=S.PENDING,
+        title="Ladestation am Marktplatz",
+        text="Vor dem Rathaus fehlt eine Lademöglichkeit für E-Bikes.",
+        author=citizen,
+        geom=Point(8.4037, 49.0093, srid=4326),
+        created_at=ago(days=2, hours=3),
+    )
+    second = SuggestionFactory(
+        category=path,
+        moderation_state=S.PENDING,
+        title="Radweg Kaiserstraße durchgehend",
+        text="Zwischen Europaplatz und Marktplatz endet der Radweg zweimal.",
+        display_name="Radlerin",
+        geom=LineString((8.3930, 49.0095), (8.3990, 49.0094), (8.4040, 49.0092), srid=4326),
+        created_at=ago(days=1, hours=5),
+    )
+    reported = SuggestionFactory(
+        category=station,
+        title="Billige Uhren!!! www.example.com",
+        text="Jetzt kaufen, nur heute.",
+        display_name="Uhren Shop",
+        geom=Point(8.4100, 48.9990, srid=4326),
+        created_at=ago(days=5),
+    )
+    for n, text in enumerate(["Reine Werbung.", "Spam, bitte entfernen."]):
+        Report.objects.create(
+            suggestion=reported,
+            reporter=UserFactory(),
+            reason="spam",
+            text=text,
+            created_at=ago(hours=20 - n),
+        )
+    comment = Comment.objects.create(
+        suggestion=reported, text="Das ist doch Werbung?", display_name="Kai", moderation_state=S.PENDING
+    )
+    return {"first": first, "second": second, "reported": reported, "comment": comment}
+
+
+def open_queue(page, live_server, user):
+    sign_in(page, live_server, user)
+    page.goto(live_server.url + QUEUE)
+    page.wait_for_selector("body[data-moderation=ready]")
+
+
+def focused_item(page) -> str:
+    return page.evaluate(
+        "() => document.activeElement.closest('.queue-item')?.id || document.activeElement.id"
+    )
+
+
+def all_maps_drawn(page):
+    """Maps are drawn as they come near the screen: scroll through the page once, then back to the top."""
+    height = page.evaluate("() => document.body.scrollHeight")
+    for y in range(0, height, 600):
+        page.evaluate("(y) => window.scrollTo(0, y)", y)
+        page.wait_for_timeout(50)
+    expect(page.locator(".queue-map[data-drawn]")).to_have_count(page.locator(".queue-map").count())
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
+def press_and_wait(page, key):
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    page.wait_for_selector("body[data-moderation=ready]")
+
+
+def test_working_the_queue_with_the_keyboard_only(live_server, page, moderator, queue):
+    first, second, reported = queue["first"], queue["second"], queue["reported"]
+    open_queue(page, live_server, moderator)
+    assert focused_item(page) == f"item-suggestion-{first.pk}"  # oldest first, focused on arrival
+    assert serious_violations(page) == []
+    all_maps_drawn(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "moderation-queue.png"), full_page=True)
+
+    page.keyboard.press("x")  # select for a bulk decision, and back
+    assert page.is_checked(f"#select-suggestion-{first.pk}")
+    page.keyboard.press("x")
+    assert not page.is_checked(f"#select-suggestion-{first.pk}")
+    page.keyboard.press("?")
+    assert focused_item(page) == "shortcuts"
+    page.keyboard.press("Escape")
+    assert focused_item(page) == f"item-suggestion-{first.pk}"
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert focused_item(page) == f"item-suggestion-{second.pk}"
+    page.keyboard.press("r")
+    page.keyboard.type("Doppelt: siehe Radweg Nr. 12, bitte dort unterstützen.")  # "a" and "h" are typed
+    press_and_wait(page, "Enter")
+
+    second.refresh_from_db()
+    assert second.moderation_state == S.REJECTED
+    event = ModerationEvent.objects.get(suggestion=second)
+    assert (event.actor, event.action, event.reason) == (
+        moderator,
+        "reject",
+        "Doppelt: siehe Radweg Nr. 12, bitte dort unterstützen.",
+    )
+    assert "Vorschlag Nr." in page.inner_text(".messages")
+    # The next item after the decided one has the focus: the reported suggestion.
+    assert focused_item(page) == f"item-suggestion-{reported.pk}"
+    press_and_wait(page, "h")
+
+    reported.refresh_from_db()
+    assert reported.moderation_state == S.HIDDEN
+    assert not Report.objects.filter(suggestion=reported, resolved_at__isnull=True).exists()
+    assert focused_item(page) == f"item-comment-{queue['comment'].pk}"
+    page.keyboard.press("r")
+    page.keyboard.type("Frage ohne Bezug zum Vorschlag.")
+    press_and_wait(page, "Enter")
+
+    queue["comment"].refresh_from_db()
+    assert queue["comment"].moderation_state == S.REJECTED
+    # Approving comes last: until the queue selector's bug is fixed (see the xfail test in
+    # tests/participation/test_moderation_pages.py), a published item without reports breaks the queue.
+    assert focused_item(page) == f"item-suggestion-{first.pk}"
+    page.keyboard.press("u")  # not offered for a new suggestion: nothing happens, and that is said
+    expect(page.locator("p.visually-hidden[role=status]")).to_have_text(
+        "Diese Entscheidung ist für diesen Eintrag nicht möglich."
+    )
+    press_and_wait(page, "a")
+
+    first.refresh_from_db()
+    assert first.moderation_state == S.PUBLISHED
+    assert ModerationEvent.objects.get(suggestion=first).action == "approve"
+    assert page.js_errors == []
+
+
+def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
+    context = browser.new_context(locale="de-DE", **PHONE)
+    page = context.new_page()
+    try:
+        open_queue(page, live_server, moderator)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        assert small_targets(page) == []
+        assert serious_violations(page) == []
+        assert page.evaluate("() => window.scrollY") == 0  # arriving shows the counts and the help first
+        page.screenshot(path=str(SCREENSHOTS / "moderation-queue-phone.png"), full_page=False)
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('.queue-item :is(button, input, textarea)')]
+              .filter((el) => el.getBoundingClientRect().right > el.closest('.queue-item')
+                .getBoundingClientRect().right).map((el) => el.outerHTML.slice(0, 60))"""
+        )
+        assert overflowing == []
+        page.keyboard.press("Tab")  # plain Tab reaches the item's controls in order
+        assert page.evaluate("() => document.activeElement.tagName") in ("INPUT", "TEXTAREA", "BUTTON", "A")
+    finally:
+        context.close()
