@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -148,27 +148,29 @@ def author_history(*, suggestion: Suggestion) -> AuthorSummary:
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _reported_suggestions(project: Project):
-    open_reports = Q(reports__resolved_at__isnull=True, reports__comment__isnull=True)
-    return (
-        Suggestion.objects.filter(
-            project=project, moderation_state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN]
-        )
-        .filter(open_reports)
-        .annotate(first_report=Min("reports__created_at", filter=open_reports))
-    )
+def _reported_suggestions(project: Project) -> QuerySet[Suggestion]:
+    """Published or hidden suggestions with at least one open report on themselves, annotated with the
+    oldest one (`first_report`). EXISTS, not a join: a join on reports with `resolved_at IS NULL` would also
+    match a suggestion without any report (its NULL-extended row)."""
+    open_reports = Report.objects.filter(
+        suggestion=OuterRef("pk"), comment__isnull=True, resolved_at__isnull=True
+    ).order_by("created_at")
+    return Suggestion.objects.filter(
+        Exists(open_reports),
+        project=project,
+        moderation_state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN],
+    ).annotate(first_report=Subquery(open_reports.values("created_at")[:1]))
 
 
-def _reported_comments(project: Project):
-    open_reports = Q(reports__resolved_at__isnull=True)
-    return (
-        Comment.objects.filter(
-            suggestion__project=project,
-            moderation_state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN],
-        )
-        .filter(open_reports)
-        .annotate(first_report=Min("reports__created_at", filter=open_reports))
+def _reported_comments(project: Project) -> QuerySet[Comment]:
+    open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True).order_by(
+        "created_at"
     )
+    return Comment.objects.filter(
+        Exists(open_reports),
+        suggestion__project=project,
+        moderation_state__in=[ModerationState.PUBLISHED, ModerationState.HIDDEN],
+    ).annotate(first_report=Subquery(open_reports.values("created_at")[:1]))
 
 
 def _open_reports(

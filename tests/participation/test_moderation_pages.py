@@ -161,12 +161,6 @@ def test_the_queue_lists_pending_and_reported_items_oldest_first_without_e_mail(
     assert 'id="queue-config"' in html  # the small maps' data, as JSON, not as script
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="selectors/moderation.py _reported_suggestions/_reported_comments: the LEFT JOIN on reports with "
-    "`reports__…__isnull=True` matches items without any report, whose first_report is None; the queue's "
-    "sort then fails with TypeError (owned by another engineer; remove this mark with the fix)",
-)
 def test_published_items_without_reports_stay_out_of_the_queue(mod_client, point_category):
     waiting = pending(point_category, title="Wartet")
     SuggestionFactory(category=point_category, title="Längst veröffentlicht")
