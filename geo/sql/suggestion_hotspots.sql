@@ -1,47 +1,62 @@
 -- Hotspots for the planner dashboard: where a project's published suggestions concentrate.
 --
 -- Invariants:
--- * Published suggestions of one project only: pending, rejected, hidden, merged and withdrawn ones never
---   make or grow a hotspot.
--- * DBSCAN on geom_3857 (points, and lines by their nearest parts). Web Mercator stretches distances by
---   1/cos(latitude), so `eps` (true metres on the ground) is scaled with the project's latitude: a project
---   area spans a town, where the scale changes by well under 1 %%. `radius_m` is scaled back the same way.
--- * A suggestion within eps of `minpoints - 1` others is a core point; noise (cluster id NULL) is dropped.
--- * Bounded output: the largest `max_clusters` hotspots; all rows are clustered first (a LIMIT before
---   clustering would change which hotspots exist), only the answer is cut.
+-- * Published suggestions of one project only, read from the cluster table (geo_cluster_cell), which its
+--   trigger keeps exact: pending, rejected, hidden, merged and withdrawn suggestions never count.
+-- * The input is the finest cluster grid (zoom %(zoom)s: 64-px cells, about 100 m on the ground in central
+--   Europe), one point per cell at the mean of its suggestions' anchors, weighted by their number. DBSCAN
+--   (minpoints 1) joins cells whose centres lie within eps of each other into one hotspot; a hotspot counts
+--   once it holds at least %(minpoints)s suggestions. Isolated suggestions stay noise.
+-- * Web Mercator stretches distances by 1/cos(latitude), so `eps` (true metres on the ground) is scaled with
+--   the project's latitude (a town spans far less than 1 %% of scale change), and `radius_m` back the same way.
+--   The radius covers every member cell's centre plus half a cell's diagonal.
+-- * Bounded output: the largest `max_clusters` hotspots, after clustering all cells.
 --
--- Cost: ST_ClusterDBSCAN is a window function over every published suggestion of the project; PostGIS builds
--- its own in-memory tree for the neighbour search, so it is O(n log n) in time and O(n) in memory (the rows
--- are read once through the project's published index or a sequential scan). Measured on this machine kind
--- (PostGIS 3.3) with 100,000 evenly spread suggestions (one giant cluster, the worst case for the
--- aggregates): 2.5-5.6 s. At 1M expect tens of seconds: fine for an occasional planner's look, not for a page
--- request under load; the next step is a cached or nightly table of hotspots (README "## Planning").
-WITH member AS (
-    SELECT s.category_id, s.geom_3857,
-           ST_ClusterDBSCAN(s.geom_3857, eps := %(eps_m)s / cos(radians(%(latitude)s)),
-                            minpoints := %(minpoints)s) OVER () AS cluster_id
-    FROM participation_suggestion AS s
-    WHERE s.project_id = %(project_id)s
-      AND s.moderation_state = 'published'
+-- Cost: why cells and not the suggestions themselves. DBSCAN over every published suggestion is a window over
+-- all rows: 2.5-5.6 s for 100,000 evenly spread suggestions here, tens of seconds at 1M. The non-empty cells
+-- of a town are bounded by its area (~17,000 for 170 km2) however many suggestions there are, so this costs
+-- the same at 10,000 and at 1,000,000 suggestions (see the README's "Planning" figures).
+WITH cell AS (
+    SELECT cell_x, cell_y, sum(count) AS count,
+           ST_SetSRID(ST_MakePoint(sum(sum_x) / sum(count), sum(sum_y) / sum(count)), 3857) AS centre
+    FROM geo_cluster_cell
+    WHERE project_id = %(project_id)s AND zoom = %(zoom)s
+    GROUP BY cell_x, cell_y
+),
+member AS (
+    SELECT cell_x, cell_y, count, centre,
+           ST_ClusterDBSCAN(centre, eps := %(eps_m)s / cos(radians(%(latitude)s)), minpoints := 1) OVER ()
+               AS cluster_id
+    FROM cell
 ),
 hotspot AS (
     SELECT cluster_id,
-           count(*) AS count,
-           ST_Centroid(ST_Collect(geom_3857)) AS centre,
-           ST_Collect(geom_3857) AS members,
-           mode() WITHIN GROUP (ORDER BY category_id) AS top_category_id
+           sum(count) AS count,
+           ST_SetSRID(ST_MakePoint(sum(ST_X(centre) * count) / sum(count),
+                                   sum(ST_Y(centre) * count) / sum(count)), 3857) AS centre,
+           ST_Collect(centre) AS members
     FROM member
-    WHERE cluster_id IS NOT NULL
     GROUP BY cluster_id
-    ORDER BY count(*) DESC, cluster_id
+    HAVING sum(count) >= %(minpoints)s
+    ORDER BY sum(count) DESC, cluster_id
     LIMIT %(max_clusters)s
+),
+top_category AS (
+    SELECT DISTINCT ON (m.cluster_id) m.cluster_id, g.category_id
+    FROM member AS m
+    JOIN geo_cluster_cell AS g
+      ON g.project_id = %(project_id)s AND g.zoom = %(zoom)s AND g.cell_x = m.cell_x AND g.cell_y = m.cell_y
+    WHERE m.cluster_id IN (SELECT cluster_id FROM hotspot)
+    GROUP BY m.cluster_id, g.category_id
+    ORDER BY m.cluster_id, sum(g.count) DESC, g.category_id
 )
 SELECT h.count,
        ST_X(ST_Transform(h.centre, 4326)) AS lon,
        ST_Y(ST_Transform(h.centre, 4326)) AS lat,
-       -- The farthest member from the centre, in ground metres: the circle that covers the hotspot.
-       ST_MaxDistance(h.centre, h.members) * cos(radians(%(latitude)s)) AS radius_m,
+       (ST_MaxDistance(h.centre, h.members) + %(cell_size)s * sqrt(2) / 2) * cos(radians(%(latitude)s))
+           AS radius_m,
        c.key AS top_category
 FROM hotspot AS h
-JOIN participation_category AS c ON c.id = h.top_category_id
+JOIN top_category AS t ON t.cluster_id = h.cluster_id
+JOIN participation_category AS c ON c.id = t.category_id
 ORDER BY h.count DESC, h.cluster_id;

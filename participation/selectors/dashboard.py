@@ -12,14 +12,15 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
+from geo.models import CLUSTER_MAX_ZOOM, cell_size
 from geo.sql import load_sql
 
 from ..models import Category, ModerationState, PlanningStatus, Project, Suggestion
 
 PUBLISHED = Q(moderation_state=ModerationState.PUBLISHED)
 TOP_SUPPORTED = 10
-# DBSCAN parameters: a hotspot is at least HOTSPOT_MIN_POINTS suggestions, each within HOTSPOT_EPS_M metres
-# of another one of them (a few minutes' walk in a town, a block or two).
+# A hotspot: at least HOTSPOT_MIN_POINTS suggestions in grid cells whose centres lie within HOTSPOT_EPS_M
+# metres of each other (a few minutes' walk in a town, a block or two).
 HOTSPOT_EPS_M = 250.0
 HOTSPOT_MIN_POINTS = 5
 HOTSPOT_MAX = 50
@@ -125,10 +126,12 @@ def suggestion_hotspots(
     minpoints: int = HOTSPOT_MIN_POINTS,
     limit: int = HOTSPOT_MAX,
 ) -> list[Hotspot]:
-    """Where published suggestions concentrate: DBSCAN clusters in PostGIS (geo/sql/suggestion_hotspots.sql),
-    largest first. One query; its cost is noted in the SQL file."""
+    """Where published suggestions concentrate: DBSCAN clusters in PostGIS over the finest cluster cells
+    (geo/sql/suggestion_hotspots.sql), largest first. One query, bounded by the area, not the suggestions."""
     params = {
         "project_id": project.pk,
+        "zoom": CLUSTER_MAX_ZOOM,
+        "cell_size": cell_size(CLUSTER_MAX_ZOOM),
         "eps_m": eps_m,
         "minpoints": minpoints,
         "latitude": project.map_center.y,
