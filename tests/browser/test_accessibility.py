@@ -125,10 +125,10 @@ def test_tab_reaches_markers_north_to_south_enter_opens_escape_returns(live_serv
         order.append(focused(page, "el => el.getAttribute('aria-label')"))
         page.keyboard.press("Tab")
     assert order == [
-        "Lader Nord – Charging station",
-        "Radweg Quer – Bike path",
-        "Lader Mitte – Charging station",
-        "Lader Süd – Charging station",
+        "Lader Nord – Charging station – Received",
+        "Radweg Quer – Bike path – Received",
+        "Lader Mitte – Charging station – Received",
+        "Lader Süd – Charging station – Received",
     ]
     # The next stop after the markers is the map's zoom control.
     assert focused(page, "el => el.getAttribute('aria-label')") == "Zoom in"
@@ -147,7 +147,7 @@ def test_tab_reaches_markers_north_to_south_enter_opens_escape_returns(live_serv
 
     page.keyboard.press("Escape")
     expect(popup).to_have_count(0)
-    assert focused(page, "el => el.getAttribute('aria-label')") == "Lader Süd – Charging station"
+    assert focused(page, "el => el.getAttribute('aria-label')") == "Lader Süd – Charging station – Received"
     expect(page.locator("#suggestion-list [aria-current]")).to_have_count(0)
 
     # A line is opened through its marker too (Space works like Enter); the popup's close button is a
@@ -161,7 +161,7 @@ def test_tab_reaches_markers_north_to_south_enter_opens_escape_returns(live_serv
     page.keyboard.press("Tab")  # the close button
     page.keyboard.press("Enter")
     expect(popup).to_have_count(0)
-    assert focused(page, "el => el.getAttribute('aria-label')") == "Radweg Quer – Bike path"
+    assert focused(page, "el => el.getAttribute('aria-label')") == "Radweg Quer – Bike path – Received"
     assert page.js_errors == []
 
 
@@ -179,7 +179,7 @@ def test_selecting_in_the_list_shows_it_on_the_map_and_announces_it(live_server,
         "Selected: Lader Mitte (Charging station), shown on the map."
     )
     expect(page.locator(".suggestion-marker.is-selected")).to_have_attribute(
-        "aria-label", "Lader Mitte – Charging station"
+        "aria-label", "Lader Mitte – Charging station – Received"
     )
     # The entry is marked, and the focus stays on it so the next one is one Tab away.
     expect(page.locator("#suggestion-list [aria-current=true]")).to_have_text("Lader Mitte")
