@@ -26,7 +26,7 @@ from . import rules, selectors, services
 from .errors import DomainError
 from .models import Comment, ModerationAction, ModerationState, Project, Suggestion
 from .selectors.moderation import QueueItem
-from .services.moderation import DECISIONS, TRANSITIONS, Decision
+from .services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
 
 KINDS = ("suggestion", "comment")
 ITEM_KEY = re.compile(r"^(suggestion|comment)-[0-9]+$")
@@ -252,7 +252,7 @@ def moderation_bulk(request: HttpRequest, project: Project) -> HttpResponse:
         problem = _("Please choose a decision for the selected items.")
     elif not decisions:
         problem = _("Please select at least one item.")
-    elif action == ModerationAction.REJECT and not reason:
+    elif action in REASON_REQUIRED and not reason:  # said once for the whole selection, not per item
         problem = _("Please give a reason for rejecting: the authors will read it.")
     if problem:
         return _queue_page(
