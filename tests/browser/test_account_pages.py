@@ -29,3 +29,31 @@ def test_the_sign_up_form_asks_for_a_public_name(live_server, page, db):
     expect(page.get_by_label("Öffentlicher Name")).to_be_visible()
     screenshot(page, "account-signup")
     assert page.js_errors == []
+
+
+def test_account_and_author_pages_work_on_a_phone(live_server, browser, citizen, point_category):
+    from participation.models import ModerationState
+    from tests.browser.helpers import serious_violations, sign_in, small_targets
+    from tests.factories import SuggestionFactory
+
+    mine = SuggestionFactory(
+        category=point_category, author=citizen, moderation_state=ModerationState.PENDING
+    )
+    base = f"/projects/{point_category.project.slug}/suggestions/{mine.pk}/"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", has_touch=True)
+    phone = context.new_page()
+    sign_in(phone, live_server, citizen)
+
+    for path in (
+        "/account/",
+        "/account/notifications/",
+        "/account/delete/",
+        base,
+        f"{base}edit/",
+        f"{base}withdraw/",
+    ):
+        phone.goto(live_server.url + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert small_targets(phone) == [], path
+        assert serious_violations(phone) == [], path
+    context.close()
