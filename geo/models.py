@@ -1,12 +1,16 @@
-"""The per-zoom cluster aggregate behind the map's low-zoom view.
+"""geo's own tables: the per-zoom cluster aggregate behind the map's low-zoom view, and export jobs.
 
 `ClusterCell` is derived data: PostgreSQL keeps it exact with a trigger on participation_suggestion
 (`geo/sql/cluster_trigger.sql`), and `geo.services.cluster_rebuild` recomputes it from scratch for repair
 and bulk loads. No Python code writes it row by row.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Cells exist for zooms 0..CLUSTER_MAX_ZOOM; above it the map reads features. The SQL function
@@ -62,3 +66,73 @@ class ClusterCell(models.Model):
 
     def __str__(self) -> str:
         return f"z{self.zoom}/{self.cell_x}/{self.cell_y} category {self.category_id}: {self.count}"
+
+
+class ExportFormat(models.TextChoices):
+    """What a planner can download. GeoJSON and CSV stream from PostgreSQL's COPY; GDAL writes the rest."""
+
+    GEOJSON = "geojson", "GeoJSON"
+    CSV = "csv", "CSV"
+    GPKG = "gpkg", "GeoPackage"
+    SHAPEFILE = "shp", _("Shapefile (zip)")
+    KML = "kml", "KML"
+
+
+class ExportJobState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    """A GDAL export too large to write during the request: the worker writes it, the planner downloads it.
+
+    The file lives under settings.EXPORT_ROOT (never in public media) and is served only to people who may
+    plan in the project, until `expires_at`. `filters` is the validated query, kept for the provenance.
+    The id is random so that a job's URL says nothing about how many exports exist.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey("participation.Project", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=7, choices=ExportFormat.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=7, choices=ExportJobState.choices, default=ExportJobState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    feature_count = models.PositiveIntegerField(_("suggestions"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        db_table = "geo_export_job"
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["project", "-created_at"], name="export_job_by_project")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_job_progress_range"),
+            models.CheckConstraint(
+                condition=Q(state__in=ExportJobState.values), name="export_job_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=ExportFormat.values), name="export_job_format_valid"
+            ),
+            # A finished file has a name and a size; nothing else does.
+            models.CheckConstraint(
+                condition=Q(state=ExportJobState.DONE, size__isnull=False) & ~Q(file_name="")
+                | ~Q(state=ExportJobState.DONE),
+                name="export_job_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} export {self.pk} ({self.state})"

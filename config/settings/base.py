@@ -307,3 +307,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # How long the keyed hash of a contributor's address is kept for abuse handling (spotting one source behind
 # many suggestions or reports); `manage.py purge_personal_data` empties older ones.
 ADDRESS_RETENTION_DAYS = env.int("ADDRESS_RETENTION_DAYS", default=30)
+
+# Planners' exports (geo/exports/). GDAL formats with more suggestions than this are written by the worker
+# while the page shows the progress; smaller ones come at once. GeoJSON and CSV always stream.
+EXPORT_INLINE_MAX_FEATURES = env.int("EXPORT_INLINE_MAX_FEATURES", default=20_000)
+# Where the worker keeps finished export files: private (served only to the project's planners), not media.
+EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / ".local" / "exports")))
+# How long a finished export can be downloaded; `manage.py purge_exports` deletes older files.
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
+# ogr2ogr is stopped after this long: a runaway export must not hold the worker forever.
+EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
+# Written into every export's provenance. Match it to the terms participants agreed to.
+EXPORT_LICENCE = env.str(
+    "EXPORT_LICENCE",
+    default="CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), contributors of the participation project",
+)
+# Large GDAL layers are written in parts of this many suggestions, so the worker can report progress.
+EXPORT_CHUNK_ROWS = env.int("EXPORT_CHUNK_ROWS", default=50_000)

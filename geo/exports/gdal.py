@@ -1,0 +1,279 @@
+"""GeoPackage, Shapefile and KML, written by GDAL's `ogr2ogr` reading our rows straight from PostgreSQL.
+
+ogr2ogr cannot bind parameters, so each layer's query is rendered by psycopg's client-side binding
+(`ClientCursor.mogrify`): the same quoting psycopg uses for every COPY, applied to values the filter form
+has already checked. ogr2ogr connects with its own session in read-only mode; the password travels in the
+environment, never on the command line.
+
+ogr2ogr reports no progress when it reads a query ("fast feature count is not available"), so large
+layers are written in parts of EXPORT_CHUNK_ROWS suggestions (id slices, appended one after the other) and
+the progress counts the rows of the parts done.
+"""
+
+import logging
+import os
+import shutil
+import subprocess
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.db import connection
+
+from participation.models import Category, Project
+
+from ..models import ExportFormat
+from ..sql import compose_sql, load_sql
+from .filters import ExportFilter
+from .provenance import Provenance
+
+logger = logging.getLogger(__name__)
+
+LAYER_NAMES = {"point": "suggestions_points", "line": "suggestions_lines", "polygon": "suggestions_areas"}
+GEOMETRY_TYPES = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}
+EXTENSIONS = {ExportFormat.GPKG: "gpkg", ExportFormat.SHAPEFILE: "zip", ExportFormat.KML: "kml"}
+CONTENT_TYPES = {
+    ExportFormat.GPKG: "application/geopackage+sqlite3",
+    ExportFormat.SHAPEFILE: "application/zip",
+    ExportFormat.KML: "application/vnd.google-earth.kml+xml",
+}
+DRIVERS = {ExportFormat.GPKG: "GPKG", ExportFormat.SHAPEFILE: "ESRI Shapefile", ExportFormat.KML: "LIBKML"}
+SHAPEFILE_NOTE = (
+    "Shapefile limits: field names have at most 10 characters and texts are cut at 254 bytes; "
+    "the GeoPackage export holds the full texts and the comments.\n"
+)
+
+Progress = Callable[[float], None]
+
+
+class ExportFailed(Exception):
+    """ogr2ogr failed or ran out of time; the message is for the log, not for the planner."""
+
+
+@dataclass(slots=True)
+class _Run:
+    """One ogr2ogr call: one layer of the output, or one part of it."""
+
+    layer: str
+    target: Path
+    sql: str
+    rows: int
+    append: bool = False  # add to the layer an earlier part created
+    options: list[str] = field(default_factory=list)
+
+
+def export_counts(*, project_id: int, export_filter: ExportFilter) -> dict[str, int]:
+    """Suggestions in the export per geometry kind."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            compose_sql("export_counts", "export_rows"), export_filter.sql_params(project_id=project_id)
+        )
+        return dict(cursor.fetchall())
+
+
+def export_kinds(*, project: Project, export_filter: ExportFilter) -> list[str]:
+    """The geometry kinds the export's categories have: each gets its layer, even an empty one."""
+    categories = Category.objects.filter(project=project)
+    if export_filter.category_ids:
+        categories = categories.filter(pk__in=export_filter.category_ids)
+    kinds = set(categories.values_list("geometry_kind", flat=True))
+    return [kind for kind in LAYER_NAMES if kind in kinds]
+
+
+def gdal_export(
+    *,
+    project: Project,
+    export_filter: ExportFilter,
+    export_format: str,
+    provenance: Provenance,
+    directory: Path,
+    on_progress: Progress = lambda fraction: None,
+) -> Path:
+    """Write the export into `directory` and return the file to hand out (a .gpkg, .kml or .zip)."""
+    counts = export_counts(project_id=project.pk, export_filter=export_filter)
+    kinds = export_kinds(project=project, export_filter=export_filter)
+    stem = provenance.file_stem()
+    driver = DRIVERS[ExportFormat(export_format)]
+    if export_format == ExportFormat.GPKG:
+        target = directory / f"{stem}.gpkg"
+        description = f"{provenance.project_title}: {provenance.licence}"
+        runs = [
+            run
+            for kind in kinds
+            for run in _layer_runs(
+                "export_gdal_layer", project, export_filter, kind, counts, target,
+                ["-nlt", GEOMETRY_TYPES[kind], "-lco", f"DESCRIPTION={description}"],
+            )
+        ]  # fmt: skip
+        runs += _geopackage_tables(project, export_filter, provenance, target)
+        # Dataset metadata too, for tools that show it (QGIS's layer properties, gdalinfo).
+        runs[0].options += [a for k, v in provenance.as_pairs() for a in ("-mo", f"{k.upper()}={v}")]
+        _run_all(runs, driver=driver, on_progress=on_progress)
+        return target
+    if export_format == ExportFormat.KML:
+        # One run: LIBKML cannot append to a file it wrote. KML is for small selections in Google Earth.
+        target = directory / f"{stem}.kml"
+        run = _Run(
+            layer="suggestions",
+            target=target,
+            sql=_render("export_kml", export_filter.sql_params(project_id=project.pk)),
+            rows=sum(counts.values()),
+            options=["-nlt", "GEOMETRY", "-dsco", f"NAME={provenance.project_title}",
+                     "-dsco", f"DESCRIPTION={provenance.as_text()}"],
+        )  # fmt: skip
+        _run_all([run], driver=driver, on_progress=on_progress)
+        return target
+    if export_format == ExportFormat.SHAPEFILE:
+        folder = directory / stem
+        folder.mkdir()
+        runs = [
+            run
+            for kind in kinds
+            for run in _layer_runs(
+                "export_shapefile", project, export_filter, kind, counts, folder / f"{LAYER_NAMES[kind]}.shp",
+                ["-nlt", GEOMETRY_TYPES[kind], "-lco", "ENCODING=UTF-8"],
+            )
+        ]  # fmt: skip
+        _run_all(runs, driver=driver, on_progress=on_progress)
+        (folder / "PROVENANCE.txt").write_text(provenance.as_text() + SHAPEFILE_NOTE, encoding="utf-8")
+        target = directory / f"{stem}.zip"
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.iterdir()):
+                archive.write(path, arcname=path.name)
+        shutil.rmtree(folder)
+        return target
+    raise ValueError(f"Not a GDAL export format: {export_format!r}")
+
+
+def _layer_runs(
+    outer: str,
+    project: Project,
+    export_filter: ExportFilter,
+    kind: str,
+    counts: dict[str, int],
+    target: Path,
+    options: list[str],
+) -> list[_Run]:
+    """One layer as parts of at most EXPORT_CHUNK_ROWS suggestions; the first part creates it."""
+    rows = counts.get(kind, 0)
+    bounds: list[int] = []
+    if rows > settings.EXPORT_CHUNK_ROWS:
+        with connection.cursor() as cursor:
+            params = export_filter.sql_params(project_id=project.pk, kind=kind)
+            cursor.execute(
+                compose_sql("export_chunks", "export_rows"),
+                {**params, "chunk_rows": settings.EXPORT_CHUNK_ROWS},
+            )
+            bounds = [row[0] for row in cursor.fetchall()]
+    slices = list(zip([None, *bounds], [*bounds, None], strict=True))
+    return [
+        _Run(
+            layer=LAYER_NAMES[kind],
+            target=target,
+            sql=_render(
+                outer,
+                export_filter.sql_params(project_id=project.pk, kind=kind, id_after=after, id_until=until),
+            ),
+            rows=min(settings.EXPORT_CHUNK_ROWS, max(rows - index * settings.EXPORT_CHUNK_ROWS, 0)),
+            append=index > 0,
+            options=list(options) if index == 0 else [],
+        )
+        for index, (after, until) in enumerate(slices)
+    ]
+
+
+def _geopackage_tables(
+    project: Project, export_filter: ExportFilter, provenance: Provenance, target: Path
+) -> list[_Run]:
+    pairs = provenance.as_pairs()
+    return [
+        _Run(
+            layer="comments",
+            target=target,
+            sql=_render("export_comments", export_filter.sql_params(project_id=project.pk)),
+            rows=0,
+            options=["-lco", "DESCRIPTION=Published comments on the exported suggestions"],
+        ),
+        _Run(
+            layer="export_info",
+            target=target,
+            sql=_mogrify(
+                load_sql("export_info"), {"keys": [k for k, _ in pairs], "values": [v for _, v in pairs]}
+            ),
+            rows=0,
+            options=["-lco", "DESCRIPTION=Where this export comes from"],
+        ),
+    ]
+
+
+def _render(outer: str, params: dict[str, object]) -> str:
+    return _mogrify(compose_sql(outer, "export_rows"), params)
+
+
+def _mogrify(sql: str, params: object) -> str:
+    connection.ensure_connection()
+    return psycopg.ClientCursor(connection.connection).mogrify(sql, params)
+
+
+def _run_all(runs: list[_Run], *, driver: str, on_progress: Progress) -> None:
+    # Each run counts by its rows, and at least one, so that empty layers and tables move the bar too.
+    weights = [max(run.rows, 1) for run in runs]
+    total = sum(weights)
+    done = 0
+    deadline = time.monotonic() + settings.EXPORT_TIMEOUT_SECONDS
+    created: set[Path] = set()
+    for run, weight in zip(runs, weights, strict=True):
+        _ogr2ogr(run, driver=driver, update=run.target in created, deadline=deadline)
+        created.add(run.target)
+        done += weight
+        on_progress(done / total)
+
+
+def _ogr2ogr(run: _Run, *, driver: str, update: bool, deadline: float) -> None:
+    mode = ["-append"] if run.append else ["-update"] if update else []
+    command = [
+        "ogr2ogr", "-f", driver, *mode, str(run.target), _pg_source(),
+        "-sql", run.sql, "-nln", run.layer, *run.options,
+    ]  # fmt: skip
+    try:
+        # A fixed program with an argument list, no shell: the SQL is one argument, whatever it holds.
+        result = subprocess.run(  # noqa: S603
+            command,
+            capture_output=True,
+            env=_pg_environment(),
+            cwd=run.target.parent,
+            timeout=max(deadline - time.monotonic(), 1),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ExportFailed(f"ogr2ogr ran longer than {settings.EXPORT_TIMEOUT_SECONDS} s") from None
+    stderr = result.stderr.decode(errors="replace").strip()
+    if result.returncode != 0:
+        raise ExportFailed(f"ogr2ogr exited with {result.returncode} on {run.layer}: {stderr[-2000:]}")
+    if stderr:
+        logger.info("ogr2ogr (%s, %s): %s", driver, run.layer, stderr[-2000:])
+
+
+def _pg_source() -> str:
+    db = connection.settings_dict
+    parts = {"dbname": db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER")}
+    return "PG:" + " ".join(f"{key}='{_conninfo_quote(str(value))}'" for key, value in parts.items() if value)
+
+
+def _conninfo_quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def _pg_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    password = connection.settings_dict.get("PASSWORD")
+    if password:
+        environment["PGPASSWORD"] = str(password)
+    # ogr2ogr reads and never writes; the setting makes PostgreSQL hold it to that.
+    environment["PGOPTIONS"] = "-c default_transaction_read_only=on -c jit=off"
+    environment["PGAPPNAME"] = "participation-export"
+    return environment

@@ -1,0 +1,17 @@
+-- Functions the exports' SQL uses. Everything is CREATE OR REPLACE: running the file again changes nothing.
+
+-- A text cell that a spreadsheet would run as a formula (it starts with = + - @, possibly after tabs and
+-- carriage returns) gets a leading apostrophe, so Excel and LibreOffice show it as typed.
+-- config/spreadsheet_safety.py states the same rule for the Python writers; tests hold both to one list.
+CREATE OR REPLACE FUNCTION pm_spreadsheet_safe(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN value ~ '^[\t\r]*[=+@-]' THEN '''' || value ELSE value END
+$$;
+
+-- A timestamp as ISO 8601 in UTC ("2026-11-23T09:15:02Z"), whatever the session's DateStyle and TimeZone.
+CREATE OR REPLACE FUNCTION pm_iso_utc(value timestamptz) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;

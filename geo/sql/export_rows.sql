@@ -1,0 +1,36 @@
+-- The suggestions one export holds, one row each, in id order. Every value is a bound parameter; the outer
+-- queries (export_geojson.sql, export_csv.sql, the GDAL layers) wrap this file and shape the columns.
+--
+-- Only fields anyone may see on the suggestion's public page leave the database: no author, no public name,
+-- no e-mail, no address hash, no reports. `moderation_state` is part of planners' exports, whose states come
+-- from a closed list (published, pending, rejected); the open-data export asks for published only. Hidden,
+-- merged and withdrawn suggestions are never in the list, so never in an export.
+SELECT s.id,
+       c.key AS category,
+       c.label AS category_label,
+       c.geometry_kind,
+       s.title,
+       s.text,
+       s.moderation_state,
+       s.planning_status,
+       s.official_answer,
+       s.support_count,
+       s.comment_count,
+       s.created_at,
+       s.updated_at,
+       s.answered_at,
+       s.geom
+FROM participation_suggestion AS s
+JOIN participation_category AS c ON c.id = s.category_id
+WHERE s.project_id = %(project_id)s
+  AND s.moderation_state = ANY (%(states)s::text[])
+  AND (%(kind)s::text IS NULL OR c.geometry_kind = %(kind)s::text)
+  AND (%(category_ids)s::bigint[] IS NULL OR s.category_id = ANY (%(category_ids)s::bigint[]))
+  AND (%(statuses)s::text[] IS NULL OR s.planning_status = ANY (%(statuses)s::text[]))
+  AND (%(created_from)s::timestamptz IS NULL OR s.created_at >= %(created_from)s::timestamptz)
+  AND (%(created_before)s::timestamptz IS NULL OR s.created_at < %(created_before)s::timestamptz)
+  AND (%(area)s::text IS NULL OR ST_Intersects(s.geom, ST_GeomFromText(%(area)s::text, 4326)))
+  -- A slice of ids, for GDAL exports written in parts (their progress is counted by parts).
+  AND (%(id_after)s::bigint IS NULL OR s.id > %(id_after)s::bigint)
+  AND (%(id_until)s::bigint IS NULL OR s.id <= %(id_until)s::bigint)
+ORDER BY s.id
