@@ -100,6 +100,7 @@ class ExportJob(models.Model):
     )
     format = models.CharField(_("format"), max_length=7, choices=ExportFormat.choices)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
     state = models.CharField(
         _("state"), max_length=7, choices=ExportJobState.choices, default=ExportJobState.QUEUED
     )

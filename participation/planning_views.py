@@ -26,7 +26,7 @@ from .services.planning import ANSWER_MAX
 PlannerView = Callable[..., HttpResponse]
 
 
-def _planner_only(view: PlannerView) -> PlannerView:
+def planner_only(view: PlannerView) -> PlannerView:
     """Resolve the project (staff see projects that are not public yet) and check the planner's right."""
 
     @wraps(view)
@@ -47,7 +47,7 @@ def _answer_url(project: Project, pk: int) -> str:
     return reverse("participation:planning-answer", kwargs={"slug": project.slug, "pk": pk})
 
 
-@_planner_only
+@planner_only
 def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
     by_category = dashboard.counts_by_category(project=project)
     by_status = dashboard.counts_by_status(project=project)
@@ -104,7 +104,7 @@ def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_planner_only
+@planner_only
 def planner_answer(request: HttpRequest, project: Project, pk: int) -> HttpResponse:
     suggestion = (
         Suggestion.objects.select_related("category", "project").filter(pk=pk, project=project).first()

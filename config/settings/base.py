@@ -195,6 +195,8 @@ REST_FRAMEWORK = {
     # Limits per person (or address) and hour; the counters live in Redis, shared by all workers.
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN", default="20/hour"),
+        # Whole-project downloads without an account, per address.
+        "open_data": env.str("THROTTLE_OPEN_DATA", default="60/hour"),
     },
     # Client addresses come from REMOTE_ADDR unless proxies in front are declared: a client must not pick
     # its own address with X-Forwarded-For to escape the limits.
@@ -320,7 +322,9 @@ EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
 # Written into every export's provenance. Match it to the terms participants agreed to.
 EXPORT_LICENCE = env.str(
     "EXPORT_LICENCE",
-    default="CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), contributors of the participation project",
+    default=(
+        "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), contributors of the participation project"
+    ),
 )
 # Large GDAL layers are written in parts of this many suggestions, so the worker can report progress.
 EXPORT_CHUNK_ROWS = env.int("EXPORT_CHUNK_ROWS", default=50_000)

@@ -92,9 +92,13 @@ def gdal_export(
     provenance: Provenance,
     directory: Path,
     on_progress: Progress = lambda fraction: None,
+    counts: dict[str, int] | None = None,
 ) -> Path:
-    """Write the export into `directory` and return the file to hand out (a .gpkg, .kml or .zip)."""
-    counts = export_counts(project_id=project.pk, export_filter=export_filter)
+    """Write the export into `directory` and return the file to hand out (a .gpkg, .kml or .zip).
+
+    `counts` (export_counts) when the caller has them already."""
+    if counts is None:
+        counts = export_counts(project_id=project.pk, export_filter=export_filter)
     kinds = export_kinds(project=project, export_filter=export_filter)
     stem = provenance.file_stem()
     driver = DRIVERS[ExportFormat(export_format)]

@@ -1,0 +1,178 @@
+"""Exports through the API: planners with a token (or a session), and the open-data export for anyone.
+
+    GET /api/v1/projects/<slug>/exports/<format>?category=…&state=…   planners: every format and filter
+    GET /api/v1/projects/<slug>/exports/jobs/<id>                    a background export's state
+    GET /api/v1/projects/<slug>/exports/jobs/<id>/download           its file, until it expires
+    GET /api/v1/projects/<slug>/open-data/<format>                   anyone: published, public fields
+
+GeoJSON and CSV stream at once. A GeoPackage, Shapefile or KML of more than EXPORT_INLINE_MAX_FEATURES
+suggestions answers 202 with the job's URL in `Location`; poll it until `state` is `done`.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from participation import selectors as participation_selectors
+from participation.errors import ProjectNotFound
+from participation.models import Project
+
+from .exports import services
+from .exports.filters import export_filter_from_query
+from .exports.responses import job_file_response, streamed_response, written_response
+from .models import ExportJob
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """Files are the answer whatever the client accepts; errors and job states are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=description)
+    for name, description in (
+        ("category", "Category keys, comma-separated."),
+        ("state", "Planners only: published, pending, rejected (comma-separated); default published."),
+        ("status", "Planning statuses, comma-separated."),
+        ("created_from", "Submitted on or after this date (YYYY-MM-DD, the project's time zone)."),
+        ("created_to", "Submitted on or before this date (YYYY-MM-DD)."),
+        ("bbox", "minlon,minlat,maxlon,maxlat in WGS84."),
+        ("area", "A GeoJSON Polygon in WGS84 (URL-encoded)."),
+    )
+]
+
+
+class ExportJobOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    format = serializers.CharField()
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = serializers.IntegerField(help_text="0-100")
+    feature_count = serializers.IntegerField(allow_null=True)
+    filters = serializers.DictField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    download_url = serializers.CharField(allow_null=True)
+
+
+def _job_body(job: ExportJob) -> dict[str, object]:
+    download = None
+    if job.state == "done":
+        download = reverse("api:export-job-download", kwargs={"slug": job.project.slug, "job_id": job.pk})
+    return {
+        "id": str(job.pk),
+        "format": job.format,
+        "state": job.state,
+        "progress": job.progress,
+        "feature_count": job.feature_count,
+        "filters": job.filters,
+        "created_at": job.created_at,
+        "expires_at": job.expires_at,
+        "download_url": download,
+    }
+
+
+def _staff_project(slug: str) -> Project:
+    # Planners see their project before it is public; the services check the role itself.
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        raise ProjectNotFound()
+    return project
+
+
+class ExportApi(APIView):
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        operation_id="project_export",
+        parameters=FILTER_PARAMETERS,
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                description="The file (streamed for GeoJSON/CSV)."
+            ),
+            202: ExportJobOutput,
+        },
+        summary="Export a project's suggestions (planners)",
+        description=(
+            "Formats: geojson, csv, gpkg, shp (zip), kml. Needs `Authorization: Token …` of a planner of "
+            "the project. Large GDAL exports answer 202 with the job; poll its `Location`."
+        ),
+    )
+    def get(self, request: Request, slug: str, export_format: str) -> Response:
+        project = _staff_project(slug)
+        chosen = services.export_format_get(export_format)
+        export_filter = export_filter_from_query(request.query_params, project=project)
+        result = services.export_start(
+            actor=request.user,
+            project=project,
+            export_filter=export_filter,
+            export_format=chosen,
+            source_url=request.build_absolute_uri(),
+        )
+        if isinstance(result, services.Streamed):
+            return streamed_response(result)
+        if isinstance(result, services.Written):
+            return written_response(result)
+        url = reverse("api:export-job", kwargs={"slug": project.slug, "job_id": result.job.pk})
+        return Response(_job_body(result.job), status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+
+
+class ExportJobApi(APIView):
+    @extend_schema(responses={200: ExportJobOutput}, summary="A background export's state (planners)")
+    def get(self, request: Request, slug: str, job_id: str) -> Response:
+        job = services.export_job_get(actor=request.user, project=_staff_project(slug), job_id=job_id)
+        return Response(_job_body(job))
+
+
+class ExportJobDownloadApi(APIView):
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")},
+        summary="Download a finished background export (planners)",
+    )
+    def get(self, request: Request, slug: str, job_id: str) -> Response:
+        path, job = services.export_job_file(actor=request.user, project=_staff_project(slug), job_id=job_id)
+        return job_file_response(path, job)
+
+
+class OpenDataApi(APIView):
+    authentication_classes = []  # the same answer for everyone: no session, no token
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FirstRenderer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "open_data"
+
+    @extend_schema(
+        operation_id="project_open_data",
+        parameters=[p for p in FILTER_PARAMETERS if p.name != "state"],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="GeoJSON or CSV, streamed.")
+        },
+        summary="Open data: a public project's published suggestions",
+        description="Formats: geojson, csv. Public fields only; no account needed.",
+    )
+    def get(self, request: Request, slug: str, export_format: str) -> Response:
+        project = participation_selectors.project_get(slug=slug)
+        chosen = services.export_format_get(export_format, open_data=True)
+        export_filter = export_filter_from_query(request.query_params, project=project, public=True)
+        result = services.open_data_export(
+            project=project,
+            export_filter=export_filter,
+            export_format=chosen,
+            source_url=request.build_absolute_uri(),
+        )
+        return streamed_response(result)

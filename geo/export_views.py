@@ -1,0 +1,128 @@
+"""The planners' export page, an export job's progress page and its download (pages, not the API).
+
+Planners of the project only (`participation.planning_views.planner_only`): anonymous visitors are sent to
+sign in, everyone else gets 403.
+"""
+
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from config.errors import DomainError
+from participation.models import Project
+from participation.planning_views import planner_only
+
+from .exports import services
+from .exports.filters import ExportFilterForm
+from .exports.responses import job_file_response, streamed_response, written_response
+from .models import ExportFormat, ExportJob, ExportJobState
+
+
+@require_GET
+@planner_only
+def export_page(request: HttpRequest, project: Project) -> HttpResponse:
+    """The filter form; with `format` in the query it also makes the export."""
+    export_format = request.GET.get("format")
+    form = ExportFilterForm(request.GET if export_format else None, project=project)
+    if export_format and form.is_valid():
+        try:
+            chosen = services.export_format_get(export_format)
+        except services.ExportFormatUnknown as error:
+            form.add_error(None, error.message)
+        else:
+            result = services.export_start(
+                actor=request.user,
+                project=project,
+                export_filter=form.export_filter(),
+                export_format=chosen,
+                source_url=request.build_absolute_uri(),
+            )
+            if isinstance(result, services.Streamed):
+                return streamed_response(result)
+            if isinstance(result, services.Written):
+                return written_response(result)
+            return redirect(_job_url(project, result.job))
+    jobs = ExportJob.objects.filter(project=project, requested_by=request.user)[:10]
+    return render(
+        request,
+        "geo/export.html",
+        {
+            "project": project,
+            "form": form,
+            "formats": ExportFormat.choices,
+            "chosen_format": export_format or ExportFormat.GPKG,
+            "jobs": [(job, _job_url(project, job)) for job in jobs],
+            "ogcapi_url": request.build_absolute_uri("/ogcapi"),
+            "export_config": {
+                "area": json.loads(project.area.geojson),
+                "tileUrl": settings.MAP_TILE_URL,
+                "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "labels": {
+                    "areaDrawn": _("A drawn area limits the export."),
+                    "areaNone": _("No area drawn: the whole project."),
+                },
+            },
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+@planner_only
+def export_job_page(request: HttpRequest, project: Project, job_id: str) -> HttpResponse:
+    return _job_page(request, project, _job(request, project, job_id))
+
+
+@require_GET
+@planner_only
+def export_job_download(request: HttpRequest, project: Project, job_id: str) -> HttpResponse:
+    try:
+        path, job = services.export_job_file(actor=request.user, project=project, job_id=job_id)
+    except (services.ExportExpired, services.ExportNotReady) as error:
+        return _job_page(request, project, _job(request, project, job_id), problem=error)
+    return job_file_response(path, job)
+
+
+def _job(request: HttpRequest, project: Project, job_id: str) -> ExportJob:
+    try:
+        return services.export_job_get(actor=request.user, project=project, job_id=job_id)
+    except services.ExportJobMissing as error:
+        raise Http404(error.message) from None
+
+
+def _job_page(
+    request: HttpRequest, project: Project, job: ExportJob, problem: DomainError | None = None
+) -> HttpResponse:
+    refresh = job.state in (ExportJobState.QUEUED, ExportJobState.RUNNING)
+    return render(
+        request,
+        "geo/export_job.html",
+        {
+            "project": project,
+            "job": job,
+            "problem": problem.message if problem else None,
+            "download_url": reverse("geo:export-download", kwargs={"slug": project.slug, "job_id": job.pk}),
+            "export_url": reverse("geo:export", kwargs={"slug": project.slug}),
+            "refresh": refresh,
+            "job_config": {
+                "statusUrl": reverse("api:export-job", kwargs={"slug": project.slug, "job_id": job.pk}),
+                "refresh": refresh,
+                "labels": {
+                    "queued": _("Waiting for the worker…"),
+                    "running": _("Writing the file: %(progress)s %% done."),
+                    "done": _("The file is ready."),
+                    "failed": _("The export failed."),
+                },
+            },
+        },
+        status=problem.status_code if problem else 200,
+    )
+
+
+def _job_url(project: Project, job: ExportJob) -> str:
+    return reverse("geo:export-job", kwargs={"slug": project.slug, "job_id": job.pk})

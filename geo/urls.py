@@ -1,0 +1,21 @@
+"""geo's pages: the planners' export page and its jobs."""
+
+from django.urls import path
+
+from . import export_views
+
+app_name = "geo"
+
+urlpatterns = [
+    path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
+    path(
+        "projects/<slug:slug>/planning/exports/<str:job_id>/",
+        export_views.export_job_page,
+        name="export-job",
+    ),
+    path(
+        "projects/<slug:slug>/planning/exports/<str:job_id>/download",
+        export_views.export_job_download,
+        name="export-download",
+    ),
+]
