@@ -73,6 +73,7 @@ class ExportFormat(models.TextChoices):
 
     GEOJSON = "geojson", "GeoJSON"
     CSV = "csv", "CSV"
+    XLSX = "xlsx", _("Excel (XLSX)")
     GPKG = "gpkg", "GeoPackage"
     SHAPEFILE = "shp", _("Shapefile (zip)")
     KML = "kml", "KML"

@@ -1,4 +1,4 @@
-"""GeoPackage, Shapefile and KML, written by GDAL's `ogr2ogr` reading our rows straight from PostgreSQL.
+"""GeoPackage, Shapefile, KML and XLSX, written by GDAL's `ogr2ogr` reading our rows straight from PostgreSQL.
 
 ogr2ogr cannot bind parameters, so each layer's query is rendered by psycopg's client-side binding
 (`ClientCursor.mogrify`): the same quoting psycopg uses for every COPY, applied to values the filter form
@@ -35,13 +35,26 @@ logger = logging.getLogger(__name__)
 
 LAYER_NAMES = {"point": "suggestions_points", "line": "suggestions_lines", "polygon": "suggestions_areas"}
 GEOMETRY_TYPES = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}
-EXTENSIONS = {ExportFormat.GPKG: "gpkg", ExportFormat.SHAPEFILE: "zip", ExportFormat.KML: "kml"}
+EXTENSIONS = {
+    ExportFormat.GPKG: "gpkg",
+    ExportFormat.SHAPEFILE: "zip",
+    ExportFormat.KML: "kml",
+    ExportFormat.XLSX: "xlsx",
+}
 CONTENT_TYPES = {
     ExportFormat.GPKG: "application/geopackage+sqlite3",
     ExportFormat.SHAPEFILE: "application/zip",
     ExportFormat.KML: "application/vnd.google-earth.kml+xml",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-DRIVERS = {ExportFormat.GPKG: "GPKG", ExportFormat.SHAPEFILE: "ESRI Shapefile", ExportFormat.KML: "LIBKML"}
+DRIVERS = {
+    ExportFormat.GPKG: "GPKG",
+    ExportFormat.SHAPEFILE: "ESRI Shapefile",
+    ExportFormat.KML: "LIBKML",
+    ExportFormat.XLSX: "XLSX",
+}
+# A worksheet has 1,048,576 rows, one of them the header.
+XLSX_MAX_ROWS = 1_048_575
 SHAPEFILE_NOTE = (
     "Shapefile limits: field names have at most 10 characters and texts are cut at 254 bytes; "
     "the GeoPackage export holds the full texts and the comments.\n"
@@ -129,6 +142,17 @@ def gdal_export(
             options=["-nlt", "GEOMETRY", "-dsco", f"NAME={provenance.project_title}",
                      "-dsco", f"DESCRIPTION={provenance.as_text()}"],
         )  # fmt: skip
+        _run_all([run], driver=driver, on_progress=on_progress)
+        return target
+    if export_format == ExportFormat.XLSX:
+        # The spreadsheet table of the CSV export (formula-safe texts, lon/lat, WKT), written by GDAL.
+        target = directory / f"{stem}.xlsx"
+        run = _Run(
+            layer="suggestions",
+            target=target,
+            sql=_render("export_table", export_filter.sql_params(project_id=project.pk)),
+            rows=sum(counts.values()),
+        )
         _run_all([run], driver=driver, on_progress=on_progress)
         return target
     if export_format == ExportFormat.SHAPEFILE:

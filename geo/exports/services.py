@@ -46,7 +46,15 @@ PROGRESS_STEP = 0.01
 class ExportFormatUnknown(DomainError):
     status_code = 404
     code = "unknown_format"
-    default_message = _("There is no such export format. Formats: GeoJSON, CSV, GeoPackage, Shapefile, KML.")
+    default_message = _("There is no such export format.")
+
+
+class ExportTooLarge(DomainError):
+    code = "too_large"
+    default_message = _(
+        "An Excel worksheet holds at most 1,048,575 rows. "
+        "Please choose CSV or GeoPackage, or narrow the filters."
+    )
 
 
 class ExportJobMissing(DomainError):
@@ -115,6 +123,8 @@ def export_start(
     if export_format in STREAMED:
         return _stream(project, export_filter, export_format, provenance)
     counts = gdal.export_counts(project_id=project.pk, export_filter=export_filter)
+    if export_format == ExportFormat.XLSX and sum(counts.values()) > gdal.XLSX_MAX_ROWS:
+        raise ExportTooLarge()
     if sum(counts.values()) > settings.EXPORT_INLINE_MAX_FEATURES:
         return Queued(_job_create(actor, project, export_filter, export_format, source_url))
     directory = Path(tempfile.mkdtemp(prefix="export-"))

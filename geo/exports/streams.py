@@ -55,6 +55,6 @@ def geojson_stream(
 
 def csv_stream(*, project_id: int, export_filter: ExportFilter) -> Iterator[bytes]:
     yield UTF8_BOM
-    yield from copy_out(
-        compose_sql("export_csv", "export_rows"), export_filter.sql_params(project_id=project_id)
-    )
+    # PostgreSQL writes the CSV (RFC 4180 quoting, a header line) around our own query file.
+    sql = f"COPY ({compose_sql('export_table', 'export_rows')}) TO STDOUT (FORMAT csv, HEADER)"
+    yield from copy_out(sql, export_filter.sql_params(project_id=project_id))

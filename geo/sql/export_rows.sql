@@ -1,5 +1,5 @@
 -- The suggestions one export holds, one row each, in id order. Every value is a bound parameter; the outer
--- queries (export_geojson.sql, export_csv.sql, the GDAL layers) wrap this file and shape the columns.
+-- queries (export_geojson.sql, export_table.sql, the GDAL layers) wrap this file and shape the columns.
 --
 -- Only fields anyone may see on the suggestion's public page leave the database: no author, no public name,
 -- no e-mail, no address hash, no reports. `moderation_state` is part of planners' exports, whose states come
