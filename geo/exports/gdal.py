@@ -3,7 +3,8 @@
 ogr2ogr cannot bind parameters, so each layer's query is rendered by psycopg's client-side binding
 (`ClientCursor.mogrify`): the same quoting psycopg uses for every COPY, applied to values the filter form
 has already checked. ogr2ogr connects with its own session in read-only mode; the password travels in the
-environment, never on the command line.
+environment, never on the command line. Every layer is declared EPSG:4326 (what we store): GDAL cannot
+tell the system of an empty query result on its own.
 
 ogr2ogr reports no progress when it reads a query ("fast feature count is not available"), so large
 layers are written in parts of EXPORT_CHUNK_ROWS suggestions (id slices, appended one after the other) and
@@ -265,7 +266,7 @@ def _ogr2ogr(run: _Run, *, driver: str, update: bool, deadline: float) -> None:
     mode = ["-append"] if run.append else ["-update"] if update else []
     command = [
         "ogr2ogr", "-f", driver, *mode, str(run.target), _pg_source(),
-        "-sql", run.sql, "-nln", run.layer, *run.options,
+        "-sql", run.sql, "-nln", run.layer, "-a_srs", "EPSG:4326", *run.options,
     ]  # fmt: skip
     try:
         # A fixed program with an argument list, no shell: the SQL is one argument, whatever it holds.
