@@ -198,6 +198,8 @@ def _layer_runs(
                 {**params, "chunk_rows": settings.EXPORT_CHUNK_ROWS},
             )
             bounds = [row[0] for row in cursor.fetchall()]
+        if len(bounds) * settings.EXPORT_CHUNK_ROWS == rows:
+            bounds.pop()  # the last part ends at the last row: no empty part after it
     slices = list(zip([None, *bounds], [*bounds, None], strict=True))
     return [
         _Run(
