@@ -28,7 +28,11 @@ DATA_FILENAME = "my-data.json"
 @login_required
 @never_cache
 def account_overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "participation/account/overview.html", {"notify": _notify(request)})
+    return render(
+        request,
+        "participation/account/overview.html",
+        {"notify": _notify(request), "staff_projects": selectors.staff_projects(user=request.user)},
+    )
 
 
 @login_required

@@ -1,7 +1,14 @@
 """Reads for participation pages and the API, split by who reads: the public, moderators, planners, and a
 person reading their own data. Callers import them from here."""
 
-from .moderation import actor_name, author_history, item_history, moderation_queue, queue_counts
+from .moderation import (
+    actor_name,
+    author_history,
+    item_history,
+    moderation_queue,
+    queue_counts,
+    staff_projects,
+)
 from .personal_data import account_data
 from .public import (
     LIST_ORDERS,
@@ -37,6 +44,7 @@ __all__ = [
     "project_get",
     "project_list",
     "queue_counts",
+    "staff_projects",
     "suggestion_duplicates",
     "suggestion_get_visible",
     "suggestion_list",

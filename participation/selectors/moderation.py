@@ -14,16 +14,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import (
     Comment,
     ModerationEvent,
     ModerationState,
     Profile,
     Project,
+    ProjectRole,
     Report,
     ReportReason,
+    StaffRole,
     Suggestion,
 )
+from ..participants import Actor
 
 QUEUE_PAGE = 50
 
@@ -283,3 +287,27 @@ def _counts(queryset, key: str) -> dict[object, dict[str, int]]:
 
 def geometry_json(item: QueueItem) -> dict:
     return json.loads(item.geometry)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffProject:
+    project: Project
+    moderates: bool
+    plans: bool
+
+
+def staff_projects(*, user: Actor) -> list[StaffProject]:
+    """The projects in which `user` moderates or plans (every project for site administrators): the
+    account page links their staff pages, which no public page does."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    if rules.is_site_admin(user):
+        return [StaffProject(p, True, True) for p in Project.objects.order_by("title")]
+    roles: dict[int, set[str]] = {}
+    for project_id, role in ProjectRole.objects.filter(user_id=user.pk).values_list("project_id", "role"):
+        roles.setdefault(project_id, set()).add(role)
+    projects = Project.objects.filter(pk__in=roles).order_by("title")
+    return [
+        StaffProject(p, StaffRole.MODERATOR in roles[p.pk], StaffRole.PLANNER in roles[p.pk])
+        for p in projects
+    ]

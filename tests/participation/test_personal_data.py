@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from participation.contacts import CONTACT_LINK_AGE
@@ -340,3 +341,18 @@ def test_a_moderators_download_holds_their_decisions(client_factory, citizen, pr
             "created": data["decisions"][0]["created"],
         }
     ]
+
+
+def test_the_account_page_links_the_staff_pages_of_each_role(client_factory, project, citizen):
+    url = reverse("participation:account")
+    assert 'id="staff-links"' not in client_factory(citizen).get(url).content.decode()
+
+    ProjectRole.objects.create(project=project, user=citizen, role=StaffRole.MODERATOR)
+    html = client_factory(citizen).get(url).content.decode()
+    assert reverse("participation:moderation-queue", kwargs={"slug": project.slug}) in html
+    assert reverse("geo:export", kwargs={"slug": project.slug}) not in html
+
+    ProjectRole.objects.create(project=project, user=citizen, role=StaffRole.PLANNER)
+    html = client_factory(citizen).get(url).content.decode()
+    assert reverse("participation:planning-dashboard", kwargs={"slug": project.slug}) in html
+    assert reverse("geo:export", kwargs={"slug": project.slug}) in html
