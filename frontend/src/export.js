@@ -2,7 +2,6 @@
 // the shape goes into the form's hidden `area` field as GeoJSON. Without a pointer, the bounding-box field
 // does the same job. Data come as JSON in the page (CSP: no inline script); text reaches the DOM through textContent.
 import L from 'leaflet';
-import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import 'leaflet/dist/leaflet.css';
 import './export.css';
@@ -31,6 +30,11 @@ function setUpAreaMap() {
     drawRectangle: true, drawPolygon: true, editMode: true, dragMode: false, cutPolygon: false,
     removalMode: true, rotateMode: false,
   });
+  // Geoman's toolbar buttons are links with an icon and a title on their wrapper: give them a name.
+  for (const button of map.getContainer().querySelectorAll('.leaflet-buttons-control-button')) {
+    const title = button.parentElement.getAttribute('title');
+    if (title) button.setAttribute('aria-label', title);
+  }
 
   let shape = null;
   const show = () => {
@@ -64,4 +68,9 @@ function setUpAreaMap() {
   show();
 }
 
-if (config) setUpAreaMap();
+// Geoman extends the global L: it is loaded once Leaflet is in place (in a bundle split into chunks the
+// static import order alone does not guarantee that).
+if (config) {
+  window.L = L;
+  import('@geoman-io/leaflet-geoman-free').then(setUpAreaMap);
+}
