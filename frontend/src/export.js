@@ -2,7 +2,7 @@
 // the shape goes into the form's hidden `area` field as GeoJSON. Without a pointer, the bounding-box field
 // does the same job. Data come as JSON in the page (CSP: no inline script); text reaches the DOM through textContent.
 import L from 'leaflet';
-import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import './geoman.js';
 import 'leaflet/dist/leaflet.css';
 import './export.css';
 
@@ -68,9 +68,4 @@ function setUpAreaMap() {
   show();
 }
 
-// Geoman extends the global L: it is loaded once Leaflet is in place (in a bundle split into chunks the
-// static import order alone does not guarantee that).
-if (config) {
-  window.L = L;
-  import('@geoman-io/leaflet-geoman-free').then(setUpAreaMap);
-}
+if (config) setUpAreaMap();
