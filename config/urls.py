@@ -19,6 +19,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # OGC API – Features at /ogcapi, for QGIS and GDAL (its own paths: no trailing slashes).
+    path("", include("geo.ogcapi.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("geo.urls")),

@@ -1,0 +1,349 @@
+"""The OpenAPI 3.0 document of /ogcapi (`service-desc`): the paths, their parameters and response shapes.
+
+Clients read more than documentation from it: GDAL's OAPIF driver sends an attribute filter to the server
+only for properties that appear as query parameters of the items path (here `category`), and reads the
+maximum of `limit`.
+"""
+
+from typing import Any
+
+from .params import LIMIT_DEFAULT, LIMIT_MAX
+
+OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+
+_REF = "#/components/"
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"{_REF}{kind}/{name}"}
+
+
+def _json(schema: str, media_type: str = "application/json") -> dict[str, Any]:
+    return {
+        "content": {
+            media_type: {"schema": _ref("schemas", schema)},
+            "text/html": {"schema": {"type": "string"}},
+        }
+    }
+
+
+def _ok(description: str, schema: str, media_type: str = "application/json") -> dict[str, Any]:
+    return {"description": description, **_json(schema, media_type)}
+
+
+_ERRORS = {"400": _ref("responses", "InvalidParameter"), "default": _ref("responses", "Error")}
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "f": {
+        "name": "f",
+        "in": "query",
+        "description": "The format of the response; without it, the Accept header decides (JSON by default).",
+        "required": False,
+        "schema": {"type": "string", "enum": ["json", "html"]},
+        "style": "form",
+        "explode": False,
+    },
+    "collectionId": {
+        "name": "collectionId",
+        "in": "path",
+        "description": "`<project slug>-points`, `<project slug>-lines` or `<project slug>-areas`.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "featureId": {
+        "name": "featureId",
+        "in": "path",
+        "description": "The suggestion's id.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "limit": {
+        "name": "limit",
+        "in": "query",
+        "description": (
+            f"Features per page. Larger values than {LIMIT_MAX} give pages of {LIMIT_MAX}; follow the `next` "
+            "link for the rest."
+        ),
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT},
+        "style": "form",
+        "explode": False,
+    },
+    "bbox": {
+        "name": "bbox",
+        "in": "query",
+        "description": (
+            "Only features that intersect the box minlon,minlat,maxlon,maxlat in WGS84 longitude and "
+            "latitude (CRS84). Six numbers (with heights) are accepted; the heights are ignored."
+        ),
+        "required": False,
+        "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+        "style": "form",
+        "explode": False,
+    },
+    "datetime": {
+        "name": "datetime",
+        "in": "query",
+        "description": (
+            "Only features created at this instant or in this interval: `2025-05-01T12:00:00Z`, "
+            "`2025-05-01` (the whole day, UTC), `2025-05-01/2025-05-31`, `../2025-05-31`, `2025-05-01/..`."
+        ),
+        "required": False,
+        "schema": {"type": "string"},
+        "style": "form",
+        "explode": False,
+    },
+    "category": {
+        "name": "category",
+        "in": "query",
+        "description": "Only these categories of the collection (keys, comma-separated).",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": False,
+    },
+    "after": {
+        "name": "after",
+        "in": "query",
+        "description": "Keyset paging: only features with a larger id. The `next` link sets it.",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0},
+        "style": "form",
+        "explode": False,
+    },
+}
+
+_LINK = {
+    "type": "object",
+    "required": ["href", "rel"],
+    "properties": {
+        "href": {"type": "string"},
+        "rel": {"type": "string"},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+    },
+}
+_LINKS = {"type": "array", "items": _ref("schemas", "link")}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "exception": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
+    },
+    "link": _LINK,
+    "landingPage": {
+        "type": "object",
+        "required": ["links"],
+        "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "links": _LINKS},
+    },
+    "confClasses": {
+        "type": "object",
+        "required": ["conformsTo"],
+        "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
+    },
+    "collection": {
+        "type": "object",
+        "required": ["id", "links"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "links": _LINKS,
+            "extent": {
+                "type": "object",
+                "properties": {
+                    "spatial": {
+                        "type": "object",
+                        "properties": {
+                            "bbox": {
+                                "type": "array",
+                                "items": {
+                                    "type": "array",
+                                    "minItems": 4,
+                                    "maxItems": 4,
+                                    "items": {"type": "number"},
+                                },
+                            },
+                            "crs": {"type": "string"},
+                        },
+                    },
+                    "temporal": {
+                        "type": "object",
+                        "properties": {
+                            "interval": {
+                                "type": "array",
+                                "items": {
+                                    "type": "array",
+                                    "minItems": 2,
+                                    "maxItems": 2,
+                                    "items": {"type": "string", "format": "date-time", "nullable": True},
+                                },
+                            },
+                            "trs": {"type": "string"},
+                        },
+                    },
+                },
+            },
+            "itemType": {"type": "string"},
+            "crs": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "collections": {
+        "type": "object",
+        "required": ["links", "collections"],
+        "properties": {
+            "links": _LINKS,
+            "collections": {"type": "array", "items": _ref("schemas", "collection")},
+        },
+    },
+    "suggestion": {
+        "type": "object",
+        "description": "Only public fields: never an author, a name, an e-mail address or moderation data.",
+        "properties": {
+            "id": {"type": "integer"},
+            "category": {"type": "string"},
+            "category_label": {"type": "string"},
+            "title": {"type": "string"},
+            "text": {"type": "string", "nullable": True},
+            "planning_status": {
+                "type": "string",
+                "enum": ["received", "under_review", "planned", "implemented", "declined"],
+            },
+            "official_answer": {"type": "string", "nullable": True},
+            "support_count": {"type": "integer"},
+            "comment_count": {"type": "integer"},
+            "created": {"type": "string", "format": "date-time"},
+            "answered": {"type": "string", "format": "date-time", "nullable": True},
+        },
+    },
+    "featureGeoJSON": {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "integer"},
+            "geometry": {"type": "object", "description": "An RFC 7946 Point, LineString or Polygon."},
+            "properties": _ref("schemas", "suggestion"),
+            "links": _LINKS,
+        },
+    },
+    "featureCollectionGeoJSON": {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": _ref("schemas", "featureGeoJSON")},
+            "links": _LINKS,
+            "timeStamp": {"type": "string", "format": "date-time"},
+            "numberReturned": {"type": "integer", "minimum": 0},
+        },
+    },
+}
+
+
+def openapi_document(*, base_url: str, title: str, description: str) -> dict[str, Any]:
+    """The document for the API served at `base_url` (absolute, without a trailing slash)."""
+    f = _ref("parameters", "f")
+    collection_id = _ref("parameters", "collectionId")
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": title, "description": description, "version": "1.0.0"},
+        "servers": [{"url": base_url}],
+        "paths": {
+            "/": {
+                "get": {
+                    "operationId": "getLandingPage",
+                    "summary": "Landing page",
+                    "parameters": [f],
+                    "responses": {"200": _ok("Links to the API's resources.", "landingPage"), **_ERRORS},
+                }
+            },
+            "/conformance": {
+                "get": {
+                    "operationId": "getConformanceDeclaration",
+                    "summary": "The conformance classes the API implements",
+                    "parameters": [f],
+                    "responses": {"200": _ok("Conformance classes.", "confClasses"), **_ERRORS},
+                }
+            },
+            "/api": {
+                "get": {
+                    "operationId": "getAPIDefinition",
+                    "summary": "This document",
+                    "parameters": [f],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.0 document.",
+                            "content": {OPENAPI_MEDIA_TYPE: {"schema": {"type": "object"}}},
+                        },
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/collections": {
+                "get": {
+                    "operationId": "getCollections",
+                    "summary": "One collection per project and geometry kind",
+                    "parameters": [f],
+                    "responses": {"200": _ok("The collections.", "collections"), **_ERRORS},
+                }
+            },
+            "/collections/{collectionId}": {
+                "get": {
+                    "operationId": "describeCollection",
+                    "summary": "A collection: its extent, categories and links",
+                    "parameters": [collection_id, f],
+                    "responses": {
+                        "200": _ok("The collection.", "collection"),
+                        "404": _ref("responses", "NotFound"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/collections/{collectionId}/items": {
+                "get": {
+                    "operationId": "getFeatures",
+                    "summary": "Published suggestions, keyset-paged by id",
+                    "parameters": [
+                        collection_id,
+                        *(
+                            _ref("parameters", name)
+                            for name in ("limit", "bbox", "datetime", "category", "after")
+                        ),
+                        f,
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            "A page of features; a `next` link when there are more.",
+                            "featureCollectionGeoJSON",
+                            "application/geo+json",
+                        ),
+                        "404": _ref("responses", "NotFound"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/collections/{collectionId}/items/{featureId}": {
+                "get": {
+                    "operationId": "getFeature",
+                    "summary": "One published suggestion",
+                    "parameters": [collection_id, _ref("parameters", "featureId"), f],
+                    "responses": {
+                        "200": _ok("The feature.", "featureGeoJSON", "application/geo+json"),
+                        "404": _ref("responses", "NotFound"),
+                        **_ERRORS,
+                    },
+                }
+            },
+        },
+        "components": {
+            "parameters": PARAMETERS,
+            "schemas": SCHEMAS,
+            "responses": {
+                "InvalidParameter": _ok("A query parameter has an invalid value or is unknown.", "exception"),
+                "NotFound": _ok("There is no such collection or feature.", "exception"),
+                "Error": _ok("Something went wrong.", "exception"),
+            },
+        },
+    }

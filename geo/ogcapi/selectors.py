@@ -1,0 +1,136 @@
+"""Reads of the OGC API: collections from the ORM (a few rows per project), items from PostGIS.
+
+A collection is one public project's published suggestions of one geometry kind; which categories have that
+kind decides whether it exists. Projects that are not public and suggestions that are not published never
+reach these reads.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from participation import selectors as participation_selectors
+from participation.models import Category, GeometryKind, ModerationState, Project, Suggestion
+
+from ..selectors import FeaturePage
+from ..sql import load_sql
+from .errors import CollectionNotFound
+from .params import ItemsQuery
+
+# The suffix of a collection id per geometry kind, in the order collections are listed.
+KIND_SUFFIXES = {
+    GeometryKind.POINT: "points",
+    GeometryKind.LINE: "lines",
+    GeometryKind.POLYGON: "areas",
+}
+SUFFIX_KINDS = {suffix: kind for kind, suffix in KIND_SUFFIXES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class OgcCollection:
+    id: str
+    project: Project
+    kind: str
+    categories: tuple[Category, ...]  # the project's categories of this kind, in the project's order
+    # Creation times of the project's first and last published suggestion (of any kind: read from an index,
+    # where the kind is not), None without any.
+    first_created: datetime | None
+    last_created: datetime | None
+
+    @property
+    def category_keys(self) -> list[str]:
+        return [c.key for c in self.categories]
+
+
+def _projects() -> QuerySet[Project]:
+    published = Suggestion.objects.filter(
+        project=OuterRef("pk"), moderation_state=ModerationState.PUBLISHED
+    ).values("created_at")
+    # ORDER BY … LIMIT 1 per project reads one entry of the index suggestion_queue (project, state, created),
+    # where min()/max() over a join would read every suggestion.
+    return participation_selectors.project_list().annotate(
+        first_created=Subquery(published.order_by("created_at")[:1]),
+        last_created=Subquery(published.order_by("-created_at")[:1]),
+    )
+
+
+def _collections_of(project: Project, categories: list[Category]) -> list[OgcCollection]:
+    return [
+        OgcCollection(
+            id=f"{project.slug}-{suffix}",
+            project=project,
+            kind=kind,
+            categories=tuple(c for c in categories if c.geometry_kind == kind),
+            first_created=project.first_created,
+            last_created=project.last_created,
+        )
+        for kind, suffix in KIND_SUFFIXES.items()
+        if any(c.geometry_kind == kind for c in categories)
+    ]
+
+
+def collection_list() -> list[OgcCollection]:
+    """Every public project's collections, newest project first (two queries)."""
+    projects = _projects().prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("position", "key"))
+    )
+    return [
+        collection
+        for project in projects
+        for collection in _collections_of(project, list(project.categories.all()))
+    ]
+
+
+def collection_get(*, collection_id: str) -> OgcCollection:
+    """One collection by its id `<project slug>-<points|lines|areas>` (two queries)."""
+    slug, _dash, suffix = collection_id.rpartition("-")
+    kind = SUFFIX_KINDS.get(suffix)
+    project = _projects().filter(slug=slug).first() if kind and slug else None
+    if project is None:
+        raise CollectionNotFound()
+    categories = list(project.categories.filter(geometry_kind=kind).order_by("position", "key"))
+    if not categories:
+        raise CollectionNotFound()
+    return _collections_of(project, categories)[0]
+
+
+def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
+    wanted = query.category_keys
+    categories = [c for c in collection.categories if wanted is None or c.key in wanted]
+    bbox, window = query.bbox, query.window
+    params = {
+        "project_id": collection.project.pk,
+        "category_ids": [c.pk for c in categories],
+        "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
+        "after": query.after,
+        "feature_id": feature_id,
+        "limit": query.limit,
+        "has_bbox": bbox is not None,
+        "minlon": bbox.minlon if bbox else None,
+        "minlat": bbox.minlat if bbox else None,
+        "maxlon": bbox.maxlon if bbox else None,
+        "maxlat": bbox.maxlat if bbox else None,
+        "created_from": window.start if window else None,
+        "created_before": window.end if window else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql("ogcapi_items"), params)
+        has_more, last_id, returned, features_json = cursor.fetchone()
+    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+
+
+def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:
+    """One keyset page of the collection's published suggestions (one query)."""
+    return _page(collection=collection, query=query)
+
+
+def item_get(*, collection: OgcCollection, feature_id: int) -> dict | None:
+    """One published suggestion of the collection as a GeoJSON Feature, or None: unknown ids, suggestions
+    that are not published and those of another project or kind all look the same (one query)."""
+    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None)
+    page = _page(collection=collection, query=query, feature_id=feature_id)
+    features = json.loads(page.features_json)
+    return features[0] if features else None

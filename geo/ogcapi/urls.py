@@ -1,0 +1,20 @@
+"""/ogcapi and its resources, without trailing slashes: GDAL and QGIS append "/collections" and
+"/collections/<id>/items" to the address they are given, and GDAL reads a trailing slash as a directory.
+An address with a trailing slash (typed by a person) is redirected to the one without."""
+
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "ogcapi"
+
+urlpatterns = [
+    path("ogcapi", views.landing, name="landing"),
+    path("ogcapi/conformance", views.conformance, name="conformance"),
+    path("ogcapi/api", views.api, name="api"),
+    path("ogcapi/collections", views.collections, name="collections"),
+    path("ogcapi/collections/<str:collection_id>", views.collection, name="collection"),
+    path("ogcapi/collections/<str:collection_id>/items", views.items, name="items"),
+    path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
+    re_path(r"^(?P<path>ogcapi(?:/.*)?)/$", views.without_slash),
+]
