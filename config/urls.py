@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("", include("surveys.urls")),
     path("", include("participation.urls")),
 ]
