@@ -26,7 +26,7 @@ from participation.participants import participant_from, participant_reading
 from participation.rules import needs_anti_spam
 from participation.views import anti_spam_config
 
-from . import rules, selectors, services
+from . import results, rules, selectors, services
 from .errors import AnswersInvalid, SurveyNotFound
 from .models import Question, QuestionKind, Survey
 
@@ -244,3 +244,87 @@ def planner_only(view: PlannerView) -> PlannerView:
         return view(request, survey)
 
     return checked
+
+
+@planner_only
+def survey_results(request: HttpRequest, survey: Survey) -> HttpResponse:
+    questions = selectors.survey_questions(survey=survey)
+    question_results = results.question_results(survey=survey, questions=questions)
+    per_day = results.responses_per_day(survey=survey)
+    text_questions = [q for q in questions if q.kind == QuestionKind.TEXT]
+    search = request.GET.get("search", "").strip()[:200]
+    chosen = request.GET.get("question", "")
+    chosen_id = int(chosen) if chosen.isdigit() and int(chosen) in {q.pk for q in text_questions} else None
+    page_number = request.GET.get("page", "1")
+    texts = results.free_texts(
+        survey=survey,
+        search=search,
+        question_id=chosen_id,
+        page=int(page_number) if page_number.isdigit() else 1,
+    )
+    numbers = {q.pk: n for n, q in enumerate(questions, start=1)}
+    map_questions = [q for q in questions if q.is_map]
+    project = survey.project
+    config = {
+        "charts": [
+            {
+                "id": f"chart-q{r.question.pk}",
+                "labels": [bar.label for bar in r.bars],
+                "values": [bar.count for bar in r.bars],
+                "histogram": r.chart == "histogram",
+                "horizontal": r.chart == "bars" and len(r.bars) > 3,
+            }
+            for r in question_results
+            if r.chart in ("bars", "histogram") and r.bars
+        ],
+        "days": [{"day": d.day.isoformat(), "count": d.count} for d in per_day],
+        "area": json.loads(project.area.geojson),
+        "answers": json.loads(results.map_answers_geojson(survey=survey)),
+        "questions": {
+            str(q.pk): {"number": numbers[q.pk], "text": q.text, "colour": colour}
+            for q, colour in zip(map_questions, MAP_COLOURS, strict=False)
+        },
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "labels": {
+            "responses": _("Responses"),
+            "answers": _("Answers"),
+            "zoomIn": _("Zoom in"),
+            "zoomOut": _("Zoom out"),
+            "cluster": _("%(count)s answers to question %(number)s here"),
+            "point": _("An answer to question %(number)s"),
+            "line": _("A line drawn for question %(number)s"),
+        },
+    }
+    base = reverse("surveys:results", kwargs={"slug": project.slug, "survey_slug": survey.slug})
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "project": project,
+            "survey": survey,
+            "total": results.response_count(survey=survey),
+            "results": question_results,
+            "per_day": per_day,
+            "text_questions": text_questions,
+            "search": search,
+            "chosen_question": chosen_id,
+            "texts": texts,
+            "numbers": numbers,
+            "map_questions": [
+                (q, numbers[q.pk], colour) for q, colour in zip(map_questions, MAP_COLOURS, strict=False)
+            ],
+            "exports": {
+                "csv": base + "export.csv",
+                "xlsx": base + "export.xlsx",
+                "geojson": base + "export.geojson",
+                "codebook": base + "codebook.csv",
+            },
+            "survey_url": survey_url(survey),
+            "results_config": config,
+        },
+    )
+
+
+# Distinct, dark enough on a light map, told apart by the lines' dash patterns too (results.js).
+MAP_COLOURS = ["#b91c1c", "#0b5cad", "#15803d", "#7e22ce", "#c2410c", "#0f766e"]

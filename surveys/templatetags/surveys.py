@@ -9,7 +9,7 @@ from django import template
 from participation.models import Project
 
 from ..models import Survey
-from ..selectors import survey_list_open
+from ..selectors import survey_list, survey_list_open
 
 register = template.Library()
 
@@ -17,3 +17,9 @@ register = template.Library()
 @register.simple_tag
 def project_surveys(project: Project) -> list[Survey]:
     return list(survey_list_open(project=project))
+
+
+@register.simple_tag
+def project_survey_results(project: Project) -> list[Survey]:
+    """Every survey of the project, open or not, for the planner dashboard's links to their results."""
+    return list(survey_list(project=project))
