@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from participation.participants import participant_from, participant_reading
 from participation.rules import needs_anti_spam
 from participation.views import anti_spam_config
 
-from . import results, rules, selectors, services
+from . import exports, results, rules, selectors, services
 from .errors import AnswersInvalid, SurveyNotFound
 from .models import Question, QuestionKind, Survey
 
@@ -328,3 +328,45 @@ def survey_results(request: HttpRequest, survey: Survey) -> HttpResponse:
 
 # Distinct, dark enough on a light map, told apart by the lines' dash patterns too (results.js).
 MAP_COLOURS = ["#b91c1c", "#0b5cad", "#15803d", "#7e22ce", "#c2410c", "#0f766e"]
+
+
+def _download_name(survey: Survey, suffix: str) -> str:
+    # Slugs only ([-a-zA-Z0-9_]): nothing a person typed reaches the header.
+    return f"{survey.project.slug}-{survey.slug}-{suffix}"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@planner_only
+def export_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
+    questions = selectors.survey_questions(survey=survey)
+    stream = (chunk.encode("utf-8") for chunk in exports.csv_stream(survey=survey, questions=questions))
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    return _attachment(response, _download_name(survey, "responses.csv"))
+
+
+@planner_only
+def export_xlsx(request: HttpRequest, survey: Survey) -> HttpResponse:
+    questions = selectors.survey_questions(survey=survey)
+    response = HttpResponse(
+        exports.xlsx_bytes(survey=survey, questions=questions),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return _attachment(response, _download_name(survey, "responses.xlsx"))
+
+
+@planner_only
+def export_geojson(request: HttpRequest, survey: Survey) -> HttpResponse:
+    response = HttpResponse(exports.map_answers_geojson(survey=survey), content_type="application/geo+json")
+    return _attachment(response, _download_name(survey, "map-answers.geojson"))
+
+
+@planner_only
+def export_codebook(request: HttpRequest, survey: Survey) -> HttpResponse:
+    questions = selectors.survey_questions(survey=survey)
+    response = HttpResponse(exports.codebook_csv(questions), content_type="text/csv; charset=utf-8")
+    return _attachment(response, _download_name(survey, "codebook.csv"))
