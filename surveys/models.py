@@ -89,10 +89,11 @@ class Question(models.Model):
     scale_min_label = models.CharField(_("label of the lowest value"), max_length=80, blank=True)
     scale_max_label = models.CharField(_("label of the highest value"), max_length=80, blank=True)
     # Shown only when the person chose this option of an earlier single-choice question (clean() holds the
-    # rule; PROTECT: deleting the option would silently show the question to everyone).
+    # rule). RESTRICT: deleting the option alone would silently show the question to everyone, so it is
+    # refused; deleting the whole survey (or project) takes both.
     show_if_choice = models.ForeignKey(
         "Choice",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="dependent_questions",

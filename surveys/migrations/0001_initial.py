@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         blank=True,
                         null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.RESTRICT,
                         related_name="dependent_questions",
                         to="surveys.choice",
                         verbose_name="show only if this was chosen",
