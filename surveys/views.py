@@ -210,6 +210,7 @@ def _map_labels() -> dict[str, str]:
         "pointDone": _("Point placed. Drag it to correct it, or draw again."),
         "lineDone": _("Line drawn with %(count)s points. Drag the points to correct it, or draw again."),
         "pin": _("Your point: drag it to correct it"),
+        "vertex": _("Point of the line: drag it to correct it"),
         "outsideArea": _("This place is outside the project area. Please choose a place inside the outline."),
         "vertexAdded": _("Point %(count)s of the line added."),
         "vertexRemoved": _("Last point removed; the line has %(count)s points."),

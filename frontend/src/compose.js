@@ -2,8 +2,7 @@
 // Leaflet-Geoman (the category decides which), see similar suggestions nearby, describe it, send it.
 // Every server message is shown at the field it concerns.
 import L from 'leaflet';
-import '@geoman-io/leaflet-geoman-free';
-import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import './geoman.js';
 import { api, ApiError } from './api.js';
 import { element, format, withId } from './dom.js';
 import { antiSpamFields, proofSpent, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';

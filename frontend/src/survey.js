@@ -8,8 +8,7 @@
 // - the error summary gets the focus, and anonymous forms solve their anti-spam proof before sending.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import '@geoman-io/leaflet-geoman-free';
-import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import './geoman.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 import './survey.css';
 import { format } from './dom.js';
@@ -97,6 +96,23 @@ function setUpMapQuestion(box) {
   const crosshair = L.DomUtil.create('div', 'crosshair', map.getContainer());
   crosshair.setAttribute('aria-hidden', 'true');
 
+  // Geoman's markers are buttons without a name: the drawing's points get one; the marker that only follows
+  // the pointer while drawing is hidden from screen readers and the tab order (the crosshair buttons are the
+  // keyboard's way to place).
+  function nameMarkers() {
+    for (const marker of map.getContainer().querySelectorAll('.leaflet-marker-icon')) {
+      if (marker.getAttribute('aria-label') || marker.title) continue;
+      if (marker.classList.contains('cursor-marker')) {
+        marker.setAttribute('aria-hidden', 'true');
+        marker.removeAttribute('role');
+        marker.tabIndex = -1;
+      } else {
+        marker.setAttribute('aria-label', labels.vertex);
+      }
+    }
+  }
+  map.on('layeradd', () => window.requestAnimationFrame(nameMarkers));
+
   let drawn = null;
   let working = null;
   const shape = kind === 'point' ? 'Marker' : 'Line';
@@ -139,7 +155,7 @@ function setUpMapQuestion(box) {
     if (drawn) drawn.remove();
     drawn = null;
     store();
-    map.pm.enableDraw(shape, { finishOn: null });
+    map.pm.enableDraw(shape, { finishOn: null, tooltips: false });  // the hint above the map says it
     say(kind === 'point' ? labels.drawPoint : labels.drawLine);
     buttons();
   }

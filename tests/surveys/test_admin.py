@@ -42,6 +42,8 @@ def test_the_admin_shows_why_a_condition_is_refused(admin_client, survey, questi
         "choices-TOTAL_FORMS": 0,
         "choices-INITIAL_FORMS": 0,
     }
-    response = admin_client.post(f"/admin/surveys/question/{owns.pk}/change/", data)
+    response = admin_client.post(
+        f"/admin/surveys/question/{owns.pk}/change/", data, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "earlier single-choice question" in response.content.decode()

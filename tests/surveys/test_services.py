@@ -122,6 +122,7 @@ def test_every_refused_answer_gets_its_own_message_and_nothing_is_stored(survey,
         (True, E.NotANumber),
     ],
 )
+@translation.override("en")
 def test_numbers_must_be_finite_plain_and_in_range(survey, questions, person, value, message):
     assert refused(survey, person, valid(questions, trips=value)) == {questions["trips"].pk: text_of(message)}
 
@@ -138,6 +139,7 @@ def test_a_scale_takes_only_its_whole_values(survey, questions, person, value):
     assert errors == {questions["scale"].pk: str(E.NotOnScale.default_message)}
 
 
+@translation.override("en")
 def test_multiple_choice_counts_its_selections(survey, questions, person):
     charge = questions["charge"]
     three = [str(c.pk) for c in charge.choices.all()]
