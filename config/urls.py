@@ -24,5 +24,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("geo.urls")),
+    path("", include("surveys.urls")),
     path("", include("participation.urls")),
 ]

@@ -208,6 +208,8 @@ WRITE_LIMITS = {
     "comment": env.str("LIMIT_COMMENTS", default="60/3600"),
     "support": env.str("LIMIT_SUPPORTS", default="300/3600"),
     "report": env.str("LIMIT_REPORTS", default="30/3600"),
+    # Survey responses per account or address: one per survey and person anyway; this bounds new browsers.
+    "survey_response": env.str("LIMIT_SURVEY_RESPONSES", default="10/3600"),
     # Anonymous supports of one suggestion from one address (cookies thrown away do not help), and
     # confirmation mails to one e-mail address.
     "support_anonymous": env.str("LIMIT_ANONYMOUS_SUPPORTS", default="3/86400"),

@@ -99,3 +99,41 @@ def test_demo_discussion_counts_match_their_comments(db):
     )
     assert counted.filter(rows__gt=0).count() > 10
     assert all(s.comment_count == s.rows for s in counted)
+
+
+def test_demo_survey_has_ten_questions_and_200_plausible_responses(demo):
+    from surveys.models import Answer, Response, Survey
+
+    survey = Survey.objects.get(project=demo, slug="ebikes-energie")
+    kinds = list(survey.questions.order_by("position").values_list("kind", flat=True))
+    assert len(kinds) == 10
+    assert {"single", "multiple", "number", "scale", "yes_no", "map_point", "map_line", "text"} == set(kinds)
+    assert Response.objects.filter(survey=survey).count() == 200
+    assert not Response.objects.filter(survey=survey, created_at__lt=survey.opens_at).exists()
+    spatial = Answer.objects.filter(survey=survey, geom__isnull=False)
+    assert spatial.filter(kind="map_point").count() > 40
+    assert spatial.filter(kind="map_line").count() > 20
+    assert not spatial.exclude(geom__coveredby=demo.area).exists()
+    # The charging question is answered exactly by pedelec owners (its condition).
+    charge = survey.questions.get(kind="multiple", show_if_choice__isnull=False)
+    owners = Answer.objects.filter(survey=survey, choice=charge.show_if_choice).values("response")
+    assert set(Answer.objects.filter(question=charge).values_list("response", flat=True)) == set(
+        owners.values_list("response", flat=True)
+    )
+
+
+def test_demo_survey_responses_are_the_same_on_every_load(demo):
+    from django.utils import timezone
+
+    from fixtures.survey_demo import demo_survey_load
+    from surveys.models import Answer, Survey
+
+    def snapshot():
+        return sorted(
+            Answer.objects.values_list("question__position", "choice__key", "number", "boolean", "text")
+        )
+
+    first = snapshot()
+    Survey.objects.filter(project=demo).delete()
+    demo_survey_load(project=demo, now=timezone.now())
+    assert snapshot() == first
