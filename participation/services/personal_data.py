@@ -4,9 +4,11 @@ forgetting addresses once abuse handling no longer needs them."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -31,7 +33,14 @@ def account_delete(*, user: AbstractBaseUser) -> None:
         reporter=None, reporter_browser=_random_key(), source_address=""
     )
     Support.objects.filter(user=user).update(user=None, browser=_random_key())
+    # Survey responses stay in the results, no longer tied to anyone.
+    _survey_responses().filter(user=user).update(user=None, source_address="")
     user.delete()
+
+
+def _survey_responses() -> QuerySet:
+    # By name: surveys builds on participation, not the other way round.
+    return apps.get_model("surveys", "Response").objects.all()
 
 
 def _random_key() -> RawSQL:
@@ -51,9 +60,9 @@ def personal_data_purge(*, now: datetime | None = None) -> Purged:
     now = now or timezone.now()
     before = now - timedelta(days=settings.ADDRESS_RETENTION_DAYS)
     addresses = 0
-    for model in (Suggestion, Comment, Report):
+    for queryset in (Suggestion.objects, Comment.objects, Report.objects, _survey_responses()):
         addresses += (
-            model.objects.filter(created_at__lt=before).exclude(source_address="").update(source_address="")
+            queryset.filter(created_at__lt=before).exclude(source_address="").update(source_address="")
         )
     contacts, _detail = SuggestionContact.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - timedelta(seconds=CONTACT_LINK_AGE)
