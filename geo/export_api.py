@@ -26,7 +26,7 @@ from participation.models import Project
 
 from .exports import services
 from .exports.filters import export_filter_from_query
-from .exports.responses import job_file_response, streamed_response, written_response
+from .exports.responses import file_response, job_file_response, streamed_response
 from .models import ExportJob
 
 
@@ -121,10 +121,8 @@ class ExportApi(APIView):
             export_format=chosen,
             source_url=request.build_absolute_uri(),
         )
-        if isinstance(result, services.Streamed):
-            return streamed_response(result)
-        if isinstance(result, services.Written):
-            return written_response(result)
+        if not isinstance(result, services.Queued):
+            return file_response(result)
         url = reverse("api:export-job", kwargs={"slug": project.slug, "job_id": result.job.pk})
         return Response(_job_body(result.job), status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 

@@ -19,7 +19,7 @@ from participation.planning_views import planner_only
 
 from .exports import services
 from .exports.filters import ExportFilterForm
-from .exports.responses import job_file_response, streamed_response, written_response
+from .exports.responses import file_response, job_file_response
 from .models import ExportFormat, ExportJob, ExportJobState
 
 
@@ -42,10 +42,8 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
                 export_format=chosen,
                 source_url=request.build_absolute_uri(),
             )
-            if isinstance(result, services.Streamed):
-                return streamed_response(result)
-            if isinstance(result, services.Written):
-                return written_response(result)
+            if not isinstance(result, services.Queued):
+                return file_response(result)
             return redirect(_job_url(project, result.job))
     jobs = ExportJob.objects.filter(project=project, requested_by=request.user)[:10]
     return render(

@@ -1,7 +1,8 @@
 import pytest
 from django.test import Client
 
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory
+from participation.models import ProjectRole, StaffRole
+from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, UserFactory
 
 
 @pytest.fixture
@@ -23,6 +24,14 @@ def line_category(project):
 def citizen(db):
     """A signed-up citizen with a confirmed e-mail address and a public name."""
     return CitizenFactory(username="anna", email="anna@example.org", profile__display_name="Anna K.")
+
+
+@pytest.fixture
+def planner(project):
+    """A planner of `project` (and of no other)."""
+    user = UserFactory(username="paula")
+    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
+    return user
 
 
 @pytest.fixture

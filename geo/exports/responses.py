@@ -10,6 +10,13 @@ from .provenance import Provenance
 from .services import CONTENT_TYPES, Streamed, Written
 
 
+def file_response(result: Streamed | Written) -> HttpResponse:
+    """The answer to an export that is streamed or was written during the request."""
+    if isinstance(result, Streamed):
+        return streamed_response(result)
+    return written_response(result)
+
+
 def streamed_response(result: Streamed) -> StreamingHttpResponse:
     response = StreamingHttpResponse(result.chunks, content_type=result.content_type)
     response["Content-Disposition"] = content_disposition_header(True, result.filename)

@@ -8,18 +8,10 @@ from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
-from participation.models import ProjectRole, StaffRole
 from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
-from tests.factories import SuggestionFactory, UserFactory
+from tests.factories import SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def planner(project):
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
-    return user
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def planner(project):
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
-    return user
-
-
-@pytest.fixture
 def background(settings, tmp_path):
     """Every GDAL export goes to the worker; files land in a private temporary directory."""
     settings.EXPORT_INLINE_MAX_FEATURES = 0

@@ -32,13 +32,6 @@ MARKUP = "Bitte <img src=x onerror=alert(1)> & mehr"
 
 
 @pytest.fixture
-def planner(project):
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
-    return user
-
-
-@pytest.fixture
 def data(project, point_category, line_category):
     """Published points and lines, one of each hidden kind, and a suggestion of another project."""
     author = CitizenFactory(username="author", email=SECRET_MAIL, profile__display_name=SECRET_NAME)

@@ -15,13 +15,6 @@ from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture
-def planner(project):
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
-    return user
-
-
 def dashboard_url(project):
     return reverse("participation:planning-dashboard", kwargs={"slug": project.slug})
 
