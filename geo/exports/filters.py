@@ -29,6 +29,8 @@ PLANNER_STATES = (ModerationState.PUBLISHED, ModerationState.PENDING, Moderation
 # A drawn area is for choosing a district, not a parcel: its text stays small.
 AREA_MAX_BYTES = 64 * 1024
 LIST_FIELDS = ("category", "state", "status")
+# A GDAL layer per geometry kind; PostGIS's GeometryType() names them so.
+GEOMETRY_TYPES = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}
 
 
 class ExportFilterInvalid(DomainError):
@@ -61,7 +63,7 @@ class ExportFilter:
         return {
             "project_id": project_id,
             "states": list(self.states),
-            "kind": kind,
+            "geometry_type": GEOMETRY_TYPES[kind] if kind else None,
             "category_ids": list(self.category_ids) or None,
             "statuses": list(self.statuses) or None,
             "created_from": _day_start(self.created_from),

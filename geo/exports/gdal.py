@@ -89,12 +89,13 @@ def export_counts(*, project_id: int, export_filter: ExportFilter) -> dict[str, 
         return dict(cursor.fetchall())
 
 
-def export_kinds(*, project: Project, export_filter: ExportFilter) -> list[str]:
-    """The geometry kinds the export's categories have: each gets its layer, even an empty one."""
+def export_kinds(*, project: Project, export_filter: ExportFilter, counts: dict[str, int]) -> list[str]:
+    """The geometry kinds the export's categories have, each with its layer even when empty, and any kind
+    the rows have (a category's kind changed after it had suggestions)."""
     categories = Category.objects.filter(project=project)
     if export_filter.category_ids:
         categories = categories.filter(pk__in=export_filter.category_ids)
-    kinds = set(categories.values_list("geometry_kind", flat=True))
+    kinds = set(categories.values_list("geometry_kind", flat=True)) | set(counts)
     return [kind for kind in LAYER_NAMES if kind in kinds]
 
 
@@ -113,7 +114,7 @@ def gdal_export(
     `counts` (export_counts) when the caller has them already."""
     if counts is None:
         counts = export_counts(project_id=project.pk, export_filter=export_filter)
-    kinds = export_kinds(project=project, export_filter=export_filter)
+    kinds = export_kinds(project=project, export_filter=export_filter, counts=counts)
     stem = provenance.file_stem()
     driver = DRIVERS[ExportFormat(export_format)]
     if export_format == ExportFormat.GPKG:

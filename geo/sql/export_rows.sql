@@ -8,7 +8,9 @@
 SELECT s.id,
        c.key AS category,
        c.label AS category_label,
-       c.geometry_kind,
+       -- The layer a row goes to follows its geometry itself: a GeoPackage or Shapefile layer holds one type.
+       CASE GeometryType(s.geom) WHEN 'POINT' THEN 'point' WHEN 'LINESTRING' THEN 'line' ELSE 'polygon' END
+           AS geometry_kind,
        s.title,
        s.text,
        s.moderation_state,
@@ -24,7 +26,7 @@ FROM participation_suggestion AS s
 JOIN participation_category AS c ON c.id = s.category_id
 WHERE s.project_id = %(project_id)s
   AND s.moderation_state = ANY (%(states)s::text[])
-  AND (%(kind)s::text IS NULL OR c.geometry_kind = %(kind)s::text)
+  AND (%(geometry_type)s::text IS NULL OR GeometryType(s.geom) = %(geometry_type)s::text)
   AND (%(category_ids)s::bigint[] IS NULL OR s.category_id = ANY (%(category_ids)s::bigint[]))
   AND (%(statuses)s::text[] IS NULL OR s.planning_status = ANY (%(statuses)s::text[]))
   AND (%(created_from)s::timestamptz IS NULL OR s.created_at >= %(created_from)s::timestamptz)

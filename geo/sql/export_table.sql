@@ -14,7 +14,7 @@ SELECT r.id,
        pm_iso_utc(r.created_at) AS created_at,
        pm_iso_utc(r.updated_at) AS updated_at,
        pm_iso_utc(r.answered_at) AS answered_at,
-       CASE WHEN r.geometry_kind = 'point' THEN round(ST_X(r.geom)::numeric, 7) END AS lon,
-       CASE WHEN r.geometry_kind = 'point' THEN round(ST_Y(r.geom)::numeric, 7) END AS lat,
+       CASE WHEN GeometryType(r.geom) = 'POINT' THEN round(ST_X(r.geom)::numeric, 7) END AS lon,
+       CASE WHEN GeometryType(r.geom) = 'POINT' THEN round(ST_Y(r.geom)::numeric, 7) END AS lat,
        ST_AsText(r.geom, 7) AS wkt
 FROM (/* rows */) AS r

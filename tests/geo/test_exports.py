@@ -423,3 +423,22 @@ def test_hostile_filters_get_a_message_and_change_nothing(client_factory, planne
 def test_unknown_formats_are_not_found(client_factory, planner, data, fmt):
     response = client_factory(planner).get(f"/api/v1/projects/{data['point'].project.slug}/exports/{fmt}")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_row_goes_to_the_layer_of_its_own_geometry(client_factory, planner, point_category, tmp_path):
+    # A line filed under a point category (the category's kind changed after it had suggestions): GDAL
+    # layers take one geometry type each, so the row follows its geometry, and the export still works.
+    SuggestionFactory(category=point_category, title="Punkt")
+    SuggestionFactory(
+        category=point_category, title="Linie", geom=LineString((8.40, 49.00), (8.41, 49.01), srid=4326)
+    )
+    client = client_factory(planner)
+    for fmt, suffix in (("gpkg", ".gpkg"), ("shp", ".zip")):
+        layers = read_layers(body(client.get(export_url(point_category.project, fmt))), suffix, tmp_path)
+        assert [f["title"] for f in layers["suggestions_points"]] == ["Punkt"]
+        assert [f["title"] for f in layers["suggestions_lines"]] == ["Linie"]
+    rows = csv.DictReader(
+        io.StringIO(body(client.get(export_url(point_category.project, "csv"))).decode("utf-8-sig"))
+    )
+    assert {r["title"]: r["lon"] for r in rows} == {"Punkt": "8.4000000", "Linie": ""}
