@@ -35,16 +35,20 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
         except services.ExportFormatUnknown as error:
             form.add_error(None, error.message)
         else:
-            result = services.export_start(
-                actor=request.user,
-                project=project,
-                export_filter=form.export_filter(),
-                export_format=chosen,
-                source_url=request.build_absolute_uri(),
-            )
-            if not isinstance(result, services.Queued):
-                return file_response(result)
-            return redirect(_job_url(project, result.job))
+            try:
+                result = services.export_start(
+                    actor=request.user,
+                    project=project,
+                    export_filter=form.export_filter(),
+                    export_format=chosen,
+                    source_url=request.build_absolute_uri(),
+                )
+            except DomainError as error:  # too large for the format, or GDAL failed
+                form.add_error(None, error.message)
+            else:
+                if not isinstance(result, services.Queued):
+                    return file_response(result)
+                return redirect(_job_url(project, result.job))
     jobs = ExportJob.objects.filter(project=project, requested_by=request.user)[:10]
     return render(
         request,

@@ -26,7 +26,7 @@ from participation.participants import Actor
 
 from ..models import ExportFormat, ExportJob, ExportJobState
 from . import gdal, streams
-from .filters import ExportFilter, ExportFilterInvalid, export_filter_from_query
+from .filters import ExportFilter, export_filter_from_query
 from .provenance import Provenance
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,12 @@ class ExportTooLarge(DomainError):
         "An Excel worksheet holds at most 1,048,575 rows. "
         "Please choose CSV or GeoPackage, or narrow the filters."
     )
+
+
+class ExportUnavailable(DomainError):
+    status_code = 503
+    code = "export_failed"
+    default_message = _("The export could not be written. Please try again in a moment.")
 
 
 class ExportJobMissing(DomainError):
@@ -137,6 +143,10 @@ def export_start(
             directory=directory,
             counts=counts,
         )
+    except gdal.ExportFailed:
+        shutil.rmtree(directory, ignore_errors=True)
+        logger.exception("Export of project %s as %s failed", project.slug, export_format)
+        raise ExportUnavailable() from None
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
@@ -150,7 +160,7 @@ def open_data_export(
 ) -> Streamed:
     """Published suggestions of a public project, public fields: for anyone, streamed."""
     if export_filter.states != ("published",):
-        raise ExportFilterInvalid()  # the form for open data has no state field: a programming error
+        raise ValueError("Open data is published suggestions only.")  # its form has no state field
     provenance = Provenance.build(
         project=project, export_filter=export_filter, source_url=source_url, open_data=True
     )

@@ -188,3 +188,19 @@ def test_the_geojson_stream_sends_its_head_before_the_database_is_asked(client_f
     assert first.startswith(b'{"type": "FeatureCollection", "export": ')
     rest = b"".join(response.streaming_content)
     assert len(json.loads(first + rest)["features"]) == 7
+
+
+def test_an_inline_export_that_gdal_cannot_write_is_a_503_with_a_message(
+    client_factory, planner, points, monkeypatch, settings, tmp_path
+):
+    monkeypatch.setattr(gdal, "_pg_source", lambda: "PG:dbname='no-such-database'")
+    project = points[0].project
+    client = client_factory(planner)
+
+    response = client.get(export_url(project, "gpkg"))
+    assert response.status_code == 503
+    assert response.json()["code"] == "export_failed"
+
+    page = client.get(reverse("geo:export", kwargs={"slug": project.slug}) + "?format=gpkg")
+    assert page.status_code == 400
+    assert "could not be written" in page.content.decode() or "konnte nicht" in page.content.decode()
