@@ -14,7 +14,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home --uid 1000 app
+ && useradd --system --create-home --uid 1000 app \
+ && install -d -o app /var/lib/participation/exports
 WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
