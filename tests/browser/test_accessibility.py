@@ -445,5 +445,15 @@ def test_axe_finds_nothing_serious(live_server, browser, citizen, suggestions, s
 
     page.goto(f"{live_server.url}{MAP}suggestions/{suggestions['middle'].pk}/")
     found["suggestion"] = serious_violations(page)
+    # The OGC API's HTML pages (their wide tables scroll inside a focusable region on a phone).
+    items = "/ogcapi/collections/test-project-points/items"
+    for name, path in (
+        ("ogcapi", "/ogcapi?f=html"),
+        ("ogcapi collections", "/ogcapi/collections?f=html"),
+        ("ogcapi items", f"{items}?f=html"),
+        ("ogcapi item", f"{items}/{suggestions['middle'].pk}?f=html"),
+    ):
+        assert page.goto(live_server.url + path).status == 200, path
+        found[name] = serious_violations(page)
     page.context.close()
     assert found == {name: [] for name in found}
