@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db import connection
+from config.db_reads import heavy_reads
 
 from .bbox import BBox
 from .models import CLUSTER_MAX_ZOOM
@@ -39,7 +39,7 @@ def suggestion_feature_page(
         "after": after,
         "limit": limit,
     }
-    with connection.cursor() as cursor:
+    with heavy_reads().cursor() as cursor:
         cursor.execute(load_sql("suggestion_feature_page"), params)
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
@@ -109,7 +109,7 @@ def map_clusters(
         "max_cells": MAX_CLUSTER_CELLS,
         "max_bytes": MAX_FEATURE_BYTES,
     }
-    with connection.cursor() as cursor:
+    with heavy_reads().cursor() as cursor:
         cursor.execute(load_sql("map_clusters"), params)
         total, returned, truncated, features_json = cursor.fetchone()
     return MapClusters(total=total, returned=returned, truncated=truncated, features_json=features_json)
@@ -132,7 +132,7 @@ def map_features(
         "max_features": MAX_FEATURES,
         "max_bytes": MAX_FEATURE_BYTES,
     }
-    with connection.cursor() as cursor:
+    with heavy_reads().cursor() as cursor:
         cursor.execute(load_sql("map_features"), params)
         returned, truncated, features_json = cursor.fetchone()
     return MapFeatures(returned=returned, truncated=truncated, features_json=features_json)

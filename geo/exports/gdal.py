@@ -23,8 +23,8 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
-from django.db import connection
 
+from config.db_reads import heavy_reads
 from participation.models import Category, Project
 
 from ..models import ExportFormat
@@ -82,7 +82,7 @@ class _Run:
 
 def export_counts(*, project_id: int, export_filter: ExportFilter) -> dict[str, int]:
     """Suggestions in the export per geometry kind."""
-    with connection.cursor() as cursor:
+    with heavy_reads().cursor() as cursor:
         cursor.execute(
             compose_sql("export_counts", "export_rows"), export_filter.sql_params(project_id=project_id)
         )
@@ -192,7 +192,7 @@ def _layer_runs(
     rows = counts.get(kind, 0)
     bounds: list[int] = []
     if rows > settings.EXPORT_CHUNK_ROWS:
-        with connection.cursor() as cursor:
+        with heavy_reads().cursor() as cursor:
             params = export_filter.sql_params(project_id=project.pk, kind=kind)
             cursor.execute(
                 compose_sql("export_chunks", "export_rows"),
@@ -247,8 +247,9 @@ def _render(outer: str, params: dict[str, object]) -> str:
 
 
 def _mogrify(sql: str, params: object) -> str:
-    connection.ensure_connection()
-    return psycopg.ClientCursor(connection.connection).mogrify(sql, params)
+    db = heavy_reads()
+    db.ensure_connection()
+    return psycopg.ClientCursor(db.connection).mogrify(sql, params)
 
 
 def _run_all(runs: list[_Run], *, driver: str, on_progress: Progress) -> None:
@@ -291,7 +292,7 @@ def _ogr2ogr(run: _Run, *, driver: str, update: bool, deadline: float) -> None:
 
 
 def _pg_source() -> str:
-    db = connection.settings_dict
+    db = heavy_reads().settings_dict
     parts = {"dbname": db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER")}
     return "PG:" + " ".join(f"{key}='{_conninfo_quote(str(value))}'" for key, value in parts.items() if value)
 
@@ -302,7 +303,7 @@ def _conninfo_quote(value: str) -> str:
 
 def _pg_environment() -> dict[str, str]:
     environment = dict(os.environ)
-    password = connection.settings_dict.get("PASSWORD")
+    password = heavy_reads().settings_dict.get("PASSWORD")
     if password:
         environment["PGPASSWORD"] = str(password)
     # ogr2ogr reads and never writes; the setting makes PostgreSQL hold it to that.

@@ -1,14 +1,16 @@
 """GeoJSON and CSV exports, written by PostgreSQL and streamed to the client as they come.
 
-`COPY (…) TO STDOUT` runs in a read-only transaction on the request's connection; psycopg hands over the
-data in pieces which go out in chunks of about 64 KB. No whole result is ever held in memory, and the
-first bytes leave as soon as the database sends its first rows.
+`COPY (…) TO STDOUT` runs in a read-only transaction on the connection for heavy reads
+(config/db_reads.py); psycopg hands over the data in pieces which go out in chunks of about 64 KB. No whole
+result is ever held in memory, and the first bytes leave as soon as the database sends its first rows.
 """
 
 import json
 from collections.abc import Iterator
 
-from django.db import connection, transaction
+from django.db import transaction
+
+from config.db_reads import heavy_reads
 
 from ..sql import compose_sql
 from .filters import ExportFilter
@@ -25,8 +27,9 @@ def copy_out(sql: str, params: dict[str, object]) -> Iterator[bytes]:
     The transaction is rolled back at the end, not committed: it wrote nothing, and inside an outer
     transaction (tests) the read-only setting must not outlive this block.
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
+    db = heavy_reads()
+    with transaction.atomic(using=db.alias):
+        with db.cursor() as cursor:
             cursor.execute("SET TRANSACTION READ ONLY")
             buffer = bytearray()
             # psycopg binds the parameters on the client for COPY; they are values, never SQL text.
@@ -38,7 +41,7 @@ def copy_out(sql: str, params: dict[str, object]) -> Iterator[bytes]:
                         buffer.clear()
             if buffer:
                 yield bytes(buffer)
-        transaction.set_rollback(True)
+        transaction.set_rollback(True, using=db.alias)
 
 
 def geojson_stream(

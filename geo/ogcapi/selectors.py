@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 from participation.models import Category, GeometryKind, ModerationState, Project, Suggestion
 
@@ -116,7 +116,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "created_from": window.start if window else None,
         "created_before": window.end if window else None,
     }
-    with connection.cursor() as cursor:
+    with heavy_reads().cursor() as cursor:
         cursor.execute(load_sql("ogcapi_items"), params)
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
