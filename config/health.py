@@ -1,10 +1,16 @@
-"""`/healthz`: 200 when the database answers a query, 503 when it does not (for load balancers)."""
+"""`/healthz`: 200 when the database answers a query, 503 when it does not (for load balancers).
+
+With a replica configured the answer also says whether it answers and how far behind it is; it never fails
+on the replica: heavy reads fall back to the primary, so the app still serves everything without it.
+"""
 
 import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from config.db_reads import replica_status
 
 logger = logging.getLogger(__name__)
 
@@ -18,4 +24,4 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError as exc:
         logger.warning("health check: database unavailable: %s", exc)
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", **(replica_status() or {})})

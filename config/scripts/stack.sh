@@ -149,7 +149,67 @@ ALTER ROLE app SET jit = off;
 ALTER ROLE app SET max_parallel_workers_per_gather = 0;
 SELECT 'CREATE DATABASE $DB_NAME OWNER app'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB_NAME') \gexec
+SELECT 'CREATE ROLE $REPLICATION_USER LOGIN REPLICATION PASSWORD ''$REPLICATION_PASSWORD'''
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$REPLICATION_USER') \gexec
 SQL
+    # Streaming replicas (`replica-start`, tests/test_replica.py) connect over loopback only; initdb's
+    # default pg_hba.conf has this line, an older or hand-made cluster may not.
+    local hba="$PG_DATA/pg_hba.conf"
+    if ! as_pg grep -qE "^host[[:space:]]+replication[[:space:]]+(all|$REPLICATION_USER)[[:space:]]+127\.0\.0\.1/32" "$hba"; then
+        printf 'host replication %s 127.0.0.1/32 scram-sha-256\n' "$REPLICATION_USER" | as_pg tee -a "$hba" >/dev/null
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" reload
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------- replica
+# A streaming replica of the private cluster on loopback (pg_basebackup -R), to try DATABASE_REPLICA_URL and
+# for tests/test_replica.py. `replica-start` copies the cluster once into REPLICA_DIR and starts the copy on
+# REPLICA_PORT; `replica-stop` stops it (the copy stays and resumes streaming on the next start);
+# `replica-remove` stops it and deletes the copy.
+REPLICATION_USER=${REPLICATION_USER:-replicator}
+REPLICATION_PASSWORD=${REPLICATION_PASSWORD:-replicator}
+REPLICA_PORT=${REPLICA_PORT:-5435}
+REPLICA_DIR=${REPLICA_DIR:-$LOCAL/replica}
+
+replica_paths() {
+    pg_setup_paths
+    REPLICA_DATA="$REPLICA_DIR/data"
+    REPLICA_RUN="$REPLICA_DIR/run"
+}
+
+replica_running() {
+    [ -f "$REPLICA_DATA/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" status >/dev/null 2>&1
+}
+
+cmd_replica_start() {
+    replica_paths
+    replica_running && return 0
+    port_busy "$REPLICA_PORT" && die "port $REPLICA_PORT is in use by another program: choose another one with REPLICA_PORT=<port>."
+    mkdir -p "$REPLICA_DIR"
+    [ "$PG_USER" = "$(id -un)" ] || chown "$PG_USER": "$REPLICA_DIR"
+    chmod 700 "$REPLICA_DIR"
+    if [ ! -f "$REPLICA_DATA/PG_VERSION" ]; then
+        # -R writes standby.signal and primary_conninfo; -X stream brings the WAL written meanwhile.
+        step basebackup "Copying the cluster on port $PG_PORT into $REPLICA_DATA (pg_basebackup)" \
+            as_pg env PGPASSWORD="$REPLICATION_PASSWORD" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" \
+            -U "$REPLICATION_USER" -D "$REPLICA_DATA" -R -X stream -c fast --no-sync
+    fi
+    as_pg mkdir -p "$REPLICA_RUN"
+    as_pg chmod 700 "$REPLICA_RUN"
+    step replica "Starting the replica on port $REPLICA_PORT" \
+        as_pg "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" -l "$REPLICA_DIR/postgres.log" -w -t 60 start \
+        -o "-c listen_addresses=127.0.0.1 -p $REPLICA_PORT -c unix_socket_directories=$REPLICA_RUN -c jit=off"
+}
+
+cmd_replica_stop() {
+    replica_paths
+    if replica_running; then as_pg "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null; fi
+    return 0
+}
+
+cmd_replica_remove() {
+    cmd_replica_stop
+    rm -rf "$REPLICA_DIR"
 }
 
 stop_postgres() {
@@ -278,5 +338,8 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     stop) cmd_stop ;;
     prepare) prepare ;;
-    *) die "usage: $0 run|test|stop|prepare" ;;
+    replica-start) cmd_replica_start ;;
+    replica-stop) cmd_replica_stop ;;
+    replica-remove) cmd_replica_remove ;;
+    *) die "usage: $0 run|test|stop|prepare|replica-start|replica-stop|replica-remove" ;;
 esac

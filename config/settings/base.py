@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Heavy reads of a client that has just written go to the primary, the others to the replica, if any.
+    "config.read_your_writes.ReadYourWritesMiddleware",
     # Anonymous browsers' signed key: one support per browser (participation/participants.py).
     "participation.participants.BrowserKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,6 +118,32 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DATABASE_CONNECT_TIMEOUT", default=5
 )
+# A streaming replica (postgis://…, usually the same role) for the heavy reads only: map, tiles, exports,
+# OGC API (config/db_reads.py). Everything else, every write and every ORM read, stays on the primary. Unset:
+# no `replica` alias, everything reads the primary. The role's session settings (jit, parallel workers) are
+# ALTER ROLE settings in the catalogue, which the replica copies.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL", engine="django.contrib.gis.db.backends.postgis"),
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Under Django's test runner the alias reads the test database's copy instead of creating its own.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASES["default"]["OPTIONS"][
+        "connect_timeout"
+    ]
+# After a client's successful write (POST, PUT, PATCH, DELETE), its heavy reads go to the primary for this
+# many seconds, so a citizen sees their own suggestion on the map at once; far above normal replication lag.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
+# A replica that does not answer is left alone for this many seconds (reads go to the primary meanwhile),
+# so that not every request waits for connect_timeout.
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=10.0)
+# Optional: a replica further behind than this (seconds of replay lag, checked at most every
+# DATABASE_REPLICA_LAG_CHECK_SECONDS per process) is skipped. Unset: no lag check.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=None)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: rate limits and replay protection must hold across gunicorn workers, so not LocMem.

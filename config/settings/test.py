@@ -14,6 +14,9 @@ CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 # Several test runs may share one cluster (e.g. two checkouts): each can name its own test database.
 if os.environ.get("DJANGO_TEST_DATABASE"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE"]}
+# No replica, even when DATABASE_REPLICA_URL is set: most tests write inside a transaction a replica never
+# sees. tests/test_replica.py starts a real one and adds the alias for its own tests.
+DATABASES.pop("replica", None)
 
 from .base import ALTCHA_CHALLENGE  # noqa: E402
 
