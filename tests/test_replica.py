@@ -231,6 +231,25 @@ def test_map_ogc_api_and_exports_read_the_replica(
     assert map_titles(anyone) == {BEFORE, DURING}
 
 
+def test_an_export_job_in_the_worker_reads_the_replica(
+    replica, published_before, point_category, planner, run_worker, settings, tmp_path
+):
+    settings.EXPORT_INLINE_MAX_FEATURES = 0  # every GDAL export goes to the worker
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    client = Client()
+    client.force_login(planner)
+    queued = client.get(EXPORT + "gpkg")
+    assert queued.status_code == 202
+
+    with replica.paused():
+        publish_during(point_category)
+        assert run_worker() == 0
+
+    status = client.get(queued["Location"]).json()
+    assert status["state"] == "done"
+    assert gpkg_titles(body(client.get(status["download_url"])), tmp_path) == {BEFORE}
+
+
 def test_a_citizen_sees_their_own_suggestion_at_once_others_once_the_replica_has_it(
     replica, published_before, point_category, citizen
 ):
