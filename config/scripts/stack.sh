@@ -330,6 +330,7 @@ cmd_stop() {
     stop_worker
     stop_web
     stop_redis
+    cmd_replica_stop  # one started with `replica-start` (REPLICA_DIR, by default .local/replica)
     stop_postgres
 }
 
