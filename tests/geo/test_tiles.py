@@ -493,3 +493,60 @@ def test_the_export_page_shows_the_tile_url_for_qgis(client_factory, planner):
     assert response.status_code == 200
     assert "http://testserver/tiles/test-project/{z}/{x}/{y}.pbf" in response.content.decode()
     assert "New Generic Connection" in response.content.decode()
+
+
+# ------------------------------------------------------------------------------------- QGIS's way, over HTTP
+@pytest.mark.django_db(transaction=True)
+def test_gdal_reads_tiles_fetched_from_a_live_server_as_qgis_does(
+    live_server, point_category, line_category, few_features_threshold, tmp_path
+):
+    """QGIS's Vector Tiles connection fetches {z}/{x}/{y}.pbf over HTTP and decodes it with GDAL's code."""
+    import urllib.request
+
+    sharing = CategoryFactory(project=point_category.project, key="sharing-point", geometry_kind="point")
+    for i in range(5):
+        SuggestionFactory(category=point_category, geom=Point(P[0] + 0.0002 * i, P[1], srid=4326))
+    SuggestionFactory(category=sharing, geom=Point(*P, srid=4326), title="Leihstation Marktplatz")
+    SuggestionFactory(category=line_category, geom=LineString(P, (P[0] + 0.001, P[1]), srid=4326))
+    SuggestionFactory(category=point_category, geom=Point(*P, srid=4326), moderation_state="pending")
+
+    def fetch(tile):
+        with urllib.request.urlopen(f"{live_server.url}{url(*tile)}", timeout=30) as response:  # noqa: S310
+            assert response.headers["Content-Type"] == MVT
+            assert response.headers["ETag"]
+            return read_tile(response.read(), tile, tmp_path)
+
+    clusters = fetch(tile_of(*P, 10))
+    assert list(clusters) == ["clusters"]
+    (cluster,) = clusters["clusters"]
+    assert (
+        cluster["count"],
+        cluster["charging-station"],
+        cluster["sharing-point"],
+        cluster["bike-path"],
+    ) == (
+        "7",
+        "5",
+        "1",
+        "1",
+    )
+
+    features = fetch(tile_of(*P, 18))
+    assert list(features) == ["suggestions"]
+    assert len(features["suggestions"]) == 7
+    assert {f["category"] for f in features["suggestions"]} == {
+        "charging-station",
+        "sharing-point",
+        "bike-path",
+    }
+    assert set(features["suggestions"][0]) == {
+        "mvt_id",
+        "id",
+        "category",
+        "title",
+        "planning_status",
+        "support_count",
+        "comment_count",
+        "geometry",
+    }
+    assert "Leihstation Marktplatz" in {f["title"] for f in features["suggestions"]}
