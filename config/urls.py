@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     # OGC API – Features at /ogcapi, for QGIS and GDAL (its own paths: no trailing slashes).
     path("", include("geo.ogcapi.urls")),
+    path("", include("geo.tiles.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("geo.urls")),

@@ -21,6 +21,7 @@ from .exports import services
 from .exports.filters import ExportFilterForm
 from .exports.responses import file_response, job_file_response
 from .models import ExportFormat, ExportJob, ExportJobState
+from .tiles.urls import vector_tile_url
 
 
 @require_GET
@@ -60,6 +61,7 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
             "chosen_format": export_format or ExportFormat.GPKG,
             "jobs": [(job, _job_url(project, job)) for job in jobs],
             "ogcapi_url": request.build_absolute_uri("/ogcapi"),
+            "vector_tile_url": vector_tile_url(request, project),
             "export_config": {
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,3 +139,63 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} export {self.pk} ({self.state})"
+
+
+class TileLayer(models.TextChoices):
+    """What a vector tile holds: one layer or none (geo/tiles/selectors.py decides which)."""
+
+    CLUSTERS = "clusters", _("clusters")
+    SUGGESTIONS = "suggestions", _("suggestions")
+    EMPTY = "empty", _("nothing")
+
+
+class TileCache(models.Model):
+    """A vector tile as it was served, kept until the data under it changes.
+
+    Derived data, like ClusterCell: PostgreSQL deletes the rows of every tile a change touches, in the same
+    transaction as the change (geo/sql/tile_cache_trigger_0005.sql), and geo.tiles.services stores a tile
+    only if no change committed while it was being built. A row here is therefore always what building the
+    tile afresh would give; deleting any or all rows is always safe.
+    """
+
+    pk = models.CompositePrimaryKey("project_id", "z", "x", "y")
+    # The primary key's index starts with project: a separate index on it would only cost writes.
+    project = models.ForeignKey(
+        "participation.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    z = models.SmallIntegerField(_("zoom"))
+    x = models.IntegerField(_("column"))
+    y = models.IntegerField(_("row"))
+    layer = models.CharField(_("layer"), max_length=11, choices=TileLayer.choices)
+    etag = models.CharField(_("ETag"), max_length=32)  # md5 of mvt, hex
+    mvt = models.BinaryField(_("tile"))
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+
+    class Meta:
+        db_table = "geo_tile_cache"
+        verbose_name = _("cached tile")
+        verbose_name_plural = _("cached tiles")
+        constraints = [
+            models.CheckConstraint(condition=Q(layer__in=TileLayer.values), name="tile_cache_layer_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.z}/{self.x}/{self.y} of project {self.project_id} ({self.layer})"
+
+
+class TileGeneration(models.Model):
+    """How many committed changes of a project have touched its tiles: the cache's guard against storing a
+    tile built from data that changed meanwhile (geo.tiles.services.tile_cache_store)."""
+
+    project = models.OneToOneField(
+        "participation.Project", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    generation = models.BigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        db_table = "geo_tile_generation"
+        verbose_name = _("tile generation")
+        verbose_name_plural = _("tile generations")
+
+    def __str__(self) -> str:
+        return f"project {self.project_id}: {self.generation}"

@@ -3,6 +3,7 @@
 from django.db import connection, transaction
 
 from .sql import load_sql
+from .tiles.services import tile_cache_purge
 
 
 @transaction.atomic
@@ -17,4 +18,7 @@ def cluster_rebuild(*, project_id: int | None = None) -> int:
         # The file holds LOCK, DELETE, INSERT: the last result is the INSERT's.
         while cursor.nextset():
             pass
-        return cursor.rowcount
+        cells = cursor.rowcount
+    # Cluster tiles are built from the cells: those of the rebuilt projects go.
+    tile_cache_purge(project_id=project_id)
+    return cells

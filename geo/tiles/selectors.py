@@ -1,0 +1,112 @@
+"""Reads of vector tiles: the cache, and a tile built afresh in PostGIS. Both on the heavy-read connection.
+
+Which layer a tile holds (its `mode`), decided from the zoom and the cluster cells' counts, which are cheap
+whatever the number of suggestions; a tile never reads raw rows where there are too many:
+* zoom 0..16: the cells of the tile's zoom inside the tile (4 x 4 cells of 64 px). If they count more than
+  FEATURE_THRESHOLD published suggestions, the tile is layer `clusters`: one point per cell with `count`
+  and one attribute per category key. Otherwise layer `suggestions`: the suggestions themselves.
+* zoom 17..22: always `suggestions` (cells end at zoom 16, and a cluster per 128-px cell tells nothing).
+* Every `suggestions` tile is bounded, at any zoom: at most MAX_FEATURES features and at most
+  MAX_FEATURE_BYTES of estimated encoded size, lowest ids first. Only a hotspot denser than that within one
+  tile of zoom 17 or more (over 3,000 suggestions on ~300 x 200 m at zoom 17 in Karlsruhe) is cut; below
+  zoom 17 such a place is already clusters. The cut is deterministic, so the tile and its ETag are stable.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from config.db_reads import heavy_reads
+from geo.models import CLUSTER_MAX_ZOOM, TileLayer
+from geo.sql import load_sql
+
+from .grid import TileAddress, cell_range
+
+# MVT tile coordinates: 4096 units per tile side (PostGIS's default), lines and areas clipped 64 units
+# (1/64 of the tile) outside it so that QGIS draws them across tile edges without gaps.
+EXTENT = 4096
+BUFFER = 64
+# A tile whose cells count more published suggestions than this gets clusters (zoom <= 16).
+FEATURE_THRESHOLD = 1000
+# The hard bounds of a `suggestions` tile, whatever the zoom and density.
+MAX_FEATURES = 3000
+# Estimated from each feature's title bytes, 6 bytes per vertex after clipping and FEATURE_OVERHEAD for
+# the id, the other attributes and the feature's framing; tests/geo/test_tiles.py checks that tiles stay
+# under TILE_MAX_BYTES in a dense hotspot of titles of the longest kind.
+MAX_FEATURE_BYTES = 400_000
+FEATURE_OVERHEAD = 40
+TILE_MAX_BYTES = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class CachedTile:
+    layer: str
+    etag: str
+    mvt: bytes | None  # None when the client already holds this ETag
+
+
+@dataclass(frozen=True, slots=True)
+class TileLookup:
+    project_id: int | None  # None: no public project of that slug
+    cached: CachedTile | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltTile:
+    layer: str
+    etag: str
+    mvt: bytes
+    truncated: bool  # features were left out to keep the tile bounded
+    generation: int  # the project's tile generation in the snapshot the tile was built from
+
+
+def tile_lookup(*, slug: str, tile: TileAddress, known_etags: Sequence[str] = ()) -> TileLookup:
+    """The public project of `slug` and its cached `tile`, in one query."""
+    params = {"slug": slug, "z": tile.z, "x": tile.x, "y": tile.y, "known_etags": list(known_etags)}
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(load_sql("tile_cache_lookup"), params)
+        row = cursor.fetchone()
+    if row is None:
+        return TileLookup(project_id=None, cached=None)
+    project_id, layer, etag, mvt = row
+    if layer is None:
+        return TileLookup(project_id=project_id, cached=None)
+    return TileLookup(
+        project_id=project_id,
+        cached=CachedTile(layer=layer, etag=etag, mvt=bytes(mvt) if mvt is not None else None),
+    )
+
+
+def tile_build(*, project_id: int, tile: TileAddress) -> BuiltTile:
+    """The tile as PostGIS builds it from the cluster cells or the published suggestions (see the module
+    docstring for which), in one statement."""
+    cells = cell_range(tile)
+    params = {
+        "project_id": project_id,
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+        "extent": EXTENT,
+        "buffer": BUFFER,
+        "margin": BUFFER / EXTENT,
+        "cell_zoom": cells.zoom,
+        "cell_x0": cells.x0,
+        "cell_x1": cells.x1,
+        "cell_y0": cells.y0,
+        "cell_y1": cells.y1,
+        "clusters_allowed": tile.z <= CLUSTER_MAX_ZOOM,
+        "feature_threshold": FEATURE_THRESHOLD,
+        "max_features": MAX_FEATURES,
+        "max_bytes": MAX_FEATURE_BYTES,
+        "feature_overhead": FEATURE_OVERHEAD,
+    }
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(load_sql("tile_mvt"), params)
+        mode, generation, truncated, etag, mvt = cursor.fetchone()
+    mvt = bytes(mvt)
+    return BuiltTile(
+        layer=mode if mvt else TileLayer.EMPTY,
+        etag=etag,
+        mvt=mvt,
+        truncated=truncated,
+        generation=generation,
+    )
