@@ -8,7 +8,6 @@ database's (partial UNIQUE constraints): a second response sent at the same mome
 the same "already answered" message as the check before.
 """
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from config.errors import DomainError
+from config.parsers import strict_loads
 from geo import errors as geo_errors
 from geo.geometry import geometry_from_geojson
 from participation.antispam import check_human
@@ -258,8 +258,9 @@ def _geometry(question: Question, value: object, *, area: object) -> object:
     kind = MAP_GEOMETRY_KIND[QuestionKind(question.kind)]
     if isinstance(value, str):
         try:
-            value = json.loads(value)  # NaN and Infinity decode to floats: the gate refuses them
-        except ValueError:
+            value = strict_loads(value, allow_nan=True)  # the gate refuses NaN with its own message
+        # RecursionError: a field of thousands of nested brackets is a wrong answer, not a crash.
+        except (ValueError, RecursionError):
             raise NotAMapAnswer() from None
     try:
         return geometry_from_geojson(value, kind=kind, area=area)
