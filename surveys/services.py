@@ -193,15 +193,18 @@ def _typed(question: Question, value: object, *, area: object) -> TypedAnswer | 
     return TypedAnswer(question=question, geom=_geometry(question, value, area=area))
 
 
-def _multiple(question: Question, value: object) -> TypedAnswer:
+def _multiple(question: Question, value: object) -> TypedAnswer | None:
     values = value if isinstance(value, list | tuple) else [value]
     ids = [_as_id(item) for item in values if not _is_empty(item)]
     known = {c.pk for c in question.choices.all()}
     if any(choice_id is None or choice_id not in known for choice_id in ids):
         raise UnknownChoice()
     unique = tuple(dict.fromkeys(ids))  # in the order given, each once
-    if not unique and question.required:
-        raise AnswerRequired()
+    if not unique:
+        # Only empty values (a form's blank field): no choice, so no answer row, which would hold nothing.
+        if question.required:
+            raise AnswerRequired()
+        return None
     if question.min_selections is not None and len(unique) < question.min_selections:
         raise with_count(TooFewChoices, question.min_selections)
     if question.max_selections is not None and len(unique) > question.max_selections:
