@@ -6,8 +6,10 @@ fields. Typed domain errors (`<app>/errors.py`) carry their status code and mess
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -15,6 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.parsers import PayloadTooLarge
+
+
+def too_large() -> exceptions.APIException:
+    limit = settings.API_MAX_BODY_BYTES
+    return PayloadTooLarge(_("The request is too large: at most %(kb)d KB.") % {"kb": limit // 1024})
 
 
 def _first_message(detail: Any) -> str:
@@ -36,6 +44,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             response["WWW-Authenticate"] = "Token"
         return response
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads the body through Django, whose DATA_UPLOAD_MAX_MEMORY_SIZE stops far larger bodies before
+        # the parser's own limit (API_MAX_BODY_BYTES) can: the same 413 and message either way.
+        exc = too_large()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
@@ -78,4 +90,5 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return JsonResponse(
             {"code": "bad_request", "message": _("The request cannot be processed.")}, status=400
         )
-    return defaults.bad_request(request, exception)
+    # The page says what to do, in the visitor's language (Django's default page says only "Bad Request").
+    return render(request, "400.html", status=400)
