@@ -160,7 +160,7 @@ def test_api_suggestion_create(world):
         optional={"id": json_scalars, "moderation_state": st.just("published"), "bbox": json_values},
     )
 
-    @settings(max_examples=budget(80))
+    @settings(max_examples=budget(60))
     @given(body=st.one_of(features, features, features, json_values))
     def run(body):
         exchange(lambda: post_json(world["citizen"], url, body))
