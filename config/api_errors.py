@@ -6,14 +6,23 @@ fields. Typed domain errors (`<app>/errors.py`) carry their status code and mess
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.parsers import PayloadTooLarge
+
+
+def too_large() -> exceptions.APIException:
+    limit = settings.API_MAX_BODY_BYTES
+    return PayloadTooLarge(_("The request is too large: at most %(kb)d KB.") % {"kb": limit // 1024})
 
 
 def _first_message(detail: Any) -> str:
@@ -35,6 +44,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             response["WWW-Authenticate"] = "Token"
         return response
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads the body through Django, whose DATA_UPLOAD_MAX_MEMORY_SIZE stops far larger bodies before
+        # the parser's own limit (API_MAX_BODY_BYTES) can: the same 413 and message either way.
+        exc = too_large()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
@@ -57,3 +70,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
         response["Retry-After"] = "60"
     return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an address under /api/ that no endpoint answers gets the API's JSON error too."""
+    if _is_api(request):
+        return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: what Django refuses before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields, a forged host) is JSON with a message under /api/."""
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "bad_request", "message": _("The request cannot be processed.")}, status=400
+        )
+    # The page says what to do, in the visitor's language (Django's default page says only "Bad Request").
+    return render(request, "400.html", status=400)

@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import health
 
+# Under /api/ even Django's own refusals (no such address, an unreadable request) are the API's JSON errors.
+handler400 = "config.api_errors.bad_request"
+handler404 = "config.api_errors.not_found"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

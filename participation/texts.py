@@ -26,7 +26,8 @@ def clean_text(
     allowed = "" if single_line else "\n\r\t"
     if any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS for ch in value):
         raise InvalidText(_("The text contains control characters that are not allowed."), field=field)
-    if required and not value:
+    # Only format characters (zero-width space, joiner, BOM …) and spaces: nothing anyone can see.
+    if required and all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
         raise InvalidText(_("This field is required."), field=field)
     if len(value) > max_length:
         raise InvalidText(

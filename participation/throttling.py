@@ -3,6 +3,7 @@
 A fixed window per scope: simple, exact enough for abuse control, and one cache round trip per write.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -15,7 +16,10 @@ def rate_window(*, scope: str, ident: str) -> tuple[str, int, int, int]:
     """The cache key of the current window, the budget, the window length and the seconds left in it."""
     allowed, seconds = (int(part) for part in settings.WRITE_LIMITS[scope].split("/"))
     now = time.time()
-    key = f"rate:{scope}:{ident}:{int(now // seconds)}"
+    # Hashed: an ident may be what someone typed (a login name), and a cache key must be short and free of
+    # spaces and control characters.
+    digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    key = f"rate:{scope}:{digest}:{int(now // seconds)}"
     return key, allowed, seconds, int(seconds - now % seconds) + 1
 
 

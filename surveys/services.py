@@ -8,7 +8,6 @@ database's (partial UNIQUE constraints): a second response sent at the same mome
 the same "already answered" message as the check before.
 """
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from config.errors import DomainError
+from config.parsers import strict_loads
 from geo import errors as geo_errors
 from geo.geometry import geometry_from_geojson
 from participation.antispam import check_human
@@ -193,15 +193,18 @@ def _typed(question: Question, value: object, *, area: object) -> TypedAnswer | 
     return TypedAnswer(question=question, geom=_geometry(question, value, area=area))
 
 
-def _multiple(question: Question, value: object) -> TypedAnswer:
+def _multiple(question: Question, value: object) -> TypedAnswer | None:
     values = value if isinstance(value, list | tuple) else [value]
     ids = [_as_id(item) for item in values if not _is_empty(item)]
     known = {c.pk for c in question.choices.all()}
     if any(choice_id is None or choice_id not in known for choice_id in ids):
         raise UnknownChoice()
     unique = tuple(dict.fromkeys(ids))  # in the order given, each once
-    if not unique and question.required:
-        raise AnswerRequired()
+    if not unique:
+        # Only empty values (a form's blank field): no choice, so no answer row, which would hold nothing.
+        if question.required:
+            raise AnswerRequired()
+        return None
     if question.min_selections is not None and len(unique) < question.min_selections:
         raise with_count(TooFewChoices, question.min_selections)
     if question.max_selections is not None and len(unique) > question.max_selections:
@@ -258,8 +261,9 @@ def _geometry(question: Question, value: object, *, area: object) -> object:
     kind = MAP_GEOMETRY_KIND[QuestionKind(question.kind)]
     if isinstance(value, str):
         try:
-            value = json.loads(value)  # NaN and Infinity decode to floats: the gate refuses them
-        except ValueError:
+            value = strict_loads(value, allow_nan=True)  # the gate refuses NaN with its own message
+        # RecursionError: a field of thousands of nested brackets is a wrong answer, not a crash.
+        except (ValueError, RecursionError):
             raise NotAMapAnswer() from None
     try:
         return geometry_from_geojson(value, kind=kind, area=area)

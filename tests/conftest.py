@@ -1,8 +1,22 @@
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from participation.models import ProjectRole, StaffRole
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, UserFactory
+
+# Property-based tests (hypothesis, schemathesis) go through the database, where one example takes
+# milliseconds to tens of milliseconds: no deadline (speed is for benchmarks). "ci" (the default, used by
+# `make test`) is derandomized, so a run is repeatable and bounded in time; "dev" explores new examples each
+# run; "deep" (ten times the examples) is for a long hunt by hand. HYPOTHESIS_PROFILE picks one. The fuzz
+# tests size their budgets with tests.fuzz.budget(), relative to the profile's max_examples.
+_FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("ci", max_examples=100, derandomize=True, print_blob=True, **_FUZZ)
+settings.register_profile("dev", max_examples=100, **_FUZZ)
+settings.register_profile("deep", max_examples=1000, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.parsers import refuse_constant
+from config.parsers import strict_loads
 from geo.bbox import BBoxField
+from geo.geojson_schema import DrawnGeometryField, GeometryField
 
 from .. import selectors, services
 from ..models import PlanningStatus, Project, Suggestion
@@ -53,7 +54,7 @@ class SuggestionInput(AntiSpamInput):
     set; state, author and counts never. Anonymous authors add the foreign members `altcha` and `website`."""
 
     type = serializers.ChoiceField(choices=["Feature"])
-    geometry = serializers.JSONField(help_text=gettext_lazy("RFC 7946 geometry in WGS84 (lon, lat)."))
+    geometry = GeometryField(help_text=gettext_lazy("RFC 7946 geometry in WGS84 (lon, lat)."))
     properties = SuggestionPropertiesInput()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -167,14 +168,14 @@ class DuplicateQuery(serializers.Serializer):
 
     def validate_geometry(self, value: str) -> Any:
         try:
-            return json.loads(value, parse_constant=refuse_constant)
+            return strict_loads(value)
         except (ValueError, RecursionError):
             raise serializers.ValidationError(_("The geometry is not valid GeoJSON.")) from None
 
 
 class DuplicateBody(serializers.Serializer):
     category = serializers.CharField()
-    geometry = serializers.JSONField(help_text=gettext_lazy("The drawn geometry (GeoJSON)."))
+    geometry = DrawnGeometryField(help_text=gettext_lazy("The drawn geometry (GeoJSON)."))
 
 
 DUPLICATES_SCHEMA = {
