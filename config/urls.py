@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import health
 
+# A database outage raised before any view ran (sessions, accounts) is a 503 too, never the generic 500.
+handler500 = "config.db_unavailable.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

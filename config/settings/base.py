@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that does not answer: 503 with Retry-After and a message (config/db_unavailable.py).
+    "config.db_unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -219,6 +221,12 @@ WRITE_LIMITS = {
     # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
     "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
 }
+# Seconds a client is asked to wait (Retry-After of the 503) while the database does not answer.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=5)
+# Idempotency-Key on POST (participation/idempotency.py): how long a key and its answer are kept, and after
+# how long a claim whose request never answered (a killed worker) may be taken over by a retry.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=60)
 API_PAGE_DEFAULT = env.int("API_PAGE_DEFAULT", default=500)
 API_PAGE_MAX = env.int("API_PAGE_MAX", default=5000)
 # A suggestion of 500 vertices is ~20 KB of GeoJSON; anything far bigger is not a person typing.

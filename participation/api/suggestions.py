@@ -16,6 +16,7 @@ from config.parsers import refuse_constant
 from geo.bbox import BBoxField
 
 from .. import selectors, services
+from ..idempotency import idempotent
 from ..models import PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
@@ -135,6 +136,7 @@ class SuggestionCollectionApi(SuggestionFeatureListApi):
         "project's phase. In pre-moderation the new suggestion is visible only to its author until a "
         "moderator approves it.",
     )
+    @idempotent
     def post(self, request: Request, slug: str) -> Response:
         project = selectors.project_get(slug=slug)
         data = SuggestionInput(data=request.data)
