@@ -165,14 +165,17 @@ def run_writer(
     bbox: tuple[float, float, float, float],
     seed: int,
     timeout: float = 30.0,
+    stop: threading.Event | None = None,
 ) -> list[tuple[str, Answer]]:
-    """One client: its suggestions one after the other, each with its own Idempotency-Key."""
+    """One client: its suggestions one after the other, each with its own Idempotency-Key (until `stop`)."""
     rng = random.Random(seed)  # noqa: S311 - positions for a test, not secrets
     connection = Connection(base_url, timeout=timeout)
     path = f"/api/v1/projects/{project_slug}/suggestions/"
     answers = []
     try:
         for marker in markers:
+            if stop is not None and stop.is_set():
+                break
             point = (rng.uniform(bbox[0], bbox[2]), rng.uniform(bbox[1], bbox[3]))
             headers = {
                 "Authorization": f"Token {token}",
@@ -226,11 +229,12 @@ def run_load(
 ) -> LoadResult:
     """Every token is one client posting `posts_per_client` suggestions; `readers` read the map meanwhile.
 
-    `during`, if given, runs in its own thread while the load runs (e.g. restarting the database); the
-    load ends when both are done."""
+    `during`, if given, runs in its own thread while the load runs (e.g. restarting the database), and
+    the writers stop when it is done: then `posts_per_client` is only an upper bound."""
     run_id = run_id or f"load-{uuid.uuid4().hex[:12]}"
     result = LoadResult(run_id=run_id)
     stop = threading.Event()
+    writers_stop = threading.Event() if during is not None else None
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(tokens) + readers + 1) as pool:
         read_jobs = [
@@ -245,7 +249,10 @@ def run_load(
             )
             for n in range(readers)
         ]
-        side_job = pool.submit(during) if during is not None else None
+        side_job = None
+        if during is not None and writers_stop is not None:
+            side_job = pool.submit(during)
+            side_job.add_done_callback(lambda _job: writers_stop.set())
         write_jobs = [
             pool.submit(
                 run_writer,
@@ -257,6 +264,7 @@ def run_load(
                 bbox=bbox,
                 seed=c,
                 timeout=timeout,
+                stop=writers_stop,
             )
             for c, token in enumerate(tokens)
         ]

@@ -43,7 +43,8 @@ from participation.participants import BROWSER_COOKIE
 from tests.factories import CitizenFactory, SuggestionFactory
 from tests.servers import ROOT, database_url, gunicorn, production_environment, throwaway_cluster
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Real transactions: the servers see what the tests commit.
+transactional = pytest.mark.django_db(transaction=True)
 
 PARALLEL = 50
 VOTE_ROUNDS = int(os.environ.get("VOTE_RACE_ROUNDS", "10"))
@@ -116,6 +117,7 @@ def support(server, pk: int, headers: dict[str, str], body: bytes = b"{}", metho
 # ------------------------------------------------------------------------------------------ vote integrity
 
 
+@transactional
 def test_parallel_supports_of_one_account_count_once(app_server, project, point_category, voter):
     citizen, token = voter
     statuses: Counter[int] = Counter()
@@ -139,6 +141,7 @@ def test_parallel_supports_of_one_account_count_once(app_server, project, point_
     assert statuses == {201: VOTE_ROUNDS, 409: VOTE_ROUNDS * (PARALLEL - 1)}
 
 
+@transactional
 def test_parallel_supports_of_one_anonymous_browser_count_once(app_server, project, point_category):
     project.allow_anonymous = True
     project.save()
@@ -166,6 +169,7 @@ def test_parallel_supports_of_one_anonymous_browser_count_once(app_server, proje
         assert suggestion.support_count == 1
 
 
+@transactional
 def test_supports_and_withdrawals_racing_keep_the_counter_equal_to_the_rows(
     app_server, project, point_category, voter
 ):
@@ -189,6 +193,7 @@ def test_supports_and_withdrawals_racing_keep_the_counter_equal_to_the_rows(
 # ------------------------------------------------------------------------------------------ idempotency
 
 
+@transactional
 def test_a_duplicate_while_the_first_request_runs_gets_409_then_the_first_answer(
     app_server, project, point_category, voter
 ):
@@ -229,6 +234,7 @@ def test_a_duplicate_while_the_first_request_runs_gets_409_then_the_first_answer
 # ------------------------------------------------------------------------------------------ load
 
 
+@transactional
 def test_load_every_201_is_stored_once_and_every_refusal_has_a_message(app_server, project, point_category):
     run_id = f"load-{uuid.uuid4().hex[:10]}"
     tokens = prepare_clients(count=10, prefix=run_id)
@@ -305,7 +311,7 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
                 time.sleep(2)
                 cluster.start()  # returns once PostgreSQL accepts connections
                 outage["up"] = time.monotonic()
-                time.sleep(6)  # the load goes on after the recovery
+                time.sleep(5)  # the load goes on after the recovery
 
             prober = threading.Thread(target=probe)
             prober.start()
@@ -314,7 +320,7 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
                     base_url=server.url,
                     project_slug="fault-test",
                     tokens=tokens,
-                    posts_per_client=60,
+                    posts_per_client=1000,  # an upper bound: the clients stop when restart() is done
                     readers=2,
                     category="charging-station",
                     bbox=BBOX,
