@@ -118,7 +118,9 @@ def classify(answer: Answer) -> str:
 class LoadResult:
     run_id: str
     sent: int = 0
+    markers: set[str] = field(default_factory=set)  # the suggestions the clients tried to submit
     created: dict[str, int] = field(default_factory=dict)  # marker -> id of the 201
+    replayed: int = 0  # 201s that repeated the stored first answer of a retried request
     refused: Counter[int] = field(default_factory=Counter)  # status -> count
     invalid: list[str] = field(default_factory=list)  # what no client should ever get
     reads: int = 0
@@ -132,7 +134,9 @@ class LoadResult:
         latencies = sorted(self.write_latencies) or [0.0]
         return {
             "sent": self.sent,
+            "suggestions": len(self.markers),
             "accepted": len(self.created),
+            "replayed": self.replayed,
             "rejected": dict(sorted(self.refused.items())),
             "invalid": len(self.invalid),
             "reads": self.reads,
@@ -166,8 +170,14 @@ def run_writer(
     seed: int,
     timeout: float = 30.0,
     stop: threading.Event | None = None,
+    retries: int = 0,
+    retry_wait: float = 0.5,
 ) -> list[tuple[str, Answer]]:
-    """One client: its suggestions one after the other, each with its own Idempotency-Key (until `stop`)."""
+    """One client: its suggestions one after the other, each with its own Idempotency-Key (until `stop`).
+
+    With `retries`, a suggestion answered 503, 409 with Retry-After (its key still claimed) or not at all
+    is sent again with the same key after Retry-After (at most `retry_wait` seconds): what a careful client
+    does. Every attempt is returned."""
     rng = random.Random(seed)  # noqa: S311 - positions for a test, not secrets
     connection = Connection(base_url, timeout=timeout)
     path = f"/api/v1/projects/{project_slug}/suggestions/"
@@ -183,10 +193,19 @@ def run_writer(
                 "Idempotency-Key": marker,
             }
             body = suggestion_body(marker=marker, category=category, point=point)
-            answers.append((marker, connection.request("POST", path, body=body, headers=headers)))
+            for attempt in range(retries + 1):
+                answer = connection.request("POST", path, body=body, headers=headers)
+                answers.append((marker, answer))
+                if not _retriable(answer) or attempt == retries:
+                    break
+                time.sleep(min(float(answer.headers.get("retry-after", retry_wait)), retry_wait))
     finally:
         connection.close()
     return answers
+
+
+def _retriable(answer: Answer) -> bool:
+    return answer.status in (0, UNAVAILABLE) or (answer.status == 409 and "retry-after" in answer.headers)
 
 
 def run_reader(
@@ -226,11 +245,13 @@ def run_load(
     run_id: str | None = None,
     timeout: float = 30.0,
     during: Callable[[], None] | None = None,
+    retries: int = 0,
 ) -> LoadResult:
     """Every token is one client posting `posts_per_client` suggestions; `readers` read the map meanwhile.
 
     `during`, if given, runs in its own thread while the load runs (e.g. restarting the database), and
-    the writers stop when it is done: then `posts_per_client` is only an upper bound."""
+    the writers stop when it is done: then `posts_per_client` is only an upper bound. `retries`: see
+    `run_writer`; `sent` then counts every attempt."""
     run_id = run_id or f"load-{uuid.uuid4().hex[:12]}"
     result = LoadResult(run_id=run_id)
     stop = threading.Event()
@@ -265,6 +286,7 @@ def run_load(
                 seed=c,
                 timeout=timeout,
                 stop=writers_stop,
+                retries=retries,
             )
             for c, token in enumerate(tokens)
         ]
@@ -274,8 +296,10 @@ def run_load(
                 result.writes.append(answer)
                 result.write_latencies.append(answer.seconds)
                 kind = classify(answer)
+                result.markers.add(marker)
                 if kind == "created":
                     result.created[marker] = answer.json()["id"]
+                    result.replayed += answer.headers.get("idempotent-replayed") == "true"
                 elif kind == "refused":
                     result.refused[answer.status] += 1
                 else:

@@ -4,11 +4,14 @@ answer instead of a second suggestion, comment, support or report.
 How it holds under concurrency and faults:
 - The key is claimed in its own short transaction before the work (an INSERT against the UNIQUE
   (scope, key) constraint), so a concurrent duplicate sees the claim "running" and gets 409 at once.
-- The work and the stored answer commit in one transaction, and only while the claim is still ours: a
-  request either did its work and left its answer, or did nothing. A claim whose request died without
-  answering (a killed worker, a lost database connection) is taken over by a retry after
-  IDEMPOTENCY_LEASE_SECONDS; if the slow first request still finishes later, it finds the claim gone and
-  rolls its work back.
+- The work runs in one transaction that first locks the key's row (while the claim is still ours) and
+  ends by storing the answer in it: a request either did its work and left its answer, or did nothing.
+- The row lock is the proof of life: a duplicate that finds the row locked knows the first request is
+  working (409). A "running" row nobody locks belongs to a request that died without answering (a killed
+  worker, a database restart that cut its connection and kept it from giving the key back): a retry takes
+  it over at once, except in the first IDEMPOTENCY_GRACE_SECONDS after the claim, while its request may
+  be about to lock it. If that request locks it after all, it finds the claim gone and answers 409; the
+  work is done once either way.
 - Only successful answers (2xx, 3xx) are kept. A refused request changed nothing, so the same key may be
   sent again, with the same or a corrected body.
 - Keys belong to the client: an account, else an anonymous browser's key (its signed cookie), else its
@@ -134,18 +137,30 @@ def idempotency_claim(*, scope: str, key: str, fingerprint: str) -> Claim | Idem
             continue  # released or purged in between: claim it afresh
         if row.expires_at <= now:
             # An expired key counts as unused: take it over for this request, whatever it stood for.
-            taken = _take_over(row, token, now, fingerprint=fingerprint, state=IdempotencyState.RUNNING)
-        elif row.fingerprint != fingerprint:
+            if _take_over(row, token, now, fingerprint=fingerprint, state=IdempotencyState.RUNNING):
+                return Claim(pk=row.pk, token=token)
+            continue
+        if row.fingerprint != fingerprint:
             raise IdempotencyKeyReused()
-        elif row.state == IdempotencyState.DONE:
+        if row.state == IdempotencyState.DONE:
             return row
-        elif row.claimed_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
+        if row.claimed_at > now - timedelta(seconds=settings.IDEMPOTENCY_GRACE_SECONDS):
             raise IdempotencyKeyInProgress()
-        else:
-            taken = _take_over(row, token, now)
-        if taken:
+        if _take_over_abandoned(row, token, now):
             return Claim(pk=row.pk, token=token)
+        raise IdempotencyKeyInProgress()
     raise IdempotencyKeyInProgress()
+
+
+def _take_over_abandoned(row: IdempotencyKey, token: uuid.UUID, now: datetime) -> bool:
+    """Take a running claim over if no request holds its row: a working request locks it until it ends."""
+    with transaction.atomic():
+        unlocked = (
+            IdempotencyKey.objects.select_for_update(skip_locked=True)
+            .filter(pk=row.pk, claim=row.claim, state=IdempotencyState.RUNNING)
+            .exists()
+        )
+        return unlocked and _take_over(row, token, now)
 
 
 def _take_over(row: IdempotencyKey, token: uuid.UUID, now: datetime, **changes: Any) -> bool:
@@ -165,6 +180,7 @@ def _run_once(
 ) -> HttpResponse:
     try:
         with transaction.atomic():
+            _lock(claim)  # held until the work and its answer commit: duplicates see it running
             response = handler(view, request, *args, **kwargs)
             if _kept(response):
                 _finish(claim, response)  # in the work's transaction: both commit, or neither
@@ -177,6 +193,14 @@ def _run_once(
         return view.handle_exception(exc)  # the API's error answer; re-raises what it does not know
     _release(claim)
     return response
+
+
+def _lock(claim: Claim) -> None:
+    owned = IdempotencyKey.objects.select_for_update().filter(
+        pk=claim.pk, claim=claim.token, state=IdempotencyState.RUNNING
+    )
+    if not owned.exists():
+        raise ClaimLost()
 
 
 def _kept(response: HttpResponse) -> bool:
@@ -199,8 +223,8 @@ def _finish(claim: Claim, response: HttpResponse) -> None:
 
 
 def _release(claim: Claim) -> None:
-    """Give the key back after a refused or failed request. If the database is gone too, the claim runs
-    out after the lease and a retry takes it over."""
+    """Give the key back after a refused or failed request. If the database is gone too, the claim stays
+    unlocked and a retry takes it over."""
     try:
         IdempotencyKey.objects.filter(pk=claim.pk, claim=claim.token, state=IdempotencyState.RUNNING).delete()
     except DatabaseError as exc:  # the answer to the client matters more than this cleanup

@@ -8,7 +8,8 @@
 - Load: clients submit suggestions through gunicorn with production settings while others read the map;
   every 201 is stored exactly once, every other answer a 4xx/429/503 with a message.
 - Database fault: a throwaway PostgreSQL is restarted during a load run; 503 with Retry-After meanwhile,
-  /healthz 503 then 200, recovery within 5 s of the database accepting connections, no 201 lost.
+  /healthz 503 then 200, recovery within 5 s of the database accepting connections, no 201 lost, and
+  clients that retry with their Idempotency-Key get every suggestion stored exactly once.
 
 Servers listen on 127.0.0.1 only (ports: INTEGRITY_HTTP_PORT, INTEGRITY_PG_PORT) and are always stopped.
 """
@@ -327,6 +328,7 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
                     run_id=f"fault-{uuid.uuid4().hex[:10]}",
                     timeout=20,
                     during=restart,
+                    retries=30,  # a careful client: the same request with the same key after Retry-After
                 )
             finally:
                 probing.set()
@@ -359,6 +361,8 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
     assert result.invalid == [], result.invalid[:5]  # no connection errors, no 500s, no bare bodies
     assert result.reads_invalid == [], result.reads_invalid[:5]
     assert result.refused[503] > 0, "the outage was not seen by any write"
+    # Every suggestion a client tried was accepted in the end, once, whatever the outage cut off.
+    assert set(result.created) == result.markers
     assert all(a.headers.get("retry-after") == "5" for a in unavailable)
     assert all(a.json()["code"] == "database_unavailable" for a in unavailable)
     assert 503 in during

@@ -223,10 +223,10 @@ WRITE_LIMITS = {
 }
 # Seconds a client is asked to wait (Retry-After of the 503) while the database does not answer.
 DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=5)
-# Idempotency-Key on POST (participation/idempotency.py): how long a key and its answer are kept, and after
-# how long a claim whose request never answered (a killed worker) may be taken over by a retry.
+# Idempotency-Key on POST (participation/idempotency.py): how long a key and its answer are kept, and how
+# long a fresh claim is left to its own request before a retry may take it over (if no request works on it).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
-IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=60)
+IDEMPOTENCY_GRACE_SECONDS = env.int("IDEMPOTENCY_GRACE_SECONDS", default=2)
 API_PAGE_DEFAULT = env.int("API_PAGE_DEFAULT", default=500)
 API_PAGE_MAX = env.int("API_PAGE_MAX", default=5000)
 # A suggestion of 500 vertices is ~20 KB of GeoJSON; anything far bigger is not a person typing.

@@ -87,8 +87,9 @@ def test_the_same_key_on_another_endpoint_is_another_request(signed_in, publishe
     assert not Comment.objects.exists()
 
 
-def test_a_key_whose_first_request_still_runs_gets_409(signed_in, citizen, point_category):
-    # What a concurrent first request leaves while it works (tests/test_integrity.py does it for real).
+def test_a_freshly_claimed_key_gets_409(signed_in, citizen, point_category):
+    # What a concurrent first request leaves just before it starts working (tests/test_integrity.py has a
+    # first request really working).
     IdempotencyKey.objects.create(
         scope=f"user:{citizen.pk}",
         key="busy",
@@ -106,10 +107,11 @@ def test_a_key_whose_first_request_still_runs_gets_409(signed_in, citizen, point
     assert not Suggestion.objects.exists()
 
 
-def test_a_claim_whose_request_died_is_taken_over_after_the_lease(
+def test_a_claim_whose_request_died_is_taken_over_after_the_grace(
     signed_in, citizen, point_category, settings
 ):
-    stale = timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS + 1)
+    # Nobody holds the row (a working request would lock it): its request died without answering.
+    stale = timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_GRACE_SECONDS + 1)
     IdempotencyKey.objects.create(
         scope=f"user:{citizen.pk}",
         key="orphan",
