@@ -72,7 +72,7 @@ class Claim:
 
 
 class ClaimLost(Exception):
-    """A retry took the claim over while this request was still working: its work must not commit."""
+    """A retry took the claim over before this request locked it: the retry does the work, not this one."""
 
 
 def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
