@@ -85,6 +85,9 @@ def gunicorn(
         f"--threads={threads}",
         "--timeout=30",
         "--graceful-timeout=5",
+        # gunicorn 27 otherwise opens a control socket at one fixed path in the home directory, shared
+        # with (and removed from under) every other gunicorn on the machine.
+        "--no-control-socket",
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT)

@@ -295,6 +295,7 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
         with gunicorn(port=HTTP_PORT + 1, env=env, log_dir=tmp_path) as server:
             health: list[tuple[float, int]] = []
             outage: dict[str, float] = {}
+            page: list = []
             probing = threading.Event()
 
             def probe() -> None:
@@ -309,6 +310,10 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
                 time.sleep(2)  # the load is under way
                 outage["stopping"] = time.monotonic()
                 cluster.stop()  # pg_ctl stop -m fast: open connections are cut
+                # A person opening a page meanwhile gets a page saying so (it needs no database).
+                page.append(
+                    request(server.url, "GET", "/projects/fault-test/", headers={"Accept-Language": "en"})
+                )
                 time.sleep(2)
                 cluster.start()  # returns once PostgreSQL accepts connections
                 outage["up"] = time.monotonic()
@@ -367,6 +372,10 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
     assert all(a.json()["code"] == "database_unavailable" for a in unavailable)
     assert 503 in during
     assert set(during) <= {200, 503}
+    assert page[0].status == 503
+    assert page[0].headers["retry-after"] == "5"
+    assert page[0].headers["content-type"].startswith("text/html")
+    assert b"Briefly unavailable" in page[0].body
     # Recovers by itself: within 5 s of PostgreSQL accepting connections (a bound, not a benchmark).
     assert healthy_again - up <= 5
     assert first_write_after - up <= 5
