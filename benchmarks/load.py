@@ -12,7 +12,10 @@ loopback, also across a PostgreSQL restart; `make bench` can run the full size, 
         --clients 50 --posts 200 --readers 4
 
 (with DJANGO_SETTINGS_MODULE and DATABASE_URL of that server: the accounts and tokens are created in its
-database, and the result is checked there). Traffic goes to the given loopback address only.
+database, and the result is checked there). Start that server with LIMIT_SUGGESTIONS above the posts per
+client (e.g. 100000/3600), or most answers are 429s (counted as rejected, not as errors). The exit status
+is 1 if any answer was not a 201 or a refusal with a message, or if an acknowledged suggestion is missing or
+stored twice. Traffic goes to the given loopback address only.
 """
 
 import argparse
