@@ -4,6 +4,7 @@ answer; another request under the same key is a 422, a key whose first request s
 import hashlib
 import io
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from participation import idempotency
 from participation.idempotency import HEADER, idempotency_keys_purge
 from participation.models import Comment, IdempotencyKey, IdempotencyState, Report, Suggestion, Support
 from tests.factories import CitizenFactory, SuggestionFactory
@@ -126,6 +128,25 @@ def test_a_claim_whose_request_died_is_taken_over_after_the_grace(
     assert response.status_code == 201
     assert Suggestion.objects.count() == 1
     assert IdempotencyKey.objects.get(key="orphan").state == IdempotencyState.DONE
+
+
+def test_a_request_whose_claim_a_retry_took_over_does_no_work(signed_in, point_category, monkeypatch):
+    claim_key = idempotency.idempotency_claim
+
+    def claimed_then_taken_over(**kwargs):
+        claim = claim_key(**kwargs)
+        # A retry took the claim over before this request locked it: the retry does the work.
+        IdempotencyKey.objects.filter(pk=claim.pk).update(claim=uuid.uuid4())
+        return claim
+
+    monkeypatch.setattr(idempotency, "idempotency_claim", claimed_then_taken_over)
+
+    response = post(signed_in, CREATE, feature(), key="taken")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_key_in_progress"
+    assert not Suggestion.objects.exists()
+    assert IdempotencyKey.objects.get(key="taken").state == IdempotencyState.RUNNING  # the retry's claim
 
 
 def test_a_refused_request_leaves_the_key_free_for_the_corrected_one(signed_in, point_category):
