@@ -125,7 +125,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL", default="redis://127.0.0.1:6380/0"),
-        "KEY_PREFIX": "participation",
+        # Instances that share one Redis (or test servers beside a dev server) each keep their own keys.
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="participation"),
         "TIMEOUT": 300,
     }
 }
