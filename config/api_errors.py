@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.db_unavailable import database_unavailable, is_database_outage
 from config.errors import DomainError
 from config.parsers import PayloadTooLarge
 
@@ -34,13 +35,16 @@ def _first_message(detail: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_database_outage(exc):
+        exc = database_unavailable(exc)
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": exc.message}
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}
         response = Response(body, status=exc.status_code)
-        if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
-            response["Retry-After"] = str(getattr(exc, "retry_after", 60))
+        retry_after = getattr(exc, "retry_after", None)
+        if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS or retry_after is not None:
+            response["Retry-After"] = str(retry_after if retry_after is not None else 60)
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             response["WWW-Authenticate"] = "Token"
         return response

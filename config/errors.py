@@ -18,3 +18,18 @@ class DomainError(Exception):
     def __init__(self, message: str | Promise | None = None) -> None:
         self.message = str(message if message is not None else self.default_message)
         super().__init__(self.message)
+
+
+class DatabaseUnavailable(DomainError):
+    """The database cannot be reached (restart, failover, network): the client should try again soon.
+
+    A write cut off while committing may have been stored: clients retry with the same Idempotency-Key.
+    """
+
+    status_code = 503
+    code = "database_unavailable"
+    default_message = _("The service is briefly unavailable. Please try again in a few seconds.")
+
+    def __init__(self, message: str | Promise | None = None, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

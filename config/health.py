@@ -6,6 +6,7 @@ on the replica: heavy reads fall back to the primary, so the app still serves ev
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -23,5 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as exc:
         logger.warning("health check: database unavailable: %s", exc)
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok", **(replica_status() or {})})

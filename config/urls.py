@@ -8,6 +8,8 @@ from config import health
 # Under /api/ even Django's own refusals (no such address, an unreadable request) are the API's JSON errors.
 handler400 = "config.api_errors.bad_request"
 handler404 = "config.api_errors.not_found"
+# A database outage raised before any view ran (sessions, accounts) is a 503 too, never the generic 500.
+handler500 = "config.db_unavailable.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -230,3 +230,30 @@ class NotEditable(DomainError):
     status_code = 409
     code = "not_editable"
     default_message = _("Only a suggestion that is still waiting for review can be changed.")
+
+
+class IdempotencyKeyInvalid(DomainError):
+    code = "idempotency_key_invalid"
+    default_message = _("The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
+
+
+class IdempotencyKeyReused(DomainError):
+    """The key already stands for another request (another body, path or method)."""
+
+    status_code = 422
+    code = "idempotency_key_reused"
+    default_message = _(
+        "This Idempotency-Key was already used for a different request. Send a new key with a new request."
+    )
+
+
+class IdempotencyKeyInProgress(DomainError):
+    """The first request with this key has not answered yet: its answer is what the client wants."""
+
+    status_code = 409
+    code = "idempotency_key_in_progress"
+    default_message = _(
+        "A request with this Idempotency-Key is still being processed. Please wait a moment and send it "
+        "again."
+    )
+    retry_after = 1

@@ -31,3 +31,4 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, database_unrea
 
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert response["Retry-After"] == "5"

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that does not answer: 503 with Retry-After and a message (config/db_unavailable.py).
+    "config.db_unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -151,7 +153,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL", default="redis://127.0.0.1:6380/0"),
-        "KEY_PREFIX": "participation",
+        # Instances that share one Redis (or test servers beside a dev server) each keep their own keys.
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="participation"),
         "TIMEOUT": 300,
     }
 }
@@ -247,6 +250,12 @@ WRITE_LIMITS = {
     # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
     "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
 }
+# Seconds a client is asked to wait (Retry-After of the 503) while the database does not answer.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=5)
+# Idempotency-Key on POST (participation/idempotency.py): how long a key and its answer are kept, and how
+# long a fresh claim is left to its own request before a retry may take it over (if no request works on it).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+IDEMPOTENCY_GRACE_SECONDS = env.int("IDEMPOTENCY_GRACE_SECONDS", default=2)
 API_PAGE_DEFAULT = env.int("API_PAGE_DEFAULT", default=500)
 API_PAGE_MAX = env.int("API_PAGE_MAX", default=5000)
 # A suggestion of 500 vertices is ~20 KB of GeoJSON; anything far bigger is not a person typing.

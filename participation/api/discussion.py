@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
+from ..idempotency import idempotent
 from ..models import Comment, ReportReason
 from ..participants import participant_from
 from .anti_spam import AntiSpamInput
@@ -57,6 +58,7 @@ class CommentListApi(APIView):
         summary="Comment on a suggestion, or reply to a comment",
         description="In pre-moderation the comment waits for review (moderation_state `pending`).",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -83,6 +85,7 @@ class SupportApi(APIView):
         description="Once per account, or once per browser for anonymous participants (a signed cookie, "
         "set by this response; with a solved ALTCHA in `altcha`).",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         data = AntiSpamInput(data=request.data if request.data else {})
         data.is_valid(raise_exception=True)
@@ -117,6 +120,7 @@ class ReportApi(APIView):
     @extend_schema(
         request=ReportInput, responses={201: ReportOutput}, summary="Report a suggestion or comment"
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -17,6 +17,7 @@ from geo.bbox import BBoxField
 from geo.geojson_schema import DrawnGeometryField, GeometryField
 
 from .. import selectors, services
+from ..idempotency import idempotent
 from ..models import PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
@@ -136,6 +137,7 @@ class SuggestionCollectionApi(SuggestionFeatureListApi):
         "project's phase. In pre-moderation the new suggestion is visible only to its author until a "
         "moderator approves it.",
     )
+    @idempotent
     def post(self, request: Request, slug: str) -> Response:
         project = selectors.project_get(slug=slug)
         data = SuggestionInput(data=request.data)

@@ -1,0 +1,86 @@
+"""A database that does not answer: every kind of request gets a 503 with Retry-After and a message in the
+request's language, never a traceback (tests/test_integrity.py restarts a real PostgreSQL under load)."""
+
+import pytest
+from django.db import OperationalError, connection
+
+from config.db_unavailable import server_error
+
+MESSAGE = "The service is briefly unavailable. Please try again in a few seconds."
+
+
+@pytest.fixture
+def database_unreachable(settings):
+    """Point the connection at a closed port; a real failed connect, no mock."""
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    connection.close()
+    original = connection.settings_dict.copy()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="9")
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/projects/", "/api/v1/projects/test-project/map/?bbox=8,48,9,49&zoom=12", "/ogcapi/collections"],
+)
+def test_api_reads_get_a_json_503(client, database_unreachable, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {"code": "database_unavailable", "message": MESSAGE}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_write_gets_a_json_503(client, database_unreachable):
+    response = client.post(
+        "/api/v1/suggestions/1/support/",
+        "{}",
+        "application/json",
+        HTTP_ACCEPT_LANGUAGE="de",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "database_unavailable"
+    assert "Traceback" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_gets_a_page_that_needs_no_database(client, database_unreachable):
+    response = client.get("/projects/test-project/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<h1>Briefly unavailable</h1>" in html
+    assert MESSAGE in html
+    assert "Traceback" not in html
+
+
+def test_an_outage_raised_before_any_view_is_a_503_too(rf):
+    """handler500 sees errors of middleware (sessions, accounts) that ran before the view."""
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    except OperationalError:
+        response = server_error(rf.get("/api/v1/projects/"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_other_errors_stay_a_plain_500(rf):
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
