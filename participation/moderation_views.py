@@ -109,6 +109,17 @@ def _in_project(project: Project, kind: str, pk: int) -> bool:
     return Suggestion.objects.filter(pk=pk, project=project).exists()
 
 
+def _in_project_only(project: Project, decisions: list[Decision]) -> list[Decision]:
+    """The decisions whose items belong to this project: one query per kind, not one per item."""
+    wanted = {kind: [d.pk for d in decisions if d.kind == kind] for kind in KINDS}
+    found = {
+        "suggestion": Suggestion.objects.filter(pk__in=wanted["suggestion"], project=project),
+        "comment": Comment.objects.filter(pk__in=wanted["comment"], suggestion__project=project),
+    }
+    known = {kind: set(found[kind].values_list("pk", flat=True)) if wanted[kind] else set() for kind in KINDS}
+    return [d for d in decisions if d.pk in known[d.kind]]
+
+
 # ------------------------------------------------------------------------------------------ pages
 
 
@@ -246,7 +257,7 @@ def moderation_decide(request: HttpRequest, project: Project) -> HttpResponse:
 def moderation_bulk(request: HttpRequest, project: Project) -> HttpResponse:
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "").strip()
-    decisions = [d for d in _bulk_items(request.POST.getlist("items")) if _in_project(project, d.kind, d.pk)]
+    decisions = _in_project_only(project, _bulk_items(request.POST.getlist("items")))
     problem = ""
     if action not in BULK_ACTIONS:
         problem = _("Please choose a decision for the selected items.")

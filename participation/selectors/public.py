@@ -5,10 +5,12 @@ import json
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import JSONField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from geo import duplicates
@@ -42,15 +44,53 @@ def project_list() -> QuerySet[Project]:
     return Project.objects.filter(is_public=True).order_by("-phase_start", "slug")
 
 
+# A project's categories, read by the project's own query (hand-written: the ORM's JSON expressions
+# cost more to build per request than the whole query takes in the database).
+PROJECT_CATEGORIES_SQL = (
+    Path(__file__).resolve().parent.parent / "sql" / "project_categories.sql"
+).read_text(encoding="utf-8")
+CATEGORY_FIELDS = [(field.attname, field.column) for field in Category._meta.concrete_fields]
+
+
 def project_get(*, slug: str) -> Project:
+    """A public project with its categories (in `position, key` order), in one round trip: every write
+    and most reads need a category next, and categories are a handful of rows per project."""
     try:
-        return Project.objects.get(slug=slug, is_public=True)
+        project = Project.objects.annotate(
+            # Our own file, without parameters: nothing from the request reaches this SQL.
+            category_rows=RawSQL(PROJECT_CATEGORIES_SQL, (), output_field=JSONField()),  # noqa: S611
+        ).get(slug=slug, is_public=True)
     except Project.DoesNotExist:
         raise ProjectNotFound() from None
+    names = [attname for attname, _column in CATEGORY_FIELDS]
+    categories = [
+        Category.from_db("default", names, [row[column] for _attname, column in CATEGORY_FIELDS])
+        for row in project.category_rows
+    ]
+    for category in categories:
+        category.project = project
+    # As prefetch_related("categories") leaves them: project.categories.all() reads this list.
+    project._prefetched_objects_cache = {"categories": _as_queryset(project, categories)}
+    del project.category_rows
+    return project
+
+
+def _as_queryset(project: Project, rows: list[Category]) -> QuerySet[Category]:
+    queryset = project.categories.all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def _categories(project: Project) -> list[Category]:
+    """The project's categories in `position, key` order, from project_get's read when it made one."""
+    if "categories" in getattr(project, "_prefetched_objects_cache", {}):
+        return list(project.categories.all())
+    return list(project.categories.order_by("position", "key"))
 
 
 def category_list(*, project: Project) -> list[Category]:
-    return list(project.categories.order_by("position", "key"))
+    return _categories(project)
 
 
 def category_ids_for_keys(*, project: Project, keys: list[str]) -> list[int]:
@@ -64,7 +104,7 @@ def category_ids_for_keys(*, project: Project, keys: list[str]) -> list[int]:
 
 def category_get(*, project: Project, key: str) -> Category:
     """One of the project's categories by key; an unknown key is the same error as in filters."""
-    category = project.categories.filter(key=key).first()
+    category = next((c for c in _categories(project) if c.key == key), None)
     if category is None:
         raise _unknown_category(project=project, keys=[key])
     return category
@@ -79,7 +119,7 @@ def _unknown_category(*, project: Project, keys: list[str]) -> UnknownCategory:
 
 
 def category_list_keys(*, project: Project) -> list[str]:
-    return list(project.categories.order_by("position", "key").values_list("key", flat=True))
+    return [category.key for category in _categories(project)]
 
 
 # How many merges a page follows to the suggestion that finally holds the discussion. A merge target is
@@ -155,6 +195,10 @@ def supports_of(actor: Participant) -> QuerySet[Support]:
 
 
 def suggestion_supported_by(*, actor: Participant, suggestion: Suggestion) -> bool:
+    # support_count is raised in the same transaction that adds a support (merges recount it from the
+    # rows), so a suggestion counting none has none: a new one, or most, need no query.
+    if suggestion.support_count == 0:
+        return False
     return supports_of(actor).filter(suggestion=suggestion).exists()
 
 

@@ -6,6 +6,7 @@ Counters change with conditional `UPDATE … SET n = n ± 1` so concurrent reque
 the UNIQUE constraints (not Python) decide duplicates.
 """
 
+from contextlib import nullcontext
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -63,9 +64,10 @@ COMMENT_MAX = Comment._meta.get_field("text").max_length
 REPORT_TEXT_MAX = Report._meta.get_field("text").max_length
 NAME_MAX = Suggestion._meta.get_field("display_name").max_length
 EMAIL_MAX = SuggestionContact._meta.get_field("email").max_length
+# The account's side of the one-to-one (`user.profile`), filled when the profile was read with the account.
+PROFILE = Profile._meta.get_field("user").remote_field
 
 
-@transaction.atomic
 def suggestion_create(
     *,
     actor: Participant,
@@ -103,23 +105,26 @@ def suggestion_create(
         if project.moderation_mode == ModerationMode.POST
         else ModerationState.PENDING
     )
-    suggestion = Suggestion.objects.create(
-        project=project,
-        category=category,
-        geom=geom,
-        title=title,
-        text=text,
-        author=actor.user if actor.signed_in else None,
-        display_name=display_name,
-        moderation_state=state,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        source_address=actor.source_address,
-    )
-    if email:
-        contact = SuggestionContact.objects.create(
-            suggestion=suggestion, email=email, language=translation.get_language() or "de"
+    # Every check above only reads. One INSERT is atomic by itself; a transaction (BEGIN and COMMIT, two
+    # more round trips) is opened only when the contact row must go in with it.
+    with transaction.atomic() if email else nullcontext():
+        suggestion = Suggestion.objects.create(
+            project=project,
+            category=category,
+            geom=geom,
+            title=title,
+            text=text,
+            author=actor.user if actor.signed_in else None,
+            display_name=display_name,
+            moderation_state=state,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            source_address=actor.source_address,
         )
-        notifications.queue_contact_confirmation(contact)
+        if email:
+            contact = SuggestionContact.objects.create(
+                suggestion=suggestion, email=email, language=translation.get_language() or "de"
+            )
+            notifications.queue_contact_confirmation(contact)
     return suggestion
 
 
@@ -256,7 +261,11 @@ def _display_name(actor: Participant, name: object) -> str:
     """The public name chosen at sign-up, or the one an anonymous person gives; empty means "a participant",
     translated when shown."""
     if actor.signed_in:
-        profile = Profile.objects.filter(user_id=actor.pk).only("display_name").first()
+        # The API token authentication reads it with the account (participation/api/authentication.py).
+        if PROFILE.is_cached(actor.user):
+            profile = PROFILE.get_cached_value(actor.user)  # None: the account has no profile
+        else:
+            profile = Profile.objects.filter(user_id=actor.pk).only("display_name").first()
         return profile.display_name if profile else ""
     return clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from ..models import (
     ModerationAction,
     ModerationEvent,
     ModerationState,
+    Project,
     Report,
     Suggestion,
     Support,
@@ -86,25 +87,25 @@ def item_decide(
     *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str = ""
 ) -> ModerationEvent:
     """Decide on one suggestion or comment as moderator of its project."""
-    if action not in TRANSITIONS:
-        raise DecisionNotPossible()
-    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
-    if action in REASON_REQUIRED and not reason:
-        raise ReasonRequired()
-    if decision.kind == "suggestion":
-        return _decide_suggestion(actor=actor, decision=decision, action=action, reason=reason)
-    return _decide_comment(actor=actor, decision=decision, action=action, reason=reason)
+    return _item_decide(
+        actor=actor, decision=decision, action=action, reason=reason, moderates=ModeratorCheck(actor)
+    )
 
 
 def items_decide(
     *, actor: AbstractBaseUser, decisions: Iterable[Decision], action: str, reason: str = ""
 ) -> list[Outcome]:
     """A bulk decision: each item in its own transaction, so one that someone else decided meanwhile is
-    reported back and the others still go through."""
+    reported back and the others still go through. Whether the actor moderates a project is asked once
+    per bulk, not once per item (a bulk is one page of one project's queue)."""
+    moderates = ModeratorCheck(actor)
     outcomes = []
     for decision in decisions:
         try:
-            event = item_decide(actor=actor, decision=decision, action=action, reason=reason)
+            with transaction.atomic():
+                event = _item_decide(
+                    actor=actor, decision=decision, action=action, reason=reason, moderates=moderates
+                )
         except DomainError as error:
             outcomes.append(Outcome(decision=decision, error=error))
         else:
@@ -112,26 +113,73 @@ def items_decide(
     return outcomes
 
 
-def _decide_suggestion(
-    *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str
+class ModeratorCheck:
+    """`check_can_moderate` for the projects of one request's decisions, each project asked once."""
+
+    def __init__(self, actor: AbstractBaseUser) -> None:
+        self.actor = actor
+        self.allowed: set[int] = set()
+
+    def __call__(self, project: Project) -> None:
+        if project.pk not in self.allowed:
+            check_can_moderate(self.actor, project)
+            self.allowed.add(project.pk)
+
+
+def _item_decide(
+    *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str, moderates: ModeratorCheck
 ) -> ModerationEvent:
+    """item_decide inside the caller's transaction."""
+    if action not in TRANSITIONS:
+        raise DecisionNotPossible()
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
+    if action in REASON_REQUIRED and not reason:
+        raise ReasonRequired()
+    if decision.kind == "suggestion":
+        return _decide_suggestion(
+            actor=actor, decision=decision, action=action, reason=reason, moderates=moderates
+        )
+    return _decide_comment(actor=actor, decision=decision, action=action, reason=reason)
+
+
+def _decide_suggestion(
+    *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str, moderates: ModeratorCheck
+) -> ModerationEvent:
+    # Only what deciding needs: the project's area and texts stay in the database (deferred, they load
+    # if a rule ever asks for them).
     suggestion = (
         Suggestion.objects.select_for_update(of=("self",))
         .select_related("project")
+        .only("id", "project_id", "moderation_state", "author_id", "project__id")
         .filter(pk=decision.pk)
         .first()
     )
     if suggestion is None:
         raise SuggestionNotFound()
-    check_can_moderate(actor, suggestion.project)
-    check_unchanged(decision, state=suggestion.moderation_state, events=suggestion.events.all())
-    to_state = _next_state(action, suggestion.moderation_state)
+    moderates(suggestion.project)
     reports = Report.objects.filter(suggestion=suggestion, comment__isnull=True, resolved_at__isnull=True)
-    if to_state == suggestion.moderation_state and not reports.exists():
+    # Read after the lock, in one round trip: a decision that committed while this one waited is seen.
+    last_id, reported = (
+        Suggestion.objects.filter(pk=suggestion.pk)
+        .annotate(
+            last=Subquery(
+                ModerationEvent.objects.filter(suggestion_id=OuterRef("pk")).order_by("-id").values("id")[:1]
+            ),
+            reported=Exists(reports),
+        )
+        .values_list("last", "reported")
+        .get()
+    )
+    check_unchanged(
+        decision, state=suggestion.moderation_state, events=suggestion.events.all(), last_id=last_id or 0
+    )
+    to_state = _next_state(action, suggestion.moderation_state)
+    if to_state == suggestion.moderation_state and not reported:
         raise DecisionNotPossible()  # dismissing or confirming needs reports to decide on
     if to_state != suggestion.moderation_state:
         Suggestion.objects.filter(pk=suggestion.pk).update(moderation_state=to_state)
-    reports.update(resolved_at=timezone.now())
+    if reported:
+        reports.update(resolved_at=timezone.now())
     event = ModerationEvent.objects.create(
         project_id=suggestion.project_id,
         suggestion=suggestion,
@@ -197,14 +245,21 @@ def _next_state(action: str, state: str) -> str:
     return to_state
 
 
-def check_unchanged(decision: Decision, *, state: str, events: QuerySet[ModerationEvent]) -> None:
-    """The item is as the moderator saw it: same state, no newer decision. Else say who decided first."""
-    last = events.order_by("-id").first()
+def check_unchanged(
+    decision: Decision, *, state: str, events: QuerySet[ModerationEvent], last_id: int | None = None
+) -> None:
+    """The item is as the moderator saw it: same state, no newer decision. Else say who decided first.
+
+    `last_id` is the id of the item's last event (0: none) when the caller read it already; the event
+    itself is then read only to name who decided first."""
+    if last_id is None:
+        last = events.order_by("-id").first()
+        last_id = last.pk if last else 0
     changed = state != decision.seen_state
     if decision.seen_event is not None:
-        changed = changed or (last.pk if last else 0) != decision.seen_event
+        changed = changed or last_id != decision.seen_event
     if changed:
-        raise already_decided(last)
+        raise already_decided(events.order_by("-id").first())
 
 
 def already_decided(event: ModerationEvent | None) -> AlreadyDecided:

@@ -82,8 +82,8 @@ def test_admin_draws_the_project_area_on_a_leaflet_map(client, project):
 
 
 def test_map_page_takes_two_queries(client, point_category, django_assert_num_queries):
-    # The project, its categories, its open surveys (linked in the panel); suggestions come from the API.
-    with django_assert_num_queries(3):
+    # The project with its categories, its open surveys (linked in the panel); suggestions come from the API.
+    with django_assert_num_queries(2):
         response = client.get(f"/projects/{point_category.project.slug}/")
 
     assert response.status_code == 200
