@@ -1,7 +1,9 @@
 """Mails to authors, sent by the background worker (django-tasks, database backend), never in a request.
 
-Services queue a mail with `transaction.on_commit`: a rolled-back decision mails nobody, and a slow or failing
-mail server never slows or fails a citizen's or moderator's request. The worker (`manage.py db_worker`) works
+Services queue a mail in their own transaction (the task is a row of the database backend): the decision and
+its mail commit together or not at all, so a rolled-back decision mails nobody and a process that dies after
+the commit loses no mail; it also saves each decision a second commit. A slow or failing mail server never
+slows or fails a citizen's or moderator's request. The worker (`manage.py db_worker`) works
 out the recipient when it sends: an author with an account who wants these mails and has a verified address,
 or the confirmed, still subscribed address an anonymous author left. Mails are in the language the author
 wrote the suggestion in, and carry a one-click unsubscribe link (RFC 8058 headers too).
@@ -13,7 +15,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -27,13 +28,11 @@ UNSUBSCRIBE_SALT = "participation.unsubscribe"
 
 
 def queue_author_notification(event: ModerationEvent) -> None:
-    event_id = event.pk
-    transaction.on_commit(lambda: send_author_notification.enqueue(event_id))
+    send_author_notification.enqueue(event.pk)
 
 
 def queue_contact_confirmation(contact: SuggestionContact) -> None:
-    contact_id = contact.pk
-    transaction.on_commit(lambda: send_contact_confirmation.enqueue(contact_id))
+    send_contact_confirmation.enqueue(contact.pk)
 
 
 @task()

@@ -4,8 +4,10 @@ language they wrote in, only to addresses that want them, each with a one-click 
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from participation import services
 from participation.models import ModerationState, ProjectRole, StaffRole, SuggestionContact
@@ -139,13 +141,25 @@ def test_an_author_who_switched_mails_off_gets_none(decide, citizen, point_categ
 def test_a_rolled_back_decision_mails_nobody(moderator, citizen, point_category, mailoutbox, run_worker):
     suggestion = SuggestionFactory(category=point_category, author=citizen, moderation_state=S.PENDING)
 
-    # Without on_commit callbacks running (the test's transaction never commits), nothing is queued.
-    services.item_decide(
-        actor=moderator, decision=services.Decision("suggestion", suggestion.pk, S.PENDING), action="approve"
-    )
+    # The mail is queued in the decision's own transaction: rolling the decision back takes the mail with it.
+    queued_inside = []
+
+    def decide_then_fail() -> None:
+        with transaction.atomic():
+            decision = services.Decision("suggestion", suggestion.pk, S.PENDING)
+            services.item_decide(actor=moderator, decision=decision, action="approve")
+            queued_inside.append(DBTaskResult.objects.count())
+            raise RuntimeError("the request failed after the decision")
+
+    with pytest.raises(RuntimeError):
+        decide_then_fail()
+    assert queued_inside == [1]
     run_worker()
 
+    assert DBTaskResult.objects.count() == 0
     assert mailoutbox == []
+    suggestion.refresh_from_db()
+    assert suggestion.moderation_state == S.PENDING
 
 
 def test_one_click_unsubscribe_from_the_mail(decide, citizen, point_category, mailoutbox, run_worker):

@@ -84,8 +84,9 @@ def test_a_bulk_approval_costs_a_fixed_set_of_statements_per_item(point_category
     sent = bulk_approve(client, project, waiting)
 
     # Per item: lock the row, read its last event and open reports (after the lock), change its state,
-    # record the event. The project, the membership of all items and the moderator's role: once per bulk.
-    per_item = ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    # record the event, queue the author's mail (same transaction). The project, the membership of all items
+    # and the moderator's role: once per bulk.
+    per_item = ["SELECT", "SELECT", "UPDATE", "INSERT", "INSERT"]
     assert sent[-len(per_item) * count :] == per_item * count
     once = sent[: -len(per_item) * count]
     assert len(once) == 6  # session, account, project, role (page access), items in project, role (bulk)
