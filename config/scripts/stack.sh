@@ -266,6 +266,14 @@ cmd_test() {
     "$VENV/bin/pytest" "$@"
 }
 
+# The seeded benchmark (benchmarks/run.py): its own database beside the app's, gunicorn and tipg on loopback,
+# both stopped by the harness itself; servers this command started are stopped at the end as in `test`.
+cmd_bench() {
+    prepare
+    trap 'for s in "${STARTED[@]}"; do stop_$s >/dev/null || true; done' EXIT
+    "$PY" -m benchmarks.run
+}
+
 cmd_stop() {
     stop_worker
     stop_web
@@ -278,5 +286,6 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     stop) cmd_stop ;;
     prepare) prepare ;;
-    *) die "usage: $0 run|test|stop|prepare" ;;
+    bench) cmd_bench ;;
+    *) die "usage: $0 run|test|bench|stop|prepare" ;;
 esac
