@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -218,6 +219,32 @@ def run_callables(
         thread.join()
     result.wall_s = time.perf_counter() - start
     return result
+
+
+def merge(results: Sequence[LoadResult]) -> LoadResult:
+    """One result of several runs (rounds) of the same workload."""
+    merged = LoadResult()
+    for result in results:
+        merged.latencies_ms.extend(result.latencies_ms)
+        merged.sizes.extend(result.sizes)
+        for status, n in result.statuses.items():
+            merged.statuses[status] = merged.statuses.get(status, 0) + n
+        merged.errors += result.errors
+        merged.wall_s += result.wall_s
+    return merged
+
+
+def interleaved(
+    sides: dict[str, Callable[[Sequence[Any]], LoadResult]], work: Sequence[Any], *, rounds: int
+) -> dict[str, LoadResult]:
+    """Each side runs the same `work` in `rounds` slices, taking turns slice by slice, so that load from
+    outside the benchmark (a shared machine) falls on every side alike rather than on whichever ran first."""
+    size = max(1, math.ceil(len(work) / rounds))
+    parts: dict[str, list[LoadResult]] = {name: [] for name in sides}
+    for start in range(0, len(work), size):
+        for name, side in sides.items():
+            parts[name].append(side(work[start : start + size]))
+    return {name: merge(results) for name, results in parts.items()}
 
 
 def ratio(ours: float | None, anchor: float | None) -> float | None:

@@ -24,6 +24,7 @@ from benchmarks.core import (
     Request,
     ResultRow,
     finite,
+    interleaved,
     ratio,
     run_callables,
     run_load,
@@ -35,6 +36,10 @@ MAP_ZOOMS = (11, 13, 15, 17)
 TILE_ZOOMS = tuple(range(8, 19))
 TIPG_COLLECTION = "public.bench_published_suggestions"
 KB = 1000
+# Our side and its floor take turns in this many slices of the same requests (see core.interleaved).
+ROUNDS = 8
+# The naive anchor takes seconds per request at low zoom: a few samples, within this wall time per case.
+NAIVE_SECONDS = 40
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,13 @@ SIZES = {
     "full": Sizes(
         viewports=64,
         map_requests=320,
-        naive_requests=16,
+        naive_requests=8,
         tiles_per_zoom=40,
         ogc_requests=48,
         export_repeats=2,
     ),
     "smoke": Sizes(
-        viewports=6, map_requests=24, naive_requests=2, tiles_per_zoom=3, ogc_requests=6, export_repeats=1
+        viewports=4, map_requests=16, naive_requests=1, tiles_per_zoom=2, ogc_requests=4, export_repeats=1
     ),
 }
 
@@ -293,21 +298,30 @@ def map_scenario(ctx: BenchContext, sizes: Sizes, big: Project, small: Project) 
             [viewport_bbox(lon, lat, zoom) for lon, lat in chunk], sizes.map_requests, ctx.seed + zoom
         )
 
-        def requests_for(slug: str, boxes=bboxes, z=zoom) -> list[Request]:
-            return [
-                Request(
-                    f"/api/v1/projects/{slug}/map/?" + urlencode({"bbox": ",".join(map(str, b)), "zoom": z})
-                )
-                for b in boxes
-            ]
+        def ours_side(slug: str, z: int = zoom) -> Callable[[list], LoadResult]:
+            def side(boxes: list) -> LoadResult:
+                reqs = [
+                    Request(
+                        f"/api/v1/projects/{slug}/map/?"
+                        + urlencode({"bbox": ",".join(map(str, b)), "zoom": z})
+                    )
+                    for b in boxes
+                ]
+                return run_load(ctx.base_url, reqs, clients=ctx.clients)
 
-        ours = run_load(ctx.base_url, requests_for(big.slug), clients=ctx.clients)
-        ours_small = run_load(ctx.base_url, requests_for(small.slug), clients=ctx.clients)
-        floor = run_floor(
-            ctx.dsn,
-            lambda pool, boxes=bboxes, z=zoom: [floor_map_job(pool, big, b, z) for b in boxes],
-            ctx.clients,
+            return side
+
+        def floor_side(boxes: list, z: int = zoom) -> LoadResult:
+            return run_floor(
+                ctx.dsn, lambda pool: [floor_map_job(pool, big, b, z) for b in boxes], ctx.clients
+            )
+
+        measured = interleaved(
+            {"ours": ours_side(big.slug), "small": ours_side(small.slug), "floor": floor_side},
+            bboxes,
+            rounds=ROUNDS,
         )
+        ours, ours_small, floor = measured["ours"], measured["small"], measured["floor"]
         naive_reqs = [
             Request(
                 f"/bench/naive/{big.slug}/suggestions?"
@@ -315,7 +329,7 @@ def map_scenario(ctx: BenchContext, sizes: Sizes, big: Project, small: Project) 
             )
             for b in bboxes[: sizes.naive_requests]
         ]
-        naive = run_load(ctx.base_url, naive_reqs, clients=min(ctx.clients, 4), max_seconds=60)
+        naive = run_load(ctx.base_url, naive_reqs, clients=min(ctx.clients, 4), max_seconds=NAIVE_SECONDS)
         allowed = max(1.5 * floor.p95, floor.p95 + 5)
         notes = "; ".join(
             n
@@ -511,17 +525,16 @@ def ogc_scenario(ctx: BenchContext, sizes: Sizes, big: Project) -> list[ResultRo
     results: dict[str, dict[str, LoadResult]] = {}
     for page, after in pages.items():
         path = f"{collection}?limit={limit}" + (f"&after={after}" if after else "")
-        res = {
-            "ours": run_load(
-                ctx.base_url,
-                [Request(path, (("Accept", "application/geo+json"),))] * sizes.ogc_requests,
-                clients=ctx.clients,
-            )
-        }
-        res["floor"] = run_floor(
-            ctx.dsn,
-            lambda pool, a=after: [floor_ogc_job(pool, big, a, limit)] * sizes.ogc_requests,
-            ctx.clients,
+        request = Request(path, (("Accept", "application/geo+json"),))
+        res = interleaved(
+            {
+                "ours": lambda n, r=request: run_load(ctx.base_url, [r] * len(n), clients=ctx.clients),
+                "floor": lambda n, a=after: run_floor(
+                    ctx.dsn, lambda pool: [floor_ogc_job(pool, big, a, limit)] * len(n), ctx.clients
+                ),
+            },
+            range(sizes.ogc_requests),
+            rounds=max(1, sizes.ogc_requests // 8),
         )
         offset = 0 if page == "first" else tipg_deep
         if ctx.tipg_url:
@@ -537,7 +550,7 @@ def ogc_scenario(ctx: BenchContext, sizes: Sizes, big: Project) -> list[ResultRo
             [Request(f"/bench/naive/{big.slug}/suggestions?limit={limit}&offset={naive_offset}")]
             * max(2, sizes.ogc_requests // 4),
             clients=min(ctx.clients, 4),
-            max_seconds=60,
+            max_seconds=NAIVE_SECONDS,
         )
         results[page] = res
     rows = []

@@ -122,7 +122,8 @@ FROM (
         FROM bench_geom AS g
         ORDER BY g.n
     ) AS r
-    ORDER BY r.n
+    -- Ids follow the submission time, as they do in the app: points and lines interleave in id order.
+    ORDER BY created_at, r.n
 ) AS x;
 
 -- Supports: up to 13 per suggestion, most suggestions with none or one, from distinct accounts (an
