@@ -17,6 +17,7 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import math
 import os
 import platform
 import shutil
@@ -250,7 +251,7 @@ def machine(dsn: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------- results
 def _num(value: float | None, digits: int = 1) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -275,17 +276,24 @@ def table(rows: list) -> str:
     return "\n".join(lines)
 
 
+def _finite(value: object) -> object:
+    """JSON has no NaN: a figure that could not be measured is null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
 def write_results(directory: Path, rows: list, info: dict[str, str], meta: dict[str, object]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     payload = {
         "machine": info,
         "run": meta,
-        "rows": [
-            {k: (None if isinstance(v, float) and v != v else v) for k, v in asdict(row).items()}
-            for row in rows
-        ],
+        "rows": [_finite(asdict(row)) for row in rows],
     }
-    (directory / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+    (directory / "results.json").write_text(text + "\n")
     notes = "\n".join(f"- **{row.scenario}**: {row.notes}" for row in rows if row.notes)
     passed = sum(row.passed for row in rows)
     text = f"""# Benchmark results (`make bench`)
