@@ -113,6 +113,8 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -
             "300",
             "--keep-alive",
             "30",
+            # Its default control socket is one path per user, shared with any other gunicorn there.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
