@@ -3,7 +3,7 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run stop test lint format messages
+.PHONY: run stop test bench lint format messages
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
@@ -13,6 +13,9 @@ stop:  ## stop what `make run` started
 
 test:  ## the same preparation, then ruff, makemigrations --check and the whole pytest suite on PostGIS
 	@$(STACK) test $(PYTEST_ARGS)
+
+bench:  ## the seeded 1.1 M benchmark: seed once, measure every scenario, write benchmarks/results.md (BENCH_SCALE=smoke: tiny)
+	@$(STACK) bench
 
 lint:
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

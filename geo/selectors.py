@@ -123,7 +123,7 @@ def map_features(
     statuses: Sequence[str] | None = None,
 ) -> MapFeatures:
     """The project's published suggestions intersecting `bbox` (in `statuses` when given), at most
-    MAX_FEATURES of them (by id)."""
+    MAX_FEATURES of them (those nearest the viewport's centre)."""
     params = {
         **_bbox_params(bbox),
         "project_id": project_id,

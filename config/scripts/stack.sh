@@ -326,6 +326,14 @@ cmd_test() {
     "$VENV/bin/pytest" "$@"
 }
 
+# The seeded benchmark (benchmarks/run.py): its own database beside the app's, gunicorn and tipg on loopback,
+# both stopped by the harness itself; servers this command started are stopped at the end as in `test`.
+cmd_bench() {
+    prepare
+    trap 'for s in "${STARTED[@]}"; do stop_$s >/dev/null || true; done' EXIT
+    "$PY" -m benchmarks.run
+}
+
 cmd_stop() {
     stop_worker
     stop_web
@@ -339,8 +347,9 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     stop) cmd_stop ;;
     prepare) prepare ;;
+    bench) cmd_bench ;;
     replica-start) cmd_replica_start ;;
     replica-stop) cmd_replica_stop ;;
     replica-remove) cmd_replica_remove ;;
-    *) die "usage: $0 run|test|stop|prepare|replica-start|replica-stop|replica-remove" ;;
+    *) die "usage: $0 run|test|bench|stop|prepare|replica-start|replica-stop|replica-remove" ;;
 esac
