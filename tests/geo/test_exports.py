@@ -18,6 +18,7 @@ from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import LineString, Point
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from config.spreadsheet_safety import spreadsheet_safe
@@ -188,7 +189,9 @@ def test_geojson_export_follows_every_filter(client_factory, planner, data, poin
         }
     )
     assert ids(area=area) == {data["point"].pk, data["line"].pk}
-    today = data["point"].created_at.date().isoformat()
+    # The date filters speak the site's time zone (Europe/Berlin), not UTC: between 23:00 and 24:00 UTC the
+    # days differ.
+    today = timezone.localdate(data["point"].created_at).isoformat()
     assert ids(created_from=today, created_to=today) == {
         data["point"].pk,
         data["formula"].pk,
