@@ -116,6 +116,7 @@ class ExportApi(APIView):
     @extend_schema(
         operation_id="project_export",
         parameters=FILTER_PARAMETERS,
+        request=None,
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 description="The file (streamed for GeoJSON/CSV)."

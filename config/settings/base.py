@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -279,11 +280,13 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------------------------- security
 _tile_host = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else None
 CONTENT_SECURITY_POLICY = {
-    # django-leaflet's admin widgets start with inline scripts; the admin is staff-only and escapes all text.
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    # Every page, the admin included. The site's own pages run bundled files only; django-leaflet's admin
+    # map widgets start with a small inline script that carries the request's nonce (LeafletGeoAdminMixin
+    # reads `request.csp_nonce`). django-csp adds the nonce to the header only on a response that used it,
+    # so no other page allows any inline script.
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         # Leaflet and Swagger UI set element styles from script (allowed); no inline <style> or attributes.
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", *([_tile_host] if _tile_host else [])],
