@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Heavy reads of a client that has just written go to the primary, the others to the replica, if any.
     "config.read_your_writes.ReadYourWritesMiddleware",
+    # Every write (any URL) counts against its address and its account: no endpoint is without a limit.
+    "participation.throttling.WriteLimitMiddleware",
     # Anonymous browsers' signed key: one support per browser (participation/participants.py).
     "participation.participants.BrowserKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -250,6 +252,10 @@ WRITE_LIMITS = {
     "challenge": env.str("LIMIT_CHALLENGES", default="120/600"),
     # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
     "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
+    # Every write request of any kind (WriteLimitMiddleware in participation/throttling.py): per account,
+    # and per client address, which people behind one router (a school, a town hall workshop) share.
+    "write_account": env.str("LIMIT_WRITES_PER_ACCOUNT", default="600/3600"),
+    "write_address": env.str("LIMIT_WRITES_PER_ADDRESS", default="2000/3600"),
 }
 # Seconds a client is asked to wait (Retry-After of the 503) while the database does not answer.
 DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=5)
@@ -298,6 +304,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# A form sent without its CSRF token gets a page that says what to do, in the user's language.
+CSRF_FAILURE_VIEW = "frontend.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
