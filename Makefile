@@ -3,7 +3,7 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run stop test lint format messages
+.PHONY: run stop test lint format messages backup restore
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
@@ -13,6 +13,12 @@ stop:  ## stop what `make run` started
 
 test:  ## the same preparation, then ruff, makemigrations --check and the whole pytest suite on PostGIS
 	@$(STACK) test $(PYTEST_ARGS)
+
+backup:  ## pg_dump of the database to .local/backups/<db>-<UTC time>.dump (or BACKUP_DIR)
+	@bash config/scripts/backup.sh backup
+
+restore:  ## replace the database's contents with a backup: make restore FILE=.local/backups/….dump
+	@bash config/scripts/backup.sh restore "$(FILE)"
 
 lint:
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
