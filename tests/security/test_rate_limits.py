@@ -23,6 +23,9 @@ from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
+# Addresses from 198.18.0.0/15 (benchmarking), one set per test: the budgets live in the run's cache, and
+# other tests of the run write from the documentation ranges.
+
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -98,7 +101,7 @@ def test_every_write_endpoint_is_limited_per_account_and_per_address(world, sett
         f"/admin/participation/suggestion/{pk}/change/": "POST",
     }
     # The walk reaches the real writes (each takes its method: no 405), so it is not walking past them.
-    root = Client(REMOTE_ADDR="192.0.2.200")
+    root = Client(REMOTE_ADDR="198.18.6.200")
     root.force_login(world["root"])
     for path, method in known.items():
         assert (method, path) in writes, path
@@ -109,17 +112,18 @@ def test_every_write_endpoint_is_limited_per_account_and_per_address(world, sett
     spender = CitizenFactory(username="spender")
     client = Client()
     client.force_login(spender)
-    assert client.post("/i18n/setlang/", {"language": "en"}, REMOTE_ADDR="198.51.100.1").status_code == 302
+    assert client.post("/i18n/setlang/", {"language": "en"}, REMOTE_ADDR="198.18.1.1").status_code == 302
     for number, (method, path) in enumerate(writes):
-        assert_refused(client.generic(method, path, REMOTE_ADDR=f"10.1.{number // 250}.{number % 250}"), path)
+        address = f"198.19.{number // 250}.{number % 250}"
+        assert_refused(client.generic(method, path, REMOTE_ADDR=address), path)
 
     # Per address: an anonymous visitor, and then an account, writing from an address whose budget is spent.
     settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_account": "1000/3600", "write_address": "1/3600"}
-    visitor = Client(REMOTE_ADDR="203.0.113.50")
+    visitor = Client(REMOTE_ADDR="198.18.2.50")
     assert visitor.post("/i18n/setlang/", {"language": "en"}).status_code == 302
     for method, path in writes:
         assert_refused(visitor.generic(method, path), path)
-    other = Client(REMOTE_ADDR="203.0.113.50")
+    other = Client(REMOTE_ADDR="198.18.2.50")
     other.force_login(CitizenFactory(username="same-router"))
     assert_refused(
         other.post("/i18n/setlang/", {"language": "de"}), "another account behind the same address"
@@ -128,7 +132,7 @@ def test_every_write_endpoint_is_limited_per_account_and_per_address(world, sett
 
 def test_reads_are_never_counted(world, settings):
     settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_address": "1/3600"}
-    visitor = Client(REMOTE_ADDR="203.0.113.60")
+    visitor = Client(REMOTE_ADDR="198.18.3.60")
     slug = world["values"]["slug"]
     for _ in range(5):
         assert visitor.get(f"/projects/{slug}/").status_code == 200
@@ -142,8 +146,8 @@ def test_api_tokens_count_against_their_account(world, settings, citizen):
     url = f"/api/v1/suggestions/{pk}/comments/"
     body = {"text": "Gute Idee, hier fehlt eine Ladesäule."}
 
-    first = Client(REMOTE_ADDR="198.51.100.7", HTTP_AUTHORIZATION=f"Token {token.key}")
-    second = Client(REMOTE_ADDR="198.51.100.8", HTTP_AUTHORIZATION=f"Token {token.key}")
+    first = Client(REMOTE_ADDR="198.18.4.7", HTTP_AUTHORIZATION=f"Token {token.key}")
+    second = Client(REMOTE_ADDR="198.18.4.8", HTTP_AUTHORIZATION=f"Token {token.key}")
 
     assert first.post(url, body, content_type="application/json").status_code == 201
     refused = second.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
@@ -155,7 +159,7 @@ def test_api_tokens_count_against_their_account(world, settings, citizen):
 def test_a_spoofed_forwarded_for_gives_no_fresh_budget(world, settings):
     settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_address": "2/3600"}
     answers = [
-        Client(REMOTE_ADDR="203.0.113.70", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(
+        Client(REMOTE_ADDR="198.18.5.70", HTTP_X_FORWARDED_FOR=f"198.18.9.{n}").post(
             "/i18n/setlang/", {"language": "en"}
         )
         for n in range(4)
@@ -174,8 +178,8 @@ def test_behind_a_declared_proxy_each_forwarded_client_has_its_own_budget(world,
         return client.post("/i18n/setlang/", {"language": "en"}).status_code
 
     # The proxy appends the address it saw; what the client wrote before it is not believed.
-    assert [post(f"spoofed-{n}, 192.0.2.1") for n in range(2)] == [302, 429]
-    assert post("192.0.2.2") == 302
+    assert [post(f"spoofed-{n}, 198.18.8.1") for n in range(2)] == [302, 429]
+    assert post("198.18.8.2") == 302
 
 
 def test_a_page_refused_by_its_own_limit_says_when_to_try_again(world, settings, client_factory):
@@ -197,7 +201,7 @@ def test_people_writing_as_people_do_never_meet_a_limit(world, settings, point_c
     settings.WRITE_LIMITS = dict(base_settings.WRITE_LIMITS)
     slug = world["values"]["slug"]
     keen = CitizenFactory(username="keen")
-    client = Client(REMOTE_ADDR="198.51.100.99")
+    client = Client(REMOTE_ADDR="198.18.7.99")
     client.force_login(keen)
     others = [
         SuggestionFactory(category=point_category, geom=Point(8.40 + n / 100, 49.0, srid=4326))
