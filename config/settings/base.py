@@ -79,12 +79,13 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Heavy reads of a client that has just written go to the primary, the others to the replica, if any.
     "config.read_your_writes.ReadYourWritesMiddleware",
-    # Every write (any URL) counts against its address and its account: no endpoint is without a limit.
-    "participation.throttling.WriteLimitMiddleware",
     # Anonymous browsers' signed key: one support per browser (participation/participants.py).
     "participation.participants.BrowserKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Every write (any URL) counts against its address and its account: no endpoint is without a limit.
+    # Last, so that its 429 passes back through the middleware above (CSP, framing, cookies) like any page.
+    "participation.throttling.WriteLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -152,6 +152,23 @@ def test_every_page_carries_the_security_headers(production, site, citizen, plan
     ]
 
 
+def test_refusal_pages_carry_the_headers_too(production, site, citizen, settings):
+    """The pages of a refused write: too many requests (429) and a form without its CSRF token (403)."""
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_account": "1/3600"}
+    spent = Client(REMOTE_ADDR="198.18.10.1", **HTTPS)
+    spent.force_login(citizen)
+    spent.post("/i18n/setlang/", {"language": "en"})
+    forged = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.18.10.2", **HTTPS)
+
+    for response, status in (
+        (spent.post("/i18n/setlang/", {"language": "en"}), 429),
+        (forged.post("/i18n/setlang/", {"language": "en"}), 403),
+    ):
+        assert response.status_code == status
+        assert response["Content-Type"].startswith("text/html")
+        assert_strict(response, str(status))
+
+
 def test_the_admin_map_widget_runs_under_its_nonce_and_nothing_else_is_inline(production, site, superuser):
     client = Client(**HTTPS)
     client.force_login(superuser)
