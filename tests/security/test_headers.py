@@ -40,6 +40,7 @@ NOT_PAGES = {
     "surveys:export-codebook": "a file download",
     "ogcapi:conformance": "walked as HTML with ?f=html",
     "ogcapi:api": "the OpenAPI document of /ogcapi",
+    "tiles:tile": "Mapbox vector tiles for QGIS and the map",
 }
 
 
