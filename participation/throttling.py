@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from rest_framework.exceptions import AuthenticationFailed
 
+from config.db_unavailable import DATABASE_ERRORS, unavailable_response
+
 from .api.authentication import TokenAuthentication
 from .errors import TooManyRequests
 from .participants import Participant, client_address
@@ -102,6 +104,8 @@ class WriteLimitMiddleware:
                     write_limit_check(request)
                 except TooManyRequests as error:
                     return _too_many(request, error)
+                except DATABASE_ERRORS as error:  # the account is read from the database
+                    return unavailable_response(request, error)
             response = self.get_response(request)
             if response.status_code == 429 and not response.has_header("Retry-After"):
                 response["Retry-After"] = str(_refused_for.get() or 60)

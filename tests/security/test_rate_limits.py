@@ -228,3 +228,28 @@ def test_people_writing_as_people_do_never_meet_a_limit(world, settings, point_c
     assert Suggestion.objects.filter(author=keen).count() == 10
     assert Support.objects.filter(user=keen).count() == 10
     assert Comment.objects.filter(author=keen).count() == 10
+
+
+def test_a_write_while_the_database_is_away_is_a_503_with_a_message_not_a_traceback(
+    world, monkeypatch, caplog
+):
+    """The account behind a write is read before the view: a database outage there is the same 503 as
+    anywhere (config/db_unavailable.py), never an error logged with a traceback."""
+    from django.db import OperationalError
+
+    from participation import throttling
+
+    def away(request):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(throttling, "_account", away)
+    client = Client(REMOTE_ADDR="198.18.11.1")
+
+    api = client.post(f"/api/v1/suggestions/{world['values']['pk']}/comments/", {}, "application/json")
+    page = client.post("/i18n/setlang/", {"language": "en"})
+
+    assert (api.status_code, page.status_code) == (503, 503)
+    assert api.json()["message"]
+    assert api["Retry-After"]
+    assert page["Retry-After"]
+    assert not [record for record in caplog.records if record.exc_info]
