@@ -1,43 +1,48 @@
 """Exports through the API: planners with a token (or a session), and the open-data export for anyone.
 
-    GET /api/v1/projects/<slug>/exports/<format>?category=…&state=…   planners: every format and filter
+    POST /api/v1/projects/<slug>/exports/<format>?category=…&state=…  planners: every format and filter
     GET /api/v1/projects/<slug>/exports/jobs/<id>                    a background export's state
     GET /api/v1/projects/<slug>/exports/jobs/<id>/download           its file, until it expires
     GET /api/v1/projects/<slug>/open-data/<format>                   anyone: published, public fields
 
 GeoJSON and CSV stream at once. A GeoPackage, Shapefile or KML of more than EXPORT_INLINE_MAX_FEATURES
 suggestions answers 202 with the job's URL in `Location`; poll it until `state` is `done`.
+
+Starting a planner's export is a POST: a GET could be started by a link or an image on another site in a
+signed-in planner's browser (a background job, a large file). With the session it needs the CSRF token;
+with `Authorization: Token …` it does not (no browser sends that header by itself). The open data stays GET:
+public, read-only, and limited per address.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework import exceptions, parsers, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.parsers import JSONParser
 from participation import selectors as participation_selectors
 from participation.errors import ProjectNotFound
 from participation.models import Project
 
 from .exports import services
-from .exports.filters import export_filter_from_query
+from .exports.filters import ExportFilterInvalid, export_filter_from_query
 from .exports.responses import file_response, job_file_response, streamed_response
 from .models import ExportJob
 
 
-class FirstRenderer(BaseContentNegotiation):
-    """Files are the answer whatever the client accepts; errors and job states are JSON."""
+class FirstRenderer(DefaultContentNegotiation):
+    """Files are the answer whatever the client accepts; errors and job states are JSON. A body is parsed
+    by its content type, as everywhere else."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
 
 
 FILTER_PARAMETERS = [
@@ -91,13 +96,27 @@ def _staff_project(slug: str) -> Project:
     return project
 
 
+class ExportStartWithGet(exceptions.MethodNotAllowed):
+    default_detail = _(
+        "An export is started with POST (the filters stay in the query string). "
+        "GET is refused so that a link on another site cannot start one for you."
+    )
+
+    def __init__(self) -> None:
+        super().__init__("GET", detail=self.default_detail)
+
+
 class ExportApi(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = FirstRenderer
+    # A form-encoded POST is parsed too, so that a cross-site form without the CSRF token gets the CSRF
+    # refusal (403) rather than a complaint about its body.
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
     @extend_schema(
         operation_id="project_export",
         parameters=FILTER_PARAMETERS,
+        request=None,
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 description="The file (streamed for GeoJSON/CSV)."
@@ -107,11 +126,15 @@ class ExportApi(APIView):
         summary="Export a project's suggestions (planners)",
         description=(
             "Formats: geojson, csv, gpkg, shp (zip), kml. Needs `Authorization: Token …` of a planner of "
-            "the project. Large GDAL exports answer 202 with the job; poll its `Location`."
+            "the project (or the session with its CSRF token). The filters are query parameters; the body "
+            "is empty. Large GDAL exports answer 202 with the job; poll its `Location`. GET answers 405."
         ),
     )
-    def get(self, request: Request, slug: str, export_format: str) -> Response:
+    def post(self, request: Request, slug: str, export_format: str) -> Response:
         project = _staff_project(slug)
+        if request.data:
+            # Filters sent in the body would be ignored: refusing them means a mistake never widens an export.
+            raise ExportFilterInvalid(_("Send the filters as query parameters; the body stays empty."))
         chosen = services.export_format_get(export_format)
         export_filter = export_filter_from_query(request.query_params, project=project)
         result = services.export_start(
@@ -125,6 +148,11 @@ class ExportApi(APIView):
             return file_response(result)
         url = reverse("api:export-job", kwargs={"slug": project.slug, "job_id": result.job.pk})
         return Response(_job_body(result.job), status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+
+    def http_method_not_allowed(self, request: Request, *args: object, **kwargs: object) -> Response:
+        if request.method == "GET":
+            raise ExportStartWithGet()
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 class ExportJobApi(APIView):

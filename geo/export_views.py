@@ -1,7 +1,9 @@
 """The planners' export page, an export job's progress page and its download (pages, not the API).
 
 Planners of the project only (`participation.planning_views.planner_only`): anonymous visitors are sent to
-sign in, everyone else gets 403.
+sign in, everyone else gets 403. The form is sent with POST and its CSRF token: a link or an image on another
+site must not start an export in a signed-in planner's browser. Job pages and downloads are GETs of what
+already exists, for the planner who asked for it, until it expires.
 """
 
 import json
@@ -11,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
 from participation.models import Project
@@ -24,13 +26,14 @@ from .models import ExportFormat, ExportJob, ExportJobState
 from .tiles.urls import vector_tile_url
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @planner_only
 def export_page(request: HttpRequest, project: Project) -> HttpResponse:
-    """The filter form; with `format` in the query it also makes the export."""
-    export_format = request.GET.get("format")
-    form = ExportFilterForm(request.GET if export_format else None, project=project)
-    if export_format and form.is_valid():
+    """The filter form; POSTed, it makes the export: the file at once, or a redirect to its job's page."""
+    posted = request.method == "POST"
+    export_format = request.POST.get("format", "") if posted else None
+    form = ExportFilterForm(request.POST if posted else None, project=project)
+    if posted and form.is_valid():
         try:
             chosen = services.export_format_get(export_format)
         except services.ExportFormatUnknown as error:
@@ -49,7 +52,10 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
             else:
                 if not isinstance(result, services.Queued):
                     return file_response(result)
-                return redirect(_job_url(project, result.job))
+                # 303: the browser follows with a GET, and reloading the job page starts nothing.
+                response = redirect(_job_url(project, result.job))
+                response.status_code = 303
+                return response
     jobs = ExportJob.objects.filter(project=project, requested_by=request.user)[:10]
     return render(
         request,

@@ -84,6 +84,9 @@ def app_server(django_db_setup, tmp_path_factory):
         LIMIT_SUPPORTS="100000/3600",
         LIMIT_ANONYMOUS_SUPPORTS="100000/86400",
         LIMIT_CHALLENGES="100000/600",
+        # Every write of one account and of loopback (WriteLimitMiddleware): VOTE_RACE_ROUNDS=100 sends 5,000.
+        LIMIT_WRITES_PER_ACCOUNT="1000000/31536000",
+        LIMIT_WRITES_PER_ADDRESS="1000000/31536000",
         ALTCHA_COST="50",
         ALTCHA_MAX_NUMBER="1000",
     )
@@ -291,7 +294,12 @@ def test_a_database_restart_during_load_is_503s_then_recovery_and_nothing_acknow
             )
             assert done.returncode == 0, done.stderr.decode()[-3000:]
         tokens = json.loads(done.stdout.decode().strip().splitlines()[-1])
-        env = production_environment(database=cluster.url, LIMIT_SUGGESTIONS="100000/3600")
+        env = production_environment(
+            database=cluster.url,
+            LIMIT_SUGGESTIONS="100000/3600",
+            LIMIT_WRITES_PER_ACCOUNT="100000/3600",
+            LIMIT_WRITES_PER_ADDRESS="100000/3600",
+        )
 
         with gunicorn(port=HTTP_PORT + 1, env=env, log_dir=tmp_path) as server:
             health: list[tuple[float, int]] = []

@@ -221,7 +221,7 @@ def test_map_ogc_api_and_exports_read_the_replica(
         assert BEFORE.encode() in csv
         assert DURING.encode() not in csv
         # ogr2ogr connects on its own (PG: source): to the replica too.
-        gpkg = planner_client.get(EXPORT + "gpkg")
+        gpkg = planner_client.post(EXPORT + "gpkg")
         assert gpkg.status_code == 200
         assert gpkg_titles(body(gpkg), tmp_path) == {BEFORE}
         # Background tasks (export jobs in the worker) have no request and read the replica.
@@ -238,7 +238,7 @@ def test_an_export_job_in_the_worker_reads_the_replica(
     settings.EXPORT_ROOT = tmp_path / "exports"
     client = Client()
     client.force_login(planner)
-    queued = client.get(EXPORT + "gpkg")
+    queued = client.post(EXPORT + "gpkg")
     assert queued.status_code == 202
 
     with replica.paused():

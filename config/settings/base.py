@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "participation.participants.BrowserKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Every write (any URL) counts against its address and its account: no endpoint is without a limit.
+    # Last, so that its 429 passes back through the middleware above (CSP, framing, cookies) like any page.
+    "participation.throttling.WriteLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -249,6 +253,10 @@ WRITE_LIMITS = {
     "challenge": env.str("LIMIT_CHALLENGES", default="120/600"),
     # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
     "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
+    # Every write request of any kind (WriteLimitMiddleware in participation/throttling.py): per account,
+    # and per client address, which people behind one router (a school, a town hall workshop) share.
+    "write_account": env.str("LIMIT_WRITES_PER_ACCOUNT", default="600/3600"),
+    "write_address": env.str("LIMIT_WRITES_PER_ADDRESS", default="2000/3600"),
 }
 # Seconds a client is asked to wait (Retry-After of the 503) while the database does not answer.
 DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=5)
@@ -279,11 +287,13 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------------------------- security
 _tile_host = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else None
 CONTENT_SECURITY_POLICY = {
-    # django-leaflet's admin widgets start with inline scripts; the admin is staff-only and escapes all text.
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    # Every page, the admin included. The site's own pages run bundled files only; django-leaflet's admin
+    # map widgets start with a small inline script that carries the request's nonce (LeafletGeoAdminMixin
+    # reads `request.csp_nonce`). django-csp adds the nonce to the header only on a response that used it,
+    # so no other page allows any inline script.
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         # Leaflet and Swagger UI set element styles from script (allowed); no inline <style> or attributes.
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", *([_tile_host] if _tile_host else [])],
@@ -295,6 +305,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# A form sent without its CSRF token gets a page that says what to do, in the user's language.
+CSRF_FAILURE_VIEW = "frontend.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

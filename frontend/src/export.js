@@ -1,6 +1,7 @@
 // The planners' export page: a map of the project area on which a planner may draw a rectangle or polygon (Leaflet-Geoman);
 // the shape goes into the form's hidden `area` field as GeoJSON. Without a pointer, the bounding-box field
-// does the same job. Data come as JSON in the page (CSP: no inline script); text reaches the DOM through textContent.
+// does the same job. The form is POSTed with its CSRF token, so a link on another site cannot start an export.
+// Data come as JSON in the page (CSP: no inline script); text reaches the DOM through textContent.
 import L from 'leaflet';
 import './geoman.js';
 import 'leaflet/dist/leaflet.css';

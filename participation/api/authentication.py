@@ -11,6 +11,12 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication, reading the account's public profile in the same query: every write
     shows the author's public name (services.contributions._display_name), one round trip fewer."""
 
+    def authenticate(self, request: object) -> tuple[object, object] | None:
+        # A write's token was already read by WriteLimitMiddleware (participation/throttling.py) for its
+        # per-account limit: the same request does not ask the database again.
+        found = getattr(getattr(request, "_request", request), "token_authenticated", None)
+        return found if found is not None else super().authenticate(request)
+
     def authenticate_credentials(self, key: str) -> tuple[object, object]:
         model = self.get_model()
         try:

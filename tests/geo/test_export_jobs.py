@@ -52,7 +52,7 @@ def test_a_background_export_is_queued_written_by_the_worker_and_downloaded(
     project = points[0].project
     client = client_factory(planner)
 
-    response = client.get(export_url(project, "gpkg") + "?category=charging-station")
+    response = client.post(export_url(project, "gpkg") + "?category=charging-station")
     assert response.status_code == 202
     job = response.json()
     assert job["state"] == "queued"
@@ -82,11 +82,11 @@ def test_a_background_export_is_queued_written_by_the_worker_and_downloaded(
 
 def test_the_export_page_sends_large_exports_to_the_job_page(client_factory, planner, points, background):
     project = points[0].project
-    response = client_factory(planner).get(
-        reverse("geo:export", kwargs={"slug": project.slug}) + "?format=shp"
+    response = client_factory(planner).post(
+        reverse("geo:export", kwargs={"slug": project.slug}), {"format": "shp"}
     )
     job = ExportJob.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == reverse("geo:export-job", kwargs={"slug": project.slug, "job_id": job.pk})
     assert (job.format, job.state, job.requested_by) == ("shp", ExportJobState.QUEUED, planner)
     assert job.filters == {"state": "published"}
@@ -94,7 +94,7 @@ def test_the_export_page_sends_large_exports_to_the_job_page(client_factory, pla
 
 def test_jobs_belong_to_the_planners_of_their_project(client, client_factory, planner, points, background):
     project = points[0].project
-    job_url = client_factory(planner).get(export_url(project, "kml"))["Location"]
+    job_url = client_factory(planner).post(export_url(project, "kml"))["Location"]
     other = ProjectFactory(slug="other")
     stranger = UserFactory(username="stranger")
     ProjectRole.objects.create(project=other, user=stranger, role=StaffRole.PLANNER)
@@ -113,7 +113,7 @@ def test_a_download_before_the_file_is_ready_or_after_it_expired_is_refused(
 ):
     project = points[0].project
     client = client_factory(planner)
-    job_id = client.get(export_url(project, "gpkg")).json()["id"]
+    job_id = client.post(export_url(project, "gpkg")).json()["id"]
     download = reverse("api:export-job-download", kwargs={"slug": project.slug, "job_id": job_id})
     assert client.get(download).status_code == 409
 
@@ -131,12 +131,40 @@ def test_a_download_before_the_file_is_ready_or_after_it_expired_is_refused(
     assert not (Path(background.EXPORT_ROOT) / job_id).exists()
 
 
+def test_download_links_need_the_planner_signed_in_and_expire(
+    client, client_factory, planner, points, background, run_worker
+):
+    """A download link passed on (a mail, a chat, a browser history) gives nothing to anyone else."""
+    project = points[0].project
+    job_id = client_factory(planner).post(export_url(project, "gpkg")).json()["id"]
+    run_worker()
+    api_link = reverse("api:export-job-download", kwargs={"slug": project.slug, "job_id": job_id})
+    page_link = reverse("geo:export-download", kwargs={"slug": project.slug, "job_id": job_id})
+    citizen = UserFactory(username="citizen-with-the-link")
+    other = ProjectFactory(slug="other-town")
+    elsewhere = UserFactory(username="planner-of-another-town")
+    ProjectRole.objects.create(project=other, user=elsewhere, role=StaffRole.PLANNER)
+
+    assert client.get(api_link).status_code == 401
+    signin = client.get(page_link)
+    assert signin.status_code == 302
+    assert signin["Location"].startswith(reverse("account_login"))
+    for stranger in (citizen, elsewhere):
+        assert client_factory(stranger).get(api_link).status_code == 403
+        assert client_factory(stranger).get(page_link).status_code == 403
+    assert client_factory(planner).get(api_link).status_code == 200
+
+    ExportJob.objects.filter(pk=job_id).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client_factory(planner).get(api_link).status_code == 410
+    assert client_factory(planner).get(page_link).status_code == 410
+
+
 def test_a_failing_export_ends_failed_with_nothing_left_behind(
     client_factory, planner, points, background, run_worker, monkeypatch
 ):
     project = points[0].project
     client = client_factory(planner)
-    job_id = client.get(export_url(project, "gpkg")).json()["id"]
+    job_id = client.post(export_url(project, "gpkg")).json()["id"]
     monkeypatch.setattr(gdal, "_pg_source", lambda: "PG:dbname='no-such-database'")
 
     run_worker()
@@ -183,7 +211,7 @@ def test_streamed_exports_read_in_a_read_only_transaction(db):
 
 
 def test_the_geojson_stream_sends_its_head_before_the_database_is_asked(client_factory, planner, points):
-    response = client_factory(planner).get(export_url(points[0].project, "geojson"))
+    response = client_factory(planner).post(export_url(points[0].project, "geojson"))
     first = next(iter(response.streaming_content))
     assert first.startswith(b'{"type": "FeatureCollection", "export": ')
     rest = b"".join(response.streaming_content)
@@ -197,10 +225,10 @@ def test_an_inline_export_that_gdal_cannot_write_is_a_503_with_a_message(
     project = points[0].project
     client = client_factory(planner)
 
-    response = client.get(export_url(project, "gpkg"))
+    response = client.post(export_url(project, "gpkg"))
     assert response.status_code == 503
     assert response.json()["code"] == "export_failed"
 
-    page = client.get(reverse("geo:export", kwargs={"slug": project.slug}) + "?format=gpkg")
+    page = client.post(reverse("geo:export", kwargs={"slug": project.slug}), {"format": "gpkg"})
     assert page.status_code == 400
     assert "could not be written" in page.content.decode() or "konnte nicht" in page.content.decode()

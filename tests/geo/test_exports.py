@@ -17,11 +17,13 @@ import pytest
 from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import LineString, Point
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from config.spreadsheet_safety import spreadsheet_safe
+from geo.models import ExportJob
 from participation.models import Comment, ModerationState, PlanningStatus, ProjectRole, StaffRole, Suggestion
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
 
@@ -141,7 +143,7 @@ PUBLIC_TITLES = {"Ladesäule am Schloss", FORMULA, "Radweg <script>alert(1)</scr
 def test_geojson_export_holds_the_published_suggestions_with_their_counts_and_provenance(
     client_factory, planner, data, tmp_path
 ):
-    response = client_factory(planner).get(export_url(data["point"].project, "geojson"))
+    response = client_factory(planner).post(export_url(data["point"].project, "geojson"))
 
     assert response.status_code == 200
     assert response.streaming
@@ -173,7 +175,7 @@ def test_geojson_export_follows_every_filter(client_factory, planner, data, poin
     def ids(**query):
         return {
             f["id"]
-            for f in json.loads(body(client.get(export_url(point_category.project, "geojson", **query))))[
+            for f in json.loads(body(client.post(export_url(point_category.project, "geojson", **query))))[
                 "features"
             ]
         }
@@ -199,7 +201,7 @@ def test_geojson_export_follows_every_filter(client_factory, planner, data, poin
     }
     assert ids(created_to="2000-01-01") == set()
     # Hidden, withdrawn and merged suggestions cannot be asked for.
-    assert client.get(export_url(point_category.project, "geojson", state="hidden")).status_code == 400
+    assert client.post(export_url(point_category.project, "geojson", state="hidden")).status_code == 400
 
 
 # ---------------------------------------------------------------------------------------------------- CSV
@@ -208,7 +210,7 @@ def test_geojson_export_follows_every_filter(client_factory, planner, data, poin
 def test_csv_export_opens_in_spreadsheets_with_inert_formulas_and_coordinates(
     client_factory, planner, data, tmp_path
 ):
-    response = client_factory(planner).get(export_url(data["point"].project, "csv"))
+    response = client_factory(planner).post(export_url(data["point"].project, "csv"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -258,7 +260,7 @@ def test_the_database_and_python_neutralise_the_same_cells(db, value):
 def test_geopackage_has_a_layer_per_geometry_kind_the_comments_and_the_provenance(
     client_factory, planner, data, tmp_path
 ):
-    response = client_factory(planner).get(export_url(data["point"].project, "gpkg"))
+    response = client_factory(planner).post(export_url(data["point"].project, "gpkg"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geopackage+sqlite3"
@@ -282,7 +284,7 @@ def test_geopackage_has_a_layer_per_geometry_kind_the_comments_and_the_provenanc
 def test_shapefile_zip_has_one_shapefile_per_kind_with_prj_cpg_and_short_field_names(
     client_factory, planner, data, tmp_path
 ):
-    response = client_factory(planner).get(
+    response = client_factory(planner).post(
         export_url(data["point"].project, "shp", category="charging-station,bike-path")
     )
 
@@ -305,7 +307,7 @@ def test_shapefile_zip_has_one_shapefile_per_kind_with_prj_cpg_and_short_field_n
 def test_kml_and_xlsx_exports(client_factory, planner, data, tmp_path):
     client = client_factory(planner)
 
-    kml = body(client.get(export_url(data["point"].project, "kml")))
+    kml = body(client.post(export_url(data["point"].project, "kml")))
     (placemarks,) = read_layers(kml, ".kml", tmp_path).values()
     assert {p["Name"] for p in placemarks} == PUBLIC_TITLES
     assert b"test-project" in kml  # the provenance is the document's description
@@ -315,7 +317,7 @@ def test_kml_and_xlsx_exports(client_factory, planner, data, tmp_path):
     assert line["description"] == "Bitte &lt;img src=x onerror=alert(1)&gt; &amp; mehr"
     assert_no_personal_data(kml)
 
-    xlsx = body(client.get(export_url(data["point"].project, "xlsx")))
+    xlsx = body(client.post(export_url(data["point"].project, "xlsx")))
     (rows,) = read_layers(xlsx, ".xlsx", tmp_path).values()
     assert {r["title"] for r in rows} == {spreadsheet_safe(t) for t in PUBLIC_TITLES}
     assert next(r for r in rows if r["id"] == data["formula"].pk)["title"] == "'" + FORMULA
@@ -364,15 +366,49 @@ def test_open_data_of_a_project_that_is_not_public_is_not_found(client, data):
 def test_planner_exports_need_a_planner_of_the_project(client, client_factory, data, planner):
     project = data["point"].project
     url = export_url(project, "geojson")
-    assert client.get(url).status_code == 401
-    assert client_factory(CitizenFactory(username="citizen2")).get(url).status_code == 403
+    assert client.post(url).status_code == 401
+    assert client_factory(CitizenFactory(username="citizen2")).post(url).status_code == 403
     other = ProjectFactory(slug="other-project")
     stranger = UserFactory(username="planner-elsewhere")
     ProjectRole.objects.create(project=other, user=stranger, role=StaffRole.PLANNER)
-    assert client_factory(stranger).get(url).status_code == 403
+    assert client_factory(stranger).post(url).status_code == 403
     token = Token.objects.create(user=planner)
-    response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    # A token is never sent by a browser on its own: no CSRF token is needed with it.
+    response = Client(enforce_csrf_checks=True).post(url, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
+
+
+def test_starting_an_export_with_get_is_refused_with_a_message(client_factory, planner, data):
+    """A link or an image on another site must not start an export in a signed-in planner's browser."""
+    response = client_factory(planner).get(
+        export_url(data["point"].project, "gpkg"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 405
+    assert "started with POST" in response.json()["message"]
+    assert "GET" not in response["Allow"]
+    assert "POST" in response["Allow"]
+    assert not ExportJob.objects.exists()
+
+
+def test_a_session_export_needs_the_csrf_token(planner, data):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(planner)
+    url = export_url(data["point"].project, "geojson")
+
+    client.get(reverse("geo:export", kwargs={"slug": data["point"].project.slug}))  # sets the cookie
+    # What a form on another site sends: the planner's cookies, no token.
+    forged = client.post(url, "format=gpkg", "application/x-www-form-urlencoded", HTTP_ACCEPT_LANGUAGE="en")
+    assert forged.status_code == 403
+    assert "CSRF" in forged.json()["message"]
+    assert not ExportJob.objects.exists()
+
+    token = client.cookies["csrftoken"].value
+    accepted = client.post(url, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 200, accepted.content
+    body = client.post(url, {"category": "bike-path"}, "application/json", HTTP_X_CSRFTOKEN=token)
+    assert body.status_code == 400
+    assert "query parameters" in body.json()["message"] or "Abfrageparameter" in body.json()["message"]
 
 
 def test_the_export_page_is_for_planners_and_shows_the_filters(client, client_factory, data, planner):
@@ -382,9 +418,11 @@ def test_the_export_page_is_for_planners_and_shows_the_filters(client, client_fa
     page = client_factory(planner).get(url)
     assert page.status_code == 200
     html = page.content.decode()
+    assert 'method="post"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
     for name in ("category", "state", "status", "created_from", "created_to", "bbox", "area", "format"):
         assert f'name="{name}"' in html
-    bad = client_factory(planner).get(url + "?format=geojson&created_from=2026-13-01")
+    bad = client_factory(planner).post(url, {"format": "geojson", "created_from": "2026-13-01"})
     assert bad.status_code == 400
     assert "Enter a valid date" in bad.content.decode() or "gültiges Datum" in bad.content.decode()
 
@@ -415,7 +453,7 @@ def test_the_export_page_is_for_planners_and_shows_the_filters(client, client_fa
 )
 def test_hostile_filters_get_a_message_and_change_nothing(client_factory, planner, data, query):
     before = Suggestion.objects.count()
-    response = client_factory(planner).get(export_url(data["point"].project, "geojson") + "?" + query)
+    response = client_factory(planner).post(export_url(data["point"].project, "geojson") + "?" + query)
 
     assert response.status_code == 400, response.content[:300]
     assert response.json()["message"]
@@ -424,7 +462,7 @@ def test_hostile_filters_get_a_message_and_change_nothing(client_factory, planne
 
 @pytest.mark.parametrize("fmt", ["exe", "gpkg;rm -rf", "..%2F..%2Fetc%2Fpasswd", "GeoJSON"])
 def test_unknown_formats_are_not_found(client_factory, planner, data, fmt):
-    response = client_factory(planner).get(f"/api/v1/projects/{data['point'].project.slug}/exports/{fmt}")
+    response = client_factory(planner).post(f"/api/v1/projects/{data['point'].project.slug}/exports/{fmt}")
     assert response.status_code == 404
 
 
@@ -438,10 +476,10 @@ def test_each_row_goes_to_the_layer_of_its_own_geometry(client_factory, planner,
     )
     client = client_factory(planner)
     for fmt, suffix in (("gpkg", ".gpkg"), ("shp", ".zip")):
-        layers = read_layers(body(client.get(export_url(point_category.project, fmt))), suffix, tmp_path)
+        layers = read_layers(body(client.post(export_url(point_category.project, fmt))), suffix, tmp_path)
         assert [f["title"] for f in layers["suggestions_points"]] == ["Punkt"]
         assert [f["title"] for f in layers["suggestions_lines"]] == ["Linie"]
     rows = csv.DictReader(
-        io.StringIO(body(client.get(export_url(point_category.project, "csv"))).decode("utf-8-sig"))
+        io.StringIO(body(client.post(export_url(point_category.project, "csv"))).decode("utf-8-sig"))
     )
     assert {r["title"]: r["lon"] for r in rows} == {"Punkt": "8.4000000", "Linie": ""}

@@ -1,0 +1,253 @@
+"""Every page the site serves carries the production security headers: a strict Content-Security-Policy, HSTS,
+nosniff, a referrer policy and no framing; and the session and CSRF cookies are Secure (the session's also
+HttpOnly). The walk is checked against the URL patterns, so a new page that is not walked fails here."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from geo.models import ExportJob
+from participation.models import ModerationState, ProjectRole, StaffRole
+from tests.factories import SuggestionFactory
+from tests.surveys.factories import SurveyFactory
+
+pytestmark = pytest.mark.django_db
+
+HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+# Patterns that serve no HTML page of their own, with the reason; every other named pattern must be walked.
+NOT_PAGES = {
+    "healthz": "plain text for the container runtime",
+    "schema": "the OpenAPI document (YAML/JSON)",
+    "set_language": "POST only: switches the language and redirects",
+    "participation:home": "redirects to the default project",
+    "participation:suggestion-support": "POST only (the detail page's form)",
+    "participation:suggestion-comment": "POST only (the detail page's form)",
+    "participation:suggestion-report": "POST only (the detail page's form)",
+    "participation:suggestion-withdraw": "POST only (the edit page's form)",
+    "participation:account-data": "a JSON file download",
+    "participation:moderation-decide": "POST only (the queue's forms)",
+    "participation:moderation-bulk": "POST only (the queue's forms)",
+    "participation:moderation-merge": "POST only (the queue's forms)",
+    "geo:export-download": "a file download",
+    "surveys:export-csv": "a file download",
+    "surveys:export-xlsx": "a file download",
+    "surveys:export-geojson": "a file download",
+    "surveys:export-codebook": "a file download",
+    "ogcapi:conformance": "walked as HTML with ?f=html",
+    "ogcapi:api": "the OpenAPI document of /ogcapi",
+    "tiles:tile": "Mapbox vector tiles for QGIS and the map",
+}
+
+
+@pytest.fixture
+def site(project, point_category, citizen, planner, moderator, superuser):
+    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.PLANNER)
+    published = SuggestionFactory(category=point_category, author=citizen, title="Ladesäule am Markt")
+    pending = SuggestionFactory(
+        category=point_category, author=citizen, moderation_state=ModerationState.PENDING
+    )
+    survey = SurveyFactory(project=project, slug="mobility")
+    job = ExportJob.objects.create(
+        project=project, requested_by=planner, format="gpkg", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    return {"project": project, "suggestion": published, "pending": pending, "survey": survey, "job": job}
+
+
+def pages(site, users):
+    """(who, path) of every HTML page: public, citizen, moderator, planner and admin pages."""
+    slug, pk = site["project"].slug, site["suggestion"].pk
+    survey = f"/projects/{slug}/surveys/{site['survey'].slug}/"
+    return [
+        (None, f"/projects/{slug}/"),
+        (None, f"/projects/{slug}/suggestions/{pk}/"),
+        (None, "/projects/no-such-project/"),  # the 404 page
+        (None, "/nowhere/"),  # Django's 404 handler with our template
+        (None, survey),
+        (None, "/contact/not-a-valid-token/"),
+        (None, "/unsubscribe/not-a-valid-token/"),
+        (None, "/accounts/login/"),
+        (None, "/accounts/signup/"),
+        (None, "/accounts/password/reset/"),
+        (None, "/ogcapi?f=html"),
+        (None, "/ogcapi/conformance?f=html"),
+        (None, "/ogcapi/collections?f=html"),
+        (None, f"/ogcapi/collections/{slug}-points?f=html"),
+        (None, f"/ogcapi/collections/{slug}-points/items?f=html"),
+        (None, f"/ogcapi/collections/{slug}-points/items/{pk}?f=html"),
+        (None, "/api/docs/"),
+        ("citizen", "/account/"),
+        ("citizen", "/account/notifications/"),
+        ("citizen", "/account/delete/"),
+        ("citizen", f"/projects/{slug}/suggestions/{site['pending'].pk}/edit/"),
+        ("moderator", f"/projects/{slug}/moderation/"),
+        ("planner", f"/projects/{slug}/dashboard/"),
+        ("planner", f"/projects/{slug}/planning/suggestions/{pk}/"),
+        ("planner", f"/projects/{slug}/planning/export/"),
+        ("planner", f"/projects/{slug}/planning/exports/{site['job'].pk}/"),
+        ("planner", f"{survey}results/"),
+        (None, "/admin/login/"),
+        ("superuser", "/admin/"),
+        ("superuser", f"/admin/participation/project/{site['project'].pk}/change/"),  # Leaflet widget
+        ("superuser", f"/admin/participation/suggestion/{pk}/change/"),
+        ("superuser", "/admin/participation/suggestion/"),
+    ]
+
+
+def directives(header: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        parsed[name] = values
+    return parsed
+
+
+def assert_strict(response, path: str) -> None:
+    csp = directives(response["Content-Security-Policy"])
+    assert csp["default-src"] == ["'self'"], path
+    script = csp["script-src"]
+    assert "'unsafe-inline'" not in script, path
+    assert "'unsafe-eval'" not in script, path
+    assert not [source for source in script if source in ("*", "data:", "blob:", "http:", "https:")], path
+    assert csp["object-src"] == ["'none'"], path
+    assert csp["base-uri"] == ["'self'"], path
+    assert csp["frame-ancestors"] in (["'none'"], ["'self'"]), path
+    assert csp["form-action"] == ["'self'"], path
+    hsts = response["Strict-Transport-Security"]
+    assert int(re.search(r"max-age=(\d+)", hsts)[1]) >= 365 * 24 * 3600, path
+    assert "includeSubDomains" in hsts, path
+    assert response["X-Content-Type-Options"] == "nosniff", path
+    assert response["Referrer-Policy"] == "same-origin", path
+    assert response["X-Frame-Options"] == "DENY", path
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", path
+
+
+def test_every_page_carries_the_security_headers(production, site, citizen, planner, moderator, superuser):
+    users = {"citizen": citizen, "planner": planner, "moderator": moderator, "superuser": superuser}
+    clients = {None: Client(**HTTPS)}
+    for name, user in users.items():
+        clients[name] = Client(**HTTPS)
+        clients[name].force_login(user)
+    nonces = {}
+
+    for who, path in pages(site, users):
+        response = clients[who].get(path)
+
+        expected = 404 if "no-such" in path or "not-a-valid" in path or path == "/nowhere/" else 200
+        assert response.status_code == expected, (path, response.status_code)
+        assert response["Content-Type"].startswith("text/html"), path
+        assert_strict(response, path)
+        nonces[path] = [
+            s for s in directives(response["Content-Security-Policy"])["script-src"] if "nonce" in s
+        ]
+
+    # A nonce appears only where a page uses one: the admin's Leaflet widgets. All else runs files only.
+    with_nonce = sorted(path for path, nonce in nonces.items() if nonce)
+    assert with_nonce == [
+        f"/admin/participation/project/{site['project'].pk}/change/",
+        f"/admin/participation/suggestion/{site['suggestion'].pk}/change/",
+    ]
+
+
+def test_refusal_pages_carry_the_headers_too(production, site, citizen, settings):
+    """The pages of a refused write: too many requests (429) and a form without its CSRF token (403)."""
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_account": "1/3600"}
+    spent = Client(REMOTE_ADDR="198.18.10.1", **HTTPS)
+    spent.force_login(citizen)
+    spent.post("/i18n/setlang/", {"language": "en"})
+    forged = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.18.10.2", **HTTPS)
+
+    for response, status in (
+        (spent.post("/i18n/setlang/", {"language": "en"}), 429),
+        (forged.post("/i18n/setlang/", {"language": "en"}), 403),
+    ):
+        assert response.status_code == status
+        assert response["Content-Type"].startswith("text/html")
+        assert_strict(response, str(status))
+
+
+def test_the_admin_map_widget_runs_under_its_nonce_and_nothing_else_is_inline(production, site, superuser):
+    client = Client(**HTTPS)
+    client.force_login(superuser)
+
+    response = client.get(f"/admin/participation/project/{site['project'].pk}/change/")
+
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    html = response.content.decode()
+    inline = [attrs for attrs in re.findall(r"<script([^>]*)>", html) if "src=" not in attrs]
+    assert inline  # the widget's start scripts
+    for attrs in inline:
+        assert f'nonce="{nonce}"' in attrs or 'type="application/json"' in attrs, attrs
+    assert not re.search(r"\son[a-z]+=\"", html), "an inline event handler would be blocked"
+
+
+def test_json_and_files_are_not_sniffed_either(production, site, planner):
+    client = Client(**HTTPS)
+    client.force_login(planner)
+    slug = site["project"].slug
+    for path in (
+        f"/api/v1/projects/{slug}/suggestions/",
+        "/api/schema/",
+        f"/api/v1/projects/{slug}/open-data/csv",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["X-Content-Type-Options"] == "nosniff", path
+        assert "Strict-Transport-Security" in response, path
+
+
+def test_plain_http_is_sent_to_https_except_the_health_check(production, db):
+    redirected = Client().get("/accounts/login/")
+    assert redirected.status_code == 301
+    assert redirected["Location"].startswith("https://")
+    assert Client().get("/healthz").status_code in (200, 503)
+
+
+def test_session_and_csrf_cookies_are_secure_and_the_session_is_not_readable_by_script(production, citizen):
+    client = Client(**HTTPS)
+    login = client.get("/accounts/login/")
+    csrf = login.cookies["csrftoken"]
+    assert csrf["secure"]
+    assert csrf["samesite"] == "Lax"
+
+    signed_in = client.post(
+        "/accounts/login/",
+        {"login": "anna", "password": "pw-for-tests", "csrfmiddlewaretoken": csrf.value},
+    )
+
+    assert signed_in.status_code == 302, signed_in.content[:500]
+    session = signed_in.cookies["sessionid"]
+    assert session["secure"]
+    assert session["httponly"]
+    assert session["samesite"] == "Lax"
+
+
+def test_the_walk_covers_every_page_pattern(site, citizen, planner, moderator, superuser):
+    """A new page must join the walk above (or be listed in NOT_PAGES with its reason)."""
+    walked = {}
+    for _who, path in pages(site, {}):
+        match = get_resolver().resolve(path.split("?")[0]) if not path.startswith("/nowhere") else None
+        if match:
+            walked[match.view_name] = path
+    missing = sorted(name for name in named_patterns() if name not in walked and name not in NOT_PAGES)
+
+    assert missing == []
+
+
+def named_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace in ("admin", "api"):  # the admin is walked by example; the API serves JSON
+                continue
+            names += named_patterns(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            if pattern.lookup_str.startswith("allauth."):
+                continue  # allauth's pages share one layout: sign-in, sign-up and reset stand for them
+            names.append(prefix + pattern.name)
+    return names
