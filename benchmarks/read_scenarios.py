@@ -652,7 +652,8 @@ def http_transfer(base_url: str, path: str, token: str, pids: tuple[int, ...]) -
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
     with RssSampler(pids) as sampler:
         began = time.perf_counter()
-        conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+        # Exports start with POST (a GET cannot start one, see geo/export_api.py).
+        conn.request("POST", path, headers={"Authorization": f"Token {token}"})
         response = conn.getresponse()
         first = response.read(1)
         first_byte = time.perf_counter() - began
