@@ -50,9 +50,14 @@ def geojson_stream(
     """An RFC 7946 FeatureCollection; the provenance is its `export` member, written before the features."""
     head = {"type": "FeatureCollection", "export": provenance.as_dict()}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": [\n'
-    yield from copy_out(
+    chunks = copy_out(
         compose_sql("export_geojson", "export_rows"), export_filter.sql_params(project_id=project_id)
     )
+    # Every feature line starts with a comma; the first one must not.
+    for first in chunks:
+        yield first[1:]
+        break
+    yield from chunks
     yield b"]}\n"
 
 
