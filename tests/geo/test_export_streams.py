@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from geo.exports import streams
 from geo.exports.filters import ExportFilter
+from geo.exports.provenance import Provenance
 from geo.sql import load_sql
 from participation.models import ModerationState, Suggestion
 from tests.factories import SuggestionFactory
@@ -184,3 +185,28 @@ def test_the_two_connections_read_one_snapshot_taken_when_the_export_began(
     assert split_always
     assert lines == [f"{s.pk}\tvorher" for s in made]
     assert Suggestion.objects.get(pk=last.pk).title == "nachher"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_given_up_half_way_stops_the_second_connection(point_category, split_always):
+    SuggestionFactory.create_batch(6, category=point_category)
+    export_filter = ExportFilter(states=(ModerationState.PUBLISHED,))
+    chunks = streams.geojson_stream(
+        project_id=point_category.project_id,
+        export_filter=export_filter,
+        provenance=Provenance.build(
+            project=point_category.project,
+            export_filter=export_filter,
+            source_url="http://testserver/",
+            open_data=False,
+        ),
+    )
+    next(chunks)  # the head
+    next(chunks)  # the first range: the second connection is at work
+    chunks.close()  # as Django does when the client goes away
+
+    assert split_always
+    assert not [t for t in threading.enumerate() if t.name == "export-second-range"]
+    with connection.cursor() as cursor:  # the request's connection is free again
+        cursor.execute("SELECT count(*) FROM participation_suggestion")
+        assert cursor.fetchone() == (6,)
