@@ -3,45 +3,172 @@
 `COPY (…) TO STDOUT` runs in a read-only transaction on the connection for heavy reads
 (config/db_reads.py); psycopg hands over the data in pieces which go out in chunks of about 64 KB. No whole
 result is ever held in memory, and the first bytes leave as soon as the database sends its first rows.
+
+Writing the features is the database's work, on one core per connection. A large export is therefore cut in
+two id ranges: the request's connection streams the first range while a second connection writes the second
+into a temporary file, which is sent once the first range is out. The second connection imports the
+first one's snapshot (`pg_export_snapshot()`), so the two ranges together hold exactly the rows of one moment,
+as a single query would.
 """
 
 import json
+import os
+import tempfile
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg import sql as pgsql
 
 from config.db_reads import heavy_reads
 
-from ..sql import compose_sql
+from ..sql import compose_sql, load_sql
 from .filters import ExportFilter
 from .provenance import Provenance
 
 CHUNK_BYTES = 64 * 1024
 # Excel and LibreOffice take a CSV for UTF-8 only when it starts with a byte order mark.
 UTF8_BOM = "\ufeff".encode()
+# Below this many ids between the project's first and last published suggestion one connection is quicker
+# than starting a second one.
+SPLIT_MIN_IDS = 50_000
+# How long the first range waits for the second connection to take over the snapshot.
+SNAPSHOT_IMPORT_SECONDS = 30
 
 
-def copy_out(sql: str, params: dict[str, object]) -> Iterator[bytes]:
+def copy_out(sql: str, params: dict[str, Any], *, rest_sql: str | None = None) -> Iterator[bytes]:
     """The output of a `COPY … TO STDOUT` statement, in chunks, read in a read-only transaction.
 
+    With `rest_sql` (the statement for the second range, e.g. without the CSV header) and `params` of
+    export_rows.sql, a large export is read as two id ranges by two connections at once.
     The transaction is rolled back at the end, not committed: it wrote nothing, and inside an outer
     transaction (tests) the read-only setting must not outlive this block.
     """
     db = heavy_reads()
+    # Inside an outer transaction the isolation level is already set, and a second connection would not
+    # see that transaction's rows: then one connection reads everything.
+    may_split = rest_sql is not None and not db.in_atomic_block
     with transaction.atomic(using=db.alias):
         with db.cursor() as cursor:
-            cursor.execute("SET TRANSACTION READ ONLY")
-            buffer = bytearray()
-            # psycopg binds the parameters on the client for COPY; they are values, never SQL text.
-            with cursor.cursor.copy(sql, params) as copy:
-                for data in copy:
-                    buffer += data
-                    if len(buffer) >= CHUNK_BYTES:
-                        yield bytes(buffer)
-                        buffer.clear()
-            if buffer:
-                yield bytes(buffer)
+            if not may_split:
+                cursor.execute("SET TRANSACTION READ ONLY")
+                yield from _copy_chunks(cursor.cursor, sql, params)
+            else:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute(load_sql("export_split"), {"project_id": params["project_id"]})
+                snapshot, first_id, last_id = cursor.fetchone()
+                if first_id is None or last_id - first_id < SPLIT_MIN_IDS:
+                    yield from _copy_chunks(cursor.cursor, sql, params)
+                else:
+                    middle = (first_id + last_id) // 2
+                    yield from _copy_two_ranges(db, cursor.cursor, snapshot, sql, rest_sql, params, middle)
         transaction.set_rollback(True, using=db.alias)
+
+
+def _copy_chunks(cursor, sql: str, params: dict[str, Any]) -> Iterator[bytes]:
+    buffer = bytearray()
+    # psycopg binds the parameters on the client for COPY; they are values, never SQL text.
+    with cursor.copy(sql, params) as copy:
+        for data in copy:
+            buffer += data
+            if len(buffer) >= CHUNK_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def _copy_two_ranges(
+    db: BaseDatabaseWrapper,
+    cursor,
+    snapshot: str,
+    sql: str,
+    rest_sql: str,
+    params: dict[str, Any],
+    middle: int,
+) -> Iterator[bytes]:
+    if params.get("id_after") is not None or params.get("id_until") is not None:
+        raise ValueError("A streamed export is cut into ranges here; it takes no id range of its own.")
+    with tempfile.TemporaryFile(prefix="export-") as file:
+        spool = _Spool(file.fileno())
+        worker = threading.Thread(
+            target=spool.fill,
+            args=(db, snapshot, rest_sql, {**params, "id_after": middle}),
+            name="export-second-range",
+            daemon=True,
+        )
+        worker.start()
+        try:
+            yield from _copy_chunks(cursor, sql, {**params, "id_until": middle})
+            # The snapshot lives as long as this transaction: it stays open until the other connection has it.
+            spool.imported.wait(SNAPSHOT_IMPORT_SECONDS)
+            yield from spool.drain()
+        finally:
+            spool.stop.set()
+            worker.join()
+
+
+class _Spool:
+    """A temporary file one thread writes a COPY into while another reads it from the start."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.changed = threading.Condition()
+        self.written = 0
+        self.done = False
+        self.error: BaseException | None = None
+        self.imported = threading.Event()
+        self.stop = threading.Event()
+
+    def fill(self, db: BaseDatabaseWrapper, snapshot: str, sql: str, params: dict[str, Any]) -> None:
+        other = db.copy()  # the same settings and role; a new connection, owned by this thread
+        try:
+            with other.cursor() as wrapper:
+                cursor = wrapper.cursor
+                cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursor.execute(pgsql.SQL("SET TRANSACTION SNAPSHOT {}").format(pgsql.Literal(snapshot)))
+                self.imported.set()
+                for chunk in _copy_chunks(cursor, sql, params):
+                    if self.stop.is_set():
+                        raise _Stopped()  # leaving the COPY with an exception cancels it in the server
+                    os.pwrite(self.fd, chunk, self.written)
+                    with self.changed:
+                        self.written += len(chunk)
+                        self.changed.notify()
+                cursor.execute("ROLLBACK")
+        except _Stopped:
+            pass
+        except BaseException as error:  # handed to the reading thread, which raises it
+            self.error = error
+        finally:
+            self.imported.set()
+            other.close()
+            with self.changed:
+                self.done = True
+                self.changed.notify()
+
+    def drain(self) -> Iterator[bytes]:
+        position = 0
+        while True:
+            with self.changed:
+                while self.written == position and not self.done:
+                    self.changed.wait()
+                if self.error is not None:
+                    raise self.error
+                available = self.written - position
+                if not available and self.done:
+                    return
+            while available:
+                chunk = os.pread(self.fd, min(available, 4 * CHUNK_BYTES), position)
+                position += len(chunk)
+                available -= len(chunk)
+                yield chunk
+
+
+class _Stopped(Exception):
+    """The reader went away (the client closed the download): the second range is cancelled."""
 
 
 def geojson_stream(
@@ -50,14 +177,23 @@ def geojson_stream(
     """An RFC 7946 FeatureCollection; the provenance is its `export` member, written before the features."""
     head = {"type": "FeatureCollection", "export": provenance.as_dict()}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": [\n'
-    yield from copy_out(
-        compose_sql("export_geojson", "export_rows"), export_filter.sql_params(project_id=project_id)
-    )
+    sql = compose_sql("export_geojson", "export_rows")
+    chunks = copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)
+    # Every feature line starts with a comma; the first one must not.
+    for first in chunks:
+        yield first[1:]
+        break
+    yield from chunks
     yield b"]}\n"
 
 
 def csv_stream(*, project_id: int, export_filter: ExportFilter) -> Iterator[bytes]:
     yield UTF8_BOM
-    # PostgreSQL writes the CSV (RFC 4180 quoting, a header line) around our own query file.
-    sql = f"COPY ({compose_sql('export_table', 'export_rows')}) TO STDOUT (FORMAT csv, HEADER)"
-    yield from copy_out(sql, export_filter.sql_params(project_id=project_id))
+    # PostgreSQL writes the CSV (RFC 4180 quoting, a header line) around our own query file; the header
+    # comes with the first range only.
+    query = compose_sql("export_table", "export_rows")
+    yield from copy_out(
+        f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)",
+        export_filter.sql_params(project_id=project_id),
+        rest_sql=f"COPY ({query}) TO STDOUT (FORMAT csv)",
+    )

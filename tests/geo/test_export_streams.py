@@ -1,0 +1,212 @@
+"""The streamed exports (GeoJSON, CSV) at the level of their SQL and their streams: what a planner's file
+holds for awkward titles, empty and one-row exports, and the database functions staying cheap at 1 M rows."""
+
+import csv
+import io
+import json
+import threading
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from geo.exports import streams
+from geo.exports.filters import ExportFilter
+from geo.exports.provenance import Provenance
+from geo.sql import load_sql
+from participation.models import ModerationState, Suggestion
+from tests.factories import SuggestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_export_functions_are_inlined_into_the_query_and_keep_null():
+    # Called per row instead of inlined, pm_spreadsheet_safe cost over a second per CSV column at 1 M rows.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN VERBOSE SELECT pm_spreadsheet_safe(title), pm_iso_utc(created_at) "
+            "FROM participation_suggestion"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT pm_spreadsheet_safe(NULL), pm_iso_utc(NULL)")
+        nulls = cursor.fetchone()
+    assert "pm_spreadsheet_safe" not in plan
+    assert "pm_iso_utc" not in plan
+    assert "CASE WHEN" in plan
+    assert "to_char" in plan
+    assert nulls == (None, None)
+
+
+# Every character class that JSON must escape or that a naive writer gets wrong: quotes, backslashes, line
+# breaks, other control characters, the two line separators JavaScript once refused, and text beyond ASCII.
+AWKWARD = 'Er sagte "Hallo" \\ C:\\Pfad\n2. Zeile\r\tTab \x01\x08\x0c\x1f Ende \u2028\u2029 Öl 🚲 مرحبا'
+
+
+def export_url(project, fmt: str, **query) -> str:
+    url = reverse("api:project-export", kwargs={"slug": project.slug, "export_format": fmt})
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def download(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def features(client, project, **query) -> list[dict]:
+    return json.loads(download(client, export_url(project, "geojson", **query)))["features"]
+
+
+def csv_rows(client, project, **query) -> list[dict]:
+    content = download(client, export_url(project, "csv", **query)).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+@pytest.fixture
+def split_always(monkeypatch):
+    """Every export with more than one row goes through two connections; the calls are counted."""
+    monkeypatch.setattr(streams, "SPLIT_MIN_IDS", 0)
+    calls = []
+    two_ranges = streams._copy_two_ranges
+
+    def counted(*args, **kwargs):
+        calls.append(args[-1])  # the middle id
+        return two_ranges(*args, **kwargs)
+
+    monkeypatch.setattr(streams, "_copy_two_ranges", counted)
+    return calls
+
+
+def test_a_title_with_quotes_line_breaks_control_characters_and_unicode_stays_as_typed(
+    client_factory, planner, point_category
+):
+    suggestion = SuggestionFactory(
+        category=point_category, title=AWKWARD[:120], text=AWKWARD * 3, official_answer=AWKWARD
+    )
+    client = client_factory(planner)
+
+    (feature,) = features(client, point_category.project)
+    assert feature["id"] == suggestion.pk
+    assert feature["properties"]["title"] == AWKWARD[:120]
+    assert feature["properties"]["text"] == AWKWARD * 3
+    assert feature["properties"]["official_answer"] == AWKWARD
+    (row,) = csv_rows(client, point_category.project)
+    # CSV keeps line breaks inside quoted cells; only a leading formula character would be neutralised.
+    assert row["title"] == AWKWARD[:120]
+    assert row["text"] == AWKWARD * 3
+
+
+def test_an_empty_export_is_an_empty_collection_and_a_header_line(client_factory, planner, point_category):
+    SuggestionFactory(category=point_category, moderation_state=ModerationState.PENDING)
+    client = client_factory(planner)
+
+    collection = json.loads(download(client, export_url(point_category.project, "geojson")))
+    assert collection["type"] == "FeatureCollection"
+    assert collection["features"] == []
+    content = download(client, export_url(point_category.project, "csv")).decode("utf-8-sig")
+    assert content.splitlines()[0].startswith("id,category,category_label,title")
+    assert len(content.splitlines()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_export_read_by_two_connections_holds_every_row_once_in_id_order(
+    client_factory, planner, point_category, line_category, split_always
+):
+    made = [
+        SuggestionFactory(
+            category=line_category if i % 3 == 0 else point_category,
+            title=f'Nr. {i} "{"x" * i}"',
+            moderation_state=ModerationState.PENDING if i % 5 == 0 else ModerationState.PUBLISHED,
+        )
+        for i in range(40)
+    ]
+    published = [s.pk for s in made if s.moderation_state == ModerationState.PUBLISHED]
+    client = client_factory(planner)
+    project = point_category.project
+
+    assert [f["id"] for f in features(client, project)] == published
+    rows = csv_rows(client, project)
+    assert [int(r["id"]) for r in rows] == published  # the header once, as the first line
+    assert [f["properties"]["title"] for f in features(client, project)] == [
+        s.title for s in made if s.pk in published
+    ]
+    # Filters apply to both ranges.
+    lines = [s.pk for s in made if s.pk in published and s.category == line_category]
+    assert [f["id"] for f in features(client, project, category="bike-path")] == lines
+    everything = [s.pk for s in made]
+    assert [int(r["id"]) for r in csv_rows(client, project, state="published,pending")] == everything
+    assert len(split_always) == 5
+    assert min(published) <= split_always[0] < max(published)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_row_read_by_two_connections(client_factory, planner, point_category, split_always):
+    suggestion = SuggestionFactory(category=point_category)
+    client = client_factory(planner)
+
+    assert [f["id"] for f in features(client, point_category.project)] == [suggestion.pk]
+    assert [int(r["id"]) for r in csv_rows(client, point_category.project)] == [suggestion.pk]
+    assert split_always == [suggestion.pk, suggestion.pk]  # the second range is empty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_two_connections_read_one_snapshot_taken_when_the_export_began(
+    point_category, split_always, monkeypatch
+):
+    made = SuggestionFactory.create_batch(6, category=point_category, title="vorher")
+    # The second connection starts only after the change below: it must still see the rows as they were.
+    go = threading.Event()
+    fill = streams._Spool.fill
+
+    def late_fill(*args, **kwargs):
+        go.wait(10)
+        return fill(*args, **kwargs)
+
+    monkeypatch.setattr(streams._Spool, "fill", late_fill)
+    last = made[-1]
+    export_filter = ExportFilter(states=(ModerationState.PUBLISHED,))
+    statement = f"COPY (SELECT r.id, r.title FROM ({load_sql('export_rows')}) AS r) TO STDOUT"  # noqa: S608
+    chunks = streams.copy_out(
+        statement, export_filter.sql_params(project_id=point_category.project_id), rest_sql=statement
+    )
+
+    first = next(chunks)  # the snapshot is taken, both ranges are being read
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("UPDATE participation_suggestion SET title = 'nachher' WHERE id = %s", [last.pk])
+            cursor.execute("DELETE FROM participation_suggestion WHERE id = %s", [made[0].pk])
+    finally:
+        other.close()
+    go.set()
+    lines = (first + b"".join(chunks)).decode().splitlines()
+
+    assert split_always
+    assert lines == [f"{s.pk}\tvorher" for s in made]
+    assert Suggestion.objects.get(pk=last.pk).title == "nachher"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_given_up_half_way_stops_the_second_connection(point_category, split_always):
+    SuggestionFactory.create_batch(6, category=point_category)
+    export_filter = ExportFilter(states=(ModerationState.PUBLISHED,))
+    chunks = streams.geojson_stream(
+        project_id=point_category.project_id,
+        export_filter=export_filter,
+        provenance=Provenance.build(
+            project=point_category.project,
+            export_filter=export_filter,
+            source_url="http://testserver/",
+            open_data=False,
+        ),
+    )
+    next(chunks)  # the head
+    next(chunks)  # the first range: the second connection is at work
+    chunks.close()  # as Django does when the client goes away
+
+    assert split_always
+    assert not [t for t in threading.enumerate() if t.name == "export-second-range"]
+    with connection.cursor() as cursor:  # the request's connection is free again
+        cursor.execute("SELECT count(*) FROM participation_suggestion")
+        assert cursor.fetchone() == (6,)
