@@ -10,6 +10,6 @@ from geo.sql import load_sql
 
 
 class Migration(migrations.Migration):
-    dependencies = [("geo", "0004_export_jobs")]
+    dependencies = [("geo", "0005_tiles")]
 
     operations = [migrations.RunSQL(sql=[load_sql("export_functions")], reverse_sql=migrations.RunSQL.noop)]
