@@ -181,7 +181,7 @@ def run_writer(
     With `retries`, a suggestion answered 503, 409 with Retry-After (its key still claimed) or not at all
     is sent again with the same key after Retry-After (at most `retry_wait` seconds): what a careful client
     does. Every attempt is returned."""
-    rng = random.Random(seed)  # noqa: S311 - positions for a test, not secrets
+    rng = random.Random(seed)
     connection = Connection(base_url, timeout=timeout)
     path = f"/api/v1/projects/{project_slug}/suggestions/"
     answers = []
@@ -221,7 +221,7 @@ def run_reader(
     timeout: float = 30.0,
 ) -> list[Answer]:
     """A map reader: viewports at random zooms until the writers are done."""
-    rng = random.Random(seed)  # noqa: S311
+    rng = random.Random(seed)
     connection = Connection(base_url, timeout=timeout)
     answers = []
     try:
