@@ -412,7 +412,7 @@ def main() -> int:
         from benchmarks import read_scenarios
 
         log("Read scenarios")
-        rows.extend(read_scenarios.run(ctx, redis_url=redis_url, log=log))
+        rows.extend(read_scenarios.run(ctx, log=log))
         for module, scenario in (("write_scenarios", "writes"), ("page_scenario", "map page in chromium")):
             if importlib.util.find_spec(f"benchmarks.{module}") is None:
                 rows.append(not_built(scenario, module))

@@ -49,7 +49,7 @@ def export_url(project, fmt: str, **query) -> str:
 
 
 def download(client, url: str) -> bytes:
-    response = client.get(url)
+    response = client.post(url)  # exports start with POST
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
