@@ -488,11 +488,15 @@ def test_no_tile_exceeds_500_kb_in_a_dense_hotspot(client, point_category, line_
 
 
 def test_the_export_page_shows_the_tile_url_for_qgis(client_factory, planner):
-    response = client_factory(planner).get("/projects/test-project/planning/export/")
+    client = client_factory(planner)
+    english = client.get("/projects/test-project/planning/export/", HTTP_ACCEPT_LANGUAGE="en")
+    german = client.get("/projects/test-project/planning/export/", HTTP_ACCEPT_LANGUAGE="de")
 
-    assert response.status_code == 200
-    assert "http://testserver/tiles/test-project/{z}/{x}/{y}.pbf" in response.content.decode()
-    assert "New Generic Connection" in response.content.decode()
+    assert english.status_code == german.status_code == 200
+    assert "http://testserver/tiles/test-project/{z}/{x}/{y}.pbf" in english.content.decode()
+    # QGIS's own menu names, in the reader's language.
+    assert "New Generic Connection" in english.content.decode()
+    assert "Neue generische Verbindung" in german.content.decode()
 
 
 # ------------------------------------------------------------------------------------- QGIS's way, over HTTP
