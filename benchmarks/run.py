@@ -413,7 +413,11 @@ def main() -> int:
 
         log("Read scenarios")
         rows.extend(read_scenarios.run(ctx, log=log))
-        for module, scenario in (("write_scenarios", "writes"), ("page_scenario", "map page in chromium")):
+        for module, scenario in (
+            ("write_scenarios", "writes"),
+            ("load_scenario", "load while reading"),
+            ("page_scenario", "map page in chromium"),
+        ):
             if importlib.util.find_spec(f"benchmarks.{module}") is None:
                 rows.append(not_built(scenario, module))
                 continue

@@ -119,3 +119,15 @@ def test_smoke_measures_the_anchors_beside_ours(smoke_results):
     assert rows["GeoJSON export vs raw COPY"]["anchors"]["raw COPY s"] > 0
     assert rows["GeoJSON export memory"]["ours"] > 0
     assert rows["GeoJSON export vs ogr2ogr"]["bytes"] > 0
+
+
+def test_smoke_load_run_loses_nothing(smoke_results):
+    """The load scenario (issue 10's full-size run in `make bench`) at smoke size: its verdict is about
+    correctness, never speed, so it must pass here too."""
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    row = rows["load: suggestions posted while the map is read"]
+    assert row["passed"] is True, row["notes"]
+    assert row["ours"] > 0
+    assert " 0 lost, 0 stored twice" in row["notes"]
