@@ -15,9 +15,16 @@ function csrfToken() {
   return match ? decodeURIComponent(match[1]) : '';
 }
 
-export async function api(url, { method = 'GET', body, signal } = {}) {
+// A key for the `Idempotency-Key` header: 128 random bits (getRandomValues also works where randomUUID does
+// not, on a plain-http intranet deployment).
+export function newIdempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function api(url, { method = 'GET', body, signal, idempotencyKey } = {}) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-CSRFToken'] = csrfToken();
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(url, {
     method, headers, signal, credentials: 'same-origin',

@@ -3,7 +3,7 @@
 // Every server message is shown at the field it concerns.
 import L from 'leaflet';
 import './geoman.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, newIdempotencyKey } from './api.js';
 import { element, format, withId } from './dom.js';
 import { antiSpamFields, proofSpent, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
@@ -195,6 +195,16 @@ export function setUpCompose(map, config, { onCreated }) {
   again.addEventListener('click', startDrawing);
   map.on('pm:create', (event) => adopt(event.layer));
 
+  // A phone that loses the answer (a dropped connection) lets the citizen press send again: the same body
+  // goes out under the same Idempotency-Key and the server repeats its first answer instead of storing the
+  // suggestion twice. A changed body is a new request with a new key; a stored suggestion ends the key.
+  let lastSent = null;
+  function idempotencyKey(body) {
+    const sent = JSON.stringify(body);
+    if (!lastSent || lastSent.sent !== sent) lastSent = { key: newIdempotencyKey(), sent };
+    return lastSent.key;
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
@@ -211,7 +221,8 @@ export function setUpCompose(map, config, { onCreated }) {
         properties.email = form.elements.email.value;
         Object.assign(body, await antiSpamFields(form));
       }
-      const feature = await api(config.urls.create, { method: 'POST', body });
+      const feature = await api(config.urls.create, { method: 'POST', body, idempotencyKey: idempotencyKey(body) });
+      lastSent = null;
       reset();
       drawing(false);
       panel.hidden = true;

@@ -278,3 +278,36 @@ def test_hostile_titles_run_no_script_anywhere_they_are_shown(live_server, page,
     assert page.locator("img[src=x]").count() == 0
     assert page.get_attribute("body", "data-pwned") is None
     assert not [e for e in page.js_errors if "pwned" in e]
+
+
+def test_sending_again_after_a_lost_answer_stores_the_suggestion_once(live_server, page, citizen, categories):
+    """The connection drops after the server stored the suggestion (a phone between two cells): the citizen
+    presses send again, the same request goes out under the same Idempotency-Key, and the server repeats its
+    first answer instead of storing the suggestion a second time."""
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server)
+    keys = []
+
+    def lose_the_first_answer(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server does the work …
+            return route.abort("connectionreset")  # … and its answer never arrives
+        return route.continue_()
+
+    page.route(re.compile(r".*/api/v1/projects/test-project/suggestions/$"), lose_the_first_answer)
+    start_suggestion(page, "Ladestation")
+    click_map(page, 8.401, 49.001)
+    page.get_by_label("Titel").fill("Ladestation am Funkloch")
+    page.get_by_role("button", name="Vorschlag absenden").click()
+    expect(page.locator("#error-form")).to_contain_text("Verbindung")
+    assert Suggestion.objects.count() == 1  # stored, though the browser never heard of it
+
+    page.get_by_role("button", name="Vorschlag absenden").click()
+    expect(page.locator("#compose-result")).to_contain_text("jetzt auf der Karte")
+    assert len(keys) == 2
+    assert keys[0]
+    assert keys[0] == keys[1]
+    assert Suggestion.objects.count() == 1
