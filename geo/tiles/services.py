@@ -1,8 +1,12 @@
 """Writes of the tile cache. The cache's deletions are PostgreSQL's (tile_cache_trigger_0005.sql); Python
 only stores what it built and, for repair, forgets."""
 
-from django.db import connection
+from datetime import timedelta
 
+from django.db import connection
+from django.utils import timezone
+
+from geo.models import TileCache
 from geo.sql import load_sql
 
 from .grid import TileAddress
@@ -35,3 +39,11 @@ def tile_cache_purge(*, project_id: int | None = None) -> None:
     """Forget the cached tiles of one project (or of all); they are built again when asked for."""
     with connection.cursor() as cursor:
         cursor.execute(load_sql("tile_cache_purge"), {"project_id": project_id})
+
+
+def tile_cache_expire(*, older_than: timedelta) -> int:
+    """Delete cached tiles built longer ago than `older_than`, so the cache holds what is asked for lately and
+    not every tile anyone ever asked for. Safe at any time (a cached tile is only ever a copy, see
+    TileCache); returns how many were deleted."""
+    deleted, _kinds = TileCache.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
