@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 
 from ..models import Comment, ModerationEvent, Profile, ProjectRole, Report, Suggestion, Support
@@ -88,4 +89,40 @@ def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             }
             for r in Report.objects.filter(reporter=user).order_by("id")
         ],
+        "survey_responses": _survey_responses(user),
     }
+
+
+def _survey_responses(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """The account's answers to surveys, each with the question as it was asked (in the survey's default
+    language) and the chosen option's key and label. Read by name: surveys builds on participation."""
+    responses = apps.get_model("surveys", "Response").objects.filter(user=user)
+    answers = (
+        apps.get_model("surveys", "Answer")
+        .objects.filter(response__in=responses)
+        .select_related("question", "choice")
+        .order_by("response_id", "question__position", "question_id", "choice__position", "id")
+    )
+    by_response: dict[int, list[dict[str, Any]]] = {}
+    for a in answers:
+        by_response.setdefault(a.response_id, []).append(
+            {
+                "question": a.question.text,
+                "kind": a.kind,
+                "choice": {"key": a.choice.key, "label": a.choice.label} if a.choice else None,
+                "text": a.text,
+                "number": a.number,
+                "yes": a.boolean,
+                "geometry": json.loads(a.geom.json) if a.geom else None,
+            }
+        )
+    return [
+        {
+            "project": r.survey.project.slug,
+            "survey": r.survey.slug,
+            "title": r.survey.title,
+            "submitted": r.created_at.isoformat(),
+            "answers": by_response.get(r.pk, []),
+        }
+        for r in responses.select_related("survey__project").order_by("id")
+    ]

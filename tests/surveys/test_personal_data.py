@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from participation import services
 from surveys.models import Response
+from tests.surveys.conftest import answer
 
 
 def test_deleting_an_account_keeps_its_survey_response_tied_to_nobody(survey, citizen):
@@ -33,3 +35,33 @@ def test_address_hashes_of_old_responses_are_purged_and_recent_ones_kept(survey,
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.source_address, recent.source_address) == ("", "recent-hash")
+
+
+def test_the_account_download_holds_its_own_survey_answers_only(client_factory, survey, questions, citizen):
+    mine = Response.objects.create(survey=survey, user=citizen)
+    answer(mine, questions["owns"], choice=questions["owns"].choices.get(key="yes"))
+    for key in ("home", "public"):
+        answer(mine, questions["charge"], choice=questions["charge"].choices.get(key=key))
+    answer(mine, questions["text"], text="Mehr Ladepunkte am Bahnhof")
+    answer(mine, questions["point"], geom=Point(8.40, 49.00, srid=4326))
+    other = Response.objects.create(survey=survey, browser="c" * 64)
+    answer(other, questions["text"], text="Jemand anderes schrieb das")
+
+    data = client_factory(citizen).get("/account/data/").json()
+
+    (response,) = data["survey_responses"]
+    assert (response["project"], response["survey"], response["title"]) == (
+        survey.project.slug,
+        "mobility",
+        "Mobilität",
+    )
+    assert [(a["kind"], a["choice"] and a["choice"]["key"]) for a in response["answers"]] == [
+        ("single", "yes"),
+        ("multiple", "home"),
+        ("multiple", "public"),
+        ("text", None),
+        ("map_point", None),
+    ]
+    assert response["answers"][3]["text"] == "Mehr Ladepunkte am Bahnhof"
+    assert response["answers"][4]["geometry"] == {"type": "Point", "coordinates": [8.4, 49.0]}
+    assert "Jemand anderes" not in str(data)
