@@ -434,3 +434,13 @@ def test_a_merge_into_nothing_or_itself_is_refused_at_the_item(mod_client, proje
     assert f'id="error-suggestion-{duplicate.pk}"' in response.content.decode()
     duplicate.refresh_from_db()
     assert duplicate.moderation_state == S.PENDING
+
+
+def test_the_queue_says_how_long_an_item_waits_in_correct_german(mod_client, point_category):
+    # Django's timesince gives "2 Tage" (nominative): "wartet seit 2 Tage" would be wrong German.
+    pending(point_category, created_at=ago(days=2, hours=1))
+
+    page = mod_client.get(queue_url(point_category.project), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Wartezeit: 2\xa0Tage" in page or "Wartezeit: 2 Tage" in page
+    assert "wartet seit" not in page
