@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import Category, ModerationEvent, Project, ProjectRole, Suggestion
+from .services import account_delete
 
 
 class ProjectRoleInline(admin.TabularInline):
@@ -100,3 +105,20 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class AccountAdmin(UserAdmin):
+    """Django's user admin, except that deleting goes through `account_delete`: contributions stay anonymised
+    and every support still counts, as when people delete their own account. (A plain delete would cascade
+    the supports away behind the counters' back and keep the public names on suggestions and comments.)"""
+
+    def delete_model(self, request: HttpRequest, obj: AbstractBaseUser) -> None:
+        account_delete(user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for user in queryset:
+            account_delete(user=user)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountAdmin)

@@ -356,3 +356,31 @@ def test_the_account_page_links_the_staff_pages_of_each_role(client_factory, pro
     html = client_factory(citizen).get(url).content.decode()
     assert reverse("participation:planning-dashboard", kwargs={"slug": project.slug}) in html
     assert reverse("geo:export", kwargs={"slug": project.slug}) in html
+
+
+@pytest.mark.parametrize("how", ["delete page", "bulk action"])
+def test_deleting_an_account_in_the_admin_anonymises_like_the_owner_would(
+    client_factory, citizen, contributions, how
+):
+    """An administrator deleting an account must not cascade its supports away behind the counters' back or
+    keep its public name on its contributions: the admin goes through account_delete as well."""
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    client = client_factory(admin_user)
+    counts = list(Suggestion.objects.order_by("id").values_list("support_count", "comment_count"))
+    supports = Support.objects.count()
+
+    if how == "delete page":
+        response = client.post(f"/admin/auth/user/{citizen.pk}/delete/", {"post": "yes"})
+    else:
+        response = client.post(
+            "/admin/auth/user/",
+            {"action": "delete_selected", "_selected_action": [citizen.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=citizen.pk).exists()
+    assert Support.objects.count() == supports
+    assert list(Suggestion.objects.order_by("id").values_list("support_count", "comment_count")) == counts
+    own = Suggestion.objects.get(pk=contributions["own"].pk)
+    assert (own.author_id, own.display_name) == (None, "")
+    assert not Comment.objects.filter(display_name="Anna K.").exists()
