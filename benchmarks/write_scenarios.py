@@ -5,9 +5,9 @@
    the same posts to the benchmark-only bare view that inserts the same row without any rule
    (benchmarks/bare_views.py). Every answer other than 201 counts as an error and is reported.
 2. Publishing suggestions through the real moderation page (the bulk form of the project's queue, a page
-   of 50 at a time as the queue offers them, one transaction per decision in `services.items_decide`: row
-   lock, permission and "still as seen" checks, state change with the cluster trigger, audit event,
-   notification queued, and whatever tile-cache upkeep the service does) against the same number of bare
+   of 50 at a time as the queue offers them; `services.items_decide` decides each page's suggestions as one
+   set in one transaction: row locks, permission and "still as seen" checks per item, one state UPDATE with
+   the cluster and tile-cache triggers, audit events, notifications queued) against the same number of bare
    `UPDATE … SET moderation_state = 'published'` statements, each its own transaction, trigger untouched.
 
 Both leave the bench database as they found it: every row they add is deleted again (the cluster trigger
@@ -352,8 +352,8 @@ def publish_scenario(ctx: BenchContext) -> ResultRow:
     redirects = statuses.get(302, 0)
     notes = (
         f"{published}/{count} approved through the moderation page's bulk form ({redirects} POSTs of "
-        f"{BULK_BATCH}, session + CSRF, each decision its own transaction in services.items_decide with the "
-        f"cluster trigger, audit event and queued mail), {page_seconds / count * 1000:.2f} ms each; "
+        f"{BULK_BATCH}, session + CSRF, each POST one transaction in services.items_decide with the cluster "
+        f"and tile-cache triggers, audit events, queued mails), {page_seconds / count * 1000:.2f} ms each; "
         f"bare: {bare_published}/{count} single-row UPDATEs, {bare_seconds / count * 1000:.2f} ms each. "
         "Rows are the scenario's own pending suggestions, deleted afterwards (the approvals' audit events "
         "stay: append-only)"

@@ -212,6 +212,14 @@ class DecisionNotPossible(DomainError):
     default_message = _("This decision is not possible for this item in its current state.")
 
 
+class DecisionsNotSaved(DomainError):
+    """A database error during a bulk decision: its transaction rolled back, no item of it was changed."""
+
+    status_code = 500
+    code = "decisions_not_saved"
+    default_message = _("Nothing was changed: the decisions could not be saved. Please try again.")
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     field = "reason"

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import rules, selectors, services
-from .errors import DomainError
+from .errors import DecisionsNotSaved, DomainError
 from .models import Comment, ModerationAction, ModerationState, Project, Suggestion
 from .selectors.moderation import QueueItem
 from .services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
@@ -269,7 +269,18 @@ def moderation_bulk(request: HttpRequest, project: Project) -> HttpResponse:
         return _queue_page(
             request, project, bulk_error=problem, posted={"bulk": {"reason": reason}}, status=400
         )
-    outcomes = services.items_decide(actor=request.user, decisions=decisions, action=action, reason=reason)
+    try:
+        outcomes = services.items_decide(
+            actor=request.user, decisions=decisions, action=action, reason=reason
+        )
+    except DecisionsNotSaved as error:  # rolled back as a whole: the selection is still as it was
+        return _queue_page(
+            request,
+            project,
+            bulk_error=error.message,
+            posted={"bulk": {"reason": reason}},
+            status=error.status_code,
+        )
     done = sum(1 for outcome in outcomes if outcome.event is not None)
     if done:
         messages.success(

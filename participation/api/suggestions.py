@@ -128,6 +128,9 @@ class SuggestionOutput(serializers.Serializer):
 class SuggestionCollectionApi(SuggestionFeatureListApi):
     """GET reads the published suggestions (see reads.py); POST creates one."""
 
+    # suggestion_create's budget, counted in WriteLimitMiddleware's round trip (participation/throttling.py).
+    write_limit_scopes = {"POST": ("suggestion",)}
+
     @extend_schema(
         request=SuggestionInput,
         responses={201: SuggestionOutput},

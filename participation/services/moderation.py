@@ -9,17 +9,19 @@ The map's cluster table follows every state or geometry change in the same trans
 geo/sql/cluster_trigger_0003.sql); nothing here has to remember it.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from config.db_unavailable import DATABASE_ERRORS as DATABASE_OUTAGES
 from geo.geometry import geometry_from_geojson
 
 from .. import notifications
@@ -27,6 +29,7 @@ from ..errors import (
     AlreadyDecided,
     CommentNotFound,
     DecisionNotPossible,
+    DecisionsNotSaved,
     DomainError,
     MergeInvalid,
     ReasonRequired,
@@ -44,6 +47,8 @@ from ..models import (
 )
 from ..rules import check_can_moderate
 from ..texts import clean_text
+
+logger = logging.getLogger(__name__)
 
 REASON_MAX = ModerationEvent._meta.get_field("reason").max_length
 
@@ -86,31 +91,66 @@ class Outcome:
 def item_decide(
     *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str = ""
 ) -> ModerationEvent:
-    """Decide on one suggestion or comment as moderator of its project."""
-    return _item_decide(
-        actor=actor, decision=decision, action=action, reason=reason, moderates=ModeratorCheck(actor)
-    )
+    """Decide on one suggestion or comment as moderator of its project (a suggestion goes the bulk path
+    with one item: one set of rules for both)."""
+    moderates = ModeratorCheck(actor)
+    reason = _checked_reason(action, reason)
+    if decision.kind == "suggestion":
+        [outcome] = _decide_suggestions(
+            actor=actor, decisions=[decision], action=action, reason=reason, moderates=moderates
+        )
+        if outcome.event is None:
+            raise outcome.error or DecisionNotPossible()
+        return outcome.event
+    return _decide_comment(actor=actor, decision=decision, action=action, reason=reason)
 
 
 def items_decide(
     *, actor: AbstractBaseUser, decisions: Iterable[Decision], action: str, reason: str = ""
 ) -> list[Outcome]:
-    """A bulk decision: each item in its own transaction, so one that someone else decided meanwhile is
-    reported back and the others still go through. Whether the actor moderates a project is asked once
-    per bulk, not once per item (a bulk is one page of one project's queue)."""
+    """A bulk decision, outcomes in the order of `decisions`.
+
+    Suggestions are decided as a set in ONE transaction (`_decide_suggestions`): an item someone else
+    decided meanwhile, or that the decision does not fit, is reported back with the same error a single
+    decision gets, while the others go through. A database error rolls all of them back and raises
+    `DecisionsNotSaved`; nothing of the bulk is written (comments come after the suggestions).
+    Comments (rare in a bulk) keep one transaction each. Whether the actor moderates a project is asked
+    once per bulk, not once per item (a bulk is one page of one project's queue)."""
+    decisions = list(decisions)
     moderates = ModeratorCheck(actor)
-    outcomes = []
-    for decision in decisions:
+    try:
+        reason = _checked_reason(action, reason)
+    except DomainError as error:  # the same for every item
+        return [Outcome(decision=decision, error=error) for decision in decisions]
+    outcomes: dict[int, Outcome] = {}
+    suggestions = [(i, d) for i, d in enumerate(decisions) if d.kind == "suggestion"]
+    if suggestions:
         try:
             with transaction.atomic():
-                event = _item_decide(
-                    actor=actor, decision=decision, action=action, reason=reason, moderates=moderates
+                decided = _decide_suggestions(
+                    actor=actor,
+                    decisions=[d for _i, d in suggestions],
+                    action=action,
+                    reason=reason,
+                    moderates=moderates,
                 )
+        except DATABASE_OUTAGES:
+            raise  # the 503 page with Retry-After (config/db_unavailable.py); rolled back all the same
+        except DatabaseError as error:
+            logger.exception("bulk decision rolled back")
+            raise DecisionsNotSaved() from error
+        outcomes.update((i, outcome) for (i, _d), outcome in zip(suggestions, decided, strict=True))
+    for i, decision in enumerate(decisions):
+        if decision.kind == "suggestion":
+            continue
+        try:
+            with transaction.atomic():
+                event = _decide_comment(actor=actor, decision=decision, action=action, reason=reason)
         except DomainError as error:
-            outcomes.append(Outcome(decision=decision, error=error))
+            outcomes[i] = Outcome(decision=decision, error=error)
         else:
-            outcomes.append(Outcome(decision=decision, event=event))
-    return outcomes
+            outcomes[i] = Outcome(decision=decision, event=event)
+    return [outcomes[i] for i in range(len(decisions))]
 
 
 class ModeratorCheck:
@@ -126,72 +166,128 @@ class ModeratorCheck:
             self.allowed.add(project.pk)
 
 
-def _item_decide(
-    *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str, moderates: ModeratorCheck
-) -> ModerationEvent:
-    """item_decide inside the caller's transaction."""
+def _checked_reason(action: str, reason: str) -> str:
+    """What holds for every item of a decision: a known action, a clean reason, one where it is required."""
     if action not in TRANSITIONS:
         raise DecisionNotPossible()
     reason = clean_text(reason, field="reason", max_length=REASON_MAX)
     if action in REASON_REQUIRED and not reason:
         raise ReasonRequired()
-    if decision.kind == "suggestion":
-        return _decide_suggestion(
-            actor=actor, decision=decision, action=action, reason=reason, moderates=moderates
-        )
-    return _decide_comment(actor=actor, decision=decision, action=action, reason=reason)
+    return reason
 
 
-def _decide_suggestion(
-    *, actor: AbstractBaseUser, decision: Decision, action: str, reason: str, moderates: ModeratorCheck
-) -> ModerationEvent:
-    # Only what deciding needs: the project's area and texts stay in the database (deferred, they load
-    # if a rule ever asks for them).
-    suggestion = (
-        Suggestion.objects.select_for_update(of=("self",))
+def _decide_suggestions(
+    *,
+    actor: AbstractBaseUser,
+    decisions: list[Decision],
+    action: str,
+    reason: str,
+    moderates: ModeratorCheck,
+) -> list[Outcome]:
+    """Decide on a set of suggestions inside the caller's transaction, a fixed number of statements
+    however many there are: lock, facts, one UPDATE, one report UPDATE, one event INSERT, one task INSERT.
+
+    The rows are locked in one statement in id order: two moderators deciding overlapping sets wait for
+    each other but never in a cycle. Facts (last event, open reports) are read by a second statement, after
+    the lock, so a decision that committed while this one waited is seen. One multi-row UPDATE also lets
+    the cluster and tile-cache statement triggers net the whole set per cell and tile at once."""
+    ids = sorted({d.pk for d in decisions})
+    # Only what deciding needs: the project's area and texts stay in the database (deferred).
+    locked = {
+        s.pk: s
+        for s in Suggestion.objects.select_for_update(of=("self",))
         .select_related("project")
         .only("id", "project_id", "moderation_state", "author_id", "project__id")
-        .filter(pk=decision.pk)
-        .first()
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    facts = (
+        {
+            pk: (last or 0, reported)
+            for pk, last, reported in Suggestion.objects.filter(pk__in=list(locked))
+            .annotate(
+                last=Subquery(
+                    ModerationEvent.objects.filter(suggestion_id=OuterRef("pk"))
+                    .order_by("-id")
+                    .values("id")[:1]
+                ),
+                reported=Exists(
+                    Report.objects.filter(
+                        suggestion_id=OuterRef("pk"), comment__isnull=True, resolved_at__isnull=True
+                    )
+                ),
+            )
+            .values_list("pk", "last", "reported")
+        }
+        if locked
+        else {}
     )
-    if suggestion is None:
-        raise SuggestionNotFound()
-    moderates(suggestion.project)
-    reports = Report.objects.filter(suggestion=suggestion, comment__isnull=True, resolved_at__isnull=True)
-    # Read after the lock, in one round trip: a decision that committed while this one waited is seen.
-    last_id, reported = (
-        Suggestion.objects.filter(pk=suggestion.pk)
-        .annotate(
-            last=Subquery(
-                ModerationEvent.objects.filter(suggestion_id=OuterRef("pk")).order_by("-id").values("id")[:1]
-            ),
-            reported=Exists(reports),
+
+    errors: dict[int, DomainError] = {}
+    passing: dict[int, tuple[Suggestion, str, bool]] = {}  # pk: (row, state it goes to, reported)
+    for decision in decisions:
+        if decision.pk in passing or decision.pk in errors:
+            errors.setdefault(decision.pk, DecisionNotPossible())  # the same item twice: decided once
+            continue
+        suggestion = locked.get(decision.pk)
+        try:
+            if suggestion is None:
+                raise SuggestionNotFound()
+            moderates(suggestion.project)
+            last_id, reported = facts[suggestion.pk]
+            check_unchanged(
+                decision,
+                state=suggestion.moderation_state,
+                events=ModerationEvent.objects.filter(suggestion_id=suggestion.pk),
+                last_id=last_id,
+            )
+            to_state = _next_state(action, suggestion.moderation_state)
+            if to_state == suggestion.moderation_state and not reported:
+                raise DecisionNotPossible()  # dismissing or confirming needs reports to decide on
+        except DomainError as error:
+            errors[decision.pk] = error
+        else:
+            passing[suggestion.pk] = (suggestion, to_state, reported)
+
+    events: dict[int, ModerationEvent] = {}
+    if passing:
+        by_state: dict[str, list[int]] = {}
+        for pk, (suggestion, to_state, _reported) in passing.items():
+            if to_state != suggestion.moderation_state:
+                by_state.setdefault(to_state, []).append(pk)
+        for to_state, pks in by_state.items():  # one state per action: one UPDATE
+            Suggestion.objects.filter(pk__in=pks).update(moderation_state=to_state)
+        reported_ids = [pk for pk, (_s, _to, reported) in passing.items() if reported]
+        if reported_ids:
+            Report.objects.filter(
+                suggestion_id__in=reported_ids, comment__isnull=True, resolved_at__isnull=True
+            ).update(resolved_at=timezone.now())
+        created = ModerationEvent.objects.bulk_create(
+            [
+                ModerationEvent(
+                    project_id=suggestion.project_id,
+                    suggestion=suggestion,
+                    actor=actor,
+                    action=action,
+                    from_state=suggestion.moderation_state,
+                    to_state=to_state,
+                    reason=reason,
+                )
+                for suggestion, to_state, _reported in passing.values()
+            ]
         )
-        .values_list("last", "reported")
-        .get()
-    )
-    check_unchanged(
-        decision, state=suggestion.moderation_state, events=suggestion.events.all(), last_id=last_id or 0
-    )
-    to_state = _next_state(action, suggestion.moderation_state)
-    if to_state == suggestion.moderation_state and not reported:
-        raise DecisionNotPossible()  # dismissing or confirming needs reports to decide on
-    if to_state != suggestion.moderation_state:
-        Suggestion.objects.filter(pk=suggestion.pk).update(moderation_state=to_state)
-    if reported:
-        reports.update(resolved_at=timezone.now())
-    event = ModerationEvent.objects.create(
-        project_id=suggestion.project_id,
-        suggestion=suggestion,
-        actor=actor,
-        action=action,
-        from_state=suggestion.moderation_state,
-        to_state=to_state,
-        reason=reason,
-    )
-    if action in NOTIFIED:
-        notifications.queue_author_notification(event)
-    return event
+        events = {event.suggestion_id: event for event in created}
+        if action in NOTIFIED:
+            notifications.queue_author_notifications(created)
+    outcomes = []
+    seen: set[int] = set()
+    for decision in decisions:
+        if decision.pk in events and decision.pk not in seen:
+            outcomes.append(Outcome(decision=decision, event=events[decision.pk]))
+        else:
+            outcomes.append(Outcome(decision=decision, error=errors[decision.pk]))
+        seen.add(decision.pk)
+    return outcomes
 
 
 def _decide_comment(

@@ -289,6 +289,41 @@ def test_publishing_changes_the_tiles_over_it_at_every_zoom_and_no_other(
         assert client.get(url(*tile), headers={"If-None-Match": etag}).status_code == 304
 
 
+def test_a_bulk_publication_forgets_the_tiles_over_each_published_item_and_no_other(
+    client, point_category, moderator, few_features_threshold
+):
+    R = (8.3600, 49.0300)  # an item the bulk does not change: from zoom 13 on in tiles of its own
+    at_p, at_q, at_r = (
+        SuggestionFactory(
+            category=point_category, geom=Point(*where, srid=4326), moderation_state=ModerationState.PENDING
+        )
+        for where in (P, Q, R)
+    )
+    Suggestion.objects.filter(pk=at_r.pk).update(moderation_state=ModerationState.REJECTED)
+    over = {where: etags_over(where, client) for where in (P, Q, R)}
+    only_r = {tile: etag for tile, etag in over[R].items() if tile not in over[P] and tile not in over[Q]}
+    assert len(only_r) == 10  # zoom 13 to 22
+    rows_r = {tile: cached(tile).created_at for tile in only_r}
+
+    outcomes = participation_services.items_decide(
+        actor=moderator,
+        decisions=[
+            participation_services.Decision("suggestion", s.pk, ModerationState.PENDING, 0)
+            for s in (at_p, at_q, at_r)
+        ],
+        action="approve",
+    )
+
+    assert [o.error is None for o in outcomes] == [True, True, False]
+    assert not any(cached(tile) for where in (P, Q) for tile in over[where])  # in the same transaction
+    for where in (P, Q):
+        for tile, etag in etags_over(where, client).items():
+            assert etag != over[where][tile], tile
+    for tile, etag in only_r.items():
+        assert cached(tile).created_at == rows_r[tile], tile
+        assert client.get(url(*tile), headers={"If-None-Match": etag}).status_code == 304
+
+
 def moved(s: Suggestion) -> dict:
     return {"geom": Point(s.geom.x + 0.00002, s.geom.y, srid=4326)}
 

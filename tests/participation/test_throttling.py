@@ -65,3 +65,18 @@ def test_spent_checks_without_counting(tight):
         rate_limit_spent(scope="comment", ident="user:test-throttling")
 
     assert cache.get(tight) == 3
+
+
+def test_writes_that_reach_no_view_still_count_and_are_refused_past_the_budget(settings, db):
+    from django.test import Client
+
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_address": "2/3600"}
+    visitor = Client(REMOTE_ADDR="198.18.9.9", enforce_csrf_checks=True)
+
+    unknown = visitor.post("/no-such-page/", {"a": "b"})
+    csrf_failed = visitor.post("/i18n/setlang/", {"language": "en"})
+    refused = visitor.post("/no-such-page/", {"a": "b"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (unknown.status_code, csrf_failed.status_code) == (404, 403)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3601

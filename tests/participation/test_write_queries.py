@@ -71,7 +71,7 @@ def bulk_approve(client, project, suggestions):
 
 
 @pytest.mark.parametrize("count", [2, 5])
-def test_a_bulk_approval_costs_a_fixed_set_of_statements_per_item(point_category, client_factory, count):
+def test_a_bulk_approval_costs_the_same_statements_whatever_its_size(point_category, client_factory, count):
     project = point_category.project
     moderator = CitizenFactory(username="mona", email="mona@example.org")
     ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
@@ -83,14 +83,61 @@ def test_a_bulk_approval_costs_a_fixed_set_of_statements_per_item(point_category
 
     sent = bulk_approve(client, project, waiting)
 
-    # Per item: lock the row, read its last event and open reports (after the lock), change its state,
-    # record the event, queue the author's mail (same transaction). The project, the membership of all items
-    # and the moderator's role: once per bulk.
-    per_item = ["SELECT", "SELECT", "UPDATE", "INSERT", "INSERT"]
-    assert sent[-len(per_item) * count :] == per_item * count
-    once = sent[: -len(per_item) * count]
-    assert len(once) == 6  # session, account, project, role (page access), items in project, role (bulk)
+    # Session, account, project, role (page access), items in project; then the set in one transaction:
+    # lock all rows, the role (bulk), their last events and open reports (after the lock), one UPDATE of
+    # their state, one INSERT of their events, one INSERT of the authors' mail tasks.
+    assert sent == ["SELECT"] * 8 + ["UPDATE", "INSERT", "INSERT"]
     assert set(
         Suggestion.objects.filter(pk__in=[s.pk for s in waiting]).values_list("moderation_state", flat=True)
     ) == {ModerationState.PUBLISHED}
     assert ModerationEvent.objects.filter(action="approve").count() == count
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Each Redis round trip of the write limits, as the commands it sent (INCRBY/EXPIRE per counter)."""
+    from django.core.cache import cache
+
+    pipeline_class = type(cache._cache.get_client(write=True).pipeline())
+    sent: list[list[tuple]] = []
+    original = pipeline_class.execute
+
+    def counting(self, *args, **kwargs):
+        sent.append([(command[0][0], *command[0][2:]) for command in self.command_stack])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_class, "execute", counting)
+    return sent
+
+
+def post_feature(api, project, feature=FEATURE):
+    return api.post(f"/api/v1/projects/{project.slug}/suggestions/", json.dumps(feature), "application/json")
+
+
+def test_a_token_clients_suggestion_counts_every_limit_in_one_redis_round_trip(
+    point_category, citizen, redis_round_trips
+):
+    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+
+    assert post_feature(api, point_category.project).status_code == 201
+
+    # The address's and the account's write budgets and the suggestion budget: one pipeline.
+    [commands] = redis_round_trips
+    assert [c[0] for c in commands] == ["INCRBY", "EXPIRE"] * 3
+    assert [c[1] for c in commands[0::2]] == [1, 1, 1]
+
+
+def test_a_refused_input_gives_the_reserved_suggestion_budget_back(point_category, citizen, settings):
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "suggestion": "1/3600"}
+    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    outside = {**FEATURE, "geometry": {"type": "Point", "coordinates": [13.4, 52.5]}}
+
+    refused = [post_feature(api, point_category.project, outside).status_code for _ in range(3)]
+    first = post_feature(api, point_category.project)
+    second = post_feature(api, point_category.project)
+
+    assert refused == [400, 400, 400]  # bad input never spends the budget
+    assert first.status_code == 201
+    assert second.status_code == 429
+    assert 1 <= int(second["Retry-After"]) <= 3601
+    assert post_feature(api, point_category.project, outside).status_code == 400  # as without the budget
