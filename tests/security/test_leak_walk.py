@@ -243,12 +243,13 @@ def routes(world: World) -> dict[str, list[str]]:
             for c in collections
             for q in ("", "?f=html", f"?{bbox}&limit=2")
         ],
+        # Each suggestion in its own project's collections (JSON and HTML), and the line among the points.
         "ogcapi:item": [
-            f"/ogcapi/collections/{slug}-{kind}/items/{pk}{f}"
+            f"/ogcapi/collections/{slug}-{'lines' if pk == s['pub2'].pk else 'points'}/items/{pk}{f}"
             for slug, pk in items
-            for kind in ("points", "lines")
             for f in ("", "?f=html")
-        ],
+        ]
+        + [f"/ogcapi/collections/{p}-points/items/{s['pub2'].pk}"],
         "ogcapi:^(?P<path>ogcapi(?:/.*)?)/$": ["/ogcapi/collections/"],
         "tiles:tile": [f"/tiles/{slug}/{z}/{x}/{y}.pbf" for slug in slugs for z, x, y in tiles(world)],
         "set_language": ["/i18n/setlang/"],
@@ -331,9 +332,11 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     statuses: dict[str, Counter] = defaultdict(Counter)
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
     public_seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    status_of: dict[tuple[str, str], int] = {}
     leaks, errors = [], []
+    walked = routes(world)
     for role, (session, token) in clients(world).items():
-        for key, paths in routes(world).items():
+        for key, paths in walked.items():
             for path in paths:
                 ways = [("session", session)]
                 if token is not None and path.startswith("/api/"):
@@ -342,6 +345,8 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
                     response = client.get(path)
                     body = read(response)
                     statuses[role][response.status_code] += 1
+                    if way == "session":
+                        status_of[(role, path)] = response.status_code
                     if response.status_code >= 500:
                         errors.append((role, way, path, response.status_code))
                     found = markers_in(body)
@@ -382,6 +387,23 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     assert {"survey-answer"} <= seen[("planner", "surveys:results")]
     assert {"other-survey-answer"} <= seen[("planner_other", "surveys:export-csv")]
     assert {"anon-title"} <= seen[("anonymous", "participation:contact-confirm")]
+    # Who opens the pages behind the secrets at all (200); everyone else is sent to sign in or refused.
+    slug, pending = world.project.slug, world.suggestions["pending"].pk
+    signed_in = set(ROLES) - {"anonymous"}
+    for path, readers in {
+        f"/projects/{slug}/moderation/": {"moderator", "admin"},
+        f"/projects/{slug}/dashboard/": {"planner", "admin"},
+        f"/projects/{slug}/planning/export/": {"planner", "admin"},
+        f"/projects/{slug}/planning/suggestions/{pending}/": {"planner", "admin"},
+        f"/projects/{slug}/surveys/{world.surveys['survey'].slug}/results/": {"planner", "admin"},
+        f"/projects/{slug}/suggestions/{pending}/": {"citizen_a"},
+        f"/api/v1/suggestions/{pending}/": {"citizen_a"},
+        f"/projects/{world.other.slug}/moderation/": {"moderator_other", "admin"},
+        f"/projects/{world.private.slug}/": set(),
+        "/account/data/": signed_in,
+        "/admin/": {"admin"},
+    }.items():
+        assert {role for role in ROLES if status_of[(role, path)] == 200} == readers, path
     assert {"pending-title", "hidden-title", "a-email", "private-title"} <= set().union(
         *(found for (role, _key), found in seen.items() if role == "admin")
     )
