@@ -93,6 +93,8 @@ def export_job_page(request: HttpRequest, project: Project, job_id: str) -> Http
 def export_job_download(request: HttpRequest, project: Project, job_id: str) -> HttpResponse:
     try:
         path, job = services.export_job_file(actor=request.user, project=project, job_id=job_id)
+    except services.ExportJobMissing as error:  # unknown, or another project's job: as on the job's page
+        raise Http404(error.message) from None
     except (services.ExportExpired, services.ExportNotReady) as error:
         return _job_page(request, project, _job(request, project, job_id), problem=error)
     return job_file_response(path, job)

@@ -94,6 +94,8 @@ def moderators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         if not request.user.is_authenticated:
             return redirect_to_login(reverse("participation:moderation-queue", kwargs={"slug": slug}))
         if not rules.can_moderate(request.user, project):
+            if not project.is_public:  # its title is for its staff only: to others it does not exist
+                raise Http404(_("There is no project with this name."))
             return render(
                 request, "participation/moderation/forbidden.html", {"project": project}, status=403
             )

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from geo.exports.filters import PLANNER_STATES
+
 from . import rules, services
 from .errors import DomainError, NotSignedIn, ProjectNotFound
 from .models import ModerationEvent, PlanningStatus, Project, Suggestion
@@ -106,8 +108,12 @@ def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @planner_only
 def planner_answer(request: HttpRequest, project: Project, pk: int) -> HttpResponse:
+    # What planners may read of a suggestion is what they may export: hidden, merged and withdrawn ones are
+    # the moderators' and their authors' business (nothing to answer there either).
     suggestion = (
-        Suggestion.objects.select_related("category", "project").filter(pk=pk, project=project).first()
+        Suggestion.objects.select_related("category", "project")
+        .filter(pk=pk, project=project, moderation_state__in=PLANNER_STATES)
+        .first()
     )
     if suggestion is None:
         raise Http404(_("There is no suggestion with this number."))

@@ -1,0 +1,449 @@
+"""The world of the leak walk (tests/security/test_leak_walk.py): projects whose secrets carry marker strings,
+the people who may or may not read them, and the table of who may read which marker where.
+
+Everything that changes a count is made through the services, as citizens, moderators and planners make it
+(comment and support counters, the cluster cells, the tile cache and the mail queue follow their own rules),
+so the walk compares what the site shows with what the rows say, not with numbers the fixture wrote.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.gis.geos import Point
+from django.core import signing
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from geo.models import ExportJob
+from participation import services
+from participation.contacts import contact_from_link, contact_link
+from participation.models import (
+    Comment,
+    ModerationMode,
+    ModerationState,
+    ProjectRole,
+    StaffRole,
+    Suggestion,
+    SuggestionContact,
+)
+from participation.notifications import UNSUBSCRIBE_SALT, queue_contact_confirmation
+from participation.participants import Participant
+from surveys.services import response_submit
+from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.surveys.factories import QuestionFactory, SurveyFactory
+
+SUFFIX = "7f3a"
+
+
+def _marker(name: str) -> str:
+    return f"LEAK-{name}-{SUFFIX}"
+
+
+# Secrets: each must reach only the readers VISIBLE names. Personal data are e-mail addresses and real names.
+SECRETS = {
+    name: _marker(name)
+    for name in (
+        "pending-title",
+        "pending-text",
+        "rejected-title",
+        "rejected-text",
+        "reject-reason",
+        "hidden-title",
+        "hidden-text",
+        "hidden-answer",
+        "hide-reason",
+        "merged-title",
+        "merged-text",
+        "withdrawn-title",
+        "anon-title",
+        "anon-name",
+        "pending-comment",
+        "rejected-comment",
+        "comment-reason",
+        "hidden-comment",
+        "reply-under-hidden",
+        "report-text",
+        "report-comment-text",
+        "survey-answer",
+        "other-survey-answer",
+        "other-pending-title",
+        "other-hidden-title",
+        "private-project",
+        "private-title",
+        "address-hash",
+        "a-first-name",
+        "a-last-name",
+    )
+}
+SECRETS |= {
+    "a-email": f"leak-a-mail-{SUFFIX}@example.org",
+    "b-email": f"leak-b-mail-{SUFFIX}@example.org",
+    "anon-email": f"leak-anon-mail-{SUFFIX}@example.org",
+}
+# Published content: anyone may read it; the walk checks that the public reads do show it (so a walk that
+# read nothing could not pass).
+PUBLIC = {name: f"SHOWN-{name}-{SUFFIX}" for name in ("pub1-title", "pub2-title", "pub3-title", "answer")}
+
+ROLES = (
+    "anonymous",
+    "citizen_a",  # author of most secrets
+    "citizen_b",  # another account
+    "moderator",  # of the project
+    "moderator_other",  # of the other project
+    "planner",  # of the project
+    "planner_other",  # of the other project
+    "admin",  # site administrator (superuser, staff)
+)
+
+# --------------------------------------------------------------------------------- who may read what, where
+# Views are URL pattern keys ("namespace:name"). ALL: wherever it is shown.
+ALL = "*"
+QUEUE = frozenset({"participation:moderation-queue"})
+# What planners of a project work with: the answer page and the exports (published, pending and rejected
+# suggestions on request; never hidden, merged or withdrawn ones; never a name, address or report).
+PLANNING = frozenset(
+    {
+        "participation:planning-answer",
+        "geo:export",
+        "geo:export-download",
+        "api:project-export",
+        "api:export-job-download",
+    }
+)
+SURVEY_RESULTS = frozenset(
+    {"surveys:results", "surveys:export-csv", "surveys:export-xlsx", "surveys:export-geojson"}
+)
+ACCOUNT_DATA = frozenset({"participation:account-data"})
+# The signed link in the anonymous author's confirmation mail names their suggestion to whoever holds it.
+CONTACT_LINK = frozenset({"participation:contact-confirm"})
+
+_P_STAFF_SEES_PENDING = {"moderator": QUEUE, "planner": PLANNING, "admin": ALL}
+VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
+    # Citizen A's suggestion waiting for review: A, the project's moderators (queue) and planners.
+    "pending-title": {"citizen_a": ALL, **_P_STAFF_SEES_PENDING},
+    "pending-text": {"citizen_a": ALL, **_P_STAFF_SEES_PENDING},
+    # Rejected: A reads it with the moderators' reason; planners may export rejected ones on request.
+    "rejected-title": {"citizen_a": ALL, **_P_STAFF_SEES_PENDING},
+    "rejected-text": {"citizen_a": ALL, **_P_STAFF_SEES_PENDING},
+    # Reasons and answers are also their writer's own data (the moderator's or planner's data download).
+    "reject-reason": {"citizen_a": ALL, "moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
+    # Hidden by the moderators: gone for everyone, its author included (except in their own data download).
+    "hidden-title": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "hidden-text": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "hidden-answer": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "planner": ACCOUNT_DATA, "admin": ALL},
+    "hide-reason": {"moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
+    # Merged into another one by the moderators: its address leads to the other; B's own data keeps it.
+    "merged-title": {"citizen_b": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "merged-text": {"citizen_b": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "withdrawn-title": {"citizen_a": ALL, "moderator": QUEUE, "admin": ALL},
+    # An anonymous author's pending suggestion, their public name and (personal data) their e-mail address.
+    "anon-title": {ALL: CONTACT_LINK, **_P_STAFF_SEES_PENDING},
+    "anon-name": {"moderator": QUEUE, "admin": ALL},
+    "anon-email": {"admin": ALL},
+    # Comments: pending, rejected and hidden ones only for their author and the moderators.
+    "pending-comment": {"citizen_a": ALL, "moderator": QUEUE, "admin": ALL},
+    "rejected-comment": {"citizen_b": ALL, "moderator": QUEUE, "admin": ALL},
+    "comment-reason": {"moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
+    "hidden-comment": {"citizen_b": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    # A published reply under a comment hidden later: the thread no longer shows it; planners' GeoPackage
+    # lists published comments (it is published), so planners may read it there.
+    "reply-under-hidden": {"citizen_a": ALL, "moderator": QUEUE, "planner": PLANNING, "admin": ALL},
+    # Reports and their texts: the reporter (A) in their data, the project's moderators.
+    "report-text": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "report-comment-text": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    # Survey answers: the project's planners (results, exports).
+    "survey-answer": {"citizen_a": ALL, "planner": SURVEY_RESULTS, "admin": ALL},
+    "other-survey-answer": {"citizen_b": ALL, "planner_other": SURVEY_RESULTS, "admin": ALL},
+    # The other project's secrets: its own staff only.
+    "other-pending-title": {
+        "citizen_b": ALL,
+        "moderator_other": QUEUE,
+        "planner_other": PLANNING,
+        "admin": ALL,
+    },
+    "other-hidden-title": {"citizen_b": ACCOUNT_DATA, "moderator_other": QUEUE, "admin": ALL},
+    # A project that is not public: site administrators only.
+    "private-project": {"admin": ALL},
+    "private-title": {"admin": ALL},
+    # Personal data: the person themselves; the address hash nobody (not even the admin shows it).
+    "address-hash": {},
+    "a-first-name": {"citizen_a": ALL, "admin": ALL},
+    "a-last-name": {"citizen_a": ALL, "admin": ALL},
+    "a-email": {"citizen_a": ALL, "admin": ALL},
+    "b-email": {"citizen_b": ALL, "admin": ALL},
+}
+
+
+def allowed(role: str, view: str) -> set[str]:
+    """The secret markers `role` may read at `view`."""
+    found = set()
+    for name, readers in VISIBLE.items():
+        for who in (role, ALL):
+            where = readers.get(who)
+            if where == ALL or (where and view in where):
+                found.add(name)
+    return found
+
+
+def markers_in(body: bytes) -> set[str]:
+    """The names of the secret markers in `body`."""
+    return {name for name, marker in SECRETS.items() if marker.encode() in body}
+
+
+# ---------------------------------------------------------------------------------------------- the world
+# A few hundred metres around Karlsruhe's market square, inside tests.factories.AREA.
+POINTS = {
+    "pub1": (8.4010, 49.0010),
+    "pub3": (8.4030, 49.0030),
+    "pending": (8.4012, 49.0012),
+    "rejected": (8.4014, 49.0014),
+    "hidden": (8.4016, 49.0016),
+    "merged": (8.4031, 49.0031),
+    "withdrawn": (8.4018, 49.0018),
+    "anon": (8.4020, 49.0020),
+}
+LINE = ((8.4000, 49.0000), (8.4040, 49.0040))
+
+
+@dataclass
+class World:
+    project: object
+    other: object
+    private: object
+    users: dict[str, object]
+    tokens: dict[str, str]
+    suggestions: dict[str, Suggestion]
+    comments: dict[str, Comment]
+    surveys: dict[str, object]
+    jobs: dict[str, ExportJob]
+    contact_token: str
+    unsubscribe_token: str
+    published: dict[str, list[int]] = field(default_factory=dict)  # project slug -> published ids
+    slug_of: dict[int, str] = field(default_factory=dict)  # suggestion id -> its project's slug
+    slug_of_survey: dict[int, str] = field(default_factory=dict)  # survey id -> its project's slug
+
+    def by_pk(self) -> dict[int, str]:
+        return {s.pk: name for name, s in self.suggestions.items()}
+
+
+def _point(name: str) -> dict:
+    return {"type": "Point", "coordinates": list(POINTS[name])}
+
+
+def _decide(moderator, item, action: str, reason: str = "") -> None:
+    item.refresh_from_db()
+    kind = "comment" if isinstance(item, Comment) else "suggestion"
+    decision = services.Decision(kind, item.pk, item.moderation_state)
+    services.item_decide(actor=moderator, decision=decision, action=action, reason=reason)
+
+
+def build_world() -> World:
+    """Two public pre-moderated projects and a private one, with every kind of secret. Commits nothing by
+    itself: the caller decides about the transaction."""
+    m = SECRETS
+    project = ProjectFactory(
+        slug="leak-walk",
+        title_de="Leak walk",
+        title_en="Leak walk",
+        moderation_mode=ModerationMode.PRE,
+        allow_anonymous=True,
+    )
+    other = ProjectFactory(slug="leak-walk-other", moderation_mode=ModerationMode.PRE)
+    private = ProjectFactory(
+        slug="leak-walk-private",
+        title_de=m["private-project"],
+        title_en=m["private-project"],
+        is_public=False,
+    )
+    point = CategoryFactory(project=project, key="charging-station", geometry_kind="point")
+    CategoryFactory(project=project, key="bike-path", geometry_kind="line", colour="#c2410c")
+    CategoryFactory(project=other, key="charging-station", geometry_kind="point")
+    private_point = CategoryFactory(project=private, key="charging-station", geometry_kind="point")
+
+    a = CitizenFactory(
+        username="leak-a",
+        email=m["a-email"],
+        first_name=m["a-first-name"],
+        last_name=m["a-last-name"],
+        profile__display_name="Anna Walk",
+    )
+    b = CitizenFactory(username="leak-b", email=m["b-email"], profile__display_name="Bert Walk")
+    users = {
+        "citizen_a": a,
+        "citizen_b": b,
+        "moderator": CitizenFactory(username="leak-moderator"),
+        "moderator_other": CitizenFactory(username="leak-moderator-other"),
+        "planner": CitizenFactory(username="leak-planner"),
+        "planner_other": CitizenFactory(username="leak-planner-other"),
+        "admin": UserFactory(username="leak-admin", is_staff=True, is_superuser=True),
+    }
+    for role, where, kind in (
+        ("moderator", project, StaffRole.MODERATOR),
+        ("moderator_other", other, StaffRole.MODERATOR),
+        ("planner", project, StaffRole.PLANNER),
+        ("planner_other", other, StaffRole.PLANNER),
+    ):
+        ProjectRole.objects.create(project=where, user=users[role], role=kind)
+    moderator, planner = users["moderator"], users["planner"]
+    as_a = Participant(user=a, address="192.0.2.11")
+    as_b = Participant(user=b, address="192.0.2.12")
+
+    def suggest(actor, name, title, text="", *, geometry=None, category="charging-station", where=project):
+        return services.suggestion_create(
+            actor=actor,
+            project=where,
+            category_key=category,
+            geometry=geometry or _point(name),
+            title=title,
+            text=text,
+        )
+
+    s = {
+        "pub1": suggest(as_a, "pub1", PUBLIC["pub1-title"], "Am Markt."),
+        "pub2": suggest(
+            as_b,
+            "",
+            PUBLIC["pub2-title"],
+            geometry={"type": "LineString", "coordinates": [list(p) for p in LINE]},
+            category="bike-path",
+        ),
+        "pub3": suggest(as_b, "pub3", PUBLIC["pub3-title"]),
+        "pending": suggest(as_a, "pending", m["pending-title"], m["pending-text"]),
+        "rejected": suggest(as_a, "rejected", m["rejected-title"], m["rejected-text"]),
+        "hidden": suggest(as_a, "hidden", m["hidden-title"], m["hidden-text"]),
+        "merged": suggest(as_b, "merged", m["merged-title"], m["merged-text"]),
+        "withdrawn": suggest(as_a, "withdrawn", m["withdrawn-title"]),
+    }
+    for name in ("pub1", "pub2", "pub3", "hidden", "withdrawn"):
+        _decide(moderator, s[name], "approve")
+    _decide(moderator, s["rejected"], "reject", m["reject-reason"])
+    services.suggestion_answer(
+        actor=planner, suggestion_id=s["pub1"].pk, status="planned", answer=PUBLIC["answer"]
+    )
+    services.suggestion_answer(
+        actor=planner, suggestion_id=s["hidden"].pk, status="declined", answer=m["hidden-answer"]
+    )
+    _decide(moderator, s["hidden"], "hide", m["hide-reason"])
+    services.suggestion_merge(
+        actor=moderator,
+        suggestion_id=s["merged"].pk,
+        target_id=s["pub3"].pk,
+        seen_state=ModerationState.PENDING,
+    )
+    services.suggestion_withdraw(actor=as_a, suggestion_id=s["withdrawn"].pk)
+
+    # An anonymous author: a public name, a confirmed e-mail address; the confirmation mail is queued.
+    s["anon"] = SuggestionFactory(
+        category=point,
+        geom=Point(*POINTS["anon"], srid=4326),
+        title=m["anon-title"],
+        display_name=m["anon-name"],
+        moderation_state=ModerationState.PENDING,
+    )
+    contact = SuggestionContact.objects.create(
+        suggestion=s["anon"], email=m["anon-email"], language="de", confirmed_at=timezone.now()
+    )
+    queue_contact_confirmation(contact)
+    # Kept for abuse handling only: never shown.
+    Suggestion.objects.filter(pk__in=[s["anon"].pk, s["pending"].pk]).update(source_address=m["address-hash"])
+
+    s["other_pending"] = suggest(as_b, "pub1", m["other-pending-title"], where=other)
+    s["other_hidden"] = suggest(as_b, "pub3", m["other-hidden-title"], where=other)
+    s["other_pub"] = suggest(as_b, "pending", "Other published", where=other)
+    _decide(users["moderator_other"], s["other_pub"], "approve")
+    _decide(users["moderator_other"], s["other_hidden"], "approve")
+    _decide(users["moderator_other"], s["other_hidden"], "hide")
+    s["private_pub"] = SuggestionFactory(
+        category=private_point, geom=Point(*POINTS["pub1"], srid=4326), title=m["private-title"]
+    )
+
+    # Comments on pub1, through the services (pre-moderation: each waits), then decided.
+    def comment(actor, text, parent=None):
+        return services.comment_create(
+            actor=actor, suggestion_id=s["pub1"].pk, text=text, parent_id=parent.pk if parent else None
+        )
+
+    c = {"published": comment(as_b, "A fine idea, says Bert.")}
+    _decide(moderator, c["published"], "approve")
+    c["reply"] = comment(as_a, "Thank you, says Anna.", c["published"])
+    c["hidden"] = comment(as_b, m["hidden-comment"])
+    _decide(moderator, c["reply"], "approve")
+    _decide(moderator, c["hidden"], "approve")
+    c["reply_under_hidden"] = comment(as_a, m["reply-under-hidden"], c["hidden"])
+    _decide(moderator, c["reply_under_hidden"], "approve")
+    _decide(moderator, c["hidden"], "hide")
+    c["pending"] = comment(as_a, m["pending-comment"])
+    c["rejected"] = comment(as_b, m["rejected-comment"])
+    _decide(moderator, c["rejected"], "reject", m["comment-reason"])
+    Comment.objects.filter(pk=c["pending"].pk).update(source_address=m["address-hash"])
+
+    # Open reports (moderators read them in the queue); supports.
+    services.report_create(actor=as_a, suggestion_id=s["pub2"].pk, reason="spam", text=m["report-text"])
+    services.report_create(
+        actor=as_a,
+        suggestion_id=s["pub1"].pk,
+        reason="offensive",
+        text=m["report-comment-text"],
+        comment_id=c["published"].pk,
+    )
+    services.support_add(actor=as_b, suggestion_id=s["pub1"].pk)
+    services.support_add(actor=as_a, suggestion_id=s["pub3"].pk)
+
+    # Surveys with free-text answers, one per project.
+    surveys = {}
+    for key, where, actor, answer in (
+        ("survey", project, as_a, m["survey-answer"]),
+        ("other_survey", other, as_b, m["other-survey-answer"]),
+    ):
+        survey = SurveyFactory(project=where, slug=f"leak-{key.replace('_', '-')}")
+        question = QuestionFactory(survey=survey, kind="text")
+        response_submit(survey=survey, participant=actor, answers={question.pk: answer})
+        surveys[key] = survey
+
+    # Export jobs (queued: no file yet) of each project, for the job pages and the download refusals.
+    jobs = {
+        key: ExportJob.objects.create(
+            project=where,
+            requested_by=users[who],
+            format="gpkg",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        for key, where, who in (("job", project, "planner"), ("other_job", other, "planner_other"))
+    }
+
+    for item in [*s.values(), *c.values()]:
+        item.refresh_from_db()
+    world = World(
+        project=project,
+        other=other,
+        private=private,
+        users=users,
+        tokens={role: Token.objects.create(user=user).key for role, user in users.items()},
+        suggestions=s,
+        comments=c,
+        surveys=surveys,
+        jobs=jobs,
+        contact_token=contact_link(contact).rstrip("/").rsplit("/", 1)[-1],
+        unsubscribe_token=signing.dumps(["user", a.pk], salt=UNSUBSCRIBE_SALT),
+    )
+    assert contact_from_link(world.contact_token) == contact
+    world.slug_of = dict(
+        Suggestion.objects.filter(pk__in=[x.pk for x in s.values()]).values_list("pk", "project__slug")
+    )
+    world.slug_of_survey = {survey.pk: survey.project.slug for survey in surveys.values()}
+    for where in (project, other, private):
+        world.published[where.slug] = sorted(
+            Suggestion.objects.filter(project=where, moderation_state=ModerationState.PUBLISHED).values_list(
+                "pk", flat=True
+            )
+        )
+    return world
+
+
+def check_markers_are_distinct() -> None:
+    """No marker may hide inside another, or one would be reported where only the other is."""
+    everything = {**SECRETS, **PUBLIC}
+    for name, marker in everything.items():
+        for other_name, other_marker in everything.items():
+            assert name == other_name or marker not in other_marker, (name, other_name)
+    assert set(VISIBLE) == set(SECRETS), set(VISIBLE) ^ set(SECRETS)
