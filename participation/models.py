@@ -164,6 +164,17 @@ EXPORTED_ROW_FIELDS = (
 )
 
 
+# Stored pieces of the streamed exports (geo/sql/export_fragments.sql), read by those exports' SQL only.
+EXPORT_PIECES = ("geojson_head", "geojson_tail", "csv_tail")
+
+
+class SuggestionManager(models.Manager):
+    """Model instances leave the export pieces (about 0.9 KB a suggestion) in the database."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer(*EXPORT_PIECES)
+
+
 class Suggestion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="suggestions")
     # RESTRICT: a category with suggestions stays, unless its whole project is deleted with them.
@@ -231,6 +242,8 @@ class Suggestion(models.Model):
         output_field=models.TextField(),
         db_persist=True,
     )
+
+    objects = SuggestionManager()
 
     class Meta:
         verbose_name = _("suggestion")
