@@ -89,6 +89,18 @@ class Category(models.Model):
         _("active"), default=True, help_text=_("Inactive categories take no new suggestions.")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The category's pieces of a streamed export's GeoJSON Feature and CSV line, kept by PostgreSQL
+    # (geo/sql/export_fragments.sql): a rename rewrites them, and no suggestion row holds the label.
+    geojson_fragment = models.GeneratedField(
+        expression=Func("key", "label", function="pm_geojson_category", output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    csv_fragment = models.GeneratedField(
+        expression=Func("key", "label", function="pm_csv_category", output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -137,6 +149,32 @@ GEOMETRY_TYPES = {
 GEOMETRY_TYPES_STORED = sorted(GEOMETRY_TYPES.values())
 
 
+# The suggestion's fields its export pieces are written from, in the order the functions take them.
+EXPORTED_ROW_FIELDS = (
+    "title",
+    "text",
+    "moderation_state",
+    "planning_status",
+    "official_answer",
+    "support_count",
+    "comment_count",
+    "created_at",
+    "updated_at",
+    "answered_at",
+)
+
+
+# Stored pieces of the streamed exports (geo/sql/export_fragments.sql), read by those exports' SQL only.
+EXPORT_PIECES = ("geojson_head", "geojson_tail", "csv_tail")
+
+
+class SuggestionManager(models.Manager):
+    """Model instances leave the export pieces (about 0.9 KB a suggestion) in the database."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer(*EXPORT_PIECES)
+
+
 class Suggestion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="suggestions")
     # RESTRICT: a category with suggestions stays, unless its whole project is deleted with them.
@@ -183,6 +221,29 @@ class Suggestion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The row's own pieces of its GeoJSON Feature and CSV line in a streamed export, written and kept exact
+    # by PostgreSQL on every write that changes a column they read (geo/sql/export_fragments.sql); an
+    # export only adds the category's piece. They cost about 0.9 KB per suggestion and make a 1.1 M feature
+    # export about three times cheaper for the database.
+    geojson_head = models.GeneratedField(
+        expression=Func("id", "geom", function="pm_geojson_head", output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    geojson_tail = models.GeneratedField(
+        expression=Func(*EXPORTED_ROW_FIELDS, function="pm_geojson_tail", output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    csv_tail = models.GeneratedField(
+        expression=Func(
+            *EXPORTED_ROW_FIELDS, "geom", function="pm_csv_tail", output_field=models.TextField()
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    objects = SuggestionManager()
 
     class Meta:
         verbose_name = _("suggestion")

@@ -1,8 +1,10 @@
 """GeoJSON and CSV exports, written by PostgreSQL and streamed to the client as they come.
 
-`COPY (…) TO STDOUT` runs in a read-only transaction on the connection for heavy reads
-(config/db_reads.py); psycopg hands over the data in pieces which go out in chunks of about 64 KB. No whole
-result is ever held in memory, and the first bytes leave as soon as the database sends its first rows.
+`COPY (…) TO STDOUT (FORMAT binary)` runs in a read-only transaction on the connection for heavy reads
+(config/db_reads.py); psycopg hands over one row at a time, each the finished line of one suggestion (from
+the pieces PostgreSQL stores with every suggestion, geo/sql/export_fragments.sql), and the lines go out in
+chunks of about 64 KB. No whole result is ever held in memory, and the first bytes leave as soon as the
+database sends its first rows.
 
 Writing the features is the database's work, on one core per connection. A large export is therefore cut in
 two id ranges: the request's connection streams the first range while a second connection writes the second
@@ -31,6 +33,16 @@ from .provenance import Provenance
 CHUNK_BYTES = 64 * 1024
 # Excel and LibreOffice take a CSV for UTF-8 only when it starts with a byte order mark.
 UTF8_BOM = "\ufeff".encode()
+# The CSV's header line: the column names of geo/sql/export_table.sql, whose cells export_csv.sql writes.
+CSV_HEADER = (
+    b"id,category,category_label,title,text,moderation_state,planning_status,official_answer,"
+    b"support_count,comment_count,created_at,updated_at,answered_at,lon,lat,wkt\n"
+)
+# Binary COPY: an 11-byte signature, 32-bit flags and the length of a header extension come first; every
+# row is a 16-bit field count and a 32-bit length before its one value; a count of -1 ends the data.
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+COPY_HEADER_BYTES = 19
+COPY_ROW_PREFIX = 6
 # Below this many ids between the project's first and last published suggestion one connection is quicker
 # than starting a second one.
 SPLIT_MIN_IDS = 50_000
@@ -41,7 +53,7 @@ SNAPSHOT_IMPORT_SECONDS = 30
 def copy_out(sql: str, params: dict[str, Any], *, rest_sql: str | None = None) -> Iterator[bytes]:
     """The output of a `COPY … TO STDOUT` statement, in chunks, read in a read-only transaction.
 
-    With `rest_sql` (the statement for the second range, e.g. without the CSV header) and `params` of
+    With `rest_sql` (the statement for the second range) and `params` of
     export_rows.sql, a large export is read as two id ranges by two connections at once.
     The transaction is rolled back at the end, not committed: it wrote nothing, and inside an outer
     transaction (tests) the read-only setting must not outlive this block.
@@ -68,16 +80,33 @@ def copy_out(sql: str, params: dict[str, Any], *, rest_sql: str | None = None) -
 
 
 def _copy_chunks(cursor, sql: str, params: dict[str, Any]) -> Iterator[bytes]:
+    """The values of a one-column `COPY … TO STDOUT (FORMAT binary)`, run together, in chunks.
+
+    libpq hands over exactly one row per message (PQgetCopyData), the file header with the first one. A row
+    is its value behind a fixed prefix, so no byte of the value is looked at; the values are never NULL
+    (the stored pieces are NOT NULL), and the trailer's two bytes leave nothing behind the prefix.
+    """
     buffer = bytearray()
     # psycopg binds the parameters on the client for COPY; they are values, never SQL text.
     with cursor.copy(sql, params) as copy:
-        for data in copy:
-            buffer += data
+        rows = iter(copy)
+        for data in rows:
+            buffer += _after_copy_header(memoryview(data))[COPY_ROW_PREFIX:]
+            break
+        for data in rows:
+            buffer += data[COPY_ROW_PREFIX:]
             if len(buffer) >= CHUNK_BYTES:
                 yield bytes(buffer)
                 buffer.clear()
     if buffer:
         yield bytes(buffer)
+
+
+def _after_copy_header(data: memoryview) -> memoryview:
+    if data[: len(COPY_SIGNATURE)] != COPY_SIGNATURE:
+        raise ValueError("An export's COPY must be in binary format.")
+    extension = int.from_bytes(data[15:COPY_HEADER_BYTES], "big")
+    return data[COPY_HEADER_BYTES + extension :]
 
 
 def _copy_two_ranges(
@@ -188,12 +217,7 @@ def geojson_stream(
 
 
 def csv_stream(*, project_id: int, export_filter: ExportFilter) -> Iterator[bytes]:
-    yield UTF8_BOM
-    # PostgreSQL writes the CSV (RFC 4180 quoting, a header line) around our own query file; the header
-    # comes with the first range only.
-    query = compose_sql("export_table", "export_rows")
-    yield from copy_out(
-        f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)",
-        export_filter.sql_params(project_id=project_id),
-        rest_sql=f"COPY ({query}) TO STDOUT (FORMAT csv)",
-    )
+    # The lines are those COPY … (FORMAT csv, HEADER) writes for export_table.sql (RFC 4180 quoting).
+    yield UTF8_BOM + CSV_HEADER
+    sql = compose_sql("export_csv", "export_rows")
+    yield from copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)

@@ -21,7 +21,13 @@ SELECT s.id,
        s.created_at,
        s.updated_at,
        s.answered_at,
-       s.geom
+       s.geom,
+       -- The stored pieces of the streamed exports (export_fragments.sql); other formats leave them unread.
+       s.geojson_head,
+       c.geojson_fragment AS category_geojson,
+       s.geojson_tail,
+       c.csv_fragment AS category_csv,
+       s.csv_tail
 FROM participation_suggestion AS s
 JOIN participation_category AS c ON c.id = s.category_id
 WHERE s.project_id = %(project_id)s

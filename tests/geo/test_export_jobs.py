@@ -206,8 +206,8 @@ def test_layers_written_in_parts_hold_every_suggestion_once_and_report_progress(
 
 
 def test_streamed_exports_read_in_a_read_only_transaction(db):
-    chunks = copy_out("COPY (SELECT current_setting('transaction_read_only')) TO STDOUT", {})
-    assert b"".join(chunks) == b"on\n"
+    chunks = copy_out("COPY (SELECT current_setting('transaction_read_only')) TO STDOUT (FORMAT binary)", {})
+    assert b"".join(chunks) == b"on"
 
 
 def test_the_geojson_stream_sends_its_head_before_the_database_is_asked(client_factory, planner, points):

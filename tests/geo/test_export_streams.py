@@ -166,7 +166,8 @@ def test_the_two_connections_read_one_snapshot_taken_when_the_export_began(
     monkeypatch.setattr(streams._Spool, "fill", late_fill)
     last = made[-1]
     export_filter = ExportFilter(states=(ModerationState.PUBLISHED,))
-    statement = f"COPY (SELECT r.id, r.title FROM ({load_sql('export_rows')}) AS r) TO STDOUT"  # noqa: S608
+    lines = f"SELECT r.id || E'\\t' || r.title || E'\\n' FROM ({load_sql('export_rows')}) AS r"  # noqa: S608
+    statement = f"COPY ({lines}) TO STDOUT (FORMAT binary)"
     chunks = streams.copy_out(
         statement, export_filter.sql_params(project_id=point_category.project_id), rest_sql=statement
     )
