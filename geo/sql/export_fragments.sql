@@ -12,6 +12,10 @@
 -- PL/pgSQL rather than SQL functions: an IMMUTABLE SQL function that calls STABLE ones is not inlined, and
 -- planned again for every UPDATE statement (measured: 0.4 ms per support), while PL/pgSQL keeps its plans.
 --
+-- The functions a generated column calls carry the search path they were created with (SET search_path FROM
+-- CURRENT; the functions they call run under it too): pg_restore loads rows with an empty search path, where
+-- PostGIS's and our own functions would not be found and a restore would fail.
+--
 -- Changing what a function returns needs a migration that recomputes the columns (stored values are not
 -- touched by CREATE OR REPLACE). The exports' tests hold the pieces to the text PostgreSQL's own COPY … CSV
 -- and JSON functions write.
@@ -45,6 +49,7 @@ $$;
 -- Only values that cannot need escaping are written bare: the id and ST_AsGeoJSON's own JSON.
 CREATE OR REPLACE FUNCTION pm_geojson_head(id bigint, geom geometry) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
 AS $$
 BEGIN
     RETURN '{"type":"Feature","id":' || id::text || ',"geometry":' || ST_AsGeoJSON(geom, 7)
@@ -55,6 +60,7 @@ $$;
 -- The category's piece of a Feature: its key and label as JSON strings.
 CREATE OR REPLACE FUNCTION pm_geojson_category(key text, label text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
 AS $$
 BEGIN
     RETURN to_json(key)::text || ',"category_label":' || to_json(label)::text;
@@ -69,6 +75,7 @@ CREATE OR REPLACE FUNCTION pm_geojson_tail(
     created_at timestamptz, updated_at timestamptz, answered_at timestamptz
 ) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
 AS $$
 BEGIN
     RETURN ',"title":' || to_json(title)::text
@@ -88,6 +95,7 @@ $$;
 -- The category's cells of a CSV line (export_table.sql): its key, and its label made inert for spreadsheets.
 CREATE OR REPLACE FUNCTION pm_csv_category(key text, label text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
 AS $$
 BEGIN
     RETURN pm_csv_cell(key) || ',' || pm_csv_cell(pm_spreadsheet_safe(label));
@@ -101,6 +109,7 @@ CREATE OR REPLACE FUNCTION pm_csv_tail(
     created_at timestamptz, updated_at timestamptz, answered_at timestamptz, geom geometry
 ) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
 AS $$
 DECLARE
     point boolean := GeometryType(geom) = 'POINT';

@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection, connections
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from participation import notifications, services
@@ -164,7 +165,7 @@ def test_a_database_error_rolls_the_whole_bulk_back_and_says_so(project, point_c
             "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse()"
         )
 
-    with pytest.raises(DecisionsNotSaved) as refused:
+    with translation.override("en"), pytest.raises(DecisionsNotSaved) as refused:
         services.items_decide(actor=moderator, decisions=[seen(i) for i in items], action="approve")
 
     assert refused.value.message == "Nothing was changed: the decisions could not be saved. Please try again."
