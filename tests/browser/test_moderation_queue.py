@@ -163,8 +163,6 @@ def test_working_the_queue_with_the_keyboard_only(live_server, page, moderator, 
 
     queue["comment"].refresh_from_db()
     assert queue["comment"].moderation_state == S.REJECTED
-    # Approving comes last: until the queue selector's bug is fixed (see the xfail test in
-    # tests/participation/test_moderation_pages.py), a published item without reports breaks the queue.
     assert focused_item(page) == f"item-suggestion-{first.pk}"
     page.keyboard.press("u")  # not offered for a new suggestion: nothing happens, and that is said
     expect(page.locator("p.visually-hidden[role=status]")).to_have_text(
