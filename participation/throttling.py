@@ -94,15 +94,8 @@ def _count(key: str, *, expires: int) -> int:
     Django's add-then-incr took three round trips (SET NX, EXISTS, INCRBY) for every write after the first.
     The key is Django's own (prefix, version), so `cache.get`/`cache.delete` see the same counter.
     """
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(backend, RedisCache):
-        full_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full_key, write=True)
-        pipe = client.pipeline(transaction=True)
-        pipe.incr(full_key)
-        pipe.expire(full_key, expires)
-        used, _expiry_set = pipe.execute()
-        return int(used)
+    if isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache):
+        return _count_many([(key, expires)])[0]
     if cache.add(key, 1, timeout=expires):
         return 1
     try:
