@@ -3,6 +3,7 @@ request's language, never a traceback (tests/test_integrity.py restarts a real P
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import translation
 
 from config.db_unavailable import server_error
 
@@ -64,6 +65,26 @@ def test_a_page_gets_a_page_that_needs_no_database(client, database_unreachable)
     assert "<h1>Briefly unavailable</h1>" in html
     assert MESSAGE in html
     assert "Traceback" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "accept", "expected"), [("en", "application/json", MESSAGE), ("de", "*/*", None)]
+)
+def test_a_tile_gets_a_503_in_the_requests_language(client, database_unreachable, language, accept, expected):
+    """Tiles are answered before LocaleMiddleware (geo/tiles/middleware.py); the outage still speaks the
+    client's language."""
+    translation.activate("de" if language == "en" else "en")  # what the thread's last request left behind
+    response = client.get("/tiles/test-project/0/0/0.pbf", HTTP_ACCEPT_LANGUAGE=language, HTTP_ACCEPT=accept)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    text = response.content.decode()
+    assert "Traceback" not in text
+    if expected:
+        assert response.json() == {"code": "database_unavailable", "message": expected}
+    else:
+        assert "Der Dienst ist kurz nicht erreichbar" in text
 
 
 def test_an_outage_raised_before_any_view_is_a_503_too(rf):

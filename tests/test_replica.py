@@ -31,6 +31,7 @@ from config import db_reads
 from config.read_your_writes import COOKIE_NAME
 from participation.models import ProjectRole, StaffRole, Suggestion
 from tests.factories import SuggestionFactory, UserFactory
+from tests.geo.test_tiles import read_tile, tile_of
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, db_reads.REPLICA_ALIAS])
 
@@ -270,6 +271,35 @@ def test_a_citizen_sees_their_own_suggestion_at_once_others_once_the_replica_has
 
     replica.catch_up()
     assert map_titles(anyone) == {BEFORE, "replica-own-write"}
+
+
+def tile_titles(client: Client, tmp_path: Path) -> set[str]:
+    tile = tile_of(8.41, 49.01, 10)  # holds BEFORE, DURING and FEATURE
+    response = client.get("/tiles/test-project/{}/{}/{}.pbf".format(*tile))
+    assert response.status_code == 200
+    return {feature["title"] for feature in read_tile(response.content, tile, tmp_path)["suggestions"]}
+
+
+def test_tiles_read_the_replica_and_every_writer_its_own_tiles(
+    replica, published_before, point_category, citizen, tmp_path
+):
+    """Tiles take a shorter path than pages (geo/tiles/middleware.py); read-your-writes holds on both."""
+    author = Client()
+    author.force_login(citizen)
+    own = {BEFORE, "replica-own-write"}
+
+    with replica.paused():
+        response = author.post("/api/v1/projects/test-project/suggestions/", FEATURE, "application/json")
+        assert response.status_code == 201
+        browser = Client()  # the window's cookie without a session: the short path
+        browser.cookies[COOKIE_NAME] = response.cookies[COOKIE_NAME].value
+
+        assert tile_titles(author, tmp_path) == own
+        assert tile_titles(browser, tmp_path) == own
+        assert tile_titles(Client(), tmp_path) == {BEFORE}
+
+    replica.catch_up()
+    assert tile_titles(Client(), tmp_path) == own
 
 
 def test_a_refused_write_opens_no_window(replica, published_before, point_category, citizen):

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A database that does not answer: 503 with Retry-After and a message (config/db_unavailable.py).
     "config.db_unavailable.DatabaseUnavailableMiddleware",
+    # Vector tiles are answered here, without the page middleware below (geo/tiles/middleware.py).
+    "geo.tiles.middleware.TileMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

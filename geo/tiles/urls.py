@@ -11,13 +11,10 @@ from . import views
 
 app_name = "tiles"
 
-urlpatterns = [
-    re_path(
-        r"^tiles/(?P<slug>[-\w]+)/(?P<z>-?\d{1,9})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf$",
-        views.tile,
-        name="tile",
-    ),
-]
+# Also matched by TileMiddleware (geo/tiles/middleware.py), which answers most tile requests before this.
+TILE_ROUTE = r"^tiles/(?P<slug>[-\w]+)/(?P<z>-?\d{1,9})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf$"
+
+urlpatterns = [re_path(TILE_ROUTE, views.tile, name="tile")]
 
 
 def vector_tile_url(request: HttpRequest, project: Project) -> str:

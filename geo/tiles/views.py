@@ -32,6 +32,8 @@ def _tile_response(*, etag: str, mvt: bytes | None, known: list[str]) -> HttpRes
         response = HttpResponse(status=204)
     else:
         response = HttpResponse(mvt, content_type=MVT)
+        # Set here: tiles are mostly answered before CommonMiddleware (geo/tiles/middleware.py).
+        response["Content-Length"] = str(len(mvt))
     response["ETag"] = f'"{etag}"'
     patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
     return response

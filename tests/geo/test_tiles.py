@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.db import connection
+from django.utils import translation
 
 from geo.models import TileCache, TileGeneration
 from geo.services import cluster_rebuild
@@ -16,6 +17,7 @@ from geo.tiles import selectors, services
 from geo.tiles.errors import TileOutOfRange
 from geo.tiles.grid import TileAddress
 from participation import services as participation_services
+from participation.errors import ProjectNotFound
 from participation.models import ModerationState, PlanningStatus, ProjectRole, StaffRole, Suggestion
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
 from tests.geo.test_clusters import mercator
@@ -243,6 +245,42 @@ def test_tiles_carry_a_strong_etag_short_cache_control_and_answer_304(client, po
         assert not_modified.content == b""
         assert not_modified["ETag"] == etag
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_a_tile_is_the_same_for_everyone_and_varies_on_nothing(client_factory, point_category, citizen):
+    """Tiles are answered before the page middleware (geo/tiles/middleware.py): no `Vary: Accept-Language` or
+    cookie, so an HTTP cache keeps one copy; signed-in visitors go the full way and get the same tile."""
+    SuggestionFactory(category=point_category, geom=Point(*P, srid=4326))
+    path = url(*tile_of(*P, 15))
+    anonymous, signed_in = client_factory(), client_factory(citizen)
+
+    built = anonymous.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    cached = anonymous.get(path, HTTP_ACCEPT_LANGUAGE="de")
+    theirs = signed_in.get(path)
+
+    for response in (built, cached, theirs):
+        assert response.status_code == 200
+        assert response.content == built.content
+        assert response["ETag"] == built["ETag"]
+        assert response["Content-Length"] == str(len(built.content))
+        assert response["X-Content-Type-Options"] == "nosniff"
+    for response in (built, cached):
+        assert not response.has_header("Vary")
+        assert not response.has_header("Content-Language")
+        assert not response.cookies
+    assert theirs.has_header("Content-Language")  # the full stack ran
+
+
+def test_an_error_is_answered_in_the_visitors_language(client):
+    english = client.get(url(23, 0, 0), HTTP_ACCEPT_LANGUAGE="en")
+    german = client.get(url(23, 0, 0), HTTP_ACCEPT_LANGUAGE="de")
+    missing = client.get(url(0, 0, 0, slug="no-such-project"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (english.status_code, german.status_code, missing.status_code) == (400, 400, 404)
+    assert english.json()["message"] != german.json()["message"]
+    with translation.override("en"):
+        assert english.json()["message"] == str(TileOutOfRange.default_message)
+        assert missing.json()["message"] == str(ProjectNotFound.default_message)
 
 
 def test_a_cached_tile_costs_one_query_and_a_new_one_three(client, point_category, django_assert_num_queries):
