@@ -58,8 +58,8 @@ class Sizes:
 SIZES = {
     "full": Sizes(
         viewports=64,
-        # A stall of the machine (a checkpoint, a GC pause) slows the ~8 requests in flight: two stalls move the
-        # p95 of 320 requests, it takes six to move that of 960.
+        # A stall of the machine (a checkpoint, a GC pause) slows the ~8 requests in flight: two stalls move
+        # the p95 of 320 requests, it takes six to move that of 960.
         map_requests=960,
         naive_requests=8,
         tiles_per_zoom=40,

@@ -4,8 +4,8 @@ A tile is public, the same for every visitor and in every language, and the most
 QGIS layer asks for dozens per pan. The page middleware under this one (sessions, language, CSRF, accounts,
 messages, CSP, framing, write limits) has nothing to do with a tile, yet it was a third of a cache hit's
 time (0.9 ms in-process, 0.58 without it), and LocaleMiddleware added `Vary: Accept-Language`, which makes
-every HTTP cache in front keep one copy of each tile per language. So this middleware sits right under the security headers and calls
-the tile view itself; a database outage is the same 503 as on the normal path.
+every HTTP cache in front keep one copy of each tile per language. So this middleware sits right under the
+security headers and calls the tile view itself; a database outage is the same 503 as on the normal path.
 
 Two kinds of request still take the normal path:
 * those with a session cookie: a signed-in user's read-your-writes window lives in the shared cache under
