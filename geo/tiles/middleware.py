@@ -44,7 +44,7 @@ class TileMiddleware:
         ):
             return self.get_response(request)
         if db_reads.replica_configured():
-            # Without credentials, the window is the browser's signed cookie alone (see in_window).
+            # Without a session, the window is the browser's signed cookie alone (see in_window).
             db_reads.route_request(lambda: read_your_writes.in_window(request))
         try:
             response = views.tile(request, **match.groupdict())
