@@ -74,8 +74,9 @@ def test_a_page_gets_a_page_that_needs_no_database(client, database_unreachable)
 def test_a_tile_gets_a_503_in_the_requests_language(client, database_unreachable, language, accept, expected):
     """Tiles are answered before LocaleMiddleware (geo/tiles/middleware.py); the outage still speaks the
     client's language."""
-    translation.activate("de" if language == "en" else "en")  # what the thread's last request left behind
-    response = client.get("/tiles/test-project/0/0/0.pbf", HTTP_ACCEPT_LANGUAGE=language, HTTP_ACCEPT=accept)
+    tile = "/tiles/test-project/0/0/0.pbf"
+    with translation.override("de" if language == "en" else "en"):  # what the thread's last request left
+        response = client.get(tile, HTTP_ACCEPT_LANGUAGE=language, HTTP_ACCEPT=accept)
 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
