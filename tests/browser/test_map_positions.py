@@ -268,5 +268,62 @@ def test_every_marker_and_line_is_drawn_where_its_coordinates_project(live_serve
     wait_for_map(page)
     shown = lambda row: row["category"] != "comment" and row["status"] == "planned"  # noqa: E731
     assert assert_drawn_where_they_are(page, rows, "after a status filter", shown) >= 3
+
+    # A selected point is drawn larger, on the same spot.
+    page.locator("#suggestion-list li:has(.legend-swatch--point) .suggestion-item-title").first.click()
+    page.wait_for_selector(".suggestion-marker.is-selected .suggestion-dot")
+    page.wait_for_timeout(300)
+    wait_for_map(page)
+    assert assert_drawn_where_they_are(page, rows, "with a selected point", shown) >= 3
     assert errors == []
+    context.close()
+
+
+# The clusters' own places come from the server (cells of the grid), read from the answer the page received.
+CLUSTERS = """(features) => {
+  const map = window.participationMap;
+  const box = map.getContainer().getBoundingClientRect();
+  const expected = features.map((f) => {
+    const p = map.latLngToContainerPoint([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+    return { count: f.properties.count, at: [box.left + p.x, box.top + p.y] };
+  });
+  const pane = document.querySelector('.leaflet-marker-pane');
+  const drawn = [...pane.querySelectorAll('.cluster, .cluster-one')]
+    .map((el) => {
+      const r = el.getBoundingClientRect();
+      const count = el.classList.contains('cluster-one') ? 1 : Number(el.textContent.replace('k', '000'));
+      return { count, at: [r.left + r.width / 2, r.top + r.height / 2] };
+    });
+  return { expected, drawn };
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_clusters_are_drawn_where_the_server_places_them(live_server, browser, project, size):
+    charging = project.categories.get(key="charging-station")
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            project=project,
+            category=charging,
+            geom=Point(8.36 + (i % 30) * 0.003, 48.99 + (i // 30) * 0.002, srid=4326),
+            title=f"Ladepunkt {i}",
+            moderation_state=ModerationState.PUBLISHED,
+        )
+        for i in range(600)
+    )
+    context = browser.new_context(locale="de-DE", **SIZES[size])
+    page = context.new_page()
+    with page.expect_response(lambda r: "bbox=" in r.url and "zoom=" in r.url) as answer:
+        page.goto(live_server.url + MAP)
+    wait_for_map(page)
+    collection = answer.value.json()
+    assert collection["mode"] == "clusters"
+    snap = page.evaluate(CLUSTERS, collection["features"])
+    assert len(snap["drawn"]) == len(snap["expected"]) > 5
+    problems = []
+    for cluster in snap["expected"]:
+        near = [d for d in snap["drawn"] if distance(d["at"], cluster["at"]) <= TOLERANCE]
+        if not any(d["count"] == cluster["count"] for d in near):
+            problems.append(f"no cluster of {cluster['count']} at {cluster['at']}")
+    assert not problems, problems
     context.close()
