@@ -1,10 +1,15 @@
 // What the map draws for a viewport, from /map/: clusters (count, position, categories) at low zoom,
 // suggestions at high zoom (at most 500, see geo/selectors.py).
 //
-// Every suggestion and cluster has one focusable marker (a divIcon, which Leaflet makes a tabbable
-// role=button): points are drawn by it, lines on a canvas with a marker half-way along as their keyboard
-// proxy. Updates are keyed by id, so a marker that has focus or an open popup survives a reload of the
-// viewport; afterwards the markers' DOM order (their tab order) is north to south, then west to east.
+// Every suggestion and cluster has one focusable marker (a divIcon, which Leaflet makes a role=button):
+// points are drawn by it, lines on a canvas with a marker half-way along as their keyboard proxy. Updates are
+// keyed by id, so a marker that has focus or an open popup survives a reload of the viewport; afterwards the
+// markers' DOM order is north to south, then west to east.
+//
+// The markers are one tab stop together (a roving tabindex): Tab enters the layer on one marker (the last one
+// used, else the northernmost), the arrow keys move to the next or previous one in that order, Home and End to
+// the first and last, and the next Tab leaves the layer. With dozens of markers, a keyboard user would
+// otherwise press Tab once for each before reaching the zoom buttons or anything after the map.
 import L from 'leaflet';
 import { element, format } from './dom.js';
 
@@ -44,6 +49,8 @@ export function createSuggestionLayers(map, config, { onSelect }) {
   const group = L.featureGroup().addTo(map);
   const entries = new Map();  // key -> { key, id, feature, marker, line, latlng }
   let selectedId = null;
+  let order = [];  // the entries north to south, then west to east: the arrow keys' order
+  let stop = null;  // the entry whose marker is the layer's one tab stop
 
   const colourOf = (category) => (category ? category.colour : '#475569');
   // The planning status shows as a dash pattern on lines (a ring with a sign on points, see map.css), so
@@ -57,13 +64,46 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     lineCap: DASHES[status] ? 'butt' : 'round',
   });
 
-  // A focusable marker (Leaflet gives it tabindex=0 and role=button): a click, Enter or Space activates it.
-  function focusableMarker(latlng, icon, name, activate) {
-    const marker = L.marker(latlng, { icon, keyboard: true, riseOnHover: false });
+  // The tab stop moves to `entry` (or, when it is gone, to the first marker); the others leave the tab order.
+  function setStop(entry) {
+    const next = entry && entries.get(entry.key) === entry ? entry : order[0] || null;
+    if (stop && stop !== next) stop.marker.getElement()?.setAttribute('tabindex', '-1');
+    stop = next;
+    stop?.marker.getElement()?.setAttribute('tabindex', '0');
+  }
+
+  const STEPS = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+
+  function move(entry, key) {
+    const at = order.indexOf(entry);
+    let to = at;
+    if (key in STEPS) to = Math.min(order.length - 1, Math.max(0, at + STEPS[key]));
+    else if (key === 'Home') to = 0;
+    else if (key === 'End') to = order.length - 1;
+    else return false;
+    if (to !== at && order[to]) {
+      setStop(order[to]);
+      // Leaflet pans a marker that gets focus into view (autoPanOnFocus); the page itself must not scroll.
+      order[to].marker.getElement()?.focus({ preventScroll: true });
+    }
+    return true;
+  }
+
+  // A focusable marker (Leaflet gives it role=button): a click, Enter or Space activates it, the arrow keys
+  // move to another marker (see the top of this file).
+  function focusableMarker(entry, icon, name, activate) {
+    const marker = L.marker(entry.latlng, { icon, keyboard: true, riseOnHover: false });
     marker.on('add', () => {
       const node = marker.getElement();
       node.setAttribute('aria-label', name);
+      node.setAttribute('tabindex', stop === entry ? '0' : '-1');
+      node.addEventListener('focus', () => setStop(entry));
       node.addEventListener('keydown', (event) => {
+        if (event.altKey || event.ctrlKey || event.metaKey) return;
+        if (move(entry, event.key)) {
+          event.preventDefault();
+          return;
+        }
         if (event.key !== 'Enter' && event.key !== ' ') return;
         event.preventDefault();
         activate({ keyboard: true, marker });
@@ -91,12 +131,12 @@ export function createSuggestionLayers(map, config, { onSelect }) {
       const dot = element('span', 'suggestion-dot');
       dot.style.backgroundColor = colour;
       const icon = L.divIcon({ className: `suggestion-marker status--${status}`, html: dot, iconSize: null });
-      entry.marker = focusableMarker(latlng, icon, name, select);
+      entry.marker = focusableMarker(entry, icon, name, select);
     } else {
       entry.line = L.geoJSON(feature, { renderer, style: lineStyle(colour, false, status) });
       entry.line.on('click', () => select({ keyboard: false }));
       const icon = L.divIcon({ className: 'suggestion-marker line-proxy', html: element('span', 'line-proxy-dot'), iconSize: null });
-      entry.marker = focusableMarker(latlng, icon, name, select);
+      entry.marker = focusableMarker(entry, icon, name, select);
       // The proxy has no shape of its own: focusing it shows which line it stands for.
       entry.marker.on('add', () => {
         const node = entry.marker.getElement();
@@ -130,7 +170,9 @@ export function createSuggestionLayers(map, config, { onSelect }) {
       icon = L.divIcon({ className: 'cluster', html: label, iconSize: [size, size] });
       name = format(labels.cluster, { count });
     }
-    return { key, id: null, feature, line: null, latlng, marker: focusableMarker(latlng, icon, name, zoomIn) };
+    const entry = { key, id: null, feature, line: null, latlng };
+    entry.marker = focusableMarker(entry, icon, name, zoomIn);
+    return entry;
   }
 
   function add(entry) {
@@ -151,10 +193,9 @@ export function createSuggestionLayers(map, config, { onSelect }) {
   // Tab order follows the DOM order of the marker pane. The focused marker is never moved (moving a node
   // takes its focus away): the others are put in order before and after it.
   function reorder() {
-    const ordered = [...entries.values()]
-      .sort((a, b) => (b.latlng.lat - a.latlng.lat) || (a.latlng.lng - b.latlng.lng))
-      .map((entry) => entry.marker.getElement())
-      .filter(Boolean);
+    order = [...entries.values()].sort((a, b) => (b.latlng.lat - a.latlng.lat) || (a.latlng.lng - b.latlng.lng));
+    setStop(stop);
+    const ordered = order.map((entry) => entry.marker.getElement()).filter(Boolean);
     if (ordered.length < 2) return;
     const pane = ordered[0].parentNode;
     const at = ordered.indexOf(document.activeElement);
@@ -215,6 +256,7 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     const entry = id === null ? null : get(id);
     if (!entry) return;
     entry.marker.getElement()?.classList.add('is-selected');
+    setStop(entry);  // Tab into the map lands on the selected suggestion
     if (entry.line) {
       entry.line.setStyle(lineStyle(entry.colour, true, entry.status));
       entry.line.bringToFront();
