@@ -142,17 +142,19 @@ def gdal_export(
             sql=_render("export_kml", export_filter.sql_params(project_id=project.pk)),
             rows=sum(counts.values()),
             options=["-nlt", "GEOMETRY", "-dsco", f"NAME={provenance.project_title}",
-                     "-dsco", f"DESCRIPTION={provenance.as_text()}"],
+                     "-dsco", f"DESCRIPTION={provenance.as_text()}",
+                     # created_at is written as the placemark's <TimeStamp> (export_kml.sql).
+                     "--config", "LIBKML_TIMESTAMP_FIELD", "created_at"],
         )  # fmt: skip
         _run_all([run], driver=driver, on_progress=on_progress)
         return target
     if export_format == ExportFormat.XLSX:
-        # The spreadsheet table of the CSV export (formula-safe texts, lon/lat, WKT), written by GDAL.
+        # The CSV export's columns (formula-safe texts, lon/lat, WKT) with date-time cells, written by GDAL.
         target = directory / f"{stem}.xlsx"
         run = _Run(
             layer="suggestions",
             target=target,
-            sql=_render("export_table", export_filter.sql_params(project_id=project.pk)),
+            sql=_render("export_xlsx", export_filter.sql_params(project_id=project.pk)),
             rows=sum(counts.values()),
         )
         _run_all([run], driver=driver, on_progress=on_progress)
@@ -307,6 +309,9 @@ def _pg_environment() -> dict[str, str]:
     if password:
         environment["PGPASSWORD"] = str(password)
     # ogr2ogr reads and never writes; the setting makes PostgreSQL hold it to that.
-    environment["PGOPTIONS"] = "-c default_transaction_read_only=on -c jit=off"
+    # Its session runs in the site's zone: timestamps reach GDAL with the zone's offset (KML's <when>).
+    environment["PGOPTIONS"] = (
+        f"-c default_transaction_read_only=on -c jit=off -c TimeZone={settings.TIME_ZONE}"
+    )
     environment["PGAPPNAME"] = "participation-export"
     return environment
