@@ -16,7 +16,7 @@ SELECT pm_html_text(r.title) AS name,
        pm_html_text(r.official_answer) AS official_answer,
        r.support_count,
        r.comment_count,
-       r.created_at,
+       date_trunc('second', r.created_at) AS created_at,
        pm_iso_local(r.updated_at, %(time_zone)s) AS updated_at,
        pm_iso_local(r.answered_at, %(time_zone)s) AS answered_at,
        r.geom
