@@ -24,9 +24,11 @@ $$;
 
 -- A timestamp as ISO 8601 in the zone `zone` with its offset ("2026-07-01T12:00:00+02:00"), whatever the
 -- session's DateStyle and TimeZone: the text the stored export pieces hold (pm_iso_local_fixed in
--- export_fragments.sql), for the OGC API, the Shapefile and KML. A SQL function, so PostgreSQL inlines it.
+-- export_fragments.sql), for the OGC API, the Shapefile and KML. A SQL function and not STRICT (its CASE
+-- would keep a STRICT one from being inlined, see pm_spreadsheet_safe), so PostgreSQL inlines it; NULL
+-- still gives NULL, as every piece it concatenates does.
 CREATE OR REPLACE FUNCTION pm_iso_local(value timestamptz, zone text) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     SELECT to_char(value AT TIME ZONE zone, 'YYYY-MM-DD"T"HH24:MI:SS')
         || CASE WHEN value AT TIME ZONE zone < value AT TIME ZONE 'UTC' THEN '-' ELSE '+' END
