@@ -17,7 +17,7 @@ def export_pieces_time_zone(app_configs, **kwargs) -> list[checks.CheckMessage]:
             f"TIME_ZONE is {settings.TIME_ZONE}, but the GeoJSON and CSV exports write their times in "
             f"{EXPORT_PIECES_TIME_ZONE} (stored export pieces, geo/sql/export_fragments.sql).",
             hint="Add a migration that re-creates the columns geojson_tail and csv_tail of "
-            "participation_suggestion with the new zone (see participation/migrations/0008_*).",
+            "participation_suggestion with the new zone, as *_export_pieces_local_time.py does.",
             id="geo.W002",
         )
     ]

@@ -179,9 +179,27 @@ def test_the_latest_migration_of_the_pieces_holds_the_sql_files_as_they_are():
     """The pieces' functions are created by a migration that carries their text (a migration runs the same
     SQL forever); the files in geo/sql are the readable copy. A change to a file needs a new migration."""
     from importlib import import_module
+    from pathlib import Path
 
     from geo.sql import load_sql
 
-    migration = import_module("participation.migrations.0008_export_pieces_local_time")
-    assert migration.EXPORT_FRAGMENTS_SQL.strip() == load_sql("export_fragments").strip()
-    assert migration.EXPORT_FUNCTIONS_SQL.strip() == load_sql("export_functions").strip()
+    folder = Path(import_module("participation.migrations").__file__).parent
+    carrying = [
+        module
+        for name in sorted(path.stem for path in folder.glob("[0-9]*.py"))
+        if hasattr(module := import_module(f"participation.migrations.{name}"), "EXPORT_FRAGMENTS_SQL")
+    ]
+    latest = carrying[-1]
+    assert latest.EXPORT_FRAGMENTS_SQL.strip() == load_sql("export_fragments").strip()
+    assert latest.EXPORT_FUNCTIONS_SQL.strip() == load_sql("export_functions").strip()
+
+
+def test_a_site_in_another_time_zone_is_warned_that_the_stored_pieces_keep_theirs(settings):
+    from geo.checks import export_pieces_time_zone
+
+    assert export_pieces_time_zone(None) == []
+    settings.TIME_ZONE = "America/New_York"
+    (warning,) = export_pieces_time_zone(None)
+    assert warning.id == "geo.W002"
+    assert "America/New_York" in warning.msg
+    assert "Europe/Berlin" in warning.msg
