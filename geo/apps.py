@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GeoConfig(AppConfig):
     name = "geo"
     verbose_name = _("Geometry and map reads")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the checks)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
-from django.db.models import Func, Q
+from django.db.models import Func, Q, Value
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +166,10 @@ EXPORTED_ROW_FIELDS = (
 
 # Stored pieces of the streamed exports (geo/sql/export_fragments.sql), read by those exports' SQL only.
 EXPORT_PIECES = ("geojson_head", "geojson_tail", "csv_tail")
+# The zone the stored pieces write their times in (a generated column can only read constants): the default of
+# settings.TIME_ZONE. A site set to another zone gets a warning at start-up (geo/checks.py), since its
+# GeoJSON and CSV exports would still show this zone's offsets until a migration rewrites the pieces.
+EXPORT_PIECES_TIME_ZONE = "Europe/Berlin"
 
 
 class SuggestionManager(models.Manager):
@@ -231,13 +235,22 @@ class Suggestion(models.Model):
         db_persist=True,
     )
     geojson_tail = models.GeneratedField(
-        expression=Func(*EXPORTED_ROW_FIELDS, function="pm_geojson_tail", output_field=models.TextField()),
+        expression=Func(
+            *EXPORTED_ROW_FIELDS,
+            Value(EXPORT_PIECES_TIME_ZONE),
+            function="pm_geojson_tail",
+            output_field=models.TextField(),
+        ),
         output_field=models.TextField(),
         db_persist=True,
     )
     csv_tail = models.GeneratedField(
         expression=Func(
-            *EXPORTED_ROW_FIELDS, "geom", function="pm_csv_tail", output_field=models.TextField()
+            *EXPORTED_ROW_FIELDS,
+            "geom",
+            Value(EXPORT_PIECES_TIME_ZONE),
+            function="pm_csv_tail",
+            output_field=models.TextField(),
         ),
         output_field=models.TextField(),
         db_persist=True,

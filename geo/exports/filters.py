@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.http import QueryDict
 from django.utils import timezone
@@ -71,6 +72,8 @@ class ExportFilter:
             "area": self.area_wkt(),
             "id_after": id_after,
             "id_until": id_until,
+            # The zone the exports write their times in (geo/fields.py); the outer queries use it.
+            "time_zone": settings.TIME_ZONE,
         }
 
     def area_wkt(self) -> str | None:

@@ -78,6 +78,9 @@ class _Run:
     rows: int
     append: bool = False  # add to the layer an earlier part created
     options: list[str] = field(default_factory=list)
+    # The session's zone, in which GDAL receives timestamps: UTC (a GeoPackage keeps DateTime in UTC, and
+    # other offsets are "non-conformant" to its readers); KML's <when> gets the site's zone and offset.
+    time_zone: str = "UTC"
 
 
 def export_counts(*, project_id: int, export_filter: ExportFilter) -> dict[str, int]:
@@ -142,17 +145,20 @@ def gdal_export(
             sql=_render("export_kml", export_filter.sql_params(project_id=project.pk)),
             rows=sum(counts.values()),
             options=["-nlt", "GEOMETRY", "-dsco", f"NAME={provenance.project_title}",
-                     "-dsco", f"DESCRIPTION={provenance.as_text()}"],
+                     "-dsco", f"DESCRIPTION={provenance.as_text()}",
+                     # created_at is written as the placemark's <TimeStamp> (export_kml.sql).
+                     "--config", "LIBKML_TIMESTAMP_FIELD", "created_at"],
+            time_zone=settings.TIME_ZONE,
         )  # fmt: skip
         _run_all([run], driver=driver, on_progress=on_progress)
         return target
     if export_format == ExportFormat.XLSX:
-        # The spreadsheet table of the CSV export (formula-safe texts, lon/lat, WKT), written by GDAL.
+        # The CSV export's columns (formula-safe texts, lon/lat, WKT) with date-time cells, written by GDAL.
         target = directory / f"{stem}.xlsx"
         run = _Run(
             layer="suggestions",
             target=target,
-            sql=_render("export_table", export_filter.sql_params(project_id=project.pk)),
+            sql=_render("export_xlsx", export_filter.sql_params(project_id=project.pk)),
             rows=sum(counts.values()),
         )
         _run_all([run], driver=driver, on_progress=on_progress)
@@ -277,7 +283,7 @@ def _ogr2ogr(run: _Run, *, driver: str, update: bool, deadline: float) -> None:
         result = subprocess.run(  # noqa: S603
             command,
             capture_output=True,
-            env=_pg_environment(),
+            env=_pg_environment(time_zone=run.time_zone),
             cwd=run.target.parent,
             timeout=max(deadline - time.monotonic(), 1),
             check=False,
@@ -301,12 +307,13 @@ def _conninfo_quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def _pg_environment() -> dict[str, str]:
+def _pg_environment(*, time_zone: str) -> dict[str, str]:
     environment = dict(os.environ)
     password = heavy_reads().settings_dict.get("PASSWORD")
     if password:
         environment["PGPASSWORD"] = str(password)
     # ogr2ogr reads and never writes; the setting makes PostgreSQL hold it to that.
-    environment["PGOPTIONS"] = "-c default_transaction_read_only=on -c jit=off"
+    # Zone names are [A-Za-z0-9_+/-]: nothing in them needs quoting in PGOPTIONS.
+    environment["PGOPTIONS"] = f"-c default_transaction_read_only=on -c jit=off -c TimeZone={time_zone}"
     environment["PGAPPNAME"] = "participation-export"
     return environment

@@ -8,6 +8,7 @@ file name and the `X-Export-*` response headers, and the export page shows it.
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -47,7 +48,7 @@ class Provenance:
             "project_slug": self.project_slug,
             "source": self.source_url,
             "filters": self.filters,
-            "exported_at": self.exported_at.isoformat().replace("+00:00", "Z"),
+            "exported_at": self.local_time().isoformat(),
             "licence": self.licence,
             "content": "published suggestions, public fields" if self.open_data else "planner export",
         }
@@ -61,6 +62,11 @@ class Provenance:
     def as_text(self) -> str:
         return "".join(f"{key}: {value}\n" for key, value in self.as_pairs())
 
+    def local_time(self) -> datetime:
+        """The time of export in the site's zone (settings.TIME_ZONE), as every page shows times."""
+        return timezone.localtime(self.exported_at, ZoneInfo(settings.TIME_ZONE))
+
     def file_stem(self) -> str:
-        # The slug is [-a-zA-Z0-9_] by construction: a file name from it cannot break a header.
-        return f"{self.project_slug}-suggestions-{self.exported_at:%Y%m%d-%H%M}"
+        # The slug is [-a-zA-Z0-9_] by construction: a file name from it cannot break a header. The date and
+        # time are the site's local ones, as the planner's clock shows them.
+        return f"{self.project_slug}-suggestions-{self.local_time():%Y%m%d-%H%M}"

@@ -36,7 +36,7 @@ UTF8_BOM = "\ufeff".encode()
 # The CSV's header line: the column names of geo/sql/export_table.sql, whose cells export_csv.sql writes.
 CSV_HEADER = (
     b"id,category,category_label,title,text,moderation_state,planning_status,official_answer,"
-    b"support_count,comment_count,created_at,updated_at,answered_at,lon,lat,wkt\n"
+    b"support_count,comment_count,created_at,updated_at,answered_at,geometry_type,lon,lat,wkt\n"
 )
 # Binary COPY: an 11-byte signature, 32-bit flags and the length of a header extension come first; every
 # row is a 16-bit field count and a 32-bit length before its one value; a count of -1 ends the data.

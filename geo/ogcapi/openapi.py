@@ -7,6 +7,7 @@ maximum of `limit`.
 
 from typing import Any
 
+from ..fields import OGCAPI, json_schema_properties
 from .params import LIMIT_DEFAULT, LIMIT_MAX
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
@@ -199,22 +200,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "suggestion": {
         "type": "object",
-        "description": "Only public fields: never an author, a name, an e-mail address or moderation data.",
+        "description": "Only public fields: never an author, a name, an e-mail address or moderation data. "
+        "The names and meanings are those of every other channel (geo/fields.py).",
         "properties": {
-            "id": {"type": "integer"},
-            "category": {"type": "string"},
-            "category_label": {"type": "string"},
-            "title": {"type": "string"},
-            "text": {"type": "string", "nullable": True},
+            **json_schema_properties(OGCAPI),
             "planning_status": {
-                "type": "string",
+                **json_schema_properties(OGCAPI)["planning_status"],
                 "enum": ["received", "under_review", "planned", "implemented", "declined"],
             },
-            "official_answer": {"type": "string", "nullable": True},
-            "support_count": {"type": "integer"},
-            "comment_count": {"type": "integer"},
-            "created": {"type": "string", "format": "date-time"},
-            "answered": {"type": "string", "format": "date-time", "nullable": True},
         },
     },
     "featureGeoJSON": {

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from config.db_reads import heavy_reads
@@ -115,6 +116,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "maxlat": bbox.maxlat if bbox else None,
         "created_from": window.start if window else None,
         "created_before": window.end if window else None,
+        "time_zone": settings.TIME_ZONE,
     }
     with heavy_reads().cursor() as cursor:
         cursor.execute(load_sql("ogcapi_items"), params)

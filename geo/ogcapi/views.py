@@ -285,7 +285,7 @@ def items(request: HttpRequest, collection_id: str, *, html: bool) -> HttpRespon
         features = json.loads(page.features_json)
         for feature in features:
             props = feature["properties"]
-            props["created_at"] = parse_datetime(props["created"])
+            props["created_at"] = parse_datetime(props["created_at"])
             props["status_label"] = PlanningStatus(props["planning_status"]).label
         return render(
             request,
@@ -331,8 +331,8 @@ def item(request: HttpRequest, collection_id: str, feature_id: str, *, html: boo
         raise ItemNotFound()
     if html:
         props = feature["properties"]
-        props["created_at"] = parse_datetime(props["created"])
-        props["answered_at"] = parse_datetime(props["answered"]) if props["answered"] else None
+        props["created_at"] = parse_datetime(props["created_at"])
+        props["answered_at"] = parse_datetime(props["answered_at"]) if props["answered_at"] else None
         props["status_label"] = PlanningStatus(props["planning_status"]).label
         return render(
             request,

@@ -7,8 +7,11 @@
 --
 -- IMMUTABLE is true of these functions although to_json, to_char and concat are only STABLE in general:
 -- to_json of a text escapes characters by JSON's fixed rules, to_char is STABLE because of locale-dependent
--- patterns (TM…, which these formats do not use), and AT TIME ZONE 'UTC' names its zone. No setting of the
--- session changes their output; PostgreSQL requires IMMUTABLE of a generated column's expression.
+-- patterns (TM…, which these formats do not use), and AT TIME ZONE names its zone, which the generated
+-- column passes as a constant (the site's zone, participation.models.EXPORT_PIECES_TIME_ZONE). No setting of
+-- the session changes their output; PostgreSQL requires IMMUTABLE of a generated column's expression.
+-- (A change of the zone's rules in a new tzdata release would change the text of times already stored; as
+-- with any past time, such a change only ever concerns times after the release, which are not yet stored.)
 -- PL/pgSQL rather than SQL functions: an IMMUTABLE SQL function that calls STABLE ones is not inlined, and
 -- planned again for every UPDATE statement (measured: 0.4 ms per support), while PL/pgSQL keeps its plans.
 --
@@ -17,7 +20,8 @@
 -- PostGIS's and our own functions would not be found and a restore would fail.
 --
 -- Changing what a function returns needs a migration that recomputes the columns (stored values are not
--- touched by CREATE OR REPLACE). The exports' tests hold the pieces to the text PostgreSQL's own COPY … CSV
+-- touched by CREATE OR REPLACE), with this file frozen into it (participation/migrations/0008_…: the latest
+-- such migration holds this very text, a test compares them). The property names are geo/fields.py's. The exports' tests hold the pieces to the text PostgreSQL's own COPY … CSV
 -- and JSON functions write.
 
 -- A text as one CSV cell, exactly as COPY … (FORMAT csv) writes it with its default delimiter and quote:
@@ -36,12 +40,18 @@ BEGIN
 END
 $$;
 
--- A timestamp as ISO 8601 in UTC, the text pm_iso_utc writes (export_functions.sql), for generated columns.
-CREATE OR REPLACE FUNCTION pm_iso_utc_fixed(value timestamptz) RETURNS text
+-- A timestamp as ISO 8601 in the given zone with its offset ("2026-01-15T11:00:00+01:00"), the text
+-- pm_iso_local writes (export_functions.sql), for generated columns.
+CREATE OR REPLACE FUNCTION pm_iso_local_fixed(value timestamptz, zone text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
+DECLARE
+    local timestamp := value AT TIME ZONE zone;
+    minutes integer := extract(epoch FROM local - (value AT TIME ZONE 'UTC'))::integer / 60;
 BEGIN
-    RETURN to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+    RETURN to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS')
+        || CASE WHEN minutes < 0 THEN '-' ELSE '+' END
+        || to_char(abs(minutes) / 60, 'FM00') || ':' || to_char(abs(minutes) % 60, 'FM00');
 END
 $$;
 
@@ -72,7 +82,7 @@ $$;
 CREATE OR REPLACE FUNCTION pm_geojson_tail(
     title text, body text, moderation_state text, planning_status text, official_answer text,
     support_count integer, comment_count integer,
-    created_at timestamptz, updated_at timestamptz, answered_at timestamptz
+    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, zone text
 ) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
@@ -85,10 +95,20 @@ BEGIN
         || '","official_answer":' || to_json(official_answer)::text
         || ',"support_count":' || support_count::text
         || ',"comment_count":' || comment_count::text
-        || ',"created_at":"' || pm_iso_utc_fixed(created_at)
-        || '","updated_at":"' || pm_iso_utc_fixed(updated_at)
-        || '","answered_at":' || coalesce('"' || pm_iso_utc_fixed(answered_at) || '"', 'null')
+        || ',"created_at":"' || pm_iso_local_fixed(created_at, zone)
+        || '","updated_at":"' || pm_iso_local_fixed(updated_at, zone)
+        || '","answered_at":' || coalesce('"' || pm_iso_local_fixed(answered_at, zone) || '"', 'null')
         || '}}';
+END
+$$;
+
+-- A geometry's kind in the words of the exports' layers and the CSV's geometry_type column.
+CREATE OR REPLACE FUNCTION pm_geometry_kind(geom geometry) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+    RETURN CASE GeometryType(geom) WHEN 'POINT' THEN 'point' WHEN 'LINESTRING' THEN 'line' ELSE 'polygon' END;
 END
 $$;
 
@@ -106,13 +126,15 @@ $$;
 CREATE OR REPLACE FUNCTION pm_csv_tail(
     title text, body text, moderation_state text, planning_status text, official_answer text,
     support_count integer, comment_count integer,
-    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, geom geometry
+    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, geom geometry, zone text
 ) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
 DECLARE
-    point boolean := GeometryType(geom) = 'POINT';
+    -- lon/lat of the point itself, or of a point on the line or area, so that a layer read from lon/lat
+    -- (QGIS's delimited-text default when it sees them) holds every suggestion; wkt has the real shape.
+    anchor geometry := CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END;
 BEGIN
     RETURN ',' || pm_csv_cell(pm_spreadsheet_safe(title))
         || ',' || pm_csv_cell(pm_spreadsheet_safe(body))
@@ -121,11 +143,12 @@ BEGIN
         || ',' || pm_csv_cell(pm_spreadsheet_safe(official_answer))
         || ',' || support_count::text
         || ',' || comment_count::text
-        || ',' || pm_csv_cell(pm_iso_utc_fixed(created_at))
-        || ',' || pm_csv_cell(pm_iso_utc_fixed(updated_at))
-        || ',' || pm_csv_cell(pm_iso_utc_fixed(answered_at))
-        || ',' || CASE WHEN point THEN round(ST_X(geom)::numeric, 7)::text ELSE '' END
-        || ',' || CASE WHEN point THEN round(ST_Y(geom)::numeric, 7)::text ELSE '' END
+        || ',' || pm_csv_cell(pm_iso_local_fixed(created_at, zone))
+        || ',' || pm_csv_cell(pm_iso_local_fixed(updated_at, zone))
+        || ',' || pm_csv_cell(pm_iso_local_fixed(answered_at, zone))
+        || ',' || pm_geometry_kind(geom)
+        || ',' || round(ST_X(anchor)::numeric, 7)::text
+        || ',' || round(ST_Y(anchor)::numeric, 7)::text
         || ',' || pm_csv_cell(ST_AsText(geom, 7));
 END
 $$;

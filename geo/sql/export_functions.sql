@@ -21,3 +21,29 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 AS $$
     SELECT to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
+
+-- A timestamp as ISO 8601 in the zone `zone` with its offset ("2026-07-01T12:00:00+02:00"), whatever the
+-- session's DateStyle and TimeZone: the text the stored export pieces hold (pm_iso_local_fixed in
+-- export_fragments.sql), for the OGC API, the Shapefile and KML. A SQL function and not STRICT (its CASE
+-- would keep a STRICT one from being inlined, see pm_spreadsheet_safe), so PostgreSQL inlines it; NULL
+-- still gives NULL, as every piece it concatenates does.
+CREATE OR REPLACE FUNCTION pm_iso_local(value timestamptz, zone text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT to_char(value AT TIME ZONE zone, 'YYYY-MM-DD"T"HH24:MI:SS')
+        || CASE WHEN value AT TIME ZONE zone < value AT TIME ZONE 'UTC' THEN '-' ELSE '+' END
+        || to_char(abs(extract(epoch FROM (value AT TIME ZONE zone) - (value AT TIME ZONE 'UTC'))::integer)
+                   / 3600, 'FM00')
+        || ':'
+        || to_char(abs(extract(epoch FROM (value AT TIME ZONE zone) - (value AT TIME ZONE 'UTC'))::integer)
+                   / 60 % 60, 'FM00')
+$$;
+
+-- A text for a place that viewers render as HTML (KML balloons): & < > " ' as character references, so
+-- markup someone typed shows as typed. A SQL function, so PostgreSQL inlines it.
+CREATE OR REPLACE FUNCTION pm_html_text(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT replace(replace(replace(replace(replace(value, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
+                   '"', '&quot;'), '''', '&#39;')
+$$;

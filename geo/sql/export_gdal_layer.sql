@@ -1,4 +1,8 @@
--- One GeoPackage layer (one geometry kind): every column with its own type; ogr2ogr reads it as it is.
+-- One GeoPackage layer (one geometry kind): the fields of geo/fields.py, each with its own type; the times
+-- are GeoPackage DateTime values (the format stores them in UTC; QGIS shows them in local time).
 SELECT r.id, r.category, r.category_label, r.title, r.text, r.moderation_state, r.planning_status,
-       r.official_answer, r.support_count, r.comment_count, r.created_at, r.updated_at, r.answered_at, r.geom
+       r.official_answer, r.support_count, r.comment_count,
+       -- To the second, like every other channel.
+       date_trunc('second', r.created_at) AS created_at, date_trunc('second', r.updated_at) AS updated_at,
+       date_trunc('second', r.answered_at) AS answered_at, r.geom
 FROM (/* rows */) AS r

@@ -1,10 +1,23 @@
--- The KML document: every kind in one folder (KML mixes geometry types freely). `name` and `description`
--- are the placemark's label and balloon text in Google Earth and QGIS; the rest becomes ExtendedData.
--- KML has no 64-bit integers or time zones: ids as integers, times as ISO 8601 text in UTC.
--- Viewers render `description` as HTML, so the text is escaped: markup a person typed shows as typed.
-SELECT r.title AS name,
-       replace(replace(replace(r.text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;') AS description, r.id::integer AS id, r.category, r.category_label,
-       r.moderation_state, r.planning_status, r.official_answer, r.support_count, r.comment_count,
-       pm_iso_utc(r.created_at) AS created_at, pm_iso_utc(r.updated_at) AS updated_at,
-       pm_iso_utc(r.answered_at) AS answered_at, r.geom
+-- The KML document: every kind in one folder (KML mixes geometry types freely), written by GDAL's LIBKML
+-- driver, which does the XML escaping. The fields are geo/fields.py's; `title` is the placemark's `name` and
+-- `text` its `description` (the label and balloon text in Google Earth and QGIS).
+-- Viewers render name, description and ExtendedData values as HTML in the balloon, so every text a person
+-- typed (or an administrator named) is HTML-escaped: markup shows as typed and never runs.
+-- `created_at` becomes the placemark's TimeStamp (ogr2ogr gets LIBKML_TIMESTAMP_FIELD=created_at and a
+-- session in the site's zone, so `<when>` carries its offset); the other times are ISO 8601 text with the
+-- offset, as KML's ExtendedData has no date type. KML has no 64-bit integers: ids as integers.
+SELECT pm_html_text(r.title) AS name,
+       pm_html_text(r.text) AS description,
+       r.id::integer AS id,
+       r.category,
+       pm_html_text(r.category_label) AS category_label,
+       r.moderation_state,
+       r.planning_status,
+       pm_html_text(r.official_answer) AS official_answer,
+       r.support_count,
+       r.comment_count,
+       date_trunc('second', r.created_at) AS created_at,
+       pm_iso_local(r.updated_at, %(time_zone)s) AS updated_at,
+       pm_iso_local(r.answered_at, %(time_zone)s) AS answered_at,
+       r.geom
 FROM (/* rows */) AS r

@@ -12,7 +12,7 @@
 -- only what matches. `feature_id` (optional) narrows the page to one feature, for the single-item resource.
 WITH candidate AS (
     SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
-           s.support_count, s.comment_count, s.created_at, s.answered_at
+           s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at
     FROM participation_suggestion AS s
     WHERE s.project_id = %(project_id)s
       AND s.moderation_state = 'published'
@@ -42,6 +42,7 @@ SELECT
                         'geometry', ST_AsGeoJSON(geom, 7)::json,
                         -- Every feature has every property (null when empty): GDAL and QGIS take a layer's
                         -- fields from the first page, and a field missing there is lost for all pages.
+                        -- The names and meanings are geo/fields.py's, as in the exports and tiles.
                         'properties', json_build_object(
                             'id', id,
                             'category', %(category_labels)s::jsonb -> category_id::text -> 'key',
@@ -52,9 +53,11 @@ SELECT
                             'official_answer', nullif(official_answer, ''),
                             'support_count', support_count,
                             'comment_count', comment_count,
-                            -- RFC 3339 in UTC to the second, the precision `datetime` filters at.
-                            'created', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                            'answered', to_char(answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                            -- RFC 3339 to the second (the precision `datetime` filters at), with the offset
+                            -- of the site's zone, as in the exports.
+                            'created_at', pm_iso_local(created_at, %(time_zone)s),
+                            'updated_at', pm_iso_local(updated_at, %(time_zone)s),
+                            'answered_at', pm_iso_local(answered_at, %(time_zone)s)
                         )
                     ) ORDER BY id)
          FROM page),

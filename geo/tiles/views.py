@@ -25,11 +25,13 @@ def _error(error: DomainError) -> HttpResponse:
 
 
 def _tile_response(*, etag: str, mvt: bytes | None, known: list[str]) -> HttpResponse:
+    # Every answer names the tile type, bodiless ones too: Django's default would be text/html, which
+    # tells a client (or a cache) that an HTML page stands at a tile's address.
     if etag in known or "*" in known:
-        response = HttpResponse(status=304)
+        response = HttpResponse(status=304, content_type=MVT)
     elif not mvt:
         # An empty tile: no body. QGIS, GDAL and MapLibre read 204 as "nothing here".
-        response = HttpResponse(status=204)
+        response = HttpResponse(status=204, content_type=MVT)
     else:
         response = HttpResponse(mvt, content_type=MVT)
         # Set here: tiles are mostly answered before CommonMiddleware (geo/tiles/middleware.py).

@@ -32,8 +32,9 @@ SELECT json_build_object(
         'id', s.id, 'category', c.key, 'category_label', c.label, 'title', s.title, 'text', s.text,
         'moderation_state', s.moderation_state, 'planning_status', s.planning_status,
         'official_answer', s.official_answer, 'support_count', s.support_count,
-        'comment_count', s.comment_count, 'created_at', pm_iso_utc(s.created_at),
-        'updated_at', pm_iso_utc(s.updated_at), 'answered_at', pm_iso_utc(s.answered_at)))::text,
+        'comment_count', s.comment_count, 'created_at', pm_iso_local(s.created_at, 'Europe/Berlin'),
+        'updated_at', pm_iso_local(s.updated_at, 'Europe/Berlin'),
+        'answered_at', pm_iso_local(s.answered_at, 'Europe/Berlin')))::text,
     s.geojson_head || c.geojson_fragment || s.geojson_tail
 FROM participation_suggestion AS s JOIN participation_category AS c ON c.id = s.category_id
 WHERE s.id = %s
@@ -172,3 +173,33 @@ def test_the_csv_header_is_the_column_list_of_the_table_query(project):
         columns = [column.name for column in cursor.description]
 
     assert (",".join(columns) + "\n").encode() == streams.CSV_HEADER
+
+
+def test_the_latest_migration_of_the_pieces_holds_the_sql_files_as_they_are():
+    """The pieces' functions are created by a migration that carries their text (a migration runs the same
+    SQL forever); the files in geo/sql are the readable copy. A change to a file needs a new migration."""
+    from importlib import import_module
+    from pathlib import Path
+
+    from geo.sql import load_sql
+
+    folder = Path(import_module("participation.migrations").__file__).parent
+    carrying = [
+        module
+        for name in sorted(path.stem for path in folder.glob("[0-9]*.py"))
+        if hasattr(module := import_module(f"participation.migrations.{name}"), "EXPORT_FRAGMENTS_SQL")
+    ]
+    latest = carrying[-1]
+    assert latest.EXPORT_FRAGMENTS_SQL.strip() == load_sql("export_fragments").strip()
+    assert latest.EXPORT_FUNCTIONS_SQL.strip() == load_sql("export_functions").strip()
+
+
+def test_a_site_in_another_time_zone_is_warned_that_the_stored_pieces_keep_theirs(settings):
+    from geo.checks import export_pieces_time_zone
+
+    assert export_pieces_time_zone(None) == []
+    settings.TIME_ZONE = "America/New_York"
+    (warning,) = export_pieces_time_zone(None)
+    assert warning.id == "geo.W002"
+    assert "America/New_York" in warning.msg
+    assert "Europe/Berlin" in warning.msg

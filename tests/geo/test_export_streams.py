@@ -25,17 +25,20 @@ def test_the_export_functions_are_inlined_into_the_query_and_keep_null():
     # Called per row instead of inlined, pm_spreadsheet_safe cost over a second per CSV column at 1 M rows.
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN VERBOSE SELECT pm_spreadsheet_safe(title), pm_iso_utc(created_at) "
-            "FROM participation_suggestion"
+            "EXPLAIN VERBOSE SELECT pm_spreadsheet_safe(title), pm_iso_utc(created_at), "
+            "pm_iso_local(created_at, 'Europe/Berlin'), pm_html_text(title) FROM participation_suggestion"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SELECT pm_spreadsheet_safe(NULL), pm_iso_utc(NULL)")
+        cursor.execute(
+            "SELECT pm_spreadsheet_safe(NULL), pm_iso_utc(NULL), pm_iso_local(NULL, 'Europe/Berlin'), "
+            "pm_html_text(NULL)"
+        )
         nulls = cursor.fetchone()
-    assert "pm_spreadsheet_safe" not in plan
-    assert "pm_iso_utc" not in plan
+    for function in ("pm_spreadsheet_safe", "pm_iso_utc", "pm_iso_local", "pm_html_text"):
+        assert function not in plan
     assert "CASE WHEN" in plan
     assert "to_char" in plan
-    assert nulls == (None, None)
+    assert nulls == (None, None, None, None)
 
 
 # Every character class that JSON must escape or that a naive writer gets wrong: quotes, backslashes, line

@@ -7,9 +7,11 @@ GDAL formats are written by ogr2ogr over its own database connection, so those t
 """
 
 import csv
+import html
 import io
 import json
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -160,7 +162,10 @@ def test_geojson_export_holds_the_published_suggestions_with_their_counts_and_pr
     assert point["geometry"] == {"type": "Point", "coordinates": [8.4, 49.0]}
     assert point["properties"]["planning_status"] == "planned"
     assert point["properties"]["comment_count"] == 1
-    assert point["properties"]["created_at"].endswith("Z")
+    # In the site's zone with its offset (geo/fields.py), as every page shows times.
+    created = datetime.fromisoformat(point["properties"]["created_at"])
+    assert created.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+    assert created == data["point"].created_at.replace(microsecond=0)
     assert_no_personal_data(content)
 
     layers = read_layers(content, ".geojson", tmp_path)
@@ -231,7 +236,9 @@ def test_csv_export_opens_in_spreadsheets_with_inert_formulas_and_coordinates(
         "1",
     )
     line = by_id[data["line"].pk]
-    assert (line["lon"], line["lat"]) == ("", "")
+    # A line's lon/lat is a point on it, so that a layer read from lon/lat keeps every suggestion.
+    assert data["line"].geom.distance(Point(float(line["lon"]), float(line["lat"]), srid=4326)) < 1e-6
+    assert (point["geometry_type"], line["geometry_type"]) == ("point", "line")
     assert line["wkt"] == "LINESTRING(8.4 49,8.41 49.01,8.42 49.01)"
     assert_no_personal_data(content)
 
@@ -309,7 +316,8 @@ def test_kml_and_xlsx_exports(client_factory, planner, data, tmp_path):
 
     kml = body(client.post(export_url(data["point"].project, "kml")))
     (placemarks,) = read_layers(kml, ".kml", tmp_path).values()
-    assert {p["Name"] for p in placemarks} == PUBLIC_TITLES
+    # Names are HTML-escaped like every text in KML (viewers render balloons as HTML).
+    assert {html.unescape(p["Name"]) for p in placemarks} == PUBLIC_TITLES
     assert b"test-project" in kml  # the provenance is the document's description
     # KML viewers render descriptions as HTML: typed markup arrives as text. Names are plain text.
     assert b"<img" not in kml
@@ -482,4 +490,4 @@ def test_each_row_goes_to_the_layer_of_its_own_geometry(client_factory, planner,
     rows = csv.DictReader(
         io.StringIO(body(client.post(export_url(point_category.project, "csv"))).decode("utf-8-sig"))
     )
-    assert {r["title"]: r["lon"] for r in rows} == {"Punkt": "8.4000000", "Linie": ""}
+    assert {r["title"]: r["geometry_type"] for r in rows} == {"Punkt": "point", "Linie": "line"}

@@ -179,7 +179,12 @@ def test_ogr2ogr_copies_the_whole_collection_page_by_page(live_server, published
     umlaut = next(s for s in published if s.title == UMLAUT_TITLE)
     assert by_id[umlaut.pk]["properties"]["title"] == UMLAUT_TITLE
     assert by_id[umlaut.pk]["geometry"]["coordinates"] == pytest.approx([umlaut.geom.x, umlaut.geom.y])
-    assert set(by_id[umlaut.pk]["properties"]) >= {"category", "planning_status", "created", "support_count"}
+    assert set(by_id[umlaut.pk]["properties"]) >= {
+        "category",
+        "planning_status",
+        "created_at",
+        "support_count",
+    }
     assert not {"author", "display_name", "source_address", "moderation_state"} & set(
         by_id[umlaut.pk]["properties"]
     )

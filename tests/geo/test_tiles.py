@@ -226,6 +226,24 @@ def test_an_empty_tile_is_a_204_with_an_etag(client, point_category):
     assert cached(tile).layer == "empty"
 
 
+def test_an_empty_tile_says_it_is_a_vector_tile_on_the_short_and_the_full_path(
+    client_factory, point_category, citizen
+):
+    """An empty tile has no body, but its type is still MVT, never Django's default text/html: the anonymous
+    request is answered by the tile middleware (geo/tiles/middleware.py), the signed-in one by the full
+    stack; the first builds the tile, the second finds it cached, the third is a 304."""
+    SuggestionFactory(category=point_category, geom=Point(*P, srid=4326))
+    path = url(*tile_of(*Q, 16))
+
+    for client in (client_factory(), client_factory(citizen)):
+        built, cached_again = client.get(path), client.get(path)
+        not_modified = client.get(path, headers={"If-None-Match": built["ETag"]})
+
+        assert [built.status_code, cached_again.status_code, not_modified.status_code] == [204, 204, 304]
+        for response in (built, cached_again, not_modified):
+            assert response["Content-Type"] == MVT
+
+
 def test_tiles_carry_a_strong_etag_short_cache_control_and_answer_304(client, point_category):
     SuggestionFactory(category=point_category, geom=Point(*P, srid=4326))
     path = url(*tile_of(*P, 15))

@@ -1,0 +1,105 @@
+"""The one field table of a suggestion in every GIS channel: OGC API, vector tiles and every export.
+
+A planner's QGIS style or expression built on one source (`"planning_status" = 'planned'`,
+`"support_count" > 10`, `"created_at" >= '2026-05-01'`) works on every other, because every channel uses
+these names with this meaning. The SQL of each channel (geo/sql/ogcapi_items.sql, tile_mvt.sql, the
+export_*.sql files and the stored pieces of export_fragments.sql) writes exactly these columns; the tests
+in tests/geo/test_fields.py read every channel with GDAL and hold it to this table, and to the README's copy
+of it.
+
+Times are ISO 8601 with the offset of the site's time zone (settings.TIME_ZONE, `+01:00` or `+02:00` for
+Berlin) where a format has only text (GeoJSON, CSV, OGC API, Shapefile), and real date-time values where the
+format has them (GeoPackage DateTime, XLSX dates in local time, KML's TimeStamp for `created_at`).
+
+dBase (Shapefile) names have at most 10 characters: `shapefile` is the name there. No field is personal:
+no author, public name, e-mail address, address hash or report ever leaves the database in any channel.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["integer", "text", "datetime"]
+
+# The channels. "exports" are the planner's GeoJSON, CSV, XLSX, GeoPackage, Shapefile and KML and the public
+# open-data GeoJSON and CSV; the OGC API and the tiles are public.
+OGCAPI = "ogcapi"
+TILES = "tiles"
+EXPORTS = "exports"
+EVERYWHERE = frozenset({OGCAPI, TILES, EXPORTS})
+NOT_IN_TILES = frozenset({OGCAPI, EXPORTS})
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: FieldType
+    shapefile: str  # the dBase name, at most 10 characters
+    channels: frozenset[str]
+    nullable: bool
+    meaning: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "integer", "id", EVERYWHERE, False, "The suggestion's number (as in /s/<id>/)."),
+    Field("category", "text", "category", EVERYWHERE, False, "The category's key (fixed, for styles)."),
+    Field("category_label", "text", "cat_label", NOT_IN_TILES, False, "The category's name as shown."),
+    Field("title", "text", "title", EVERYWHERE, False, "The title the citizen gave."),
+    Field("text", "text", "text", NOT_IN_TILES, True, "The citizen's text (Shapefile: first 254 bytes)."),
+    Field(
+        "moderation_state",
+        "text",
+        "mod_state",
+        frozenset({EXPORTS}),
+        False,
+        "published, pending or rejected (planner exports); always published in the open-data export.",
+    ),
+    Field(
+        "planning_status",
+        "text",
+        "status",
+        EVERYWHERE,
+        False,
+        "received, under_review, planned, implemented or declined.",
+    ),
+    Field("official_answer", "text", "answer", NOT_IN_TILES, True, "The planners' public answer."),
+    Field("support_count", "integer", "supports", EVERYWHERE, False, "How many people support it."),
+    Field("comment_count", "integer", "comments", EVERYWHERE, False, "Published comments on it."),
+    Field("created_at", "datetime", "created", NOT_IN_TILES, False, "When it was submitted."),
+    Field("updated_at", "datetime", "updated", NOT_IN_TILES, False, "When it last changed."),
+    Field("answered_at", "datetime", "answered", NOT_IN_TILES, True, "When the official answer was given."),
+)
+
+# Geometry as columns, in the CSV and XLSX only (the other formats carry a real geometry): lon/lat of a point,
+# for lines and areas a point on the shape (PostGIS's ST_PointOnSurface), so that a layer loaded from
+# lon/lat holds every suggestion; `geometry_type` and `wkt` give the real shape (see README, "CSV in QGIS").
+TABLE_GEOMETRY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("geometry_type", "text"),
+    ("lon", "real"),
+    ("lat", "real"),
+    ("wkt", "text"),
+)
+
+
+def fields_in(channel: str) -> tuple[Field, ...]:
+    """The fields a channel carries, in the table's order."""
+    return tuple(field for field in FIELDS if channel in field.channels)
+
+
+def field_names(channel: str) -> tuple[str, ...]:
+    return tuple(field.name for field in fields_in(channel))
+
+
+def json_schema_properties(channel: str) -> dict[str, dict[str, object]]:
+    """The fields of a channel as JSON Schema properties (the OGC API's OpenAPI document)."""
+    types = {
+        "integer": {"type": "integer"},
+        "text": {"type": "string"},
+        "datetime": {"type": "string", "format": "date-time"},
+    }
+    properties: dict[str, dict[str, object]] = {}
+    for field in fields_in(channel):
+        schema: dict[str, object] = {**types[field.type], "description": field.meaning}
+        if field.nullable:
+            schema["nullable"] = True
+        properties[field.name] = schema
+    return properties

@@ -1,0 +1,23 @@
+-- The XLSX worksheet: the columns of the CSV's table (export_table.sql), with real date-time cells. A
+-- worksheet has no time zones: the times are the wall-clock time of the site's zone, as every page shows them,
+-- to the second like every other channel.
+SELECT r.id,
+       r.category,
+       pm_spreadsheet_safe(r.category_label) AS category_label,
+       pm_spreadsheet_safe(r.title) AS title,
+       pm_spreadsheet_safe(r.text) AS text,
+       r.moderation_state,
+       r.planning_status,
+       pm_spreadsheet_safe(r.official_answer) AS official_answer,
+       r.support_count,
+       r.comment_count,
+       date_trunc('second', r.created_at AT TIME ZONE %(time_zone)s) AS created_at,
+       date_trunc('second', r.updated_at AT TIME ZONE %(time_zone)s) AS updated_at,
+       date_trunc('second', r.answered_at AT TIME ZONE %(time_zone)s) AS answered_at,
+       r.geometry_kind AS geometry_type,
+       round(ST_X(r.anchor)::numeric, 7) AS lon,
+       round(ST_Y(r.anchor)::numeric, 7) AS lat,
+       ST_AsText(r.geom, 7) AS wkt
+FROM (SELECT rows.*, CASE WHEN GeometryType(rows.geom) = 'POINT' THEN rows.geom
+                          ELSE ST_PointOnSurface(rows.geom) END AS anchor
+      FROM (/* rows */) AS rows) AS r
