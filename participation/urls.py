@@ -29,6 +29,7 @@ urlpatterns = [
         name="suggestion-withdraw",
     ),
     path("account/", account_views.account_overview, name="account"),
+    path("account/suggestions/", account_views.account_suggestions, name="account-suggestions"),
     path("account/data/", account_views.account_data, name="account-data"),
     path("account/notifications/", account_views.account_notifications, name="account-notifications"),
     path("account/delete/", account_views.account_delete, name="account-delete"),

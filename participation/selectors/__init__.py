@@ -1,6 +1,7 @@
 """Reads for participation pages and the API, split by who reads: the public, moderators, planners, and a
 person reading their own data. Callers import them from here."""
 
+from .authors import OwnSuggestion, own_suggestion_page, own_suggestions
 from .moderation import (
     actor_name,
     author_history,
@@ -31,6 +32,7 @@ from .public import (
 __all__ = [
     "LIST_ORDERS",
     "ListPage",
+    "OwnSuggestion",
     "account_data",
     "actor_name",
     "author_history",
@@ -41,6 +43,8 @@ __all__ = [
     "comment_thread",
     "item_history",
     "moderation_queue",
+    "own_suggestion_page",
+    "own_suggestions",
     "project_get",
     "project_list",
     "queue_counts",

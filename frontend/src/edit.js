@@ -1,0 +1,84 @@
+// The author's correction page: a map with the suggestion's place. While nobody supports it, a point moves
+// where the map is clicked (or to the middle of the map, by a button, for keyboard users) and a line's
+// corners can be dragged (Leaflet-Geoman). The new place goes into the form's hidden `geometry` field; the
+// server checks it like a new suggestion's. Without script the form still corrects title and text.
+import L from 'leaflet';
+import './geoman.js';
+import './account.css';
+import { format } from './dom.js';
+
+const config = JSON.parse(document.getElementById('edit-config').textContent);
+const field = document.getElementById('id_geometry');
+const status = document.getElementById('place-status');
+const labels = config.labels;
+
+const map = L.map('edit-map', { scrollWheelZoom: false, maxZoom: 19, zoomControl: false });
+L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+if (config.tileUrl) {
+  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+} else {
+  map.getContainer().classList.add('map--no-tiles');
+}
+L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
+
+const round = (n) => Math.round(n * 1e7) / 1e7;
+const isPoint = config.geometry.type === 'Point';
+const [lon0, lat0] = isPoint ? config.geometry.coordinates : [0, 0];
+let shape;
+if (isPoint) {
+  shape = L.circleMarker([lat0, lon0], {
+    radius: 10, color: '#ffffff', weight: 3, fillColor: config.colour, fillOpacity: 1, interactive: false,
+  }).addTo(map);
+  map.setView([lat0, lon0], 16);
+} else {
+  shape = L.polyline(config.geometry.coordinates.map(([lon, lat]) => [lat, lon]), {
+    color: config.colour, weight: 6, opacity: 0.9,
+  }).addTo(map);
+  map.fitBounds(shape.getBounds(), { padding: [24, 24], maxZoom: 17 });
+}
+
+function say(text) {
+  status.textContent = text;
+}
+
+function movePoint(latlng) {
+  shape.setLatLng(latlng);
+  field.value = JSON.stringify({ type: 'Point', coordinates: [round(latlng.lng), round(latlng.lat)] });
+  say(format(labels.moved, { lat: round(latlng.lat).toFixed(5), lon: round(latlng.lng).toFixed(5) }));
+}
+
+function lineChanged() {
+  const coordinates = shape.getLatLngs().map((p) => [round(p.lng), round(p.lat)]);
+  field.value = JSON.stringify({ type: 'LineString', coordinates });
+  say(labels.lineMoved);
+}
+
+if (config.canMove && field.value) {
+  // The form came back with an error: the place chosen before is still in the field, show it there.
+  const kept = JSON.parse(field.value);
+  if (isPoint) shape.setLatLng([kept.coordinates[1], kept.coordinates[0]]);
+  else shape.setLatLngs(kept.coordinates.map(([lon, lat]) => [lat, lon]));
+}
+
+if (config.canMove) {
+  if (isPoint) {
+    map.on('click', (event) => movePoint(event.latlng));
+    document.getElementById('place-centre')?.addEventListener('click', () => movePoint(map.getCenter()));
+  } else {
+    map.pm.setLang(config.language === 'de' ? 'de' : 'en');
+    shape.pm.enable({ allowSelfIntersection: false });
+    shape.on('pm:edit', lineChanged);
+  }
+  document.getElementById('place-reset')?.addEventListener('click', () => {
+    field.value = '';
+    if (isPoint) {
+      shape.setLatLng([lat0, lon0]);
+      map.setView([lat0, lon0]);
+    } else {
+      shape.pm.disable();
+      shape.setLatLngs(config.geometry.coordinates.map(([lon, lat]) => [lat, lon]));
+      shape.pm.enable({ allowSelfIntersection: false });
+    }
+    say(labels.reset);
+  });
+}
