@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, author_views, moderation_views, planning_views, views
+from . import account_views, author_views, moderation_views, planning_views, version_views, views
 
 app_name = "participation"
 
@@ -51,6 +51,11 @@ urlpatterns = [
         "projects/<slug:slug>/moderation/decide/",
         moderation_views.moderation_decide,
         name="moderation-decide",
+    ),
+    path(
+        "projects/<slug:slug>/moderation/suggestions/<int:pk>/versions/",
+        version_views.suggestion_versions_page,
+        name="moderation-versions",
     ),
     path("projects/<slug:slug>/moderation/bulk/", moderation_views.moderation_bulk, name="moderation-bulk"),
     path(

@@ -28,9 +28,11 @@ from .public import (
     suggestion_supported_by,
     supports_of,
 )
+from .versions import Correction, recent_corrections, suggestion_versions
 
 __all__ = [
     "LIST_ORDERS",
+    "Correction",
     "ListPage",
     "OwnSuggestion",
     "account_data",
@@ -48,11 +50,13 @@ __all__ = [
     "project_get",
     "project_list",
     "queue_counts",
+    "recent_corrections",
     "staff_projects",
     "suggestion_duplicates",
     "suggestion_get_visible",
     "suggestion_list",
     "suggestion_list_page",
     "suggestion_supported_by",
+    "suggestion_versions",
     "supports_of",
 ]

@@ -177,7 +177,7 @@ def test_once_someone_supports_it_the_place_stays_and_nothing_is_written(citizen
     published.refresh_from_db()
     assert refused.value.status_code == 409
     assert refused.value.field == "geometry"
-    assert "people already support this suggestion" in refused.value.message
+    assert refused.value.message == str(PlaceLocked.default_message)
     assert (published.title, published.geom.coords) == ("Am Markt", (8.4, 49.0))
     assert not ModerationEvent.objects.filter(suggestion=published).exists()
     assert not SuggestionVersion.objects.exists()
