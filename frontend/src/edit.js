@@ -19,22 +19,24 @@ if (config.tileUrl) {
 } else {
   map.getContainer().classList.add('map--no-tiles');
 }
-L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
-
 const round = (n) => Math.round(n * 1e7) / 1e7;
 const isPoint = config.geometry.type === 'Point';
 const [lon0, lat0] = isPoint ? config.geometry.coordinates : [0, 0];
+// The view first: Leaflet-Geoman measures layers as they are added, which needs a map with a view.
+const lineLatLngs = isPoint ? [] : config.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+if (isPoint) map.setView([lat0, lon0], 16);
+else map.fitBounds(L.latLngBounds(lineLatLngs), { padding: [24, 24], maxZoom: 17 });
+L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
 let shape;
 if (isPoint) {
   shape = L.circleMarker([lat0, lon0], {
     radius: 10, color: '#ffffff', weight: 3, fillColor: config.colour, fillOpacity: 1, interactive: false,
+    className: 'edit-place',
   }).addTo(map);
-  map.setView([lat0, lon0], 16);
 } else {
-  shape = L.polyline(config.geometry.coordinates.map(([lon, lat]) => [lat, lon]), {
-    color: config.colour, weight: 6, opacity: 0.9,
+  shape = L.polyline(lineLatLngs, {
+    color: config.colour, weight: 6, opacity: 0.9, className: 'edit-place',
   }).addTo(map);
-  map.fitBounds(shape.getBounds(), { padding: [24, 24], maxZoom: 17 });
 }
 
 function say(text) {
@@ -55,9 +57,13 @@ function lineChanged() {
 
 if (config.canMove && field.value) {
   // The form came back with an error: the place chosen before is still in the field, show it there.
-  const kept = JSON.parse(field.value);
-  if (isPoint) shape.setLatLng([kept.coordinates[1], kept.coordinates[0]]);
-  else shape.setLatLngs(kept.coordinates.map(([lon, lat]) => [lat, lon]));
+  try {
+    const kept = JSON.parse(field.value);
+    if (isPoint) shape.setLatLng([kept.coordinates[1], kept.coordinates[0]]);
+    else shape.setLatLngs(kept.coordinates.map(([lon, lat]) => [lat, lon]));
+  } catch {
+    field.value = '';  // not ours (the server said so at the form): keep the stored place
+  }
 }
 
 if (config.canMove) {

@@ -143,15 +143,22 @@ def test_my_suggestions_needs_an_account(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_my_suggestions_costs_the_same_queries_for_three_or_thirty(client_factory, citizen, point_category):
+def test_my_suggestions_costs_the_same_queries_for_three_or_eighteen(client_factory, citizen, point_category):
     client = client_factory(citizen)
     SuggestionFactory.create_batch(3, category=point_category, author=citizen)
     with CaptureQueriesContext(connection) as few:
-        client.get(OWN)
-    SuggestionFactory.create_batch(15, category=point_category, author=citizen, moderation_state="rejected")
+        few_page = client.get(OWN).content.decode()
+    target = SuggestionFactory(category=point_category)
+    SuggestionFactory.create_batch(5, category=point_category, author=citizen, moderation_state="rejected")
+    SuggestionFactory.create_batch(
+        5, category=point_category, author=citizen, moderation_state="merged", merged_into=target
+    )
+    SuggestionFactory.create_batch(5, category=point_category, author=citizen, planning_status="planned")
     with CaptureQueriesContext(connection) as many:
-        client.get(OWN)
+        many_page = client.get(OWN).content.decode()
 
+    assert few_page.count('class="own-item ') == 3
+    assert many_page.count('class="own-item ') == 18
     assert len(many) == len(few)
 
 
