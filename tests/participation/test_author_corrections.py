@@ -237,3 +237,19 @@ def test_corrections_end_with_the_phase(citizen, published):
 def test_nobody_else_corrects_a_suggestion(published):
     with pytest.raises(SuggestionNotFound):
         correct(CitizenFactory(), published)
+
+
+def test_the_authors_data_download_holds_their_earlier_versions(client_factory, citizen, published):
+    correct(citizen, published, title="Neu", geometry=NEW)
+
+    body = json.loads(client_factory(citizen).get("/account/data/").content)
+
+    assert body["previous_versions"] == [
+        {
+            "suggestion": published.pk,
+            "title": "Am Markt",
+            "text": "Alt.",
+            "geometry": {"type": "Point", "coordinates": [8.4, 49.0]},
+            "replaced": SuggestionVersion.objects.get().replaced_at.isoformat(),
+        }
+    ]
