@@ -3,11 +3,13 @@ nobody supports it; the correction follows the project's moderation mode, writes
 the replaced version for the moderators."""
 
 import json
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import LineString, Point
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from geo.services import cluster_rebuild
@@ -253,3 +255,49 @@ def test_the_authors_data_download_holds_their_earlier_versions(client_factory, 
             "replaced": SuggestionVersion.objects.get().replaced_at.isoformat(),
         }
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_support_given_while_the_author_moves_the_place_keeps_it_where_it_was(point_category, citizen):
+    # The supporter's transaction holds the row (support_add locks it) when the author's move arrives: the
+    # move waits for it, then sees the support and refuses. Checked before the lock, it would move the place
+    # from under a support given to the old one.
+    suggestion = SuggestionFactory(category=point_category, author=citizen, geom=OLD)
+    outcome: list[object] = []
+
+    def author_moves() -> None:
+        try:
+            correct(citizen, suggestion, geometry=NEW)
+            outcome.append("moved")
+        except Exception as error:  # the test reads which error it was
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.support_add(actor=Participant(user=CitizenFactory()), suggestion_id=suggestion.pk)
+        mover = threading.Thread(target=author_moves)
+        mover.start()
+        _wait_until_someone_waits_for_a_lock()
+
+    mover.join(timeout=10)
+    suggestion.refresh_from_db()
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], PlaceLocked)
+    assert suggestion.geom.coords == (8.4, 49.0)
+    assert suggestion.support_count == 1
+
+
+def _wait_until_someone_waits_for_a_lock() -> None:
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            # Statistics are read once per transaction, and this one is the supporter's: read them anew.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the author's correction never waited for the supporter's lock")
