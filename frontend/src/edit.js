@@ -69,6 +69,13 @@ if (config.canMove && field.value) {
 if (config.canMove) {
   if (isPoint) {
     map.on('click', (event) => movePoint(event.latlng));
+    // For the keyboard: while the map has the focus (arrow keys move it), a crosshair marks its middle,
+    // where "Put the point at the middle of the map" puts it.
+    const crosshair = L.DomUtil.create('div', 'crosshair', map.getContainer());
+    crosshair.setAttribute('aria-hidden', 'true');
+    crosshair.hidden = true;
+    map.getContainer().addEventListener('focus', () => { crosshair.hidden = false; });
+    map.getContainer().addEventListener('blur', () => { crosshair.hidden = true; });
     document.getElementById('place-centre')?.addEventListener('click', () => movePoint(map.getCenter()));
   } else {
     map.pm.setLang(config.language === 'de' ? 'de' : 'en');
