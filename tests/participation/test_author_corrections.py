@@ -26,6 +26,8 @@ from participation.models import (
 )
 from participation.participants import Participant
 from tests.factories import CitizenFactory, SuggestionFactory
+from tests.geo.test_tiles import read_tile, tile_of
+from tests.geo.test_tiles import url as tile_url
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +160,20 @@ def test_the_place_moves_while_nobody_supports_it_and_the_clusters_follow(client
     maintained = cell_rows()
     cluster_rebuild()
     assert maintained == cell_rows()
+
+
+def test_the_cached_tiles_follow_the_moved_place(client, citizen, published, tmp_path):
+    old_tile, new_tile = tile_of(8.40, 49.00, 16), tile_of(8.45, 49.02, 16)
+    before = read_tile(client.get(tile_url(*old_tile)).content, old_tile, tmp_path)  # now cached
+    client.get(tile_url(*new_tile))  # cached empty
+
+    correct(citizen, published, title="Am Rathaus", geometry=NEW)
+
+    old = read_tile(client.get(tile_url(*old_tile)).content, old_tile, tmp_path)
+    new = read_tile(client.get(tile_url(*new_tile)).content, new_tile, tmp_path)
+    assert [f["title"] for f in before["suggestions"]] == ["Am Markt"]
+    assert old.get("suggestions", []) == []
+    assert [f["title"] for f in new["suggestions"]] == ["Am Rathaus"]
 
 
 def test_a_line_moves_too(citizen, line_category):
