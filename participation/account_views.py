@@ -36,6 +36,14 @@ def account_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
+def account_suggestions(request: HttpRequest) -> HttpResponse:
+    """ "My suggestions": everything the person submitted, in every state and project."""
+    page = selectors.own_suggestion_page(user=request.user, number=request.GET.get("page"))
+    return render(request, "participation/account/suggestions.html", {"page": page})
+
+
+@login_required
 def account_data(request: HttpRequest) -> HttpResponse:
     """Everything stored about the account and what it contributed, as a JSON file (GDPR Art. 15, 20)."""
     body = json.dumps(

@@ -1,19 +1,30 @@
-"""Pages where authors correct their own suggestion while it waits for review, or withdraw it.
+"""Pages where authors correct their own suggestion during the phase, or withdraw it.
 
 The services decide (author, state, phase); these pages only offer what `rules` says is possible and show
 the service's message when it refuses. Both are reached from the suggestion's page.
 """
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import rules, services
-from .errors import DomainError, InvalidText, NotEditable, PhaseClosed, SuggestionGone, SuggestionNotFound
+from .errors import (
+    DomainError,
+    NotEditable,
+    NotSignedIn,
+    PhaseClosed,
+    SuggestionGone,
+    SuggestionNotFound,
+)
 from .forms import SuggestionEditForm
-from .models import Suggestion
+from .models import ModerationMode, ModerationState, Suggestion
 from .participants import participant_from
 from .views import _detail_url, _first_error, _suggestion_or_error_page
 
@@ -40,43 +51,77 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     suggestion = found
+    was = suggestion.moderation_state
     if request.method == "POST":
         form = SuggestionEditForm(request.POST)
+        status = 400
         if form.is_valid():
             try:
-                services.suggestion_edit(
+                saved = services.suggestion_edit(
                     actor=participant_from(request),
                     suggestion_id=pk,
                     title=form.cleaned_data["title"],
                     text=form.cleaned_data["text"],
+                    geometry=form.cleaned_data["geometry"],
                 )
-            except InvalidText as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
             except (SuggestionGone, SuggestionNotFound):
                 return redirect(_detail_url(slug, pk))  # gone meanwhile: its page says so
-            except DomainError as error:
+            except (NotSignedIn, PhaseClosed, NotEditable) as error:
                 return _refused(request, slug, pk, error)
+            except DomainError as error:
+                # A text or the place breaks a rule (or people support it meanwhile): said at the form.
+                form.add_error(error.field if error.field in ("title", "text") else None, error.message)
+                status = error.status_code
             else:
-                messages.success(request, _("Your changes are saved."))
+                messages.success(request, _saved_message(was, saved.moderation_state))
                 return redirect(_detail_url(slug, pk))
-        status = 400
     else:
         if not rules.can_edit_own(request.user, suggestion):
             # Reviewed, withdrawn, or the phase is over: say why on the suggestion's page.
             return _refused(request, slug, pk, _edit_refusal(suggestion))
         form = SuggestionEditForm(initial={"title": suggestion.title, "text": suggestion.text})
         status = 200
+    project = suggestion.project
     return render(
         request,
         "participation/suggestion_edit.html",
         {
-            "project": suggestion.project,
+            "project": project,
             "suggestion": suggestion,
             "form": form,
             "form_error": _first_error(form) if form.errors else "",
+            "can_move": rules.can_move_own(request.user, suggestion),
+            "back_to_review": (
+                was == ModerationState.PUBLISHED and project.moderation_mode == ModerationMode.PRE
+            ),
+            "edit_config": {
+                "geometry": json.loads(suggestion.geom.json),
+                "colour": suggestion.category.colour,
+                "area": json.loads(project.area.geojson),
+                "tileUrl": settings.MAP_TILE_URL,
+                "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "canMove": rules.can_move_own(request.user, suggestion),
+                "language": get_language(),
+                "labels": {
+                    "zoomIn": _("Zoom in"),
+                    "zoomOut": _("Zoom out"),
+                    "moved": _("New place chosen: %(lat)s, %(lon)s. Save the changes to keep it."),
+                    "lineMoved": _("The line was changed. Save the changes to keep it."),
+                    "reset": _("The place is as it was."),
+                },
+            },
         },
         status=status,
     )
+
+
+def _saved_message(was: str, now: str) -> str:
+    if was == ModerationState.PUBLISHED and now == ModerationState.PENDING:
+        return _(
+            "Your correction is saved. A moderator checks it before your suggestion is shown on the map "
+            "again."
+        )
+    return _("Your changes are saved.")
 
 
 def _edit_refusal(suggestion: Suggestion) -> DomainError:

@@ -237,7 +237,21 @@ class MergeInvalid(DomainError):
 class NotEditable(DomainError):
     status_code = 409
     code = "not_editable"
-    default_message = _("Only a suggestion that is still waiting for review can be changed.")
+    default_message = _(
+        "Only a suggestion that is waiting for review or published can be corrected, and only by its author."
+    )
+
+
+class PlaceLocked(DomainError):
+    """The place of a suggestion people support stays: their support was given to that place."""
+
+    status_code = 409
+    code = "place_locked"
+    field = "geometry"
+    default_message = _(
+        "The place can no longer be moved: people already support this suggestion where it is. You can "
+        "still correct the title and the description."
+    )
 
 
 class IdempotencyKeyInvalid(DomainError):

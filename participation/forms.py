@@ -1,5 +1,7 @@
 """Page forms. They check shape only; the rules live in services."""
 
+import json
+
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
@@ -64,8 +66,8 @@ class ReportForm(forms.Form):
 
 
 class SuggestionEditForm(forms.Form):
-    """The author's correction of a suggestion waiting for review: the texts only (the service checks them
-    like a new suggestion's); place and category stay as they are."""
+    """The author's correction: title, text and, while nobody supports it, the place (the service checks
+    them all like a new suggestion's). An empty `geometry` leaves the place as it is."""
 
     title = forms.CharField(label=_("Title"), max_length=Suggestion._meta.get_field("title").max_length)
     text = forms.CharField(
@@ -74,6 +76,17 @@ class SuggestionEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=Suggestion._meta.get_field("text").max_length,
     )
+    # GeoJSON text written by the page's map (edit.js); a hidden field, so its errors are said at the map.
+    geometry = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200_000)
+
+    def clean_geometry(self) -> object | None:
+        value = self.cleaned_data["geometry"].strip()
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise forms.ValidationError(_("The geometry is not valid GeoJSON.")) from None
 
 
 class NotificationsForm(forms.Form):

@@ -600,6 +600,47 @@ class ModerationEvent(models.Model):
         return f"{self.get_action_display()} {self.suggestion_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class SuggestionVersion(models.Model):
+    """What a suggestion said and where it lay before its author corrected it: moderators compare the
+    correction with it (a published suggestion must not turn into something else unseen). One row per
+    correction, written with the correction's EDIT event in the same transaction; never changed after."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="versions", verbose_name=_("suggestion")
+    )
+    # The EDIT event that replaced this version (plain id, like the audit trail's own references).
+    event = models.OneToOneField(
+        ModerationEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="replaced_version",
+        verbose_name=_("moderation event"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"), max_length=5000, blank=True)
+    geom = models.GeometryField(_("geometry"), srid=4326, spatial_index=False)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    # The moderation state the replaced version was in (published, or still waiting for review).
+    moderation_state = models.CharField(_("moderation state"), max_length=9, choices=ModerationState.choices)
+    # When this version stopped being current, i.e. when the correction was made.
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous version")
+        verbose_name_plural = _("previous versions")
+        ordering = ["suggestion", "-replaced_at", "-id"]
+        indexes = [models.Index(fields=["suggestion", "replaced_at"], name="suggestion_version_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} {self.replaced_at:%Y-%m-%d %H:%M}: {self.title}"
+
+
 class IdempotencyState(models.TextChoices):
     RUNNING = "running", _("running")
     DONE = "done", _("done")

@@ -184,6 +184,7 @@ def _queue_page(
             "project": project,
             "rows": rows,
             "counts": selectors.queue_counts(project=project),
+            "corrections": selectors.recent_corrections(project=project),
             # Errors about items no longer in the queue (someone else decided them) are shown on top.
             "other_errors": list(errors.values()),
             "bulk_error": bulk_error,

@@ -78,12 +78,18 @@ def is_author(user: Actor, suggestion: Suggestion) -> bool:
 
 
 def can_edit_own(user: Actor, suggestion: Suggestion) -> bool:
-    """Authors correct their suggestion while nobody has reviewed it yet, during the phase."""
+    """Authors correct their suggestion while it waits for review or is published, during the phase (what
+    they may change, and where it then goes, is `services.suggestion_edit`'s to say)."""
     return (
         is_author(user, suggestion)
-        and suggestion.moderation_state == ModerationState.PENDING
+        and suggestion.moderation_state in (ModerationState.PENDING, ModerationState.PUBLISHED)
         and project_is_open(suggestion.project)
     )
+
+
+def can_move_own(user: Actor, suggestion: Suggestion) -> bool:
+    """The place follows the author's correction only while nobody supports the suggestion there."""
+    return can_edit_own(user, suggestion) and suggestion.support_count == 0
 
 
 def can_withdraw_own(user: Actor, suggestion: Suggestion) -> bool:

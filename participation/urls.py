@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, author_views, moderation_views, planning_views, views
+from . import account_views, author_views, moderation_views, planning_views, version_views, views
 
 app_name = "participation"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         name="suggestion-withdraw",
     ),
     path("account/", account_views.account_overview, name="account"),
+    path("account/suggestions/", account_views.account_suggestions, name="account-suggestions"),
     path("account/data/", account_views.account_data, name="account-data"),
     path("account/notifications/", account_views.account_notifications, name="account-notifications"),
     path("account/delete/", account_views.account_delete, name="account-delete"),
@@ -50,6 +51,11 @@ urlpatterns = [
         "projects/<slug:slug>/moderation/decide/",
         moderation_views.moderation_decide,
         name="moderation-decide",
+    ),
+    path(
+        "projects/<slug:slug>/moderation/suggestions/<int:pk>/versions/",
+        version_views.suggestion_versions_page,
+        name="moderation-versions",
     ),
     path("projects/<slug:slug>/moderation/bulk/", moderation_views.moderation_bulk, name="moderation-bulk"),
     path(

@@ -1,6 +1,7 @@
 """Reads for participation pages and the API, split by who reads: the public, moderators, planners, and a
 person reading their own data. Callers import them from here."""
 
+from .authors import OwnSuggestion, own_suggestion_page, own_suggestions
 from .moderation import (
     actor_name,
     author_history,
@@ -27,10 +28,13 @@ from .public import (
     suggestion_supported_by,
     supports_of,
 )
+from .versions import Correction, recent_corrections, suggestion_versions
 
 __all__ = [
     "LIST_ORDERS",
+    "Correction",
     "ListPage",
+    "OwnSuggestion",
     "account_data",
     "actor_name",
     "author_history",
@@ -41,14 +45,18 @@ __all__ = [
     "comment_thread",
     "item_history",
     "moderation_queue",
+    "own_suggestion_page",
+    "own_suggestions",
     "project_get",
     "project_list",
     "queue_counts",
+    "recent_corrections",
     "staff_projects",
     "suggestion_duplicates",
     "suggestion_get_visible",
     "suggestion_list",
     "suggestion_list_page",
     "suggestion_supported_by",
+    "suggestion_versions",
     "supports_of",
 ]

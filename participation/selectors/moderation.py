@@ -26,6 +26,7 @@ from ..models import (
     ReportReason,
     StaffRole,
     Suggestion,
+    SuggestionVersion,
 )
 from ..participants import Actor
 
@@ -93,16 +94,18 @@ def moderation_queue(*, project: Project, limit: int = QUEUE_PAGE) -> list[Queue
     published or automatically hidden items with open reports. At most `limit` items: the oldest `limit` of
     each source, merged, are the oldest `limit` of all."""
     events = Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+    # Earlier versions an author's correction replaced: the item links them (counted, not loaded whole).
+    versions = Prefetch("versions", queryset=SuggestionVersion.objects.only("id", "suggestion_id"))
     pending = list(
         Suggestion.objects.filter(project=project, moderation_state=ModerationState.PENDING)
         .select_related("category", "project")
-        .prefetch_related(events)
+        .prefetch_related(events, versions)
         .order_by("created_at", "id")[:limit]
     )
     reported = list(
         _reported_suggestions(project)
         .select_related("category", "project")
-        .prefetch_related(events)
+        .prefetch_related(events, versions)
         .order_by("first_report", "id")[:limit]
     )
     comment_events = Prefetch(

@@ -8,7 +8,16 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 
-from ..models import Comment, ModerationEvent, Profile, ProjectRole, Report, Suggestion, Support
+from ..models import (
+    Comment,
+    ModerationEvent,
+    Profile,
+    ProjectRole,
+    Report,
+    Suggestion,
+    SuggestionVersion,
+    Support,
+)
 
 
 def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
@@ -64,6 +73,17 @@ def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
         "supports": [
             {"suggestion": s.suggestion_id, "created": s.created_at.isoformat()}
             for s in Support.objects.filter(user=user).order_by("id")
+        ],
+        # What the person's own suggestions said before they corrected them (kept for the moderators).
+        "previous_versions": [
+            {
+                "suggestion": v.suggestion_id,
+                "title": v.title,
+                "text": v.text,
+                "geometry": json.loads(v.geom.json),
+                "replaced": v.replaced_at.isoformat(),
+            }
+            for v in SuggestionVersion.objects.filter(suggestion__author=user).order_by("id")
         ],
         # A moderator's or planner's own decisions are their data too (the reason they wrote, when).
         "decisions": [

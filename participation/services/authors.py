@@ -1,11 +1,19 @@
-"""What authors may do with their own suggestion: correct it while it waits for review, or withdraw it."""
+"""What authors may do with their own suggestion: correct it during the phase, or withdraw it."""
 
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
 from geo.geometry import geometry_from_geojson
 
-from ..errors import NotAllowed, NotEditable, NotSignedIn, SuggestionNotFound
-from ..models import ModerationAction, ModerationEvent, ModerationState, Suggestion
+from ..errors import NotAllowed, NotEditable, NotSignedIn, PlaceLocked, SuggestionNotFound
+from ..models import (
+    ModerationAction,
+    ModerationEvent,
+    ModerationMode,
+    ModerationState,
+    Suggestion,
+    SuggestionVersion,
+)
 from ..participants import Participant
 from ..rules import can_withdraw_own, check_can_write, is_author
 from ..texts import clean_text
@@ -27,6 +35,11 @@ def _own(actor: Participant, suggestion_id: int) -> Suggestion:
     return suggestion
 
 
+# What an author may still correct; rejected, hidden, merged and withdrawn ones are the moderators' decision
+# (or the author's own last word).
+CORRECTABLE = (ModerationState.PENDING, ModerationState.PUBLISHED)
+
+
 @transaction.atomic
 def suggestion_edit(
     *,
@@ -37,31 +50,67 @@ def suggestion_edit(
     category_key: str | None = None,
     geometry: object | None = None,
 ) -> Suggestion:
-    """The author corrects a suggestion that no moderator has reviewed yet (same rules as a new one)."""
+    """The author corrects their suggestion, waiting for review or published, during the phase (the same
+    rules as a new one). The place (and the category, which decides its kind) moves only while nobody
+    supports the suggestion: a support was given to that place. Checked under the row lock, which
+    `support_add` also takes, so a support arriving meanwhile is either counted here or given to the new
+    place.
+
+    Where it goes: in pre-moderation ("nothing public before approval") a corrected published suggestion
+    goes back to review, off the map until a moderator approves the new wording; in post-moderation it
+    stays public. Either way the replaced version is kept (`SuggestionVersion`) with the EDIT event, so
+    moderators compare the two. A correction that changes nothing writes nothing.
+    """
     suggestion = _own(actor, suggestion_id)
     check_can_write(actor, suggestion.project)
-    if suggestion.moderation_state != ModerationState.PENDING:
+    if suggestion.moderation_state not in CORRECTABLE:
         raise NotEditable()
+    title = clean_text(title, field="title", max_length=TITLE_MAX, required=True, single_line=True)
+    text = clean_text(text, field="text", max_length=TEXT_MAX)
     category = suggestion.category
     if category_key is not None and category_key != category.key:
         category = _active_category(project=suggestion.project, key=category_key)
     geom = suggestion.geom
     if geometry is not None or category.geometry_kind != suggestion.category.geometry_kind:
         geom = geometry_from_geojson(geometry, kind=category.geometry_kind, area=suggestion.project.area)
-    suggestion.title = clean_text(title, field="title", max_length=TITLE_MAX, required=True, single_line=True)
-    suggestion.text = clean_text(text, field="text", max_length=TEXT_MAX)
-    suggestion.category = category
-    suggestion.geom = geom
-    suggestion.save(update_fields=["title", "text", "category", "geom", "updated_at"])
-    ModerationEvent.objects.create(
+    moves = category.pk != suggestion.category_id or not _same_place(geom, suggestion.geom)
+    if moves and suggestion.support_count > 0:
+        raise PlaceLocked()
+    if not moves and (title, text) == (suggestion.title, suggestion.text):
+        return suggestion
+
+    was = suggestion.moderation_state
+    now = was
+    if was == ModerationState.PUBLISHED and suggestion.project.moderation_mode == ModerationMode.PRE:
+        now = ModerationState.PENDING
+    previous = SuggestionVersion(
+        suggestion=suggestion,
+        title=suggestion.title,
+        text=suggestion.text,
+        geom=suggestion.geom,
+        category_id=suggestion.category_id,
+        moderation_state=was,
+    )
+    suggestion.title, suggestion.text = title, text
+    suggestion.category, suggestion.geom = category, geom
+    suggestion.moderation_state = now
+    # One UPDATE: the cluster and tile-cache triggers see the move (and a return to review) in it.
+    suggestion.save(update_fields=["title", "text", "category", "geom", "moderation_state", "updated_at"])
+    previous.event = ModerationEvent.objects.create(
         project_id=suggestion.project_id,
         suggestion=suggestion,
         actor=actor.user,
         action=ModerationAction.EDIT,
-        from_state=ModerationState.PENDING,
-        to_state=ModerationState.PENDING,
+        from_state=was,
+        to_state=now,
     )
+    previous.save()
     return suggestion
+
+
+def _same_place(new: GEOSGeometry, old: GEOSGeometry) -> bool:
+    """Equal to the stored 7 decimals (about 1 cm): a form that sends the unchanged place moves nothing."""
+    return new.geom_type == old.geom_type and new.equals_exact(old, tolerance=5e-8)
 
 
 @transaction.atomic

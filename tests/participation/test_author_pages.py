@@ -165,7 +165,7 @@ def test_the_author_edits_a_pending_suggestion(client_factory, citizen, pending)
     pending.refresh_from_db()
     assert 'id="edit-link"' in page.content.decode()
     assert form.status_code == 200
-    assert "category stay as they are" in form.content.decode()
+    assert "the moderators will see your corrected version" in form.content.decode()
     assert saved.status_code == 302
     assert saved["Location"] == page_url(pending)
     assert (pending.title, pending.text) == ("Neu", "Besser beschrieben")
@@ -181,7 +181,9 @@ def test_an_empty_title_is_refused_at_the_field(client_factory, citizen, pending
     assert pending.title == "Alt"
 
 
-def test_a_published_suggestion_can_no_longer_be_edited(client_factory, citizen, published):
+def test_a_withdrawn_suggestion_can_no_longer_be_edited(client_factory, citizen, published):
+    published.moderation_state = ModerationState.WITHDRAWN
+    published.save(update_fields=["moderation_state"])
     author = client_factory(citizen)
 
     page = author.get(page_url(published))
@@ -190,7 +192,9 @@ def test_a_published_suggestion_can_no_longer_be_edited(client_factory, citizen,
 
     published.refresh_from_db()
     assert 'id="edit-link"' not in page.content.decode()
-    assert "Only a suggestion that is still waiting for review can be changed." in form.content.decode()
+    assert (
+        "Only a suggestion that is waiting for review or published can be corrected" in form.content.decode()
+    )
     assert posted.redirect_chain[-1][0] == page_url(published)
     assert published.title == "Am Markt"
 

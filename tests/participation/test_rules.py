@@ -33,6 +33,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # Abuse stays reportable as long as it is visible.
     "report": {role: ALL for role in SIGNED_IN},
     "edit_own_pending": {"author": DURING},
+    "edit_own_published": {"author": DURING},
     "withdraw_own": {"author": ALL},
     # Staff work before (setting up), during and after (the backlog) the phase.
     "moderate": {"moderator": ALL, "admin": ALL},
@@ -108,6 +109,8 @@ def perform(action: str, user, w) -> None:
         services.report_create(actor=actor, suggestion_id=w["others"].pk, reason="spam")
     elif action == "edit_own_pending":
         services.suggestion_edit(actor=actor, suggestion_id=w["own_pending"].pk, title="Besser", text="")
+    elif action == "edit_own_published":
+        services.suggestion_edit(actor=actor, suggestion_id=w["own_published"].pk, title="Besser", text="")
     elif action == "withdraw_own":
         services.suggestion_withdraw(actor=actor, suggestion_id=w["own_published"].pk)
     elif action == "moderate":

@@ -98,7 +98,8 @@ ROLES = (
 # --------------------------------------------------------------------------------- who may read what, where
 # Views are URL pattern keys ("namespace:name"). ALL: wherever it is shown.
 ALL = "*"
-QUEUE = frozenset({"participation:moderation-queue"})
+# The moderation pages: the queue and a suggestion's versions (any suggestion of the project).
+QUEUE = frozenset({"participation:moderation-queue", "participation:moderation-versions"})
 # What planners of a project work with: the answer page and the exports (published, pending and rejected
 # suggestions on request; never hidden, merged or withdrawn ones; never a name, address or report).
 PLANNING = frozenset(
@@ -114,6 +115,8 @@ SURVEY_RESULTS = frozenset(
     {"surveys:results", "surveys:export-csv", "surveys:export-xlsx", "surveys:export-geojson"}
 )
 ACCOUNT_DATA = frozenset({"participation:account-data"})
+# "My suggestions" lists every suggestion of its reader, hidden and merged ones too (titles, not texts).
+OWN_LIST = frozenset({"participation:account-suggestions"})
 # The signed link in the anonymous author's confirmation mail names their suggestion to whoever holds it.
 CONTACT_LINK = frozenset({"participation:contact-confirm"})
 
@@ -128,12 +131,12 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # Reasons and answers are also their writer's own data (the moderator's or planner's data download).
     "reject-reason": {"citizen_a": ALL, "moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
     # Hidden by the moderators: gone for everyone, its author included (except in their own data download).
-    "hidden-title": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "hidden-title": {"citizen_a": ACCOUNT_DATA | OWN_LIST, "moderator": QUEUE, "admin": ALL},
     "hidden-text": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
     "hidden-answer": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "planner": ACCOUNT_DATA, "admin": ALL},
     "hide-reason": {"moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
     # Merged into another one by the moderators: its address leads to the other; B's own data keeps it.
-    "merged-title": {"citizen_b": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "merged-title": {"citizen_b": ACCOUNT_DATA | OWN_LIST, "moderator": QUEUE, "admin": ALL},
     "merged-text": {"citizen_b": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
     "withdrawn-title": {"citizen_a": ALL, "moderator": QUEUE, "admin": ALL},
     # An anonymous author's pending suggestion, their public name and (personal data) their e-mail address.
@@ -161,7 +164,7 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
         "planner_other": PLANNING,
         "admin": ALL,
     },
-    "other-hidden-title": {"citizen_b": ACCOUNT_DATA, "moderator_other": QUEUE, "admin": ALL},
+    "other-hidden-title": {"citizen_b": ACCOUNT_DATA | OWN_LIST, "moderator_other": QUEUE, "admin": ALL},
     # A project that is not public: site administrators only.
     "private-project": {"admin": ALL},
     "private-title": {"admin": ALL},

@@ -296,6 +296,7 @@ def routes(world: World) -> dict[str, list[str]]:
         + [f"/projects/{p2}/suggestions/{s['pending'].pk}/"],
         "participation:account": ["/account/"],
         "participation:account-data": ["/account/data/"],
+        "participation:account-suggestions": ["/account/suggestions/", "/account/suggestions/?page=2"],
         "participation:account-notifications": ["/account/notifications/"],
         "participation:account-delete": ["/account/delete/"],
         "participation:contact-confirm": [f"/contact/{world.contact_token}/", "/contact/not-a-token/"],
@@ -303,6 +304,11 @@ def routes(world: World) -> dict[str, list[str]]:
             f"/unsubscribe/{world.unsubscribe_token}/",
             "/unsubscribe/not-a-token/",
         ],
+        "participation:moderation-versions": [
+            f"/projects/{slug}/moderation/suggestions/{pk}/versions/" for slug, pk in items
+        ]
+        # A suggestion under another project's address.
+        + [f"/projects/{p2}/moderation/suggestions/{s['pending'].pk}/versions/"],
         "participation:planning-dashboard": [f"/projects/{slug}/dashboard/" for slug in slugs],
         "participation:planning-answer": [
             f"/projects/{slug}/planning/suggestions/{pk}/" for slug, pk in items
@@ -383,6 +389,11 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
         "report-comment-text",
     } <= seen[("moderator", "participation:moderation-queue")]
     assert {"other-pending-title"} <= seen[("moderator_other", "participation:moderation-queue")]
+    assert {"pending-title", "reject-reason", "hidden-title", "withdrawn-title"} <= seen[
+        ("citizen_a", "participation:account-suggestions")
+    ]
+    assert {"merged-title"} <= seen[("citizen_b", "participation:account-suggestions")]
+    assert {"hidden-title", "hidden-text"} <= seen[("moderator", "participation:moderation-versions")]
     assert {"pending-title", "rejected-title"} <= seen[("planner", "participation:planning-answer")]
     assert {"survey-answer"} <= seen[("planner", "surveys:results")]
     assert {"other-survey-answer"} <= seen[("planner_other", "surveys:export-csv")]
