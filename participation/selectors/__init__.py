@@ -10,6 +10,7 @@ from .moderation import (
     staff_projects,
 )
 from .personal_data import account_data
+from .projects import ProjectOverview, project_overview
 from .public import (
     LIST_ORDERS,
     ListPage,
@@ -31,6 +32,7 @@ from .public import (
 __all__ = [
     "LIST_ORDERS",
     "ListPage",
+    "ProjectOverview",
     "account_data",
     "actor_name",
     "author_history",
@@ -43,6 +45,7 @@ __all__ = [
     "moderation_queue",
     "project_get",
     "project_list",
+    "project_overview",
     "queue_counts",
     "staff_projects",
     "suggestion_duplicates",
