@@ -6,6 +6,7 @@ import re
 import pytest
 
 from frontend.models import LegalPage
+from frontend.services import legal_pages_ensure
 from participation.models import ProjectRole, StaffRole
 from tests.factories import CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
 
@@ -214,3 +215,26 @@ def test_compose_form_links_the_terms(client, point_category):
 
     compose = re.search(r'<form id="compose-form".*?</form>', html, re.S)[0]
     assert 'By sending you accept the <a href="/legal/terms/">terms of participation</a>.' in compose
+
+
+def test_missing_legal_pages_are_created_with_defaults_and_edited_ones_kept():
+    LegalPage.objects.filter(kind="terms").delete()
+    LegalPage.objects.filter(kind="imprint").update(body_de="Unser Impressum")
+
+    created = legal_pages_ensure()
+
+    assert created == 1
+    assert LegalPage.objects.count() == 4
+    assert LegalPage.objects.get(kind="imprint").body_de == "Unser Impressum"
+    assert "Regeln für Beiträge" in LegalPage.objects.get(kind="terms").body_de
+
+
+@pytest.mark.django_db(transaction=True)
+def test_legal_pages_exist_after_the_database_is_flushed(client):
+    # Transactional tests flush every table; the pages come back with migrate's post_migrate, as a fresh
+    # install gets them.
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert client.get("/legal/privacy/").status_code == 200

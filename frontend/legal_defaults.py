@@ -1,11 +1,10 @@
-"""The four legal pages with a default text, so a fresh install is not empty.
+# ruff: noqa: E501 -- legal texts: one paragraph per line, as the administrator edits them
+"""The default texts of the four legal pages, so that a fresh install is not empty.
 
-The texts are frozen here (a migration must do tomorrow what it does today). Every part a town must fill in
-is in [square brackets]. The privacy statement's list of stored data and retention periods is not part of
-this text: the page builds it from the settings each time (frontend/privacy_facts.py).
+Every part a town must fill in is in [square brackets]. The privacy statement's list of stored data and
+retention periods is not part of this text: the page builds it from the settings (frontend/privacy_facts.py).
+Changing a text here changes only pages created afterwards; pages in the database are the administrator's.
 """
-
-from django.db import migrations
 
 IMPRINT_DE = """## Anbieter
 [Name der Stadt oder Gemeinde]
@@ -183,7 +182,7 @@ You can delete your account on the account page at any time. Your public contrib
 ## Contact
 Questions about the participation: [e-mail address]"""
 
-PAGES = [
+DEFAULT_PAGES = [
     ("imprint", "Impressum", "Imprint", IMPRINT_DE, IMPRINT_EN),
     ("privacy", "Datenschutzerklärung", "Privacy statement", PRIVACY_DE, PRIVACY_EN),
     (
@@ -195,25 +194,3 @@ PAGES = [
     ),
     ("terms", "Nutzungsbedingungen", "Terms of participation", TERMS_DE, TERMS_EN),
 ]
-
-
-def add_defaults(apps, schema_editor):
-    LegalPage = apps.get_model("frontend", "LegalPage")
-    for kind, title_de, title_en, body_de, body_en in PAGES:
-        LegalPage.objects.get_or_create(
-            kind=kind,
-            defaults={
-                "title": title_de,
-                "title_de": title_de,
-                "title_en": title_en,
-                "body": body_de,
-                "body_de": body_de,
-                "body_en": body_en,
-            },
-        )
-
-
-class Migration(migrations.Migration):
-    dependencies = [("frontend", "0001_legal_pages")]
-
-    operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]
