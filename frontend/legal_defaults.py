@@ -18,9 +18,9 @@ Telefon: [Telefonnummer]
 E-Mail: [E-Mail-Adresse]
 
 ## Umsatzsteuer-Identifikationsnummer
-[USt-IdNr. gemäß § 27a UStG, falls vorhanden]
+[USt-IdNr. gemäß § 27a UStG, falls vorhanden]
 
-## Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)
+## Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)
 [Name, Anschrift wie oben]
 
 ## Beiträge der Teilnehmenden
@@ -65,7 +65,7 @@ PRIVACY_DE = """## Verantwortliche Stelle
 [Name oder Funktion, Anschrift, E-Mail-Adresse]
 
 ## Zweck und Rechtsgrundlage
-Wir verarbeiten Ihre Angaben, um die Bürgerbeteiligung durchzuführen: Vorschläge, Kommentare, Unterstützungen und Umfrageantworten anzuzeigen, zu moderieren und für die Planung auszuwerten. Rechtsgrundlage ist Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit [Landesdatenschutzgesetz, z. B. § 4 LDSG Baden-Württemberg] (Aufgabe im öffentlichen Interesse); für ein Benutzerkonto und freiwillige Angaben wie eine E-Mail-Adresse für Benachrichtigungen Art. 6 Abs. 1 lit. a DSGVO (Einwilligung), die Sie jederzeit widerrufen können.
+Wir verarbeiten Ihre Angaben, um die Bürgerbeteiligung durchzuführen: Vorschläge, Kommentare, Unterstützungen und Umfrageantworten anzuzeigen, zu moderieren und für die Planung auszuwerten. Rechtsgrundlage ist Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit [Landesdatenschutzgesetz, z. B. § 4 LDSG Baden-Württemberg] (Aufgabe im öffentlichen Interesse); für ein Benutzerkonto und freiwillige Angaben wie eine E-Mail-Adresse für Benachrichtigungen Art. 6 Abs. 1 lit. a DSGVO (Einwilligung), die Sie jederzeit widerrufen können.
 
 ## Was diese Anwendung speichert
 Welche Daten diese Anwendung speichert und wie lange, steht im Abschnitt „Gespeicherte Daten und Speicherdauer“ am Ende dieser Seite. Er wird aus den Einstellungen dieser Installation erzeugt und ist daher immer aktuell.
@@ -100,7 +100,7 @@ You have the right of access (Art. 15 GDPR), rectification (Art. 16), erasure (A
 ## Contact
 Please send questions about data protection to [e-mail address]."""
 
-ACCESSIBILITY_DE = """Die [Stadt/Gemeinde] ist bemüht, diese Beteiligungskarte im Einklang mit [Landesgesetz, z. B. § 10 L-BGG Baden-Württemberg] und der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) barrierefrei zugänglich zu machen. Maßstab ist die harmonisierte Norm EN 301 549 (V3.2.1), die die Web Content Accessibility Guidelines (WCAG) 2.1 auf Stufe AA umfasst.
+ACCESSIBILITY_DE = """Die [Stadt/Gemeinde] ist bemüht, diese Beteiligungskarte im Einklang mit [Landesgesetz, z. B. § 10 L-BGG Baden-Württemberg] und der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) barrierefrei zugänglich zu machen. Maßstab ist die harmonisierte Norm EN 301 549 (V3.2.1), die die Web Content Accessibility Guidelines (WCAG) 2.1 auf Stufe AA umfasst.
 
 ## Stand der Vereinbarkeit mit den Anforderungen
 Diese Website ist [teilweise / vollständig] mit den Anforderungen vereinbar. Grundlage ist eine [Selbstbewertung / Prüfung durch …] vom [Datum].

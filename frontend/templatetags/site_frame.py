@@ -3,6 +3,7 @@ engines and link previews (meta description, Open Graph)."""
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,5 +78,9 @@ def page_meta(context: template.Context) -> dict[str, str]:
         "url": settings.SITE_URL + (request.path if request is not None else "/"),
         "kind": kind,
         "site_name": site_name,
+        # One picture for every page (1200x630, the size link previews expect): pin and area, no text to
+        # translate; user text never goes into an image.
+        "image": settings.SITE_URL + static("frontend/img/og-image.png"),
+        "image_alt": _("A map pin inside the outline of a project area"),
         "locale": "de_DE" if context.get("LANGUAGE_CODE", "de") == "de" else "en_GB",
     }

@@ -38,6 +38,8 @@ def test_map_page_describes_its_project(client, settings):
     assert tags["og:type"] == "website"
     assert tags["og:site_name"] == "Beteiligungskarte"
     assert tags["og:locale"] == "de_DE"
+    assert tags["og:image"] == "https://beteiligung.example.de/static/frontend/img/og-image.png"
+    assert tags["og:image:alt"] == "Eine Stecknadel im Umriss eines Projektgebiets"
 
 
 def test_long_description_is_cut_for_previews(client):
@@ -88,3 +90,16 @@ def test_other_pages_carry_the_site_description(client, url):
     assert tags["og:site_name"] == "Participation map"
     assert tags["description"].startswith("Make suggestions on the map")
     assert tags["og:locale"] == "en_GB"
+
+
+def test_the_preview_image_is_served_at_its_size(client, settings):
+    tags = meta(client.get("/legal/terms/").content.decode())
+    path = tags["og:image"].removeprefix(settings.SITE_URL)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    png = b"".join(response.streaming_content) if response.streaming else response.content
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (int(tags["og:image:width"]), int(tags["og:image:height"])) == (1200, 630)
