@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -132,17 +133,20 @@ def privacy_facts() -> list[PrivacyFact]:
         PrivacyFact(
             _("Cookies"),
             _(
-                "No tracking and no analytics. Technically necessary cookies only: “sessionid” keeps you "
-                "signed in (%(session)s), “csrftoken” protects forms against forgery (%(csrf)s), "
-                "“%(language_cookie)s” remembers the language you chose, and “%(browser)s” holds a random, "
-                "signed key when you take part without an account, so that each browser can support a "
-                "suggestion once (%(browser_age)s); only a hash of this key is stored with your supports and "
-                "reports."
+                "No tracking and no analytics. Technically necessary cookies only: “%(session_cookie)s” "
+                "keeps you signed in (%(session)s), “%(csrf_cookie)s” protects forms against forgery "
+                "(%(csrf)s), “%(language_cookie)s” remembers the language you chose, “%(messages_cookie)s” "
+                "carries a one-time notice to the next page, and “%(browser)s” holds a random, signed key "
+                "when you take part without an account, so that each browser can support a suggestion once "
+                "(%(browser_age)s); only a hash of this key is stored with your supports and reports."
             )
             % {
+                "session_cookie": settings.SESSION_COOKIE_NAME,
                 "session": duration(settings.SESSION_COOKIE_AGE),
+                "csrf_cookie": settings.CSRF_COOKIE_NAME,
                 "csrf": duration(settings.CSRF_COOKIE_AGE),
                 "language_cookie": settings.LANGUAGE_COOKIE_NAME,
+                "messages_cookie": CookieStorage.cookie_name,
                 "browser": BROWSER_COOKIE,
                 "browser_age": duration(BROWSER_COOKIE_AGE),
             },

@@ -58,7 +58,8 @@ def project_overview(*, now: datetime | None = None) -> ProjectOverview:
     first. The site's default project (DEFAULT_PROJECT_SLUG) leads its group."""
     now = now or timezone.now()
     projects = list(Project.objects.filter(is_public=True))
-    outlines = project_outlines(ids=[project.pk for project in projects])
+    # One project is a redirect to its map, not a list: no small maps to draw.
+    outlines = project_outlines(ids=[project.pk for project in projects]) if len(projects) > 1 else {}
     overview = ProjectOverview()
     for project in projects:
         project.outline = outlines.get(project.pk)

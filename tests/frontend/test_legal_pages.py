@@ -62,6 +62,7 @@ def test_privacy_statement_states_the_retention_settings_of_this_installation(cl
     settings.EXPORT_TTL_HOURS = 5
     settings.ADDRESS_RETENTION_DAYS = 9
     settings.MAP_TILE_URL = "https://tiles.example.net/{z}/{x}/{y}.png"
+    settings.SESSION_COOKIE_NAME = "pm_session"
 
     de = client.get("/legal/privacy/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     en = client.get("/legal/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -71,6 +72,8 @@ def test_privacy_statement_states_the_retention_settings_of_this_installation(cl
     assert "9 days" in en
     assert "2 years" in en  # the anonymous browser cookie
     assert "pm_browser" in en
+    assert "“pm_session” keeps you signed in (14 days)" in en
+    assert "“messages” carries a one-time notice" in en
     assert "tiles.example.net" in en
     assert settings.EXPORT_LICENCE in en
     assert "36 Stunden" in de

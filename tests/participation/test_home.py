@@ -38,11 +38,12 @@ def _section(html: str, group: str) -> str:
     return match[0]
 
 
-def test_one_public_project_leads_straight_to_its_map(client):
+def test_one_public_project_leads_straight_to_its_map(client, django_assert_num_queries):
     ProjectFactory(slug="only-one")
     ProjectFactory(slug="not-yet-public", is_public=False)
 
-    response = client.get("/")
+    with django_assert_num_queries(1):
+        response = client.get("/")
 
     assert response.status_code == 302
     assert response["Location"] == "/projects/only-one/"
