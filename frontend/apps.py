@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _create_legal_pages(**kwargs: Any) -> None:
@@ -12,7 +13,8 @@ def _create_legal_pages(**kwargs: Any) -> None:
 
 class FrontendConfig(AppConfig):
     name = "frontend"
-    verbose_name = "Front end"
+    # The admin's heading above "Legal pages".
+    verbose_name = _("Site pages")
 
     def ready(self) -> None:
         # After every `migrate` (and every flush, as Django's own content types and permissions are made):

@@ -113,6 +113,7 @@ def test_admin_edits_a_legal_page_in_german_and_english(client):
     client.force_login(admin)
     page = LegalPage.objects.get(kind="imprint")
 
+    index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     form = client.get(f"/admin/frontend/legalpage/{page.pk}/change/")
     response = client.post(
         f"/admin/frontend/legalpage/{page.pk}/change/",
@@ -124,6 +125,8 @@ def test_admin_edits_a_legal_page_in_german_and_english(client):
         },
     )
 
+    assert "Seiten der Website" in index
+    assert "Rechtliche Seiten" in index
     assert form.status_code == 200
     assert 'name="body_en"' in form.content.decode()
     assert response.status_code == 302, response.content.decode()[:2000]
