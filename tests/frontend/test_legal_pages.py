@@ -214,8 +214,9 @@ def test_sign_up_links_the_terms_and_the_privacy_statement(client):
     terms = re.search(r'<p class="hint signup-terms" id="signup-terms">(.*?)</p>', html, re.S)[1]
     assert '<a href="/legal/terms/">Nutzungsbedingungen</a>' in terms
     assert '<a href="/legal/privacy/">Datenschutzerklärung</a>' in terms
-    # allauth's form is still there.
+    # allauth's form is still there, and the terms are said before the button that accepts them.
     assert 'name="password1"' in html
+    assert html.index('id="signup-terms"') < html.index('type="submit"', html.index('name="password1"'))
 
 
 def test_compose_form_links_the_terms(client, point_category):
