@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("geo.tiles.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # Imprint, privacy and accessibility statements, terms of participation (edited in the admin).
+    path("", include("frontend.urls")),
     path("", include("geo.urls")),
     path("", include("surveys.urls")),
     path("", include("participation.urls")),

@@ -34,12 +34,20 @@ from .selectors.public import suggestion_rejection_reason
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """`/` leads to the default project's map, else to the newest project, else explains what to do."""
-    project = selectors.project_list().filter(slug=settings.DEFAULT_PROJECT_SLUG).first()
-    project = project or selectors.project_list().first()
-    if project is None:
+    """`/` lists the town's public projects (running, upcoming, finished); with exactly one it leads
+    straight to its map, with none it explains what to do."""
+    overview = selectors.project_overview()
+    if overview.count == 0:
         return render(request, "participation/no_projects.html", status=200)
-    return redirect("participation:project-map", slug=project.slug)
+    if overview.count == 1:
+        (project,) = overview.running + overview.upcoming + overview.finished
+        return redirect("participation:project-map", slug=project.slug)
+    groups = [
+        ("running", overview.running, _("Running now")),
+        ("upcoming", overview.upcoming, _("Upcoming")),
+        ("finished", overview.finished, _("Finished")),
+    ]
+    return render(request, "participation/project_index.html", {"groups": groups})
 
 
 def anti_spam_config() -> dict[str, str]:

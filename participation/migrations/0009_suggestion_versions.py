@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participation", "0007_export_fragments"),
+        ("participation", "0008_export_pieces_local_time"),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from .moderation import (
     staff_projects,
 )
 from .personal_data import account_data
+from .projects import ProjectOverview, project_overview
 from .public import (
     LIST_ORDERS,
     ListPage,
@@ -35,6 +36,7 @@ __all__ = [
     "Correction",
     "ListPage",
     "OwnSuggestion",
+    "ProjectOverview",
     "account_data",
     "actor_name",
     "author_history",
@@ -49,6 +51,7 @@ __all__ = [
     "own_suggestions",
     "project_get",
     "project_list",
+    "project_overview",
     "queue_counts",
     "recent_corrections",
     "staff_projects",

@@ -10,15 +10,17 @@ from tests.factories import ProjectFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_home_leads_to_the_default_project(client, settings):
+def test_home_puts_the_default_project_first_among_several(client, settings):
+    # Issue 20, item 7: with several public projects `/` lists them; the default one leads its group.
     settings.DEFAULT_PROJECT_SLUG = "karlsruhe-ebikes"
     ProjectFactory(slug="other")
     ProjectFactory(slug="karlsruhe-ebikes")
 
     response = client.get("/")
 
-    assert response.status_code == 302
-    assert response["Location"] == "/projects/karlsruhe-ebikes/"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index('data-slug="karlsruhe-ebikes"') < html.index('data-slug="other"')
 
 
 def test_home_without_projects_says_what_to_do(client):

@@ -24,7 +24,7 @@ NOT_PAGES = {
     "healthz": "plain text for the container runtime",
     "schema": "the OpenAPI document (YAML/JSON)",
     "set_language": "POST only: switches the language and redirects",
-    "participation:home": "redirects to the default project",
+    "participation:home": "redirects to the only project of this site (the list needs two; same frame)",
     "participation:suggestion-support": "POST only (the detail page's form)",
     "participation:suggestion-comment": "POST only (the detail page's form)",
     "participation:suggestion-report": "POST only (the detail page's form)",
@@ -73,6 +73,7 @@ def pages(site, users):
         (None, "/accounts/login/"),
         (None, "/accounts/signup/"),
         (None, "/accounts/password/reset/"),
+        (None, "/legal/privacy/"),
         (None, "/ogcapi?f=html"),
         (None, "/ogcapi/conformance?f=html"),
         (None, "/ogcapi/collections?f=html"),
@@ -97,6 +98,7 @@ def pages(site, users):
         ("superuser", f"/admin/participation/project/{site['project'].pk}/change/"),  # Leaflet widget
         ("superuser", f"/admin/participation/suggestion/{pk}/change/"),
         ("superuser", "/admin/participation/suggestion/"),
+        ("superuser", "/admin/frontend/legalpage/"),
     ]
 
 

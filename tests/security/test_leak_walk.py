@@ -278,6 +278,9 @@ def routes(world: World) -> dict[str, list[str]]:
         "surveys:export-geojson": [f"{url}export.geojson" for url in survey_results],
         "surveys:export-codebook": [f"{url}codebook.csv" for url in survey_results],
         "participation:home": ["/"],
+        "frontend:legal-page": [
+            f"/legal/{kind}/" for kind in ("imprint", "privacy", "accessibility", "terms")
+        ],
         "participation:project-map": [f"/projects/{slug}/" for slug in slugs],
         **{
             f"participation:suggestion-{name}": [

@@ -1,0 +1,86 @@
+"""What every page's frame carries: the legal links of the footer, and the page's description for search
+engines and link previews (meta description, Open Graph)."""
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from frontend.models import LegalPageKind
+from participation.models import ModerationState
+
+register = template.Library()
+
+DESCRIPTION_CHARS = 200
+# The footer's short names, fixed: the footer is on every page and costs no query (the map page keeps its
+# query budget). The pages' own titles are the administrator's.
+FOOTER_LINKS = [
+    (LegalPageKind.IMPRINT, gettext_lazy("Imprint")),
+    (LegalPageKind.PRIVACY, gettext_lazy("Privacy")),
+    (LegalPageKind.ACCESSIBILITY, gettext_lazy("Accessibility")),
+    (LegalPageKind.TERMS, gettext_lazy("Terms of participation")),
+]
+
+
+@register.simple_tag
+def legal_links() -> list[tuple[str, str]]:
+    """(kind, label) of the legal pages in footer order."""
+    return [(str(kind), str(label)) for kind, label in FOOTER_LINKS]
+
+
+def _public_suggestion(context: template.Context) -> object | None:
+    # Only a published suggestion of a public project speaks for itself: a pending, rejected or hidden
+    # one is seen by its author or staff only, and its text must not reach a link preview.
+    suggestion = context.get("suggestion")
+    if (
+        suggestion is not None
+        and getattr(suggestion, "moderation_state", None) == ModerationState.PUBLISHED
+        and suggestion.project.is_public
+    ):
+        return suggestion
+    return None
+
+
+def _public_project(context: template.Context) -> object | None:
+    project = context.get("project")
+    return project if project is not None and getattr(project, "is_public", False) else None
+
+
+@register.inclusion_tag("frontend/includes/page_meta.html", takes_context=True)
+def page_meta(context: template.Context) -> dict[str, str]:
+    """Meta description and Open Graph tags from the page's suggestion, else its project, else the site."""
+    site_name = _("Participation map")
+    suggestion = _public_suggestion(context)
+    project = _public_project(context)
+    if suggestion is not None:
+        title = suggestion.title
+        description = _("Suggestion in “%(project)s”: %(title)s") % {
+            "project": suggestion.project.title,
+            "title": suggestion.title,
+        }
+        kind = "article"
+    elif project is not None:
+        title = project.title
+        description = project.description or project.title
+        kind = "website"
+    else:
+        title = site_name
+        description = _(
+            "Make suggestions on the map, support and discuss them, and follow what becomes of them."
+        )
+        kind = "website"
+    request = context.get("request")
+    return {
+        "title": title,
+        "description": Truncator(" ".join(description.split())).chars(DESCRIPTION_CHARS),
+        "url": settings.SITE_URL + (request.path if request is not None else "/"),
+        "kind": kind,
+        "site_name": site_name,
+        # One picture for every page (1200x630, the size link previews expect): pin and area, no text to
+        # translate; user text never goes into an image.
+        "image": settings.SITE_URL + static("frontend/img/og-image.png"),
+        "image_alt": _("A map pin inside the outline of a project area"),
+        "locale": "de_DE" if context.get("LANGUAGE_CODE", "de") == "de" else "en_GB",
+    }
