@@ -2,6 +2,7 @@
 comment" or "send report" once, without ticking the anti-spam box first. The proof is solved on the way,
 the page says what is happening, and the support, comment or report is stored."""
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,32 @@ def page_url(live_server, suggestion) -> str:
     return f"{live_server.url}/projects/test-project/suggestions/{suggestion.pk}/"
 
 
+def record_status(page, form: str) -> None:
+    """Keep every text the form's live region says, across the page load that follows the send."""
+    page.evaluate(
+        """(form) => {
+        const status = document.querySelector(`${form} [role=status]`);
+        sessionStorage.setItem('said', '[]');
+        new MutationObserver(() => {
+          const said = JSON.parse(sessionStorage.getItem('said'));
+          if (status.textContent) said.push(status.textContent);
+          sessionStorage.setItem('said', JSON.stringify(said));
+        }).observe(status, { childList: true, characterData: true, subtree: true });
+      }""",
+        form,
+    )
+
+
+def said(page) -> list[str]:
+    return page.evaluate("() => JSON.parse(sessionStorage.getItem('said'))")
+
+
+def cdp_screenshot(page, path: Path) -> None:
+    """A screenshot while the page waits for its form's answer (Playwright's own waits for the navigation)."""
+    data = page.context.new_cdp_session(page).send("Page.captureScreenshot", {"format": "png"})["data"]
+    path.write_bytes(base64.b64decode(data))
+
+
 def proof_state(form) -> str | None:
     return form.locator("altcha-widget .altcha").get_attribute("data-state")
 
@@ -100,26 +127,19 @@ def test_one_press_supports(live_server, visitor, suggestion, language, viewport
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_one_press_comments(live_server, visitor, suggestion, language):
-    """The comment form says that it sends (the post is held back here to look at it), then the comment is
-    on the page and counted."""
+    """The comment form says that it sends, then the comment is on the page and counted."""
     texts = TEXTS[language]
     page = visitor(language, DESKTOP)
-    held = []
-    page.route(
-        "**/comment/",
-        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
-    )
     page.goto(page_url(live_server, suggestion))
+    record_status(page, "#comment-form")
     form = page.locator("#comment-form")
     form.get_by_label(texts["comment"]).fill("Gute Idee, bitte mit Überdachung.")
 
     form.get_by_role("button", name=texts["send_comment"]).click()
 
-    expect(form.get_by_role("status")).to_have_text(PROGRESS[language]["sending"], timeout=20_000)
-    page.wait_for_timeout(50)
-    held.pop().continue_()
     expect(page.locator(".comment-list")).to_contain_text("Gute Idee, bitte mit Überdachung.", timeout=20_000)
     expect(page.locator("#comments-title")).to_contain_text("(1)")
+    assert said(page)[-1] == PROGRESS[language]["sending"]
     assert list(Comment.objects.values_list("text", flat=True)) == ["Gute Idee, bitte mit Überdachung."]
     assert page.js_errors == []
 
@@ -173,27 +193,31 @@ def test_the_press_says_checking_then_sending(live_server, visitor, suggestion, 
     texts, progress = TEXTS[language], PROGRESS[language]
     page = visitor(language, viewport)
     held = []
-    page.route("**/api/v1/altcha/challenge/**", held.append)
+    page.route("**/api/v1/altcha/challenge/**", lambda route: held.append(route))
     page.route(
         "**/support/",
         lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
     )
     page.goto(page_url(live_server, suggestion))
+    record_status(page, "#support-form")
     status = page.locator("#support-form").get_by_role("status")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = f"support-progress-{language}-{viewport['width']}"
 
     page.get_by_role("button", name=texts["support"]).click()
     expect(status).to_have_text(progress["checking"])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    name = f"support-progress-{language}-{viewport['width']}"
-    page.screenshot(path=str(SHOTS / f"{name}-checking.png"))
-    held.pop().continue_()  # the challenge
-    expect(status).to_have_text(progress["sending"], timeout=20_000)
     expect(page.locator("#support-form")).to_have_attribute("aria-busy", "true")
-    page.screenshot(path=str(SHOTS / f"{name}-sending.png"))
-    page.wait_for_timeout(50)
-    held.pop().continue_()  # the support itself
+    page.screenshot(path=str(SHOTS / f"{name}-checking.png"))
+    held.pop().continue_()  # the challenge: the proof is solved, then the support is sent and held
+    for _ in range(200):  # up to 20 s for the proof
+        if held:
+            break
+        page.wait_for_timeout(100)
+    cdp_screenshot(page, SHOTS / f"{name}-sending.png")
+    held.pop().continue_()
 
     expect(page.locator("#support-count")).to_have_text(texts["one"], timeout=20_000)
+    assert said(page) == [progress["checking"], progress["sending"]]
     assert Support.objects.filter(suggestion=suggestion).count() == 1
     assert page.js_errors == []
 
@@ -226,12 +250,14 @@ def test_without_script_the_page_says_why_nothing_can_be_sent(live_server, brows
     page = context.new_page()
     try:
         page.goto(page_url(live_server, suggestion))
-        expect(page.locator("#support-form")).to_contain_text(note)
-        expect(page.locator("#comment-form")).to_contain_text(note)
+        # (Playwright's text matching skips <noscript>: its paragraph is asked directly.)
+        for form in ("#support-form", "#comment-form"):
+            expect(page.locator(f"{form} noscript p")).to_be_visible()
+            expect(page.locator(f"{form} noscript p")).to_contain_text(note)
 
         page.get_by_role("button", name=TEXTS[language]["support"]).click()
 
-        expect(page.locator("#support")).to_contain_text(note)
+        expect(page.locator("#support noscript p")).to_contain_text(note)
         expect(page.locator("#support .field-error[role=alert]")).to_be_visible()
         assert not Support.objects.exists()
     finally:
