@@ -25,6 +25,7 @@ TEXTS = {
         "reason": "Begründung der Moderation:",
         "rules": "gegen die Beteiligungsregeln",
         "removed_title": "Vorschlag entfernt",
+        "back": "Zurück zur Karte",
         "merged": "Nr. {} wurde mit diesem Vorschlag zusammengeführt",
     },
     "en": {
@@ -34,6 +35,7 @@ TEXTS = {
         "reason": "Reason given by the moderators:",
         "rules": "broke the participation rules",
         "removed_title": "Suggestion removed",
+        "back": "Back to the map",
         "merged": "No. {} was merged into this suggestion",
     },
 }
@@ -100,6 +102,8 @@ def test_a_rejected_suggestion_is_not_approved_for_strangers(
         expect(page.locator("main")).to_contain_text(texts["not_approved"])
         expect(page.locator("main")).not_to_contain_text(texts["rules"])
         expect(page.locator("main")).not_to_contain_text(REASON)  # the reason is for its author only
+        back = page.get_by_role("link", name=texts["back"])
+        expect(back).to_have_attribute("href", "/projects/test-project/")  # the project's map, not "/"
         if who == "anonymous":
             shoot(page, f"rejected-stranger-{language}-{viewport}")
 
@@ -152,7 +156,7 @@ def test_the_merge_target_names_each_suggestion_merged_into_it(
 
     assert page.url == url(live_server, target)
     expect(page.get_by_role("heading", level=1)).to_have_text("Ladestation am Marktplatz")
-    notes = page.locator("#merged-here li")
+    notes = page.locator("#merged-here p")
     expect(notes).to_have_count(2)
     for note, one in zip(notes.all(), merged, strict=True):
         expect(note).to_contain_text(TEXTS[language]["merged"].format(one.pk))

@@ -123,6 +123,8 @@ def test_one_press_supports(live_server, visitor, suggestion, language, viewport
     expect(page.locator("#support-button")).to_have_text(texts["supported"])
     assert Support.objects.filter(suggestion=suggestion).count() == 1
     assert page.js_errors == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"support-done-{language}-{viewport['width']}.png"))
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -237,6 +239,8 @@ def test_a_failed_check_is_said_and_nothing_is_sent(live_server, visitor, sugges
     expect(page.locator("#support-form").get_by_role("status")).to_contain_text(failed, timeout=20_000)
     expect(page.locator("#support-form")).to_have_attribute("aria-busy", "false")
     assert not Support.objects.exists()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"support-failed-{language}-1366.png"))
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
