@@ -26,13 +26,22 @@ class SuggestionNotFound(DomainError):
 
 
 class SuggestionGone(DomainError):
-    """Hidden or rejected: the address existed, so 410 with a reason instead of a bare 404."""
+    """Hidden by the moderators: the address existed, so 410 with a reason instead of a bare 404. Only a
+    hidden suggestion broke the rules; the other ways of going (below) say what happened instead."""
 
     status_code = 410
     code = "suggestion_removed"
     default_message = _(
         "This suggestion was removed by the moderators because it broke the participation rules."
     )
+
+
+class SuggestionRejected(SuggestionGone):
+    """Not approved in review: not a verdict of rule-breaking (it may be off-topic or out of scope). Its
+    author still reads it, with the moderators' reason; everyone else gets this neutral 410."""
+
+    code = "suggestion_rejected"
+    default_message = _("This suggestion was not approved by the moderators.")
 
 
 class SuggestionWithdrawn(SuggestionGone):

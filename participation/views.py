@@ -26,11 +26,13 @@ from .errors import (
     SuggestionGone,
     SuggestionMerged,
     SuggestionNotFound,
+    SuggestionRejected,
+    SuggestionWithdrawn,
 )
 from .forms import CommentForm, ReportForm
 from .models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
 from .participants import Participant, participant_from, participant_reading
-from .selectors.public import suggestion_rejection_reason
+from .selectors.public import suggestion_merged_here, suggestion_rejection_reason
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -185,12 +187,26 @@ def _suggestion_or_error_page(request: HttpRequest, slug: str, pk: int) -> Sugge
         target = Suggestion.objects.filter(pk=error.merged_into).values_list("project__slug", flat=True)
         return redirect(_detail_url(target.first() or slug, error.merged_into))
     except SuggestionGone as error:
-        return render(request, "participation/suggestion_gone.html", {"message": error.message}, status=410)
+        return render(
+            request,
+            "participation/suggestion_gone.html",
+            {"title": _gone_title(error), "message": error.message, "slug": slug},
+            status=410,
+        )
     except SuggestionNotFound:
         raise Http404(_("There is no suggestion with this number.")) from None
     if suggestion.project.slug != slug:
         raise Http404(_("There is no suggestion with this number."))
     return suggestion
+
+
+def _gone_title(error: SuggestionGone) -> str:
+    """The heading says what happened: only hidden suggestions were removed (for breaking the rules)."""
+    if isinstance(error, SuggestionRejected):
+        return _("Suggestion not approved")
+    if isinstance(error, SuggestionWithdrawn):
+        return _("Suggestion withdrawn")
+    return _("Suggestion removed")
 
 
 def suggestion_detail(
@@ -230,6 +246,7 @@ def suggestion_detail(
                 if suggestion.moderation_state == ModerationState.REJECTED
                 else ""
             ),
+            "merged_here": suggestion_merged_here(suggestion=suggestion),
             "can_edit": rules.can_edit_own(request.user, suggestion),
             "can_withdraw": rules.can_withdraw_own(request.user, suggestion),
             "can_write": rules.can_write(visitor, project),

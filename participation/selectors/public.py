@@ -24,6 +24,7 @@ from ..errors import (
     SuggestionGone,
     SuggestionMerged,
     SuggestionNotFound,
+    SuggestionRejected,
     SuggestionWithdrawn,
     UnknownCategory,
 )
@@ -151,7 +152,7 @@ def suggestion_get_visible(*, actor: Actor, suggestion_id: int) -> Suggestion:
     if state == ModerationState.MERGED:
         raise SuggestionMerged(merged_into=_merge_target(suggestion))
     if state == ModerationState.REJECTED and not own:
-        raise SuggestionGone()
+        raise SuggestionRejected()
     if state == ModerationState.WITHDRAWN and not own:
         raise SuggestionWithdrawn()
     if state == ModerationState.PENDING and not own:
@@ -170,6 +171,17 @@ def _merge_target(suggestion: Suggestion) -> int:
             break
         target_id = row[1]
     return target_id
+
+
+def suggestion_merged_here(*, suggestion: Suggestion) -> list[int]:
+    """The numbers of the suggestions merged into this one (their pages redirect here), oldest first.
+    Numbers only: a merged one may have been hidden or never approved, so its title is not for everyone.
+    A merge re-points earlier merges to the new target, so one level holds every one of them."""
+    return list(
+        Suggestion.objects.filter(merged_into_id=suggestion.pk, moderation_state=ModerationState.MERGED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def suggestion_rejection_reason(*, suggestion: Suggestion) -> str:

@@ -33,14 +33,22 @@ def test_the_page_shows_the_suggestion_with_its_status_and_answer(client, sugges
     assert "Sign in to support" in html  # anonymous visitors are invited, not shown a dead button
 
 
-@pytest.mark.parametrize("state", [ModerationState.HIDDEN, ModerationState.REJECTED])
-def test_hidden_and_rejected_suggestions_answer_410_with_an_explanation(client, point_category, state):
+@pytest.mark.parametrize(
+    ("state", "explanation"),
+    [
+        (ModerationState.HIDDEN, "removed by the moderators because it broke the participation rules"),
+        (ModerationState.REJECTED, "This suggestion was not approved by the moderators."),
+    ],
+)
+def test_hidden_and_rejected_suggestions_answer_410_with_an_explanation(
+    client, point_category, state, explanation
+):
     gone = SuggestionFactory(category=point_category, moderation_state=state)
 
     response = client.get(page_url(gone), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 410
-    assert "removed by the moderators" in response.content.decode()
+    assert explanation in response.content.decode()
 
 
 def test_a_pending_suggestion_is_404_except_for_its_author(client, client_factory, point_category, citizen):
