@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response, tiles and static files included, says which browser features it may use.
+    "config.permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A database that does not answer: 503 with Retry-After and a message (config/db_unavailable.py).
     "config.db_unavailable.DatabaseUnavailableMiddleware",
@@ -313,6 +315,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Browser features pages may use (config/permissions_policy.py): an empty list allows none, to no one.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "hid": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+}
 
 # GDAL < 3.9 cannot block file or network access from GDAL itself (gis.W001). Untrusted input never reaches
 # SpatialReference, GDALRaster or DataSource: geometries come in as GeoJSON and are parsed by GEOS.
