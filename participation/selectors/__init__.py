@@ -27,6 +27,7 @@ from .public import (
     suggestion_supported_by,
     supports_of,
 )
+from .staff import project_for_staff
 
 __all__ = [
     "LIST_ORDERS",
@@ -41,6 +42,7 @@ __all__ = [
     "comment_thread",
     "item_history",
     "moderation_queue",
+    "project_for_staff",
     "project_get",
     "project_list",
     "queue_counts",
