@@ -262,6 +262,7 @@ def suggestion_list(
         "id",
         "title",
         "display_name",
+        "author",  # its id only: whether the name was given without an account
         "moderation_state",
         "planning_status",
         "support_count",

@@ -52,6 +52,7 @@ from ..models import (
     SuggestionContact,
     Support,
 )
+from ..names import check_public_name
 from ..participants import Participant
 from ..rules import check_can_write, check_may_take_part
 from ..selectors import category_get, suggestion_get_visible, supports_of
@@ -268,7 +269,9 @@ def _display_name(actor: Participant, name: object) -> str:
         else:
             profile = Profile.objects.filter(user_id=actor.pk).only("display_name").first()
         return profile.display_name if profile else ""
-    return clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
+    chosen = clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
+    check_public_name(chosen, user=None)  # nobody without an account speaks as "Moderation"
+    return chosen
 
 
 def _optional_email(value: object) -> str:
