@@ -156,3 +156,15 @@ def test_export_date_filters_at_the_ends_of_the_calendar_are_answers_not_500s(cl
         assert response.json()["message"]
     else:
         b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("after", [str(2**63), "9" * 40, "-1", "1e3"])
+def test_a_keyset_after_beyond_bigint_is_an_answer_or_a_400(client: Client, listed, after):
+    for path in (
+        "/api/v1/projects/test-project/suggestions/",
+        "/ogcapi/collections/test-project-points/items",
+    ):
+        response = client.get(path, {"after": after}, HTTP_ACCEPT="application/json")
+
+        assert response.status_code in (200, 400), (path, after, response.status_code)
