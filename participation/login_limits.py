@@ -7,10 +7,11 @@ account first, so every name of one account spends one budget. Three doors take 
   account through `AccountAdapter`), counted in the shared cache;
 - the API's token endpoint (`token_issue`): the budgets below.
 
-The token endpoint hands out no lockout lever. A per-account counter that blocks everyone (what allauth and
-django-axes do by default for a user name) lets anyone lock the owner out by failing on purpose: django-axes
-documents this and recommends locking the combination of user name and address instead; OWASP's
-authentication cheat sheet names the same denial of service. So:
+The token endpoint hands out no lockout lever. A per-account counter that blocks everyone (allauth's per-key
+`login_failed` limit does) lets anyone lock the owner out by failing on purpose, the denial of service
+OWASP's authentication cheat sheet warns of for account lockout. django-axes can lock by address, by user
+name or by their combination; the combination is the one without that lever, and it is the lock here, with
+two wider budgets that refuse only the guessers:
 
 - `token_failure`: failures of one account from one address. This is the lock: an attacker's address is
   stopped after the budget, the owner's address is not touched by it.
