@@ -22,8 +22,8 @@ RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=frontend /build/frontend/static/frontend/build frontend/static/frontend/build
 # Build-time only: the real secret key comes from the environment at run time.
-RUN DJANGO_SECRET_KEY=build-only SITE_URL=https://build.invalid DJANGO_NUM_PROXIES=1 python manage.py compilemessages --ignore=.venv \
- && DJANGO_SECRET_KEY=build-only SITE_URL=https://build.invalid DJANGO_NUM_PROXIES=1 python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY=build-only-never-used-at-run-time-0123456789abcdefghijkl SITE_URL=https://build.invalid DJANGO_NUM_PROXIES=1 python manage.py compilemessages --ignore=.venv \
+ && DJANGO_SECRET_KEY=build-only-never-used-at-run-time-0123456789abcdefghijkl SITE_URL=https://build.invalid DJANGO_NUM_PROXIES=1 python manage.py collectstatic --noinput \
  && chown -R app /app
 USER app
 EXPOSE 8000

@@ -4,6 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import health
+from config.admin_login import AdminLoginForm
+
+# The admin's sign-in counts wrong passwords with the site's sign-in limits (config/admin_login.py).
+admin.site.login_form = AdminLoginForm
 
 # Under /api/ even Django's own refusals (no such address, an unreadable request) are the API's JSON errors.
 handler400 = "config.api_errors.bad_request"

@@ -28,7 +28,6 @@ from rest_framework.views import APIView
 
 from config.parsers import JSONParser
 from participation import selectors as participation_selectors
-from participation.errors import ProjectNotFound
 from participation.models import Project
 
 from .exports import services
@@ -88,12 +87,10 @@ def _job_body(job: ExportJob) -> dict[str, object]:
     }
 
 
-def _staff_project(slug: str) -> Project:
-    # Planners see their project before it is public; the services check the role itself.
-    project = Project.objects.filter(slug=slug).first()
-    if project is None:
-        raise ProjectNotFound()
-    return project
+def _staff_project(request: Request, slug: str) -> Project:
+    # Planners see their project before it is public (to others it does not exist); the services check
+    # the role itself.
+    return participation_selectors.project_for_staff(slug=slug, user=request.user)
 
 
 class ExportStartWithGet(exceptions.MethodNotAllowed):
@@ -131,7 +128,7 @@ class ExportApi(APIView):
         ),
     )
     def post(self, request: Request, slug: str, export_format: str) -> Response:
-        project = _staff_project(slug)
+        project = _staff_project(request, slug)
         if request.data:
             # Filters sent in the body would be ignored: refusing them means a mistake never widens an export.
             raise ExportFilterInvalid(_("Send the filters as query parameters; the body stays empty."))
@@ -158,7 +155,9 @@ class ExportApi(APIView):
 class ExportJobApi(APIView):
     @extend_schema(responses={200: ExportJobOutput}, summary="A background export's state (planners)")
     def get(self, request: Request, slug: str, job_id: str) -> Response:
-        job = services.export_job_get(actor=request.user, project=_staff_project(slug), job_id=job_id)
+        job = services.export_job_get(
+            actor=request.user, project=_staff_project(request, slug), job_id=job_id
+        )
         return Response(_job_body(job))
 
 
@@ -171,7 +170,9 @@ class ExportJobDownloadApi(APIView):
         summary="Download a finished background export (planners)",
     )
     def get(self, request: Request, slug: str, job_id: str) -> Response:
-        path, job = services.export_job_file(actor=request.user, project=_staff_project(slug), job_id=job_id)
+        path, job = services.export_job_file(
+            actor=request.user, project=_staff_project(request, slug), job_id=job_id
+        )
         return job_file_response(path, job)
 
 

@@ -288,3 +288,17 @@ class IdempotencyKeyInProgress(DomainError):
         "again."
     )
     retry_after = 1
+
+
+class ReservedName(DomainError):
+    """A public name that would pass for the project's staff, chosen by someone who is not staff."""
+
+    code = "reserved_name"
+    default_message = _(
+        "This name is reserved for the project's staff, so that nobody can speak in their name. "
+        "Please choose another one."
+    )
+
+    def __init__(self, message: str | Promise | None = None, *, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field

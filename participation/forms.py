@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.errors import DomainError
 
 from .models import Comment, Profile, Report, ReportReason, Suggestion
+from .names import check_public_name
 from .texts import clean_text
 
 
@@ -25,13 +26,16 @@ class SignupForm(forms.Form):
     def clean_display_name(self) -> str:
         # The same rules as every public text: one line, no control characters.
         try:
-            return clean_text(
+            name = clean_text(
                 self.cleaned_data["display_name"],
                 field="display_name",
                 max_length=Profile._meta.get_field("display_name").max_length,
                 required=True,
                 single_line=True,
             )
+            # A new account is nobody's staff yet: staff names and role words are taken.
+            check_public_name(name, user=None, field="display_name")
+            return name
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
 

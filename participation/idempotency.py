@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -98,11 +99,21 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
     return extend_schema(parameters=[HEADER_PARAMETER])(wrapper)
 
 
+def account_scope(user_id: int) -> str:
+    """The scope of an account's keys. Their stored answers repeat what the account sent (its public name,
+    its texts): personal data, listed in its download and deleted with it (services.account_delete)."""
+    return f"user:{user_id}"
+
+
+def account_keys(user_id: int) -> QuerySet[IdempotencyKey]:
+    return IdempotencyKey.objects.filter(scope=account_scope(user_id))
+
+
 def client_scope(request: Request) -> str:
     """Whose key it is: the account, else the anonymous browser (its cookie), else the client address."""
     reader = participant_reading(request)
     if reader.signed_in:
-        return f"user:{reader.pk}"
+        return account_scope(reader.pk)
     if reader.browser:
         return f"browser:{reader.browser}"
     django_request = getattr(request, "_request", request)

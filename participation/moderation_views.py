@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import rules, selectors, services
-from .errors import DecisionsNotSaved, DomainError
+from .errors import DecisionsNotSaved, DomainError, ProjectNotFound
 from .models import Comment, ModerationAction, ModerationState, Project, Suggestion
 from .selectors.moderation import QueueItem
 from .services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
@@ -88,9 +88,11 @@ def moderators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @wraps(view)
     def checked(request: HttpRequest, slug: str) -> HttpResponse:
-        project = Project.objects.filter(slug=slug).first()  # also projects not (yet) public
-        if project is None:
-            raise Http404(_("There is no project with this name."))
+        try:
+            # Also projects not (yet) public, for their staff; to everyone else those do not exist.
+            project = selectors.project_for_staff(slug=slug, user=request.user)
+        except ProjectNotFound as error:
+            raise Http404(error.message) from None
         if not request.user.is_authenticated:
             return redirect_to_login(reverse("participation:moderation-queue", kwargs={"slug": slug}))
         if not rules.can_moderate(request.user, project):

@@ -1,7 +1,8 @@
 """Planner pages of a project: the dashboard and the page where a planner answers one suggestion.
 
 Only people who may plan in the project (`rules.can_plan`: its planners and site administrators) see them:
-anonymous visitors are sent to sign in, everyone else gets 403, also a planner of another project.
+anonymous visitors are sent to sign in, everyone else gets 403, also a planner of another project. A project
+that is not public is a 404 for everyone without a role in it (`selectors.project_for_staff`).
 """
 
 import json
@@ -22,20 +23,22 @@ from geo.exports.filters import PLANNER_STATES
 from . import rules, services
 from .errors import DomainError, NotSignedIn, ProjectNotFound
 from .models import ModerationEvent, PlanningStatus, Project, Suggestion
-from .selectors import dashboard
+from .selectors import dashboard, project_for_staff
 from .services.planning import ANSWER_MAX
 
 PlannerView = Callable[..., HttpResponse]
 
 
 def planner_only(view: PlannerView) -> PlannerView:
-    """Resolve the project (staff see projects that are not public yet) and check the planner's right."""
+    """Resolve the project (staff see projects that are not public yet; to others those do not exist) and
+    check the planner's right."""
 
     @wraps(view)
     def checked(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
-        project = Project.objects.filter(slug=slug).first()
-        if project is None:
-            raise Http404(ProjectNotFound.default_message)
+        try:
+            project = project_for_staff(slug=slug, user=request.user)
+        except ProjectNotFound as error:  # also one not public, to everyone without a role there
+            raise Http404(error.message) from None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not rules.can_plan(request.user, project):

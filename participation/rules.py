@@ -61,6 +61,16 @@ def has_role(user: Actor, project: Project, role: StaffRole) -> bool:
     return ProjectRole.objects.filter(project=project, user_id=user.pk, role=role).exists()
 
 
+def may_know_project(user: Actor, project: Project) -> bool:
+    """Whether the project exists for this person: a public one for everyone, one not public (being set up)
+    only for its staff (any role) and site administrators. To anyone else it answers as a missing one."""
+    if project.is_public or is_site_admin(user):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return ProjectRole.objects.filter(project=project, user_id=user.pk).exists()
+
+
 def can_moderate(user: Actor, project: Project) -> bool:
     """Work the queue of this project: approve, reject, hide, unhide, merge, see items' history."""
     return is_site_admin(user) or has_role(user, project, StaffRole.MODERATOR)

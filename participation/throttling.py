@@ -105,6 +105,19 @@ def _count(key: str, *, expires: int) -> int:
         return 1
 
 
+def rate_limit_count(*, scope: str, ident: str) -> int:
+    """Count one action of `scope` by `ident` and return the window's count, refusing nothing (failures
+    that are checked before the next attempt with `rate_limit_spent`)."""
+    key, _allowed, _seconds, left = rate_window(scope=scope, ident=ident)
+    return _count(key, expires=left + 1)
+
+
+def rate_limit_used(*, scope: str, ident: str) -> int:
+    """How many actions of `scope` by `ident` the current window holds."""
+    key, _allowed, _seconds, _left = rate_window(scope=scope, ident=ident)
+    return int(cache.get(key) or 0)
+
+
 def rate_limit_spent(*, scope: str, ident: str) -> None:
     """Raise TooManyRequests if the budget is already spent, without counting (e.g. failed sign-ins)."""
     key, allowed, _seconds, left = rate_window(scope=scope, ident=ident)

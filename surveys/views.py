@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
+from participation import rules as participation_rules
 from participation.errors import NotSignedIn
 from participation.participants import participant_from, participant_reading
 from participation.rules import needs_anti_spam
@@ -238,6 +239,9 @@ def planner_only(view: PlannerView) -> PlannerView:
             survey = selectors.survey_get(project_slug=slug, survey_slug=survey_slug, public_only=False)
         except SurveyNotFound as error:
             raise Http404(error.message) from None
+        if not participation_rules.may_know_project(request.user, survey.project):
+            # A project not public yet does not exist for anyone without a role in it (no sign-in redirect).
+            raise Http404(SurveyNotFound.default_message)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not rules.can_see_results(request.user, survey):

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -81,3 +83,49 @@ def test_production_asks_how_many_proxies_are_in_front():
 
     assert result.returncode != 0
     assert "Set DJANGO_NUM_PROXIES" in result.stderr
+
+
+def production_check(secret_key: str) -> subprocess.CompletedProcess:
+    return manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secret_key,
+        DJANGO_ALLOWED_HOSTS="participation.example.org",
+        DJANGO_NUM_PROXIES="1",
+        SITE_URL="https://participation.example.org",
+    )
+
+
+def test_production_refuses_the_placeholder_secret_key_of_env_example():
+    placeholder = next(
+        line.split("=", 1)[1]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line.startswith("DJANGO_SECRET_KEY=")
+    )
+
+    result = production_check(placeholder)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        "k3Y!" * 12,  # 48 characters
+        "x" * 60,  # long, but one character repeated
+        "django-insecure-" + "a1b2c3d4e5" * 5,  # Django's own marker of a generated development key
+    ],
+)
+def test_production_refuses_weak_secret_keys(secret_key):
+    result = production_check(secret_key)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_long_random_secret_key():
+    result = production_check("Vq3n-8ZsR1pL0x_Yb7TgK2mWc9HdJ4eFa6UoNiSrQl5tEyBvCuXwMzAkPjGhDf")
+
+    assert result.returncode == 0, result.stderr

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response, tiles and static files included, says which browser features it may use.
+    "config.permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A database that does not answer: 503 with Retry-After and a message (config/db_unavailable.py).
     "config.db_unavailable.DatabaseUnavailableMiddleware",
@@ -253,8 +255,12 @@ WRITE_LIMITS = {
     "contact": env.str("LIMIT_CONTACT_MAILS", default="5/86400"),
     # Fresh ALTCHA challenges per address: solving them costs the client, issuing them costs us little.
     "challenge": env.str("LIMIT_CHALLENGES", default="120/600"),
-    # Wrong passwords per account for API tokens (the sign-in form has allauth's own limit).
+    # Wrong passwords for API tokens (participation/login_limits.py; the sign-in forms have allauth's
+    # limits): per account and address (the lock), per address over all logins (unknown ones only count
+    # here), and per account over all addresses (past it, addresses that have failed on it are refused).
     "token_failure": env.str("LIMIT_TOKEN_FAILURES", default="10/900"),
+    "token_failure_address": env.str("LIMIT_TOKEN_FAILURES_PER_ADDRESS", default="30/900"),
+    "token_failure_account": env.str("LIMIT_TOKEN_FAILURES_PER_ACCOUNT", default="50/900"),
     # Every write request of any kind (WriteLimitMiddleware in participation/throttling.py): per account,
     # and per client address, which people behind one router (a school, a town hall workshop) share.
     "write_account": env.str("LIMIT_WRITES_PER_ACCOUNT", default="600/3600"),
@@ -313,6 +319,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Browser features pages may use (config/permissions_policy.py): an empty list allows none, to no one.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "hid": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+}
 
 # GDAL < 3.9 cannot block file or network access from GDAL itself (gis.W001). Untrusted input never reaches
 # SpatialReference, GDALRaster or DataSource: geometries come in as GeoJSON and are parsed by GEOS.
@@ -350,6 +372,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
+# Failed sign-ins counted per account, whichever of its names was typed (participation/account_adapter.py).
+ACCOUNT_ADAPTER = "participation.account_adapter.AccountAdapter"
 ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

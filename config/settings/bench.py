@@ -8,7 +8,7 @@ secure cookies, the database role's settings) is what production runs.
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-never-used-in-production-3f9a1c7e")
 os.environ.setdefault("SITE_URL", "https://bench.invalid")
 os.environ.setdefault("DJANGO_NUM_PROXIES", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")

@@ -3,7 +3,23 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, SITE_URL, STORAGES, env
+from .base import SECRET_KEY, SILENCED_SYSTEM_CHECKS, SITE_URL, STORAGES, env
+
+# The key signs sessions, password-reset links and anti-spam challenges: a guessable one lets anyone forge
+# them. Refused are .env.example's placeholder, Django's marker of a generated development key, and what
+# Django's deploy check only warns about (fewer than 50 characters or 5 different ones).
+_PLACEHOLDER_SECRET_KEYS = {"change-me-to-a-long-random-string"}
+if (
+    SECRET_KEY in _PLACEHOLDER_SECRET_KEYS
+    or SECRET_KEY.startswith("django-insecure-")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a long random string of its own (at least 50 characters), not the "
+        "placeholder of .env.example. Make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 # Links in mails (confirmation links, notifications) are built from SITE_URL, outside any request.
 if not SITE_URL.startswith("https://"):
@@ -21,6 +37,11 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The language cookie only says "de" or "en", but like the others it never travels over plain HTTP nor
+# with cross-site requests; no script reads it (the language switch is a form).
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)

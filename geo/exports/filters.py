@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.core.validators import MaxValueValidator
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,10 @@ def _bbox_polygon(bbox: BBox | None) -> Polygon | None:
     return Polygon.from_bbox((bbox.minlon, bbox.minlat, bbox.maxlon, bbox.maxlat))
 
 
+# "Until" means before the next day's start: the day after 9999-12-31 does not exist (a 500 before).
+DATE_BOUNDS = [MaxValueValidator(date(9998, 12, 31))]
+
+
 class ExportFilterForm(forms.Form):
     category = forms.MultipleChoiceField(
         label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple
@@ -127,10 +132,16 @@ class ExportFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     created_from = forms.DateField(
-        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Submitted from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     created_to = forms.DateField(
-        label=_("Submitted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Submitted until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     bbox = forms.CharField(
         label=_("Bounding box"),

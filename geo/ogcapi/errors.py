@@ -30,3 +30,11 @@ class ItemNotFound(OgcApiError):
     status_code = 404
     code = "NotFound"
     default_message = _("There is no such feature in this collection.")
+
+
+class ResourceNotFound(OgcApiError):
+    """An address under /ogcapi that is none of the API's resources."""
+
+    status_code = 404
+    code = "NotFound"
+    default_message = _("There is no such address in this OGC API.")

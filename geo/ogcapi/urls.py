@@ -1,6 +1,8 @@
 """/ogcapi and its resources, without trailing slashes: GDAL and QGIS append "/collections" and
 "/collections/<id>/items" to the address they are given, and GDAL reads a trailing slash as a directory.
-An address with a trailing slash (typed by a person) is redirected to the one without."""
+An address with a trailing slash (typed by a person) is redirected to the one without, if that one is the
+API's; every other address under /ogcapi is OGC's 404 exception. The last pattern takes them all, so
+Django's APPEND_SLASH never sends /ogcapi/x to /ogcapi/x/ (which used to send it back: a redirect loop)."""
 
 from django.urls import path, re_path
 
@@ -16,5 +18,5 @@ urlpatterns = [
     path("ogcapi/collections/<str:collection_id>", views.collection, name="collection"),
     path("ogcapi/collections/<str:collection_id>/items", views.items, name="items"),
     path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
-    re_path(r"^(?P<path>ogcapi(?:/.*)?)/$", views.without_slash),
+    re_path(r"^(?P<path>ogcapi/.*)$", views.unknown_or_slashed),
 ]

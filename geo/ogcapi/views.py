@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from participation.models import GeometryKind, PlanningStatus
 
 from . import selectors
-from .errors import ItemNotFound, OgcApiError
+from .errors import ItemNotFound, OgcApiError, ResourceNotFound
 from .openapi import OPENAPI_MEDIA_TYPE, PARAMETERS, openapi_document
 from .params import COMMON_PARAMETERS, LIMIT_MAX, check_known, items_query, output_format, parse_feature_id
 from .selectors import OgcCollection
@@ -347,8 +347,25 @@ def item(request: HttpRequest, collection_id: str, feature_id: str, *, html: boo
 
 
 @require_safe
-def without_slash(request: HttpRequest, path: str) -> HttpResponse:
-    """`/ogcapi/…/` → `/ogcapi/…`, the query kept: the addresses without a trailing slash are the API's."""
+def unknown_or_slashed(request: HttpRequest, path: str) -> HttpResponse:
+    """`/ogcapi/…/` → `/ogcapi/…` (the query kept) when that is one of the API's resources: the addresses
+    without a trailing slash are the API's. Anything else under /ogcapi is OGC's 404 exception, never a
+    redirect: a redirect to an address that does not exist either is where the old loop began."""
     target = request.path.rstrip("/")  # starts with /ogcapi (the pattern says so): never another host
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    if target != request.path and _is_resource(target):
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    return _not_found(request)
+
+
+def _is_resource(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.namespace == "ogcapi" and match.func is not unknown_or_slashed
+
+
+@ogc_resource(JSON)
+def _not_found(request: HttpRequest, *, html: bool) -> HttpResponse:
+    raise ResourceNotFound()

@@ -1,5 +1,6 @@
 """Tokens for API clients: `POST /auth/token/` with user name or e-mail and password."""
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -8,6 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .. import services
+from ..participants import Participant, client_address
 
 
 class TokenInput(serializers.Serializer):
@@ -33,7 +35,9 @@ class TokenApi(APIView):
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        # Counted per address as the write limits count it (its keyed hash; an IPv6 client's block).
+        source = Participant(user=AnonymousUser(), address=client_address(request)).rate_ident
         token = services.token_issue(
-            login=data.validated_data["username"], password=data.validated_data["password"]
+            login=data.validated_data["username"], password=data.validated_data["password"], source=source
         )
         return Response({"token": token})

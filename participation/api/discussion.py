@@ -34,9 +34,15 @@ class ReplyOutput(serializers.Serializer):
     id = serializers.IntegerField()
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
     display_name = serializers.CharField()
+    author_is_anonymous = serializers.SerializerMethodField(
+        help_text=gettext_lazy("True when the name was given without an account: anyone could have typed it.")
+    )
     text = serializers.CharField()
     moderation_state = serializers.CharField()
     created = serializers.DateTimeField(source="created_at")
+
+    def get_author_is_anonymous(self, comment: Comment) -> bool:
+        return comment.author_id is None
 
 
 class CommentOutput(ReplyOutput):

@@ -110,6 +110,9 @@ class SuggestionOutput(serializers.Serializer):
                 "title": suggestion.title,
                 "text": suggestion.text,
                 "display_name": suggestion.display_name,
+                # A name typed without an account: anyone could have typed it (the pages say "without an
+                # account" next to it).
+                "author_is_anonymous": suggestion.author_id is None,
                 "moderation_state": suggestion.moderation_state,
                 "planning_status": suggestion.planning_status,
                 "official_answer": suggestion.official_answer,
@@ -274,12 +277,18 @@ class SuggestionListItem(serializers.Serializer):
     category = serializers.CharField(source="category.key")
     title = serializers.CharField()
     display_name = serializers.CharField()
+    author_is_anonymous = serializers.SerializerMethodField(
+        help_text=gettext_lazy("True when the name was given without an account: anyone could have typed it.")
+    )
     moderation_state = serializers.CharField()
     planning_status = serializers.CharField()
     support_count = serializers.IntegerField()
     comment_count = serializers.IntegerField()
     created = serializers.DateTimeField(source="created_at")
     url = serializers.SerializerMethodField()
+
+    def get_author_is_anonymous(self, suggestion: Suggestion) -> bool:
+        return suggestion.author_id is None
 
     def get_url(self, suggestion: Suggestion) -> str:
         return reverse(

@@ -8,8 +8,11 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 
+from ..idempotency import account_keys
 from ..models import (
     Comment,
+    IdempotencyKey,
+    IdempotencyState,
     ModerationEvent,
     Profile,
     ProjectRole,
@@ -110,7 +113,29 @@ def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             for r in Report.objects.filter(reporter=user).order_by("id")
         ],
         "survey_responses": _survey_responses(user),
+        # Kept for Idempotency-Key retries until they expire (IDEMPOTENCY_KEY_TTL_HOURS).
+        "idempotency_answers": [
+            {
+                "key": k.key,
+                "status": k.status_code,
+                "location": k.location,
+                "answer": _stored_answer(k),
+                "created": k.created_at.isoformat(),
+                "expires": k.expires_at.isoformat(),
+            }
+            for k in account_keys(user.pk).filter(state=IdempotencyState.DONE).order_by("id")
+        ],
     }
+
+
+def _stored_answer(key: IdempotencyKey) -> Any:
+    body = bytes(key.body)
+    if key.content_type.startswith(("application/json", "application/geo+json")):
+        try:
+            return json.loads(body)
+        except ValueError:
+            pass
+    return body.decode("utf-8", "replace")
 
 
 def _survey_responses(user: AbstractBaseUser) -> list[dict[str, Any]]:

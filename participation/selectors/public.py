@@ -4,7 +4,7 @@ import binascii
 import json
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +274,7 @@ def suggestion_list(
         "id",
         "title",
         "display_name",
+        "author",  # its id only: whether the name was given without an account
         "moderation_state",
         "planning_status",
         "support_count",
@@ -323,15 +324,24 @@ def suggestion_list_page(
     return ListPage(items=items, next_cursor=urlsafe_b64encode(raw.encode()).decode())
 
 
+CURSOR_OFFSET_MAX = timedelta(hours=16)
+
+
 def _decode_cursor(cursor: str, field: str) -> tuple[Any, int]:
     try:
         value, last_id = json.loads(urlsafe_b64decode(cursor.encode()))
         if field == "created_at":
+            # Ours are UTC. Python accepts offsets up to 23:59, PostgreSQL only below 16 hours: a forged
+            # cursor beyond that is refused here, and any other is taken in UTC, as the database compares.
             value = datetime.fromisoformat(value)
+            offset = value.utcoffset()
+            if offset is None or abs(offset) >= CURSOR_OFFSET_MAX:
+                raise ValueError(cursor)
+            value = value.astimezone(UTC)
         if not isinstance(last_id, int) or isinstance(value, bool):
             raise ValueError(cursor)
         if field == "support_count" and not isinstance(value, int):
             raise ValueError(cursor)
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, OverflowError, binascii.Error):
         raise InvalidCursor() from None
     return value, last_id

@@ -39,6 +39,7 @@ from ..errors import (
     ReplyDepth,
     TooManyRequests,
 )
+from ..login_limits import account_for_login, token_attempt_check, token_failure_count
 from ..models import (
     Category,
     Comment,
@@ -51,11 +52,12 @@ from ..models import (
     SuggestionContact,
     Support,
 )
+from ..names import check_public_name
 from ..participants import Participant
 from ..rules import check_can_write, check_may_take_part
 from ..selectors import category_get, suggestion_get_visible, supports_of
 from ..texts import clean_text
-from ..throttling import rate_limit_check, rate_limit_spent
+from ..throttling import rate_limit_check
 from .moderation import hide_when_reported
 
 TITLE_MAX = Suggestion._meta.get_field("title").max_length
@@ -267,7 +269,9 @@ def _display_name(actor: Participant, name: object) -> str:
         else:
             profile = Profile.objects.filter(user_id=actor.pk).only("display_name").first()
         return profile.display_name if profile else ""
-    return clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
+    chosen = clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
+    check_public_name(chosen, user=None)  # nobody without an account speaks as "Moderation"
+    return chosen
 
 
 def _optional_email(value: object) -> str:
@@ -328,14 +332,19 @@ def _published(*, actor: Participant, suggestion_id: int) -> Suggestion:
     return suggestion
 
 
-def token_issue(*, login: str, password: str) -> str:
-    """An API token for a user name or e-mail address and password; one token per account."""
-    account = login.strip().casefold()
-    rate_limit_spent(scope="token_failure", ident=account)  # guessing passwords stops here
+def token_issue(*, login: str, password: str, source: str) -> str:
+    """An API token for a user name or e-mail address and password; one token per account.
+
+    `source` is the client address's rate ident. Wrong passwords are counted per account (whichever of its
+    names was typed) and address, without a lever to lock the owner out (participation/login_limits.py).
+    """
+    account = account_for_login(login)
+    account_id = account.pk if account is not None else None
+    token_attempt_check(account_id=account_id, source=source)  # guessing passwords stops here
     credentials = {"email": login} if "@" in login else {"username": login}
     user = authenticate(request=None, password=password, **credentials)
     if user is None or not user.is_active:
-        rate_limit_check(scope="token_failure", ident=account)
+        token_failure_count(account_id=account_id, source=source)
         raise BadCredentials()
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         raise EmailNotVerified()

@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..contacts import CONTACT_LINK_AGE
+from ..idempotency import account_keys
 from ..models import Comment, Profile, Report, Suggestion, SuggestionContact, Support
 
 
@@ -23,7 +24,8 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     Suggestions and comments lose their author and public name (they then read "a participant"); supports
     become anonymous supports, each its own unreachable key, so every count stays what it was; reports lose
     their reporter. Addresses go. The audit trail keeps the bare id of a moderator's decisions (an id that
-    now points nowhere). The profile, e-mail addresses, API token and roles go with the account.
+    now points nowhere). The profile, e-mail addresses, API token, roles and the answers kept for its
+    Idempotency-Key retries go with the account.
     """
     Suggestion.objects.filter(author=user).update(author=None, display_name="", source_address="")
     Comment.objects.filter(author=user).update(author=None, display_name="", source_address="")
@@ -35,6 +37,9 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     Support.objects.filter(user=user).update(user=None, browser=_random_key())
     # Survey responses stay in the results, no longer tied to anyone.
     _survey_responses().filter(user=user).update(user=None, source_address="")
+    # Answers kept for Idempotency-Key retries repeat the public name and texts: they go now, not when
+    # the daily purge finds them expired.
+    account_keys(user.pk).delete()
     user.delete()
 
 

@@ -17,6 +17,9 @@ PRODUCTION_SECURITY = (
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
+    "LANGUAGE_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_SAMESITE",
+    "LANGUAGE_COOKIE_HTTPONLY",
 )
 
 
@@ -27,6 +30,8 @@ def production(settings, monkeypatch):
     import config.settings.base as base
 
     monkeypatch.setattr(base, "SITE_URL", "https://participation.example.org")
+    # production.py refuses the test suite's short key.
+    monkeypatch.setattr(base, "SECRET_KEY", "production-fixture-" + "Kq8vN2xR5tW9yB3mP7sL" * 3)
     # production.py changes STORAGES in place: it must get a copy, not the dict the running settings use.
     monkeypatch.setattr(base, "STORAGES", copy.deepcopy(base.STORAGES))
     monkeypatch.setenv("DJANGO_NUM_PROXIES", "0")

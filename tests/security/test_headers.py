@@ -255,3 +255,42 @@ def named_patterns(resolver: URLResolver | None = None, prefix: str = "") -> lis
                 continue  # allauth's pages share one layout: sign-in, sign-up and reset stand for them
             names.append(prefix + pattern.name)
     return names
+
+
+def test_every_page_says_which_browser_features_it_may_use(production, site, citizen, planner, superuser):
+    """No page may use the camera, the microphone, payments or USB, nor let a frame ask for them; location
+    only for the site itself (a "where am I" on the map), never for a framed third party."""
+    users = {"citizen": citizen, "planner": planner, "superuser": superuser}
+    clients = {None: Client(**HTTPS)}
+    for name, user in users.items():
+        clients[name] = Client(**HTTPS)
+        clients[name].force_login(user)
+    slug = site["project"].slug
+    extra = [
+        (None, f"/api/v1/projects/{slug}/suggestions/"),
+        (None, "/ogcapi/collections"),
+        (None, "/healthz"),
+    ]
+
+    for who, path in [*pages(site, users), *extra]:
+        if who not in clients:
+            continue
+        response = clients[who].get(path)
+
+        policy = dict(
+            part.strip().split("=", 1) for part in response.get("Permissions-Policy", "").split(",") if part
+        )
+        for feature in ("camera", "microphone", "payment", "usb"):
+            assert policy.get(feature) == "()", (path, feature, policy)
+        assert policy.get("geolocation") == "(self)", (path, policy)
+
+
+def test_the_language_cookie_is_secure_in_production(production):
+    client = Client(**HTTPS)
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    cookie = response.cookies["django_language"]
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"] is True

@@ -250,7 +250,7 @@ def routes(world: World) -> dict[str, list[str]]:
             for f in ("", "?f=html")
         ]
         + [f"/ogcapi/collections/{p}-points/items/{s['pub2'].pk}"],
-        "ogcapi:^(?P<path>ogcapi(?:/.*)?)/$": ["/ogcapi/collections/"],
+        "ogcapi:^(?P<path>ogcapi/.*)$": ["/ogcapi/collections/", "/ogcapi/nowhere"],
         "tiles:tile": [f"/tiles/{slug}/{z}/{x}/{y}.pbf" for slug in slugs for z, x, y in tiles(world)],
         "set_language": ["/i18n/setlang/"],
         "account_login": ["/accounts/login/"],
