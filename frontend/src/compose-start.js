@@ -10,12 +10,14 @@ export function setUpComposeStart(map, config, { announce, sheet, onCreated }) {
   let loading = false;
 
   async function load() {
+    // All at once; compose.js imports the anti-spam widget itself, from what is fetched here already.
     const [{ setUpCompose }, { setUpPlacement }] = await Promise.all([
-      import('./compose.js'), import('./placement.js'),
+      import('./compose.js'), import('./placement.js'), config.antiSpam ? import('./anti-spam.js') : null,
     ]);
-    // Placement first: it listens to Geoman's drawstart, which the compose flow triggers.
+    // Compose first: its `pm:create` shows the title field that placement's own handler then focuses.
+    const compose = await setUpCompose(map, config, { onCreated, sheet });
     setUpPlacement(map, config, { announce, panel: sheet.panel });
-    return setUpCompose(map, config, { onCreated, sheet });
+    return compose;
   }
 
   start.addEventListener('click', async () => {

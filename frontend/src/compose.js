@@ -1,6 +1,6 @@
 // The new-suggestion flow in the side panel: choose a category, place a point or draw a line with
 // Leaflet-Geoman (the category decides which), see similar suggestions nearby, describe it, send it.
-// Every server message is shown at the field it concerns; one about the place is said at the send button too.
+// Every server message is shown at the field it concerns; one about the place also beside the send button.
 // This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
 // for people who need it (anonymous participants).
 import L from 'leaflet';
