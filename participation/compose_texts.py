@@ -34,8 +34,8 @@ def compose_labels() -> dict[str, str]:
         "composeLoadFailed": _(
             "The form could not be loaded. Please check your connection and press the button again."
         ),
+        # The server's message says what to change; this says where, beside the send button.
         "placeBlocksSend": _(
-            "This suggestion cannot be sent yet: %(problem)s Please correct the place under “2. Where?” "
-            "(move its points or draw again)."
+            "The suggestion cannot be sent like this. About the place under “2. Where?”: %(problem)s"
         ),
     }
