@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from frontend.geoman_texts import geoman_texts
+
 from . import notifications, rules, selectors, services
-from .compose_texts import compose_labels, geoman_texts
+from .compose_texts import compose_labels
 from .contacts import contact_from_link
 from .errors import (
     DomainError,

@@ -357,3 +357,26 @@ def test_geoman_hints_while_drawing_come_from_our_catalogue(live_server, open_pa
     for text in (first, second):
         assert "Sie" in text, text
         assert not re.search(r"\b(Klicke|Tippe|Platziere|Beende)\b", text), text
+
+
+def test_geoman_hints_on_the_planners_export_map_come_from_our_catalogue(live_server, open_page, planner):
+    page = open_page(DESKTOP)
+    sign_in(page, live_server, planner)
+    page.goto(f"{live_server.url}/projects/test-project/planning/export/")
+    page.wait_for_function("() => window.exportMap !== undefined")
+
+    page.locator(".leaflet-pm-icon-polygon").click()
+    box_ = page.locator("#export-map").bounding_box()
+    x, y = box_["x"] + box_["width"] / 2, box_["y"] + box_["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.move(x + 5, y + 5)
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip.first).to_be_visible()
+    first = tooltip.first.text_content()
+    page.mouse.click(x, y)
+    page.mouse.move(x + 40, y + 5)
+    second = tooltip.first.text_content()
+    screenshot(page, "export-geoman-hint-de")
+    for text in (first, second):
+        assert "Sie" in text, text
+        assert not re.search(r"\b(Klicke|Tippe|Platziere|Beende)\b", text), text
