@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
+from frontend.geoman_texts import geoman_texts
 from participation.models import Project
 from participation.planning_views import planner_only
 
@@ -72,6 +73,7 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "geoman": geoman_texts(),
                 "labels": {
                     "areaDrawn": _("A drawn area limits the export."),
                     "areaNone": _("No area drawn: the whole project."),

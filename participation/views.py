@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from frontend.geoman_texts import geoman_texts
+
 from . import notifications, rules, selectors, services
+from .compose_texts import compose_labels
 from .contacts import contact_from_link
 from .errors import (
     DomainError,
@@ -84,7 +87,9 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "language": request.LANGUAGE_CODE,
+        "geoman": geoman_texts(),
         "labels": {
+            **compose_labels(),
             "planningStatus": dict(PlanningStatus.choices),
             "moderationState": dict(ModerationState.choices),
             "open": _("Open suggestion"),

@@ -1,20 +1,20 @@
 // The new-suggestion flow in the side panel: choose a category, place a point or draw a line with
 // Leaflet-Geoman (the category decides which), see similar suggestions nearby, describe it, send it.
-// Every server message is shown at the field it concerns.
+// Every server message is shown at the field it concerns; one about the place also beside the send button.
+// This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
+// for people who need it (anonymous participants).
 import L from 'leaflet';
-import './geoman.js';
+import { withGeoman } from './geoman.js';
 import { api, ApiError, newIdempotencyKey } from './api.js';
 import { element, format, withId } from './dom.js';
-import { antiSpamFields, proofSpent, resetAntiSpam, setUpAntiSpam } from './anti-spam.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
 const FIELDS = ['category', 'geometry', 'title', 'text', 'name', 'email', 'altcha'];
 
-export function setUpCompose(map, config, { onCreated }) {
+export async function setUpCompose(map, config, { onCreated, sheet }) {
   const start = document.getElementById('compose-start');
   const panel = document.getElementById('compose');
-  if (!start || !panel) return;
   const form = document.getElementById('compose-form');
   const drawStep = document.getElementById('compose-draw');
   const textStep = document.getElementById('compose-text-step');
@@ -22,12 +22,18 @@ export function setUpCompose(map, config, { onCreated }) {
   const again = document.getElementById('draw-again');
   const send = document.getElementById('compose-send');
   const result = document.getElementById('compose-result');
+  const sendProblem = document.getElementById('compose-send-problem');
   const duplicateBox = document.getElementById('duplicates');
   const duplicateList = document.getElementById('duplicate-list');
   const labels = config.labels;
+  withGeoman(map);
 
-  setUpAntiSpam(config.antiSpam);
-  map.pm.setLang(config.language === 'de' ? 'de' : 'en');
+  // Signed-in people prove nothing: the widget's script stays on the server for them.
+  const antiSpam = config.antiSpam ? await import('./anti-spam.js') : null;
+  if (antiSpam) antiSpam.setUpAntiSpam(config.antiSpam);
+  // Geoman's hints from our catalogue (its own German says "Du"), over its texts for the page's language.
+  const language = config.language === 'de' ? 'de' : 'en';
+  map.pm.setLang(language, config.geoman, language);
   // The placed pin can be dragged to correct it: Leaflet's pin image in a 44 px box a finger can hold.
   const pin = L.divIcon({
     className: 'compose-pin', html: `<img src="${pinImage}" alt="">`, iconSize: [44, 48], iconAnchor: [22, 46],
@@ -60,10 +66,26 @@ export function setUpCompose(map, config, { onCreated }) {
     if (input) input.setAttribute('aria-invalid', 'true');
   }
 
+  // A place the server refuses (a line leaving the project area) is said under "2. Where?", which may be out
+  // of view by now, and beside the send button, which then sends nothing until the place is corrected.
+  let placeProblem = null;
+  function setPlaceProblem(message) {
+    placeProblem = message;
+    sendProblem.textContent = message ? format(labels.placeBlocksSend, { problem: message }) : '';
+    if (message) send.setAttribute('aria-describedby', sendProblem.id);
+    else send.removeAttribute('aria-describedby');
+  }
+  function sayPlaceProblem() {
+    sendProblem.textContent = format(labels.placeBlocksSend, { problem: placeProblem });
+    sendProblem.focus({ preventScroll: true });
+    sendProblem.scrollIntoView({ block: 'nearest' });
+  }
+
   function removeDrawing() {
     map.pm.disableDraw();
     if (drawn) drawn.remove();
     drawn = null;
+    setPlaceProblem(null);
     duplicateBox.hidden = true;
     duplicateList.replaceChildren();
   }
@@ -86,6 +108,8 @@ export function setUpCompose(map, config, { onCreated }) {
     textStep.hidden = false;
     send.hidden = false;
     error('geometry').textContent = '';
+    // On a phone the sheet opens on the next step, with the new shape in view above it.
+    sheet.showStep(textStep, layer);
     checkDuplicates();
   }
 
@@ -105,11 +129,14 @@ export function setUpCompose(map, config, { onCreated }) {
         method: 'POST', body: { category, geometry: geom }, signal: duplicateRequest.signal,
       });
       error('geometry').textContent = '';
+      setPlaceProblem(null);
       renderDuplicates(data.features);
     } catch (failure) {
       if (failure.name === 'AbortError') return;
       duplicateBox.hidden = true;
-      if (failure instanceof ApiError) showError(failure.fields.geometry ? 'geometry' : 'form', failure.message);
+      if (!(failure instanceof ApiError)) return;
+      showError(failure.fields.geometry ? 'geometry' : 'form', failure.message);
+      if (failure.fields.geometry) setPlaceProblem(failure.message);
     }
   }
 
@@ -132,7 +159,7 @@ export function setUpCompose(map, config, { onCreated }) {
         button.disabled = true;
         let failure = null;
         try {
-          const body = config.antiSpam ? await antiSpamFields(form) : undefined;
+          const body = antiSpam ? await antiSpam.antiSpamFields(form) : undefined;
           await api(withId(config.urls.support, p.id), { method: 'POST', body });
           button.textContent = labels.supported;
         } catch (refused) {
@@ -141,7 +168,7 @@ export function setUpCompose(map, config, { onCreated }) {
           meta.textContent = refused.message;
         }
         // A spent proof cannot send the suggestion too: the widget solves a new one.
-        if (config.antiSpam && proofSpent(failure)) resetAntiSpam(form);
+        if (antiSpam && antiSpam.proofSpent(failure)) antiSpam.resetAntiSpam(form);
       });
       item.append(link, meta, button);
       duplicateList.append(item);
@@ -151,7 +178,7 @@ export function setUpCompose(map, config, { onCreated }) {
   function reset() {
     removeDrawing();
     form.reset();
-    resetAntiSpam(form);
+    if (antiSpam) antiSpam.resetAntiSpam(form);
     clearErrors();
     drawStep.hidden = true;
     textStep.hidden = true;
@@ -161,14 +188,14 @@ export function setUpCompose(map, config, { onCreated }) {
   // While composing, clicks on the map place or draw; existing suggestions must not swallow them.
   const drawing = (on) => map.getContainer().classList.toggle('map--drawing', on);
 
-  start.addEventListener('click', () => {
+  function open() {
     reset();
     drawing(true);
     result.hidden = true;
     panel.hidden = false;
     start.hidden = true;
     form.querySelector('input[name=category]').focus();
-  });
+  }
 
   document.getElementById('compose-cancel').addEventListener('click', () => {
     reset();
@@ -211,15 +238,16 @@ export function setUpCompose(map, config, { onCreated }) {
     const category = form.elements.category.value;
     if (!category) return showError('category', labels.chooseCategory);
     if (!drawn) return showError('geometry', labels.noGeometry);
+    if (placeProblem) return sayPlaceProblem();
     send.disabled = true;
     const properties = { category, title: form.elements.title.value, text: form.elements.text.value };
     const body = { type: 'Feature', geometry: geometry(), properties };
     try {
-      if (config.antiSpam) {
+      if (antiSpam) {
         // Anonymous: a public name and an e-mail address may come along, and the solved proof-of-work.
         properties.name = form.elements.name.value;
         properties.email = form.elements.email.value;
-        Object.assign(body, await antiSpamFields(form));
+        Object.assign(body, await antiSpam.antiSpamFields(form));
       }
       const feature = await api(config.urls.create, { method: 'POST', body, idempotencyKey: idempotencyKey(body) });
       lastSent = null;
@@ -241,7 +269,7 @@ export function setUpCompose(map, config, { onCreated }) {
     } catch (failure) {
       // A proof is spent once the server has checked it; after an anti-spam or rate-limit refusal the next
       // try needs a fresh one (the widget solves it again).
-      if (config.antiSpam && proofSpent(failure)) resetAntiSpam(form);
+      if (antiSpam && antiSpam.proofSpent(failure)) antiSpam.resetAntiSpam(form);
       if (!(failure instanceof ApiError)) return showError('form', labels.sendFailed);
       // DRF nests the Feature's property errors under "properties": show each at its own field.
       const { properties, ...top } = failure.fields;
@@ -251,8 +279,14 @@ export function setUpCompose(map, config, { onCreated }) {
       for (const [field, messages] of entries) {
         showError(field, Array.isArray(messages) ? messages.join(' ') : failure.message);
       }
+      if (fields.geometry) {
+        setPlaceProblem(Array.isArray(fields.geometry) ? fields.geometry.join(' ') : failure.message);
+        sayPlaceProblem();
+      }
     } finally {
       send.disabled = false;
     }
   });
+
+  return { open };
 }

@@ -24,7 +24,9 @@ function setUpAreaMap() {
   }
   const area = L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [8, 8] });
-  map.pm.setLang(document.documentElement.lang === 'de' ? 'de' : 'en');
+  // Geoman's hints from our catalogue (its own German says "Du"), over its texts for the page's language.
+  const language = document.documentElement.lang === 'de' ? 'de' : 'en';
+  map.pm.setLang(language, config.geoman, language);
   map.pm.addControls({
     position: 'topleft',
     drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawCircle: false, drawText: false,

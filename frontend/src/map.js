@@ -1,6 +1,6 @@
 // The public project map: the project area, what /map/ returns for the viewport (clusters or suggestions),
 // the list beside it (its keyboard and screen-reader alternative), filters, one selected suggestion shared by
-// map and list, the bottom sheet on phones, and the new-suggestion flow for signed-in citizens.
+// map and list, the bottom sheet on phones, and the new-suggestion flow (loaded when it starts).
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import markerIcon from 'leaflet/dist/images/marker-icon.png';
@@ -11,8 +11,7 @@ import { api } from './api.js';
 import { format, paintSwatches } from './dom.js';
 import { createSuggestionLayers } from './layers.js';
 import { createList } from './list.js';
-import { setUpCompose } from './compose.js';
-import { setUpPlacement } from './placement.js';
+import { setUpComposeStart } from './compose-start.js';
 import { createSelection } from './selection.js';
 import { createSheet } from './sheet.js';
 
@@ -156,6 +155,5 @@ map.on('moveend', () => {
     refresh();
   }
 });
-setUpCompose(map, config, { onCreated: refresh });
-setUpPlacement(map, config, { announce, panel: sheet.panel });
+setUpComposeStart(map, config, { announce, sheet, onCreated: refresh });
 refresh();

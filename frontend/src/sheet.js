@@ -1,6 +1,7 @@
 // On phones the panel is a bottom sheet over the full-screen map: collapsed it shows its handle and the
 // project's title, expanded it holds the list and the new-suggestion form and scrolls by itself. While a
-// suggestion is being placed it shrinks to the "Where?" step so the map and its crosshair stay in view.
+// suggestion is being placed it shrinks to the "Where?" step so the map and its crosshair stay in view; once
+// the shape is there it opens on the form's next step and the map moves the shape above the sheet's edge.
 // On wide screens none of this applies: the panel sits beside the map.
 export function createSheet(map) {
   const panel = document.getElementById('panel');
@@ -44,5 +45,37 @@ export function createSheet(map) {
     if (panel.dataset.sheet === 'drawing') expand();
   });
 
-  return { isNarrow, expand, collapse, panel };
+  // How much of the map's foot the sheet covers (none on wide screens, where it sits beside the map).
+  function covered() {
+    const mapBox = map.getContainer().getBoundingClientRect();
+    const sheetBox = panel.getBoundingClientRect();
+    const over = sheetBox.left <= mapBox.left + 1 && sheetBox.right >= mapBox.right - 1;
+    return over ? Math.max(0, mapBox.bottom - sheetBox.top) : 0;
+  }
+
+  // Move the map as little as needed for a placed pin (or a drawn line) to show in the uncovered part.
+  // The pin stands on its point: room above it for its image, some below it for the sheet's shadow.
+  function reveal(layer) {
+    const foot = covered();
+    if (layer.getLatLng) {
+      map.panInside(layer.getLatLng(), {
+        paddingTopLeft: [24, 60], paddingBottomRight: [24, foot + 16], animate: false,
+      });
+    } else {
+      map.fitBounds(layer.getBounds(), {
+        paddingTopLeft: [24, 24], paddingBottomRight: [24, foot + 24], maxZoom: map.getZoom(), animate: false,
+      });
+    }
+  }
+
+  // A shape was placed: on a phone the sheet opens where the form goes on (the `step` element at its top),
+  // not at the project's introduction, which had come back at the top and hid the pin.
+  function showStep(step, layer) {
+    if (!isNarrow()) return;
+    set('expanded');
+    body.scrollTop += step.getBoundingClientRect().top - body.getBoundingClientRect().top;
+    reveal(layer);
+  }
+
+  return { isNarrow, expand, collapse, showStep, panel };
 }
