@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -56,19 +56,39 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
     def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         boundary = getattr(form, "boundary", None)
-        if boundary is not None:  # say what was taken from the file, so nothing changes unseen
-            messages.info(
+        if boundary is None:
+            return
+        # Say what was taken from the file and what it changed, so nothing changes unseen.
+        messages.info(
+            request,
+            gettext(
+                "The area was taken from the file: %(features)s polygon feature(s), converted to WGS84 "
+                "and joined into %(parts)s separate part(s), %(size)s km², %(vertices)s vertices."
+            )
+            % {
+                "features": boundary.features,
+                "parts": boundary.parts,
+                "size": number_format(boundary.square_metres / 1e6, 2, force_grouping=True),
+                "vertices": number_format(boundary.vertices, 0, force_grouping=True),
+            },
+        )
+        if form.centre_moved:
+            messages.warning(
                 request,
                 gettext(
-                    "The area was taken from the file: %(features)s polygon feature(s), converted to WGS84 "
-                    "and joined into %(parts)s separate part(s), %(size)s km², %(vertices)s vertices."
+                    "The map centre lay outside the new area: it was moved into the area. Please check it."
+                ),
+            )
+        outside = Suggestion.objects.filter(project=obj).exclude(geom__coveredby=obj.area).count()
+        if outside:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s suggestion lies outside the new area. It stays as it is.",
+                    "%(count)s suggestions lie outside the new area. They stay as they are.",
+                    outside,
                 )
-                % {
-                    "features": boundary.features,
-                    "parts": boundary.parts,
-                    "size": number_format(boundary.square_metres / 1e6, 2, force_grouping=True),
-                    "vertices": number_format(boundary.vertices, 0, force_grouping=True),
-                },
+                % {"count": number_format(outside, 0, force_grouping=True)},
             )
 
 

@@ -43,6 +43,7 @@ class ProjectAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.boundary: Boundary | None = None
+        self.centre_moved = False
         # Filled from the file when one is uploaded, so neither may be required of the map alone.
         for name in ("area", "map_center"):
             if name in self.fields:
@@ -76,6 +77,11 @@ class ProjectAdminForm(forms.ModelForm):
                 self.add_error("area_file", refused.message)
                 return cleaned
             cleaned["area"] = self.boundary.area
+            centre = cleaned.get("map_center")
+            if centre is not None and not self.boundary.area.intersects(centre):
+                # The map would open beside the new area: it opens inside it instead, and the admin is told.
+                cleaned["map_center"] = self.boundary.area.point_on_surface
+                self.centre_moved = True
             # Shown again on the map if another field sends the form back.
             self.data = self.data.copy()
             self.data[self.add_prefix("area")] = self.boundary.area.geojson

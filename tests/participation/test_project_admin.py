@@ -11,7 +11,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from participation.models import Category, Project
-from tests.factories import CategoryFactory, ProjectFactory, UserFactory
+from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
 
 TOWN = Polygon.from_bbox((9.90, 51.50, 10.00, 51.56))  # Göttingen, far from the Karlsruhe demo
 
@@ -232,3 +232,18 @@ def test_a_picked_colour_and_icon_are_saved(admin_client):
 
     assert response.status_code == 302
     assert Category.objects.values_list("colour", "icon").get(pk=category.pk) == ("#c2410c", "route")
+
+
+def test_what_a_new_boundary_leaves_outside_is_said(admin_client, tmp_path):
+    project = ProjectFactory(slug="goettingen", map_center=Point(8.40, 49.00, srid=4326))  # Karlsruhe
+    SuggestionFactory(category=CategoryFactory(project=project), geom=Point(8.40, 49.00, srid=4326))
+    data = form_values(admin_client.get(change_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    data["area_file"] = gpkg_in_utm(tmp_path, TOWN)
+
+    response = admin_client.post(change_url(project), data, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+
+    said = [str(m) for m in response.context["messages"]]
+    assert "The map centre lay outside the new area: it was moved into the area. Please check it." in said
+    assert "1 suggestion lies outside the new area. It stays as it is." in said
+    project.refresh_from_db()
+    assert project.area.contains(project.map_center)
