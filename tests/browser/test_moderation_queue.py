@@ -199,9 +199,21 @@ def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
         context.close()
 
 
+@pytest.mark.parametrize("size", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
 def test_rejecting_without_a_reason_keeps_the_queue_address_and_says_so_at_the_item(
-    live_server, page, moderator, queue
+    live_server, browser, moderator, queue, size
 ):
+    context = browser.new_context(viewport=size, locale="de-DE")
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    try:
+        _reject_without_reason(live_server, page, moderator, queue, size)
+    finally:
+        context.close()
+
+
+def _reject_without_reason(live_server, page, moderator, queue, size):
     second = queue["second"]
     sign_in(page, live_server, moderator)
     page.goto(f"{live_server.url}{QUEUE}?page=1&why=new")
@@ -226,10 +238,13 @@ def test_rejecting_without_a_reason_keeps_the_queue_address_and_says_so_at_the_i
     )
     assert box["y"] <= at["y"]
     assert at["y"] + at["height"] <= field["y"] <= box["y"] + box["height"]
-    assert 0 <= at["y"] <= page.viewport_size["height"]
+    assert at["y"] >= 0
+    assert field["y"] + field["height"] <= page.viewport_size["height"]  # message and field both in view
     assert focused_item(page) == f"item-suggestion-{second.pk}"
+    # typing goes into the reason at once, and Enter decides again
+    assert page.evaluate("() => document.activeElement.id") == f"reason-suggestion-{second.pk}"
     if shots := os.environ.get("SHOTS_DIR"):  # pictures for reviewers, outside the repository
-        page.screenshot(path=f"{shots}/queue-reject-without-reason.png")
+        page.screenshot(path=f"{shots}/queue-reject-without-reason-test-{size['width']}.png")
     second.refresh_from_db()
     assert second.moderation_state == S.PENDING
 
@@ -240,4 +255,10 @@ def test_rejecting_without_a_reason_keeps_the_queue_address_and_says_so_at_the_i
     assert posts == []  # a reload asks for the queue again, it does not send the refused decision
     expect(item.locator(".item-error")).to_have_count(0)  # said once
     assert ModerationEvent.objects.filter(suggestion=second).count() == 0
+
+    item.locator("textarea[data-reason]").fill("Doppelt: siehe Nr. 12.")
+    press_and_wait(page, "Enter")
+    second.refresh_from_db()
+    assert second.moderation_state == S.REJECTED
+    assert page.url.startswith(f"{live_server.url}{QUEUE}?page=1&why=new#item-")  # the query kept here too
     assert page.js_errors == []
