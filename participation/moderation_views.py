@@ -37,8 +37,10 @@ BULK_ACTIONS = (ModerationAction.APPROVE, ModerationAction.REJECT, ModerationAct
 SHORTCUTS = {ModerationAction.APPROVE: "a", ModerationAction.HIDE: "h", ModerationAction.UNHIDE: "u"}
 # The queue's query string as the forms carry it back; anything longer is not one the queue made.
 BACK_MAX = 500
-# A refused decision's message and input, kept for the next queue page of that project only.
+# A refused decision's message and input, kept for the next queue page of that project only; typed text is
+# kept up to a few times what may be stored (enough to shorten it, not a way to fill the session).
 REFUSED_KEY = "moderation-refused:{pk}"
+KEPT_TEXT_MAX = 8000
 
 
 def _button_label(action: str, state: str) -> str:
@@ -382,9 +384,15 @@ def _refused(
     """A decision that was not taken: back to the queue's address at the item (or at the bulk form), with
     the message and what was typed kept for that one page load (Post/Redirect/Get, so a reload does not post
     the refused decision again)."""
+    kept = {
+        key: {
+            name: value[:KEPT_TEXT_MAX] if isinstance(value, str) else value for name, value in fields.items()
+        }
+        for key, fields in (posted or {}).items()
+    }
     request.session[REFUSED_KEY.format(pk=project.pk)] = {
         "errors": errors or {},
-        "posted": posted or {},
+        "posted": kept,
         "bulk_error": bulk_error,
     }
     anchor = f"item-{key}" if ITEM_KEY.match(key) else "bulk-form"

@@ -491,3 +491,16 @@ def test_the_queue_says_how_long_an_item_waits_in_correct_german(mod_client, poi
 
     assert "Wartezeit: 2\xa0Tage" in page or "Wartezeit: 2 Tage" in page
     assert "wartet seit" not in page
+
+
+def test_a_reason_too_long_is_refused_and_kept_to_be_shortened(mod_client, point_category):
+    item = pending(point_category)
+    long_reason = "Zu lang. " * 300  # 2,700 characters; 2,000 may be stored
+
+    response = decide(mod_client, item, "reject", reason=long_reason)
+
+    html = shown(mod_client, response)
+    assert f'id="error-suggestion-{item.pk}"' in html
+    assert f">{long_reason.strip()}</textarea>" in html
+    item.refresh_from_db()
+    assert item.moderation_state == S.PENDING

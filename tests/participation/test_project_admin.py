@@ -247,3 +247,18 @@ def test_what_a_new_boundary_leaves_outside_is_said(admin_client, tmp_path):
     assert "1 suggestion lies outside the new area. It stays as it is." in said
     project.refresh_from_db()
     assert project.area.contains(project.map_center)
+
+
+def test_a_project_without_an_area_or_a_file_is_asked_for_one(admin_client):
+    data = form_values(admin_client.get("/admin/participation/project/add/").content.decode())
+    data.update({"title_de": "Ohne Gebiet", "slug": "ohne-gebiet", "map_center": ""})
+
+    response = admin_client.post("/admin/participation/project/add/", data, HTTP_ACCEPT_LANGUAGE="de")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "Bitte zeichnen Sie das Projektgebiet auf der Karte ein oder laden Sie eine Grenzdatei hoch." in html
+    )
+    assert "Bitte setzen Sie den Kartenmittelpunkt." in html
+    assert not Project.objects.filter(slug="ohne-gebiet").exists()
