@@ -5,8 +5,9 @@ The file is untrusted input and GDAL < 3.9 cannot fence itself in (gis.W001), so
 process. `ogr2ogr` runs as a separate process that may only read the file's own format (every other driver is
 unloaded with GDAL_SKIP, so a `.gpkg` that is really something else is not read at all), may not use the
 network (no remote file systems, a proxy that leads nowhere), stops after `FEATURES_MAX` features per layer,
-and is limited in time and memory (`prlimit`). It writes RFC 7946 GeoJSON (WGS84 longitude/latitude) into a
-private temporary directory; GEOS parses that output.
+and is limited in time and memory (`prlimit`). It writes GeoJSON in WGS84 longitude/latitude into a private
+temporary directory; GEOS parses that output. Coordinates beyond ±180°/±90° mean metres read as degrees (a
+file without its coordinate system): refused, and said so.
 
 Every polygon must be valid as it is: nothing is repaired silently. A refusal names the feature and says how
 to repair it. The polygons are joined into one MultiPolygon (several separate parts, e.g. a town and its
@@ -191,8 +192,10 @@ def _read_with_ogr2ogr(source: Path, driver: str, output: Path) -> list[tuple[in
         str(source),
         "-t_srs",
         "EPSG:4326",
+        # Not RFC7946=YES: its writer cuts what lies outside ±180°/±90° away, and metres read as degrees
+        # (a file without its coordinate system) would come out empty instead of being named.
         "-lco",
-        "RFC7946=YES",
+        "COORDINATE_PRECISION=7",
         "-dim",
         "XY",
         "-nln",
@@ -256,6 +259,16 @@ def _checked(geometries: list[tuple[int, dict]]) -> Boundary:
             raise BoundaryRefused(_("Feature %(number)s cannot be read.") % {"number": number}) from None
         if geom.empty:
             continue
+        xmin, ymin, xmax, ymax = geom.extent
+        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+            raise BoundaryRefused(
+                _(
+                    "The coordinates are not longitude and latitude (they reach %(x)s, %(y)s): the file does "
+                    "not say its coordinate system, or says a wrong one. Please save it with its coordinate "
+                    "system (e.g. EPSG:25832, in QGIS) and upload it again."
+                )
+                % {"x": _grouped(max(abs(xmin), abs(xmax))), "y": _grouped(max(abs(ymin), abs(ymax)))}
+            )
         parts = list(geom) if geom.geom_type in ("MultiPolygon", "GeometryCollection") else [geom]
         for part in parts:
             if part.geom_type != "Polygon":

@@ -213,3 +213,21 @@ def test_the_refusals_are_german_for_german_users(tmp_path):
 
     assert wrong.startswith("„grenze.txt“ ist keine Grenzdatei, die wir lesen können.")
     assert "höchstens 200.000 sind möglich" in too_many
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson"])
+def test_projected_coordinates_without_a_coordinate_system_are_refused(tmp_path, fmt):
+    """A Shapefile in UTM without its .prj, saved by GDAL as GeoPackage or GeoJSON: its metres would be
+    read as degrees."""
+    folder = tmp_path / "shp"
+    ogr2ogr(
+        "-f", "ESRI Shapefile", str(folder), str(source(tmp_path, [geojson(CENTRE)])), "-t_srs", "EPSG:25832"
+    )
+    for prj in folder.glob("*.prj"):
+        prj.unlink()
+    target = tmp_path / f"ohne-crs.{fmt}"
+    ogr2ogr("-f", "GPKG" if fmt == "gpkg" else "GeoJSON", str(target), str(next(folder.glob("*.shp"))))
+
+    message = refused(SimpleUploadedFile(target.name, target.read_bytes()))
+
+    assert message.startswith("The coordinates are not longitude and latitude")
