@@ -1,13 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from .admin_forms import CategoryAdminForm, ProjectAdminForm
 from .models import Category, ModerationEvent, Project, ProjectRole, Suggestion
 from .services import account_delete
 
@@ -21,12 +25,14 @@ class ProjectRoleInline(admin.TabularInline):
 
 class CategoryInline(TranslationTabularInline):
     model = Category
+    form = CategoryAdminForm
     extra = 0
     fields = ("position", "key", "label", "geometry_kind", "colour", "icon", "active")
 
 
 @admin.register(Project)
 class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
+    form = ProjectAdminForm
     list_display = ("title", "slug", "phase_start", "phase_end", "moderation_mode", "allow_anonymous")
     prepopulated_fields = {"slug": ("title_de",)}
     inlines = [CategoryInline, ProjectRoleInline]
@@ -44,8 +50,46 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
                 )
             },
         ),
-        (_("Map"), {"fields": ("area", "map_center", "map_zoom")}),
+        (_("Map"), {"fields": ("area_file", "area", "map_center", "map_zoom")}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        boundary = getattr(form, "boundary", None)
+        if boundary is None:
+            return
+        # Say what was taken from the file and what it changed, so nothing changes unseen.
+        messages.info(
+            request,
+            gettext(
+                "The area was taken from the file: %(features)s polygon feature(s), converted to WGS84 "
+                "and joined into %(parts)s separate part(s), %(size)s km², %(vertices)s vertices."
+            )
+            % {
+                "features": boundary.features,
+                "parts": boundary.parts,
+                "size": number_format(boundary.square_metres / 1e6, 2, force_grouping=True),
+                "vertices": number_format(boundary.vertices, 0, force_grouping=True),
+            },
+        )
+        if form.centre_moved:
+            messages.warning(
+                request,
+                gettext(
+                    "The map centre lay outside the new area: it was moved into the area. Please check it."
+                ),
+            )
+        outside = Suggestion.objects.filter(project=obj).exclude(geom__coveredby=obj.area).count()
+        if outside:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s suggestion lies outside the new area. It stays as it is.",
+                    "%(count)s suggestions lie outside the new area. They stay as they are.",
+                    outside,
+                )
+                % {"count": number_format(outside, 0, force_grouping=True)},
+            )
 
 
 @admin.register(Suggestion)

@@ -1,9 +1,11 @@
 """The moderation pages: a project's queue and its decisions, as plain HTML forms (POST, redirect, GET).
 
 Thin: who may moderate is `rules.can_moderate`, what waits is `selectors.moderation_queue`, every decision is
-a service that locks the item and checks it is still as the moderator saw it. A failed decision shows the
-queue again with the service's message at the item (and on top, since an item someone else decided may have
-left the queue), with the error's status code. Nothing here shows personal data: names are public names.
+a service that locks the item and checks it is still as the moderator saw it. Every decision, done or refused,
+answers with a redirect back to the queue's own address (with the query it was opened with, at the item):
+a reload never posts again. A refusal's message and what the moderator typed wait in the session for that
+one page load, which shows the message at the item (and on top, since an item someone else decided may have
+left the queue). Nothing here shows personal data: names are public names.
 """
 
 import json
@@ -15,8 +17,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import rules, selectors, services
 from .errors import DecisionsNotSaved, DomainError, ProjectNotFound
 from .models import Comment, ModerationAction, ModerationState, Project, Suggestion
-from .selectors.moderation import QueueItem
+from .selectors.moderation import QUEUE_PAGE, QueueItem
 from .services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
 
 KINDS = ("suggestion", "comment")
@@ -33,6 +35,12 @@ ITEM_KEY = re.compile(r"^(suggestion|comment)-[0-9]+$")
 BULK_ACTIONS = (ModerationAction.APPROVE, ModerationAction.REJECT, ModerationAction.HIDE)
 # One key per decision, for the buttons and the keyboard shortcuts of moderation.js.
 SHORTCUTS = {ModerationAction.APPROVE: "a", ModerationAction.HIDE: "h", ModerationAction.UNHIDE: "u"}
+# The queue's query string as the forms carry it back; anything longer is not one the queue made.
+BACK_MAX = 500
+# A refused decision's message and input, kept for the next queue page of that project only; typed text is
+# kept up to a few times what may be stored (enough to shorten it, not a way to fill the session).
+REFUSED_KEY = "moderation-refused:{pk}"
+KEPT_TEXT_MAX = 8000
 
 
 def _button_label(action: str, state: str) -> str:
@@ -130,7 +138,14 @@ def _in_project_only(project: Project, decisions: list[Decision]) -> list[Decisi
 @require_GET
 @moderators_only
 def moderation_queue(request: HttpRequest, project: Project) -> HttpResponse:
-    return _queue_page(request, project)
+    refused = request.session.pop(REFUSED_KEY.format(pk=project.pk), None) or {}
+    return _queue_page(
+        request,
+        project,
+        errors=refused.get("errors"),
+        posted=refused.get("posted"),
+        bulk_error=refused.get("bulk_error", ""),
+    )
 
 
 def _queue_page(
@@ -138,9 +153,8 @@ def _queue_page(
     project: Project,
     *,
     errors: dict[str, str] | None = None,
-    posted: dict[str, dict[str, str]] | None = None,
+    posted: dict[str, dict[str, str | list[str]]] | None = None,
     bulk_error: str = "",
-    status: int = 200,
 ) -> HttpResponse:
     errors = errors or {}
     posted = posted or {}
@@ -191,6 +205,8 @@ def _queue_page(
             "other_errors": list(errors.values()),
             "bulk_error": bulk_error,
             "bulk_reason": posted.get("bulk", {}).get("reason", ""),
+            "bulk_selected": posted.get("bulk", {}).get("items", []),
+            "back": _queue_query(request.GET.urlencode()),
             "queue_config": {
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
@@ -210,7 +226,6 @@ def _queue_page(
                 },
             },
         },
-        status=status,
     )
 
 
@@ -235,7 +250,7 @@ def moderation_decide(request: HttpRequest, project: Project) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         key = f"{request.POST.get('kind')}-{request.POST.get('pk')}"
-        return _queue_page(request, project, errors={key: _("This decision could not be read.")}, status=400)
+        return _refused(request, project, key, errors={key: _("This decision could not be read.")})
     data = form.cleaned_data
     key = f"{data['kind']}-{data['pk']}"
     if not _in_project(project, data["kind"], data["pk"]):
@@ -246,15 +261,11 @@ def moderation_decide(request: HttpRequest, project: Project) -> HttpResponse:
             actor=request.user, decision=decision, action=data["action"], reason=data["reason"]
         )
     except DomainError as error:
-        return _queue_page(
-            request,
-            project,
-            errors={key: error.message},
-            posted={key: {"reason": data["reason"]}},
-            status=error.status_code,
+        return _refused(
+            request, project, key, errors={key: error.message}, posted={key: {"reason": data["reason"]}}
         )
     messages.success(request, _("%(item)s: %(decision)s.") % _done(data["kind"], data["pk"], event.action))
-    return _back_to_queue(project, request.POST.get("next", ""))
+    return _back_to_queue(request, project, request.POST.get("next", ""))
 
 
 @require_POST
@@ -270,22 +281,16 @@ def moderation_bulk(request: HttpRequest, project: Project) -> HttpResponse:
         problem = _("Please select at least one item.")
     elif action in REASON_REQUIRED and not reason:  # said once for the whole selection, not per item
         problem = _("Please give a reason for rejecting: the authors will read it.")
+    # The selection is kept as ticked, so a refused bulk decision is repaired, not redone.
+    posted = {"bulk": {"reason": reason, "items": request.POST.getlist("items")[:QUEUE_PAGE]}}
     if problem:
-        return _queue_page(
-            request, project, bulk_error=problem, posted={"bulk": {"reason": reason}}, status=400
-        )
+        return _refused(request, project, "", bulk_error=problem, posted=posted)
     try:
         outcomes = services.items_decide(
             actor=request.user, decisions=decisions, action=action, reason=reason
         )
     except DecisionsNotSaved as error:  # rolled back as a whole: the selection is still as it was
-        return _queue_page(
-            request,
-            project,
-            bulk_error=error.message,
-            posted={"bulk": {"reason": reason}},
-            status=error.status_code,
-        )
+        return _refused(request, project, "", bulk_error=error.message, posted=posted)
     done = sum(1 for outcome in outcomes if outcome.event is not None)
     if done:
         messages.success(
@@ -303,7 +308,7 @@ def moderation_bulk(request: HttpRequest, project: Project) -> HttpResponse:
                     "message": outcome.error.message,
                 },
             )
-    return _back_to_queue(project, "")
+    return _back_to_queue(request, project, "")
 
 
 @require_POST
@@ -314,7 +319,7 @@ def moderation_merge(request: HttpRequest, project: Project) -> HttpResponse:
     posted = {key: {"target": request.POST.get("target", "")[:12]}}
     if not form.is_valid():
         message = form.errors.get("target", [_("This decision could not be read.")])[0]
-        return _queue_page(request, project, errors={key: message}, posted=posted, status=400)
+        return _refused(request, project, key, errors={key: message}, posted=posted)
     data = form.cleaned_data
     if not _in_project(project, "suggestion", data["pk"]):
         raise Http404(_("There is no such item in this project."))
@@ -328,15 +333,13 @@ def moderation_merge(request: HttpRequest, project: Project) -> HttpResponse:
             reason=data["reason"],
         )
     except DomainError as error:
-        return _queue_page(
-            request, project, errors={key: error.message}, posted=posted, status=error.status_code
-        )
+        return _refused(request, project, key, errors={key: error.message}, posted=posted)
     messages.success(
         request,
         _("Suggestion no. %(pk)s was merged into suggestion no. %(target)s.")
         % {"pk": data["pk"], "target": data["target"]},
     )
-    return _back_to_queue(project, request.POST.get("next", ""))
+    return _back_to_queue(request, project, request.POST.get("next", ""))
 
 
 def _item_name(kind: str, pk: int) -> str:
@@ -349,9 +352,51 @@ def _done(kind: str, pk: int, action: str) -> dict[str, str]:
     return {"item": _item_name(kind, pk), "decision": ModerationAction(action).label}
 
 
-def _back_to_queue(project: Project, next_key: str) -> HttpResponse:
-    """Back to the queue, at the item after the decided one, so the moderator keeps their place."""
+def _queue_query(raw: str) -> str:
+    """The queue's query string, parsed and encoded again: only the query of our own queue address can come
+    out of it, never another path or host, a header break or a fragment."""
+    if len(raw) > BACK_MAX:
+        return ""
+    return QueryDict(raw).urlencode()
+
+
+def _queue_url(request: HttpRequest, project: Project, anchor: str) -> str:
+    """The queue as the moderator had it open (its query from the form's `back` field), at `anchor`."""
     url = reverse("participation:moderation-queue", kwargs={"slug": project.slug})
-    if ITEM_KEY.match(next_key):
-        url += f"#item-{next_key}"
-    return redirect(url)
+    query = _queue_query(request.POST.get("back", ""))
+    if query:
+        url += f"?{query}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _back_to_queue(request: HttpRequest, project: Project, next_key: str) -> HttpResponse:
+    """Back to the queue, at the item after the decided one, so the moderator keeps their place."""
+    anchor = f"item-{next_key}" if ITEM_KEY.match(next_key) else ""
+    return HttpResponseRedirect(_queue_url(request, project, anchor))
+
+
+def _refused(
+    request: HttpRequest,
+    project: Project,
+    key: str,
+    *,
+    errors: dict[str, str] | None = None,
+    posted: dict[str, dict[str, str | list[str]]] | None = None,
+    bulk_error: str = "",
+) -> HttpResponse:
+    """A decision that was not taken: back to the queue's address at the item (or at the bulk form), with
+    the message and what was typed kept for that one page load (Post/Redirect/Get, so a reload does not post
+    the refused decision again)."""
+    kept = {
+        key: {
+            name: value[:KEPT_TEXT_MAX] if isinstance(value, str) else value for name, value in fields.items()
+        }
+        for key, fields in (posted or {}).items()
+    }
+    request.session[REFUSED_KEY.format(pk=project.pk)] = {
+        "errors": errors or {},
+        "posted": kept,
+        "bulk_error": bulk_error,
+    }
+    anchor = f"item-{key}" if ITEM_KEY.match(key) else "bulk-form"
+    return HttpResponseRedirect(_queue_url(request, project, anchor), status=303)

@@ -126,7 +126,7 @@ def codebook_rows(questions: list[Question]) -> Iterator[list[object]]:
     yield CODEBOOK_HEADER
     number = {question.pk: index for index, question in enumerate(questions, start=1)}
     for question in questions:
-        condition = question.show_if_choice
+        condition = list(question.show_if_choices.all())
         common = [
             question.pk,
             number[question.pk],
@@ -138,7 +138,12 @@ def codebook_rows(questions: list[Question]) -> Iterator[list[object]]:
         low = question.min_value if question.min_value is not None else question.min_selections
         high = question.max_value if question.max_value is not None else question.max_selections
         limits = [_number(low), _number(high)]
-        shown_if = [condition.question_id, condition.key] if condition else ["", ""]
+        # Several options: their keys joined with "|" (shown if any of them was chosen).
+        shown_if = (
+            [condition[0].question_id, "|".join(choice.key for choice in condition)]
+            if condition
+            else ["", ""]
+        )
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             for choice in question.choices.all():
                 column = (

@@ -11,6 +11,8 @@ What the database can hold is held there, whatever code writes the rows:
   per question and response, except multiple choice, which has one row per chosen option.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
@@ -88,16 +90,15 @@ class Question(models.Model):
     max_selections = models.PositiveSmallIntegerField(_("at most this many choices"), null=True, blank=True)
     scale_min_label = models.CharField(_("label of the lowest value"), max_length=80, blank=True)
     scale_max_label = models.CharField(_("label of the highest value"), max_length=80, blank=True)
-    # Shown only when the person chose this option of an earlier single-choice question (clean() holds the
-    # rule). RESTRICT: deleting the option alone would silently show the question to everyone, so it is
-    # refused; deleting the whole survey (or project) takes both.
-    show_if_choice = models.ForeignKey(
+    # Shown only when the person chose one of these options of one earlier single-choice question
+    # (`condition_error` holds the rule; the admin's forms apply it). Several options, because one question
+    # may concern several answers ("pedelec" and "S-pedelec" owners both charge). The admin refuses to delete
+    # an option that questions depend on: it would silently show them to everyone.
+    show_if_choices = models.ManyToManyField(
         "Choice",
-        on_delete=models.RESTRICT,
-        null=True,
         blank=True,
         related_name="dependent_questions",
-        verbose_name=_("show only if this was chosen"),
+        verbose_name=_("show only if one of these was chosen"),
     )
 
     class Meta:
@@ -170,18 +171,27 @@ class Question(models.Model):
             errors.setdefault("min_value", []).append(
                 _("Only numbers and scales have a minimum and maximum.")
             )
-        if self.show_if_choice_id is not None:
-            controlling = self.show_if_choice.question
-            if (
-                controlling.survey_id != self.survey_id
-                or controlling.kind != QuestionKind.SINGLE
-                or controlling.position >= self.position
-            ):
-                errors.setdefault("show_if_choice", []).append(
-                    _("The condition must be an option of an earlier single-choice question of this survey.")
-                )
         if errors:
             raise ValidationError(errors)
+
+    def condition_error(self, choices: Iterable["Choice"]) -> str:
+        """Why these options cannot be this question's condition ("" if they can): they must all belong to
+        one earlier single-choice question of the same survey. (A many-to-many value is not there yet when
+        clean() runs, so the forms that set it ask here.)"""
+        controlling = {choice.question for choice in choices}
+        if not controlling:
+            return ""
+        question = next(iter(controlling))
+        if (
+            len(controlling) > 1
+            or question.survey_id != self.survey_id
+            or question.kind != QuestionKind.SINGLE
+            or question.position >= self.position
+        ):
+            return str(
+                _("The condition must be options of one earlier single-choice question of this survey.")
+            )
+        return ""
 
 
 class Choice(models.Model):

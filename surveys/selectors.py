@@ -38,11 +38,14 @@ def survey_get(*, project_slug: str, survey_slug: str, public_only: bool = True)
 
 
 def survey_questions(*, survey: Survey) -> list[Question]:
-    """The questions in their order with their options (two queries)."""
+    """The questions in their order with their options and the options that condition them (three
+    queries)."""
     return list(
         Question.objects.filter(survey=survey)
-        .select_related("show_if_choice")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "id")))
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "id")),
+            Prefetch("show_if_choices", queryset=Choice.objects.order_by("position", "id")),
+        )
         .order_by("position", "id")
     )
 
@@ -50,15 +53,15 @@ def survey_questions(*, survey: Survey) -> list[Question]:
 def visible_questions(questions: Sequence[Question], chosen: Iterable[int]) -> set[int]:
     """The ids of the questions a person sees, given the single-choice options they chose.
 
-    A question with a condition is shown when its option was chosen and the question of that option is
-    itself shown: conditions chain, in question order (a condition always names an earlier question).
+    A question with a condition is shown when one of its options was chosen and the question of those
+    options is itself shown: conditions chain, in question order (a condition always names an earlier
+    question). The questions come from `survey_questions` (their conditions prefetched).
     """
     chosen = set(chosen)
-    question_of = {c.pk: q.pk for q in questions for c in q.choices.all()}
     shown: set[int] = set()
     for question in questions:
-        condition = question.show_if_choice_id
-        if condition is None or (condition in chosen and question_of.get(condition) in shown):
+        condition = question.show_if_choices.all()
+        if not condition or any(c.pk in chosen and c.question_id in shown for c in condition):
             shown.add(question.pk)
     return shown
 

@@ -6,7 +6,7 @@ Views only read the request, call a selector or the service, and choose a templa
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -43,7 +43,7 @@ class QuestionItem:
     """A question as the page shows it: its number, what the person sent and the message for it."""
 
     question: Question
-    number: int
+    number: int | None  # None: a conditional question that does not apply (yet)
     values: list[str] = field(default_factory=list)
     error: str = ""
     condition: str = ""
@@ -89,26 +89,48 @@ def _answers_from(post: object, questions: list[Question]) -> dict[int, object]:
 def _items(
     questions: list[Question], *, values: dict[int, list[str]], errors: dict[int, str]
 ) -> list[QuestionItem]:
-    number = {question.pk: index for index, question in enumerate(questions, start=1)}
+    """Each question with its number as the person sees it: the questions that apply to the answers so far
+    are numbered 1, 2, 3 … without a gap; a conditional question that does not apply yet has no number
+    (the page's script hides it, and numbers again whenever an answer shows or hides one)."""
+    chosen = {
+        choice.pk
+        for question in questions
+        if question.kind == QuestionKind.SINGLE
+        for choice in question.choices.all()
+        if str(choice.pk) in values.get(question.pk, [])
+    }
+    shown = selectors.visible_questions(questions, chosen)
+    number: dict[int, int] = {}
+    for question in questions:
+        if question.pk in shown:
+            number[question.pk] = len(number) + 1
     items = []
     for question in questions:
         condition = ""
-        if question.show_if_choice_id is not None:
-            choice = question.show_if_choice
-            condition = _("Only if you chose “%(choice)s” in question %(number)s.") % {
-                "choice": choice.label,
-                "number": number.get(choice.question_id, "?"),
+        options = list(question.show_if_choices.all())
+        if options:
+            condition = _("Only if you chose %(choices)s in question %(number)s.") % {
+                "choices": _either(choice.label for choice in options),
+                "number": number.get(options[0].question_id, "?"),
             }
         items.append(
             QuestionItem(
                 question=question,
-                number=number[question.pk],
+                number=number.get(question.pk),
                 values=values.get(question.pk, []),
                 error=errors.get(question.pk, ""),
                 condition=condition,
             )
         )
     return items
+
+
+def _either(labels: Iterable[str]) -> str:
+    """“A”, “B” or “C”."""
+    quoted = [_("“%(label)s”") % {"label": label} for label in labels]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(some)s or %(last)s") % {"some": ", ".join(quoted[:-1]), "last": quoted[-1]}
 
 
 @require_http_methods(["GET", "POST"])

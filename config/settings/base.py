@@ -210,9 +210,11 @@ MAP_TILE_ATTRIBUTION = env.str(
 )
 DEFAULT_PROJECT_SLUG = env.str("DEFAULT_PROJECT_SLUG", default="karlsruhe-ebikes")
 
+# Where the admin's map widgets open for a new project (latitude, longitude); a saved project opens on
+# its own.
 LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (49.0069, 8.4037),
-    "DEFAULT_ZOOM": 12,
+    "DEFAULT_CENTER": tuple(env.list("MAP_DEFAULT_CENTER", cast=float, default=[49.0069, 8.4037])),
+    "DEFAULT_ZOOM": env.int("MAP_DEFAULT_ZOOM", default=12),
     "TILES": [("OpenStreetMap", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})] if MAP_TILE_URL else [],
     "RESET_VIEW": False,
 }

@@ -167,11 +167,34 @@ document.addEventListener('focusin', (event) => {
 });
 const start = window.location.hash.startsWith('#item-') ? document.getElementById(window.location.hash.slice(1)) : null;
 const failed = document.querySelector('.queue-item .item-error');
-if (failed) {
-  focusItem(failed.closest('.queue-item'));
-} else if (start) {
-  focusItem(start);
-} else if (items.length && !document.querySelector('.messages .message--error, .notice--error, #bulk-error')) {
-  focusItem(items[0], { scroll: false });  // arriving: the counts and the help stay in view
+const bulkFailed = document.getElementById('bulk-error');
+
+// A refused decision: the message and the field to put right come into view, and typing goes there (the
+// reason stays as it was typed; Enter decides again). Done after the browser has gone to the address's
+// #item-… anchor, which focuses the item and scrolls its top into view (without script, that is all).
+function showRefusal() {
+  if (failed) {
+    const item = failed.closest('.queue-item');
+    focusItem(item, { scroll: false });
+    const field = item.querySelector('[aria-invalid=true]') || item.querySelector('textarea[data-reason]');
+    if (field) field.focus({ preventScroll: true });
+    failed.scrollIntoView({ block: 'center' });
+  } else {
+    document.getElementById('bulk-reason').focus({ preventScroll: true });
+    bulkFailed.scrollIntoView({ block: 'center' });
+  }
+  document.body.dataset.moderation = 'ready';
 }
-document.body.dataset.moderation = 'ready';
+
+if (failed || bulkFailed) {
+  const later = () => window.requestAnimationFrame(() => window.setTimeout(showRefusal, 0));
+  if (document.readyState === 'complete') later();
+  else window.addEventListener('load', later, { once: true });
+} else {
+  if (start) {
+    focusItem(start);
+  } else if (items.length && !document.querySelector('.messages .message--error, .notice--error')) {
+    focusItem(items[0], { scroll: false });  // arriving: the counts and the help stay in view
+  }
+  document.body.dataset.moderation = 'ready';
+}

@@ -1,6 +1,7 @@
 // The survey page. The form works without script; this adds three things:
-// - questions with a condition are shown only when the option they depend on is chosen (and their inputs
-//   are disabled while hidden, so nothing of a hidden question is sent; the server ignores it anyway);
+// - questions with a condition are shown only when one of the options they depend on is chosen (and their
+//   inputs are disabled while hidden, so nothing of a hidden question is sent; the server ignores it
+//   anyway), and the questions shown are numbered 1, 2, 3 … without a gap for the hidden ones;
 // - map questions: a Leaflet map per question with the project area, where Leaflet-Geoman places a point or
 //   draws a line exactly as on the project map, and a keyboard alternative (a crosshair in the middle of the
 //   map, arrow keys move the map, buttons place there); the drawing goes into the question's hidden field
@@ -31,9 +32,20 @@ if (summary) summary.focus();
 
 const conditional = [...document.querySelectorAll('.question[data-show-if]')];
 
-function chosen(choiceId) {
-  const input = form && form.querySelector(`input[type=radio][value="${choiceId}"]`);
-  return Boolean(input && input.checked && !input.disabled);
+function chosen(choiceIds) {
+  return choiceIds.split(' ').some((choiceId) => {
+    const input = form && form.querySelector(`input[type=radio][value="${choiceId}"]`);
+    return Boolean(input && input.checked && !input.disabled);
+  });
+}
+
+// The numbers say where a person is among the questions they are asked: no gap where one is hidden.
+function numberShown() {
+  let number = 0;
+  for (const question of form.querySelectorAll('.question')) {
+    const label = question.querySelector('.question-number');
+    if (label) label.textContent = question.hidden ? '' : `${++number}.`;
+  }
 }
 
 function applyConditions() {
@@ -45,6 +57,7 @@ function applyConditions() {
     const hint = question.querySelector('.question-condition');
     if (hint) hint.hidden = true;  // the question appears exactly when it applies: no need to say when
   }
+  numberShown();
 }
 
 if (form && conditional.length) {

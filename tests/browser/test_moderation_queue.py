@@ -1,6 +1,7 @@
 """A moderator works the queue in a real browser with the keyboard only: j/k move, r + a reason + Enter
 rejects, h hides, a approves, x selects, ? shows the help. Plus axe and a phone-sized check."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -196,3 +197,68 @@ def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
         assert page.evaluate("() => document.activeElement.tagName") in ("INPUT", "TEXTAREA", "BUTTON", "A")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_rejecting_without_a_reason_keeps_the_queue_address_and_says_so_at_the_item(
+    live_server, browser, moderator, queue, size
+):
+    context = browser.new_context(viewport=size, locale="de-DE")
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    try:
+        _reject_without_reason(live_server, page, moderator, queue, size)
+    finally:
+        context.close()
+
+
+def _reject_without_reason(live_server, page, moderator, queue, size):
+    second = queue["second"]
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server.url}{QUEUE}?page=1&why=new")
+    page.wait_for_selector("body[data-moderation=ready]")
+    item = page.locator(f"#item-suggestion-{second.pk}")
+
+    with page.expect_navigation():
+        item.get_by_role("button", name="Ablehnen").click()
+    page.wait_for_selector("body[data-moderation=ready]")
+
+    # the browser shows the queue's own address with its query, at the item, not …/moderation/decide/
+    assert page.url == f"{live_server.url}{QUEUE}?page=1&why=new#item-suggestion-{second.pk}"
+    error = item.locator(".item-error")
+    expect(error).to_have_text(
+        "Bitte geben Sie einen Grund an: Die Verfasserin oder der Verfasser wird ihn lesen."
+    )
+    # shown at the item: inside its box, right above its reason field, and in view
+    box, field, at = (
+        item.bounding_box(),
+        item.locator("textarea[data-reason]").bounding_box(),
+        error.bounding_box(),
+    )
+    assert box["y"] <= at["y"]
+    assert at["y"] + at["height"] <= field["y"] <= box["y"] + box["height"]
+    assert at["y"] >= 0
+    assert field["y"] + field["height"] <= page.viewport_size["height"]  # message and field both in view
+    assert focused_item(page) == f"item-suggestion-{second.pk}"
+    # typing goes into the reason at once, and Enter decides again
+    assert page.evaluate("() => document.activeElement.id") == f"reason-suggestion-{second.pk}"
+    if shots := os.environ.get("SHOTS_DIR"):  # pictures for reviewers, outside the repository
+        page.screenshot(path=f"{shots}/queue-reject-without-reason-test-{size['width']}.png")
+    second.refresh_from_db()
+    assert second.moderation_state == S.PENDING
+
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.reload()
+    page.wait_for_selector("body[data-moderation=ready]")
+    assert posts == []  # a reload asks for the queue again, it does not send the refused decision
+    expect(item.locator(".item-error")).to_have_count(0)  # said once
+    assert ModerationEvent.objects.filter(suggestion=second).count() == 0
+
+    item.locator("textarea[data-reason]").fill("Doppelt: siehe Nr. 12.")
+    press_and_wait(page, "Enter")
+    second.refresh_from_db()
+    assert second.moderation_state == S.REJECTED
+    assert page.url.startswith(f"{live_server.url}{QUEUE}?page=1&why=new#item-")  # the query kept here too
+    assert page.js_errors == []

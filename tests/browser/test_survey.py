@@ -2,6 +2,8 @@
 click, a line drawn by clicks and one placed from the keyboard), then a planner reads the results. Desktop
 and phone, with axe-core; screenshots go to test-artifacts/screenshots/."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -174,3 +176,43 @@ def test_a_closed_survey_shows_its_closing_date(live_server, page, demo):
     page.goto(survey_url(live_server, demo))
     expect(page.locator("#survey-closed")).to_contain_text("geschlossen")
     expect(page.locator("#survey-form")).to_have_count(0)
+
+
+def shown_numbers(page) -> list[str]:
+    """The numbers in front of the questions a person sees, top to bottom."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.question')]
+          .filter((q) => q.getBoundingClientRect().height > 0)
+          .map((q) => q.querySelector('.question-number').textContent.trim())"""
+    )
+
+
+@pytest.mark.parametrize("size", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}])
+def test_the_demo_survey_numbers_what_is_shown_and_asks_s_pedelec_owners_where_they_charge(
+    live_server, browser, demo, citizen, size
+):
+    q = questions(demo)
+    context = browser.new_context(viewport=size, locale="de-DE")
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, citizen)
+        page.goto(survey_url(live_server, demo))
+        page.wait_for_selector("body[data-survey-ready]")
+        charge = page.locator(f"#question-{q[4].pk}")
+
+        expect(charge).to_be_hidden()
+        assert shown_numbers(page) == [f"{n}." for n in range(1, 10)]  # 1-9, no gap where "charge" waits
+
+        page.locator(option(q[1], "s-pedelec")).check()
+        expect(charge).to_be_visible()  # S-pedelec owners charge too
+        assert shown_numbers(page) == [f"{n}." for n in range(1, 11)]
+        assert charge.locator(".question-number").text_content() == "4."
+        charge.scroll_into_view_if_needed()
+        if shots := os.environ.get("SHOTS_DIR"):  # pictures for reviewers, outside the repository
+            page.screenshot(path=f"{shots}/survey-numbering-{size['width']}.png")
+
+        page.locator(option(q[1], "no")).check()
+        expect(charge).to_be_hidden()
+        assert shown_numbers(page) == [f"{n}." for n in range(1, 10)]
+    finally:
+        context.close()

@@ -114,9 +114,12 @@ def test_demo_survey_has_ten_questions_and_200_plausible_responses(demo):
     assert spatial.filter(kind="map_point").count() > 40
     assert spatial.filter(kind="map_line").count() > 20
     assert not spatial.exclude(geom__coveredby=demo.area).exists()
-    # The charging question is answered exactly by pedelec owners (its condition).
-    charge = survey.questions.get(kind="multiple", show_if_choice__isnull=False)
-    owners = Answer.objects.filter(survey=survey, choice=charge.show_if_choice).values("response")
+    # The charging question is asked of every owner, pedelec and S-pedelec alike (its condition), and
+    # answered exactly by them.
+    charge = survey.questions.filter(kind="multiple", show_if_choices__isnull=False).distinct().get()
+    assert set(charge.show_if_choices.values_list("key", flat=True)) == {"pedelec", "s-pedelec"}
+    owners = Answer.objects.filter(survey=survey, choice__in=charge.show_if_choices.all()).values("response")
+    assert Answer.objects.filter(survey=survey, choice__key="s-pedelec").exists()
     assert set(Answer.objects.filter(question=charge).values_list("response", flat=True)) == set(
         owners.values_list("response", flat=True)
     )

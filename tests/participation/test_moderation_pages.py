@@ -60,7 +60,14 @@ def flashed(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def decide(client, item, action, *, kind="suggestion", reason="", seen_state=None, seen_event=0):
+def shown(client, response):
+    """The queue a refused decision sends the browser back to (Post/Redirect/Get), as the browser loads it."""
+    assert response.status_code == 303
+    assert response["Location"].startswith("/projects/")
+    return client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def decide(client, item, action, *, kind="suggestion", reason="", seen_state=None, seen_event=0, back=""):
     return client.post(
         f"{queue_url(item.suggestion.project if kind == 'comment' else item.project)}decide/",
         {
@@ -70,6 +77,7 @@ def decide(client, item, action, *, kind="suggestion", reason="", seen_state=Non
             "seen_event": seen_event,
             "action": action,
             "reason": reason,
+            "back": back,
         },
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -266,17 +274,53 @@ def test_a_comment_is_approved_through_the_page(mod_client, point_category):
     assert suggestion.comment_count == 1
 
 
-def test_rejecting_without_a_reason_is_a_400_at_the_item(mod_client, point_category):
+def test_the_queue_hands_its_query_to_every_form_it_holds(mod_client, point_category):
     item = pending(point_category)
 
-    response = decide(mod_client, item, "reject")
+    html = mod_client.get(f"{queue_url(item.project)}?page=2&why=new").content.decode()
 
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert f'id="error-suggestion-{item.pk}"' in html
-    assert "Please give a reason" in html
+    # the decision, the merge and the bulk form each carry it back to the queue
+    assert html.count('name="back" value="page=2&amp;why=new"') == 3
+
+
+def test_rejecting_without_a_reason_returns_to_the_queue_with_its_query_and_the_error_at_the_item(
+    mod_client, point_category
+):
+    item = pending(point_category)
+
+    response = decide(mod_client, item, "reject", back="page=2&why=new")
+
+    # Post/Redirect/Get: the browser shows the queue's own address again, so a reload does not re-post.
+    assert response.status_code == 303
+    assert response["Location"] == f"{queue_url(item.project)}?page=2&why=new#item-suggestion-{item.pk}"
+    html = mod_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        f'<p class="field-error item-error" id="error-suggestion-{item.pk}" role="alert">Please give a reason'
+        in html
+    )
+    assert f'aria-describedby="error-suggestion-{item.pk}"' in html
     item.refresh_from_db()
     assert item.moderation_state == S.PENDING
+    # said once: the queue loaded again (a reload) shows no stale error
+    again = mod_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'id="error-suggestion-{item.pk}"' not in again
+
+
+@pytest.mark.parametrize(
+    "back", ["//evil.example/", "https://evil.example/x", "a=1\r\nLocation: x", "x" * 3000]
+)
+def test_the_way_back_stays_on_the_queue_whatever_was_posted(mod_client, point_category, back):
+    item = pending(point_category)
+
+    response = decide(mod_client, item, "reject", back=back)
+
+    location = response["Location"]
+    assert location.startswith(f"{queue_url(item.project)}?") or location.startswith(
+        f"{queue_url(item.project)}#"
+    )
+    assert "\n" not in location
+    assert "//" not in location
+    assert len(location) < 700
 
 
 def test_a_stale_decision_says_who_decided_first_with_409(
@@ -290,8 +334,7 @@ def test_a_stale_decision_says_who_decided_first_with_409(
 
     response = decide(mod_client, item, "reject", reason="Doppelt", seen_state=S.PENDING)
 
-    html = response.content.decode()
-    assert response.status_code == 409
+    html = shown(mod_client, response)
     assert "Already decided by Otto O. on" in html
     assert "Approved." in html
     item.refresh_from_db()
@@ -307,10 +350,12 @@ def test_a_stale_event_with_the_same_state_is_refused_at_the_item(mod_client, po
     decide(mod_client, item, "dismiss")
     report(item, when=timezone.now())  # reported again: back in the queue, same state, one event newer
 
-    response = decide(mod_client, item, "hide", seen_event=0)
+    response = decide(mod_client, item, "hide", reason="Werbung", seen_event=0)
 
-    assert response.status_code == 409
-    assert f'id="error-suggestion-{item.pk}"' in response.content.decode()
+    assert response["Location"].endswith(f"#item-suggestion-{item.pk}")
+    html = shown(mod_client, response)
+    assert f'id="error-suggestion-{item.pk}"' in html
+    assert ">Werbung</textarea>" in html  # what the moderator typed is kept
     item.refresh_from_db()
     assert item.moderation_state == S.PUBLISHED
 
@@ -368,12 +413,14 @@ def test_bulk_rejection_needs_a_reason(mod_client, project, point_category):
 
     response = mod_client.post(
         f"{queue_url(project)}bulk/",
-        {"items": [bulk_value(item)], "action": "reject"},
+        {"items": [bulk_value(item)], "action": "reject", "back": "page=2"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 400
-    assert "Please give a reason for rejecting" in response.content.decode()
+    assert response["Location"] == f"{queue_url(project)}?page=2#bulk-form"
+    html = shown(mod_client, response)
+    assert "Please give a reason for rejecting" in html
+    assert f'value="{bulk_value(item)}" form="bulk-form" data-select checked' in html  # still selected
     item.refresh_from_db()
     assert item.moderation_state == S.PENDING
 
@@ -390,13 +437,12 @@ def test_bulk_rejection_with_a_reason_rejects_all(mod_client, project, point_cat
     assert set(ModerationEvent.objects.values_list("reason", flat=True)) == {"Außerhalb des Themas"}
 
 
-def test_bulk_without_a_selection_is_a_400(mod_client, project, point_category):
+def test_bulk_without_a_selection_is_refused(mod_client, project, point_category):
     pending(point_category)
 
     response = mod_client.post(f"{queue_url(project)}bulk/", {"action": "approve"}, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 400
-    assert "Please select at least one item." in response.content.decode()
+    assert "Please select at least one item." in shown(mod_client, response)
 
 
 # ------------------------------------------------------------------------------------------ merge
@@ -430,8 +476,9 @@ def test_a_merge_into_nothing_or_itself_is_refused_at_the_item(mod_client, proje
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 400
-    assert f'id="error-suggestion-{duplicate.pk}"' in response.content.decode()
+    html = shown(mod_client, response)
+    assert f'id="error-suggestion-{duplicate.pk}"' in html
+    assert f'name="target" min="1" inputmode="numeric"\n                value="{value}"' in html
     duplicate.refresh_from_db()
     assert duplicate.moderation_state == S.PENDING
 
@@ -444,3 +491,16 @@ def test_the_queue_says_how_long_an_item_waits_in_correct_german(mod_client, poi
 
     assert "Wartezeit: 2\xa0Tage" in page or "Wartezeit: 2 Tage" in page
     assert "wartet seit" not in page
+
+
+def test_a_reason_too_long_is_refused_and_kept_to_be_shortened(mod_client, point_category):
+    item = pending(point_category)
+    long_reason = "Zu lang. " * 300  # 2,700 characters; 2,000 may be stored
+
+    response = decide(mod_client, item, "reject", reason=long_reason)
+
+    html = shown(mod_client, response)
+    assert f'id="error-suggestion-{item.pk}"' in html
+    assert f">{long_reason.strip()}</textarea>" in html
+    item.refresh_from_db()
+    assert item.moderation_state == S.PENDING

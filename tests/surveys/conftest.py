@@ -28,7 +28,7 @@ def questions(survey):
             required=True,
             min_selections=1,
             max_selections=2,
-            show_if_choice=owns.choices.get(key="yes"),
+            show_if_choices=[owns.choices.get(key="yes")],
             text_en="Where do you charge?",
         ),
         "trips": QuestionFactory(

@@ -27,6 +27,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Question
+        skip_postgeneration_save = True  # the hook sets a many-to-many value: nothing of the row changes
 
     survey = factory.SubFactory(SurveyFactory)
     position = factory.Sequence(lambda n: n + 1)
@@ -34,6 +35,12 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     text_de = factory.Sequence(lambda n: f"Frage {n}?")
     text_en = factory.Sequence(lambda n: f"Question {n}?")
     required = False
+
+    @factory.post_generation
+    def show_if_choices(self, create, extracted, **kwargs):
+        """Options of an earlier single-choice question; the question is shown if any of them is chosen."""
+        if create and extracted:
+            self.show_if_choices.set(extracted)
 
 
 class ChoiceFactory(factory.django.DjangoModelFactory):

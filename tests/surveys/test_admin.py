@@ -29,7 +29,7 @@ def test_the_admin_shows_why_a_condition_is_refused(admin_client, survey, questi
     page = admin_client.get(f"/admin/surveys/question/{owns.pk}/change/")
     form = page.context["adminform"].form
     # Only options of single-choice questions of this survey are offered as conditions.
-    assert set(form.fields["show_if_choice"].queryset) == set(owns.choices.all())
+    assert set(form.fields["show_if_choices"].queryset) == set(owns.choices.all())
 
     data = {
         "survey": survey.pk,
@@ -38,7 +38,7 @@ def test_the_admin_shows_why_a_condition_is_refused(admin_client, survey, questi
         "required": "on",
         "text_de": "Besitzen Sie eines?",
         "text_en": "",
-        "show_if_choice": owns.choices.first().pk,
+        "show_if_choices": [owns.choices.first().pk],
         "choices-TOTAL_FORMS": 0,
         "choices-INITIAL_FORMS": 0,
     }

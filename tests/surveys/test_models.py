@@ -6,6 +6,7 @@ import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from surveys.models import Answer, Question, Response
 from tests.factories import CitizenFactory
@@ -116,24 +117,21 @@ def test_deleting_an_account_keeps_its_answers_anonymously(survey):
     assert response.user_id is None
 
 
-def test_a_condition_must_be_an_option_of_an_earlier_single_choice_question(survey, questions):
+def test_a_condition_must_be_options_of_one_earlier_single_choice_question(survey, questions):
     later = questions["text"]
-    later.show_if_choice = questions["owns"].choices.first()
-    later.full_clean()  # earlier single choice of the same survey: fine
+    owns = questions["owns"]
+    assert later.condition_error(list(owns.choices.all())) == ""  # earlier single choice, any of its options
 
-    earlier_multiple = QuestionFactory(
-        survey=survey, position=9, show_if_choice=questions["charge"].choices.first()
-    )
     other_survey = choice_question(SurveyFactory(project=survey.project), position=0)
+    two_questions = choice_question(survey, keys=("x", "y"), position=3)
     for question, condition in [
-        (earlier_multiple, questions["charge"].choices.first()),  # a multiple-choice question
-        (questions["owns"], questions["owns"].choices.first()),  # itself: not earlier
-        (questions["trips"], other_survey.choices.first()),  # another survey
+        (later, [questions["charge"].choices.first()]),  # a multiple-choice question
+        (owns, [owns.choices.first()]),  # itself: not earlier
+        (questions["trips"], [other_survey.choices.first()]),  # another survey
+        (later, [owns.choices.first(), two_questions.choices.first()]),  # options of two questions
     ]:
-        question.show_if_choice = condition
-        with pytest.raises(ValidationError) as refused:
-            question.full_clean()
-        assert "show_if_choice" in refused.value.message_dict
+        with translation.override("en"):
+            assert "one earlier single-choice question" in question.condition_error(condition)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The survey page: a plain form that works without script, messages at their questions, one response."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,6 +87,32 @@ def test_invalid_answers_come_back_with_messages_and_what_was_typed(
     assert "Mein Text bleibt" in html
     assert "&quot;Point&quot;" in html  # the drawn point is kept for the map
     assert not Response.objects.exists()
+
+
+def numbers(html: str) -> dict[str, str]:
+    """The number in front of each question's text, by question id ("" where none is shown)."""
+    found = re.findall(r'id="question-(\d+)".*?<span class="question-number">([^<]*)</span>', html, re.S)
+    return {pk: number.strip() for pk, number in found}
+
+
+def test_questions_are_numbered_without_a_gap_where_a_conditional_question_waits(client, survey, questions):
+    html = client.get(url(survey), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    shown = numbers(html)
+    # "charge" is only asked after "yes": until then it has no number and the others follow on from 1.
+    assert shown[str(questions["charge"].pk)] == ""
+    order = ["owns", "trips", "scale", "share", "text", "point", "line"]
+    assert [shown[str(questions[name].pk)] for name in order] == [f"{n}." for n in range(1, 8)]
+    assert "Only if you chose “YES” in question 1." in html
+
+
+def test_a_form_sent_back_numbers_the_questions_its_answers_show(client_factory, citizen, survey, questions):
+    sent = client_factory(citizen).post(url(survey), form(questions, trips="99"), HTTP_ACCEPT_LANGUAGE="en")
+    html = sent.content.decode()
+
+    shown = numbers(html)
+    assert [shown[str(questions[name].pk)] for name in ("owns", "charge", "trips")] == ["1.", "2.", "3."]
+    assert "Question 3: Please enter a number of at most 50." in html  # the summary uses the same numbers
 
 
 def test_anonymous_answers_with_the_anti_spam_proof_and_a_cookie(survey, questions):

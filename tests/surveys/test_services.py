@@ -1,6 +1,7 @@
 """`response_submit`: every question kind's rules, conditions, all-or-nothing, one response per person."""
 
 import threading
+from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
@@ -282,10 +283,13 @@ def test_an_invalid_answer_to_a_hidden_question_is_not_held_against_anyone(surve
 def test_conditions_chain(survey, questions, person):
     """A question that depends on a hidden question is hidden too, whatever was sent for either."""
     which = choice_question(
-        survey, keys=("pedelec", "cargo"), position=2, show_if_choice=questions["owns"].choices.get(key="yes")
+        survey,
+        keys=("pedelec", "cargo"),
+        position=2,
+        show_if_choices=[questions["owns"].choices.get(key="yes")],
     )
     cargo = QuestionFactory(
-        survey=survey, position=3, required=True, show_if_choice=which.choices.get(key="cargo")
+        survey=survey, position=3, required=True, show_if_choices=[which.choices.get(key="cargo")]
     )
     no = str(choice(questions["owns"], "no"))
 
@@ -304,6 +308,26 @@ def test_conditions_chain(survey, questions, person):
             answers={**valid(questions), which.pk: str(choice(which, "cargo"))},
         )
     assert error.value.errors == {cargo.pk: str(E.AnswerRequired.default_message)}
+
+
+def test_a_question_shown_for_several_options_is_asked_after_each_of_them(survey, person):
+    owns = choice_question(survey, keys=("pedelec", "s-pedelec", "no"), position=1, required=True)
+    charge = QuestionFactory(
+        survey=survey,
+        position=2,
+        required=True,
+        show_if_choices=[owns.choices.get(key="pedelec"), owns.choices.get(key="s-pedelec")],
+    )
+
+    for key, asked in [("pedelec", True), ("s-pedelec", True), ("no", False)]:
+        with pytest.raises(E.AnswersInvalid) if asked else nullcontext() as refused:
+            response_submit(
+                survey=survey,
+                participant=Participant(user=CitizenFactory()),
+                answers={owns.pk: str(choice(owns, key))},
+            )
+        if asked:  # required once shown: the person who chose it must answer it
+            assert refused.value.errors == {charge.pk: str(E.AnswerRequired.default_message)}
 
 
 # ------------------------------------------------------------------------------------------ all or nothing

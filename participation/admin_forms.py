@@ -1,0 +1,124 @@
+"""The admin's forms for a project: its area from an uploaded boundary file, the map widgets opening on the
+project's own place, and each category's colour from a colour picker and icon from a list."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from geo.boundary import DRIVERS, Boundary, BoundaryRefused, boundary_from_upload
+
+from .models import Category, Project
+
+# The front end draws every category as a dot or a line in the category's colour and ships no icon images;
+# the icon is a name API clients may map to their own symbols. These are the names it may take.
+CATEGORY_ICONS = [
+    ("", _("none")),
+    ("charging-station", _("charging station")),
+    ("bicycle", _("bicycle")),
+    ("route", _("route")),
+    ("comment", _("comment")),
+    ("parking", _("parking")),
+    ("warning", _("warning")),
+]
+
+
+class ProjectAdminForm(forms.ModelForm):
+    area_file = forms.FileField(
+        label=_("Area from a boundary file"),
+        required=False,
+        help_text=_(
+            "GeoJSON, GeoPackage, zipped Shapefile (.zip with .shp, .shx, .dbf and .prj) or KML, in any "
+            "coordinate system. Its polygons replace the area drawn on the map below."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(DRIVERS))}),
+    )
+
+    class Meta:
+        model = Project
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.boundary: Boundary | None = None
+        self.centre_moved = False
+        # Filled from the file when one is uploaded, so neither may be required of the map alone.
+        for name in ("area", "map_center"):
+            if name in self.fields:
+                self.fields[name].required = False
+        self._open_maps_here()
+
+    def _open_maps_here(self) -> None:
+        """An empty map widget opens on the project's own centre (a new project: the configured default
+        centre), not on the demo town; a widget with a geometry fits itself to it."""
+        project = self.instance
+        if project.pk and project.map_center:
+            centre = (project.map_center.y, project.map_center.x)
+            zoom = project.map_zoom
+        else:
+            centre = settings.LEAFLET_CONFIG["DEFAULT_CENTER"]
+            zoom = settings.LEAFLET_CONFIG["DEFAULT_ZOOM"]
+        for name in ("area", "map_center"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["settings_overrides"] = {
+                    "DEFAULT_CENTER": centre,
+                    "DEFAULT_ZOOM": zoom,
+                }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload = cleaned.get("area_file")
+        if upload:
+            try:
+                self.boundary = boundary_from_upload(upload)
+            except BoundaryRefused as refused:
+                self.add_error("area_file", refused.message)
+                return cleaned
+            cleaned["area"] = self.boundary.area
+            centre = cleaned.get("map_center")
+            if centre is not None and not self.boundary.area.intersects(centre):
+                # The map would open beside the new area: it opens inside it instead, and the admin is told.
+                cleaned["map_center"] = self.boundary.area.point_on_surface
+                self.centre_moved = True
+            # Shown again on the map if another field sends the form back.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("area")] = self.boundary.area.geojson
+        if not cleaned.get("area") and "area" not in self.errors:
+            self.add_error("area", _("Please draw the project area on the map or upload a boundary file."))
+        if not cleaned.get("map_center") and "map_center" not in self.errors and cleaned.get("area"):
+            # A point that surely lies inside the area (a centroid may not, for a ring-shaped town).
+            cleaned["map_center"] = cleaned["area"].point_on_surface
+        elif not cleaned.get("map_center") and "map_center" not in self.errors:
+            self.add_error("map_center", _("Please set the map centre."))
+        return cleaned
+
+
+class CategoryAdminForm(forms.ModelForm):
+    colour = forms.CharField(
+        label=_("colour"),
+        max_length=7,
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Please choose a colour (a hex colour such as #1b7f3b)."))
+        ],
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    icon = forms.ChoiceField(label=_("icon"), choices=CATEGORY_ICONS, required=False)
+
+    class Meta:
+        model = Category
+        fields = "__all__"  # noqa: DJ007 (the inline's fields choose what is shown)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.icon if self.instance.pk else ""
+        if current and current not in dict(CATEGORY_ICONS):
+            # Set before the list existed: kept as it is until someone chooses from the list.
+            self.fields["icon"].choices = [
+                *CATEGORY_ICONS,
+                (current, _("%(icon)s (not in the list)") % {"icon": current}),
+            ]
+
+    def clean_colour(self) -> str:
+        return self.cleaned_data["colour"].lower()
