@@ -2,7 +2,8 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+# Long enough for production settings: the benchmark smoke run (production-based) inherits it.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-7c1e4b9a2d")
 os.environ.setdefault("MAP_TILE_URL", "")
 
 from .base import *  # noqa: F403
