@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
+from django.conf import settings
 
 from benchmarks.core import (
     BenchContext,
@@ -252,6 +253,7 @@ def floor_ogc_job(pool: ThreadConnections, project: Project, after: int, limit: 
         "maxlat": None,
         "created_from": None,
         "created_before": None,
+        "time_zone": settings.TIME_ZONE,
     }
 
     def job() -> int:
