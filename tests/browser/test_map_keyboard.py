@@ -13,7 +13,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from participation.models import PlanningStatus
-from tests.browser.helpers import wait_for_map
+from tests.browser.helpers import sign_in, wait_for_map
+from tests.factories import CitizenFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -145,29 +146,68 @@ def test_status_filter_names_are_read_once(live_server, browser, demo):
     page.context.close()
 
 
-def test_phone_header_is_one_compact_row(live_server, browser, demo):
-    page = open_page(
-        browser, live_server, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+def _header_controls(page) -> list[dict]:
+    """The header's visible links and buttons with their boxes (a closed menu's links are laid out but not
+    shown: checkVisibility() tells them apart)."""
+    return page.locator(".site-header a, .site-header button, .site-header summary").evaluate_all(
+        "els => els.filter((el) => el.checkVisibility()).map((el) => { const r = el.getBoundingClientRect();"
+        " return {x: r.x, y: r.y, w: r.width, h: r.height, name: el.textContent.trim()}; })"
     )
-    header = page.locator(".site-header")
 
-    height = header.bounding_box()["height"]
+
+def _assert_one_compact_row(page) -> list[dict]:
+    height = page.locator(".site-header").bounding_box()["height"]
     assert height <= 56, f"the header is {height} px high"
     # One row: every control in it is on the same line, inside the screen, at least 44 px for a finger.
-    boxes = [
-        b
-        for b in page.locator(".site-header a, .site-header button").evaluate_all(
-            "els => els.map((el) => { const r = el.getBoundingClientRect();"
-            " return {x: r.x, y: r.y, w: r.width, h: r.height, name: el.textContent.trim()}; })"
-        )
-        if b["w"] > 0
-    ]
+    boxes = _header_controls(page)
     assert {round(b["y"]) for b in boxes} == {round(boxes[0]["y"])}, boxes
     assert all(b["x"] >= 0 and b["x"] + b["w"] <= 390 and b["h"] >= 44 for b in boxes), boxes
-    assert {b["name"] for b in boxes} >= {"Anmelden", "Registrieren", "EN"}
     # The project's name gives way with an ellipsis, and is whole in the sheet's heading and the page title.
     title = page.locator(".site-header .site-name")
     assert title.evaluate("el => getComputedStyle(el).textOverflow") == "ellipsis"
     assert title.evaluate("el => el.getBoundingClientRect().width") >= 100
     expect(page.locator("#panel-title")).to_have_text("eBikes & Energie Karlsruhe")
+    return boxes
+
+
+def test_phone_header_is_one_compact_row(live_server, browser, demo):
+    page = open_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    boxes = _assert_one_compact_row(page)
+    assert {b["name"] for b in boxes} >= {"Anmelden", "Registrieren", "EN"}
     page.context.close()
+
+
+def test_phone_header_stays_one_row_signed_in_and_its_menu_works_by_keyboard(live_server, browser, demo):
+    """Signed in, the account's links (account, own suggestions, sign out) sit in one menu: the header took
+    three rows (156 px) once "My suggestions" joined them."""
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    user = CitizenFactory(username="clara", profile__display_name="Clara Demo")
+    sign_in(page, live_server, user)
+    page.goto(live_server.url + MAP)
+    wait_for_map(page)
+    page.wait_for_selector("body[data-list-loaded]")
+
+    _assert_one_compact_row(page)
+    menu_links = page.locator(".site-header").get_by_role("link", name="Meine Vorschläge")
+    expect(menu_links).to_be_hidden()
+
+    # Keyboard only: Tab to the menu, open it, the links are there and lead on.
+    tab_until(page, "el => el.matches('.site-header summary')")
+    page.keyboard.press("Enter")
+    expect(menu_links).to_be_visible()
+    expect(page.locator(".site-header").get_by_role("link", name="Mein Konto")).to_be_visible()
+    expect(page.locator(".site-header").get_by_role("button", name="Abmelden")).to_be_visible()
+    # The open menu lies over the page, inside the screen, and leaves the header one row.
+    menu = page.locator(".account-menu-list").bounding_box()
+    assert menu["x"] >= 0, menu
+    assert menu["x"] + menu["width"] <= 390, menu
+    assert page.locator(".site-header").bounding_box()["height"] <= 56
+    tab_until(page, "el => el.textContent.trim() === 'Meine Vorschläge'", limit=5)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Vorschläge")
+    context.close()

@@ -64,6 +64,8 @@ def test_my_suggestions_from_the_header_and_moving_a_point_where_it_is_clicked(
     sign_in(page, live_server, citizen)
     page.goto(f"{live_server.url}/projects/{point_category.project.slug}/")
 
+    # The account's links sit in the header's account menu, named after the person.
+    page.locator(".site-header summary", has_text="Anna K.").click()
     page.get_by_role("link", name="Meine Vorschläge").click()
 
     expect(page).to_have_url(f"{live_server.url}/account/suggestions/")
