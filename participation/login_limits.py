@@ -1,17 +1,17 @@
 """Limits on guessing passwords, per account rather than per typed login string.
 
 Whatever someone types to sign in (a user name in any letter case, an e-mail address) is resolved to the
-account first, so every name of one account spends one budget. Three doors take passwords:
+account first, so every name of one account spends one budget. Three doors take passwords, and all three
+spend and check the budgets below: the API's token endpoint (`token_issue`), the site's sign-in and the
+admin's (both through allauth, `AccountAdapter`, which also keys allauth's own `login_failed` limit on the
+account and address).
 
-- the site's sign-in (allauth) and the admin's: allauth's `login_failed` limits (per address, and per
-  account through `AccountAdapter`), counted in the shared cache;
-- the API's token endpoint (`token_issue`): the budgets below.
-
-The token endpoint hands out no lockout lever. A per-account counter that blocks everyone (allauth's per-key
+No door hands out a lockout lever. A per-account counter that blocks everyone (allauth's default per-key
 `login_failed` limit does) lets anyone lock the owner out by failing on purpose, the denial of service
 OWASP's authentication cheat sheet warns of for account lockout. django-axes can lock by address, by user
 name or by their combination; the combination is the one without that lever, and it is the lock here, with
-two wider budgets that refuse only the guessers:
+two wider budgets that refuse only the guessers (the setting names say "token" for history; they cover every
+door):
 
 - `token_failure`: failures of one account from one address. This is the lock: an attacker's address is
   stopped after the budget, the owner's address is not touched by it.
@@ -48,9 +48,9 @@ def account_for_login(login: str) -> AbstractBaseUser | None:
     return get_user_model().objects.filter(username__iexact=login).order_by("pk").first()
 
 
-def token_attempt_check(*, account_id: int | None, source: str) -> None:
+def password_attempt_check(*, account_id: int | None, source: str) -> None:
     """Raise TooManyRequests if `source` (the client address's rate ident) may not try a password now.
-    Counts nothing: only failures count (`token_failure_count`)."""
+    Counts nothing: only failures count (`password_failure_count`)."""
     rate_limit_spent(scope=ADDRESS, ident=source)
     if account_id is None:
         return
@@ -60,7 +60,7 @@ def token_attempt_check(*, account_id: int | None, source: str) -> None:
         rate_limit_spent(scope=ACCOUNT, ident=f"user:{account_id}")
 
 
-def token_failure_count(*, account_id: int | None, source: str) -> None:
+def password_failure_count(*, account_id: int | None, source: str) -> None:
     """Count one wrong password (or unknown login) from `source`."""
     rate_limit_count(scope=ADDRESS, ident=source)
     if account_id is not None:

@@ -39,7 +39,7 @@ from ..errors import (
     ReplyDepth,
     TooManyRequests,
 )
-from ..login_limits import account_for_login, token_attempt_check, token_failure_count
+from ..login_limits import account_for_login, password_attempt_check, password_failure_count
 from ..models import (
     Category,
     Comment,
@@ -340,11 +340,11 @@ def token_issue(*, login: str, password: str, source: str) -> str:
     """
     account = account_for_login(login)
     account_id = account.pk if account is not None else None
-    token_attempt_check(account_id=account_id, source=source)  # guessing passwords stops here
+    password_attempt_check(account_id=account_id, source=source)  # guessing passwords stops here
     credentials = {"email": login} if "@" in login else {"username": login}
     user = authenticate(request=None, password=password, **credentials)
     if user is None or not user.is_active:
-        token_failure_count(account_id=account_id, source=source)
+        password_failure_count(account_id=account_id, source=source)
         raise BadCredentials()
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         raise EmailNotVerified()

@@ -76,17 +76,52 @@ def test_an_unknown_admin_name_gets_the_same_refusal_in_german(db):
     assert "Zu viele fehlgeschlagene Anmeldeversuche" in refused.content.decode()
 
 
-def test_the_admin_and_the_site_sign_in_share_one_budget_per_account(staff):
-    """Three wrong passwords with the e-mail address on the site, then two with the user name in the admin:
-    the account's five are spent, whichever name was typed where."""
+def test_the_admin_and_the_site_sign_in_share_one_budget_per_account_and_address(staff):
+    """Three wrong passwords with the e-mail address on the site, then two with the user name in the admin,
+    from one address: that address's five for this account are spent, whichever name was typed where."""
     for attempt in range(3):
         site_login("198.51.100.4", "chefin@example.org", f"guess-{attempt}")
     for attempt in range(2):
-        admin_login("198.51.100.5", "chefin", f"guess-{attempt}")
+        admin_login("198.51.100.4", "chefin", f"guess-{attempt}")
 
-    refused = admin_login("198.51.100.6", "CHEFIN", PASSWORD)
+    refused = admin_login("198.51.100.4", "CHEFIN", PASSWORD)
 
     assert "Too many failed sign-in attempts" in refused.content.decode()
+
+
+def test_failing_on_purpose_does_not_lock_the_owner_out_of_the_site_or_the_admin(staff):
+    """The lever the token endpoint lost, closed at the sign-in forms too: an attacker failing on purpose
+    from other addresses spends their own budgets, and the owner, from theirs, still gets in."""
+    for address in ("198.51.100.40", "198.51.100.41"):
+        for attempt in range(5):
+            admin_login(address, "chefin", f"guess-{attempt}")
+        site_login(address, "chefin@example.org", "guess-again")
+    assert (
+        "Too many failed sign-in attempts"
+        in admin_login("198.51.100.40", "chefin", PASSWORD).content.decode()
+    )
+
+    owner_admin = admin_login("198.51.100.42", "chefin", PASSWORD)
+    owner_site = site_login("198.51.100.43", "chefin@example.org", PASSWORD)
+
+    assert owner_admin.status_code == 302
+    assert owner_admin["Location"] == "/admin/"
+    # Password taken: allauth moves on (here to confirming the e-mail address); a refusal is the form again.
+    assert owner_site.status_code == 302
+
+
+def test_many_addresses_guessing_one_sign_in_are_stopped_together(staff, settings):
+    """Past the account's budget (shared with the token endpoint) every address that has already failed on
+    the account is refused at the sign-in forms too; a fresh address with the right password gets in."""
+    settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "token_failure_account": "4/900"}
+    for number in range(4):
+        site_login(f"198.51.100.{50 + number}", "chefin", "guess")
+
+    refused = admin_login("198.51.100.50", "chefin", PASSWORD)
+    owner = admin_login("198.51.100.60", "chefin", PASSWORD)
+
+    assert "Too many failed sign-in attempts" in refused.content.decode()
+    assert owner.status_code == 302
 
 
 def test_one_address_cannot_try_many_admin_names(db):
