@@ -23,6 +23,9 @@ class OwnSuggestion:
     reason: str
     # The author's page of it exists (hidden ones and non-public projects have none to link).
     readable: bool
+    # A merge target is named with its title and linked only while anyone may read it: it was published
+    # when merged, but may since be hidden, or back in review after its own author corrected it.
+    target_readable: bool
     can_edit: bool
     can_withdraw: bool
 
@@ -53,6 +56,7 @@ def own_suggestions(*, user: Actor) -> QuerySet[Suggestion]:
             "author_id",
             "merged_into__id",
             "merged_into__title",
+            "merged_into__moderation_state",
             "project__slug",
             "project__title",
             "project__title_de",
@@ -80,6 +84,11 @@ def own_suggestion_page(*, user: Actor, number: str | int | None) -> Page:
             suggestion=s,
             reason=(s.rejection_reason or "") if s.moderation_state == ModerationState.REJECTED else "",
             readable=s.project.is_public and s.moderation_state != ModerationState.HIDDEN,
+            target_readable=(
+                s.merged_into is not None
+                and s.project.is_public
+                and s.merged_into.moderation_state == ModerationState.PUBLISHED
+            ),
             can_edit=rules.can_edit_own(user, s),
             can_withdraw=rules.can_withdraw_own(user, s),
         )

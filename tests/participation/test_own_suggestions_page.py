@@ -117,6 +117,21 @@ def test_my_suggestions_lists_every_state_with_its_label_reason_target_status_an
     assert f'href="{page_url(mine["hidden"])}"' not in html  # a hidden one has no page to open
 
 
+@pytest.mark.parametrize("state", ["pending", "hidden", "rejected", "withdrawn"])
+def test_a_merge_target_no_longer_public_is_named_by_its_number_only(client_factory, citizen, mine, state):
+    """The target of a merge was published when merged, but it can be hidden later, or go back to review after
+    its own author corrected it: its (new) title is not the merged author's to read."""
+    target = mine["target"]
+    Suggestion.objects.filter(pk=target.pk).update(moderation_state=state, title="Neuer ungeprüfter Titel")
+
+    html = item(client_factory(citizen).get(OWN, HTTP_ACCEPT_LANGUAGE="en").content.decode(), mine["merged"])
+
+    assert "Neuer ungeprüfter Titel" not in html
+    assert "Ladepunkt am Bahnhof" not in html
+    assert page_url(target) not in html
+    assert f"into no. {target.pk}" in html
+
+
 def test_my_suggestions_offers_correcting_and_withdrawing_only_where_allowed(client_factory, citizen, mine):
     html = client_factory(citizen).get(OWN).content.decode()
 
