@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -45,6 +46,9 @@ UNZIPPED_MAX_BYTES = 100 * 1024 * 1024
 ZIP_ENTRIES_MAX = 100
 FEATURES_MAX = 10_000
 VERTICES_MAX = 200_000
+# ogr2ogr's GeoJSON of the boundary: a vertex takes about 25 bytes at 7 decimals, so anything far above
+# VERTICES_MAX worth is refused before Python reads it (and prlimit stops the writer there).
+OUTPUT_MAX_BYTES = 64 * 1024 * 1024
 # From a village (1 ha) to a large region (50,000 km², a little more than Lower Saxony).
 AREA_MIN_M2 = 10_000
 AREA_MAX_M2 = 50_000 * 1_000_000
@@ -136,12 +140,19 @@ def _shapefile_from_zip(path: Path, target: Path) -> Path:
                 % {"parts": ", ".join(missing)}
             )
         target.mkdir()
-        for ext in SHAPEFILE_PARTS:
-            entry = by_name.get(f"{stem}{ext}")
-            if entry is None:
-                continue
-            with archive.open(entry) as part, (target / f"boundary{ext}").open("wb") as out:
-                shutil.copyfileobj(part, out)
+        try:
+            for ext in SHAPEFILE_PARTS:
+                entry = by_name.get(f"{stem}{ext}")
+                if entry is None:
+                    continue
+                with archive.open(entry) as part, (target / f"boundary{ext}").open("wb") as out:
+                    shutil.copyfileobj(part, out)
+        # The directory was readable, the data is not: a bad checksum, broken compressed data, an
+        # encrypted part or a compression method Python does not know.
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError):
+            raise BoundaryRefused(
+                _("The .zip file cannot be opened: it is damaged or not a zip file.")
+            ) from None
     return target / "boundary.shp"
 
 
@@ -206,7 +217,14 @@ def _read_with_ogr2ogr(source: Path, driver: str, output: Path) -> list[tuple[in
         str(FEATURES_MAX + 1),
     ]
     if shutil.which("prlimit"):
-        command = ["prlimit", f"--as={OGR_MEMORY_BYTES}", f"--cpu={OGR_SECONDS}", "--", *command]
+        command = [
+            "prlimit",
+            f"--as={OGR_MEMORY_BYTES}",
+            f"--cpu={OGR_SECONDS}",
+            f"--fsize={OUTPUT_MAX_BYTES}",
+            "--",
+            *command,
+        ]
     try:
         # A fixed program with an argument list, no shell: the file's path is one argument.
         run = subprocess.run(  # noqa: S603
@@ -222,6 +240,9 @@ def _read_with_ogr2ogr(source: Path, driver: str, output: Path) -> list[tuple[in
         raise BoundaryRefused(
             _("Reading the file took too long. Please simplify the boundary and upload it again.")
         ) from None
+    # First: a writer stopped at the file size limit fails too, and that is a too detailed boundary.
+    if output.exists() and output.stat().st_size >= OUTPUT_MAX_BYTES:
+        raise BoundaryRefused(_("The boundary is too detailed. Please simplify it and upload it again."))
     if run.returncode != 0 or not output.exists():
         if "no coordinate system" in run.stderr or "source layer has no coordinate system" in run.stderr:
             raise BoundaryRefused(
@@ -237,8 +258,6 @@ def _read_with_ogr2ogr(source: Path, driver: str, output: Path) -> list[tuple[in
             )
             % {"format": driver}
         )
-    if output.stat().st_size > UNZIPPED_MAX_BYTES:
-        raise BoundaryRefused(_("The boundary is too detailed. Please simplify it and upload it again."))
     collection = json.loads(output.read_text(encoding="utf-8"))
     features = collection.get("features") or []
     if len(features) > FEATURES_MAX:

@@ -184,6 +184,29 @@ def test_a_zip_without_shp_is_refused(tmp_path):
     )
 
 
+@pytest.mark.parametrize("damage", ["crc", "deflate"])
+def test_a_zip_whose_parts_are_damaged_is_refused_not_a_server_error(tmp_path, damage):
+    """The directory of the zip is fine, its data is not: found while unpacking, said as damaged."""
+    shapefile = written(tmp_path, "zip", "EPSG:25832", [geojson(CENTRE)])
+    broken = tmp_path / "kaputt.zip"
+    compression = zipfile.ZIP_STORED if damage == "crc" else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(shapefile) as full, zipfile.ZipFile(broken, "w", compression) as archive:
+        for entry in full.namelist():
+            archive.writestr(entry, full.read(entry))
+    data = bytearray(broken.read_bytes())
+    with zipfile.ZipFile(broken) as archive:
+        shp = next(e for e in archive.infolist() if e.filename.endswith(".shp"))
+    # The member's data starts after its local header (30 bytes, the name, the extra field).
+    start = shp.header_offset + 30 + len(shp.filename.encode()) + len(shp.extra)
+    for offset in range(start + 8, start + 40):
+        data[offset] ^= 0xFF
+    broken.write_bytes(bytes(data))
+
+    message = refused(SimpleUploadedFile("kaputt.zip", bytes(data)))
+
+    assert message == "The .zip file cannot be opened: it is damaged or not a zip file."
+
+
 @pytest.mark.parametrize(
     ("bbox", "said"),
     [((8.40, 49.00, 8.4001, 49.0001), "0.00 km²"), ((-170.0, -80.0, 170.0, 80.0), "km²")],
