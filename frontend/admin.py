@@ -7,7 +7,7 @@ from .models import LegalPage
 
 @admin.register(LegalPage)
 class LegalPageAdmin(TranslationAdmin):
-    """The four pages exist from the first migration on: they are edited, never added or removed."""
+    """The four pages exist after every `migrate` (frontend/apps.py): edited, never added or removed."""
 
     list_display = ("__str__", "title", "updated_at")
     fields = ("title", "body")

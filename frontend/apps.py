@@ -1,14 +1,22 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _create_legal_pages(**kwargs: Any) -> None:
+def _create_legal_pages(*, apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    # `apps` is the state the migrate ended in: after `migrate frontend zero` there is no table to fill.
+    try:
+        apps.get_model("frontend", "LegalPage")
+    except LookupError:
+        return
     from .services import legal_pages_ensure
 
-    legal_pages_ensure()
+    legal_pages_ensure(using=using)
 
 
 class FrontendConfig(AppConfig):

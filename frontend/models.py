@@ -16,7 +16,7 @@ class LegalPage(models.Model):
 
     The body is plain text: paragraphs separated by an empty line, "## " starts a heading, "- " a list item.
     It is always escaped when shown (frontend/legal_text.py), so no HTML from the admin reaches a page.
-    The four pages exist from the first migration on with a default text the town completes.
+    The four pages exist after every `migrate` (frontend/apps.py), with a default text the town completes.
     """
 
     kind = models.CharField(_("page"), max_length=13, choices=LegalPageKind.choices, unique=True)
