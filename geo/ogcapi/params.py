@@ -8,8 +8,10 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -181,8 +183,13 @@ def _instant(value: str) -> tuple[datetime, datetime]:
     part = match.groupdict()
     try:
         if part["hour"] is None:
-            start = datetime(int(part["year"]), int(part["month"]), int(part["day"]), tzinfo=UTC)
-            return start, start + timedelta(days=1)
+            # A date is that day in the site's zone, the zone the items give their times in (and the export
+            # filters' days): from its midnight to the next, whatever a clock change does to its length.
+            zone = ZoneInfo(settings.TIME_ZONE)
+            day = date(int(part["year"]), int(part["month"]), int(part["day"]))
+            start = datetime.combine(day, time(), tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+            return start.astimezone(UTC), end.astimezone(UTC)
         offset = part["offset"]
         zone = UTC
         if offset not in ("Z", "z"):
@@ -214,7 +221,7 @@ def _instant(value: str) -> tuple[datetime, datetime]:
 
 
 def parse_datetime(value: str) -> TimeWindow:
-    """An instant, or an interval with `..` (or nothing) for an open end; matched against `created`."""
+    """An instant, or an interval with `..` (or nothing) for an open end; matched against `created_at`."""
     if "/" not in value:
         start, end = _instant(value)
         return TimeWindow(start=start, end=end)

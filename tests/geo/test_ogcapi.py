@@ -362,7 +362,7 @@ def test_a_line_is_found_by_a_bbox_it_crosses(client, seeded):
         ("2025-05-01T12:00:00+02:00", [0]),
         ("2025-05-01T10:00:00.000Z", [0]),
         ("2025-05-01T10:00:01Z", []),
-        ("2025-05-01", [0]),  # a date: the whole day (UTC)
+        ("2025-05-01", [0]),  # a date: the whole day (in the site's zone)
         ("2025-05-01T", [0]),  # GDAL's way of writing a date
         ("2025-05-01T10:00Z", [0]),  # GDAL's way of writing a minute
         ("2025-05-01T10Z", [0]),  # … and an hour
@@ -379,6 +379,23 @@ def test_datetime_filters_the_creation_time(client, seeded, value, expected):
     body = get_json(client, f"{POINTS}/items", data={"datetime": value})
 
     assert ids_of(body) == [seeded["published"][i].pk for i in expected]
+
+
+@pytest.mark.parametrize(("value", "found"), [("2025-05-02", True), ("2025-05-01", False)])
+def test_a_date_is_the_local_day_the_items_show(client, point_category, value, found):
+    """Items say their times in the site's zone (Berlin), so a date names that day there, as the export
+    filters do: 23:30 UTC on 1 May is 01:30 on 2 May in Karlsruhe."""
+    late = SuggestionFactory(
+        category=point_category,
+        geom=Point(8.40, 49.00, srid=4326),
+        created_at=datetime(2025, 5, 1, 23, 30, tzinfo=UTC),
+    )
+
+    body = get_json(client, f"{POINTS}/items", data={"datetime": value})
+
+    assert (late.pk in ids_of(body)) is found
+    if found:
+        assert body["features"][0]["properties"]["created_at"] == "2025-05-02T01:30:00+02:00"
 
 
 def test_category_filters_by_key(client, seeded):
