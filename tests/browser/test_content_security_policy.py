@@ -104,3 +104,16 @@ def test_an_injected_inline_script_is_blocked_and_reported(live_server, page, de
 
     assert ran is False
     assert any(v.startswith("script-src") for v in page.evaluate("() => window.__csp"))
+
+
+def test_the_permissions_policy_names_only_features_the_browser_knows(live_server, page, demo):
+    """An unknown feature in Permissions-Policy costs every page a console error ("Unrecognized feature") that
+    hides real ones."""
+    project, _staff = demo
+    said: list[str] = []
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
+
+    page.goto(f"{live_server.url}/projects/{project.slug}/")
+    wait_for_map(page)
+
+    assert [text for text in said if "Permissions-Policy" in text] == []
