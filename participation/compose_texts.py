@@ -15,4 +15,6 @@ def compose_labels() -> dict[str, str]:
         "placeBlocksSend": _(
             "The suggestion cannot be sent like this. About the place under “2. Where?”: %(problem)s"
         ),
+        # A refused field is said at its field, maybe out of view by now: this says which, beside the button.
+        "fieldsBlockSend": _("Not sent yet. Please check: %(fields)s"),
     }

@@ -66,6 +66,18 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     if (input) input.setAttribute('aria-invalid', 'true');
   }
 
+  // The fields the server refused are said at themselves, which may be out of view by now (on a phone above
+  // the sheet): beside the send button a line names them, and the first one gets focus, scrolled into view.
+  function sayInvalidFields() {
+    const invalid = [...form.querySelectorAll('[aria-invalid="true"]')];
+    if (invalid.length === 0) return;
+    const names = invalid.map((input) => (input.labels[0] ? input.labels[0].textContent.trim() : input.name));
+    const details = invalid.map((input, i) => `${names[i]}: ${error(input.name).textContent}`);
+    if (!error('form').textContent) error('form').textContent = format(labels.fieldsBlockSend, { fields: details.join(' ') });
+    invalid[0].focus({ preventScroll: true });
+    invalid[0].scrollIntoView({ block: 'center' });
+  }
+
   // A place the server refuses (a line leaving the project area) is said under "2. Where?", which may be out
   // of view by now, and beside the send button, which then sends nothing until the place is corrected.
   let placeProblem = null;
@@ -279,6 +291,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       for (const [field, messages] of entries) {
         showError(field, Array.isArray(messages) ? messages.join(' ') : failure.message);
       }
+      sayInvalidFields();
       if (fields.geometry) {
         setPlaceProblem(Array.isArray(fields.geometry) ? fields.geometry.join(' ') : failure.message);
         sayPlaceProblem();

@@ -238,6 +238,44 @@ def test_a_refusal_of_the_place_by_the_server_is_said_at_the_send_button(
     assert not Suggestion.objects.exists()
 
 
+# ------------------------------------------------------- a refused field, said where the citizen is looking
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_refused_title_is_said_at_the_send_button_and_the_title_gets_focus(
+    live_server, open_page, citizen, categories, size
+):
+    """The server's "this field may not be blank" was written under the title, scrolled out of view by then
+    (on a phone above the sheet's top), and focus fell to the page: pressing send seemed to do nothing."""
+    page = open_page(DESKTOP if size == "desktop" else PHONE)
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server)
+    press = (lambda loc: loc.click()) if size == "desktop" else (lambda loc: loc.tap())
+
+    press(page.get_by_role("button", name="Vorschlag machen"))
+    press(page.get_by_role("radio", name="Ladestation"))
+    if size == "desktop":
+        click_map(page, 8.40, 49.00)
+    else:
+        sheet = settled_box(page, "#panel")
+        map_box = box(page, "#map")
+        page.touchscreen.tap(map_box["x"] + map_box["width"] / 2, sheet["y"] - 30)
+    expect(page.locator(".compose-pin")).to_have_count(1)
+    page.get_by_label("Titel").fill("   ")
+    send = page.get_by_role("button", name="Vorschlag absenden")
+    send.scroll_into_view_if_needed()
+    press(send)
+
+    said = page.locator("#error-form")
+    expect(said).to_contain_text("Titel")
+    expect(said).to_be_in_viewport()
+    title = page.get_by_label("Titel")
+    expect(title).to_be_focused()
+    expect(title).to_be_in_viewport()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    assert not Suggestion.objects.exists()
+
+
 # ------------------------------------------------------------ 9: compose code loads when composing starts
 
 
