@@ -5,6 +5,13 @@ import { setUpAntiSpam, solveBeforeSubmit } from './anti-spam.js';
 
 const config = JSON.parse(document.getElementById('detail-config').textContent);
 paintSwatches();
+// A form the server sent back (its action's fragment scrolled the page to it): the refused field takes focus,
+// so typing goes on there. Not `autofocus`, and not before `load`: chromium drops both while it scrolls to a
+// fragment. Unless the person has already moved on to something else.
+window.addEventListener('load', () => {
+  const refused = document.querySelector('form [aria-invalid="true"]');
+  if (refused && document.activeElement === document.body) refused.focus({ preventScroll: true });
+});
 if (config.antiSpam) {
   setUpAntiSpam(config.antiSpam);
   solveBeforeSubmit();

@@ -2,18 +2,16 @@
 approved" (not "broke the rules", which only hidden ones did), its author reads the moderators' reason, and a
 suggestion that others were merged into names their numbers. The API's 410 says the same."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from participation.models import ModerationAction, ModerationEvent, ModerationState
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import ARTIFACTS, sign_in
 from tests.factories import SuggestionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/shots/onepress")
+SHOTS = ARTIFACTS  # test-artifacts/screenshots, beside every browser test's
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 TEXTS = {
     "de": {

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participation.models import Comment, ModerationState, Report, Support
+from tests.browser.helpers import ARTIFACTS, sign_in
 from tests.factories import CategoryFactory, SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,7 @@ TEXTS = {
     },
 }
 
-SHOTS = Path("/work/shots/onepress")
+SHOTS = ARTIFACTS  # test-artifacts/screenshots, beside every browser test's
 PROGRESS = {
     "de": {"checking": "Spam-Schutz wird geprüft …", "sending": "Wird gesendet …"},
     "en": {"checking": "Running the anti-spam check …", "sending": "Sending …"},
@@ -266,3 +267,24 @@ def test_without_script_the_page_says_why_nothing_can_be_sent(live_server, brows
         assert not Support.objects.exists()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_empty_comment_is_said_where_the_form_is(live_server, browser, suggestion, citizen, viewport):
+    """Sent empty, the page came back at its top, its message far below, out of view and without focus."""
+    context = browser.new_context(viewport=viewport, locale="de-DE", has_touch=viewport is PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}/projects/test-project/suggestions/{suggestion.pk}/")
+
+    send = page.get_by_role("button", name="Kommentar senden")
+    send.scroll_into_view_if_needed()
+    send.click()
+
+    said = page.locator("#comment-error")
+    expect(said).to_have_text("Dieses Feld ist erforderlich.")
+    expect(said).to_be_in_viewport()
+    field = page.get_by_label("Ihr Kommentar")
+    expect(field).to_be_focused()
+    assert not Comment.objects.exists()
+    context.close()
