@@ -18,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from frontend.geoman_texts import geoman_texts
+from frontend.models import LegalPageKind
+from frontend.templatetags.site_frame import legal_links
 
 from . import notifications, rules, selectors, services
 from .compose_texts import compose_labels
@@ -86,6 +88,13 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        # The imprint and the privacy statement must be one tap away on every page; the map page's footer is
+        # at the end of a long list, so they also stand in the map's credits, in view at any size.
+        "legalLinks": [
+            {"label": label, "url": reverse("frontend:legal-page", args=[kind])}
+            for kind, label in legal_links()
+            if kind in (LegalPageKind.IMPRINT, LegalPageKind.PRIVACY)
+        ],
         "language": request.LANGUAGE_CODE,
         "geoman": geoman_texts(),
         "labels": {

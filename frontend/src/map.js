@@ -8,7 +8,7 @@ import markerIcon2x from 'leaflet/dist/images/marker-icon-2x.png';
 import markerShadow from 'leaflet/dist/images/marker-shadow.png';
 import './map.css';
 import { api } from './api.js';
-import { format, paintSwatches } from './dom.js';
+import { element, format, paintSwatches } from './dom.js';
 import { createSuggestionLayers } from './layers.js';
 import { createList } from './list.js';
 import { setUpComposeStart } from './compose-start.js';
@@ -35,6 +35,13 @@ L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.
 window.participationMap = map;
 // On phones the bottom sheet covers the map's foot: the attribution moves to its head.
 if (window.matchMedia('(max-width: 720px)').matches) map.attributionControl.setPosition('topright');
+// Imprint and privacy statement in the credits, which stay in view at every size (built as DOM nodes, then
+// handed to Leaflet as the HTML it takes).
+for (const { label, url } of config.legalLinks) {
+  const link = element('a', null, label);
+  link.href = url;
+  map.attributionControl.addAttribution(link.outerHTML);
+}
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 } else {

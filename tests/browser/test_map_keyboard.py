@@ -60,8 +60,9 @@ def test_marker_layer_is_one_tab_stop_and_the_arrow_keys_walk_it(live_server, br
 
     tab_until(page, "el => el.id === 'map'")
     presses = tab_until(page, "el => !document.getElementById('map').contains(el)")
-    # After the map's own stop (its arrow keys pan): one marker, two zoom buttons, two attribution links.
-    assert presses <= 6, f"{presses} Tab presses to get through the map"
+    # After the map's own stop (its arrow keys pan): one marker, two zoom buttons, the credits' links
+    # (Leaflet, the base map's, the imprint and the privacy statement).
+    assert presses <= 8, f"{presses} Tab presses to get through the map"
 
     page.keyboard.press("Shift+Tab")
     while not page.evaluate("() => document.activeElement.matches('.suggestion-marker')"):
@@ -211,3 +212,25 @@ def test_phone_header_stays_one_row_signed_in_and_its_menu_works_by_keyboard(liv
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Meine Vorschläge")
     context.close()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"viewport": {"width": 1366, "height": 768}},
+        {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
+    ],
+    ids=["desktop", "phone"],
+)
+def test_imprint_and_privacy_are_in_view_on_the_map_page(live_server, browser, demo, options):
+    """The map page's footer is at the end of the long list (y = 4,400 px on a desktop, 5,900 on a phone); a
+    German site's imprint must be directly reachable: it stands in the map's credits, in view at any size."""
+    page = open_page(browser, live_server, **options)
+
+    for name, path in (("Impressum", "/legal/imprint/"), ("Datenschutz", "/legal/privacy/")):
+        link = page.locator(".leaflet-control-attribution").get_by_role("link", name=name)
+        expect(link).to_be_in_viewport(ratio=1)
+        assert link.get_attribute("href") == path
+    page.locator(".leaflet-control-attribution").get_by_role("link", name="Impressum").click()
+    expect(page).to_have_url(re.compile(r"/legal/imprint/$"))
+    page.context.close()
