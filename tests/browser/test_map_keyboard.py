@@ -222,15 +222,27 @@ def test_phone_header_stays_one_row_signed_in_and_its_menu_works_by_keyboard(liv
     ],
     ids=["desktop", "phone"],
 )
-def test_imprint_and_privacy_are_in_view_on_the_map_page(live_server, browser, demo, options):
+def test_imprint_and_privacy_are_in_view_on_the_map_page(live_server, browser, demo, options, settings):
     """The map page's footer is at the end of the long list (y = 4,400 px on a desktop, 5,900 on a phone); a
     German site's imprint must be directly reachable: it stands in the map's credits, in view at any size."""
+    # With a base map its credit comes along (tiles from a closed local port: nothing leaves the machine).
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
     page = open_page(browser, live_server, **options)
 
     for name, path in (("Impressum", "/legal/imprint/"), ("Datenschutz", "/legal/privacy/")):
         link = page.locator(".leaflet-control-attribution").get_by_role("link", name=name)
         expect(link).to_be_in_viewport(ratio=1)
         assert link.get_attribute("href") == path
+    # The longer credits wrap beside the zoom buttons, never over them.
+    credits = page.locator(".leaflet-control-attribution").bounding_box()
+    zoom = page.locator(".leaflet-control-zoom").bounding_box()
+    assert zoom["x"] + zoom["width"] <= credits["x"] or zoom["y"] >= credits["y"] + credits["height"], (
+        zoom,
+        credits,
+    )
     page.locator(".leaflet-control-attribution").get_by_role("link", name="Impressum").click()
     expect(page).to_have_url(re.compile(r"/legal/imprint/$"))
     page.context.close()
