@@ -206,7 +206,13 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     result.hidden = true;
     panel.hidden = false;
     start.hidden = true;
-    form.querySelector('input[name=category]').focus();
+    // On a phone the form opens in the whole sheet, from its first step (the button may have been pressed in
+    // the collapsed sheet, the form below it out of view).
+    if (sheet.isNarrow()) {
+      sheet.expand();
+      panel.scrollIntoView({ block: 'start' });
+    }
+    form.querySelector('input[name=category]').focus({ preventScroll: sheet.isNarrow() });
   }
 
   document.getElementById('compose-cancel').addEventListener('click', () => {

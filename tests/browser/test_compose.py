@@ -238,6 +238,31 @@ def test_a_refusal_of_the_place_by_the_server_is_said_at_the_send_button(
     assert not Suggestion.objects.exists()
 
 
+# ----------------------------------------------------------------- the main action on a phone, in view
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed-in", "anonymous"])
+def test_on_a_phone_make_a_suggestion_is_in_view_and_opens_the_form_in_view(
+    live_server, open_page, citizen, categories, project, signed_in
+):
+    """The collapsed sheet showed the project's title and description; "Make a suggestion" was at y = 1,185,
+    and once pressed only the form's heading peeked in at the sheet's foot."""
+    project.allow_anonymous = True
+    project.save()
+    page = open_page(PHONE)
+    if signed_in:
+        sign_in(page, live_server, citizen)
+    open_map(page, live_server)
+
+    start = page.get_by_role("button", name="Vorschlag machen")
+    expect(start).to_be_in_viewport(ratio=1)
+    start.tap()
+
+    choice = page.get_by_role("radio", name="Ladestation")
+    expect(choice).to_be_in_viewport(ratio=1)
+    expect(page.get_by_text("1. Was schlagen Sie vor?")).to_be_in_viewport(ratio=1)
+
+
 # ------------------------------------------------------- a refused field, said where the citizen is looking
 
 
