@@ -110,6 +110,7 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             ),
             "drawPolygon": _("Click the map to set the corners; click the first corner again to finish."),
             "drawn": _("You can drag the points to correct the position."),
+            "drawnPoint": _("You can drag the pin to correct the position."),
             "pin": _("Position of your suggestion: drag it to correct it"),
             "noGeometry": _("Please place your suggestion on the map first."),
             "chooseCategory": _("Please choose what you suggest."),

@@ -115,7 +115,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     // Editing stays on so the citizen can drag the pin or the line's points before sending.
     layer.pm.enable({ allowSelfIntersection: false, draggable: kind === 'point' });
     layer.on('pm:edit pm:dragend', checkDuplicates);
-    hint.textContent = labels.drawn;
+    hint.textContent = kind === 'point' ? labels.drawnPoint : labels.drawn;
     again.hidden = false;
     textStep.hidden = false;
     send.hidden = false;

@@ -286,6 +286,10 @@ def test_a_refused_title_is_said_at_the_send_button_and_the_title_gets_focus(
         map_box = box(page, "#map")
         page.touchscreen.tap(map_box["x"] + map_box["width"] / 2, sheet["y"] - 30)
     expect(page.locator(".compose-pin")).to_have_count(1)
+    # One pin, not "the points" of a line.
+    expect(page.locator("#draw-hint")).to_have_text(
+        "Sie können die Markierung verschieben, um die Lage zu korrigieren."
+    )
     page.get_by_label("Titel").fill("   ")
     send = page.get_by_role("button", name="Vorschlag absenden")
     send.scroll_into_view_if_needed()
