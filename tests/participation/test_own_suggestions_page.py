@@ -396,3 +396,14 @@ def test_the_versions_of_another_projects_suggestion_are_not_found_here(client_f
     )
 
     assert response.status_code == 404
+
+
+def test_the_suggestion_page_and_my_suggestions_name_the_correction_alike(client_factory, citizen, published):
+    """One action, one name: "Korrigieren" in the list and on the suggestion's page (it said "Bearbeiten")."""
+    client = client_factory(citizen)
+
+    detail = client.get(page_url(published), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    own = item(client.get(OWN, HTTP_ACCEPT_LANGUAGE="de").content.decode(), published)
+
+    assert 'id="edit-link">Korrigieren</a>' in detail
+    assert ">Korrigieren<" in own
