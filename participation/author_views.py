@@ -26,7 +26,7 @@ from .errors import (
 from .forms import SuggestionEditForm
 from .models import ModerationMode, ModerationState, Suggestion
 from .participants import participant_from
-from .views import _detail_url, _first_error, _suggestion_or_error_page
+from .views import _detail_url, _suggestion_or_error_page
 
 
 def _own_or_error_page(request: HttpRequest, slug: str, pk: int) -> Suggestion | HttpResponse:
@@ -89,7 +89,10 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "project": project,
             "suggestion": suggestion,
             "form": form,
-            "form_error": _first_error(form) if form.errors else "",
+            # Title and text say their errors at themselves; the rest (the place, the form) is said on top.
+            "form_error": next(
+                (errors[0] for field, errors in form.errors.items() if field not in ("title", "text")), ""
+            ),
             "can_move": rules.can_move_own(request.user, suggestion),
             "back_to_review": (
                 was == ModerationState.PUBLISHED and project.moderation_mode == ModerationMode.PRE

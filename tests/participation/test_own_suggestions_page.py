@@ -407,3 +407,14 @@ def test_the_suggestion_page_and_my_suggestions_name_the_correction_alike(client
 
     assert 'id="edit-link">Korrigieren</a>' in detail
     assert ">Korrigieren<" in own
+
+
+def test_an_empty_title_on_the_correction_page_is_said_once_at_the_title(client_factory, citizen, published):
+    response = client_factory(citizen).post(
+        page_url(published, "edit/"), {"title": "", "text": "Neu"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("Dieses Feld ist erforderlich.") == 1
+    assert 'id="title-error">Dieses Feld ist erforderlich.</p>' in html
