@@ -149,6 +149,7 @@ def test_my_suggestions_says_it_in_german(client_factory, citizen, mine):
     assert "<h1>Meine Vorschläge</h1>" in html
     assert 'data-state="rejected">Abgelehnt</span>' in html
     assert "Begründung der Moderation:" in html
+    assert "Sie haben in allen Projekten zusammen 7 Vorschläge gemacht." in html
 
 
 def test_my_suggestions_needs_an_account(client):
