@@ -3,7 +3,6 @@ rejects, h hides, a approves, x selects, ? shows the help. Plus axe and a phone-
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import LineString, Point
@@ -11,13 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import Comment, ModerationEvent, ModerationState, ProjectRole, Report, StaffRole
-from tests.browser.helpers import serious_violations, sign_in, small_targets
+from tests.browser.helpers import ARTIFACTS, serious_violations, sign_in, small_targets
 from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUEUE = "/projects/test-project/moderation/"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "frontend" / "screenshots"
+# Into test-artifacts/ (ignored): a test run leaves the tree as it found it; the README's pictures in
+# frontend/screenshots/ are copied from here by hand when the page changes.
+SCREENSHOTS = ARTIFACTS
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 S = ModerationState
 
