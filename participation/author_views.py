@@ -110,6 +110,7 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     "zoomOut": _("Zoom out"),
                     "moved": _("New place chosen: %(lat)s, %(lon)s. Save the changes to keep it."),
                     "lineMoved": _("The line was changed. Save the changes to keep it."),
+                    "areaMoved": _("The area was changed. Save the changes to keep it."),
                     "reset": _("The place is as it was."),
                 },
             },

@@ -13,6 +13,8 @@ const status = document.getElementById('place-status');
 const labels = config.labels;
 
 const map = L.map('edit-map', { scrollWheelZoom: false, maxZoom: 19, zoomControl: false });
+// As on the map page: for debugging in the console and for browser tests (positions by Leaflet's projection).
+window.participationMap = map;
 L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
@@ -21,11 +23,21 @@ if (config.tileUrl) {
 }
 const round = (n) => Math.round(n * 1e7) / 1e7;
 const isPoint = config.geometry.type === 'Point';
+const isArea = config.geometry.type === 'Polygon';
 const [lon0, lat0] = isPoint ? config.geometry.coordinates : [0, 0];
+const toLatLngs = (coordinates) => coordinates.map(([lon, lat]) => [lat, lon]);
+// A line's points, or an area's outer ring without its closing point (Leaflet closes polygons itself).
+function storedLatLngs() {
+  if (isArea) return toLatLngs(config.geometry.coordinates[0].slice(0, -1));
+  return isPoint ? [] : toLatLngs(config.geometry.coordinates);
+}
+function keptLatLngs(geometry) {
+  return isArea ? toLatLngs(geometry.coordinates[0].slice(0, -1)) : toLatLngs(geometry.coordinates);
+}
 // The view first: Leaflet-Geoman measures layers as they are added, which needs a map with a view.
-const lineLatLngs = isPoint ? [] : config.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+const shapeLatLngs = storedLatLngs();
 if (isPoint) map.setView([lat0, lon0], 16);
-else map.fitBounds(L.latLngBounds(lineLatLngs), { padding: [24, 24], maxZoom: 17 });
+else map.fitBounds(L.latLngBounds(shapeLatLngs), { padding: [24, 24], maxZoom: 17 });
 L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
 let shape;
 if (isPoint) {
@@ -34,9 +46,9 @@ if (isPoint) {
     className: 'edit-place',
   }).addTo(map);
 } else {
-  shape = L.polyline(lineLatLngs, {
-    color: config.colour, weight: 6, opacity: 0.9, className: 'edit-place',
-  }).addTo(map);
+  const style = { color: config.colour, weight: isArea ? 4 : 6, opacity: 0.9, className: 'edit-place' };
+  shape = (isArea ? L.polygon(shapeLatLngs, { ...style, fillOpacity: 0.2 }) : L.polyline(shapeLatLngs, style))
+    .addTo(map);
 }
 
 function say(text) {
@@ -50,9 +62,14 @@ function movePoint(latlng) {
 }
 
 function lineChanged() {
-  const coordinates = shape.getLatLngs().map((p) => [round(p.lng), round(p.lat)]);
-  field.value = JSON.stringify({ type: 'LineString', coordinates });
-  say(labels.lineMoved);
+  const position = (p) => [round(p.lng), round(p.lat)];
+  if (isArea) {
+    const ring = shape.getLatLngs()[0].map(position);
+    field.value = JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0]]] });
+  } else {
+    field.value = JSON.stringify({ type: 'LineString', coordinates: shape.getLatLngs().map(position) });
+  }
+  say(isArea ? labels.areaMoved : labels.lineMoved);
 }
 
 if (config.canMove && field.value) {
@@ -60,7 +77,7 @@ if (config.canMove && field.value) {
   try {
     const kept = JSON.parse(field.value);
     if (isPoint) shape.setLatLng([kept.coordinates[1], kept.coordinates[0]]);
-    else shape.setLatLngs(kept.coordinates.map(([lon, lat]) => [lat, lon]));
+    else shape.setLatLngs(keptLatLngs(kept));
   } catch {
     field.value = '';  // not ours (the server said so at the form): keep the stored place
   }
@@ -89,7 +106,7 @@ if (config.canMove) {
       map.setView([lat0, lon0]);
     } else {
       shape.pm.disable();
-      shape.setLatLngs(config.geometry.coordinates.map(([lon, lat]) => [lat, lon]));
+      shape.setLatLngs(storedLatLngs());
       shape.pm.enable({ allowSelfIntersection: false });
     }
     say(labels.reset);

@@ -2,13 +2,13 @@
 person reads it, and a point moved on the correction page's map lands where it was clicked."""
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import ModerationAction, ModerationEvent, Suggestion
 from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
-from tests.factories import SuggestionFactory
+from tests.factories import CategoryFactory, SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,4 +120,58 @@ def test_my_suggestions_on_a_phone(live_server, browser, citizen, several):
     assert small_targets(phone) == []
     assert serious_violations(phone) == []
     screenshot(phone, "own-suggestions-phone")
+    context.close()
+
+
+def test_correcting_an_area_draws_it_where_it_is_and_keeps_it_an_area(live_server, browser, citizen, project):
+    """A category may take areas (polygons): the correction page read their rings as if they were a line's
+    points and threw, so neither the place nor the map worked."""
+    areas = CategoryFactory(project=project, key="zone", geometry_kind="polygon", colour="#7c3aed")
+    ring = [(8.395, 48.995), (8.405, 48.995), (8.405, 49.005), (8.395, 49.005), (8.395, 48.995)]
+    area = SuggestionFactory(
+        category=areas, author=citizen, title="Tempo 20 Zone", geom=Polygon(ring, srid=4326)
+    )
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="de-DE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}/projects/{project.slug}/suggestions/{area.pk}/edit/")
+
+    drawn = page.locator("#edit-map path.edit-place")
+    expect(drawn).to_have_count(1)
+    box = drawn.bounding_box()
+    corners = page.evaluate(
+        "(ring) => { const map = window.participationMap;"
+        " const r = map.getContainer().getBoundingClientRect();"
+        " return ring.map(([lon, lat]) => { const p = map.latLngToContainerPoint([lat, lon]);"
+        " return [p.x + r.left, p.y + r.top]; }); }",
+        ring,
+    )
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    assert abs(box["x"] - min(xs)) <= 5
+    assert abs(box["x"] + box["width"] - max(xs)) <= 5
+    assert abs(box["y"] - min(ys)) <= 5
+    assert abs(box["y"] + box["height"] - max(ys)) <= 5
+
+    # Drag the north-east corner a little further out; the form sends an area with a closed ring.
+    ne = corners[2]
+    page.mouse.move(ne[0], ne[1])
+    page.mouse.down()
+    page.mouse.move(ne[0] + 30, ne[1] - 20, steps=5)
+    page.mouse.up()
+    expect(page.locator("#place-status")).to_have_text(
+        "Die Fläche wurde geändert. Speichern Sie die Änderungen, um sie zu behalten."
+    )
+    page.locator("#save").click()
+    page.wait_for_load_state()
+
+    area.refresh_from_db()
+    assert errors == []
+    assert area.geom.geom_type == "Polygon"
+    assert area.geom.valid
+    moved = area.geom.coords[0]
+    assert moved[0] == moved[-1]
+    assert len(moved) == 5
+    assert max(x for x, _y in moved) > 8.405
     context.close()
