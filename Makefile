@@ -3,7 +3,7 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run stop test bench lint format messages backup restore
+.PHONY: run stop test bench lock lint format messages backup restore
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
@@ -16,6 +16,9 @@ test:  ## the same preparation, then ruff, makemigrations --check and the whole 
 
 bench:  ## the seeded 1.1 M benchmark: seed once, measure every scenario, write benchmarks/results.md (BENCH_SCALE=smoke: tiny)
 	@$(STACK) bench
+
+lock:  ## re-resolve uv.lock after changing the dependencies in pyproject.toml (every install uses it frozen)
+	@$(STACK) lock
 
 backup:  ## pg_dump of the database to .local/backups/<db>-<UTC time>.dump (or BACKUP_DIR)
 	@bash config/scripts/backup.sh backup

@@ -63,17 +63,40 @@ ensure_packages() {
         "apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ${missing[*]}"
 }
 
+# uv, pinned with hashes in config/requirements/uv.txt, in its own virtualenv; it installs exactly uv.lock.
+UV_HOME="$LOCAL/uv"
+UV="$UV_HOME/bin/uv"
+export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy
+
+ensure_uv() {
+    local stamp
+    stamp="$UV_HOME/.installed-$(sha256sum config/requirements/uv.txt | cut -c1-16)"
+    [ -f "$stamp" ] && [ -x "$UV" ] && return 0
+    rm -rf "$UV_HOME"
+    step uv-venv "Creating the virtualenv for uv in .local/uv" python3 -m venv "$UV_HOME"
+    step uv "Installing uv (pip install --require-hashes -r config/requirements/uv.txt)" \
+        "$UV_HOME/bin/pip" install --disable-pip-version-check -q --require-hashes -r config/requirements/uv.txt
+    touch "$stamp"
+}
+
+# The virtualenv holds exactly what uv.lock pins (dependencies and the dev extra), nothing else.
 ensure_venv() {
     local stamp
-    # Only the [project] table (the dependencies) decides whether to reinstall, not tool settings.
-    stamp="$VENV/.installed-$(sed -n '/^\[project\]/,/^\[build-system\]/p' pyproject.toml | sha256sum | cut -c1-16)"
+    stamp="$VENV/.installed-$(cat uv.lock pyproject.toml | sha256sum | cut -c1-16)"
     [ -f "$stamp" ] && return 0
-    say "Installing Python packages into .venv"
+    ensure_uv
+    say "Installing Python packages into .venv (uv sync --frozen)"
     [ -x "$PY" ] || step venv "Creating the virtualenv .venv" python3 -m venv "$VENV"
-    step pip "Installing the Python packages (pip install '.[dev]')" \
-        "$VENV/bin/pip" install --disable-pip-version-check -q ".[dev]"
+    step pip "Installing the Python packages from uv.lock (uv sync --frozen --extra dev)" \
+        env UV_PROJECT_ENVIRONMENT="$VENV" "$UV" sync --frozen --extra dev --python "$PY"
     rm -f "$VENV"/.installed-*
     touch "$stamp"
+}
+
+# `make lock`: re-resolve uv.lock after a change to pyproject.toml's dependencies (then commit both).
+cmd_lock() {
+    ensure_uv
+    "$UV" lock "$@"
 }
 
 ensure_frontend() {
@@ -348,8 +371,9 @@ case "${1:-}" in
     stop) cmd_stop ;;
     prepare) prepare ;;
     bench) cmd_bench ;;
+    lock) shift; cmd_lock "$@" ;;
     replica-start) cmd_replica_start ;;
     replica-stop) cmd_replica_stop ;;
     replica-remove) cmd_replica_remove ;;
-    *) die "usage: $0 run|test|bench|stop|prepare|replica-start|replica-stop|replica-remove" ;;
+    *) die "usage: $0 run|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
 esac
