@@ -16,8 +16,8 @@ from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUEUE = "/projects/test-project/moderation/"
-# Into test-artifacts/ (ignored): a test run leaves the tree as it found it; the README's pictures in
-# frontend/screenshots/ are copied from here by hand when the page changes.
+# Into test-artifacts/ (ignored): a test run leaves the tree as it found it; the documentation's pictures in
+# docs/img/ are copied from here by hand when the page changes.
 SCREENSHOTS = ARTIFACTS
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 S = ModerationState

@@ -11,8 +11,8 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Into test-artifacts/ (ignored): a test run leaves the tree as it found it; the README's pictures in
-# frontend/screenshots/ are copied from here by hand when the page changes.
+# Into test-artifacts/ (ignored): a test run leaves the tree as it found it; the documentation's pictures in
+# docs/img/ are copied from here by hand when the page changes.
 SCREENSHOTS = ARTIFACTS
 
 # Realistic demand on top of the Karlsruhe demo: 400 published suggestions over ten weeks, most of them around

@@ -30,7 +30,7 @@ from tests.geo.test_tiles import tile_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+FIELD_TABLE_DOC = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
 OGR_TYPES = {"integer": {"Integer", "Integer64"}, "text": {"String"}, "datetime": {"DateTime"}}
 # 11:00 in Berlin (+01:00); every channel gives times to the second.
 WINTER = datetime(2026, 1, 15, 10, 0, 0, 250_000, tzinfo=UTC)
@@ -160,10 +160,10 @@ def test_the_table_is_well_formed():
     assert tile_fields < {f.name for f in fields_in(OGCAPI)} < {f.name for f in fields_in(EXPORTS)}
 
 
-def test_the_readme_shows_the_table_with_every_name_type_and_shapefile_name():
-    readme = README.read_text(encoding="utf-8")
+def test_the_docs_show_the_table_with_every_name_type_and_shapefile_name():
+    doc = FIELD_TABLE_DOC.read_text(encoding="utf-8")
     for field in FIELDS:
-        row = re.search(rf"^\| `{field.name}` \|(.*)$", readme, re.M)
+        row = re.search(rf"^\| `{field.name}` \|(.*)$", doc, re.M)
         assert row, field.name
         cells = [c.strip() for c in row[1].split("|")]
         assert cells[0] == field.type, field.name
