@@ -345,6 +345,8 @@ cmd_test() {
     "$VENV/bin/ruff" format --check .
     say "makemigrations --check"
     DJANGO_SETTINGS_MODULE=config.settings.test "$PY" manage.py makemigrations --check --dry-run
+    say "docs"  # --strict: a broken link or anchor fails (not --quiet, which also silences strict in mkdocs 1.6)
+    NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --site-dir "$LOCAL/site" 2>&1 | { grep -v '^INFO' || true; }
     say "pytest"
     "$VENV/bin/pytest" "$@"
 }
