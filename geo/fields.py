@@ -4,8 +4,8 @@ A planner's QGIS style or expression built on one source (`"planning_status" = '
 `"support_count" > 10`, `"created_at" >= '2026-05-01'`) works on every other, because every channel uses
 these names with this meaning. The SQL of each channel (geo/sql/ogcapi_items.sql, tile_mvt.sql, the
 export_*.sql files and the stored pieces of export_fragments.sql) writes exactly these columns; the tests
-in tests/geo/test_fields.py read every channel with GDAL and hold it to this table, and to the README's copy
-of it.
+in tests/geo/test_fields.py read every channel with GDAL and hold it to this table, and to the copy in
+docs/exports.md.
 
 Times are ISO 8601 with the offset of the site's time zone (settings.TIME_ZONE, `+01:00` or `+02:00` for
 Berlin) where a format has only text (GeoJSON, CSV, OGC API, Shapefile), and real date-time values where the
@@ -71,7 +71,7 @@ FIELDS: tuple[Field, ...] = (
 
 # Geometry as columns, in the CSV and XLSX only (the other formats carry a real geometry): lon/lat of a point,
 # for lines and areas a point on the shape (PostGIS's ST_PointOnSurface), so that a layer loaded from
-# lon/lat holds every suggestion; `geometry_type` and `wkt` give the real shape (see README, "CSV in QGIS").
+# lon/lat holds every suggestion; `geometry_type` and `wkt` give the shape (docs/exports.md: CSV in QGIS).
 TABLE_GEOMETRY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("geometry_type", "text"),
     ("lon", "real"),

@@ -159,7 +159,7 @@ def map_viewport(
     (at most MAX_FEATURES and MAX_FEATURE_BYTES) they are the answer, exact at any zoom. Otherwise the
     unfiltered clusters come with `status_applied=False` and the map says so. That first read stops after
     MAX_FEATURES + 1 matches, but for a rare status in a large viewport it walks the viewport's published
-    suggestions (measured in the README's "## Planning"): a status filter is a planner's occasional
+    suggestions (measured in docs/planning.md, "Speed"): a status filter is a planner's occasional
     question, not the public map's default view.
     """
     status_applied = True

@@ -15,7 +15,7 @@
 -- Cost: why cells and not the suggestions themselves. DBSCAN over every published suggestion is a window over
 -- all rows: 2.5-5.6 s for 100,000 evenly spread suggestions here, tens of seconds at 1M. The non-empty cells
 -- of a town are bounded by its area (~17,000 for 170 km2) however many suggestions there are, so this costs
--- the same at 10,000 and at 1,000,000 suggestions (see the README's "Planning" figures).
+-- the same at 10,000 and at 1,000,000 suggestions (see docs/planning.md, "Speed").
 WITH cell AS (
     SELECT cell_x, cell_y, sum(count) AS count,
            ST_SetSRID(ST_MakePoint(sum(sum_x) / sum(count), sum(sum_y) / sum(count)), 3857) AS centre
