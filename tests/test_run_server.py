@@ -12,6 +12,7 @@ with the command line config/scripts/stack.sh uses (checked below), on the test 
 Servers listen on 127.0.0.1 on a free port and are always stopped.
 """
 
+import fcntl
 import json
 import os
 import re
@@ -111,15 +112,20 @@ def at_once(count: int, send: Callable[[int], Answer]) -> list[Answer]:
 def collected_static() -> None:
     """`make run`'s collectstatic step: hashed, compressed copies in staticfiles/ and their manifest."""
     env = local_environment(port=8000, application_name="collectstatic")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    lock_file = ROOT / ".local" / "collectstatic.lock"
+    lock_file.parent.mkdir(exist_ok=True)
+    # One collectstatic at a time (parallel test workers): two would write the same files and manifest.
+    with lock_file.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-3000:]
 
 

@@ -283,6 +283,20 @@ stop_web() {
     rm -f "$WEB_PID"
 }
 
+# collectstatic's hashing and compressing takes seconds: it runs again only when a static file changed (ours,
+# the front-end build's, or the packages' of uv.lock) or staticfiles/ lost its manifest.
+collect_static() {
+    local sources stamp
+    sources=$(find . \( -path ./node_modules -o -path ./.venv -o -path ./.local -o -path ./staticfiles \) -prune \
+        -o -path '*/static/*' -type f -print0 | sort -z | xargs -0 sha256sum)
+    stamp="$LOCAL/static-collected-$(printf '%s\n' "$sources" | cat - uv.lock | sha256sum | cut -c1-16)"
+    [ -f "$stamp" ] && [ -f staticfiles/staticfiles.json ] && return 0
+    step collectstatic "Collecting the static files into staticfiles/ (manage.py collectstatic)" \
+        "$PY" manage.py collectstatic --noinput
+    rm -f "$LOCAL"/static-collected-*
+    touch "$stamp"
+}
+
 # start_web gunicorn|runserver
 start_web() {
     local command
@@ -346,8 +360,7 @@ cmd_run() {
     prepare
     step migrate "Migrating the database" "$PY" manage.py migrate --noinput
     step demo "Loading the Karlsruhe demo" "$PY" manage.py load_demo --allow-demo-accounts
-    step collectstatic "Collecting the static files into staticfiles/ (manage.py collectstatic)" \
-        "$PY" manage.py collectstatic --noinput
+    collect_static
     start_web gunicorn
     start_worker
     say "Serving http://127.0.0.1:$WEB_PORT/ with gunicorn (log: .local/log/web.log; background worker: .local/log/worker.log)."
