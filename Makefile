@@ -3,10 +3,13 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run stop test bench lock lint format messages backup restore
+.PHONY: run dev stop test bench lock lint format messages backup restore
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
+
+dev:  ## the same, but Django's development server: autoreload on code changes, DEBUG on (make stop stops it)
+	@$(STACK) dev
 
 stop:  ## stop what `make run` started
 	@$(STACK) stop

@@ -19,7 +19,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.views import defaults
 
 from config.errors import DatabaseUnavailable
 
@@ -79,4 +78,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if is_database_outage(exc):
         return unavailable_response(request, exc)
-    return defaults.server_error(request)
+    # Our own page in the visitor's language (Django's says only "Server Error (500)"), without the
+    # request's context like Django's: the error may come from the session or the database.
+    page = render_to_string("500.html", {"stylesheet": _stylesheet()})
+    return HttpResponse(page, status=500, content_type="text/html; charset=utf-8")

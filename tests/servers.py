@@ -71,27 +71,37 @@ class Gunicorn:
 
 @contextmanager
 def gunicorn(
-    *, port: int, env: Mapping[str, str], workers: int = 2, threads: int = 8, log_dir: Path
+    *,
+    port: int,
+    env: Mapping[str, str],
+    workers: int = 2,
+    threads: int = 8,
+    log_dir: Path,
+    config: Path | None = None,
 ) -> Iterator[Gunicorn]:
-    """gunicorn as the Dockerfile starts it (gthread), on 127.0.0.1:`port`, until the block ends."""
+    """gunicorn as the Dockerfile starts it (gthread), on 127.0.0.1:`port`, until the block ends. With
+    `config`, exactly as `make run` starts it: that config file and the address, nothing else."""
     if port_open(port):
         raise RuntimeError(f"port {port} is in use")
     log = log_dir / f"gunicorn-{port}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        "--worker-class=gthread",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        "--timeout=30",
-        "--graceful-timeout=5",
-        # gunicorn 27 otherwise opens a control socket at one fixed path in the home directory, shared
-        # with (and removed from under) every other gunicorn on the machine.
-        "--no-control-socket",
-    ]
+    if config is not None:
+        command = [sys.executable, "-m", "gunicorn", "--config", str(config), "--bind", f"127.0.0.1:{port}"]
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            "--worker-class=gthread",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--timeout=30",
+            "--graceful-timeout=5",
+            # gunicorn 27 otherwise opens a control socket at one fixed path in the home directory, shared
+            # with (and removed from under) every other gunicorn on the machine.
+            "--no-control-socket",
+        ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT)
     server = Gunicorn(url=f"http://127.0.0.1:{port}", process=process, log=log)

@@ -264,24 +264,53 @@ stop_redis() {
 }
 
 # ---------------------------------------------------------------------------------------------- web
+# `make run` serves with gunicorn (config/gunicorn.conf.py, config.settings.local), as production does;
+# `make dev` with Django's autoreloading development server. Either runs in its own process group, so
+# `make stop` (and the next `make run`/`make dev`) stops the server with all its workers.
 WEB_PID="$LOCAL/web.pid"
 web_running() { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }
 
 stop_web() {
     if web_running; then
-        kill -- "-$(cat "$WEB_PID")" 2>/dev/null || kill "$(cat "$WEB_PID")" 2>/dev/null || true
-        for _ in $(seq 50); do web_running || break; sleep 0.1; done
+        local group
+        group=$(cat "$WEB_PID")
+        # SIGTERM: gunicorn finishes the requests in flight (graceful_timeout, 10 s), then exits.
+        kill -- "-$group" 2>/dev/null || kill "$group" 2>/dev/null || true
+        for _ in $(seq 150); do web_running || break; sleep 0.1; done
+        if web_running; then kill -KILL -- "-$group" 2>/dev/null || true; sleep 0.2; fi
         [ "${1:-}" = quiet ] || say "Web server stopped"
     fi
     rm -f "$WEB_PID"
 }
 
+# collectstatic's hashing and compressing takes seconds: it runs again only when a static file changed (ours,
+# the front-end build's, or the packages' of uv.lock) or staticfiles/ lost its manifest.
+collect_static() {
+    local sources stamp
+    sources=$(find . \( -path ./node_modules -o -path ./.venv -o -path ./.local -o -path ./staticfiles \) -prune \
+        -o -path '*/static/*' -type f -print0 | sort -z | xargs -0 sha256sum)
+    stamp="$LOCAL/static-collected-$(printf '%s\n' "$sources" | cat - uv.lock | sha256sum | cut -c1-16)"
+    [ -f "$stamp" ] && [ -f staticfiles/staticfiles.json ] && return 0
+    step collectstatic "Collecting the static files into staticfiles/ (manage.py collectstatic)" \
+        "$PY" manage.py collectstatic --noinput
+    rm -f "$LOCAL"/static-collected-*
+    touch "$stamp"
+}
+
+# start_web gunicorn|runserver
 start_web() {
+    local command
     stop_web quiet  # a second `make run` restarts the server with the current code
     port_busy "$WEB_PORT" && die "port $WEB_PORT is in use by another program: stop it, or serve on another port with 'make run PORT=<port>'."
-    setsid "$PY" manage.py runserver "127.0.0.1:$WEB_PORT" >"$LOGDIR/web.log" 2>&1 < /dev/null &
+    if [ "$1" = runserver ]; then
+        command=("$PY" manage.py runserver "127.0.0.1:$WEB_PORT")
+    else
+        # The same command line as tests/test_run_server.py: everything else is in the config file.
+        command=("$VENV/bin/gunicorn" --config config/gunicorn.conf.py --bind "127.0.0.1:$WEB_PORT")
+    fi
+    setsid "${command[@]}" >"$LOGDIR/web.log" 2>&1 < /dev/null &
     echo $! >"$WEB_PID"
-    for _ in $(seq 100); do
+    for _ in $(seq 150); do
         curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz" 2>/dev/null && return 0
         web_running || break
         sleep 0.2
@@ -324,15 +353,32 @@ prepare() {
     if [ -z "${REDIS_URL:-}" ]; then start_redis; fi
 }
 
+# `make run`: production settings on loopback (config/settings/local.py: DEBUG off, hashed static files, our
+# error pages; a secret key of its own in .local/secret_key), served by gunicorn, with the worker beside it.
 cmd_run() {
-    export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+    export DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL="http://127.0.0.1:$WEB_PORT"
     prepare
     step migrate "Migrating the database" "$PY" manage.py migrate --noinput
     step demo "Loading the Karlsruhe demo" "$PY" manage.py load_demo --allow-demo-accounts
-    start_web
+    collect_static
+    start_web gunicorn
     start_worker
-    say "Serving http://127.0.0.1:$WEB_PORT/ (log: .local/log/web.log; background worker: .local/log/worker.log)."
-    say "Stop everything with 'make stop'."
+    say "Serving http://127.0.0.1:$WEB_PORT/ with gunicorn (log: .local/log/web.log; background worker: .local/log/worker.log)."
+    say "Stop everything with 'make stop'. For development with autoreload and DEBUG: 'make dev'."
+}
+
+# `make dev`: Django's development server, reloading on every code change, with DEBUG on. It starts a thread
+# per request, and each thread would keep its own database connection: with CONN_MAX_AGE=0 each request
+# closes its connection, so a burst of requests cannot use up PostgreSQL's connections.
+cmd_dev() {
+    export DJANGO_DEBUG=${DJANGO_DEBUG:-true} DJANGO_CONN_MAX_AGE=0
+    prepare
+    step migrate "Migrating the database" "$PY" manage.py migrate --noinput
+    step demo "Loading the Karlsruhe demo" "$PY" manage.py load_demo --allow-demo-accounts
+    start_web runserver
+    start_worker
+    say "Serving http://127.0.0.1:$WEB_PORT/ with the development server (autoreload, DEBUG on; log: .local/log/web.log)."
+    say "Stop everything with 'make stop'. The server as production runs it: 'make run'."
 }
 
 cmd_test() {
@@ -369,6 +415,7 @@ cmd_stop() {
 
 case "${1:-}" in
     run) cmd_run ;;
+    dev) cmd_dev ;;
     test) shift; cmd_test "$@" ;;
     stop) cmd_stop ;;
     prepare) prepare ;;
@@ -377,5 +424,5 @@ case "${1:-}" in
     replica-start) cmd_replica_start ;;
     replica-stop) cmd_replica_stop ;;
     replica-remove) cmd_replica_remove ;;
-    *) die "usage: $0 run|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
+    *) die "usage: $0 run|dev|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
 esac
