@@ -17,7 +17,8 @@ WORKDIR /build
 COPY config/requirements/uv.txt config/requirements/uv.txt
 RUN pip install --no-cache-dir --require-hashes -r config/requirements/uv.txt
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --python /usr/local/bin/python3.11
+# uv leaves a world-writable lock file in the environment; the app user gets no writable file in it.
+RUN uv sync --frozen --no-dev --python /usr/local/bin/python3.11 && rm -f /opt/venv/.lock
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH VIRTUAL_ENV=/opt/venv \
