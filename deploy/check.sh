@@ -385,6 +385,7 @@ start_engine
 step build "image built from the Dockerfile ($APP_IMAGE)" compose build
 step up "compose up --wait: db, redis, migrate, web, worker" compose up -d --wait --wait-timeout 300
 set +e  # from here every check reports and the run goes on; on_exit counts the failures
+CHECKS=$(now)
 check_listen
 check_migrations
 check_health
@@ -395,3 +396,4 @@ check_replica
 check_db_restart
 check_web_kill
 check_purges
+echo "     checks: $(since "$CHECKS") s"
