@@ -202,8 +202,11 @@ check_image() {
 check_pages() {
     local s c n css headers
     s=$(now)
-    manage load_demo --no-accounts >"$LOGDIR/load_demo.log" 2>&1 || fail "load_demo (see .local/log/deploy/load_demo.log)"
-    pass "demo loaded ($(since "$s") s)"
+    if manage load_demo --no-accounts >"$LOGDIR/load_demo.log" 2>&1; then
+        pass "demo loaded ($(since "$s") s)"
+    else
+        fail "load_demo; see .local/log/deploy/load_demo.log"
+    fi
     c=$(code /)
     [ "$c" = 200 ] || [ "$c" = 302 ] && pass "/ $c" || fail "/ $c"
     s=$(now)
