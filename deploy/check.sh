@@ -38,7 +38,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 pass() { printf 'PASS %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*"; FAILS=$((FAILS + 1)); }
-die() { printf 'FAIL %s\n' "$*"; exit 1; }
+die() { fail "$*"; exit 1; }
 # step NAME DESCRIPTION COMMAND...: quiet; PASS with its seconds, or FAIL with the log's path, and stop.
 step() {
     local name=$1 desc=$2 s
@@ -342,7 +342,7 @@ teardown() {
     volumes=$(podman ps -a -q --filter "label=com.docker.compose.project=$PROJECT" |
         xargs -r podman inspect --format '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}' 2>/dev/null || true)
     compose --profile replica down -v --remove-orphans --timeout 10 >"$LOGDIR/down.log" 2>&1 || true
-    # anonymous volumes (redis's VOLUME /data) that `down -v` leaves behind on podman, and only this project's
+    # the project's volumes, anonymous ones included (which `down -v` leaves behind on podman)
     for v in $volumes; do podman volume rm -f "$v" >/dev/null 2>&1 || true; done
     stop_bg hc-shim
     stop_bg podman-service
@@ -360,7 +360,7 @@ on_exit() {
     fi
     echo "deploy-check: $FAILS failure(s), $(since "$T0") s in all"
     [ "$rc" -ne 0 ] && exit "$rc"
-    [ "$FAILS" -eq 0 ]
+    [ "$FAILS" -eq 0 ] || exit 1  # an EXIT trap sets the status only through exit
 }
 
 # ---------------------------------------------------------------------------------------------- main
