@@ -3,7 +3,7 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run dev stop test bench lock lint format messages backup restore
+.PHONY: run dev stop test bench lock lint format messages backup restore deploy-check
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
@@ -16,6 +16,9 @@ stop:  ## stop what `make run` started
 
 test:  ## the same preparation, then ruff, makemigrations --check and the whole pytest suite on PostGIS
 	@$(STACK) test $(PYTEST_ARGS)
+
+deploy-check:  ## build the image, run docker-compose.yml on podman (127.0.0.1:18000), check it, tear down (KEEP=1 keeps it)
+	@bash deploy/check.sh
 
 bench:  ## the seeded 1.1 M benchmark: seed once, measure every scenario, write benchmarks/results.md (BENCH_SCALE=smoke: tiny)
 	@$(STACK) bench
