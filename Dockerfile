@@ -44,6 +44,7 @@ USER app
 EXPOSE 8000
 # Asks as the TLS proxy does (an allowed Host, X-Forwarded-Proto); see config/docker/healthcheck.sh.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["/app/config/docker/healthcheck.sh"]
-# gunicorn with threads (gthread), as DESIGN.md measured. Migrations are not run here: docker-compose.yml's
+# gunicorn with threads (gthread), as DESIGN.md measured, with the settings `make run` uses
+# (config/gunicorn.conf.py: GUNICORN_WORKERS, GUNICORN_THREADS). Migrations are not run here: docker-compose.yml's
 # one-shot `migrate` service runs them before web and worker start (several web containers never race).
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread --workers ${GUNICORN_WORKERS:-2} --threads ${GUNICORN_THREADS:-8} --access-logfile -"]
+CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

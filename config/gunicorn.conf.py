@@ -1,6 +1,7 @@
-"""gunicorn's settings, shared by `make run` (config/scripts/stack.sh) and tests/test_run_server.py, so the
-server the test holds under load is the one `make run` starts. Only the address is given on the command
-line (`--bind`), and the Django settings module by DJANGO_SETTINGS_MODULE.
+"""gunicorn's settings, shared by `make run` (config/scripts/stack.sh), the image (Dockerfile's CMD) and
+tests/test_run_server.py, so the server the test holds under load is the one `make run` and the containers
+start. Only the address is given on the command line (`--bind`), the Django settings module by
+DJANGO_SETTINGS_MODULE.
 
 Threads (gthread), not one process per request: a request mostly waits for PostgreSQL, and each thread keeps
 one persistent database connection (CONN_MAX_AGE), so the app holds at most workers x threads connections

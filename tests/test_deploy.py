@@ -57,3 +57,9 @@ def test_the_image_health_check_asks_with_a_host_django_allows(tmp_path, allowed
     assert validate_host(host, [h.strip() for h in allowed_hosts.split(",")])
     assert "X-Forwarded-Proto: https" in headers
     assert args[-1] == "http://127.0.0.1:8000/healthz"
+
+
+def test_the_image_serves_with_the_gunicorn_settings_make_run_uses():
+    # One gunicorn configuration: tests/test_run_server.py holds it under load for both.
+    cmd = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
+    assert cmd == 'CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000"]'
