@@ -3,7 +3,7 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run dev stop test bench lock lint format messages backup restore deploy-check
+.PHONY: run dev stop test bench lock lint format messages backup restore deploy-check screenshots
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
@@ -25,6 +25,9 @@ bench:  ## the seeded 1.1 M benchmark: seed once, measure every scenario, write 
 
 lock:  ## re-resolve uv.lock after changing the dependencies in pyproject.toml (every install uses it frozen)
 	@$(STACK) lock
+
+screenshots:  ## retake the documentation's pictures (docs/img/) from the demo served by make run
+	@$(STACK) screenshots
 
 backup:  ## pg_dump of the database to .local/backups/<db>-<UTC time>.dump (or BACKUP_DIR)
 	@bash config/scripts/backup.sh backup
