@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 ROOT = Path(__file__).resolve().parents[1]
 REPOSITORY_PAGES = ("benchmarks/README.md", "benchmarks/results.md", "deploy/README.md")
 PREFIX = "repository/"
-# A Markdown link target into one of those files, from a page at the top of docs/ (../benchmarks/…, ../deploy/…).
+# A Markdown link target into one of those files from a page at the top of docs/ (../benchmarks/…).
 LINK = re.compile(r"\]\(\.\./(" + "|".join(re.escape(p) for p in REPOSITORY_PAGES) + r")([#)])")
 
 
