@@ -346,7 +346,14 @@ cmd_test() {
     say "makemigrations --check"
     DJANGO_SETTINGS_MODULE=config.settings.test "$PY" manage.py makemigrations --check --dry-run
     say "pytest"
-    "$VENV/bin/pytest" "$@"
+    # The whole suite runs on one xdist worker per core (-n auto; PYTEST_XDIST_AUTO_NUM_WORKERS=<n> sets
+    # another number). A run that names test files or directories, or says -n itself, starts no workers
+    # unless asked to: one file is quicker without them.
+    local workers=(-n auto) arg
+    for arg in "$@"; do
+        case $arg in -n* | --numprocesses* | tests* | *.py | *.py::*) workers=() ;; esac
+    done
+    "$VENV/bin/pytest" "${workers[@]}" "$@"
 }
 
 # The seeded benchmark (benchmarks/run.py): its own database beside the app's, gunicorn and tipg on loopback,
