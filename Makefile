@@ -3,7 +3,7 @@
 # DATABASE_URL / REDIS_URL (use an existing server instead), PYTEST_ARGS (e.g. "-k api -x").
 STACK := bash config/scripts/stack.sh
 
-.PHONY: run stop test bench lock lint format messages backup restore
+.PHONY: run stop test screenshots bench lock lint format messages backup restore
 
 run:  ## install what is missing, start the database, migrate, load the demo, serve on 127.0.0.1:8000
 	@$(STACK) run
@@ -13,6 +13,9 @@ stop:  ## stop what `make run` started
 
 test:  ## the same preparation, then ruff, makemigrations --check and the whole pytest suite on PostGIS
 	@$(STACK) test $(PYTEST_ARGS)
+
+screenshots:  ## refresh the pictures in frontend/screenshots/ (README, docs) from the browser tests that take them
+	@README_PICTURES_DIR="$(CURDIR)/frontend/screenshots" $(STACK) test -m screenshots tests/browser
 
 bench:  ## the seeded 1.1 M benchmark: seed once, measure every scenario, write benchmarks/results.md (BENCH_SCALE=smoke: tiny)
 	@$(STACK) bench
