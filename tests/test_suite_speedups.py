@@ -1,17 +1,19 @@
-"""The quicker flush after transactional tests (tests/conftest.py) leaves what Django's own TRUNCATE leaves:
-every table empty but what post_migrate fills again, and the tables' triggers working afterwards."""
+"""What tests/conftest.py does to make the suite faster changes nothing a test sees: the quicker flush after
+transactional tests leaves what Django's own TRUNCATE leaves (every table empty but what post_migrate fills
+again, the tables' triggers working afterwards), and WhiteNoise's file list made once serves what it did."""
 
 import pytest
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.management.commands import flush
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from geo.models import ClusterCell
 from participation.models import Comment, ModerationAction, ModerationEvent, ModerationState, Suggestion
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+STATIC = "/static/frontend/img/og-image.png"
 
 
 def row_counts() -> dict[str, int]:
@@ -40,6 +42,7 @@ def fill() -> None:
     assert ClusterCell.objects.exists()  # the cluster trigger counted the published suggestion
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_teardown_flush_leaves_what_truncate_leaves_and_the_triggers_work_again():
     fill()
     # As TransactionTestCase's teardown calls it (reset_sequences=False): the quick path.
@@ -66,3 +69,20 @@ def test_the_teardown_flush_leaves_what_truncate_leaves_and_the_triggers_work_ag
         suggestion.moderation_state = ModerationState.HIDDEN
         suggestion.save(update_fields=["moderation_state"])
     assert not ClusterCell.objects.exists()
+
+
+def served(client: Client):
+    response = client.get(STATIC)
+    body = b"".join(response.streaming_content)
+    return response.status_code, response["Cache-Control"], response["Content-Type"], body
+
+
+def test_every_test_client_serves_the_static_files_and_a_setting_changed_in_a_test_counts(settings):
+    first, second = served(Client()), served(Client())
+
+    assert first == second
+    assert first[0] == 200
+    assert first[2] == "image/png"
+    assert first[3] == (settings.BASE_DIR / "frontend/static/frontend/img/og-image.png").read_bytes()
+    settings.WHITENOISE_MAX_AGE = 1234
+    assert served(Client())[1] == "max-age=1234, public"
