@@ -1,8 +1,12 @@
 import os
+from graphlib import CycleError, TopologicalSorter
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.management.commands import flush as flush_command
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from participation.models import ProjectRole, StaffRole
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, UserFactory
@@ -17,6 +21,131 @@ settings.register_profile("ci", max_examples=100, derandomize=True, print_blob=T
 settings.register_profile("dev", max_examples=100, **_FUZZ)
 settings.register_profile("deep", max_examples=1000, **_FUZZ)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` keeps the tests of one `xdist_group` on one worker (fixed ports, module-scoped
+    servers). pytest-xdist 3.8 marks them by appending "@group" to `item._nodeid`, which pytest 9.2 no longer
+    reads (its node ids are structured): the groups are silently ignored (pytest-dev/pytest-xdist#1386).
+    Until xdist sets it itself, the suffix is put where pytest 9.2 reads the node id."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
+# ---------------------------------------------------------------------------------------- a quicker flush
+# After every transactional test (live_server, concurrency, GDAL reading through its own connection) Django
+# flushes the database: one TRUNCATE of all ~37 tables, which gives each table and index a new file and took
+# 0.2-0.4 s of PostgreSQL's time per test, most of it for tables the test never wrote. Here the same end
+# state (every table empty, then post_migrate as Django does) comes from DELETE in the tables that have
+# rows, children before parents, with the tables' own triggers off meanwhile: the append-only audit trail
+# refuses DELETE, and the cluster and tile triggers would only rewrite tables emptied anyway. ~0.05 s.
+# Only the teardown's flush (reset_sequences=False) takes this path; larger tables (more than QUICK_ROWS
+# rows), a `flush` with its defaults and anything that is not PostgreSQL keep Django's TRUNCATE.
+QUICK_ROWS = 1000
+_django_sql_flush = flush_command.sql_flush
+_delete_order: dict[tuple[str, ...], list[str]] = {}
+
+
+def _children_first(cursor, tables: list[str]) -> list[str]:
+    """The tables in an order in which each is emptied before the tables it references."""
+    key = tuple(sorted(tables))
+    if key not in _delete_order:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid <> confrelid"
+        )
+        referenced_by: dict[str, set[str]] = {table: set() for table in tables}
+        for child, parent in cursor.fetchall():
+            if child in referenced_by and parent in referenced_by:
+                referenced_by[parent].add(child)
+        _delete_order[key] = list(TopologicalSorter(referenced_by).static_order())
+    return _delete_order[key]
+
+
+def _sql_flush_quick(style, connection, reset_sequences=True, allow_cascade=False) -> list[str]:
+    if reset_sequences or allow_cascade or connection.vendor != "postgresql":
+        return _django_sql_flush(
+            style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(
+                # Table names from Django's introspection, quoted.
+                f"(SELECT %s, count(*) FROM (SELECT FROM {quote(table)} LIMIT {QUICK_ROWS + 1}) AS t)"  # noqa: S608
+                for table in tables
+            ),
+            tables,
+        )
+        rows = dict(cursor.fetchall())
+        try:
+            order = _children_first(cursor, tables)
+        except CycleError:
+            order = []
+    filled = [table for table in order if rows[table]]
+    if not order or max(rows.values()) > QUICK_ROWS or not filled:
+        return _django_sql_flush(style, connection, reset_sequences=False, allow_cascade=False)
+    return [
+        *(f"ALTER TABLE {quote(table)} DISABLE TRIGGER USER" for table in filled),
+        *(f"DELETE FROM {quote(table)}" for table in filled),  # noqa: S608 (Django's table names)
+        "SET CONSTRAINTS ALL IMMEDIATE",  # deferred foreign key checks now, before the triggers return
+        *(f"ALTER TABLE {quote(table)} ENABLE TRIGGER USER" for table in filled),
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_flush():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush_command, "sql_flush", _sql_flush_quick)
+        yield
+
+
+# ------------------------------------------------------------------------- WhiteNoise's file list, once
+# Each test client builds its own middleware chain, and WhiteNoiseMiddleware lists and stats every static
+# file when it is built (~900 files with WHITENOISE_USE_FINDERS): 0.1-0.15 s per client, a third of the
+# suite's Python time. The list depends only on settings and on files that do not change during a run, so
+# it is made once per distinct configuration and each new middleware gets a copy.
+_whitenoise_init = WhiteNoiseMiddleware.__init__
+_whitenoise_files: dict[str, dict] = {}
+_WHITENOISE_SETTINGS = (
+    "DEBUG", "FORCE_SCRIPT_NAME", "INSTALLED_APPS", "STATICFILES_DIRS", "STATICFILES_FINDERS", "STATIC_ROOT",
+    "STATIC_URL", "STORAGES",
+)  # fmt: skip
+
+
+def _whitenoise_init_once(self, get_response=None, settings=django_settings):
+    names = [*_WHITENOISE_SETTINGS, *(name for name in dir(settings) if name.startswith("WHITENOISE_"))]
+    key = repr([(name, getattr(settings, name, None)) for name in sorted(names)])
+    if key not in _whitenoise_files:
+        _whitenoise_init(self, get_response, settings)
+        _whitenoise_files[key] = self.files
+        return
+    # The same construction with the two file scans left out, then the list made before.
+    self.add_files = self.add_files_from_finders = lambda *args, **kwargs: None
+    try:
+        _whitenoise_init(self, get_response, settings)
+    finally:
+        del self.add_files, self.add_files_from_finders
+    self.files = dict(_whitenoise_files[key])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whitenoise_files_once():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "__init__", _whitenoise_init_once)
+        yield
 
 
 @pytest.fixture

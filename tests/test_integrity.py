@@ -46,6 +46,8 @@ from tests.servers import ROOT, database_url, gunicorn, production_environment, 
 
 # Real transactions: the servers see what the tests commit.
 transactional = pytest.mark.django_db(transaction=True)
+# Fixed ports and one gunicorn for the module: all on one xdist worker.
+pytestmark = pytest.mark.xdist_group("integrity")
 
 PARALLEL = 50
 VOTE_ROUNDS = int(os.environ.get("VOTE_RACE_ROUNDS", "10"))

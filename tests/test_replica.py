@@ -33,7 +33,10 @@ from participation.models import ProjectRole, StaffRole, Suggestion
 from tests.factories import SuggestionFactory, UserFactory
 from tests.geo.test_tiles import read_tile, tile_of
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, db_reads.REPLICA_ALIAS])
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, db_reads.REPLICA_ALIAS]),
+    pytest.mark.xdist_group("replica"),  # one replica for the module, on one xdist worker
+]
 
 STACK = Path(__file__).resolve().parent.parent / "config" / "scripts" / "stack.sh"
 MAP = "/api/v1/projects/test-project/map/?bbox=8.3,48.9,8.5,49.1&zoom=17"

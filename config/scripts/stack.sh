@@ -381,15 +381,6 @@ cmd_dev() {
     say "Stop everything with 'make stop'. The server as production runs it: 'make run'."
 }
 
-# `make screenshots`: the documentation's pictures (docs/img/) from the demo as `make run` serves it; on
-# purpose only, so that a test run never rewrites tracked files.
-cmd_screenshots() {
-    cmd_run
-    step screenshots "Taking the documentation's screenshots (config/scripts/screenshots.py)" \
-        "$PY" config/scripts/screenshots.py "http://127.0.0.1:$WEB_PORT" docs/img
-    say "Wrote docs/img/*.png from the demo; review them with 'git diff --stat docs/img' before committing."
-}
-
 cmd_test() {
     export DJANGO_SETTINGS_MODULE=config.settings.test
     prepare
@@ -403,7 +394,14 @@ cmd_test() {
     say "docs"  # --strict: a broken link or anchor fails (not --quiet, which also silences strict in mkdocs 1.6)
     NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --site-dir "$LOCAL/site" 2>&1 | { grep -v '^INFO' || true; }
     say "pytest"
-    "$VENV/bin/pytest" "$@"
+    # The whole suite runs on one xdist worker per core (-n auto; PYTEST_XDIST_AUTO_NUM_WORKERS=<n> sets
+    # another number). A run that names test files or directories, or says -n itself, starts no workers
+    # unless asked to: one file is quicker without them.
+    local workers=(-n auto) arg
+    for arg in "$@"; do
+        case $arg in -n* | --numprocesses* | tests* | *.py | *.py::*) workers=() ;; esac
+    done
+    "$VENV/bin/pytest" "${workers[@]}" "$@"
 }
 
 # The seeded benchmark (benchmarks/run.py): its own database beside the app's, gunicorn and tipg on loopback,
@@ -425,7 +423,6 @@ cmd_stop() {
 case "${1:-}" in
     run) cmd_run ;;
     dev) cmd_dev ;;
-    screenshots) cmd_screenshots ;;
     test) shift; cmd_test "$@" ;;
     stop) cmd_stop ;;
     prepare) prepare ;;
@@ -434,5 +431,5 @@ case "${1:-}" in
     replica-start) cmd_replica_start ;;
     replica-stop) cmd_replica_stop ;;
     replica-remove) cmd_replica_remove ;;
-    *) die "usage: $0 run|dev|screenshots|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
+    *) die "usage: $0 run|dev|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
 esac

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# One smoke run for the module, in its fixed database (BENCH_DB): all on one xdist worker.
+pytestmark = pytest.mark.xdist_group("bench-harness")
 TIPG_INSTALLED = any((ROOT / ".local" / "bench-venv").glob(".installed-*"))
 
 READ_SCENARIOS = [

@@ -23,9 +23,10 @@ SNAPSHOT_SQL = {
     "clusters": """SELECT project_id, zoom, cell_x, cell_y, category_id, count FROM geo_cluster_cell
                    ORDER BY project_id, zoom, cell_x, cell_y, category_id""",
     # Coordinate sums are floating point: adding and taking away the same points may differ in the last
-    # bits, which moves no cluster (its position is sum / count).
-    "sums": """SELECT x FROM geo_cluster_cell, LATERAL (VALUES (sum_x), (sum_y)) AS s (x)
-               ORDER BY project_id, zoom, cell_x, cell_y, category_id""",
+    # bits, which moves no cluster (its position is sum / count). `axis` orders each cell's two sums (the
+    # sort is not stable: without it, x and y of one cell may come in either order).
+    "sums": """SELECT x FROM geo_cluster_cell, LATERAL (VALUES (1, sum_x), (2, sum_y)) AS s (axis, x)
+               ORDER BY project_id, zoom, cell_x, cell_y, category_id, axis""",
     "tasks": "SELECT count(*) FROM django_tasks_database_dbtaskresult",
 }
 

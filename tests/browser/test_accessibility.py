@@ -1,7 +1,10 @@
 """Everyone can take part: the map with only a keyboard, with a screen reader, and on a phone.
 
 Keyboard tests press keys only (no clicks); phone tests run at 390x844 with touch and tap. axe-core checks
-the pages on both sizes and fails on serious and critical findings.
+each page on both sizes where a test already has it open, and fails on serious and critical findings: the
+map, with a popup and with the form here (the form with a place chosen also in test_anonymous_flows.py); the
+OGC API's HTML pages in their own test; the sign-in and sign-up pages in test_account_pages.py, a
+suggestion's page there and in test_citizen_flows.py.
 """
 
 import pytest
@@ -90,6 +93,17 @@ def phone(browser):
     page.context.close()
 
 
+def no_serious_findings(found: dict[str, list[str]]) -> None:
+    """Every page's axe findings at once, so one failure names all pages with findings."""
+    assert found == {name: [] for name in found}
+
+
+def popup_shown(page) -> None:
+    """The popup has faded in (axe would measure a half-transparent popup's contrast)."""
+    expect(page.locator(".leaflet-popup")).to_be_visible()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+
+
 def open_map(page, live_server, zoom=15):
     page.goto(live_server.url + MAP)
     wait_for_map(page)
@@ -167,9 +181,11 @@ def test_one_tab_stop_for_markers_arrows_go_north_to_south_enter_opens(live_serv
     assert page.js_errors == []
 
 
-def test_selecting_in_the_list_shows_it_on_the_map_and_announces_it(live_server, desk, suggestions):
+def test_selecting_in_the_list_shows_it_on_the_map_and_announces_it(live_server, desk, citizen, suggestions):
     page = desk
+    sign_in(page, live_server, citizen)
     open_map(page, live_server)
+    found = {"map": serious_violations(page)}
 
     tab_to(page, "#suggestion-list button")
     while focused(page, "el => el.textContent") != "Lader Mitte":
@@ -187,12 +203,15 @@ def test_selecting_in_the_list_shows_it_on_the_map_and_announces_it(live_server,
     expect(page.locator("#suggestion-list [aria-current=true]")).to_have_text("Lader Mitte")
     assert focused(page, "el => el.textContent") == "Lader Mitte"
     screenshot(page, "a11y-list-selected-desktop-en")
+    popup_shown(page)
+    found["map with a popup"] = serious_violations(page)
 
     page.keyboard.press("Escape")
     expect(page.locator(".leaflet-popup")).to_have_count(0)
     expect(page.locator(".suggestion-marker.is-selected")).to_have_count(0)
     assert focused(page, "el => el.textContent") == "Lader Mitte"
     assert page.js_errors == []
+    no_serious_findings(found)
 
 
 def start_with_keyboard(page, category_label: str) -> None:
@@ -227,6 +246,7 @@ def test_placing_a_point_with_the_crosshair_and_arrow_keys(live_server, desk, ci
 
     start_with_keyboard(page, "Charging station")
     expect(page.locator(".crosshair")).to_be_visible()
+    assert serious_violations(page) == [], "map with the form"
     tab_to(page, "#place-focus-map")
     page.keyboard.press("Enter")  # gives the map the focus
     assert focused(page, "el => el.id") == "map"
@@ -316,6 +336,7 @@ def test_drawing_a_line_with_the_keyboard(live_server, desk, citizen, categories
 def test_phone_map_fills_the_screen_and_the_sheet_opens_and_closes(live_server, phone, citizen, suggestions):
     sign_in(phone, live_server, citizen)
     open_map(phone, live_server)
+    assert serious_violations(phone) == [], "map"
 
     viewport = phone.viewport_size
     header = phone.locator(".site-header").bounding_box()
@@ -353,6 +374,8 @@ def test_phone_map_fills_the_screen_and_the_sheet_opens_and_closes(live_server, 
     phone.get_by_role("button", name="Make a suggestion").tap()
     expect(phone.locator("#compose-form")).to_be_visible()
     assert small_targets(phone) == []
+    # (With a category chosen and a place tapped: test_anonymous_flows.py, on a phone.)
+    assert serious_violations(phone) == [], "map with the form"
     screenshot(phone, "a11y-phone-form-en")
 
     handle.tap()
@@ -370,6 +393,8 @@ def test_phone_selecting_on_the_map_and_in_the_list(live_server, phone, suggesti
     expect(phone.locator("#suggestion-list [aria-current=true]")).to_have_text("Lader Nord")
     assert small_targets(phone) == []
     screenshot(phone, "a11y-phone-popup-en")
+    popup_shown(phone)
+    assert serious_violations(phone) == [], "map with a popup"
     popup.get_by_role("button", name="Close").tap()
     expect(popup).to_have_count(0)
 
@@ -419,35 +444,11 @@ def test_phone_drawing_a_line_with_taps(live_server, phone, citizen, categories)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_axe_finds_nothing_serious(live_server, browser, citizen, suggestions, size):
+def test_axe_finds_nothing_serious_on_the_ogc_api_pages(live_server, browser, suggestions, size):
+    """The OGC API's HTML pages (their wide tables scroll inside a focusable region on a phone); the other
+    pages are checked in the tests that open them (see the module's docstring)."""
     page = new_page(browser, PHONE if size == "phone" else DESKTOP)
     found = {}
-
-    page.goto(live_server.url + "/accounts/login/")
-    found["login"] = serious_violations(page)
-    page.goto(live_server.url + "/accounts/signup/")
-    found["signup"] = serious_violations(page)
-
-    sign_in(page, live_server, citizen)
-    open_map(page, live_server)
-    found["map"] = serious_violations(page)
-    if size == "phone":
-        page.locator("#sheet-handle").click()
-    page.locator("#suggestion-list button").first.click()
-    expect(page.locator(".leaflet-popup")).to_be_visible()
-    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
-    found["map with a popup"] = serious_violations(page)
-    page.keyboard.press("Escape")
-    expect(page.locator(".leaflet-popup")).to_have_count(0)
-    if size == "phone" and page.get_attribute("#panel", "data-sheet") == "collapsed":
-        page.locator("#sheet-handle").click()
-    page.get_by_role("button", name="Make a suggestion").click()
-    page.locator("#compose-form label.choice", has_text="Charging station").click()
-    found["map with the form"] = serious_violations(page)
-
-    page.goto(f"{live_server.url}{MAP}suggestions/{suggestions['middle'].pk}/")
-    found["suggestion"] = serious_violations(page)
-    # The OGC API's HTML pages (their wide tables scroll inside a focusable region on a phone).
     items = "/ogcapi/collections/test-project-points/items"
     for name, path in (
         ("ogcapi", "/ogcapi?f=html"),
@@ -458,4 +459,4 @@ def test_axe_finds_nothing_serious(live_server, browser, citizen, suggestions, s
         assert page.goto(live_server.url + path).status == 200, path
         found[name] = serious_violations(page)
     page.context.close()
-    assert found == {name: [] for name in found}
+    no_serious_findings(found)

@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     click_map,
     map_point,
     screenshot,
+    serious_violations,
     sign_in,
     wait_for_map,
 )
@@ -167,6 +168,7 @@ def test_commenting_and_replying(live_server, page, citizen, categories):
     suggestion = SuggestionFactory(category=categories["charging-station"], title="Lader am Bahnhof")
     sign_in(page, live_server, citizen)
     page.goto(f"{live_server.url}{MAP}suggestions/{suggestion.pk}/")
+    assert serious_violations(page) == []
 
     page.get_by_label("Ihr Kommentar").fill("Sehr gute Idee, da fehlt einer.")
     page.get_by_role("button", name="Kommentar senden").click()

@@ -238,7 +238,7 @@ def test_missing_legal_pages_are_created_with_defaults_and_edited_ones_kept():
     assert "Regeln für Beiträge" in LegalPage.objects.get(kind="terms").body_de
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db  # the flush is rolled back with the test's transaction
 def test_legal_pages_exist_after_the_database_is_flushed(client):
     # Transactional tests flush every table; the pages come back with migrate's post_migrate, as a fresh
     # install gets them.

@@ -219,20 +219,28 @@ def test_an_area_of_an_unreasonable_size_is_refused(tmp_path, bbox, said):
     assert "Is the coordinate system of the file right?" in message
 
 
-def test_too_many_vertices_are_refused(tmp_path):
-    ring = CENTRE.buffer(0.01, quadsegs=60_000)  # a circle-like ring of 240,000 vertices
+@pytest.fixture(scope="module")
+def too_many_vertices(tmp_path_factory) -> bytes:
+    """A GeoPackage with a circle-like ring of 240,000 vertices (written once: GDAL takes seconds for it)."""
+    ring = CENTRE.buffer(0.01, quadsegs=60_000)
+    return written(tmp_path_factory.mktemp("vertices"), "gpkg", "EPSG:4326", [geojson(ring)]).read()
 
+
+VERTICES = pytest.mark.xdist_group("boundary-vertices")  # one worker writes the file for both tests
+
+
+@VERTICES
+def test_too_many_vertices_are_refused(too_many_vertices):
     assert "vertices; at most 200,000 are accepted" in refused(
-        written(tmp_path, "gpkg", "EPSG:4326", [geojson(ring)])
+        SimpleUploadedFile("boundary.gpkg", too_many_vertices)
     )
 
 
-def test_the_refusals_are_german_for_german_users(tmp_path):
+@VERTICES
+def test_the_refusals_are_german_for_german_users(too_many_vertices):
     with translation.override("de"):
         wrong = refused(SimpleUploadedFile("grenze.txt", b"x"))
-        too_many = refused(
-            written(tmp_path, "gpkg", "EPSG:4326", [geojson(CENTRE.buffer(0.01, quadsegs=60_000))])
-        )
+        too_many = refused(SimpleUploadedFile("boundary.gpkg", too_many_vertices))
 
     assert wrong.startswith("„grenze.txt“ ist keine Grenzdatei, die wir lesen können.")
     assert "höchstens 200.000 sind möglich" in too_many

@@ -80,6 +80,7 @@ def test_a_background_export_is_queued_written_by_the_worker_and_downloaded(
     )
 
 
+@pytest.mark.django_db  # queued or refused before GDAL reads: no commit needed
 def test_the_export_page_sends_large_exports_to_the_job_page(client_factory, planner, points, background):
     project = points[0].project
     response = client_factory(planner).post(
@@ -92,6 +93,7 @@ def test_the_export_page_sends_large_exports_to_the_job_page(client_factory, pla
     assert job.filters == {"state": "published"}
 
 
+@pytest.mark.django_db  # queued or refused before GDAL reads: no commit needed
 def test_jobs_belong_to_the_planners_of_their_project(client, client_factory, planner, points, background):
     project = points[0].project
     job_url = client_factory(planner).post(export_url(project, "kml"))["Location"]
@@ -218,6 +220,7 @@ def test_the_geojson_stream_sends_its_head_before_the_database_is_asked(client_f
     assert len(json.loads(first + rest)["features"]) == 7
 
 
+@pytest.mark.django_db  # queued or refused before GDAL reads: no commit needed
 def test_an_inline_export_that_gdal_cannot_write_is_a_503_with_a_message(
     client_factory, planner, points, monkeypatch, settings, tmp_path
 ):

@@ -58,7 +58,8 @@ from .leak_fixtures import (
     markers_in,
 )
 
-pytestmark = pytest.mark.django_db
+# The module-scoped world is built once: the module stays on one xdist worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("leak-walk")]
 
 
 @pytest.fixture(scope="module")
