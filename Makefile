@@ -26,8 +26,8 @@ bench:  ## the seeded 1.1 M benchmark: seed once, measure every scenario, write 
 lock:  ## re-resolve uv.lock after changing the dependencies in pyproject.toml (every install uses it frozen)
 	@$(STACK) lock
 
-screenshots:  ## retake the documentation's pictures (docs/img/) from the browser tests marked `screenshots`
-	@README_PICTURES_DIR="$(CURDIR)/docs/img" $(STACK) test -m screenshots tests/browser
+screenshots:  ## retake the documentation's pictures (docs/img/) from the demo served by make run (tiles blocked)
+	@$(STACK) screenshots
 
 backup:  ## pg_dump of the database to .local/backups/<db>-<UTC time>.dump (or BACKUP_DIR)
 	@bash config/scripts/backup.sh backup

@@ -381,6 +381,15 @@ cmd_dev() {
     say "Stop everything with 'make stop'. The server as production runs it: 'make run'."
 }
 
+# `make screenshots`: the documentation's pictures (docs/img/) from the demo as `make run` serves it; on
+# purpose only, so that a test run never rewrites tracked files.
+cmd_screenshots() {
+    cmd_run
+    step screenshots "Taking the documentation's screenshots (config/scripts/screenshots.py)" \
+        "$PY" config/scripts/screenshots.py "http://127.0.0.1:$WEB_PORT" docs/img
+    say "Wrote docs/img/*.png from the demo; review them with 'git diff --stat docs/img' before committing."
+}
+
 cmd_test() {
     export DJANGO_SETTINGS_MODULE=config.settings.test
     prepare
@@ -423,6 +432,7 @@ cmd_stop() {
 case "${1:-}" in
     run) cmd_run ;;
     dev) cmd_dev ;;
+    screenshots) cmd_screenshots ;;
     test) shift; cmd_test "$@" ;;
     stop) cmd_stop ;;
     prepare) prepare ;;
@@ -431,5 +441,5 @@ case "${1:-}" in
     replica-start) cmd_replica_start ;;
     replica-stop) cmd_replica_stop ;;
     replica-remove) cmd_replica_remove ;;
-    *) die "usage: $0 run|dev|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
+    *) die "usage: $0 run|dev|screenshots|test|bench|stop|prepare|lock|replica-start|replica-stop|replica-remove" ;;
 esac

@@ -1,7 +1,6 @@
 """Browser test helpers: sign in through a session cookie, find map shapes, save screenshots, and measure
 accessibility (axe-core findings, touch target sizes)."""
 
-import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -9,10 +8,8 @@ from django.conf import settings
 from django.test import Client
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-# The pictures the README and the documentation show (docs/img/) are taken by the tests marked
-# `screenshots`, into ARTIFACTS like every other screenshot; `make screenshots` runs only those tests with
-# README_PICTURES_DIR=docs/img, so a test run never rewrites a tracked file.
-README_PICTURES = Path(os.environ.get("README_PICTURES_DIR") or ARTIFACTS)
+# Every test's pictures go into the ignored test-artifacts/: a test run never rewrites a tracked file. The
+# documentation's pictures (docs/img/) are retaken on purpose from the demo by `make screenshots`.
 
 
 def sign_in(page, live_server, user) -> None:
@@ -63,15 +60,9 @@ def centre_map(page, lon: float, lat: float, zoom: int) -> None:
     )
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def readme_picture(page, name: str, *, full_page: bool = True) -> None:
-    """A picture of the README or the documentation (see README_PICTURES)."""
-    README_PICTURES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(README_PICTURES / f"{name}.png"), full_page=full_page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def serious_violations(page) -> list[str]:

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from participation.models import PlanningStatus
-from tests.browser.helpers import readme_picture, sign_in, wait_for_map
+from tests.browser.helpers import screenshot, sign_in, wait_for_map
 from tests.factories import CitizenFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -171,12 +171,11 @@ def _assert_one_compact_row(page) -> list[dict]:
     return boxes
 
 
-@pytest.mark.screenshots
 def test_phone_header_is_one_compact_row(live_server, browser, demo):
     page = open_page(
         browser, live_server, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
     )
-    readme_picture(page, "map-phone", full_page=False)  # the demo map as a phone shows it on arrival
+    screenshot(page, "map-phone", full_page=False)  # the demo map as a phone shows it on arrival
     boxes = _assert_one_compact_row(page)
     assert {b["name"] for b in boxes} >= {"Anmelden", "Registrieren", "EN"}
     page.context.close()

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from participation.models import ModerationState, Project, Suggestion
-from tests.browser.helpers import click_map, readme_picture, screenshot
+from tests.browser.helpers import click_map, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,6 @@ def wait_for_features(page) -> int:
     return int(loaded)
 
 
-@pytest.mark.screenshots
 def test_home_opens_the_demo_map_with_its_features_drawn(live_server, page, demo):
     page.goto(live_server.url + "/")
 
@@ -45,7 +44,7 @@ def test_home_opens_the_demo_map_with_its_features_drawn(live_server, page, demo
     expect(page.locator(".legend-item")).to_have_count(4)
     expect(page.locator("#map-status")).to_contain_text(str(loaded))
     expect(page.locator("#suggestion-list li[data-id]").first).to_be_visible()
-    readme_picture(page, "map")
+    screenshot(page, "map")
     assert page.js_errors == []
 
 

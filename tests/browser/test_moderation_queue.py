@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import Comment, ModerationEvent, ModerationState, ProjectRole, Report, StaffRole
-from tests.browser.helpers import readme_picture, serious_violations, sign_in, small_targets
+from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
 from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -113,14 +113,13 @@ def press_and_wait(page, key):
     page.wait_for_selector("body[data-moderation=ready]")
 
 
-@pytest.mark.screenshots
 def test_working_the_queue_with_the_keyboard_only(live_server, page, moderator, queue):
     first, second, reported = queue["first"], queue["second"], queue["reported"]
     open_queue(page, live_server, moderator)
     assert focused_item(page) == f"item-suggestion-{first.pk}"  # oldest first, focused on arrival
     assert serious_violations(page) == []
     all_maps_drawn(page)
-    readme_picture(page, "moderation-queue")
+    screenshot(page, "moderation-queue")
 
     page.keyboard.press("x")  # select for a bulk decision, and back
     assert page.is_checked(f"#select-suggestion-{first.pk}")
@@ -175,7 +174,6 @@ def test_working_the_queue_with_the_keyboard_only(live_server, page, moderator, 
     assert page.js_errors == []
 
 
-@pytest.mark.screenshots
 def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
     context = browser.new_context(locale="de-DE", **PHONE)
     page = context.new_page()
@@ -185,7 +183,7 @@ def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
         assert small_targets(page) == []
         assert serious_violations(page) == []
         assert page.evaluate("() => window.scrollY") == 0  # arriving shows the counts and the help first
-        readme_picture(page, "moderation-queue-phone", full_page=False)
+        screenshot(page, "moderation-queue-phone", full_page=False)
         overflowing = page.evaluate(
             """() => [...document.querySelectorAll('.queue-item :is(button, input, textarea)')]
               .filter((el) => el.getBoundingClientRect().right > el.closest('.queue-item')

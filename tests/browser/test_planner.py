@@ -6,7 +6,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from participation.models import Category, Project, ProjectRole, StaffRole, Suggestion
-from tests.browser.helpers import readme_picture, serious_violations, sign_in, small_targets
+from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +69,6 @@ def open_dashboard(page, live_server, project) -> None:
     page.wait_for_selector("body[data-hotspots]")
 
 
-@pytest.mark.screenshots
 def test_sets_an_official_answer_as_a_planner(live_server, page, demo, planner):
     sign_in(page, live_server, planner)
     open_dashboard(page, live_server, demo)
@@ -83,7 +82,7 @@ def test_sets_an_official_answer_as_a_planner(live_server, page, demo, planner):
     assert page.locator("#hotspot-map path.hotspot").count() >= 4
     assert page.js_errors == []
     assert serious_violations(page) == []
-    readme_picture(page, "dashboard")
+    screenshot(page, "dashboard")
 
     # The most supported suggestion, from the dashboard's list, with the keyboard.
     top = page.locator("#top-list a").first
@@ -108,7 +107,6 @@ def test_sets_an_official_answer_as_a_planner(live_server, page, demo, planner):
     expect(page.locator(".official-answer h3 small")).to_contain_text(str(suggestion.answered_at.year))
 
 
-@pytest.mark.screenshots
 def test_dashboard_on_a_phone(live_server, browser, demo, planner):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", has_touch=True)
     page = context.new_page()
@@ -126,7 +124,7 @@ def test_dashboard_on_a_phone(live_server, browser, demo, planner):
     assert wide == []
     assert small_targets(page) == []
     assert errors == []
-    readme_picture(page, "dashboard-phone")
+    screenshot(page, "dashboard-phone")
     context.close()
 
 
