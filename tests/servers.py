@@ -7,17 +7,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from benchmarks.load import request
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+T = TypeVar("T")
 
 
 def port_open(port: int) -> bool:
@@ -26,6 +31,24 @@ def port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.2)
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def at_once(count: int, send: Callable[[int], T], missing: T | None = None) -> list[T | None]:
+    """`count` threads that send their request at the same moment (a barrier), each on its own connection;
+    a thread that did not finish within two minutes leaves `missing` in its place."""
+    barrier = threading.Barrier(count)
+    results: list[T | None] = [missing] * count
+
+    def run(n: int) -> None:
+        barrier.wait()
+        results[n] = send(n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
 
 
 def database_url(settings_dict: Mapping[str, object], **changes: object) -> str:

@@ -22,7 +22,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 import psycopg
@@ -42,7 +41,7 @@ from benchmarks.load import (
 from participation.models import IdempotencyKey, Suggestion, Support
 from participation.participants import BROWSER_COOKIE
 from tests.factories import CitizenFactory, SuggestionFactory
-from tests.servers import ROOT, database_url, gunicorn, production_environment, throwaway_cluster
+from tests.servers import ROOT, at_once, database_url, gunicorn, production_environment, throwaway_cluster
 
 # Real transactions: the servers see what the tests commit.
 transactional = pytest.mark.django_db(transaction=True)
@@ -54,23 +53,6 @@ VOTE_ROUNDS = int(os.environ.get("VOTE_RACE_ROUNDS", "10"))
 HTTP_PORT = int(os.environ.get("INTEGRITY_HTTP_PORT", "8127"))
 PG_PORT = int(os.environ.get("INTEGRITY_PG_PORT", "5467"))
 BBOX = (8.35, 48.97, 8.45, 49.03)  # inside the test projects' area (tests/factories.py)
-
-
-def at_once(count: int, send: Callable[[int], object]) -> list:
-    """`count` threads that send their request at the same moment (a barrier), and their results."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(n: int) -> None:
-        barrier.wait()
-        results[n] = send(n)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture(scope="module")

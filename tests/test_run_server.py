@@ -20,11 +20,9 @@ import runpy
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from django.utils import translation
 from benchmarks.load import Answer, request
 from config.db_unavailable import server_error
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
-from tests.servers import ROOT, Gunicorn, database_url, gunicorn
+from tests.servers import ROOT, Gunicorn, at_once, database_url, gunicorn
 
 # Real transactions: the server sees what the tests commit.
 transactional = pytest.mark.django_db(transaction=True)
@@ -89,23 +87,6 @@ def server_connections(application_name: str) -> int:
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [application_name]
         )
         return cursor.fetchone()[0]
-
-
-def at_once(count: int, send: Callable[[int], Answer]) -> list[Answer]:
-    """`count` threads that send their request at the same moment (a barrier), each on its own connection."""
-    barrier = threading.Barrier(count)
-    answers: list[Answer] = [Answer(0, error="no answer")] * count
-
-    def run(n: int) -> None:
-        barrier.wait()
-        answers[n] = send(n)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +153,9 @@ def test_fifty_parallel_requests_all_answered_and_no_connection_left_behind(
     with serve(tmp_path, application_name) as server:
         for _burst in range(BURSTS):
             answers = at_once(
-                PARALLEL, lambda n: request(server.url, "GET", PATHS[n % len(PATHS)], timeout=60)
+                PARALLEL,
+                lambda n: request(server.url, "GET", PATHS[n % len(PATHS)], timeout=60),
+                missing=Answer(0, error="no answer"),
             )
             for n, answer in enumerate(answers):
                 statuses[answer.status] += 1
