@@ -38,6 +38,9 @@ from tests.servers import ROOT, Gunicorn, at_once, database_url, gunicorn
 
 # Real transactions: the server sees what the tests commit.
 transactional = pytest.mark.django_db(transaction=True)
+# collectstatic and the servers' whitenoise use the checkout's staticfiles/, as the benchmark harness does
+# (tests/benchmarks/test_harness.py): one xdist worker for both.
+pytestmark = pytest.mark.xdist_group("staticfiles")
 
 # What `make run` starts (config/scripts/stack.sh, cmd_run and start_web), relative to the checkout.
 CONFIG = Path("config/gunicorn.conf.py")

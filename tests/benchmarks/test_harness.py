@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# One smoke run for the module, in its fixed database (BENCH_DB): all on one xdist worker.
-pytestmark = pytest.mark.xdist_group("bench-harness")
+# One smoke run for the module, in its fixed database (BENCH_DB): all on one xdist worker. Its collectstatic
+# rewrites the checkout's staticfiles/, which the gunicorn of tests/test_run_server.py lists as it starts:
+# both modules share the worker, or a file vanishes under that listing.
+pytestmark = pytest.mark.xdist_group("staticfiles")
 TIPG_INSTALLED = any((ROOT / ".local" / "bench-venv").glob(".installed-*"))
 
 READ_SCENARIOS = [
