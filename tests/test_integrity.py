@@ -45,8 +45,9 @@ from tests.servers import ROOT, at_once, database_url, gunicorn, production_envi
 
 # Real transactions: the servers see what the tests commit.
 transactional = pytest.mark.django_db(transaction=True)
-# Fixed ports and one gunicorn for the module: all on one xdist worker.
-pytestmark = pytest.mark.xdist_group("integrity")
+# Fixed ports and one gunicorn for the module: all on one xdist worker, the one that also runs the modules
+# writing staticfiles/ (its gunicorn lists that folder as it starts; see tests/benchmarks/test_harness.py).
+pytestmark = pytest.mark.xdist_group("staticfiles")
 
 PARALLEL = 50
 VOTE_ROUNDS = int(os.environ.get("VOTE_RACE_ROUNDS", "10"))
