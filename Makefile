@@ -35,8 +35,8 @@ backup:  ## pg_dump of the database to .local/backups/<db>-<UTC time>.dump (or B
 restore:  ## replace the database's contents with a backup: make restore FILE=.local/backups/….dump
 	@bash config/scripts/backup.sh restore "$(FILE)"
 
-lint:
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:  ## ruff and the import contracts (pyproject.toml's [tool.importlinter])
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --cache-dir .local/import_linter_cache
 
 format:
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -2,7 +2,7 @@
 through the API of the 1.1 M project while 4 others read its map; afterwards the database is asked whether
 every 201 is stored exactly once.
 
-The driver is `benchmarks/load.py` (the same one `tests/test_integrity.py` runs reduced in `make test`).
+The driver is `tests/load.py` (the same one `tests/test_integrity.py` runs reduced in `make test`).
 Here it runs against the benchmark's gunicorn with the 50 seeded citizen accounts, each posting with its own
 token and an Idempotency-Key per suggestion. The row passes when nothing was lost or stored twice and every
 answer other than 201 was a refusal with a message (4xx, 429, 503 with Retry-After); its figure, accepted
@@ -14,9 +14,9 @@ import uuid
 
 import psycopg
 
-from benchmarks import load
 from benchmarks.core import BenchContext, ResultRow
 from benchmarks.write_scenarios import PROJECT_SQL
+from tests import load
 
 # Posts per client and readers: 50 clients (one per seeded citizen) x 200 = 10,000 at full scale.
 POSTS_PER_CLIENT = {"full": 200, "smoke": 4}

@@ -189,7 +189,7 @@ class ThreadConnections:
 
 
 def _sql(name: str) -> str:
-    from geo.sql import load_sql
+    from geo.core.sql import load_sql
 
     return load_sql(name)
 
@@ -678,7 +678,7 @@ def http_transfer(base_url: str, path: str, token: str, pids: tuple[int, ...]) -
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
     with RssSampler(pids) as sampler:
         began = time.perf_counter()
-        # Exports start with POST (a GET cannot start one, see geo/export_api.py).
+        # Exports start with POST (a GET cannot start one, see geo/api/exports.py).
         conn.request("POST", path, headers={"Authorization": f"Token {token}"})
         response = conn.getresponse()
         first = response.read(1)

@@ -18,7 +18,7 @@ handler500 = "config.db_unavailable.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("participation.api_urls")),
+    path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file: no inline script under our CSP.
     # Swagger UI sets style attributes; inline styles (never scripts) are allowed on this page only.

@@ -1,29 +1,35 @@
-"""Map, tile and export endpoints under /api/v1/ (included by `participation.api_urls`, namespace `api`)."""
+"""The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
+participation), the map's viewport data and the exports. config/api_urls.py composes them under `api`."""
 
 from django.urls import path
 
-from . import api, export_api
+from .api import exports, features, viewport
 
-urlpatterns: list = [
-    path("projects/<slug:slug>/map/", api.ProjectMapDataApi.as_view(), name="project-map-data"),
+urlpatterns = [
+    path(
+        "projects/<slug:slug>/suggestions/",
+        features.SuggestionCollectionApi.as_view(),
+        name="suggestion-list",
+    ),
+    path("projects/<slug:slug>/map/", viewport.ProjectMapDataApi.as_view(), name="project-map-data"),
     path(
         "projects/<slug:slug>/exports/jobs/<str:job_id>",
-        export_api.ExportJobApi.as_view(),
+        exports.ExportJobApi.as_view(),
         name="export-job",
     ),
     path(
         "projects/<slug:slug>/exports/jobs/<str:job_id>/download",
-        export_api.ExportJobDownloadApi.as_view(),
+        exports.ExportJobDownloadApi.as_view(),
         name="export-job-download",
     ),
     path(
         "projects/<slug:slug>/exports/<str:export_format>",
-        export_api.ExportApi.as_view(),
+        exports.ExportApi.as_view(),
         name="project-export",
     ),
     path(
         "projects/<slug:slug>/open-data/<str:export_format>",
-        export_api.OpenDataApi.as_view(),
+        exports.OpenDataApi.as_view(),
         name="project-open-data",
     ),
 ]

@@ -14,18 +14,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Cells exist for zooms 0..CLUSTER_MAX_ZOOM; above it the map reads features. The SQL function
-# geo_cluster_cells (geo/sql/cluster_trigger.sql) spells the same range: tests/geo/test_clusters.py checks it.
-CLUSTER_MAX_ZOOM = 16
-# A cell is 64 px at its zoom, i.e. 4 x 4 cells per 256-px web map tile.
-CELLS_PER_TILE_SIDE = 4
-# Half the width of the EPSG:3857 world square, in metres.
-WEB_MERCATOR_HALF = 20037508.342789244
-
-
-def cell_size(zoom: int) -> float:
-    """The side of a cell at `zoom` in EPSG:3857 metres (the SQL functions use the same formula)."""
-    return 2 * WEB_MERCATOR_HALF / (2**zoom * CELLS_PER_TILE_SIDE)
+from .core.grid import CLUSTER_MAX_ZOOM
 
 
 class ClusterCell(models.Model):

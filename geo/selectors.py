@@ -6,9 +6,9 @@ from typing import Literal
 
 from config.db_reads import heavy_reads
 
-from .bbox import BBox
+from .core.bbox import BBox
+from .core.sql import load_sql
 from .models import CLUSTER_MAX_ZOOM
-from .sql import load_sql
 
 
 @dataclass(frozen=True, slots=True)

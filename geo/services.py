@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-from .sql import load_sql
+from .core.sql import load_sql
 from .tiles.services import tile_cache_purge
 
 

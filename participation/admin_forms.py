@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from geo.boundary import DRIVERS, Boundary, BoundaryRefused, boundary_from_upload
+from geo.core.boundary import DRIVERS, Boundary, BoundaryRefused, boundary_from_upload
 
 from .models import Category, Project
 

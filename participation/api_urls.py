@@ -1,20 +1,16 @@
+"""participation's endpoints under /api/v1/: accounts' tokens, anti-spam challenges, projects, writing and
+discussing suggestions. config/api_urls.py composes them with the read path's under the namespace `api`."""
+
 from altcha_django.views import ChallengeView
-from django.urls import include, path
+from django.urls import path
 
-from .api import auth, discussion, reads, suggestions
-
-app_name = "api"
+from .api import auth, discussion, projects, suggestions
 
 urlpatterns = [
     path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
     # A fresh proof-of-work challenge for anonymous writes (rate-limited per address).
     path("altcha/challenge/", ChallengeView.as_view(), name="altcha-challenge"),
-    path("projects/", reads.ProjectListApi.as_view(), name="project-list"),
-    path(
-        "projects/<slug:slug>/suggestions/",
-        suggestions.SuggestionCollectionApi.as_view(),
-        name="suggestion-list",
-    ),
+    path("projects/", projects.ProjectListApi.as_view(), name="project-list"),
     path(
         "projects/<slug:slug>/list/", suggestions.SuggestionListApi.as_view(), name="suggestion-viewport-list"
     ),
@@ -23,5 +19,4 @@ urlpatterns = [
     path("suggestions/<int:pk>/comments/", discussion.CommentListApi.as_view(), name="comment-list"),
     path("suggestions/<int:pk>/support/", discussion.SupportApi.as_view(), name="support"),
     path("suggestions/<int:pk>/reports/", discussion.ReportApi.as_view(), name="report-list"),
-    path("", include("geo.api_urls")),
 ]

@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from geo.exports.filters import PLANNER_STATES
-
 from . import rules, services
 from .errors import DomainError, NotSignedIn, ProjectNotFound
 from .models import ModerationEvent, PlanningStatus, Project, Suggestion
@@ -115,7 +113,7 @@ def planner_answer(request: HttpRequest, project: Project, pk: int) -> HttpRespo
     # the moderators' and their authors' business (nothing to answer there either).
     suggestion = (
         Suggestion.objects.select_related("category", "project")
-        .filter(pk=pk, project=project, moderation_state__in=PLANNER_STATES)
+        .filter(pk=pk, project=project, moderation_state__in=rules.PLANNER_STATES)
         .first()
     )
     if suggestion is None:

@@ -15,6 +15,10 @@ from .errors import NotAllowed, NotSignedIn, PhaseClosed
 from .models import ModerationState, Project, ProjectRole, StaffRole, Suggestion
 from .participants import Actor, Participant
 
+# What planners see and export. Hidden suggestions were taken off the site for abuse, merged ones live on in
+# their target, and withdrawn ones were taken back by their authors: none of them is a planner's to see.
+PLANNER_STATES = (ModerationState.PUBLISHED, ModerationState.PENDING, ModerationState.REJECTED)
+
 
 def project_is_open(project: Project, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()

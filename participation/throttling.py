@@ -29,9 +29,9 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from config.db_unavailable import DATABASE_ERRORS, unavailable_response
 
-from .api.authentication import TokenAuthentication
 from .errors import TooManyRequests
 from .participants import Participant, client_address
+from .token_auth import TokenAuthentication
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Seconds until the budget that refused this request has room again: the 429 pages of views that catch

@@ -69,7 +69,7 @@ class QuestionKind(models.TextChoices):
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 MAP_KINDS = (QuestionKind.MAP_POINT, QuestionKind.MAP_LINE)
-# The geo.geometry kind each map question takes.
+# The geo.core.geometry kind each map question takes.
 MAP_GEOMETRY_KIND = {QuestionKind.MAP_POINT: "point", QuestionKind.MAP_LINE: "line"}
 # A scale longer than this is a number question; a chart of its values stays readable.
 SCALE_MAX_STEPS = 11

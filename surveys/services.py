@@ -19,8 +19,8 @@ from django.utils import translation
 
 from config.errors import DomainError
 from config.parsers import strict_loads
-from geo import errors as geo_errors
-from geo.geometry import geometry_from_geojson
+from geo.core import errors as geo_errors
+from geo.core.geometry import geometry_from_geojson
 from participation.antispam import check_human
 from participation.participants import Participant
 from participation.texts import clean_text
@@ -256,7 +256,7 @@ _MAP_MESSAGES: dict[type[DomainError], dict[str, type[AnswerError]]] = {
 
 
 def _geometry(question: Question, value: object, *, area: object) -> object:
-    """A map answer through the same gate as suggestions (geo.geometry): valid, of the question's kind,
+    """A map answer through the same gate as suggestions (geo.core.geometry): valid, of the question's kind,
     inside the project area, bounded, 2D, finite, in WGS84. Forms send the GeoJSON as text."""
     kind = MAP_GEOMETRY_KIND[QuestionKind(question.kind)]
     if isinstance(value, str):

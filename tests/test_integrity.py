@@ -30,7 +30,10 @@ from altcha import Challenge, Payload, solve_challenge
 from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
-from benchmarks.load import (
+from participation.models import IdempotencyKey, Suggestion, Support
+from participation.participants import BROWSER_COOKIE
+from tests.factories import CitizenFactory, SuggestionFactory
+from tests.load import (
     Connection,
     prepare_clients,
     request,
@@ -38,9 +41,6 @@ from benchmarks.load import (
     stored_rows,
     verify_stored,
 )
-from participation.models import IdempotencyKey, Suggestion, Support
-from participation.participants import BROWSER_COOKIE
-from tests.factories import CitizenFactory, SuggestionFactory
 from tests.servers import ROOT, at_once, database_url, gunicorn, production_environment, throwaway_cluster
 
 # Real transactions: the servers see what the tests commit.
@@ -258,7 +258,7 @@ def test_load_every_201_is_stored_once_and_every_refusal_has_a_message(app_serve
 
 FAULT_SETUP = """
 import json
-from benchmarks.load import prepare_clients
+from tests.load import prepare_clients
 from tests.factories import CategoryFactory, ProjectFactory
 project = ProjectFactory(slug="fault-test")
 CategoryFactory(project=project, key="charging-station", geometry_kind="point")

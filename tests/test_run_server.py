@@ -31,9 +31,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import translation
 
-from benchmarks.load import Answer, request
 from config.db_unavailable import server_error
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
+from tests.load import Answer, request
 from tests.servers import ROOT, Gunicorn, at_once, database_url, gunicorn
 
 # Real transactions: the server sees what the tests commit.

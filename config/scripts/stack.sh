@@ -398,6 +398,8 @@ cmd_test() {
     say "ruff"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    say "import contracts"  # the layering in pyproject.toml's [tool.importlinter]
+    "$VENV/bin/lint-imports" --cache-dir "$LOCAL/import_linter_cache"
     say "makemigrations --check"
     DJANGO_SETTINGS_MODULE=config.settings.test "$PY" manage.py makemigrations --check --dry-run
     say "docs"  # --strict: a broken link or anchor fails (not --quiet, which also silences strict in mkdocs 1.6)

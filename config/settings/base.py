@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     # Pages use the session (with CSRF); API clients send `Authorization: Token …` from /api/v1/auth/token/.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
-        "participation.api.authentication.TokenAuthentication",
+        "participation.token_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -21,13 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
 from participation.models import ModerationState, PlanningStatus, Project
+from participation.rules import PLANNER_STATES
 
-from ..bbox import BBox, BBoxField
-from ..geometry import geometry_from_geojson
+from ..core.bbox import BBox, BBoxField
+from ..core.geometry import geometry_from_geojson
 
-# What a planner may export. Hidden suggestions were taken off the site for abuse, merged ones live on in
-# their target, and withdrawn ones were taken back by their authors: none of them leaves in an export.
-PLANNER_STATES = (ModerationState.PUBLISHED, ModerationState.PENDING, ModerationState.REJECTED)
 # A drawn area is for choosing a district, not a parcel: its text stays small.
 AREA_MAX_BYTES = 64 * 1024
 LIST_FIELDS = ("category", "state", "status")

@@ -27,8 +27,8 @@ from django.conf import settings
 from config.db_reads import heavy_reads
 from participation.models import Category, Project
 
+from ..core.sql import compose_sql, load_sql
 from ..models import ExportFormat
-from ..sql import compose_sql, load_sql
 from .filters import ExportFilter
 from .provenance import Provenance
 

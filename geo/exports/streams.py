@@ -26,7 +26,7 @@ from psycopg import sql as pgsql
 
 from config.db_reads import heavy_reads
 
-from ..sql import compose_sql, load_sql
+from ..core.sql import compose_sql, load_sql
 from .filters import ExportFilter
 from .provenance import Provenance
 

@@ -7,7 +7,7 @@ migration that runs it again.
 
 from django.db import migrations
 
-from geo.sql import load_sql
+from geo.core.sql import load_sql
 
 REVERSE = """
 DROP TRIGGER IF EXISTS suggestion_cluster_cells_truncate ON participation_suggestion;

@@ -7,7 +7,7 @@ the file is CREATE OR REPLACE, so running it again on a database that 0002 just 
 
 from django.db import migrations
 
-from geo.sql import load_sql
+from geo.core.sql import load_sql
 
 
 class Migration(migrations.Migration):

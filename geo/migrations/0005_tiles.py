@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.datetime
 from django.db import migrations, models
 
-from geo.sql import load_sql
+from geo.core.sql import load_sql
 
 REVERSE = """
 DROP TRIGGER IF EXISTS project_tile_generation_insert ON participation_project;

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from ..bbox import BBox, BBoxField
+from ..core.bbox import BBox, BBoxField
 from .errors import InvalidParameter
 
 LIMIT_DEFAULT = 100

@@ -16,8 +16,8 @@ from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 from participation.models import Category, GeometryKind, ModerationState, Project, Suggestion
 
+from ..core.sql import load_sql
 from ..selectors import FeaturePage
-from ..sql import load_sql
 from .errors import CollectionNotFound
 from .params import ItemsQuery
 

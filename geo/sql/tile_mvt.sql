@@ -8,7 +8,7 @@
 -- * Which layer: `mode` is decided in Python from cheap numbers (the zoom) and here from the cells' counts,
 --   never from the suggestions: a tile of zoom z <= 16 whose cells hold more than feature_threshold
 --   suggestions gets clusters, otherwise features. The cells counted are those of cell_zoom inside the
---   tile (cell_x0..cell_x1, cell_y0..cell_y1, computed in geo/tiles/grid.py).
+--   tile (cell_x0..cell_x1, cell_y0..cell_y1, computed in geo/core/grid.py).
 -- * Bounded: at most max_features features (by id, so a tile is stable) and at most max_bytes of estimated
 --   encoded size (title bytes, vertices after clipping to the tile, a fixed overhead per feature), so that
 --   no tile exceeds the cap whatever the density. Clusters are bounded by the grid: (4 * 2^k)^2 cells.

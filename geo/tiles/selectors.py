@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from config.db_reads import heavy_reads
-from geo.models import CLUSTER_MAX_ZOOM, TileLayer
-from geo.sql import load_sql
+from geo.core.grid import CLUSTER_MAX_ZOOM
+from geo.core.sql import load_sql
+from geo.models import TileLayer
 
-from .grid import TileAddress, cell_range
+from ..core.grid import TileAddress, cell_range
 
 # MVT tile coordinates: 4096 units per tile side (PostGIS's default), lines and areas clipped 64 units
 # (1/64 of the tile) outside it so that QGIS draws them across tile edges without gaps.

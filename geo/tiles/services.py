@@ -6,10 +6,10 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from geo.core.sql import load_sql
 from geo.models import TileCache
-from geo.sql import load_sql
 
-from .grid import TileAddress
+from ..core.grid import TileAddress
 from .selectors import BuiltTile
 
 

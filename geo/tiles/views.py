@@ -10,8 +10,8 @@ from django.views.decorators.http import require_safe
 from config.errors import DomainError
 from participation.errors import ProjectNotFound
 
+from ..core.grid import TileAddress
 from . import selectors, services
-from .grid import TileAddress
 
 MVT = "application/vnd.mapbox-vector-tile"
 # Tiles change with every moderation decision: clients and HTTP caches keep one a minute, then ask again

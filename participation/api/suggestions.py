@@ -13,15 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.parsers import strict_loads
-from geo.bbox import BBoxField
-from geo.geojson_schema import DrawnGeometryField, GeometryField
+from geo.core.bbox import BBoxField
+from geo.core.geojson_schema import DrawnGeometryField, GeometryField
 
 from .. import selectors, services
 from ..idempotency import idempotent
 from ..models import PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
-from .reads import SuggestionFeatureListApi
 
 WRITABLE_PROPERTIES = ("category", "title", "text", "name", "email")
 # RFC 7946 Feature members a client may send ("id" only as null), and the anti-spam foreign members.
@@ -128,8 +127,9 @@ class SuggestionOutput(serializers.Serializer):
         }
 
 
-class SuggestionCollectionApi(SuggestionFeatureListApi):
-    """GET reads the published suggestions (see reads.py); POST creates one."""
+class SuggestionCreateApi(APIView):
+    """POST creates a suggestion; the read path's `geo.api.features.SuggestionCollectionApi` adds GET at the
+    same address."""
 
     # suggestion_create's budget, counted in WriteLimitMiddleware's round trip (participation/throttling.py).
     write_limit_scopes = {"POST": ("suggestion",)}

@@ -2,6 +2,7 @@
 person reading their own data. Callers import them from here."""
 
 from .authors import OwnSuggestion, own_suggestion_page, own_suggestions
+from .duplicates import suggestion_duplicates
 from .moderation import (
     actor_name,
     author_history,
@@ -22,7 +23,6 @@ from .public import (
     comment_thread,
     project_get,
     project_list,
-    suggestion_duplicates,
     suggestion_get_visible,
     suggestion_list,
     suggestion_list_page,

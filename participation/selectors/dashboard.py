@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
-from geo.models import CLUSTER_MAX_ZOOM, cell_size
-from geo.sql import load_sql
+from geo.core.grid import CLUSTER_MAX_ZOOM, cell_size
+from geo.core.sql import load_sql
 
 from ..models import Category, ModerationState, PlanningStatus, Project, Suggestion
 

@@ -13,9 +13,7 @@ from django.db.models import JSONField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from geo import duplicates
-from geo.bbox import BBox
-from geo.geometry import geometry_from_geojson
+from geo.core.bbox import BBox
 
 from ..errors import (
     InvalidCursor,
@@ -281,15 +279,6 @@ def suggestion_list(
         "comment_count",
         "created_at",
         "category__key",
-    )
-
-
-def suggestion_duplicates(*, project: Project, category_key: str, geometry: object) -> list[dict[str, Any]]:
-    """Likely duplicates of a drawn geometry; the geometry passes the same rules as a new suggestion."""
-    category = category_get(project=project, key=category_key)
-    geom = geometry_from_geojson(geometry, kind=category.geometry_kind, area=project.area)
-    return json.loads(
-        duplicates.suggestion_duplicates(project_id=project.pk, category_id=category.pk, geom=geom)
     )
 
 

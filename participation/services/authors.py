@@ -3,7 +3,7 @@
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
-from geo.geometry import geometry_from_geojson
+from geo.core.geometry import geometry_from_geojson
 
 from ..errors import NotAllowed, NotEditable, NotSignedIn, PlaceLocked, SuggestionNotFound
 from ..models import (

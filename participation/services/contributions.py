@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from geo.geometry import geometry_from_geojson
+from geo.core.geometry import geometry_from_geojson
 
 from .. import notifications
 from ..antispam import check_human
@@ -263,7 +263,7 @@ def _display_name(actor: Participant, name: object) -> str:
     """The public name chosen at sign-up, or the one an anonymous person gives; empty means "a participant",
     translated when shown."""
     if actor.signed_in:
-        # The API token authentication reads it with the account (participation/api/authentication.py).
+        # The API token authentication reads it with the account (participation/token_auth.py).
         if PROFILE.is_cached(actor.user):
             profile = PROFILE.get_cached_value(actor.user)  # None: the account has no profile
         else:

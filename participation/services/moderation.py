@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.db_unavailable import DATABASE_ERRORS as DATABASE_OUTAGES
-from geo.geometry import geometry_from_geojson
+from geo.core.geometry import geometry_from_geojson
 
 from .. import notifications
 from ..errors import (

@@ -12,7 +12,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from geo.boundary import BoundaryRefused, boundary_from_upload
+from geo.core.boundary import BoundaryRefused, boundary_from_upload
 
 pytestmark = pytest.mark.django_db
 

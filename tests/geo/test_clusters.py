@@ -13,7 +13,8 @@ from django.contrib.gis.geos import LineString, Point, Polygon
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from geo.models import CLUSTER_MAX_ZOOM, WEB_MERCATOR_HALF, ClusterCell, cell_size
+from geo.core.grid import CLUSTER_MAX_ZOOM, WEB_MERCATOR_HALF, cell_size
+from geo.models import ClusterCell
 from geo.services import cluster_rebuild
 from participation.models import ModerationState, Suggestion
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
+from geo.core.sql import compose_sql
 from geo.exports import streams
 from geo.exports.filters import ExportFilter
-from geo.sql import compose_sql
 from participation import services
 from participation.models import ModerationState, ProjectRole, StaffRole, Suggestion
 from participation.participants import Participant
@@ -181,7 +181,7 @@ def test_the_latest_migration_of_the_pieces_holds_the_sql_files_as_they_are():
     from importlib import import_module
     from pathlib import Path
 
-    from geo.sql import load_sql
+    from geo.core.sql import load_sql
 
     folder = Path(import_module("participation.migrations").__file__).parent
     carrying = [

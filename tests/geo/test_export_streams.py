@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from geo.core.sql import load_sql
 from geo.exports import streams
 from geo.exports.filters import ExportFilter
 from geo.exports.provenance import Provenance
-from geo.sql import load_sql
 from participation.models import ModerationState, Suggestion
 from tests.factories import SuggestionFactory
 

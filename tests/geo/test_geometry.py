@@ -12,7 +12,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.errors import (
+from geo.core.errors import (
     AreaExpected,
     AreaInvalid,
     CoordinatesNotTwoNumbers,
@@ -34,7 +34,7 @@ from geo.errors import (
     RingTooShort,
     TooManyVertices,
 )
-from geo.geometry import MAX_LINE_LENGTH_M, MAX_VERTICES, geometry_from_geojson
+from geo.core.geometry import MAX_LINE_LENGTH_M, MAX_VERTICES, geometry_from_geojson
 from participation.errors import DomainError
 from participation.models import GeometryKind
 from tests.factories import AREA

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from geo import selectors
-from geo.models import WEB_MERCATOR_HALF
+from geo.core.grid import WEB_MERCATOR_HALF
 from participation.models import ModerationState
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
 

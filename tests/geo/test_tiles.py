@@ -11,11 +11,11 @@ from django.contrib.gis.geos import LineString, Point
 from django.db import connection
 from django.utils import translation
 
+from geo.core.errors import TileOutOfRange
+from geo.core.grid import TileAddress
 from geo.models import TileCache, TileGeneration
 from geo.services import cluster_rebuild
 from geo.tiles import selectors, services
-from geo.tiles.errors import TileOutOfRange
-from geo.tiles.grid import TileAddress
 from participation import services as participation_services
 from participation.errors import ProjectNotFound
 from participation.models import ModerationState, PlanningStatus, ProjectRole, StaffRole, Suggestion

@@ -212,7 +212,7 @@ def test_a_supported_suggestion_still_takes_a_text_correction_with_its_place_unc
 
 
 def test_a_place_outside_the_area_is_refused_like_a_new_suggestions(citizen, published):
-    from geo.errors import GeometryError
+    from geo.core.errors import GeometryError
 
     with pytest.raises(GeometryError):
         correct(citizen, published, geometry={"type": "Point", "coordinates": [9.5, 49.0]})

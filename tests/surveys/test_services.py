@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone, translation
 
-from geo import errors as geo_errors
+from geo.core import errors as geo_errors
 from participation.errors import NotSignedIn
 from participation.participants import Participant
 from surveys import errors as E

@@ -1,11 +1,23 @@
 """Tile addresses in the Web Mercator XYZ scheme (EPSG:3857, y counted from the north, as QGIS and GDAL
-expect) and where a tile sits in the cluster grid of geo_cluster_cell."""
+expect), the cluster grid of geo_cluster_cell, and where a tile sits in it."""
 
 from dataclasses import dataclass
 
-from geo.models import CELLS_PER_TILE_SIDE, CLUSTER_MAX_ZOOM
-
 from .errors import TileOutOfRange
+
+# Cells exist for zooms 0..CLUSTER_MAX_ZOOM; above it the map reads features. The SQL function
+# geo_cluster_cells (geo/sql/cluster_trigger.sql) spells the same range: tests/geo/test_clusters.py checks it.
+CLUSTER_MAX_ZOOM = 16
+# A cell is 64 px at its zoom, i.e. 4 x 4 cells per 256-px web map tile.
+CELLS_PER_TILE_SIDE = 4
+# Half the width of the EPSG:3857 world square, in metres.
+WEB_MERCATOR_HALF = 20037508.342789244
+
+
+def cell_size(zoom: int) -> float:
+    """The side of a cell at `zoom` in EPSG:3857 metres (the SQL functions use the same formula)."""
+    return 2 * WEB_MERCATOR_HALF / (2**zoom * CELLS_PER_TILE_SIDE)
+
 
 # The deepest zoom QGIS and web maps ask for; a tile there is ~10 m wide.
 MAX_ZOOM = 22

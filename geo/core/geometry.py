@@ -4,7 +4,7 @@ Input is untrusted, already JSON-decoded GeoJSON. Its structure is checked here 
 only as deep as the expected type allows, so no recursion and no work in proportion to hostile input
 happens before the limits are checked. Only validated, rounded float pairs reach GEOS; GDAL and the
 GEOS WKT/EWKT readers never see user input. Nothing is repaired or reprojected: a geometry is accepted as
-it is, or refused with a `geo.errors` error that tells the person what to change (DESIGN.md, "Geometry
+it is, or refused with a `geo.core.errors` error that tells the person what to change (DESIGN.md, "Geometry
 rules").
 """
 
@@ -60,7 +60,7 @@ Position = tuple[float, float]
 
 
 def geometry_from_geojson(value: object, *, kind: str, area: MultiPolygon | None) -> GEOSGeometry:
-    """Turn a decoded GeoJSON geometry into a GEOS geometry, or raise a `geo.errors` DomainError.
+    """Turn a decoded GeoJSON geometry into a GEOS geometry, or raise a `geo.core.errors` DomainError.
 
     kind is "point", "line" or "polygon" (participation.models.GeometryKind values). Returns a GEOS
     Point/LineString/Polygon with srid 4326, coordinates rounded to 7 decimals. area None = no area check.

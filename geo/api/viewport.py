@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 from participation import selectors as participation_selectors
 from participation.models import PlanningStatus
 
-from .bbox import BBoxField
-from .renderers import GEOJSON, GeoJSONRenderer
-from .selectors import FEATURE_THRESHOLD, map_viewport
+from ..core.bbox import BBoxField
+from ..core.renderers import GEOJSON, GeoJSONRenderer
+from ..selectors import FEATURE_THRESHOLD, map_viewport
 
 MAX_ZOOM = 22  # the deepest zoom a web map asks for; 17 and above always get features
 

@@ -114,3 +114,10 @@ class TooManyVertices(GeometryTooLarge):
 
 class LineTooLong(GeometryTooLarge):
     default_message = _("A line can be at most %(limit)s km long.")
+
+
+class TileOutOfRange(DomainError):
+    code = "tile_out_of_range"
+    default_message = _(
+        "There is no such tile: the zoom must lie between 0 and 22, and x and y between 0 and 2^zoom - 1."
+    )

@@ -1,6 +1,8 @@
-"""Read API v1: projects and their published suggestions as RFC 7946 GeoJSON.
+"""The published suggestions of a project as RFC 7946 GeoJSON, keyset-paged, and the collection's address.
 
-Views are thin: a small input serializer validates the query, selectors read, PostGIS writes the features.
+The read path answers GET; participation's `SuggestionCreateApi` answers POST at the same address, and
+`SuggestionCollectionApi` joins the two. Views are thin: a small input serializer validates the query,
+selectors read, PostGIS writes the features.
 """
 
 import json
@@ -8,58 +10,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.bbox import BBoxField
-from geo.renderers import GEOJSON, GeoJSONRenderer
-from geo.selectors import suggestion_feature_page
+from participation import selectors as participation_selectors
+from participation.api.suggestions import SuggestionCreateApi
 
-from .. import selectors
-from ..models import Project
-
-
-class CategoryOutput(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    geometry_kind = serializers.CharField()
-    colour = serializers.CharField()
-    icon = serializers.CharField()
-    active = serializers.BooleanField()
-
-
-class ProjectOutput(serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    phase_start = serializers.DateTimeField()
-    phase_end = serializers.DateTimeField()
-    moderation_mode = serializers.CharField()
-    allow_anonymous = serializers.BooleanField()
-    map_center = serializers.SerializerMethodField()
-    map_zoom = serializers.IntegerField()
-    categories = CategoryOutput(many=True)
-    suggestions_url = serializers.SerializerMethodField()
-
-    def get_map_center(self, project: Project) -> list[float]:
-        return [round(project.map_center.x, 7), round(project.map_center.y, 7)]
-
-    def get_suggestions_url(self, project: Project) -> str:
-        url = reverse("api:suggestion-list", kwargs={"slug": project.slug})
-        return self.context["request"].build_absolute_uri(url)
-
-
-class ProjectListApi(APIView):
-    @extend_schema(responses=ProjectOutput(many=True), summary="Projects")
-    def get(self, request: Request) -> Response:
-        projects = selectors.project_list().prefetch_related("categories")
-        return Response(ProjectOutput(projects, many=True, context={"request": request}).data)
+from ..core.bbox import BBoxField
+from ..core.renderers import GEOJSON, GeoJSONRenderer
+from ..selectors import suggestion_feature_page
 
 
 class SuggestionQuery(serializers.Serializer):
@@ -152,9 +115,9 @@ class SuggestionFeatureListApi(APIView):
         query = SuggestionQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        project = selectors.project_get(slug=slug)
+        project = participation_selectors.project_get(slug=slug)
         category_ids = (
-            selectors.category_ids_for_keys(project=project, keys=params["category"])
+            participation_selectors.category_ids_for_keys(project=project, keys=params["category"])
             if "category" in params
             else None
         )
@@ -179,3 +142,7 @@ class SuggestionFeatureListApi(APIView):
         if page.has_more:
             response["Link"] = f'<{links[-1]["href"]}>; rel="next"'
         return response
+
+
+class SuggestionCollectionApi(SuggestionFeatureListApi, SuggestionCreateApi):
+    """GET reads the published suggestions; POST creates one (participation.api.suggestions)."""

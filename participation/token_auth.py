@@ -1,6 +1,7 @@
 """How an API request with `Authorization: Token …` is authenticated (DEFAULT_AUTHENTICATION_CLASSES).
 
-Its own module, importing nothing of DRF's views: DRF imports it while `rest_framework.views` loads.
+Below the API and the middleware, which both use it; importing nothing of DRF's views, since DRF imports it
+while `rest_framework.views` loads.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -6,7 +6,7 @@ Values are always bound as named parameters (%(name)s); the files never receive 
 from functools import cache
 from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
 
 @cache

@@ -30,10 +30,10 @@ from config.parsers import JSONParser
 from participation import selectors as participation_selectors
 from participation.models import Project
 
-from .exports import services
-from .exports.filters import ExportFilterInvalid, export_filter_from_query
-from .exports.responses import file_response, job_file_response, streamed_response
-from .models import ExportJob
+from ..exports import services
+from ..exports.filters import ExportFilterInvalid, export_filter_from_query
+from ..exports.responses import file_response, job_file_response, streamed_response
+from ..models import ExportJob
 
 
 class FirstRenderer(DefaultContentNegotiation):

@@ -2,7 +2,7 @@
 
 The schema tells clients (and schemathesis, which generates requests from it) what a geometry looks like:
 a Point's coordinates are two numbers, a LineString's two to MAX_VERTICES positions. What the schema cannot
-say (inside the project area, not crossing itself, at most 30 km) the gate `geo.geometry` checks, with a
+say (inside the project area, not crossing itself, at most 30 km) the gate `geo.core.geometry` checks, with a
 400 and a message.
 """
 
@@ -62,9 +62,9 @@ DRAWN_GEOMETRY: dict[str, Any] = {"oneOf": [POINT, LINE_STRING]}
 
 @extend_schema_field(GEOMETRY)
 class GeometryField(serializers.JSONField):
-    """A decoded GeoJSON geometry, passed on as it came: `geo.geometry` checks it."""
+    """A decoded GeoJSON geometry, passed on as it came: `geo.core.geometry` checks it."""
 
 
 @extend_schema_field(DRAWN_GEOMETRY)
 class DrawnGeometryField(serializers.JSONField):
-    """A Point or LineString being drawn, passed on as it came: `geo.geometry` checks it."""
+    """A Point or LineString being drawn, passed on as it came: `geo.core.geometry` checks it."""
