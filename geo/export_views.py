@@ -1,6 +1,6 @@
 """The planners' export page, an export job's progress page and its download (pages, not the API).
 
-Planners of the project only (`participation.planning_views.planner_only`): anonymous visitors are sent to
+Planners of the project only (`participation.views.planning.planner_only`): anonymous visitors are sent to
 sign in, everyone else gets 403. The form is sent with POST and its CSRF token: a link or an image on another
 site must not start an export in a signed-in planner's browser. Job pages and downloads are GETs of what
 already exists, for the planner who asked for it, until it expires.
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.errors import DomainError
 from frontend.geoman_texts import geoman_texts
 from participation.models import Project
-from participation.planning_views import planner_only
+from participation.views.planning import planner_only
 
 from .exports import services
 from .exports.filters import ExportFilterForm

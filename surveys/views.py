@@ -25,7 +25,7 @@ from participation import rules as participation_rules
 from participation.errors import NotSignedIn
 from participation.participants import participant_from, participant_reading
 from participation.rules import needs_anti_spam
-from participation.views import anti_spam_config
+from participation.views.public import anti_spam_config
 
 from . import exports, results, rules, selectors, services
 from .errors import AnswersInvalid, SurveyNotFound

@@ -1,6 +1,6 @@
 """The moderators' page of one suggestion's versions: what it says now and every version an author's
 correction replaced, with the places on a map, and the suggestion's history. Read-only; the decisions stay
-in the queue. Who may see it is the queue's rule (`moderation_views.moderators_only`)."""
+in the queue. Who may see it is the queue's rule (`views.moderation.moderators_only`)."""
 
 import json
 
@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .models import ModerationState, Project, Suggestion
-from .moderation_views import moderators_only
-from .selectors.versions import suggestion_versions
+from .. import selectors
+from ..models import ModerationState, Project, Suggestion
+from ..selectors.versions import suggestion_versions
+from .moderation import moderators_only
 
 
 @require_GET

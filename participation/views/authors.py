@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import rules, services
-from .errors import (
+from .. import rules, services
+from ..errors import (
     DomainError,
     NotEditable,
     NotSignedIn,
@@ -23,10 +23,10 @@ from .errors import (
     SuggestionGone,
     SuggestionNotFound,
 )
-from .forms import SuggestionEditForm
-from .models import ModerationMode, ModerationState, Suggestion
-from .participants import participant_from
-from .views import _detail_url, _suggestion_or_error_page
+from ..forms import SuggestionEditForm
+from ..models import ModerationMode, ModerationState, Suggestion
+from ..participants import participant_from
+from .public import _detail_url, _suggestion_or_error_page
 
 
 def _own_or_error_page(request: HttpRequest, slug: str, pk: int) -> Suggestion | HttpResponse:

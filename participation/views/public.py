@@ -21,10 +21,10 @@ from frontend.geoman_texts import geoman_texts
 from frontend.models import LegalPageKind
 from frontend.templatetags.site_frame import legal_links
 
-from . import notifications, rules, selectors, services
-from .compose_texts import compose_labels
-from .contacts import contact_from_link
-from .errors import (
+from .. import notifications, rules, selectors, services
+from ..compose_texts import compose_labels
+from ..contacts import contact_from_link
+from ..errors import (
     DomainError,
     NotSignedIn,
     ProjectNotFound,
@@ -34,10 +34,10 @@ from .errors import (
     SuggestionRejected,
     SuggestionWithdrawn,
 )
-from .forms import CommentForm, ReportForm
-from .models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
-from .participants import Participant, participant_from, participant_reading
-from .selectors.public import suggestion_merged_here, suggestion_rejection_reason
+from ..forms import CommentForm, ReportForm
+from ..models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
+from ..participants import Participant, participant_from, participant_reading
+from ..selectors.public import suggestion_merged_here, suggestion_rejection_reason
 
 
 def home(request: HttpRequest) -> HttpResponse:

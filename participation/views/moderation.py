@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import rules, selectors, services
-from .errors import DecisionsNotSaved, DomainError, ProjectNotFound
-from .models import Comment, ModerationAction, ModerationState, Project, Suggestion
-from .selectors.moderation import QUEUE_PAGE, QueueItem
-from .services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
+from .. import rules, selectors, services
+from ..errors import DecisionsNotSaved, DomainError, ProjectNotFound
+from ..models import Comment, ModerationAction, ModerationState, Project, Suggestion
+from ..selectors.moderation import QUEUE_PAGE, QueueItem
+from ..services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
 
 KINDS = ("suggestion", "comment")
 ITEM_KEY = re.compile(r"^(suggestion|comment)-[0-9]+$")

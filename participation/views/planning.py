@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import rules, services
-from .errors import DomainError, NotSignedIn, ProjectNotFound
-from .models import ModerationEvent, PlanningStatus, Project, Suggestion
-from .selectors import dashboard, project_for_staff
-from .services.planning import ANSWER_MAX
+from .. import rules, services
+from ..errors import DomainError, NotSignedIn, ProjectNotFound
+from ..models import ModerationEvent, PlanningStatus, Project, Suggestion
+from ..selectors import dashboard, project_for_staff
+from ..services.planning import ANSWER_MAX
 
 PlannerView = Callable[..., HttpResponse]
 

@@ -17,9 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import selectors, services
-from .forms import NotificationsForm
-from .models import Profile
+from .. import selectors, services
+from ..forms import NotificationsForm
+from ..models import Profile
 
 # Fixed: nothing from the account (a user name could hold quotes or path characters) goes into the header.
 DATA_FILENAME = "my-data.json"
