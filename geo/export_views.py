@@ -1,6 +1,6 @@
 """The planners' export page, an export job's progress page and its download (pages, not the API).
 
-Planners of the project only (`participation.views.planning.planner_only`): anonymous visitors are sent to
+Planners of the project only (`participation.access.planners_only`): anonymous visitors are sent to
 sign in, everyone else gets 403. The form is sent with POST and its CSRF token: a link or an image on another
 site must not start an export in a signed-in planner's browser. Job pages and downloads are GETs of what
 already exists, for the planner who asked for it, until it expires.
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
 from frontend.geoman_texts import geoman_texts
+from participation.access import planners_only
 from participation.models import Project
-from participation.views.planning import planner_only
 
 from .exports import services
 from .exports.filters import ExportFilterForm
@@ -28,7 +28,7 @@ from .tiles.urls import vector_tile_url
 
 
 @require_http_methods(["GET", "POST"])
-@planner_only
+@planners_only
 def export_page(request: HttpRequest, project: Project) -> HttpResponse:
     """The filter form; POSTed, it makes the export: the file at once, or a redirect to its job's page."""
     posted = request.method == "POST"
@@ -85,13 +85,13 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
 
 
 @require_GET
-@planner_only
+@planners_only
 def export_job_page(request: HttpRequest, project: Project, job_id: str) -> HttpResponse:
     return _job_page(request, project, _job(request, project, job_id))
 
 
 @require_GET
-@planner_only
+@planners_only
 def export_job_download(request: HttpRequest, project: Project, job_id: str) -> HttpResponse:
     try:
         path, job = services.export_job_file(actor=request.user, project=project, job_id=job_id)

@@ -13,7 +13,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
-from participation import rules as participation_rules
+from participation.access import planner_page_refusal
 from participation.errors import NotSignedIn
 from participation.participants import participant_from, participant_reading
 from participation.rules import needs_anti_spam
@@ -251,9 +250,10 @@ def survey_url(survey: Survey) -> str:
 PlannerView = Callable[..., HttpResponse]
 
 
-def planner_only(view: PlannerView) -> PlannerView:
-    """Results and exports: planners of the project and site administrators. Anonymous visitors are sent to
-    sign in, everyone else gets 403. Surveys of projects that are not public yet are found too."""
+def planners_only(view: PlannerView) -> PlannerView:
+    """Results and exports: planners of the project and site administrators (`participation.access`), for
+    surveys of projects that are not public yet too. A survey the person may not know of answers as a
+    missing one; anonymous visitors are sent to sign in, everyone else gets 403."""
 
     @wraps(view)
     def checked(request: HttpRequest, slug: str, survey_slug: str) -> HttpResponse:
@@ -261,19 +261,15 @@ def planner_only(view: PlannerView) -> PlannerView:
             survey = selectors.survey_get(project_slug=slug, survey_slug=survey_slug, public_only=False)
         except SurveyNotFound as error:
             raise Http404(error.message) from None
-        if not participation_rules.may_know_project(request.user, survey.project):
-            # A project not public yet does not exist for anyone without a role in it (no sign-in redirect).
-            raise Http404(SurveyNotFound.default_message)
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not rules.can_see_results(request.user, survey):
-            raise PermissionDenied(_("You are not allowed to do this in this project."))
+        refusal = planner_page_refusal(request, survey.project, not_found=SurveyNotFound.default_message)
+        if refusal is not None:
+            return refusal
         return view(request, survey)
 
     return checked
 
 
-@planner_only
+@planners_only
 def survey_results(request: HttpRequest, survey: Survey) -> HttpResponse:
     questions = selectors.survey_questions(survey=survey)
     question_results = results.question_results(survey=survey, questions=questions)
@@ -368,7 +364,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-@planner_only
+@planners_only
 def export_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
     questions = selectors.survey_questions(survey=survey)
     stream = (chunk.encode("utf-8") for chunk in exports.csv_stream(survey=survey, questions=questions))
@@ -376,7 +372,7 @@ def export_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
     return _attachment(response, _download_name(survey, "responses.csv"))
 
 
-@planner_only
+@planners_only
 def export_xlsx(request: HttpRequest, survey: Survey) -> HttpResponse:
     questions = selectors.survey_questions(survey=survey)
     response = HttpResponse(
@@ -386,13 +382,13 @@ def export_xlsx(request: HttpRequest, survey: Survey) -> HttpResponse:
     return _attachment(response, _download_name(survey, "responses.xlsx"))
 
 
-@planner_only
+@planners_only
 def export_geojson(request: HttpRequest, survey: Survey) -> HttpResponse:
     response = HttpResponse(exports.map_answers_geojson(survey=survey), content_type="application/geo+json")
     return _attachment(response, _download_name(survey, "map-answers.geojson"))
 
 
-@planner_only
+@planners_only
 def export_codebook(request: HttpRequest, survey: Survey) -> HttpResponse:
     questions = selectors.survey_questions(survey=survey)
     response = HttpResponse(exports.codebook_csv(questions), content_type="text/csv; charset=utf-8")

@@ -28,7 +28,8 @@ from rest_framework.views import APIView
 
 from config.parsers import JSONParser
 from participation import selectors as participation_selectors
-from participation.models import Project
+from participation.access import project_get_for_staff
+from participation.models import Project, StaffRole
 
 from ..exports import services
 from ..exports.filters import ExportFilterInvalid, export_filter_from_query
@@ -87,10 +88,10 @@ def _job_body(job: ExportJob) -> dict[str, object]:
     }
 
 
-def _staff_project(request: Request, slug: str) -> Project:
-    # Planners see their project before it is public (to others it does not exist); the services check
-    # the role itself.
-    return participation_selectors.project_for_staff(slug=slug, user=request.user)
+def _planners_project(request: Request, slug: str) -> Project:
+    """The project, for its planners (also before it is public): 404 for anyone who may not know of it,
+    401 for anonymous callers, 403 for everyone else, before anything of the request is read."""
+    return project_get_for_staff(slug=slug, user=request.user, role=StaffRole.PLANNER)
 
 
 class ExportStartWithGet(exceptions.MethodNotAllowed):
@@ -128,7 +129,7 @@ class ExportApi(APIView):
         ),
     )
     def post(self, request: Request, slug: str, export_format: str) -> Response:
-        project = _staff_project(request, slug)
+        project = _planners_project(request, slug)
         if request.data:
             # Filters sent in the body would be ignored: refusing them means a mistake never widens an export.
             raise ExportFilterInvalid(_("Send the filters as query parameters; the body stays empty."))
@@ -156,7 +157,7 @@ class ExportJobApi(APIView):
     @extend_schema(responses={200: ExportJobOutput}, summary="A background export's state (planners)")
     def get(self, request: Request, slug: str, job_id: str) -> Response:
         job = services.export_job_get(
-            actor=request.user, project=_staff_project(request, slug), job_id=job_id
+            actor=request.user, project=_planners_project(request, slug), job_id=job_id
         )
         return Response(_job_body(job))
 
@@ -171,7 +172,7 @@ class ExportJobDownloadApi(APIView):
     )
     def get(self, request: Request, slug: str, job_id: str) -> Response:
         path, job = services.export_job_file(
-            actor=request.user, project=_staff_project(request, slug), job_id=job_id
+            actor=request.user, project=_planners_project(request, slug), job_id=job_id
         )
         return job_file_response(path, job)
 

@@ -29,7 +29,6 @@ from .public import (
     suggestion_supported_by,
     supports_of,
 )
-from .staff import project_for_staff
 from .versions import Correction, recent_corrections, suggestion_versions
 
 __all__ = [
@@ -50,7 +49,6 @@ __all__ = [
     "moderation_queue",
     "own_suggestion_page",
     "own_suggestions",
-    "project_for_staff",
     "project_get",
     "project_list",
     "project_overview",

@@ -1,22 +1,20 @@
 """The moderation pages: a project's queue and its decisions, as plain HTML forms (POST, redirect, GET).
 
-Thin: who may moderate is `rules.can_moderate`, what waits is `selectors.moderation_queue`, every decision is
-a service that locks the item and checks it is still as the moderator saw it. Every decision, done or refused,
-answers with a redirect back to the queue's own address (with the query it was opened with, at the item):
-a reload never posts again. A refusal's message and what the moderator typed wait in the session for that
-one page load, which shows the message at the item (and on top, since an item someone else decided may have
-left the queue). Nothing here shows personal data: names are public names.
+Thin: who may moderate is `rules.can_moderate`, asked by `access.moderators_only`; what waits is
+`selectors.moderation_queue`; every decision is a service that locks the item and checks it is still as the
+moderator saw it. Every decision, done or refused, answers with a redirect back to the queue's own address
+(with the query it was opened with, at the item): a reload never posts again. A refusal's message and what
+the moderator typed wait in the session for that one page load, which shows the message at the item (and on
+top, since an item someone else decided may have left the queue). Nothing here shows personal data: names
+are public names.
 """
 
 import json
 import re
-from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import rules, selectors, services
-from ..errors import DecisionsNotSaved, DomainError, ProjectNotFound
+from .. import selectors, services
+from ..access import moderators_only
+from ..errors import DecisionsNotSaved, DomainError
 from ..models import Comment, ModerationAction, ModerationState, Project, Suggestion
 from ..selectors.moderation import QUEUE_PAGE, QueueItem
 from ..services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
@@ -88,30 +87,7 @@ def _bulk_items(values: list[str]) -> list[Decision]:
     return found
 
 
-# ------------------------------------------------------------------------------------------ access
-
-
-def moderators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The project's moderators and site administrators; anyone else signs in first or gets a 403 page."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, slug: str) -> HttpResponse:
-        try:
-            # Also projects not (yet) public, for their staff; to everyone else those do not exist.
-            project = selectors.project_for_staff(slug=slug, user=request.user)
-        except ProjectNotFound as error:
-            raise Http404(error.message) from None
-        if not request.user.is_authenticated:
-            return redirect_to_login(reverse("participation:moderation-queue", kwargs={"slug": slug}))
-        if not rules.can_moderate(request.user, project):
-            if not project.is_public:  # its title is for its staff only: to others it does not exist
-                raise Http404(_("There is no project with this name."))
-            return render(
-                request, "participation/moderation/forbidden.html", {"project": project}, status=403
-            )
-        return view(request, project)
-
-    return checked
+# ------------------------------------------------------------------------------- items of this project
 
 
 def _in_project(project: Project, kind: str, pk: int) -> bool:

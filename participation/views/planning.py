@@ -2,16 +2,13 @@
 
 Only people who may plan in the project (`rules.can_plan`: its planners and site administrators) see them:
 anonymous visitors are sent to sign in, everyone else gets 403, also a planner of another project. A project
-that is not public is a 404 for everyone without a role in it (`selectors.project_for_staff`).
+that is not public is a 404 for everyone without a role in it (`access.planners_only`).
 """
 
 import json
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,38 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import rules, services
-from ..errors import DomainError, NotSignedIn, ProjectNotFound
+from ..access import planners_only
+from ..errors import DomainError, NotSignedIn
 from ..models import ModerationEvent, PlanningStatus, Project, Suggestion
-from ..selectors import dashboard, project_for_staff
+from ..selectors import dashboard
 from ..services.planning import ANSWER_MAX
-
-PlannerView = Callable[..., HttpResponse]
-
-
-def planner_only(view: PlannerView) -> PlannerView:
-    """Resolve the project (staff see projects that are not public yet; to others those do not exist) and
-    check the planner's right."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
-        try:
-            project = project_for_staff(slug=slug, user=request.user)
-        except ProjectNotFound as error:  # also one not public, to everyone without a role there
-            raise Http404(error.message) from None
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not rules.can_plan(request.user, project):
-            raise PermissionDenied(_("You are not allowed to do this in this project."))
-        return view(request, project, **kwargs)
-
-    return checked
 
 
 def _answer_url(project: Project, pk: int) -> str:
     return reverse("participation:planning-answer", kwargs={"slug": project.slug, "pk": pk})
 
 
-@planner_only
+@planners_only
 def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
     by_category = dashboard.counts_by_category(project=project)
     by_status = dashboard.counts_by_status(project=project)
@@ -107,7 +84,7 @@ def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@planner_only
+@planners_only
 def planner_answer(request: HttpRequest, project: Project, pk: int) -> HttpResponse:
     # What planners may read of a suggestion is what they may export: hidden, merged and withdrawn ones are
     # the moderators' and their authors' business (nothing to answer there either).

@@ -1,21 +1,27 @@
-"""The permission matrix: every role x action x phase, through the real services.
+"""The permission matrix: every role x action x phase, through the real services; and every role x staff
+surface (the page decorators and the export API of `participation.access`), through the real URLs.
 
 Each case performs the action as that person and records whether it went through or was refused for
 reasons of permission or phase. The expected table below is the specification; `participation.rules` is
-the one module that answers it.
+the one module that answers it. The staff surfaces' expected answers are derived from those rules, so the
+access module is held to them without the table being written a second time.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from participation import rules, services
-from participation.errors import NotAllowed, NotSignedIn, PhaseClosed, SuggestionNotFound
-from participation.models import ModerationState, ProjectRole, StaffRole, Suggestion
+from participation import access, rules, services
+from participation.errors import NotAllowed, NotSignedIn, PhaseClosed, ProjectNotFound, SuggestionNotFound
+from participation.models import ModerationState, Project, ProjectRole, StaffRole, Suggestion
 from participation.participants import Participant
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.surveys.factories import SurveyFactory
 
 ROLES = ["anonymous", "citizen", "author", "moderator", "planner", "admin"]
 PHASES = ["before", "during", "after"]
@@ -175,3 +181,160 @@ def test_a_deactivated_moderator_may_no_longer_moderate(world):
     moderator.save()
 
     assert not rules.can_moderate(moderator, world["project"])
+
+
+# ------------------------------------------------------------------------------------ staff surfaces
+
+STAFF_ROLES = ["anonymous", "citizen", "moderator", "planner", "other_staff", "admin"]
+VISIBILITIES = ["public", "not_public"]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A staff page or API: the role it is for, how to reach it, and what it answers a person without the
+    role. The moderation pages name the project on their 403 page, so a project that is not public answers
+    404 there (its title is for its staff only)."""
+
+    name: str
+    role: StaffRole
+    api: bool = False
+    hides_title: bool = False
+
+
+SURFACES = [
+    Surface("planning-dashboard", StaffRole.PLANNER),
+    Surface("planning-answer", StaffRole.PLANNER),
+    Surface("export-page", StaffRole.PLANNER),
+    Surface("survey-results", StaffRole.PLANNER),
+    Surface("export-api", StaffRole.PLANNER, api=True),
+    Surface("moderation-queue", StaffRole.MODERATOR, hides_title=True),
+    Surface("moderation-versions", StaffRole.MODERATOR, hides_title=True),
+]
+MAY_WORK_AS = {StaffRole.PLANNER: rules.can_plan, StaffRole.MODERATOR: rules.can_moderate}
+
+
+@pytest.fixture
+def staff_world(db):
+    """Two projects, one public and one being set up, each with its moderator and planner; and someone who
+    is both in a third project."""
+    people = {
+        "anonymous": None,
+        "citizen": CitizenFactory(),
+        "moderator": UserFactory(),
+        "planner": UserFactory(),
+        "other_staff": UserFactory(),
+        "admin": UserFactory(is_superuser=True, is_staff=True),
+    }
+    elsewhere = ProjectFactory(slug="matrix-elsewhere")
+    for role in (StaffRole.MODERATOR, StaffRole.PLANNER):
+        ProjectRole.objects.create(project=elsewhere, user=people["other_staff"], role=role)
+    projects = {}
+    for visibility in VISIBILITIES:
+        project = ProjectFactory(
+            slug=f"matrix-{visibility.replace('_', '-')}", is_public=visibility == "public"
+        )
+        ProjectRole.objects.create(project=project, user=people["moderator"], role=StaffRole.MODERATOR)
+        ProjectRole.objects.create(project=project, user=people["planner"], role=StaffRole.PLANNER)
+        suggestion = SuggestionFactory(category=CategoryFactory(project=project))
+        survey = SurveyFactory(project=project, slug="matrix-survey")
+        projects[visibility] = (project, suggestion, survey)
+    return {"people": people, "projects": projects}
+
+
+def surface_request(client: Client, surface: Surface, project: Project, suggestion: Suggestion, survey):
+    slug = {"slug": project.slug}
+    if surface.name == "planning-dashboard":
+        return client.get(reverse("participation:planning-dashboard", kwargs=slug))
+    if surface.name == "planning-answer":
+        return client.get(reverse("participation:planning-answer", kwargs={**slug, "pk": suggestion.pk}))
+    if surface.name == "export-page":
+        return client.get(reverse("geo:export", kwargs=slug))
+    if surface.name == "survey-results":
+        return client.get(reverse("surveys:results", kwargs={**slug, "survey_slug": survey.slug}))
+    if surface.name == "export-api":
+        return client.post(f"/api/v1/projects/{project.slug}/exports/geojson")
+    if surface.name == "moderation-queue":
+        return client.get(reverse("participation:moderation-queue", kwargs=slug))
+    if surface.name == "moderation-versions":
+        return client.get(reverse("participation:moderation-versions", kwargs={**slug, "pk": suggestion.pk}))
+    raise AssertionError(surface.name)  # pragma: no cover
+
+
+def answered(response) -> str:
+    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")):
+        return "sign in"
+    if response.status_code == 401:
+        return "sign in"
+    return {200: "ok", 403: "refused", 404: "missing"}[response.status_code]
+
+
+def expected_answer(surface: Surface, user, project: Project) -> str:
+    """What `rules` say this person gets: a project they may not know of is missing (anonymous visitors
+    included); then anonymous visitors sign in; then the role's rule decides."""
+    if not rules.may_know_project(user, project):
+        return "missing"
+    if not user.is_authenticated:
+        return "sign in"
+    if MAY_WORK_AS[surface.role](user, project):
+        return "ok"
+    return "missing" if surface.hides_title and not project.is_public else "refused"
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+@pytest.mark.parametrize("role", STAFF_ROLES)
+@pytest.mark.parametrize("surface", SURFACES, ids=lambda surface: surface.name)
+def test_every_staff_surface_answers_each_role_as_the_rules_say(staff_world, surface, role, visibility):
+    project, suggestion, survey = staff_world["projects"][visibility]
+    person = staff_world["people"][role]
+    client = Client()
+    if person is not None:
+        client.force_login(person)
+
+    response = surface_request(client, surface, project, suggestion, survey)
+
+    assert answered(response) == expected_answer(surface, person or AnonymousUser(), project)
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+@pytest.mark.parametrize("role", STAFF_ROLES)
+@pytest.mark.parametrize("staff_role", [StaffRole.PLANNER, StaffRole.MODERATOR])
+def test_the_access_selector_raises_what_the_rules_say(staff_world, staff_role, role, visibility):
+    project = staff_world["projects"][visibility][0]
+    user = staff_world["people"][role] or AnonymousUser()
+    refusals = {"missing": ProjectNotFound, "sign in": NotSignedIn, "refused": NotAllowed}
+    expected = expected_answer(Surface("selector", staff_role), user, project)
+
+    if expected == "ok":
+        assert access.project_get_for_staff(slug=project.slug, user=user, role=staff_role) == project
+    else:
+        with pytest.raises(refusals[expected]):
+            access.project_get_for_staff(slug=project.slug, user=user, role=staff_role)
+
+
+def test_the_derived_staff_table_is_the_one_we_mean(staff_world):
+    """The rules give the expected answers above; this pins them once, so a rule that changed by mistake
+    (a planner who may moderate, another project's staff let in) cannot pass unnoticed."""
+    table = {
+        (role, visibility, staff_role): expected_answer(
+            Surface("t", staff_role),
+            staff_world["people"][role] or AnonymousUser(),
+            staff_world["projects"][visibility][0],
+        )
+        for role in STAFF_ROLES
+        for visibility in VISIBILITIES
+        for staff_role in (StaffRole.PLANNER, StaffRole.MODERATOR)
+    }
+    allowed = {key for key, answer in table.items() if answer == "ok"}
+
+    assert allowed == {("planner", visibility, StaffRole.PLANNER) for visibility in VISIBILITIES} | {
+        ("moderator", visibility, StaffRole.MODERATOR) for visibility in VISIBILITIES
+    } | {
+        ("admin", visibility, staff_role)
+        for visibility in VISIBILITIES
+        for staff_role in (StaffRole.PLANNER, StaffRole.MODERATOR)
+    }
+    for role in ("anonymous", "citizen", "other_staff"):
+        assert table[(role, "not_public", StaffRole.PLANNER)] == "missing"
+    assert table[("anonymous", "public", StaffRole.PLANNER)] == "sign in"
+    assert table[("other_staff", "public", StaffRole.MODERATOR)] == "refused"
+    assert table[("moderator", "not_public", StaffRole.PLANNER)] == "refused"
