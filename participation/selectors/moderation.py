@@ -4,7 +4,6 @@ Moderators see public names, never e-mail or addresses: an anonymous author's ot
 through the keyed hash of the address (as long as it is kept), and only counted.
 """
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -286,10 +285,6 @@ def _counts(queryset, key: str) -> dict[object, dict[str, int]]:
     for row in queryset.values(key, "moderation_state").annotate(n=Count("id")).order_by():
         found[row[key]][row["moderation_state"]] = row["n"]
     return found
-
-
-def geometry_json(item: QueueItem) -> dict:
-    return json.loads(item.geometry)
 
 
 @dataclass(frozen=True, slots=True)
