@@ -37,7 +37,7 @@ def survey_get(*, project_slug: str, survey_slug: str, public_only: bool = True)
     return survey
 
 
-def survey_questions(*, survey: Survey) -> list[Question]:
+def question_list(*, survey: Survey) -> list[Question]:
     """The questions in their order with their options and the options that condition them (three
     queries)."""
     return list(
@@ -55,7 +55,7 @@ def visible_questions(questions: Sequence[Question], chosen: Iterable[int]) -> s
 
     A question with a condition is shown when one of its options was chosen and the question of those
     options is itself shown: conditions chain, in question order (a condition always names an earlier
-    question). The questions come from `survey_questions` (their conditions prefetched).
+    question). The questions come from `question_list` (their conditions prefetched).
     """
     chosen = set(chosen)
     shown: set[int] = set()

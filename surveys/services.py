@@ -49,7 +49,7 @@ from .errors import (
 )
 from .models import MAP_GEOMETRY_KIND, Answer, Question, QuestionKind, Response, Survey
 from .rules import check_can_answer
-from .selectors import response_exists, survey_questions, visible_questions
+from .selectors import question_list, response_exists, visible_questions
 
 TEXT_MAX = 5000
 # Two decimals are stored (Answer.number); more digits than a person types are refused as "not a number".
@@ -91,7 +91,7 @@ def response_submit(*, survey: Survey, participant: Participant, answers: Mappin
 
 def answers_validate(*, survey: Survey, answers: Mapping[int, object]) -> list[TypedAnswer]:
     """Every answer checked against its question; raises AnswersInvalid with one message per question."""
-    questions = survey_questions(survey=survey)
+    questions = question_list(survey=survey)
     by_id = {question.pk: question for question in questions}
     errors: dict[int, str] = {}
     for question_id in answers:

@@ -141,7 +141,7 @@ def survey_page(request: HttpRequest, slug: str, survey_slug: str) -> HttpRespon
 
 
 def _submit(request: HttpRequest, survey: Survey) -> HttpResponse:
-    questions = selectors.survey_questions(survey=survey)
+    questions = selectors.question_list(survey=survey)
     participant = participant_from(
         request, proof=request.POST.get("altcha", ""), honeypot=request.POST.get("website", "")
     )
@@ -183,7 +183,7 @@ def _page(
     form_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    questions = questions if questions is not None else selectors.survey_questions(survey=survey)
+    questions = questions if questions is not None else selectors.question_list(survey=survey)
     visitor = participant_reading(request)
     values = {
         question_id: [str(v) for v in (value if isinstance(value, list) else [value])]
@@ -271,7 +271,7 @@ def planners_only(view: PlannerView) -> PlannerView:
 
 @planners_only
 def survey_results(request: HttpRequest, survey: Survey) -> HttpResponse:
-    questions = selectors.survey_questions(survey=survey)
+    questions = selectors.question_list(survey=survey)
     question_results = results.question_results(survey=survey, questions=questions)
     per_day = results.responses_per_day(survey=survey)
     text_questions = [q for q in questions if q.kind == QuestionKind.TEXT]
@@ -366,7 +366,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @planners_only
 def export_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
-    questions = selectors.survey_questions(survey=survey)
+    questions = selectors.question_list(survey=survey)
     stream = (chunk.encode("utf-8") for chunk in exports.csv_stream(survey=survey, questions=questions))
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     return _attachment(response, _download_name(survey, "responses.csv"))
@@ -374,7 +374,7 @@ def export_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
 
 @planners_only
 def export_xlsx(request: HttpRequest, survey: Survey) -> HttpResponse:
-    questions = selectors.survey_questions(survey=survey)
+    questions = selectors.question_list(survey=survey)
     response = HttpResponse(
         exports.xlsx_bytes(survey=survey, questions=questions),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -390,6 +390,6 @@ def export_geojson(request: HttpRequest, survey: Survey) -> HttpResponse:
 
 @planners_only
 def export_codebook(request: HttpRequest, survey: Survey) -> HttpResponse:
-    questions = selectors.survey_questions(survey=survey)
+    questions = selectors.question_list(survey=survey)
     response = HttpResponse(exports.codebook_csv(questions), content_type="text/csv; charset=utf-8")
     return _attachment(response, _download_name(survey, "codebook.csv"))

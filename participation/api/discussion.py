@@ -56,7 +56,7 @@ class CommentListApi(APIView):
     @extend_schema(responses={200: CommentOutput(many=True)}, summary="Published comments with their replies")
     def get(self, request: Request, pk: int) -> Response:
         suggestion = selectors.suggestion_get_visible(actor=request.user, suggestion_id=pk)
-        return Response(CommentOutput(selectors.comment_thread(suggestion=suggestion), many=True).data)
+        return Response(CommentOutput(selectors.comment_list(suggestion=suggestion), many=True).data)
 
     @extend_schema(
         request=CommentInput,

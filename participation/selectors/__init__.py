@@ -1,18 +1,17 @@
 """Reads for participation pages and the API, split by who reads: the public, moderators, planners, and a
 person reading their own data. Callers import them from here."""
 
-from .authors import OwnSuggestion, own_suggestion_page, own_suggestions
+from .authors import OwnSuggestion, suggestion_list_own, suggestion_list_own_page
 from .duplicates import suggestion_duplicates
 from .moderation import (
     actor_name,
-    author_history,
-    item_history,
-    moderation_queue,
-    queue_counts,
-    staff_projects,
+    moderation_event_list,
+    project_list_for_staff,
+    queue_item_counts,
+    queue_item_list,
 )
-from .personal_data import account_data
-from .projects import ProjectOverview, project_overview
+from .personal_data import account_data_get
+from .projects import ProjectOverview, project_overview_get
 from .public import (
     LIST_ORDERS,
     ListPage,
@@ -20,16 +19,16 @@ from .public import (
     category_ids_for_keys,
     category_list,
     category_list_keys,
-    comment_thread,
+    comment_list,
     project_get,
     project_list,
     suggestion_get_visible,
     suggestion_list,
     suggestion_list_page,
     suggestion_supported_by,
-    supports_of,
+    support_list,
 )
-from .versions import Correction, recent_corrections, suggestion_versions
+from .versions import Correction, correction_list_recent, suggestion_version_list
 
 __all__ = [
     "LIST_ORDERS",
@@ -37,29 +36,28 @@ __all__ = [
     "ListPage",
     "OwnSuggestion",
     "ProjectOverview",
-    "account_data",
+    "account_data_get",
     "actor_name",
-    "author_history",
     "category_get",
     "category_ids_for_keys",
     "category_list",
     "category_list_keys",
-    "comment_thread",
-    "item_history",
-    "moderation_queue",
-    "own_suggestion_page",
-    "own_suggestions",
+    "comment_list",
+    "correction_list_recent",
+    "moderation_event_list",
     "project_get",
     "project_list",
-    "project_overview",
-    "queue_counts",
-    "recent_corrections",
-    "staff_projects",
+    "project_list_for_staff",
+    "project_overview_get",
+    "queue_item_counts",
+    "queue_item_list",
     "suggestion_duplicates",
     "suggestion_get_visible",
     "suggestion_list",
+    "suggestion_list_own",
+    "suggestion_list_own_page",
     "suggestion_list_page",
     "suggestion_supported_by",
-    "suggestion_versions",
-    "supports_of",
+    "suggestion_version_list",
+    "support_list",
 ]

@@ -30,7 +30,7 @@ class OwnSuggestion:
     can_withdraw: bool
 
 
-def own_suggestions(*, user: Actor) -> QuerySet[Suggestion]:
+def suggestion_list_own(*, user: Actor) -> QuerySet[Suggestion]:
     """Everything `user` submitted, in every state and project, newest first."""
     last_rejection = (
         ModerationEvent.objects.filter(
@@ -75,10 +75,10 @@ def own_suggestions(*, user: Actor) -> QuerySet[Suggestion]:
     )
 
 
-def own_suggestion_page(*, user: Actor, number: str | int | None) -> Page:
-    """One page of `own_suggestions` as `OwnSuggestion` rows; a page number out of range gives the last
+def suggestion_list_own_page(*, user: Actor, number: str | int | None) -> Page:
+    """One page of `suggestion_list_own` as `OwnSuggestion` rows; a page number out of range gives the last
     page (an old link after withdrawals still shows something)."""
-    page = Paginator(own_suggestions(user=user), OWN_PAGE).get_page(number)
+    page = Paginator(suggestion_list_own(user=user), OWN_PAGE).get_page(number)
     page.object_list = [
         OwnSuggestion(
             suggestion=s,

@@ -57,11 +57,11 @@ class Hotspot:
     top_category: str
 
 
-def published_suggestions(*, project: Project) -> QuerySet[Suggestion]:
+def suggestion_list_published(*, project: Project) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(PUBLISHED, project=project)
 
 
-def counts_by_category(*, project: Project) -> list[CategoryCount]:
+def suggestion_counts_by_category(*, project: Project) -> list[CategoryCount]:
     """Every category of the project in its map order, the ones nobody used included (with 0)."""
     categories = (
         Category.objects.filter(project=project)
@@ -71,10 +71,10 @@ def counts_by_category(*, project: Project) -> list[CategoryCount]:
     return [CategoryCount(key=c.key, label=c.label, colour=c.colour, count=c.n) for c in categories]
 
 
-def counts_by_status(*, project: Project) -> list[StatusCount]:
+def suggestion_counts_by_status(*, project: Project) -> list[StatusCount]:
     """Every planning status in its workflow order, with 0 where there is none."""
     rows = dict(
-        published_suggestions(project=project)
+        suggestion_list_published(project=project)
         .order_by()
         .values_list("planning_status")
         .annotate(n=Count("id"))
@@ -86,11 +86,11 @@ def counts_by_status(*, project: Project) -> list[StatusCount]:
     ]
 
 
-def counts_by_week(*, project: Project) -> list[WeekCount]:
+def suggestion_counts_by_week(*, project: Project) -> list[WeekCount]:
     """Suggestions per ISO week (by creation, in the site's time zone), from the first week with any to the
     last; the weeks in between without any are there with 0, so a chart's gaps are visible."""
     rows = dict(
-        published_suggestions(project=project)
+        suggestion_list_published(project=project)
         .annotate(week=TruncWeek("created_at"))
         .order_by()
         .values_list("week")
@@ -110,10 +110,10 @@ def counts_by_week(*, project: Project) -> list[WeekCount]:
     return weeks
 
 
-def top_supported(*, project: Project, limit: int = TOP_SUPPORTED) -> list[Suggestion]:
+def suggestion_list_top_supported(*, project: Project, limit: int = TOP_SUPPORTED) -> list[Suggestion]:
     """The most supported published suggestions; among equals the older one first (it gathered them first)."""
     return list(
-        published_suggestions(project=project)
+        suggestion_list_published(project=project)
         .select_related("category")
         .order_by("-support_count", "created_at", "id")[:limit]
     )

@@ -76,7 +76,7 @@ def actor_name(user_id: int | None) -> str:
     return username or _("a deleted account")
 
 
-def queue_counts(*, project: Project) -> dict[str, int]:
+def queue_item_counts(*, project: Project) -> dict[str, int]:
     return {
         "suggestions": Suggestion.objects.filter(
             project=project, moderation_state=ModerationState.PENDING
@@ -88,7 +88,7 @@ def queue_counts(*, project: Project) -> dict[str, int]:
     }
 
 
-def moderation_queue(*, project: Project, limit: int = QUEUE_PAGE) -> list[QueueItem]:
+def queue_item_list(*, project: Project, limit: int = QUEUE_PAGE) -> list[QueueItem]:
     """What waits for a decision, oldest first: new suggestions and comments (pre-moderation), and
     published or automatically hidden items with open reports. At most `limit` items: the oldest `limit` of
     each source, merged, are the oldest `limit` of all."""
@@ -138,17 +138,13 @@ def moderation_queue(*, project: Project, limit: int = QUEUE_PAGE) -> list[Queue
     return items[:limit]
 
 
-def item_history(*, suggestion: Suggestion) -> list[ModerationEvent]:
+def moderation_event_list(*, suggestion: Suggestion) -> list[ModerationEvent]:
     """Every decision about the suggestion, its comments and the suggestions merged into it, oldest first."""
     return list(
         ModerationEvent.objects.filter(
             Q(suggestion=suggestion) | Q(suggestion__merged_into=suggestion)
         ).order_by("created_at", "id")
     )
-
-
-def author_history(*, suggestion: Suggestion) -> AuthorSummary:
-    return _author_summaries(suggestion.project, [suggestion], [])[("suggestion", suggestion.pk)]
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -294,7 +290,7 @@ class StaffProject:
     plans: bool
 
 
-def staff_projects(*, user: Actor) -> list[StaffProject]:
+def project_list_for_staff(*, user: Actor) -> list[StaffProject]:
     """The projects in which `user` moderates or plans (every project for site administrators): the
     account page links their staff pages, which no public page does."""
     if not (user.is_authenticated and user.is_active):

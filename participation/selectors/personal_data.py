@@ -23,7 +23,7 @@ from ..models import (
 )
 
 
-def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
     profile = Profile.objects.filter(user=user).first()
     return {
         "account": {

@@ -52,7 +52,7 @@ def project_outlines(*, ids: list[int]) -> dict[int, Outline]:
     return outlines
 
 
-def project_overview(*, now: datetime | None = None) -> ProjectOverview:
+def project_overview_get(*, now: datetime | None = None) -> ProjectOverview:
     """Public projects only, sorted into running, upcoming and finished by their phase dates; each carries
     `outline`. Running ones by their end (closing soonest first), upcoming by their start, finished newest
     first. The site's default project (DEFAULT_PROJECT_SLUG) leads its group."""

@@ -195,7 +195,7 @@ def suggestion_rejection_reason(*, suggestion: Suggestion) -> str:
     )
 
 
-def supports_of(actor: Participant) -> QuerySet[Support]:
+def support_list(actor: Participant) -> QuerySet[Support]:
     """The supports of this account, or of this anonymous browser (none for a browser without a key)."""
     if actor.signed_in:
         return Support.objects.filter(user_id=actor.pk)
@@ -209,10 +209,10 @@ def suggestion_supported_by(*, actor: Participant, suggestion: Suggestion) -> bo
     # rows), so a suggestion counting none has none: a new one, or most, need no query.
     if suggestion.support_count == 0:
         return False
-    return supports_of(actor).filter(suggestion=suggestion).exists()
+    return support_list(actor).filter(suggestion=suggestion).exists()
 
 
-def comment_thread(*, suggestion: Suggestion) -> list[Comment]:
+def comment_list(*, suggestion: Suggestion) -> list[Comment]:
     """Published top-level comments, oldest first, each with `.thread_replies` (published, oldest first)."""
     replies = Prefetch(
         "replies",

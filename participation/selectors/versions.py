@@ -13,7 +13,7 @@ from ..models import ModerationAction, ModerationEvent, Project, Suggestion, Sug
 RECENT_CORRECTIONS = 10
 
 
-def suggestion_versions(*, suggestion: Suggestion) -> list[SuggestionVersion]:
+def suggestion_version_list(*, suggestion: Suggestion) -> list[SuggestionVersion]:
     """The replaced versions, newest first, each with `same_place` (ST_Equals: the same place and shape,
     whatever the vertex order) and `moved_m`, how far it lies from the current place in metres on the
     sphere (for a line: from its nearest point)."""
@@ -35,7 +35,7 @@ class Correction:
     versions: int
 
 
-def recent_corrections(*, project: Project, limit: int = RECENT_CORRECTIONS) -> list[Correction]:
+def correction_list_recent(*, project: Project, limit: int = RECENT_CORRECTIONS) -> list[Correction]:
     """The suggestions of `project` their authors corrected most recently, newest first (two queries)."""
     last_edit = (
         ModerationEvent.objects.filter(suggestion_id=OuterRef("pk"), action=ModerationAction.EDIT)

@@ -55,7 +55,7 @@ from ..models import (
 from ..names import check_public_name
 from ..participants import Participant
 from ..rules import check_can_write, check_may_take_part
-from ..selectors import category_get, suggestion_get_visible, supports_of
+from ..selectors import category_get, suggestion_get_visible, support_list
 from ..texts import clean_text
 from ..throttling import rate_limit_check
 from .moderation import hide_when_reported
@@ -147,7 +147,7 @@ def support_add(*, actor: Participant, suggestion_id: int) -> Suggestion:
     if actor.signed_in and suggestion.author_id == actor.pk:
         raise OwnSuggestion()
     _lock_published(suggestion)
-    if supports_of(actor).filter(suggestion=suggestion).exists():
+    if support_list(actor).filter(suggestion=suggestion).exists():
         raise AlreadySupported()  # said before the anti-spam check, which a second click need not pass
     check_human(actor)
     rate_limit_check(scope="support", ident=actor.rate_ident)
@@ -175,7 +175,7 @@ def support_withdraw(*, actor: Participant, suggestion_id: int) -> Suggestion:
     suggestion = _published(actor=actor, suggestion_id=suggestion_id)
     check_can_write(actor, suggestion.project)
     _lock_published(suggestion)  # the suggestion's row first, like merges: no lock cycle with them
-    deleted, _detail = supports_of(actor).filter(suggestion=suggestion).delete()
+    deleted, _detail = support_list(actor).filter(suggestion=suggestion).delete()
     if deleted:
         Suggestion.objects.filter(pk=suggestion.pk, support_count__gt=0).update(
             support_count=F("support_count") - 1

@@ -31,7 +31,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participation/account/overview.html",
-        {"notify": _notify(request), "staff_projects": selectors.staff_projects(user=request.user)},
+        {"notify": _notify(request), "staff_projects": selectors.project_list_for_staff(user=request.user)},
     )
 
 
@@ -39,7 +39,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
 @never_cache
 def account_suggestions(request: HttpRequest) -> HttpResponse:
     """ "My suggestions": everything the person submitted, in every state and project."""
-    page = selectors.own_suggestion_page(user=request.user, number=request.GET.get("page"))
+    page = selectors.suggestion_list_own_page(user=request.user, number=request.GET.get("page"))
     return render(request, "participation/account/suggestions.html", {"page": page})
 
 
@@ -47,7 +47,7 @@ def account_suggestions(request: HttpRequest) -> HttpResponse:
 def account_data(request: HttpRequest) -> HttpResponse:
     """Everything stored about the account and what it contributed, as a JSON file (GDPR Art. 15, 20)."""
     body = json.dumps(
-        selectors.account_data(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        selectors.account_data_get(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{DATA_FILENAME}"'

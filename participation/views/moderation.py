@@ -1,7 +1,7 @@
 """The moderation pages: a project's queue and its decisions, as plain HTML forms (POST, redirect, GET).
 
 Thin: who may moderate is `rules.can_moderate`, asked by `access.moderators_only`; what waits is
-`selectors.moderation_queue`; every decision is a service that locks the item and checks it is still as the
+`selectors.queue_item_list`; every decision is a service that locks the item and checks it is still as the
 moderator saw it. Every decision, done or refused, answers with a redirect back to the queue's own address
 (with the query it was opened with, at the item): a reload never posts again. A refusal's message and what
 the moderator typed wait in the session for that one page load, which shows the message at the item (and on
@@ -134,7 +134,7 @@ def _queue_page(
 ) -> HttpResponse:
     errors = errors or {}
     posted = posted or {}
-    items = selectors.moderation_queue(project=project)
+    items = selectors.queue_item_list(project=project)
     names = _actor_names(items)
     states = dict(ModerationState.choices)
     rows = []
@@ -175,8 +175,8 @@ def _queue_page(
         {
             "project": project,
             "rows": rows,
-            "counts": selectors.queue_counts(project=project),
-            "corrections": selectors.recent_corrections(project=project),
+            "counts": selectors.queue_item_counts(project=project),
+            "corrections": selectors.correction_list_recent(project=project),
             # Errors about items no longer in the queue (someone else decided them) are shown on top.
             "other_errors": list(errors.values()),
             "bulk_error": bulk_error,

@@ -29,11 +29,11 @@ def _answer_url(project: Project, pk: int) -> str:
 
 @planners_only
 def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
-    by_category = dashboard.counts_by_category(project=project)
-    by_status = dashboard.counts_by_status(project=project)
-    by_week = dashboard.counts_by_week(project=project)
+    by_category = dashboard.suggestion_counts_by_category(project=project)
+    by_status = dashboard.suggestion_counts_by_status(project=project)
+    by_week = dashboard.suggestion_counts_by_week(project=project)
     hotspots = dashboard.suggestion_hotspots(project=project)
-    top = dashboard.top_supported(project=project)
+    top = dashboard.suggestion_list_top_supported(project=project)
     for suggestion in top:  # ten rows at most
         suggestion.answer_url = _answer_url(project, suggestion.pk)
     colours = {c.key: c.colour for c in by_category}

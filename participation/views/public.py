@@ -43,7 +43,7 @@ from ..selectors.public import suggestion_merged_here, suggestion_rejection_reas
 def home(request: HttpRequest) -> HttpResponse:
     """`/` lists the town's public projects (running, upcoming, finished); with exactly one it leads
     straight to its map, with none it explains what to do."""
-    overview = selectors.project_overview()
+    overview = selectors.project_overview_get()
     if overview.count == 0:
         return render(request, "participation/no_projects.html", status=200)
     if overview.count == 1:
@@ -241,7 +241,7 @@ def suggestion_detail(
     project = suggestion.project
     errors = errors or {}
     visitor = participant_reading(request)
-    comments = selectors.comment_thread(suggestion=suggestion)
+    comments = selectors.comment_list(suggestion=suggestion)
     for comment in comments:  # one page of comments: the message goes next to the form it concerns
         comment.reply_error = errors.get(f"reply-{comment.pk}")
         for item in (comment, *comment.thread_replies):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from .. import selectors
 from ..access import moderators_only
 from ..models import ModerationState, Project, Suggestion
-from ..selectors.versions import suggestion_versions
+from ..selectors.versions import suggestion_version_list
 
 
 @require_GET
@@ -26,8 +26,8 @@ def suggestion_versions_page(request: HttpRequest, project: Project, pk: int) ->
     )
     if suggestion is None:
         raise Http404(_("There is no suggestion with this number."))
-    versions = suggestion_versions(suggestion=suggestion)
-    history = selectors.item_history(suggestion=suggestion)
+    versions = suggestion_version_list(suggestion=suggestion)
+    history = selectors.moderation_event_list(suggestion=suggestion)
     names = {e.actor_id: selectors.actor_name(e.actor_id) for e in history}
     return render(
         request,

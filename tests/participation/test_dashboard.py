@@ -104,14 +104,14 @@ def test_counts_by_category_count_only_published_suggestions(
     project, point_category, line_category, known_data
 ):
     CategoryFactory(project=project, key="comment", position=9)
-    counts = dashboard.counts_by_category(project=project)
+    counts = dashboard.suggestion_counts_by_category(project=project)
     # Map order (position, then key); a category nobody used is listed with 0.
     assert [(c.key, c.count) for c in counts] == [("bike-path", 2), ("charging-station", 3), ("comment", 0)]
 
 
 def test_counts_by_status_list_every_status_in_workflow_order(project, known_data, django_assert_num_queries):
     with django_assert_num_queries(1):
-        counts = dashboard.counts_by_status(project=project)
+        counts = dashboard.suggestion_counts_by_status(project=project)
     assert [(c.key, c.count) for c in counts] == [
         ("received", 2),
         ("under_review", 0),
@@ -123,20 +123,20 @@ def test_counts_by_status_list_every_status_in_workflow_order(project, known_dat
 
 def test_counts_by_week_fill_the_weeks_between(project, known_data, django_assert_num_queries):
     with django_assert_num_queries(1):
-        weeks = dashboard.counts_by_week(project=project)
+        weeks = dashboard.suggestion_counts_by_week(project=project)
     assert [(w.label, w.count) for w in weeks] == [("2026-W10", 2), ("2026-W11", 0), ("2026-W12", 3)]
     assert weeks[0].week.isoformat() == "2026-03-02"
 
 
 def test_top_supported_are_published_suggestions_of_the_project(project, known_data):
-    top = dashboard.top_supported(project=project)
+    top = dashboard.suggestion_list_top_supported(project=project)
     assert [s.support_count for s in top] == [9, 3, 1, 0, 0]
 
 
 def test_the_dashboard_shows_tables_and_links_to_answer_pages(client_factory, project, planner, known_data):
     response = client_factory(planner).get(dashboard_url(project))
     html = response.content.decode()
-    top = dashboard.top_supported(project=project)[0]
+    top = dashboard.suggestion_list_top_supported(project=project)[0]
     assert answer_url(top) in html
     assert 'id="table-category"' in html
     assert 'id="table-status"' in html

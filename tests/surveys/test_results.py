@@ -7,7 +7,7 @@ from django.utils import translation
 
 from participation.models import ProjectRole, StaffRole
 from surveys import results
-from surveys.selectors import survey_questions
+from surveys.selectors import question_list
 from tests.factories import CitizenFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def bars(result):
 def test_counts_per_choice_yes_no_scale_and_number_bins(answered, questions):
     found = {
         r.question.pk: r
-        for r in results.question_results(survey=answered, questions=survey_questions(survey=answered))
+        for r in results.question_results(survey=answered, questions=question_list(survey=answered))
     }
 
     assert bars(found[questions["owns"].pk]) == [("YES", 3), ("NO", 2)]
