@@ -141,10 +141,6 @@ class Question(models.Model):
         return f"{self.position}. {self.text}"
 
     @property
-    def is_choice(self) -> bool:
-        return self.kind in CHOICE_KINDS
-
-    @property
     def is_map(self) -> bool:
         return self.kind in MAP_KINDS
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from participation.errors import NotAllowed, NotSignedIn
+from participation.errors import NotSignedIn
 from participation.participants import Actor, Participant
 from participation.rules import can_plan
 
@@ -31,10 +31,6 @@ def may_answer(actor: Participant, survey: Survey) -> bool:
     return actor.signed_in or survey.allow_anonymous
 
 
-def can_answer(actor: Participant, survey: Survey) -> bool:
-    return may_answer(actor, survey) and survey_is_open(survey)
-
-
 def can_see_results(user: Actor, survey: Survey) -> bool:
     return can_plan(user, survey.project)
 
@@ -47,10 +43,3 @@ def check_can_answer(actor: Participant, survey: Survey) -> None:
         raise SurveyClosed(closes_at=survey.closes_at)
     if not may_answer(actor, survey):
         raise NotSignedIn()
-
-
-def check_can_see_results(user: Actor, survey: Survey) -> None:
-    if not user.is_authenticated:
-        raise NotSignedIn()
-    if not can_see_results(user, survey):
-        raise NotAllowed()

@@ -1,7 +1,8 @@
 """Every change of participation data: one keyword-only function per use case, each in one transaction.
 
-Split by topic: what citizens contribute, what authors do with their own, moderators' decisions, planners'
-answers, personal-data rights. Callers import them from here.
+Split by topic: what citizens contribute, what authors do with their own, moderators' decisions (and their
+merges, moves, and reports that hide an item by themselves), planners' answers, personal-data rights.
+Callers import them from here.
 """
 
 from .authors import suggestion_edit, suggestion_withdraw
@@ -14,7 +15,9 @@ from .contributions import (
     support_withdraw,
     token_issue,
 )
-from .moderation import Decision, Outcome, item_decide, items_decide, suggestion_merge, suggestion_move
+from .merging import suggestion_merge
+from .moderation import Decision, Outcome, item_decide, items_decide
+from .moving import suggestion_move
 from .personal_data import Purged, account_delete, notifications_unsubscribe, personal_data_purge
 from .planning import suggestion_answer
 

@@ -58,7 +58,7 @@ from ..rules import check_can_write, check_may_take_part
 from ..selectors import category_get, suggestion_get_visible, support_list
 from ..texts import clean_text
 from ..throttling import rate_limit_check
-from .moderation import hide_when_reported
+from .reports import hide_when_reported
 
 TITLE_MAX = Suggestion._meta.get_field("title").max_length
 TEXT_MAX = Suggestion._meta.get_field("text").max_length

@@ -1,5 +1,7 @@
-"""Moderators' decisions: approve, reject, hide, unhide, dismiss reports, merge, move; and reports that hide
-an item by themselves.
+"""Moderators' decisions on suggestions and comments, one at a time or a page in bulk: approve, reject, hide,
+unhide, dismiss reports. Merging (merging.py), moving (moving.py) and reports that hide an item by
+themselves (reports.py) are moderation too and use what this module defines: `Decision`, `check_unchanged`,
+`REASON_MAX`, `comment_count_update`.
 
 Every decision locks the item's row, checks that it is still in the state (and at the last event) the
 moderator saw, changes it and appends a `ModerationEvent`, in one transaction. Two moderators deciding at
@@ -16,13 +18,11 @@ from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, transaction
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.db_unavailable import DATABASE_ERRORS as DATABASE_OUTAGES
-from geo.core.geometry import geometry_from_geojson
 
 from .. import notifications
 from ..errors import (
@@ -31,7 +31,6 @@ from ..errors import (
     DecisionNotPossible,
     DecisionsNotSaved,
     DomainError,
-    MergeInvalid,
     ReasonRequired,
     SuggestionNotFound,
 )
@@ -43,7 +42,6 @@ from ..models import (
     Project,
     Report,
     Suggestion,
-    Support,
 )
 from ..rules import check_can_moderate
 from ..texts import clean_text
@@ -310,7 +308,7 @@ def _decide_comment(
         raise DecisionNotPossible()  # dismissing or confirming needs reports to decide on
     if to_state != comment.moderation_state:
         Comment.objects.filter(pk=comment.pk).update(moderation_state=to_state)
-        _count_comment(comment.suggestion_id, was=comment.moderation_state, now=to_state)
+        comment_count_update(comment.suggestion_id, was=comment.moderation_state, now=to_state)
     reports.update(resolved_at=timezone.now())
     return ModerationEvent.objects.create(
         project_id=project.pk,
@@ -324,8 +322,10 @@ def _decide_comment(
     )
 
 
-def _count_comment(suggestion_id: int, *, was: str, now: str) -> None:
-    """`comment_count` counts published comments: it follows a comment into and out of that state."""
+def comment_count_update(suggestion_id: int, *, was: str, now: str) -> None:
+    """`comment_count` counts published comments: it follows a comment into and out of that state.
+
+    The caller holds the comment's row lock and changes its state in the same transaction."""
     if was != S.PUBLISHED and now == S.PUBLISHED:
         Suggestion.objects.filter(pk=suggestion_id).update(comment_count=F("comment_count") + 1)
     elif was == S.PUBLISHED and now != S.PUBLISHED:
@@ -370,169 +370,4 @@ def already_decided(event: ModerationEvent | None) -> AlreadyDecided:
             "time": formats.date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
             "action": event.get_action_display(),
         }
-    )
-
-
-# ------------------------------------------------------------------------------------------ merging
-
-
-@transaction.atomic
-def suggestion_merge(
-    *,
-    actor: AbstractBaseUser,
-    suggestion_id: int,
-    target_id: int,
-    seen_state: str,
-    seen_event: int | None = None,
-    reason: str = "",
-) -> ModerationEvent:
-    """Merge a duplicate into a published suggestion of the same project.
-
-    Supports move unless the same person (account or browser) already supports the target, or would be
-    supporting their own suggestion; comments and their reports move; the duplicate's own open reports are
-    closed; counters of both are recounted from the rows. The duplicate's page leads to the target, and its
-    author is told.
-    """
-    if suggestion_id == target_id:
-        raise MergeInvalid()
-    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
-    # Both rows locked in id order: two merges of the same pair in opposite directions cannot deadlock.
-    locked = {
-        s.pk: s
-        for s in Suggestion.objects.select_for_update(of=("self",))
-        .select_related("project")
-        .filter(pk__in=[suggestion_id, target_id])
-        .order_by("pk")
-    }
-    duplicate, target = locked.get(suggestion_id), locked.get(target_id)
-    if duplicate is None:
-        raise SuggestionNotFound()
-    check_can_moderate(actor, duplicate.project)
-    check_unchanged(
-        Decision("suggestion", suggestion_id, seen_state, seen_event),
-        state=duplicate.moderation_state,
-        events=duplicate.events.all(),
-    )
-    if (
-        target is None
-        or target.project_id != duplicate.project_id
-        or target.moderation_state != S.PUBLISHED
-        or duplicate.moderation_state not in (S.PENDING, S.PUBLISHED, S.HIDDEN)
-    ):
-        raise MergeInvalid()
-
-    moving = Support.objects.filter(suggestion=duplicate)
-    same_person = Support.objects.filter(suggestion=target).filter(
-        Q(user__isnull=False, user=OuterRef("user")) | (~Q(browser="") & Q(browser=OuterRef("browser")))
-    )
-    own = Q(user__isnull=False, user_id=target.author_id) if target.author_id else Q(pk__in=[])
-    moving.exclude(own).exclude(Exists(same_person)).update(suggestion=target)
-    Support.objects.filter(suggestion=duplicate).delete()  # what is left would count a person twice
-    moved_comments = Comment.objects.filter(suggestion=duplicate)
-    Report.objects.filter(comment__in=moved_comments).update(suggestion=target)
-    moved_comments.update(suggestion=target)
-    Report.objects.filter(suggestion=duplicate, comment__isnull=True, resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
-    )
-    Suggestion.objects.filter(merged_into=duplicate).update(merged_into=target)
-    Suggestion.objects.filter(pk=duplicate.pk).update(
-        moderation_state=S.MERGED, merged_into=target, support_count=0, comment_count=0
-    )
-    _recount(target.pk)
-    event = ModerationEvent.objects.create(
-        project_id=duplicate.project_id,
-        suggestion=duplicate,
-        actor=actor,
-        action=ModerationAction.MERGE,
-        from_state=duplicate.moderation_state,
-        to_state=S.MERGED,
-        reason=reason,
-    )
-    notifications.queue_author_notification(event)
-    return event
-
-
-def _recount(suggestion_id: int) -> None:
-    """Counters from the rows themselves, for a suggestion whose row this transaction has locked."""
-    Suggestion.objects.filter(pk=suggestion_id).update(
-        support_count=Support.objects.filter(suggestion_id=suggestion_id).count(),
-        comment_count=Comment.objects.filter(
-            suggestion_id=suggestion_id, moderation_state=S.PUBLISHED
-        ).count(),
-    )
-
-
-# ------------------------------------------------------------------------------------------ moving
-
-
-@transaction.atomic
-def suggestion_move(
-    *, actor: AbstractBaseUser, suggestion_id: int, geometry: object, reason: str = ""
-) -> ModerationEvent:
-    """A moderator corrects where a suggestion lies (same rules as a new one: kind, area, validity)."""
-    suggestion = (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("project", "category")
-        .filter(pk=suggestion_id)
-        .first()
-    )
-    if suggestion is None:
-        raise SuggestionNotFound()
-    check_can_moderate(actor, suggestion.project)
-    geom = geometry_from_geojson(
-        geometry, kind=suggestion.category.geometry_kind, area=suggestion.project.area
-    )
-    reason = clean_text(reason, field="reason", max_length=REASON_MAX)
-    Suggestion.objects.filter(pk=suggestion.pk).update(geom=geom)
-    return ModerationEvent.objects.create(
-        project_id=suggestion.project_id,
-        suggestion=suggestion,
-        actor=actor,
-        action=ModerationAction.MOVE,
-        from_state=suggestion.moderation_state,
-        to_state=suggestion.moderation_state,
-        reason=reason,
-    )
-
-
-# ------------------------------------------------------------------------------------------ reports
-
-
-def independent_reporters(reports: QuerySet[Report]) -> int:
-    """How many people reported: an account counts once, anonymous browsers from one address once."""
-    person = Coalesce(
-        Concat(Value("user:"), Cast("reporter_id", CharField())),
-        Concat(Value("address:"), NullIf("source_address", Value(""))),
-        Concat(Value("browser:"), "reporter_browser"),
-        output_field=CharField(),
-    )
-    return reports.aggregate(n=Count(person, distinct=True))["n"]
-
-
-def hide_when_reported(report: Report) -> ModerationEvent | None:
-    """After a new report: hide the item until a moderator decides once enough independent people have
-    reported it (`Project.auto_hide_reports`; 0 never). Runs in the report's transaction."""
-    suggestion = Suggestion.objects.select_related("project").get(pk=report.suggestion_id)
-    threshold = suggestion.project.auto_hide_reports
-    if not threshold:
-        return None
-    if report.comment_id is None:
-        item = Suggestion.objects.select_for_update(of=("self",)).get(pk=report.suggestion_id)
-        open_reports = Report.objects.filter(suggestion=item, comment__isnull=True, resolved_at__isnull=True)
-    else:
-        item = Comment.objects.select_for_update(of=("self",)).get(pk=report.comment_id)
-        open_reports = Report.objects.filter(comment=item, resolved_at__isnull=True)
-    if item.moderation_state != S.PUBLISHED or independent_reporters(open_reports) < threshold:
-        return None
-    type(item).objects.filter(pk=item.pk).update(moderation_state=S.HIDDEN)
-    if report.comment_id is not None:
-        _count_comment(report.suggestion_id, was=S.PUBLISHED, now=S.HIDDEN)
-    return ModerationEvent.objects.create(
-        project_id=suggestion.project_id,
-        suggestion_id=report.suggestion_id,
-        comment_id=report.comment_id,
-        actor=None,
-        action=ModerationAction.AUTO_HIDE,
-        from_state=S.PUBLISHED,
-        to_state=S.HIDDEN,
     )

@@ -1,0 +1,62 @@
+"""Projects, their categories and the suggestions citizens pin on the map, and what people and moderators do
+with them: one module per topic, every name importable from `participation.models` as before.
+
+- `projects`: projects and their categories;
+- `suggestions`: suggestions, their states and stored export pieces, an anonymous author's contact address;
+- `discussion`: comments and supports;
+- `moderation`: reports, the audit trail of decisions, the versions authors' corrections replaced;
+- `accounts`: participants' public profiles and staff roles in projects;
+- `idempotency`: claimed `Idempotency-Key`s and the answers they repeat.
+
+Rules that the database can hold are constraints here, not checks in Python: states are closed sets,
+counters never go negative, a category key is unique per project, a stored geometry is valid and 2D.
+"""
+
+from .accounts import Profile, ProjectRole, StaffRole
+from .discussion import BROWSER_KEY_LENGTH, COMMENT_STATES, Comment, Support
+from .idempotency import IdempotencyKey, IdempotencyState
+from .moderation import ModerationAction, ModerationEvent, Report, ReportReason, SuggestionVersion
+from .projects import Category, GeometryKind, ModerationMode, Project
+from .suggestions import (
+    EXPORT_PIECES,
+    EXPORT_PIECES_TIME_ZONE,
+    EXPORTED_ROW_FIELDS,
+    GEOMETRY_TYPES,
+    GEOMETRY_TYPES_STORED,
+    ModerationState,
+    PlanningStatus,
+    Suggestion,
+    SuggestionContact,
+    SuggestionManager,
+)
+
+__all__ = [
+    "BROWSER_KEY_LENGTH",
+    "COMMENT_STATES",
+    "EXPORTED_ROW_FIELDS",
+    "EXPORT_PIECES",
+    "EXPORT_PIECES_TIME_ZONE",
+    "GEOMETRY_TYPES",
+    "GEOMETRY_TYPES_STORED",
+    "Category",
+    "Comment",
+    "GeometryKind",
+    "IdempotencyKey",
+    "IdempotencyState",
+    "ModerationAction",
+    "ModerationEvent",
+    "ModerationMode",
+    "ModerationState",
+    "PlanningStatus",
+    "Profile",
+    "Project",
+    "ProjectRole",
+    "Report",
+    "ReportReason",
+    "StaffRole",
+    "Suggestion",
+    "SuggestionContact",
+    "SuggestionManager",
+    "SuggestionVersion",
+    "Support",
+]

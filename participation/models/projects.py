@@ -1,0 +1,114 @@
+"""Projects and their categories: where and when a project takes suggestions, how they are moderated, and
+which kinds of geometry each category draws."""
+
+from django.contrib.gis.db import models
+from django.db.models import Func, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationMode(models.TextChoices):
+    PRE = "pre", _("Pre-moderation: nothing is public before approval")
+    POST = "post", _("Post-moderation: public at once, reviewed afterwards")
+
+
+class Project(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    area = models.MultiPolygonField(
+        _("area"), srid=4326, help_text=_("Suggestions must lie inside this area.")
+    )
+    phase_start = models.DateTimeField(_("participation starts"))
+    phase_end = models.DateTimeField(_("participation ends"))
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    allow_anonymous = models.BooleanField(_("anonymous participation allowed"), default=False)
+    auto_hide_reports = models.PositiveSmallIntegerField(
+        _("hide after reports"),
+        default=3,
+        db_default=3,
+        help_text=_(
+            "A published suggestion or comment is hidden until a moderator decides once this many "
+            "independent people have reported it. 0 never hides automatically."
+        ),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("A project that is not public is invisible outside the admin, e.g. while it is set up."),
+    )
+    map_center = models.PointField(_("map centre"), srid=4326)
+    map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=13)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-phase_start", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase_end__gt=models.F("phase_start")), name="project_phase_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(map_zoom__gte=1, map_zoom__lte=20), name="project_map_zoom_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(moderation_mode__in=ModerationMode.values), name="project_moderation_mode_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GeometryKind(models.TextChoices):
+    POINT = "point", _("Point")
+    LINE = "line", _("Line")
+    POLYGON = "polygon", _("Area")
+
+
+class Category(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="categories")
+    key = models.SlugField(
+        _("key"), max_length=50, help_text=_("Stable identifier used in the API and exports.")
+    )
+    label = models.CharField(_("label"), max_length=100)
+    geometry_kind = models.CharField(_("geometry"), max_length=7, choices=GeometryKind.choices)
+    colour = models.CharField(_("colour"), max_length=7, help_text=_("Hex colour such as #1b7f3b."))
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive categories take no new suggestions.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The category's pieces of a streamed export's GeoJSON Feature and CSV line, kept by PostgreSQL
+    # (geo/sql/export_fragments.sql): a rename rewrites them, and no suggestion row holds the label.
+    geojson_fragment = models.GeneratedField(
+        expression=Func("key", "label", function="pm_geojson_category", output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    csv_fragment = models.GeneratedField(
+        expression=Func("key", "label", function="pm_csv_category", output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["project", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="category_key_unique_per_project"),
+            # The target of the composite foreign key that keeps a suggestion's category in its project.
+            models.UniqueConstraint(fields=["project", "id"], name="category_project_id_unique"),
+            models.CheckConstraint(
+                condition=Q(geometry_kind__in=GeometryKind.values), name="category_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="category_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
