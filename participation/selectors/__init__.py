@@ -4,7 +4,7 @@ person reading their own data. Callers import them from here."""
 from .authors import OwnSuggestion, suggestion_list_own, suggestion_list_own_page
 from .duplicates import suggestion_duplicates
 from .moderation import (
-    actor_name,
+    actor_name_get,
     moderation_event_list,
     project_list_for_staff,
     queue_item_counts,
@@ -37,7 +37,7 @@ __all__ = [
     "OwnSuggestion",
     "ProjectOverview",
     "account_data_get",
-    "actor_name",
+    "actor_name_get",
     "category_get",
     "category_ids_for_keys",
     "category_list",

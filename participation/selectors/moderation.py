@@ -65,7 +65,7 @@ class QueueItem:
         return self.suggestion.geom.json
 
 
-def actor_name(user_id: int | None) -> str:
+def actor_name_get(user_id: int | None) -> str:
     """How a decision's author is named to staff: their public name, else their user name."""
     if user_id is None:
         return _("automatically (reports)")

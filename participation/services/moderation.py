@@ -361,12 +361,12 @@ def check_unchanged(
 def already_decided(event: ModerationEvent | None) -> AlreadyDecided:
     if event is None:
         return AlreadyDecided()
-    from ..selectors import actor_name  # names are a read concern; imported here to avoid a cycle
+    from ..selectors import actor_name_get  # names are a read concern; imported here to avoid a cycle
 
     return AlreadyDecided(
         _("Already decided by %(name)s on %(time)s: %(action)s.")
         % {
-            "name": actor_name(event.actor_id),
+            "name": actor_name_get(event.actor_id),
             "time": formats.date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
             "action": event.get_action_display(),
         }

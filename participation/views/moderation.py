@@ -217,7 +217,7 @@ def _by_state(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str,
 def _actor_names(items: list[QueueItem]) -> dict[int | None, str]:
     """Each decision's author named once per page, not once per event."""
     actors = {event.actor_id for item in items for event in item.history}
-    return {actor: selectors.actor_name(actor) for actor in actors}
+    return {actor: selectors.actor_name_get(actor) for actor in actors}
 
 
 @require_POST

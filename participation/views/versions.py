@@ -28,7 +28,7 @@ def suggestion_versions_page(request: HttpRequest, project: Project, pk: int) ->
         raise Http404(_("There is no suggestion with this number."))
     versions = suggestion_version_list(suggestion=suggestion)
     history = selectors.moderation_event_list(suggestion=suggestion)
-    names = {e.actor_id: selectors.actor_name(e.actor_id) for e in history}
+    names = {e.actor_id: selectors.actor_name_get(e.actor_id) for e in history}
     return render(
         request,
         "participation/moderation/versions.html",
