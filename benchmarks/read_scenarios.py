@@ -189,9 +189,9 @@ class ThreadConnections:
 
 
 def _sql(name: str) -> str:
-    from geo.core.sql import load_sql
+    from geo.sql import SQL
 
-    return load_sql(name)
+    return SQL.load(name)
 
 
 def floor_map_job(pool: ThreadConnections, project: Project, bbox, zoom: int) -> Callable[[], int]:

@@ -16,8 +16,8 @@ from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 from participation.models import Category, GeometryKind, ModerationState, Project, Suggestion
 
-from ..core.sql import load_sql
 from ..selectors import FeaturePage
+from ..sql import SQL
 from .errors import CollectionNotFound
 from .params import ItemsQuery
 
@@ -119,7 +119,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "time_zone": settings.TIME_ZONE,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("ogcapi_items"), params)
+        cursor.execute(SQL.load("ogcapi_items"), params)
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 
