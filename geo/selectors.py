@@ -40,7 +40,12 @@ def suggestion_feature_page(
         "limit": limit,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(SQL.load("suggestion_feature_page"), params)
+        cursor.execute(
+            SQL.compose(
+                "feature_page", rows="suggestion_features", properties="suggestion_feature_properties"
+            ),
+            params,
+        )
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 
