@@ -16,6 +16,7 @@ class SqlFiles:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._texts: dict[str, str] = {}
+        self._composed: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
     def load(self, name: str) -> str:
         """The text of `<name>.sql`. Names are identifiers, so a name can never leave the directory."""
@@ -30,8 +31,8 @@ class SqlFiles:
         """`outer` with each marker `/* <key> */` replaced by the file named by `parts[key]`: e.g.
         `compose("export_geojson", rows="export_rows")` puts export_rows.sql where export_geojson.sql holds
         `/* rows */`. Each marker must occur exactly once."""
-        key = f"{outer}({', '.join(f'{marker}={name}' for marker, name in sorted(parts.items()))})"
-        text = self._texts.get(key)
+        key = (outer, tuple(sorted(parts.items())))
+        text = self._composed.get(key)
         if text is None:
             text = self.load(outer)
             for marker, name in parts.items():
@@ -39,5 +40,5 @@ class SqlFiles:
                 if text.count(comment) != 1:
                     raise ValueError(f"{outer}.sql must hold {comment} exactly once")
                 text = text.replace(comment, self.load(name).strip())
-            self._texts[key] = text
+            self._composed[key] = text
         return text
