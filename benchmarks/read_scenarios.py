@@ -189,9 +189,9 @@ class ThreadConnections:
 
 
 def _sql(name: str) -> str:
-    from geo.core.sql import load_sql
+    from geo.sql import SQL
 
-    return load_sql(name)
+    return SQL.load(name)
 
 
 def floor_map_job(pool: ThreadConnections, project: Project, bbox, zoom: int) -> Callable[[], int]:
@@ -256,8 +256,12 @@ def floor_ogc_job(pool: ThreadConnections, project: Project, after: int, limit: 
         "time_zone": settings.TIME_ZONE,
     }
 
+    from geo.ogcapi.selectors import items_query
+
+    query = items_query()
+
     def job() -> int:
-        row = pool.conn.execute(_sql("ogcapi_items"), params).fetchone()
+        row = pool.conn.execute(query, params).fetchone()
         return len(str(row[-1]).encode())
 
     return job

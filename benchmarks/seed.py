@@ -11,12 +11,12 @@ import math
 import time
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+from .sql import SQL as SEED_SQL
+
 # Bump when the generator changes: a database seeded by another version is dropped and seeded again.
 SEED_VERSION = 2
 SEED = 0.4242  # setseed() takes -1..1
@@ -165,7 +165,7 @@ def seed(*, scale: str, log=print) -> float:
             # would do the same work per statement and hold the cells locked meanwhile.
             cursor.execute("ALTER TABLE participation_suggestion DISABLE TRIGGER USER")
             foreign_keys = _drop_foreign_keys(cursor)
-            cursor.execute((SQL_DIR / "seed_project.sql").read_text(encoding="utf-8"), params)
+            cursor.execute(SEED_SQL.load("seed_project"), params)
             cursor.execute(
                 "SELECT count(*) FILTER (WHERE kind = 'point'), count(*) FILTER (WHERE kind = 'line'), "
                 "(SELECT count(*) FROM bench_support), (SELECT count(*) FROM bench_comment) "
@@ -174,7 +174,7 @@ def seed(*, scale: str, log=print) -> float:
             drawn = cursor.fetchone()
             if tuple(drawn) != (size.points, size.lines, size.supports, size.comments):
                 raise RuntimeError(f"{slug}: drew {drawn}, wanted {size}: too few candidates inside the area")
-            cursor.execute((SQL_DIR / "seed_insert.sql").read_text(encoding="utf-8"), params)
+            cursor.execute(SEED_SQL.load("seed_insert"), params)
             _add_foreign_keys(cursor, foreign_keys)
             # The deferred foreign-key checks run now: ALTER TABLE refuses pending trigger events.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -187,7 +187,7 @@ def seed(*, scale: str, log=print) -> float:
         log(f"  {slug}: {cells:,} cluster cells in {time.perf_counter() - t0:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute(
-            (SQL_DIR / "views.sql").read_text(encoding="utf-8"),
+            SEED_SQL.load("views"),
             {"project_id": _project_id(BIG), "states": list(EXPORT_STATES)},
         )
     _accounts()

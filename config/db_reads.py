@@ -21,16 +21,16 @@ import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from .sql import SQL
+
 logger = logging.getLogger(__name__)
 
 REPLICA_ALIAS = "replica"
-_LAG_SQL = (Path(__file__).parent / "sql" / "replica_lag.sql").read_text()
 
 
 @dataclass(slots=True)
@@ -77,7 +77,7 @@ class _ReplicaHealth:
             or now - self.lag_checked_at >= settings.DATABASE_REPLICA_LAG_CHECK_SECONDS
         ):
             with connection.cursor() as cursor:
-                cursor.execute(_LAG_SQL)
+                cursor.execute(SQL.load("replica_lag"))
                 (lag,) = cursor.fetchone()
             with self._lock:
                 self.lag_seconds, self.lag_checked_at = float(lag), now

@@ -2,7 +2,7 @@
 
 A planner's QGIS style or expression built on one source (`"planning_status" = 'planned'`,
 `"support_count" > 10`, `"created_at" >= '2026-05-01'`) works on every other, because every channel uses
-these names with this meaning. The SQL of each channel (geo/sql/ogcapi_items.sql, tile_mvt.sql, the
+these names with this meaning. The SQL of each channel (geo/sql/ogcapi_item_properties.sql, tile_mvt.sql, the
 export_*.sql files and the stored pieces of export_fragments.sql) writes exactly these columns; the tests
 in tests/geo/test_fields.py read every channel with GDAL and hold it to this table, and to the copy in
 docs/exports.md.

@@ -142,7 +142,7 @@ class TileCache(models.Model):
     """A vector tile as it was served, kept until the data under it changes.
 
     Derived data, like ClusterCell: PostgreSQL deletes the rows of every tile a change touches, in the same
-    transaction as the change (geo/sql/tile_cache_trigger_0005.sql), and geo.tiles.services stores a tile
+    transaction as the change (geo/sql/tile_cache_trigger.sql), and geo.tiles.services stores a tile
     only if no change committed while it was being built. A row here is therefore always what building the
     tile afresh would give; deleting any or all rows is always safe.
     """

@@ -7,8 +7,8 @@ from typing import Literal
 from config.db_reads import heavy_reads
 
 from .core.bbox import BBox
-from .core.sql import load_sql
 from .models import CLUSTER_MAX_ZOOM
+from .sql import SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,12 @@ def suggestion_feature_page(
         "limit": limit,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("suggestion_feature_page"), params)
+        cursor.execute(
+            SQL.compose(
+                "feature_page", rows="suggestion_features", properties="suggestion_feature_properties"
+            ),
+            params,
+        )
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 
@@ -110,7 +115,7 @@ def map_clusters(
         "max_bytes": MAX_FEATURE_BYTES,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("map_clusters"), params)
+        cursor.execute(SQL.load("map_clusters"), params)
         total, returned, truncated, features_json = cursor.fetchone()
     return MapClusters(total=total, returned=returned, truncated=truncated, features_json=features_json)
 
@@ -133,7 +138,7 @@ def map_features(
         "max_bytes": MAX_FEATURE_BYTES,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("map_features"), params)
+        cursor.execute(SQL.load("map_features"), params)
         returned, truncated, features_json = cursor.fetchone()
     return MapFeatures(returned=returned, truncated=truncated, features_json=features_json)
 

@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-from .core.sql import load_sql
+from .sql import SQL
 from .tiles.services import tile_cache_purge
 
 
@@ -14,7 +14,7 @@ def cluster_rebuild(*, project_id: int | None = None) -> int:
     keeps the cells exact. Concurrent writers wait for the rebuild's commit (see cluster_rebuild.sql).
     """
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("cluster_rebuild"), {"project_id": project_id})
+        cursor.execute(SQL.load("cluster_rebuild"), {"project_id": project_id})
         # The file holds LOCK, DELETE, INSERT: the last result is the INSERT's.
         while cursor.nextset():
             pass

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from config.spreadsheet_safety import spreadsheet_safe
 
 from .models import Choice, Question, QuestionKind, Survey
-from .results import load_sql
+from .sql import SQL
 
 BOM = "\ufeff"  # LibreOffice and Excel then read the CSV as UTF-8
 FIXED_COLUMNS = ["response_id", "submitted_on", "language"]
@@ -51,7 +51,7 @@ def export_columns(questions: Iterable[Question]) -> list[Column]:
 def response_rows(*, survey: Survey, columns: list[Column]) -> Iterator[list[object]]:
     """One list of cell values per response, in the columns' order. Numbers stay numbers, the day a date."""
     with connection.chunked_cursor() as cursor:
-        cursor.execute(load_sql("response_rows"), {"survey_id": survey.pk, "time_zone": settings.TIME_ZONE})
+        cursor.execute(SQL.load("response_rows"), {"survey_id": survey.pk, "time_zone": settings.TIME_ZONE})
         for response_id, day, language, answers_json in cursor:
             # Django leaves jsonb undecoded on raw cursors; json.loads keeps ints ints and floats floats.
             answers = json.loads(answers_json) if isinstance(answers_json, str) else answers_json
@@ -181,5 +181,5 @@ def codebook_csv(questions: list[Question]) -> str:
 def map_answers_geojson(*, survey: Survey) -> str:
     """Every point and line as drawn, with the response id (to join the CSV) and the question id."""
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("map_answers_export"), {"survey_id": survey.pk})
+        cursor.execute(SQL.load("map_answers_export"), {"survey_id": survey.pk})
         return cursor.fetchone()[0]

@@ -8,8 +8,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -18,17 +16,12 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from .models import Answer, Question, QuestionKind, Response, Survey
+from .sql import SQL
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 HISTOGRAM_BINS = 10
 FREE_TEXTS_PER_PAGE = 20
 # Map answers closer than this share one cluster on the results map (a few minutes' walk in a town).
 CLUSTER_CELL_M = 150
-
-
-@cache
-def load_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass
@@ -151,7 +144,7 @@ def _scale_counts(survey: Survey) -> dict[int, dict[int, int]]:
 def _number_histograms(survey: Survey) -> dict[int, list[Bar]]:
     """Ten bins per number question; every bin is there, the empty ones with 0."""
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("number_histogram"), {"survey_id": survey.pk, "bins": HISTOGRAM_BINS})
+        cursor.execute(SQL.load("number_histogram"), {"survey_id": survey.pk, "bins": HISTOGRAM_BINS})
         rows = cursor.fetchall()
     found: dict[int, tuple[Decimal, Decimal, dict[int, int]]] = {}
     for question_id, low, high, bin_number, n in rows:
@@ -213,7 +206,7 @@ def map_answers_geojson(*, survey: Survey) -> str:
     cell = CLUSTER_CELL_M / math.cos(math.radians(latitude))
     with connection.cursor() as cursor:
         cursor.execute(
-            load_sql("map_answers"),
+            SQL.load("map_answers"),
             {"survey_id": survey.pk, "cell": cell, "cell_m": CLUSTER_CELL_M, "tolerance": 0.00002},
         )
         return cursor.fetchone()[0]

@@ -1,25 +1,44 @@
-"""Hand-written SQL lives in geo/sql/<name>.sql and is loaded by name.
+"""The one loader of hand-written SQL: each app keeps its queries in its own `sql/` directory, one file per
+query, and reads them by name through a `SqlFiles` of that directory (`<app>/sql/__init__.py` makes it:
+`from geo.sql import SQL`, `SQL.load("tile_mvt")`).
 
-Values are always bound as named parameters (%(name)s); the files never receive interpolated text.
+Values are always bound as named parameters (%(name)s); the files never receive interpolated text. The only
+text ever put into a query is another of the directory's own files, in place of a marker (`compose`).
+Migrations never read these files: what a migration runs is frozen in it (tests/test_migrations.py).
 """
 
-from functools import cache
 from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
+class SqlFiles:
+    """The .sql files of one directory, each read once and kept (they only change with a deploy)."""
 
-@cache
-def load_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._texts: dict[str, str] = {}
+        self._composed: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
+    def load(self, name: str) -> str:
+        """The text of `<name>.sql`. Names are identifiers, so a name can never leave the directory."""
+        text = self._texts.get(name)
+        if text is None:
+            if not name.isidentifier():
+                raise ValueError(f"not a query name: {name!r}")
+            text = self._texts[name] = (self.directory / f"{name}.sql").read_text(encoding="utf-8")
+        return text
 
-ROWS_MARKER = "/* rows */"
-
-
-def compose_sql(outer: str, rows: str) -> str:
-    """`outer` with the query file `rows` in place of its `/* rows */` marker: both are our own files."""
-    text = load_sql(outer)
-    if text.count(ROWS_MARKER) != 1:
-        raise ValueError(f"{outer}.sql must hold {ROWS_MARKER} exactly once")
-    return text.replace(ROWS_MARKER, load_sql(rows).strip())
+    def compose(self, outer: str, **parts: str) -> str:
+        """`outer` with each marker `/* <key> */` replaced by the file named by `parts[key]`: e.g.
+        `compose("export_geojson", rows="export_rows")` puts export_rows.sql where export_geojson.sql holds
+        `/* rows */`. Each marker must occur exactly once."""
+        key = (outer, tuple(sorted(parts.items())))
+        text = self._composed.get(key)
+        if text is None:
+            text = self.load(outer)
+            for marker, name in parts.items():
+                comment = f"/* {marker} */"
+                if text.count(comment) != 1:
+                    raise ValueError(f"{outer}.sql must hold {comment} exactly once")
+                text = text.replace(comment, self.load(name).strip())
+            self._composed[key] = text
+        return text

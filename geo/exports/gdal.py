@@ -27,8 +27,8 @@ from django.conf import settings
 from config.db_reads import heavy_reads
 from participation.models import Category, Project
 
-from ..core.sql import compose_sql, load_sql
 from ..models import ExportFormat
+from ..sql import SQL
 from .filters import ExportFilter
 from .provenance import Provenance
 
@@ -87,7 +87,7 @@ def export_counts(*, project_id: int, export_filter: ExportFilter) -> dict[str, 
     """Suggestions in the export per geometry kind."""
     with heavy_reads().cursor() as cursor:
         cursor.execute(
-            compose_sql("export_counts", "export_rows"), export_filter.sql_params(project_id=project_id)
+            SQL.compose("export_counts", rows="export_rows"), export_filter.sql_params(project_id=project_id)
         )
         return dict(cursor.fetchall())
 
@@ -201,7 +201,7 @@ def _layer_runs(
         with heavy_reads().cursor() as cursor:
             params = export_filter.sql_params(project_id=project.pk, kind=kind)
             cursor.execute(
-                compose_sql("export_chunks", "export_rows"),
+                SQL.compose("export_chunks", rows="export_rows"),
                 {**params, "chunk_rows": settings.EXPORT_CHUNK_ROWS},
             )
             bounds = [row[0] for row in cursor.fetchall()]
@@ -240,7 +240,7 @@ def _geopackage_tables(
             layer="export_info",
             target=target,
             sql=_mogrify(
-                load_sql("export_info"), {"keys": [k for k, _ in pairs], "values": [v for _, v in pairs]}
+                SQL.load("export_info"), {"keys": [k for k, _ in pairs], "values": [v for _, v in pairs]}
             ),
             rows=0,
             options=["-lco", "DESCRIPTION=Where this export comes from"],
@@ -249,7 +249,7 @@ def _geopackage_tables(
 
 
 def _render(outer: str, params: dict[str, object]) -> str:
-    return _mogrify(compose_sql(outer, "export_rows"), params)
+    return _mogrify(SQL.compose(outer, rows="export_rows"), params)
 
 
 def _mogrify(sql: str, params: object) -> str:

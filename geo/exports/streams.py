@@ -26,7 +26,7 @@ from psycopg import sql as pgsql
 
 from config.db_reads import heavy_reads
 
-from ..core.sql import compose_sql, load_sql
+from ..sql import SQL
 from .filters import ExportFilter
 from .provenance import Provenance
 
@@ -69,7 +69,7 @@ def copy_out(sql: str, params: dict[str, Any], *, rest_sql: str | None = None) -
                 yield from _copy_chunks(cursor.cursor, sql, params)
             else:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute(load_sql("export_split"), {"project_id": params["project_id"]})
+                cursor.execute(SQL.load("export_split"), {"project_id": params["project_id"]})
                 snapshot, first_id, last_id = cursor.fetchone()
                 if first_id is None or last_id - first_id < SPLIT_MIN_IDS:
                     yield from _copy_chunks(cursor.cursor, sql, params)
@@ -206,7 +206,7 @@ def geojson_stream(
     """An RFC 7946 FeatureCollection; the provenance is its `export` member, written before the features."""
     head = {"type": "FeatureCollection", "export": provenance.as_dict()}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": [\n'
-    sql = compose_sql("export_geojson", "export_rows")
+    sql = SQL.compose("export_geojson", rows="export_rows")
     chunks = copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)
     # Every feature line starts with a comma; the first one must not.
     for first in chunks:
@@ -219,5 +219,5 @@ def geojson_stream(
 def csv_stream(*, project_id: int, export_filter: ExportFilter) -> Iterator[bytes]:
     # The lines are those COPY … (FORMAT csv, HEADER) writes for export_table.sql (RFC 4180 quoting).
     yield UTF8_BOM + CSV_HEADER
-    sql = compose_sql("export_csv", "export_rows")
+    sql = SQL.compose("export_csv", rows="export_rows")
     yield from copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)

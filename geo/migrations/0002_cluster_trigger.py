@@ -1,13 +1,40 @@
 """The trigger that keeps geo_cluster_cell exact, and a first rebuild for suggestions that already exist.
 
-The SQL lives in geo/sql/ so it is read and reviewed as SQL. Loading it here means this migration runs the
-file's current text: the file only ever grows by CREATE OR REPLACE, and a change to it comes with a new
-migration that runs it again.
+What this migration runs is frozen: the trigger's text is migration 0003's (the trigger as 0003 left it; the
+first version was not kept, and 0003 installs the same), the rebuild's is below. geo/sql/ holds the readable
+copies the app runs; editing them later changes nothing here.
 """
+
+from importlib import import_module
 
 from django.db import migrations
 
-from geo.core.sql import load_sql
+CLUSTER_TRIGGER_SQL = import_module("geo.migrations.0003_cluster_cells_in_key_order").CLUSTER_TRIGGER_SQL
+
+# geo/sql/cluster_rebuild.sql as it was when this migration was written (the rebuild of every project).
+CLUSTER_REBUILD_SQL = r"""
+-- Recompute geo_cluster_cell from the suggestions, for one project or (project_id NULL) for all: repair
+-- after a restore or a bug, and bulk loads that ran with the trigger disabled.
+-- Same rules as the trigger (geo/sql/cluster_trigger.sql): published suggestions only, the same anchor and
+-- grid functions, so a rebuild reproduces exactly what the trigger maintains.
+--
+-- Run inside a transaction. The lock lets map reads go on (they see the old cells until commit) but makes
+-- the trigger of any concurrent writer wait: a change whose trigger ran before the lock was taken has
+-- committed before the snapshot below (the lock waits for it), a change whose trigger runs later applies
+-- its delta on top of the rebuilt rows. Nothing is lost or counted twice.
+LOCK TABLE geo_cluster_cell IN SHARE ROW EXCLUSIVE MODE;
+
+DELETE FROM geo_cluster_cell
+WHERE %(project_id)s::bigint IS NULL OR project_id = %(project_id)s::bigint;
+
+INSERT INTO geo_cluster_cell (project_id, zoom, cell_x, cell_y, category_id, count, sum_x, sum_y)
+SELECT s.project_id, c.zoom, c.cell_x, c.cell_y, s.category_id, count(*), sum(c.x), sum(c.y)
+FROM participation_suggestion AS s
+CROSS JOIN LATERAL geo_cluster_cells(geo_suggestion_anchor(s.geom_3857)) AS c
+WHERE s.moderation_state = 'published'
+  AND (%(project_id)s::bigint IS NULL OR s.project_id = %(project_id)s::bigint)
+GROUP BY s.project_id, c.zoom, c.cell_x, c.cell_y, s.category_id;
+"""
 
 REVERSE = """
 DROP TRIGGER IF EXISTS suggestion_cluster_cells_truncate ON participation_suggestion;
@@ -33,9 +60,8 @@ class Migration(migrations.Migration):
 
     operations = [
         # One string, not split into statements: the PL/pgSQL bodies contain semicolons.
-        # The trigger as migration 0003 left it (the first version was not kept; 0003 installs the same).
-        migrations.RunSQL(sql=[load_sql("cluster_trigger_0003")], reverse_sql=[REVERSE]),
+        migrations.RunSQL(sql=[CLUSTER_TRIGGER_SQL], reverse_sql=[REVERSE]),
         migrations.RunSQL(
-            sql=[(load_sql("cluster_rebuild"), {"project_id": None})], reverse_sql=migrations.RunSQL.noop
+            sql=[(CLUSTER_REBUILD_SQL, {"project_id": None})], reverse_sql=migrations.RunSQL.noop
         ),
     ]

@@ -2,7 +2,8 @@
 
 One collection per project and geometry kind (`<slug>-points`, `<slug>-lines`, `<slug>-areas`), read by
 QGIS and GDAL's OAPIF driver. Items are keyset-paged (`after=<id>`, never OFFSET) and written as GeoJSON by
-PostGIS (`geo/sql/ogcapi_items.sql`); Python only frames a page. Only public fields leave the database.
+PostGIS (`geo/sql/ogcapi_items.sql` and `ogcapi_item_properties.sql` in the page of `feature_page.sql`);
+Python only frames a page. Only public fields leave the database.
 
 - `errors.py`: the OGC exception (`{"code", "description"}`) with its HTTP status;
 - `params.py`: the query parameters, checked strictly (every bad value is a 400 with a sentence);

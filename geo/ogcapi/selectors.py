@@ -16,8 +16,8 @@ from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 from participation.models import Category, GeometryKind, ModerationState, Project, Suggestion
 
-from ..core.sql import load_sql
 from ..selectors import FeaturePage
+from ..sql import SQL
 from .errors import CollectionNotFound
 from .params import ItemsQuery
 
@@ -98,6 +98,12 @@ def collection_get(*, collection_id: str) -> OgcCollection:
     return _collections_of(project, categories)[0]
 
 
+def items_query() -> str:
+    """The items' SQL: the feature page shared with the API's list (feature_page.sql), framing this
+    channel's rows and properties."""
+    return SQL.compose("feature_page", rows="ogcapi_items", properties="ogcapi_item_properties")
+
+
 def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
@@ -119,7 +125,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "time_zone": settings.TIME_ZONE,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("ogcapi_items"), params)
+        cursor.execute(items_query(), params)
         has_more, last_id, returned, features_json = cursor.fetchone()
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 

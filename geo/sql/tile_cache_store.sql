@@ -2,7 +2,7 @@
 -- snapshot it was built from. Run on the primary, in its own short transaction.
 --
 -- Why this is exact (the race every read-through cache has): a writer's trigger adds 1 to the project's
--- generation and only then deletes the cached tiles it touches (tile_cache_trigger_0005.sql), holding the
+-- generation and only then deletes the cached tiles it touches (tile_cache_trigger.sql), holding the
 -- generation row locked until it commits. The tile was built together with the generation it saw
 -- (tile_mvt.sql). Here FOR SHARE SKIP LOCKED reads that row:
 -- * a writer still open (the row is locked): no row, nothing is stored;

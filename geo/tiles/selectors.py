@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from config.db_reads import heavy_reads
 from geo.core.grid import CLUSTER_MAX_ZOOM
-from geo.core.sql import load_sql
 from geo.models import TileLayer
+from geo.sql import SQL
 
 from ..core.grid import TileAddress, cell_range
 
@@ -64,7 +64,7 @@ def tile_lookup(*, slug: str, tile: TileAddress, known_etags: Sequence[str] = ()
     """The public project of `slug` and its cached `tile`, in one query."""
     params = {"slug": slug, "z": tile.z, "x": tile.x, "y": tile.y, "known_etags": list(known_etags)}
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("tile_cache_lookup"), params)
+        cursor.execute(SQL.load("tile_cache_lookup"), params)
         row = cursor.fetchone()
     if row is None:
         return TileLookup(project_id=None, cached=None)
@@ -101,7 +101,7 @@ def tile_build(*, project_id: int, tile: TileAddress) -> BuiltTile:
         "feature_overhead": FEATURE_OVERHEAD,
     }
     with heavy_reads().cursor() as cursor:
-        cursor.execute(load_sql("tile_mvt"), params)
+        cursor.execute(SQL.load("tile_mvt"), params)
         mode, generation, truncated, etag, mvt = cursor.fetchone()
     mvt = bytes(mvt)
     return BuiltTile(

@@ -1,4 +1,4 @@
-"""Writes of the tile cache. The cache's deletions are PostgreSQL's (tile_cache_trigger_0005.sql); Python
+"""Writes of the tile cache. The cache's deletions are PostgreSQL's (tile_cache_trigger.sql); Python
 only stores what it built and, for repair, forgets."""
 
 from datetime import timedelta
@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from geo.core.sql import load_sql
 from geo.models import TileCache
+from geo.sql import SQL
 
 from ..core.grid import TileAddress
 from .selectors import BuiltTile
@@ -31,14 +31,14 @@ def tile_cache_store(*, project_id: int, tile: TileAddress, built: BuiltTile) ->
         "generation": built.generation,
     }
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("tile_cache_store"), params)
+        cursor.execute(SQL.load("tile_cache_store"), params)
         return cursor.rowcount == 1
 
 
 def tile_cache_purge(*, project_id: int | None = None) -> None:
     """Forget the cached tiles of one project (or of all); they are built again when asked for."""
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("tile_cache_purge"), {"project_id": project_id})
+        cursor.execute(SQL.load("tile_cache_purge"), {"project_id": project_id})
 
 
 def tile_cache_expire(*, older_than: timedelta) -> int:

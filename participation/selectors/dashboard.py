@@ -13,9 +13,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from geo.core.grid import CLUSTER_MAX_ZOOM, cell_size
-from geo.core.sql import load_sql
 
 from ..models import Category, ModerationState, PlanningStatus, Project, Suggestion
+from ..sql import SQL
 
 PUBLISHED = Q(moderation_state=ModerationState.PUBLISHED)
 TOP_SUPPORTED = 10
@@ -127,7 +127,8 @@ def suggestion_hotspots(
     limit: int = HOTSPOT_MAX,
 ) -> list[Hotspot]:
     """Where published suggestions concentrate: DBSCAN clusters in PostGIS over the finest cluster cells
-    (geo/sql/suggestion_hotspots.sql), largest first. One query, bounded by the area, not the suggestions."""
+    (participation/sql/suggestion_hotspots.sql), largest first. One query, bounded by the area, not the
+    suggestions."""
     params = {
         "project_id": project.pk,
         "zoom": CLUSTER_MAX_ZOOM,
@@ -138,7 +139,7 @@ def suggestion_hotspots(
         "max_clusters": limit,
     }
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("suggestion_hotspots"), params)
+        cursor.execute(SQL.load("suggestion_hotspots"), params)
         return [
             Hotspot(count=count, lon=lon, lat=lat, radius_m=radius or 0.0, top_category=key)
             for count, lon, lat, radius, key in cursor.fetchall()

@@ -1,7 +1,6 @@
 """Spatial duplicate search: before a suggestion is sent, show what others already proposed right there."""
 
 import json
-from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
@@ -10,11 +9,8 @@ from django.db import connection
 from geo.core.geometry import geometry_from_geojson
 
 from ..models import Project
+from ..sql import SQL
 from .public import category_get
-
-DUPLICATES_SQL = (Path(__file__).resolve().parent.parent / "sql" / "suggestion_duplicates.sql").read_text(
-    encoding="utf-8"
-)
 
 POINT_RADIUS_M = 150
 LINE_BUFFER_M = 20
@@ -38,7 +34,7 @@ def _duplicates_json(*, project_id: int, category_id: int, geom: GEOSGeometry) -
         "limit": LIMIT,
     }
     with connection.cursor() as cursor:
-        cursor.execute(DUPLICATES_SQL, params)
+        cursor.execute(SQL.load("suggestion_duplicates"), params)
         return cursor.fetchone()[0]
 
 

@@ -2,17 +2,14 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from ..models import Project
+from ..sql import SQL
 
-PROJECT_OUTLINES_SQL = (Path(__file__).resolve().parent.parent / "sql" / "project_outlines.sql").read_text(
-    encoding="utf-8"
-)
 # Room around the area inside the small map, as a share of its larger side.
 OUTLINE_MARGIN = 0.06
 
@@ -42,7 +39,7 @@ def project_outlines(*, ids: list[int]) -> dict[int, Outline]:
     if not ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(PROJECT_OUTLINES_SQL, {"ids": ids})
+        cursor.execute(SQL.load("project_outlines"), {"ids": ids})
         rows = cursor.fetchall()
     outlines = {}
     for pk, path, xmin, ymin, width, height in rows:

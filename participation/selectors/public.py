@@ -5,7 +5,6 @@ import json
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
@@ -37,17 +36,13 @@ from ..models import (
     Support,
 )
 from ..participants import Actor, Participant
+from ..sql import SQL
 
 
 def project_list() -> QuerySet[Project]:
     return Project.objects.filter(is_public=True).order_by("-phase_start", "slug")
 
 
-# A project's categories, read by the project's own query (hand-written: the ORM's JSON expressions
-# cost more to build per request than the whole query takes in the database).
-PROJECT_CATEGORIES_SQL = (
-    Path(__file__).resolve().parent.parent / "sql" / "project_categories.sql"
-).read_text(encoding="utf-8")
 CATEGORY_FIELDS = [(field.attname, field.column) for field in Category._meta.concrete_fields]
 
 
@@ -56,8 +51,10 @@ def project_get(*, slug: str) -> Project:
     and most reads need a category next, and categories are a handful of rows per project."""
     try:
         project = Project.objects.annotate(
+            # The project's categories, read by the project's own query (hand-written: the ORM's JSON
+            # expressions cost more to build per request than the whole query takes in the database).
             # Our own file, without parameters: nothing from the request reaches this SQL.
-            category_rows=RawSQL(PROJECT_CATEGORIES_SQL, (), output_field=JSONField()),  # noqa: S611
+            category_rows=RawSQL(SQL.load("project_categories"), (), output_field=JSONField()),  # noqa: S611
         ).get(slug=slug, is_public=True)
     except Project.DoesNotExist:
         raise ProjectNotFound() from None

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from geo.core.sql import compose_sql
 from geo.exports import streams
 from geo.exports.filters import ExportFilter
+from geo.sql import SQL
 from participation import services
 from participation.models import ModerationState, ProjectRole, StaffRole, Suggestion
 from participation.participants import Participant
@@ -46,7 +46,7 @@ def csv_line_by_copy(suggestion: Suggestion) -> bytes:
     params = ALL_STATES.sql_params(
         project_id=suggestion.project_id, id_after=suggestion.pk - 1, id_until=suggestion.pk
     )
-    query = compose_sql("export_table", "export_rows")
+    query = SQL.compose("export_table", rows="export_rows")
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy,
@@ -167,7 +167,7 @@ def test_the_pieces_follow_every_kind_of_write(project, point_category, moderato
 
 
 def test_the_csv_header_is_the_column_list_of_the_table_query(project):
-    query = compose_sql("export_table", "export_rows")
+    query = SQL.compose("export_table", rows="export_rows")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM ({query}) AS t LIMIT 0", ALL_STATES.sql_params(project_id=project.pk))  # noqa: S608
         columns = [column.name for column in cursor.description]
@@ -181,8 +181,6 @@ def test_the_latest_migration_of_the_pieces_holds_the_sql_files_as_they_are():
     from importlib import import_module
     from pathlib import Path
 
-    from geo.core.sql import load_sql
-
     folder = Path(import_module("participation.migrations").__file__).parent
     carrying = [
         module
@@ -190,8 +188,8 @@ def test_the_latest_migration_of_the_pieces_holds_the_sql_files_as_they_are():
         if hasattr(module := import_module(f"participation.migrations.{name}"), "EXPORT_FRAGMENTS_SQL")
     ]
     latest = carrying[-1]
-    assert latest.EXPORT_FRAGMENTS_SQL.strip() == load_sql("export_fragments").strip()
-    assert latest.EXPORT_FUNCTIONS_SQL.strip() == load_sql("export_functions").strip()
+    assert latest.EXPORT_FRAGMENTS_SQL.strip() == SQL.load("export_fragments").strip()
+    assert latest.EXPORT_FUNCTIONS_SQL.strip() == SQL.load("export_functions").strip()
 
 
 def test_a_site_in_another_time_zone_is_warned_that_the_stored_pieces_keep_theirs(settings):

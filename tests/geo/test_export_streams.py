@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from geo.core.sql import load_sql
 from geo.exports import streams
 from geo.exports.filters import ExportFilter
 from geo.exports.provenance import Provenance
+from geo.sql import SQL
 from participation.models import ModerationState, Suggestion
 from tests.factories import SuggestionFactory
 
@@ -169,7 +169,7 @@ def test_the_two_connections_read_one_snapshot_taken_when_the_export_began(
     monkeypatch.setattr(streams._Spool, "fill", late_fill)
     last = made[-1]
     export_filter = ExportFilter(states=(ModerationState.PUBLISHED,))
-    lines = f"SELECT r.id || E'\\t' || r.title || E'\\n' FROM ({load_sql('export_rows')}) AS r"  # noqa: S608
+    lines = f"SELECT r.id || E'\\t' || r.title || E'\\n' FROM ({SQL.load('export_rows')}) AS r"  # noqa: S608
     statement = f"COPY ({lines}) TO STDOUT (FORMAT binary)"
     chunks = streams.copy_out(
         statement, export_filter.sql_params(project_id=point_category.project_id), rest_sql=statement

@@ -276,6 +276,25 @@ def test_items_are_a_geojson_feature_collection_of_public_fields(client, seeded)
     assert link(body, "next") is None
 
 
+def test_the_api_list_and_the_ogc_api_write_a_suggestion_in_one_frame_with_own_properties(client, seeded):
+    """Both feature channels are geo/sql/feature_page.sql with their own rows and properties: the same Feature
+    (id, geometry), the same values where they share a property name; the API's list keeps the web map's
+    names (`created`), the OGC API geo/fields.py's table."""
+    points = "charging-station,sharing-point"
+    api = get_json(client, f"/api/v1/projects/test-project/suggestions/?category={points}")
+    ogc = get_json(client, f"{POINTS}/items")
+
+    assert [f["id"] for f in api["features"]] == ids_of(ogc)
+    frame = ("type", "id", "geometry")
+    shared = {"id", "category", "title", "text", "planning_status", "support_count", "comment_count"}
+    for from_api, from_ogc in zip(api["features"], ogc["features"], strict=True):
+        assert {k: from_api[k] for k in frame} == {k: from_ogc[k] for k in frame}
+        api_properties, ogc_properties = from_api["properties"], from_ogc["properties"]
+        assert {k: api_properties[k] for k in shared} == {k: ogc_properties[k] for k in shared}
+        assert set(api_properties) - shared == {"created"}
+        assert set(ogc_properties) == PUBLIC_PROPERTIES
+
+
 def test_lines_have_their_own_collection(client, seeded):
     body = get_json(client, f"{LINES}/items")
 

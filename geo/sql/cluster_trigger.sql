@@ -1,7 +1,8 @@
 -- The cluster aggregate geo_cluster_cell, kept exact by PostgreSQL itself.
 --
--- Migrations load this file by its versioned name: it is what migration 0003 installs, and it must not
--- change. A new version of the trigger is a new file (cluster_trigger_<migration>.sql) and a new migration.
+-- The readable copy of what the database runs; migrations never read it. The latest migration that carries
+-- CLUSTER_TRIGGER_SQL (geo 0003) holds this very text, and tests/test_migrations.py compares them: a change
+-- here needs a new migration carrying the new text (everything below is CREATE OR REPLACE, so it runs whole).
 --
 -- Why a trigger and not a service call or a signal: the aggregate must never drift from the suggestions,
 -- whether a row changes through a service, the Django admin, a moderation action, QuerySet.update() or bulk
@@ -17,9 +18,8 @@
 -- take 0.7 s, inserting 100,000 in one statement ~7 s; a single-row change costs ~1-2 ms more.
 --
 -- Only published suggestions count. A suggestion counts at one anchor point (its EPSG:3857 coordinates),
--- once per zoom 0..16 (geo.models.CLUSTER_MAX_ZOOM), in the 64-px cell around that point.
--- Run by migrations geo 0002 and 0003; re-runnable (CREATE OR REPLACE). A change to this file needs a new
--- migration that runs it again.
+-- once per zoom 0..16 (geo.core.grid.CLUSTER_MAX_ZOOM), in the 64-px cell around that point.
+-- Installed by migrations geo 0002 and 0003 (the same text); re-runnable (CREATE OR REPLACE).
 
 -- Where a suggestion sits in the clusters: points as they are, the middle of a line along its length, a
 -- point guaranteed inside a polygon (a centroid can fall outside). IMMUTABLE: the same geometry always has

@@ -1,8 +1,9 @@
 -- The vector tile cache geo_tile_cache, kept exact by PostgreSQL itself, like the cluster cells
--- (cluster_trigger_0003.sql, whose reasons for statement triggers with transition tables apply here too).
+-- (cluster_trigger.sql, whose reasons for statement triggers with transition tables apply here too).
 --
--- Migrations load this file by its versioned name: it is what migration geo 0005 installs, and it must not
--- change. A new version is a new file (tile_cache_trigger_<migration>.sql) and a new migration.
+-- The readable copy of what the database runs; migrations never read it. The latest migration that carries
+-- TILE_CACHE_TRIGGER_SQL (geo 0005) holds this very text, and tests/test_migrations.py compares them: a
+-- change here needs a new migration carrying the new text.
 --
 -- What a tile shows (geo/sql/tile_mvt.sql): published suggestions with their category key, title, planning
 -- status, support and comment counts, or the cluster cells of published suggestions. So a change touches

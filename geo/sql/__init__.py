@@ -1,0 +1,10 @@
+"""geo's hand-written queries: the read path (map, tiles, exports, OGC API) and the cluster aggregate.
+
+One file per query, read by name through the one loader (geo.core.sql): `SQL.load("<name>")`.
+"""
+
+from pathlib import Path
+
+from geo.core.sql import SqlFiles
+
+SQL = SqlFiles(Path(__file__).resolve().parent)

@@ -1,0 +1,19 @@
+-- The properties of an OGC API feature (ogcapi_items.sql): the names and meanings are geo/fields.py's, as in
+-- the exports and tiles. Every feature has every property (null when empty): GDAL and QGIS take a layer's
+-- fields from the first page, and a field missing there is lost for all pages.
+json_build_object(
+    'id', id,
+    'category', %(category_labels)s::jsonb -> category_id::text -> 'key',
+    'category_label', %(category_labels)s::jsonb -> category_id::text -> 'label',
+    'title', title,
+    'text', nullif(text, ''),
+    'planning_status', planning_status,
+    'official_answer', nullif(official_answer, ''),
+    'support_count', support_count,
+    'comment_count', comment_count,
+    -- RFC 3339 to the second (the precision `datetime` filters at), with the offset of the site's zone, as
+    -- in the exports.
+    'created_at', pm_iso_local(created_at, %(time_zone)s),
+    'updated_at', pm_iso_local(updated_at, %(time_zone)s),
+    'answered_at', pm_iso_local(answered_at, %(time_zone)s)
+)

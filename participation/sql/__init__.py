@@ -1,0 +1,10 @@
+"""participation's hand-written queries: project pages, the dashboard, the duplicate search.
+
+One file per query, read by name through the one loader (geo.core.sql): `SQL.load("<name>")`.
+"""
+
+from pathlib import Path
+
+from geo.core.sql import SqlFiles
+
+SQL = SqlFiles(Path(__file__).resolve().parent)
