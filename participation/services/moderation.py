@@ -8,7 +8,7 @@ moderator saw, changes it and appends a `ModerationEvent`, in one transaction. T
 once: the second waits for the first's lock, then finds a newer state and gets `AlreadyDecided` naming who
 decided; nothing is overwritten. Counters change with `F()` or are recounted from the rows under the lock.
 The map's cluster table follows every state or geometry change in the same transaction (a trigger, see
-geo/sql/cluster_trigger_0003.sql); nothing here has to remember it.
+geo/sql/cluster_trigger.sql); nothing here has to remember it.
 """
 
 import logging
