@@ -26,7 +26,7 @@ from tests.browser.helpers import (
     sign_in,
     wait_for_map,
 )
-from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory
+from tests.factories import CategoryFactory, CitizenFactory, CommentFactory, SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -253,12 +253,7 @@ def test_hostile_titles_run_no_script_anywhere_they_are_shown(live_server, page,
     hostile = SuggestionFactory(
         category=categories["charging-station"], geom=Point(8.4, 49.0, srid=4326), title=HOSTILE, text=HOSTILE
     )
-    Comment.objects.create(
-        suggestion=hostile,
-        text=HOSTILE,
-        display_name=HOSTILE[:80],
-        moderation_state=ModerationState.PUBLISHED,
-    )
+    CommentFactory(suggestion=hostile, text=HOSTILE, display_name=HOSTILE[:80])
     sign_in(page, live_server, citizen)
     open_map(page, live_server, zoom=17)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from participation import rules, services
 from participation.errors import NotAllowed, NotSignedIn, PhaseClosed, SuggestionNotFound
-from participation.models import ModerationState, ProjectRole, StaffRole, Suggestion
+from participation.models import ModerationState, Suggestion
 from participation.participants import Participant
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
 
@@ -55,12 +55,10 @@ def world(db):
         "anonymous": AnonymousUser(),
         "citizen": CitizenFactory(),
         "author": author,
-        "moderator": CitizenFactory(),
-        "planner": CitizenFactory(),
+        "moderator": CitizenFactory(moderator_of=project),
+        "planner": CitizenFactory(planner_of=project),
         "admin": UserFactory(is_superuser=True, is_staff=True),
     }
-    ProjectRole.objects.create(project=project, user=people["moderator"], role=StaffRole.MODERATOR)
-    ProjectRole.objects.create(project=project, user=people["planner"], role=StaffRole.PLANNER)
     others = SuggestionFactory(category=category, author=UserFactory())
     own_pending = SuggestionFactory(
         category=category, author=author, moderation_state=ModerationState.PENDING
