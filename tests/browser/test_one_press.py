@@ -57,22 +57,13 @@ def suggestion(project):
 
 
 @pytest.fixture
-def visitor(browser):
-    contexts = []
-
+def visitor(new_page):
     def make(language: str, viewport: dict):
-        context = browser.new_context(
+        return new_page(
             viewport=viewport, locale="de-DE" if language == "de" else "en-GB", has_touch=viewport is PHONE
         )
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def page_url(live_server, suggestion) -> str:
