@@ -1,3 +1,7 @@
+"""factory-boy factories for the tests' rows. Their defaults are the usual case (a published suggestion or
+comment, a signed-up citizen as supporter, reporter or token holder), so a test names only what it is about;
+counters such as a suggestion's comment_count are left to the test that reads them."""
+
 from datetime import timedelta
 
 import factory
@@ -127,8 +131,9 @@ class EmailAddressFactory(factory.django.DjangoModelFactory):
 
 
 class ProjectRoleFactory(factory.django.DjangoModelFactory):
-    """A staff role. For a new account `UserFactory(moderator_of=project)` (or `planner_of=`) is shorter; this
-    one is for an account that exists already, or a role chosen in a loop."""
+    """A staff role (moderator unless `role=` says otherwise). For a new account
+    `UserFactory(moderator_of=project)` (or `planner_of=`) is shorter; this one is for an account that exists
+    already, or a role chosen in a loop."""
 
     class Meta:
         model = ProjectRole
