@@ -8,7 +8,6 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from participation.models import ProjectRole, StaffRole
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, UserFactory
 
 # Property-based tests (hypothesis, schemathesis) go through the database, where one example takes
@@ -172,9 +171,7 @@ def citizen(db):
 @pytest.fixture
 def planner(project):
     """A planner of `project` (and of no other)."""
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
-    return user
+    return UserFactory(username="paula", planner_of=project)
 
 
 @pytest.fixture

@@ -1,3 +1,7 @@
+"""factory-boy factories for the tests' rows. Their defaults are the usual case (a published suggestion or
+comment, a signed-up citizen as supporter, reporter or token holder), so a test names only what it is about;
+counters such as a suggestion's comment_count are left to the test that reads them."""
+
 from datetime import timedelta
 
 import factory
@@ -5,20 +9,47 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from participation.models import Category, ModerationState, Profile, Project, Suggestion
+from participation.models import (
+    Category,
+    Comment,
+    ModerationState,
+    Profile,
+    Project,
+    ProjectRole,
+    Report,
+    ReportReason,
+    StaffRole,
+    Suggestion,
+    Support,
+)
 
 # A 0.2° x 0.1° box around Karlsruhe's centre: big enough for every test geometry below.
 AREA = MultiPolygon(Polygon.from_bbox((8.30, 48.95, 8.50, 49.05)), srid=4326)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """An account. `moderator_of=project` and `planner_of=project` give it that staff role in the project."""
+
     class Meta:
         model = get_user_model()
+        # The role hooks below write their own rows: no second save of the user after them.
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("pw-for-tests")
+
+    @factory.post_generation
+    def moderator_of(user, create: bool, project: Project | None, **kwargs) -> None:
+        if create and project is not None:
+            ProjectRoleFactory(project=project, user=user, role=StaffRole.MODERATOR)
+
+    @factory.post_generation
+    def planner_of(user, create: bool, project: Project | None, **kwargs) -> None:
+        if create and project is not None:
+            ProjectRoleFactory(project=project, user=user, role=StaffRole.PLANNER)
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -97,3 +128,70 @@ class EmailAddressFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda a: a.user.email)
     verified = True
     primary = True
+
+
+class ProjectRoleFactory(factory.django.DjangoModelFactory):
+    """A staff role (moderator unless `role=` says otherwise). For a new account
+    `UserFactory(moderator_of=project)` (or `planner_of=`) is shorter; this one is for an account that exists
+    already, or a role chosen in a loop."""
+
+    class Meta:
+        model = ProjectRole
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = StaffRole.MODERATOR
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment, published like SuggestionFactory's suggestions (the model's default is pending). A reply
+    (`parent=`) is on its parent's suggestion. The suggestion's comment_count is left alone: a test that
+    reads it sets it."""
+
+    class Meta:
+        model = Comment
+
+    parent = None
+    suggestion = factory.Maybe(
+        "parent",
+        yes_declaration=factory.SelfAttribute("parent.suggestion"),
+        no_declaration=factory.SubFactory(SuggestionFactory),
+    )
+    text = "Gute Idee"
+    moderation_state = ModerationState.PUBLISHED
+
+
+class SupportFactory(factory.django.DjangoModelFactory):
+    """A citizen's support. An anonymous browser's: `user=None, browser=...`. The suggestion's support_count
+    is left alone."""
+
+    class Meta:
+        model = Support
+
+    suggestion = factory.SubFactory(SuggestionFactory)
+    user = factory.SubFactory(CitizenFactory)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """An open report by a citizen, of a suggestion or (`comment=`) of a comment on it."""
+
+    class Meta:
+        model = Report
+
+    comment = None
+    suggestion = factory.Maybe(
+        "comment",
+        yes_declaration=factory.SelfAttribute("comment.suggestion"),
+        no_declaration=factory.SubFactory(SuggestionFactory),
+    )
+    reporter = factory.SubFactory(CitizenFactory)
+    reason = ReportReason.SPAM
+
+
+class TokenFactory(factory.django.DjangoModelFactory):
+    """An API token (Django REST framework's authtoken); its key is made when it is saved."""
+
+    class Meta:
+        model = Token
+
+    user = factory.SubFactory(CitizenFactory)

@@ -28,11 +28,10 @@ import psycopg
 import pytest
 from altcha import Challenge, Payload, solve_challenge
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
 
 from participation.models import IdempotencyKey, Suggestion, Support
 from participation.participants import BROWSER_COOKIE
-from tests.factories import CitizenFactory, SuggestionFactory
+from tests.factories import CitizenFactory, SuggestionFactory, TokenFactory
 from tests.load import (
     Connection,
     prepare_clients,
@@ -91,7 +90,7 @@ def solved_from(server) -> str:
 @pytest.fixture
 def voter(db):
     citizen = CitizenFactory(username="voter")
-    return citizen, Token.objects.create(user=citizen).key
+    return citizen, TokenFactory(user=citizen).key
 
 
 def support(server, pk: int, headers: dict[str, str], body: bytes = b"{}", method: str = "POST"):

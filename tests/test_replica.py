@@ -25,12 +25,11 @@ from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from config import db_reads
 from config.read_your_writes import COOKIE_NAME
-from participation.models import ProjectRole, StaffRole, Suggestion
-from tests.factories import SuggestionFactory, UserFactory
+from participation.models import Suggestion
+from tests.factories import SuggestionFactory, TokenFactory, UserFactory
 from tests.geo.test_tiles import read_tile, tile_of
 
 pytestmark = [
@@ -205,8 +204,7 @@ def publish_during(point_category) -> Suggestion:
 def test_map_ogc_api_and_exports_read_the_replica(
     replica, published_before, point_category, project, tmp_path
 ):
-    planner = UserFactory(username="paula")
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(username="paula", planner_of=project)
     planner_client = Client()
     planner_client.force_login(planner)
     anyone = Client()
@@ -323,7 +321,7 @@ def test_a_refused_write_opens_no_window(replica, published_before, point_catego
 
 
 def test_a_token_client_without_cookies_reads_its_own_writes(replica, published_before, citizen):
-    token = Token.objects.create(user=citizen)
+    token = TokenFactory(user=citizen)
     api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
 
     with replica.paused():

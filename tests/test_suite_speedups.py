@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from geo.models import ClusterCell
-from participation.models import Comment, ModerationAction, ModerationEvent, ModerationState, Suggestion
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
+from participation.models import ModerationAction, ModerationEvent, ModerationState, Suggestion
+from tests.factories import CategoryFactory, CitizenFactory, CommentFactory, ProjectFactory, SuggestionFactory
 
 STATIC = "/static/frontend/img/og-image.png"
 
@@ -29,7 +29,7 @@ def fill() -> None:
     """Rows where a typical test writes, in the append-only audit trail and in the trigger-kept clusters."""
     category = CategoryFactory(project=ProjectFactory(slug="test-project"), key="charging-station")
     suggestion = SuggestionFactory(category=category, moderation_state=ModerationState.PENDING)
-    Comment.objects.create(suggestion=suggestion, author=CitizenFactory(), text="Gute Idee")
+    CommentFactory(suggestion=suggestion, author=CitizenFactory(), moderation_state=ModerationState.PENDING)
     ModerationEvent.objects.create(
         project_id=suggestion.project_id,
         suggestion=suggestion,

@@ -7,12 +7,18 @@ import psycopg
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from benchmarks import bare_views
 from benchmarks.core import BenchContext
-from participation.models import ModerationState, ProjectRole, StaffRole
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from participation.models import ModerationState
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    TokenFactory,
+    UserFactory,
+)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses that unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,16 +51,15 @@ def bench(live_server, settings) -> BenchContext:
     for n in range(5):
         SuggestionFactory(category=demo_category, geom=Point(8.38 + n * 0.01, 49.0, srid=4326))
     citizens = [CitizenFactory(username=f"citizen{n}", profile__display_name=f"Bürger {n}") for n in range(3)]
-    moderator = UserFactory(username="moderator")
-    ProjectRole.objects.create(project=big, user=moderator, role=StaffRole.MODERATOR)
+    moderator = UserFactory(username="moderator", moderator_of=big)
     return BenchContext(
         base_url=live_server.url,
         dsn=dsn(),
         project_slug="bench-big",
         small_project_slug="bench-big",
         demo_project_slug="demo-small",
-        planner_token=Token.objects.create(user=moderator).key,
-        citizen_tokens=tuple(Token.objects.create(user=citizen).key for citizen in citizens),
+        planner_token=TokenFactory(user=moderator).key,
+        citizen_tokens=tuple(TokenFactory(user=citizen).key for citizen in citizens),
         scale="smoke",
         clients=2,
     )

@@ -22,30 +22,13 @@ from tests.browser.helpers import (
     wait_for_map,
     wait_for_reload,
 )
-from tests.factories import CategoryFactory, SuggestionFactory
+from tests.factories import SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MAP = "/projects/test-project/"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-
-
-@pytest.fixture
-def categories(project):
-    return {
-        "point": CategoryFactory(
-            project=project, key="charging-station", label_de="Ladestation", label_en="Charging station"
-        ),
-        "line": CategoryFactory(
-            project=project,
-            key="bike-path",
-            geometry_kind="line",
-            colour="#c2410c",
-            label_de="Radweg",
-            label_en="Bike path",
-        ),
-    }
 
 
 @pytest.fixture
@@ -69,28 +52,15 @@ def suggestions(categories):
     }
 
 
-def new_page(browser, options: dict):
-    # English, so these tests do not depend on the German catalogue (the other browser tests read German).
-    context = browser.new_context(locale="en-GB", **options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    return page
+# English, so these tests do not depend on the German catalogue (the other browser tests read German).
+@pytest.fixture
+def desk(new_page):
+    return new_page(locale="en-GB", **DESKTOP)
 
 
 @pytest.fixture
-def desk(browser):
-    page = new_page(browser, DESKTOP)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    page = new_page(browser, PHONE)
-    yield page
-    page.context.close()
+def phone(new_page):
+    return new_page(locale="en-GB", **PHONE)
 
 
 def no_serious_findings(found: dict[str, list[str]]) -> None:
@@ -444,10 +414,10 @@ def test_phone_drawing_a_line_with_taps(live_server, phone, citizen, categories)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_axe_finds_nothing_serious_on_the_ogc_api_pages(live_server, browser, suggestions, size):
+def test_axe_finds_nothing_serious_on_the_ogc_api_pages(live_server, new_page, suggestions, size):
     """The OGC API's HTML pages (their wide tables scroll inside a focusable region on a phone); the other
     pages are checked in the tests that open them (see the module's docstring)."""
-    page = new_page(browser, PHONE if size == "phone" else DESKTOP)
+    page = new_page(locale="en-GB", **(PHONE if size == "phone" else DESKTOP))
     found = {}
     items = "/ogcapi/collections/test-project-points/items"
     for name, path in (
@@ -458,5 +428,4 @@ def test_axe_finds_nothing_serious_on_the_ogc_api_pages(live_server, browser, su
     ):
         assert page.goto(live_server.url + path).status == 200, path
         found[name] = serious_violations(page)
-    page.context.close()
     no_serious_findings(found)

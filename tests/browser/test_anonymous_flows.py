@@ -62,26 +62,18 @@ def category(open_project):
 
 
 @pytest.fixture
-def anonymous_page(browser):
+def anonymous_page(new_page):
     """A fresh browser context per language and viewport, like a citizen's own phone or computer."""
-    contexts = []
 
     def make(language="de", viewport=DESKTOP):
-        context = browser.new_context(
+        return new_page(
             viewport=viewport,
             locale="de-DE" if language == "de" else "en-GB",
             has_touch=viewport is PHONE,
             is_mobile=viewport is PHONE,
         )
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def solve_in(form) -> None:

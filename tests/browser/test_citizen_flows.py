@@ -26,7 +26,7 @@ from tests.browser.helpers import (
     sign_in,
     wait_for_map,
 )
-from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory
+from tests.factories import CitizenFactory, CommentFactory, SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,23 +34,6 @@ MAP = "/projects/test-project/"
 HOSTILE = (
     '<script>document.body.dataset.pwned="script"</script><img src=x onerror="document.body.dataset.pwned=1">'
 )
-
-
-@pytest.fixture
-def categories(project):
-    return {
-        "charging-station": CategoryFactory(
-            project=project, key="charging-station", label_de="Ladestation", label_en="Charging station"
-        ),
-        "bike-path": CategoryFactory(
-            project=project,
-            key="bike-path",
-            geometry_kind="line",
-            colour="#c2410c",
-            label_de="Radweg",
-            label_en="Bike path",
-        ),
-    }
 
 
 def open_map(page, live_server, lon=8.40, lat=49.00, zoom=16):
@@ -121,7 +104,7 @@ def test_drawing_a_bike_path_and_moving_a_vertex(live_server, page, citizen, cat
 
 def test_the_duplicate_hint_for_a_point_offers_support_instead(live_server, page, citizen, categories):
     existing = SuggestionFactory(
-        category=categories["charging-station"], geom=Point(8.4005, 49.0, srid=4326), title="Lader am Platz"
+        category=categories["point"], geom=Point(8.4005, 49.0, srid=4326), title="Lader am Platz"
     )
     sign_in(page, live_server, citizen)
     open_map(page, live_server)
@@ -141,12 +124,12 @@ def test_the_duplicate_hint_for_a_point_offers_support_instead(live_server, page
 
 def test_the_duplicate_hint_for_a_line_running_along_another(live_server, page, citizen, categories):
     SuggestionFactory(
-        category=categories["bike-path"],
+        category=categories["line"],
         geom=LineString((8.397, 49.0001), (8.403, 49.0001), srid=4326),
         title="Radweg Kaiserstraße",
     )
     SuggestionFactory(
-        category=categories["bike-path"],
+        category=categories["line"],
         geom=LineString((8.400, 48.997), (8.400, 49.003), srid=4326),
         title="Querender Weg",
     )
@@ -165,7 +148,7 @@ def test_the_duplicate_hint_for_a_line_running_along_another(live_server, page, 
 
 
 def test_commenting_and_replying(live_server, page, citizen, categories):
-    suggestion = SuggestionFactory(category=categories["charging-station"], title="Lader am Bahnhof")
+    suggestion = SuggestionFactory(category=categories["point"], title="Lader am Bahnhof")
     sign_in(page, live_server, citizen)
     page.goto(f"{live_server.url}{MAP}suggestions/{suggestion.pk}/")
     assert serious_violations(page) == []
@@ -183,7 +166,7 @@ def test_commenting_and_replying(live_server, page, citizen, categories):
 
 
 def test_supporting_once_a_second_time_is_refused_then_withdrawn(live_server, page, citizen, categories):
-    suggestion = SuggestionFactory(category=categories["charging-station"])
+    suggestion = SuggestionFactory(category=categories["point"])
     url = f"{live_server.url}{MAP}suggestions/{suggestion.pk}/"
     sign_in(page, live_server, citizen)
     stale = page.context.new_page()  # a second tab, opened before supporting
@@ -204,7 +187,7 @@ def test_supporting_once_a_second_time_is_refused_then_withdrawn(live_server, pa
 
 
 def test_reporting_a_suggestion(live_server, page, citizen, categories):
-    suggestion = SuggestionFactory(category=categories["charging-station"])
+    suggestion = SuggestionFactory(category=categories["point"])
     sign_in(page, live_server, citizen)
     page.goto(f"{live_server.url}{MAP}suggestions/{suggestion.pk}/")
 
@@ -251,14 +234,9 @@ def test_pre_moderation_shows_a_new_suggestion_only_to_its_author(
 
 def test_hostile_titles_run_no_script_anywhere_they_are_shown(live_server, page, citizen, categories):
     hostile = SuggestionFactory(
-        category=categories["charging-station"], geom=Point(8.4, 49.0, srid=4326), title=HOSTILE, text=HOSTILE
+        category=categories["point"], geom=Point(8.4, 49.0, srid=4326), title=HOSTILE, text=HOSTILE
     )
-    Comment.objects.create(
-        suggestion=hostile,
-        text=HOSTILE,
-        display_name=HOSTILE[:80],
-        moderation_state=ModerationState.PUBLISHED,
-    )
+    CommentFactory(suggestion=hostile, text=HOSTILE, display_name=HOSTILE[:80])
     sign_in(page, live_server, citizen)
     open_map(page, live_server, zoom=17)
 

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from participation.models import Suggestion
 from tests.browser.helpers import centre_map, click_map, map_point, screenshot, sign_in, wait_for_map
-from tests.factories import CategoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,37 +29,11 @@ COMPOSE_SOURCES = (
 
 
 @pytest.fixture
-def categories(project):
-    return {
-        "point": CategoryFactory(
-            project=project, key="charging-station", label_de="Ladestation", label_en="Charging station"
-        ),
-        "line": CategoryFactory(
-            project=project,
-            key="bike-path",
-            geometry_kind="line",
-            colour="#c2410c",
-            label_de="Radweg",
-            label_en="Bike path",
-        ),
-    }
-
-
-@pytest.fixture
-def open_page(browser):
-    contexts = []
-
+def open_page(new_page):
     def make(options=DESKTOP, locale="de-DE"):
-        context = browser.new_context(locale=locale, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        return page
+        return new_page(locale=locale, **options)
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def open_map(page, live_server, lon=8.40, lat=49.00, zoom=16):

@@ -5,9 +5,9 @@ that an injected inline script is blocked and reported, so silence means somethi
 import pytest
 from django.core.management import call_command
 
-from participation.models import ModerationState, Project, ProjectRole, StaffRole, Suggestion
+from participation.models import ModerationState, Project, StaffRole, Suggestion
 from tests.browser.helpers import sign_in, wait_for_map
-from tests.factories import UserFactory
+from tests.factories import ProjectRoleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def demo(db):
     project = Project.objects.get(slug="karlsruhe-ebikes")
     staff = UserFactory(username="staff", is_staff=True, is_superuser=True)
     for role in (StaffRole.MODERATOR, StaffRole.PLANNER):
-        ProjectRole.objects.create(project=project, user=staff, role=role)
+        ProjectRoleFactory(project=project, user=staff, role=role)
     return project, staff
 
 

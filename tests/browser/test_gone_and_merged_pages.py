@@ -41,19 +41,11 @@ REASON = "Das gehört zum Radwegeprojekt, nicht zu den Ladestationen."
 
 
 @pytest.fixture
-def visitor(browser):
-    contexts = []
-
+def visitor(new_page):
     def make(language: str, viewport: str = "desktop"):
-        context = browser.new_context(
-            viewport=VIEWPORTS[viewport], locale="de-DE" if language == "de" else "en-GB"
-        )
-        contexts.append(context)
-        return context.new_page()
+        return new_page(viewport=VIEWPORTS[viewport], locale="de-DE" if language == "de" else "en-GB")
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 @pytest.fixture

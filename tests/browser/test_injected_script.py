@@ -11,9 +11,16 @@ from django.contrib.gis.geos import Point
 from django.core import mail
 from playwright.sync_api import expect
 
-from participation.models import Comment, ModerationState, ProjectRole, StaffRole
+from participation.models import ModerationState
 from tests.browser.helpers import click_map, sign_in, wait_for_map
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    CommentFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +63,9 @@ def hostile(db):
         text=f"{SCRIPT}\n{SVG}",
         display_name=IMG,
     )
-    Comment.objects.create(suggestion=suggestion, text=SCRIPT, display_name=SVG)
+    CommentFactory(
+        suggestion=suggestion, text=SCRIPT, display_name=SVG, moderation_state=ModerationState.PENDING
+    )
     project.map_center = suggestion.geom
     project.map_zoom = 17
     project.save()
@@ -92,14 +101,13 @@ def test_the_moderation_queue_shows_markup_as_text(live_server, watched, hostile
         display_name=SVG,
         moderation_state=ModerationState.PENDING,
     )
-    Comment.objects.create(
+    CommentFactory(
         suggestion=hostile["suggestion"],
         text=IMG,
         display_name=SCRIPT,
         moderation_state=ModerationState.PENDING,
     )
-    moderator = UserFactory()
-    ProjectRole.objects.create(project=hostile["project"], user=moderator, role=StaffRole.MODERATOR)
+    moderator = UserFactory(moderator_of=hostile["project"])
     sign_in(watched, live_server, moderator)
 
     watched.goto(f"{live_server.url}/projects/test-project/moderation/")
@@ -110,8 +118,7 @@ def test_the_moderation_queue_shows_markup_as_text(live_server, watched, hostile
 
 
 def test_mails_to_authors_carry_markup_as_plain_text(live_server, watched, hostile, run_worker):
-    planner = UserFactory()
-    ProjectRole.objects.create(project=hostile["project"], user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(planner_of=hostile["project"])
     sign_in(watched, live_server, planner)
     watched.goto(f"{live_server.url}/projects/test-project/planning/suggestions/{hostile['suggestion'].pk}/")
     watched.locator("select[name=status], input[name=status]").first.select_option("planned")

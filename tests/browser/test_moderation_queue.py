@@ -9,9 +9,16 @@ from django.contrib.gis.geos import LineString, Point
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from participation.models import Comment, ModerationEvent, ModerationState, ProjectRole, Report, StaffRole
+from participation.models import ModerationEvent, ModerationState, Report
 from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
-from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    CommentFactory,
+    ReportFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,9 +33,9 @@ def ago(**delta):
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mona", email="mona@example.org", profile__display_name="Mona M.")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(
+        username="mona", email="mona@example.org", profile__display_name="Mona M.", moderator_of=project
+    )
 
 
 @pytest.fixture
@@ -72,14 +79,14 @@ def queue(project, citizen):
         created_at=ago(days=5),
     )
     for n, text in enumerate(["Reine Werbung.", "Spam, bitte entfernen."]):
-        Report.objects.create(
+        ReportFactory(
             suggestion=reported,
             reporter=UserFactory(),
             reason="spam",
             text=text,
             created_at=ago(hours=20 - n),
         )
-    comment = Comment.objects.create(
+    comment = CommentFactory(
         suggestion=reported, text="Das ist doch Werbung?", display_name="Kai", moderation_state=S.PENDING
     )
     return {"first": first, "second": second, "reported": reported, "comment": comment}

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from participation.models import Comment, ModerationState, Report, Support
+from participation.models import Comment, Report, Support
 from tests.browser.helpers import ARTIFACTS, sign_in
-from tests.factories import CategoryFactory, SuggestionFactory
+from tests.factories import CategoryFactory, CommentFactory, SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,22 +57,13 @@ def suggestion(project):
 
 
 @pytest.fixture
-def visitor(browser):
-    contexts = []
-
+def visitor(new_page):
     def make(language: str, viewport: dict):
-        context = browser.new_context(
+        return new_page(
             viewport=viewport, locale="de-DE" if language == "de" else "en-GB", has_touch=viewport is PHONE
         )
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def page_url(live_server, suggestion) -> str:
@@ -154,9 +145,7 @@ def test_one_press_replies(live_server, visitor, suggestion, language):
         "en": ("Reply", "Your reply", "Send reply"),
     }
     summary, label, send = reply[language]
-    Comment.objects.create(
-        suggestion=suggestion, text="Wo genau?", moderation_state=ModerationState.PUBLISHED
-    )
+    CommentFactory(suggestion=suggestion, text="Wo genau?")
     page = visitor(language, DESKTOP)
     page.goto(page_url(live_server, suggestion))
     page.get_by_text(summary, exact=True).click()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import expect
 
-from participation.models import Category, Project, ProjectRole, StaffRole, Suggestion
+from participation.models import Category, Project, Suggestion
 from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
 from tests.factories import UserFactory
 
@@ -59,9 +59,7 @@ def demo(db):
 
 @pytest.fixture
 def planner(demo):
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=demo, user=user, role=StaffRole.PLANNER)
-    return user
+    return UserFactory(username="paula", planner_of=demo)
 
 
 def open_dashboard(page, live_server, project) -> None:

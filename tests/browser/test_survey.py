@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from participation.models import ProjectRole, StaffRole
 from surveys.models import Answer, Response, Survey
 from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
 from tests.factories import UserFactory
@@ -26,9 +25,7 @@ def demo(db):
 
 @pytest.fixture
 def planner(demo):
-    user = UserFactory(username="paula")
-    ProjectRole.objects.create(project=demo.project, user=user, role=StaffRole.PLANNER)
-    return user
+    return UserFactory(username="paula", planner_of=demo.project)
 
 
 def questions(survey):

@@ -7,7 +7,6 @@ import pytest
 
 from frontend.models import LegalPage
 from frontend.services import legal_pages_ensure
-from participation.models import ProjectRole, StaffRole
 from tests.factories import CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +153,7 @@ def page_urls(client):
     project = ProjectFactory(slug="nord")
     ProjectFactory(slug="sued")
     suggestion = SuggestionFactory(category__project=project)
-    moderator = UserFactory(username="moritz")
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
+    moderator = UserFactory(username="moritz", moderator_of=project)
     return {
         "project list": (None, "/"),
         "map": (None, "/projects/nord/"),

@@ -17,7 +17,6 @@ from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -28,8 +27,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from participation.models import Comment, ProjectRole, StaffRole
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from participation.models import ModerationState
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    CommentFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    TokenFactory,
+    UserFactory,
+)
 from tests.fuzz import budget
 
 CHECKS = [
@@ -81,18 +88,17 @@ def world(db):
     point = CategoryFactory(project=project, key="charging-station", geometry_kind="point")
     CategoryFactory(project=project, key="bike-path", geometry_kind="line")
     suggestion = SuggestionFactory(category=point)
-    Comment.objects.create(suggestion=suggestion, text="Gute Idee", display_name="Anna K.")
+    CommentFactory(suggestion=suggestion, display_name="Anna K.", moderation_state=ModerationState.PENDING)
     citizen = CitizenFactory()
-    planner = UserFactory()
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(planner_of=project)
     return {
         "path": {"slug": project.slug, "id": suggestion.pk},
         # The export formats a planner asks for most; the GDAL ones take a second each (covered by tests/geo).
         "export_formats": ["geojson", "csv"],
         "headers": [
             {},
-            {"Authorization": f"Token {Token.objects.create(user=citizen).key}"},
-            {"Authorization": f"Token {Token.objects.create(user=planner).key}"},
+            {"Authorization": f"Token {TokenFactory(user=citizen).key}"},
+            {"Authorization": f"Token {TokenFactory(user=planner).key}"},
         ],
     }
 

@@ -18,15 +18,20 @@ from participation.models import (
     Comment,
     ModerationEvent,
     ModerationState,
-    ProjectRole,
     Report,
-    StaffRole,
     Suggestion,
     Support,
 )
 from surveys.models import Answer
 from surveys.models import Response as SurveyResponse
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    CommentFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 from tests.fuzz import budget
 from tests.fuzz.strategies import geometries, hostile_text, json_scalars, json_values
 from tests.surveys.factories import QuestionFactory, SurveyFactory, choice_question
@@ -109,10 +114,10 @@ def world(db, client_factory):
     citizen = CitizenFactory()
     published = SuggestionFactory(category=point)
     own_pending = SuggestionFactory(category=point, author=citizen, moderation_state=ModerationState.PENDING)
-    comment = Comment.objects.create(suggestion=published, text="Gute Idee", display_name="Anna K.")
-    moderator, planner = UserFactory(), UserFactory()
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
+    comment = CommentFactory(
+        suggestion=published, display_name="Anna K.", moderation_state=ModerationState.PENDING
+    )
+    moderator, planner = UserFactory(moderator_of=project), UserFactory(planner_of=project)
     other = SuggestionFactory(category=CategoryFactory())  # another project's
     return {
         "project": project,

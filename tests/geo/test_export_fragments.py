@@ -15,7 +15,7 @@ from geo.exports import streams
 from geo.exports.filters import ExportFilter
 from geo.sql import SQL
 from participation import services
-from participation.models import ModerationState, ProjectRole, StaffRole, Suggestion
+from participation.models import ModerationState, Suggestion
 from participation.participants import Participant
 from tests.factories import CitizenFactory, SuggestionFactory
 from tests.geo.test_export_streams import AWKWARD
@@ -78,9 +78,7 @@ def assert_pieces_exact(suggestion: Suggestion) -> dict:
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mara", profile__display_name="Mara (Moderation)")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(username="mara", profile__display_name="Mara (Moderation)", moderator_of=project)
 
 
 @pytest.mark.parametrize(

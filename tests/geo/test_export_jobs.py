@@ -18,7 +18,6 @@ from geo.exports.filters import export_filter_from_query
 from geo.exports.provenance import Provenance
 from geo.exports.streams import copy_out
 from geo.models import ExportJob, ExportJobState
-from participation.models import ProjectRole, StaffRole
 from tests.factories import ProjectFactory, SuggestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,8 +97,7 @@ def test_jobs_belong_to_the_planners_of_their_project(client, client_factory, pl
     project = points[0].project
     job_url = client_factory(planner).post(export_url(project, "kml"))["Location"]
     other = ProjectFactory(slug="other")
-    stranger = UserFactory(username="stranger")
-    ProjectRole.objects.create(project=other, user=stranger, role=StaffRole.PLANNER)
+    stranger = UserFactory(username="stranger", planner_of=other)
 
     assert client.get(job_url).status_code == 401
     assert client_factory(stranger).get(job_url).status_code == 403
@@ -144,8 +142,7 @@ def test_download_links_need_the_planner_signed_in_and_expire(
     page_link = reverse("geo:export-download", kwargs={"slug": project.slug, "job_id": job_id})
     citizen = UserFactory(username="citizen-with-the-link")
     other = ProjectFactory(slug="other-town")
-    elsewhere = UserFactory(username="planner-of-another-town")
-    ProjectRole.objects.create(project=other, user=elsewhere, role=StaffRole.PLANNER)
+    elsewhere = UserFactory(username="planner-of-another-town", planner_of=other)
 
     assert client.get(api_link).status_code == 401
     signin = client.get(page_link)

@@ -22,12 +22,19 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from config.spreadsheet_safety import spreadsheet_safe
 from geo.models import ExportJob
-from participation.models import Comment, ModerationState, PlanningStatus, ProjectRole, StaffRole, Suggestion
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from participation.models import ModerationState, PlanningStatus, Suggestion
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    CommentFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    TokenFactory,
+    UserFactory,
+)
 
 SECRET_NAME = "Geheimer Name"
 SECRET_MAIL = "geheim@example.org"
@@ -85,14 +92,8 @@ def data(project, point_category, line_category):
     }
     other_project = ProjectFactory(slug="elsewhere")
     rows["other"] = SuggestionFactory(category=CategoryFactory(project=other_project), title="Anderswo")
-    Comment.objects.create(
-        suggestion=rows["point"],
-        author=author,
-        display_name=SECRET_NAME,
-        text="Gute Idee!",
-        moderation_state=ModerationState.PUBLISHED,
-    )
-    Comment.objects.create(
+    CommentFactory(suggestion=rows["point"], author=author, display_name=SECRET_NAME, text="Gute Idee!")
+    CommentFactory(
         suggestion=rows["point"],
         display_name=SECRET_NAME,
         text="Spam",
@@ -377,10 +378,9 @@ def test_planner_exports_need_a_planner_of_the_project(client, client_factory, d
     assert client.post(url).status_code == 401
     assert client_factory(CitizenFactory(username="citizen2")).post(url).status_code == 403
     other = ProjectFactory(slug="other-project")
-    stranger = UserFactory(username="planner-elsewhere")
-    ProjectRole.objects.create(project=other, user=stranger, role=StaffRole.PLANNER)
+    stranger = UserFactory(username="planner-elsewhere", planner_of=other)
     assert client_factory(stranger).post(url).status_code == 403
-    token = Token.objects.create(user=planner)
+    token = TokenFactory(user=planner)
     # A token is never sent by a browser on its own: no CSRF token is needed with it.
     response = Client(enforce_csrf_checks=True).post(url, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200

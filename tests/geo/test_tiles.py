@@ -18,7 +18,7 @@ from geo.services import cluster_rebuild
 from geo.tiles import selectors, services
 from participation import services as participation_services
 from participation.errors import ProjectNotFound
-from participation.models import ModerationState, PlanningStatus, ProjectRole, StaffRole, Suggestion
+from participation.models import ModerationState, PlanningStatus, Suggestion
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
 from tests.geo.test_clusters import mercator
 
@@ -74,9 +74,7 @@ def few_features_threshold(monkeypatch):
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mara")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(username="mara", moderator_of=project)
 
 
 def decide(actor, suggestion, action):

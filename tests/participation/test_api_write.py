@@ -19,7 +19,7 @@ from participation.models import (
     Support,
 )
 from participation.participants import Participant
-from tests.factories import CategoryFactory, CitizenFactory, SuggestionFactory, UserFactory
+from tests.factories import CategoryFactory, CitizenFactory, CommentFactory, SuggestionFactory, UserFactory
 
 CREATE = "/api/v1/projects/test-project/suggestions/"
 POINT = {"type": "Point", "coordinates": [8.4, 49.0]}
@@ -540,9 +540,7 @@ def test_a_report_needs_a_known_reason(signed_in, point_category):
 
 def test_a_comment_can_be_reported(signed_in, point_category):
     suggestion = SuggestionFactory(category=point_category)
-    comment = Comment.objects.create(
-        suggestion=suggestion, text="Spam", moderation_state=ModerationState.PUBLISHED
-    )
+    comment = CommentFactory(suggestion=suggestion, text="Spam")
 
     response, _ = post(
         signed_in, f"/api/v1/suggestions/{suggestion.pk}/reports/", {"reason": "spam", "comment": comment.pk}

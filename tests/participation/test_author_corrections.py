@@ -22,10 +22,9 @@ from participation.models import (
     ModerationState,
     Suggestion,
     SuggestionVersion,
-    Support,
 )
 from participation.participants import Participant
-from tests.factories import CitizenFactory, SuggestionFactory
+from tests.factories import CitizenFactory, SuggestionFactory, SupportFactory
 from tests.geo.test_tiles import read_tile, tile_of
 from tests.geo.test_tiles import url as tile_url
 
@@ -43,7 +42,7 @@ def correct(author, suggestion, *, title="Besser", text="Genauer beschrieben.", 
 
 
 def supported_by_someone(suggestion):
-    Support.objects.create(suggestion=suggestion, user=CitizenFactory())
+    SupportFactory(suggestion=suggestion)
     Suggestion.objects.filter(pk=suggestion.pk).update(support_count=1)
 
 

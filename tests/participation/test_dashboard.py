@@ -8,9 +8,15 @@ from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from participation.models import ModerationEvent, PlanningStatus, ProjectRole, StaffRole, Suggestion
+from participation.models import ModerationEvent, PlanningStatus, StaffRole, Suggestion
 from participation.selectors import dashboard
-from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    ProjectFactory,
+    ProjectRoleFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -40,7 +46,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, project, point_category)
 def test_citizens_and_moderators_get_403(client_factory, project, point_category, role):
     user = UserFactory()
     if role:
-        ProjectRole.objects.create(project=project, user=user, role=role)
+        ProjectRoleFactory(project=project, user=user, role=role)
     suggestion = SuggestionFactory(category=point_category)
     client = client_factory(user)
     assert client.get(dashboard_url(project)).status_code == 403

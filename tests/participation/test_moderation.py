@@ -22,14 +22,20 @@ from participation.models import (
     ModerationAction,
     ModerationEvent,
     ModerationState,
-    ProjectRole,
     Report,
-    StaffRole,
     Suggestion,
     Support,
 )
 from participation.participants import Participant
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    CommentFactory,
+    ProjectFactory,
+    ReportFactory,
+    SuggestionFactory,
+    SupportFactory,
+)
 from tests.geo.test_clusters import assert_cells_equal_a_fresh_aggregation
 
 S = ModerationState
@@ -37,16 +43,14 @@ S = ModerationState
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mara", profile__display_name="Mara (Moderation)")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(username="mara", profile__display_name="Mara (Moderation)", moderator_of=project)
 
 
 @pytest.fixture
 def second_moderator(project):
-    user = CitizenFactory(username="moritz", profile__display_name="Moritz (Moderation)")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(
+        username="moritz", profile__display_name="Moritz (Moderation)", moderator_of=project
+    )
 
 
 def decide(actor, item, action, reason="", kind="suggestion", seen_event=None):
@@ -120,7 +124,7 @@ def test_decisions_move_suggestions_and_comments_between_states(
 ):
     suggestion = SuggestionFactory(category=point_category, moderation_state=start)
     parent = SuggestionFactory(category=point_category)
-    comment = Comment.objects.create(suggestion=parent, text="Hallo", moderation_state=start)
+    comment = CommentFactory(suggestion=parent, text="Hallo", moderation_state=start)
 
     decide(moderator, suggestion, action, reason="Grund")
     decide(moderator, comment, action, reason="Grund", kind="comment")
@@ -180,10 +184,10 @@ def test_a_stale_view_gets_already_decided_by_whom(moderator, second_moderator, 
 
 def test_a_newer_event_in_the_same_state_also_counts_as_decided(moderator, second_moderator, point_category):
     suggestion = SuggestionFactory(category=point_category)
-    Report.objects.create(suggestion=suggestion, reason="spam", reporter=CitizenFactory())
+    ReportFactory(suggestion=suggestion)
     seen = services.Decision("suggestion", suggestion.pk, S.PUBLISHED, 0)
     services.item_decide(actor=moderator, decision=seen, action="dismiss")
-    Report.objects.create(suggestion=suggestion, reason="spam", reporter=CitizenFactory())
+    ReportFactory(suggestion=suggestion)
 
     with pytest.raises(AlreadyDecided):
         services.item_decide(actor=second_moderator, decision=seen, action="dismiss")
@@ -194,10 +198,8 @@ def test_a_newer_event_in_the_same_state_also_counts_as_decided(moderator, secon
 
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_deciding_at_once_one_wins_the_other_hears_who(project, point_category):
-    moderator = CitizenFactory(username="mara", profile__display_name="Mara")
-    other = CitizenFactory(username="moritz", profile__display_name="Moritz")
-    for user in (moderator, other):
-        ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
+    moderator = CitizenFactory(username="mara", profile__display_name="Mara", moderator_of=project)
+    other = CitizenFactory(username="moritz", profile__display_name="Moritz", moderator_of=project)
     suggestion = SuggestionFactory(category=point_category, moderation_state=S.PENDING)
     seen = services.Decision("suggestion", suggestion.pk, S.PENDING, 0)
     first_holds_lock = threading.Event()
@@ -257,14 +259,12 @@ def wait_for_lock_waiter(timeout: float = 10) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_counters_stay_exact_under_concurrent_supports_comments_and_decisions(project, point_category):
-    moderator = CitizenFactory()
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
+    moderator = CitizenFactory(moderator_of=project)
     target = SuggestionFactory(category=point_category)
     duplicate = SuggestionFactory(category=point_category)
     citizens = [CitizenFactory() for _ in range(12)]
     pending = [
-        Comment.objects.create(suggestion=target, text=f"Kommentar {i}", moderation_state=S.PENDING)
-        for i in range(6)
+        CommentFactory(suggestion=target, text=f"Kommentar {i}", moderation_state=S.PENDING) for i in range(6)
     ]
     errors: list[BaseException] = []
 
@@ -375,7 +375,7 @@ def test_anonymous_reports_from_one_address_count_as_one_person(reported, projec
 
 
 def test_a_reported_comment_is_hidden_and_leaves_the_count(reported):
-    comment = Comment.objects.create(suggestion=reported, text="Beleidigung", moderation_state=S.PUBLISHED)
+    comment = CommentFactory(suggestion=reported, text="Beleidigung")
     Suggestion.objects.filter(pk=reported.pk).update(comment_count=1)
 
     for _ in range(3):
@@ -427,12 +427,10 @@ def test_merging_moves_supports_without_counting_a_person_twice_and_moves_commen
     ]:
         services.support_add(actor=citizen_actor(user), suggestion_id=suggestion.pk)
     services.support_add(actor=citizen_actor(target_author), suggestion_id=duplicate.pk)
-    Support.objects.create(suggestion=duplicate, browser="a" * 64)
-    Support.objects.create(suggestion=target, browser="a" * 64)  # the same anonymous browser on both
+    SupportFactory(suggestion=duplicate, user=None, browser="a" * 64)
+    SupportFactory(suggestion=target, user=None, browser="a" * 64)  # the same anonymous browser on both
     comment = services.comment_create(actor=citizen_actor(both), suggestion_id=duplicate.pk, text="Doppelt")
-    reply = Comment.objects.create(
-        suggestion=duplicate, parent=comment, text="Stimmt", moderation_state=S.PUBLISHED
-    )
+    reply = CommentFactory(suggestion=duplicate, parent=comment, text="Stimmt")
     Suggestion.objects.filter(pk=duplicate.pk).update(comment_count=2)
 
     event = services.suggestion_merge(

@@ -13,17 +13,15 @@ from django_tasks_db.models import DBTaskResult
 
 from participation import notifications, services
 from participation.errors import AlreadyDecided, DecisionNotPossible, DecisionsNotSaved, SuggestionNotFound
-from participation.models import ModerationEvent, ModerationState, ProjectRole, Report, StaffRole, Suggestion
-from tests.factories import CitizenFactory, SuggestionFactory
+from participation.models import ModerationEvent, ModerationState, Report, Suggestion
+from tests.factories import CitizenFactory, ReportFactory, SuggestionFactory
 from tests.geo.test_clusters import assert_cells_equal_a_fresh_aggregation, cell_rows
 
 S = ModerationState
 
 
 def make_moderator(project, name):
-    user = CitizenFactory(username=name.lower(), profile__display_name=name)
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(username=name.lower(), profile__display_name=name, moderator_of=project)
 
 
 @pytest.fixture
@@ -118,10 +116,7 @@ def test_rejecting_and_hiding_in_bulk_close_open_reports_and_notify_only_rejecti
 ):
     to_reject = pending(point_category, 2)
     to_hide = SuggestionFactory(category=point_category)
-    reports = [
-        Report.objects.create(suggestion=item, reason="spam", reporter=CitizenFactory())
-        for item in (*to_reject, to_hide)
-    ]
+    reports = [ReportFactory(suggestion=item) for item in (*to_reject, to_hide)]
 
     rejected = services.items_decide(
         actor=moderator, decisions=[seen(i) for i in to_reject], action="reject", reason="Spam"

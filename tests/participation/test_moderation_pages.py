@@ -7,15 +7,19 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from participation.models import (
-    Comment,
     ModerationEvent,
     ModerationState,
-    ProjectRole,
     Report,
-    StaffRole,
     Suggestion,
 )
-from tests.factories import CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CitizenFactory,
+    CommentFactory,
+    ProjectFactory,
+    ReportFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 S = ModerationState
 
@@ -26,9 +30,9 @@ def queue_url(project):
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mona", email="mona@example.org", profile__display_name="Mona M.")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(
+        username="mona", email="mona@example.org", profile__display_name="Mona M.", moderator_of=project
+    )
 
 
 @pytest.fixture
@@ -45,7 +49,7 @@ def pending(category, **fields):
 
 
 def report(suggestion, *, comment=None, reason="spam", text="", when=None):
-    return Report.objects.create(
+    return ReportFactory(
         suggestion=suggestion,
         comment=comment,
         reporter=UserFactory(),
@@ -102,8 +106,7 @@ def test_signed_in_people_without_the_role_get_403(client_factory, project, citi
 
 def test_a_moderator_of_another_project_gets_403(client_factory, project, point_category):
     other = ProjectFactory(slug="other-project")
-    someone = UserFactory()
-    ProjectRole.objects.create(project=other, user=someone, role=StaffRole.MODERATOR)
+    someone = UserFactory(moderator_of=other)
     item = pending(point_category)
 
     client = client_factory(someone)
@@ -116,8 +119,7 @@ def test_a_moderator_of_another_project_gets_403(client_factory, project, point_
 
 
 def test_a_planner_is_not_a_moderator(client_factory, project):
-    planner = UserFactory()
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(planner_of=project)
 
     assert client_factory(planner).get(queue_url(project)).status_code == 403
 
@@ -140,7 +142,7 @@ def test_the_queue_lists_pending_and_reported_items_oldest_first_without_e_mail(
     )
     report(reported, reason="offensive", text="Beleidigt die Nachbarn", when=ago(days=2))
     older = pending(point_category, title="Alter Vorschlag", created_at=ago(days=3), author=citizen)
-    comment = Comment.objects.create(
+    comment = CommentFactory(
         suggestion=reported, text="Neuer Kommentar", moderation_state=S.PENDING, created_at=ago(hours=5)
     )
 
@@ -193,7 +195,7 @@ def test_hostile_text_is_rendered_escaped(mod_client, point_category):
     report(
         SuggestionFactory(category=point_category), text="<b onmouseover=alert(3)>x</b>", when=ago(minutes=1)
     )
-    Comment.objects.create(suggestion=item, text="<svg onload=alert(4)>", moderation_state=S.PENDING)
+    CommentFactory(suggestion=item, text="<svg onload=alert(4)>", moderation_state=S.PENDING)
 
     html = mod_client.get(queue_url(point_category.project)).content.decode()
 
@@ -263,7 +265,7 @@ def test_each_decision_changes_the_state_and_appends_an_event(
 
 def test_a_comment_is_approved_through_the_page(mod_client, point_category):
     suggestion = SuggestionFactory(category=point_category)
-    comment = Comment.objects.create(suggestion=suggestion, text="Gute Idee", moderation_state=S.PENDING)
+    comment = CommentFactory(suggestion=suggestion, moderation_state=S.PENDING)
 
     response = decide(mod_client, comment, "approve", kind="comment")
 
@@ -328,8 +330,7 @@ def test_a_stale_decision_says_who_decided_first_with_409(
 ):
     item = pending(point_category)
     report(item)  # not yet: it is pending; the other moderator approves first
-    other = CitizenFactory(profile__display_name="Otto O.")
-    ProjectRole.objects.create(project=project, user=other, role=StaffRole.MODERATOR)
+    other = CitizenFactory(profile__display_name="Otto O.", moderator_of=project)
     assert decide(client_factory(other), item, "approve").status_code == 302
 
     response = decide(mod_client, item, "reject", reason="Doppelt", seen_state=S.PENDING)
@@ -391,8 +392,7 @@ def test_bulk_decides_every_item_and_reports_the_one_already_decided(
 ):
     first, second, third = (pending(point_category, title=f"Vorschlag {n}") for n in range(3))
     values = [bulk_value(first), bulk_value(second), bulk_value(third)]
-    other = CitizenFactory(profile__display_name="Otto O.")
-    ProjectRole.objects.create(project=project, user=other, role=StaffRole.MODERATOR)
+    other = CitizenFactory(profile__display_name="Otto O.", moderator_of=project)
     decide(client_factory(other), second, "reject", reason="Werbung")
 
     response = mod_client.post(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from participation import services
-from participation.models import ModerationState, ProjectRole, StaffRole, SuggestionContact
+from participation.models import ModerationState, SuggestionContact
 from tests.factories import CitizenFactory, SuggestionFactory
 
 S = ModerationState
@@ -18,10 +18,7 @@ S = ModerationState
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mara")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.PLANNER)
-    return user
+    return CitizenFactory(username="mara", moderator_of=project, planner_of=project)
 
 
 @pytest.fixture

@@ -15,15 +15,12 @@ from participation.models import (
     ModerationEvent,
     ModerationMode,
     ModerationState,
-    ProjectRole,
-    StaffRole,
     Suggestion,
     SuggestionVersion,
-    Support,
 )
 from participation.participants import Participant
 from participation.selectors.authors import OWN_PAGE
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
+from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, SupportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +263,7 @@ def test_in_pre_moderation_the_page_says_it_goes_back_to_review_and_the_message_
 def test_moving_a_supported_suggestion_is_refused_at_the_form_and_nothing_is_saved(
     client_factory, citizen, published, language, message
 ):
-    Support.objects.create(suggestion=published, user=CitizenFactory())
+    SupportFactory(suggestion=published)
     Suggestion.objects.filter(pk=published.pk).update(support_count=1)
     author = client_factory(citizen)
 
@@ -324,9 +321,7 @@ def test_a_rejected_suggestion_is_not_offered_for_correction(client_factory, cit
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mona", profile__display_name="Mona M.")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(username="mona", profile__display_name="Mona M.", moderator_of=project)
 
 
 def test_the_queue_item_of_a_corrected_suggestion_leads_to_its_previous_version(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from participation.contacts import CONTACT_LINK_AGE
 from participation.models import (
     Comment,
+    ModerationState,
     Profile,
     ProjectRole,
     Report,
@@ -24,7 +25,15 @@ from participation.models import (
     Support,
 )
 from participation.notifications import UNSUBSCRIBE_SALT
-from tests.factories import CitizenFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CitizenFactory,
+    CommentFactory,
+    ProjectRoleFactory,
+    ReportFactory,
+    SuggestionFactory,
+    SupportFactory,
+    UserFactory,
+)
 
 PASSWORD = "pw-for-tests"  # tests.factories.UserFactory
 
@@ -37,24 +46,12 @@ def contributions(point_category, citizen):
     others = SuggestionFactory(
         category=point_category, author=other, title="Bernds Vorschlag", display_name="Bernd B."
     )
-    Comment.objects.create(
-        suggestion=others,
-        author=citizen,
-        display_name="Anna K.",
-        text="Annas Kommentar",
-        moderation_state="published",
-    )
-    Comment.objects.create(
-        suggestion=own,
-        author=other,
-        display_name="Bernd B.",
-        text="Bernds Kommentar",
-        moderation_state="published",
-    )
-    Support.objects.create(suggestion=others, user=citizen)
-    Support.objects.create(suggestion=own, user=other)
-    Report.objects.create(suggestion=others, reporter=citizen, reason="other", text="Annas Meldung")
-    Report.objects.create(suggestion=own, reporter=other, reason="spam", text="Bernds Meldung")
+    CommentFactory(suggestion=others, author=citizen, display_name="Anna K.", text="Annas Kommentar")
+    CommentFactory(suggestion=own, author=other, display_name="Bernd B.", text="Bernds Kommentar")
+    SupportFactory(suggestion=others, user=citizen)
+    SupportFactory(suggestion=own, user=other)
+    ReportFactory(suggestion=others, reporter=citizen, reason="other", text="Annas Meldung")
+    ReportFactory(suggestion=own, reporter=other, reason="spam", text="Bernds Meldung")
     return {"own": own, "others": others, "other": other}
 
 
@@ -152,8 +149,7 @@ def test_a_wrong_password_refuses_deletion(client_factory, citizen, contribution
 
 
 def test_staff_accounts_can_be_deleted_too(client_factory, project):
-    moderator = CitizenFactory()
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
+    moderator = CitizenFactory(moderator_of=project)
 
     response = client_factory(moderator).post("/account/delete/", {"password": PASSWORD})
 
@@ -242,11 +238,15 @@ def test_the_purge_command_forgets_old_addresses_and_unconfirmed_contacts(point_
     recent = SuggestionFactory(
         category=point_category, source_address="b" * 64, created_at=now - timedelta(days=29)
     )
-    old_comment = Comment.objects.create(
-        suggestion=recent, text="alt", source_address="c" * 64, created_at=now - timedelta(days=40)
+    old_comment = CommentFactory(
+        suggestion=recent,
+        text="alt",
+        moderation_state=ModerationState.PENDING,
+        source_address="c" * 64,
+        created_at=now - timedelta(days=40),
     )
-    old_report = Report.objects.create(
-        suggestion=recent, reason="spam", source_address="d" * 64, created_at=now - timedelta(days=40)
+    old_report = ReportFactory(
+        suggestion=recent, reporter=None, source_address="d" * 64, created_at=now - timedelta(days=40)
     )
     expired = now - timedelta(seconds=CONTACT_LINK_AGE + 60)
     unconfirmed = SuggestionContact.objects.create(
@@ -285,23 +285,15 @@ def test_a_moderator_reading_pages_and_the_api_sees_no_e_mail_address(
 ):
     author = CitizenFactory(email="author-secret@example.org", profile__display_name="Autorin")
     suggestion = SuggestionFactory(category=point_category, author=author, display_name="Autorin")
-    Comment.objects.create(
-        suggestion=suggestion,
-        author=author,
-        text="Kommentar",
-        display_name="Autorin",
-        moderation_state="published",
-    )
+    CommentFactory(suggestion=suggestion, author=author, text="Kommentar", display_name="Autorin")
     SuggestionContact.objects.create(
         suggestion=SuggestionFactory(category=point_category, author=None),
         email="anon-secret@example.org",
         language="de",
         confirmed_at=timezone.now(),
     )
-    moderator = UserFactory()
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
-    planner = UserFactory()
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
+    moderator = UserFactory(moderator_of=project)
+    planner = UserFactory(planner_of=project)
 
     for staff in (moderator, planner):
         client = client_factory(staff)
@@ -319,10 +311,10 @@ def test_a_moderator_reading_pages_and_the_api_sees_no_e_mail_address(
 
 def test_a_moderators_download_holds_their_decisions(client_factory, citizen, project, point_category):
     from participation import services
-    from participation.models import ModerationState, ProjectRole, StaffRole
-    from tests.factories import SuggestionFactory
+    from participation.models import ModerationState, StaffRole
+    from tests.factories import ProjectRoleFactory, SuggestionFactory
 
-    ProjectRole.objects.create(project=project, user=citizen, role=StaffRole.MODERATOR)
+    ProjectRoleFactory(project=project, user=citizen, role=StaffRole.MODERATOR)
     pending = SuggestionFactory(category=point_category, moderation_state=ModerationState.PENDING)
     services.item_decide(
         actor=citizen,
@@ -350,12 +342,12 @@ def test_the_account_page_links_the_staff_pages_of_each_role(client_factory, pro
     url = reverse("participation:account")
     assert 'id="staff-links"' not in client_factory(citizen).get(url).content.decode()
 
-    ProjectRole.objects.create(project=project, user=citizen, role=StaffRole.MODERATOR)
+    ProjectRoleFactory(project=project, user=citizen, role=StaffRole.MODERATOR)
     html = client_factory(citizen).get(url).content.decode()
     assert reverse("participation:moderation-queue", kwargs={"slug": project.slug}) in html
     assert reverse("geo:export", kwargs={"slug": project.slug}) not in html
 
-    ProjectRole.objects.create(project=project, user=citizen, role=StaffRole.PLANNER)
+    ProjectRoleFactory(project=project, user=citizen, role=StaffRole.PLANNER)
     html = client_factory(citizen).get(url).content.decode()
     assert reverse("participation:planning-dashboard", kwargs={"slug": project.slug}) in html
     assert reverse("geo:export", kwargs={"slug": project.slug}) in html

@@ -18,9 +18,16 @@ from django.utils import timezone
 
 from participation import access, rules, services
 from participation.errors import NotAllowed, NotSignedIn, PhaseClosed, ProjectNotFound, SuggestionNotFound
-from participation.models import ModerationState, Project, ProjectRole, StaffRole, Suggestion
+from participation.models import ModerationState, Project, StaffRole, Suggestion
 from participation.participants import Participant
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    ProjectFactory,
+    ProjectRoleFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 from tests.surveys.factories import SurveyFactory
 
 ROLES = ["anonymous", "citizen", "author", "moderator", "planner", "admin"]
@@ -61,12 +68,10 @@ def world(db):
         "anonymous": AnonymousUser(),
         "citizen": CitizenFactory(),
         "author": author,
-        "moderator": CitizenFactory(),
-        "planner": CitizenFactory(),
+        "moderator": CitizenFactory(moderator_of=project),
+        "planner": CitizenFactory(planner_of=project),
         "admin": UserFactory(is_superuser=True, is_staff=True),
     }
-    ProjectRole.objects.create(project=project, user=people["moderator"], role=StaffRole.MODERATOR)
-    ProjectRole.objects.create(project=project, user=people["planner"], role=StaffRole.PLANNER)
     others = SuggestionFactory(category=category, author=UserFactory())
     own_pending = SuggestionFactory(
         category=category, author=author, moderation_state=ModerationState.PENDING
@@ -227,14 +232,14 @@ def staff_world(db):
     }
     elsewhere = ProjectFactory(slug="matrix-elsewhere")
     for role in (StaffRole.MODERATOR, StaffRole.PLANNER):
-        ProjectRole.objects.create(project=elsewhere, user=people["other_staff"], role=role)
+        ProjectRoleFactory(project=elsewhere, user=people["other_staff"], role=role)
     projects = {}
     for visibility in VISIBILITIES:
         project = ProjectFactory(
             slug=f"matrix-{visibility.replace('_', '-')}", is_public=visibility == "public"
         )
-        ProjectRole.objects.create(project=project, user=people["moderator"], role=StaffRole.MODERATOR)
-        ProjectRole.objects.create(project=project, user=people["planner"], role=StaffRole.PLANNER)
+        ProjectRoleFactory(project=project, user=people["moderator"], role=StaffRole.MODERATOR)
+        ProjectRoleFactory(project=project, user=people["planner"], role=StaffRole.PLANNER)
         suggestion = SuggestionFactory(category=CategoryFactory(project=project))
         survey = SurveyFactory(project=project, slug="matrix-survey")
         projects[visibility] = (project, suggestion, survey)

@@ -7,10 +7,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
-from participation.models import ModerationEvent, ModerationState, ProjectRole, StaffRole, Suggestion
-from tests.factories import CitizenFactory, SuggestionFactory
+from participation.models import ModerationEvent, ModerationState, Suggestion
+from tests.factories import CitizenFactory, SuggestionFactory, TokenFactory
 
 FEATURE = {
     "type": "Feature",
@@ -25,7 +24,7 @@ def statements(queries: CaptureQueriesContext) -> list[str]:
 
 
 def test_a_token_clients_suggestion_takes_three_statements(point_category, citizen):
-    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=citizen).key}")
 
     with CaptureQueriesContext(connection) as queries:
         response = api.post(
@@ -48,7 +47,7 @@ def test_a_token_clients_suggestion_takes_three_statements(point_category, citiz
 
 def test_an_account_without_a_profile_posts_without_a_public_name(point_category, citizen):
     citizen.profile.delete()
-    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=citizen).key}")
 
     response = api.post(
         f"/api/v1/projects/{point_category.project.slug}/suggestions/",
@@ -73,8 +72,7 @@ def bulk_approve(client, project, suggestions):
 @pytest.mark.parametrize("count", [2, 5])
 def test_a_bulk_approval_costs_the_same_statements_whatever_its_size(point_category, client_factory, count):
     project = point_category.project
-    moderator = CitizenFactory(username="mona", email="mona@example.org")
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
+    moderator = CitizenFactory(username="mona", email="mona@example.org", moderator_of=project)
     client = client_factory(moderator)
     waiting = [
         SuggestionFactory(category=point_category, moderation_state=ModerationState.PENDING)
@@ -117,7 +115,7 @@ def post_feature(api, project, feature=FEATURE):
 def test_a_token_clients_suggestion_counts_every_limit_in_one_redis_round_trip(
     point_category, citizen, redis_round_trips
 ):
-    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=citizen).key}")
 
     assert post_feature(api, point_category.project).status_code == 201
 
@@ -129,7 +127,7 @@ def test_a_token_clients_suggestion_counts_every_limit_in_one_redis_round_trip(
 
 def test_a_refused_input_gives_the_reserved_suggestion_budget_back(point_category, citizen, settings):
     settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "suggestion": "1/3600"}
-    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=citizen).key}")
     outside = {**FEATURE, "geometry": {"type": "Point", "coordinates": [13.4, 52.5]}}
 
     refused = [post_feature(api, point_category.project, outside).status_code for _ in range(3)]

@@ -4,7 +4,6 @@ import sys
 
 import pytest
 
-from participation.models import ProjectRole, StaffRole
 from tests.factories import CitizenFactory, UserFactory
 
 # What production.py switches on for HTTPS; the rest of the security settings live in base.py.
@@ -47,9 +46,9 @@ def production(settings, monkeypatch):
 
 @pytest.fixture
 def moderator(project):
-    user = CitizenFactory(username="mona", email="mona@example.org", profile__display_name="Mona M.")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
-    return user
+    return CitizenFactory(
+        username="mona", email="mona@example.org", profile__display_name="Mona M.", moderator_of=project
+    )
 
 
 @pytest.fixture

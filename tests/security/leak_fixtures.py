@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.contrib.gis.geos import Point
 from django.core import signing
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from geo.models import ExportJob
 from participation import services
@@ -21,15 +20,20 @@ from participation.models import (
     Comment,
     ModerationMode,
     ModerationState,
-    ProjectRole,
-    StaffRole,
     Suggestion,
     SuggestionContact,
 )
 from participation.notifications import UNSUBSCRIBE_SALT, queue_contact_confirmation
 from participation.participants import Participant
 from surveys.services import response_submit
-from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    CitizenFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    TokenFactory,
+    UserFactory,
+)
 from tests.surveys.factories import QuestionFactory, SurveyFactory
 
 SUFFIX = "7f3a"
@@ -274,19 +278,12 @@ def build_world() -> World:
     users = {
         "citizen_a": a,
         "citizen_b": b,
-        "moderator": CitizenFactory(username="leak-moderator"),
-        "moderator_other": CitizenFactory(username="leak-moderator-other"),
-        "planner": CitizenFactory(username="leak-planner"),
-        "planner_other": CitizenFactory(username="leak-planner-other"),
+        "moderator": CitizenFactory(username="leak-moderator", moderator_of=project),
+        "moderator_other": CitizenFactory(username="leak-moderator-other", moderator_of=other),
+        "planner": CitizenFactory(username="leak-planner", planner_of=project),
+        "planner_other": CitizenFactory(username="leak-planner-other", planner_of=other),
         "admin": UserFactory(username="leak-admin", is_staff=True, is_superuser=True),
     }
-    for role, where, kind in (
-        ("moderator", project, StaffRole.MODERATOR),
-        ("moderator_other", other, StaffRole.MODERATOR),
-        ("planner", project, StaffRole.PLANNER),
-        ("planner_other", other, StaffRole.PLANNER),
-    ):
-        ProjectRole.objects.create(project=where, user=users[role], role=kind)
     moderator, planner = users["moderator"], users["planner"]
     as_a = Participant(user=a, address="192.0.2.11")
     as_b = Participant(user=b, address="192.0.2.12")
@@ -421,7 +418,7 @@ def build_world() -> World:
         other=other,
         private=private,
         users=users,
-        tokens={role: Token.objects.create(user=user).key for role, user in users.items()},
+        tokens={role: TokenFactory(user=user).key for role, user in users.items()},
         suggestions=s,
         comments=c,
         surveys=surveys,

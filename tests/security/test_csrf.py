@@ -7,11 +7,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from geo.models import ExportJob
-from participation.models import Comment, ModerationEvent, ProjectRole, Report, StaffRole, Suggestion, Support
-from tests.factories import SuggestionFactory, UserFactory
+from participation.models import Comment, ModerationEvent, Report, StaffRole, Suggestion, Support
+from tests.factories import ProjectRoleFactory, SuggestionFactory, TokenFactory, UserFactory
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ def world(project, point_category, citizen, tmp_path, settings):
     settings.EXPORT_ROOT = tmp_path / "exports"
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     for role in (StaffRole.MODERATOR, StaffRole.PLANNER):
-        ProjectRole.objects.create(project=project, user=root, role=role)
+        ProjectRoleFactory(project=project, user=root, role=role)
     suggestion = SuggestionFactory(category=point_category, author=root)
     SurveyFactory(project=project, slug="mobility")
     ExportJob.objects.create(
@@ -127,7 +126,7 @@ def test_session_api_writes_without_the_csrf_token_are_refused_with_a_message(wo
 
 
 def test_token_clients_need_no_csrf_token(world, citizen):
-    token = Token.objects.create(user=citizen)
+    token = TokenFactory(user=citizen)
     api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token.key}")
 
     response = api.post(

@@ -11,8 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from geo.models import ExportJob
-from participation.models import ModerationState, ProjectRole, StaffRole
-from tests.factories import SuggestionFactory
+from participation.models import ModerationState, StaffRole
+from tests.factories import ProjectRoleFactory, SuggestionFactory
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ NOT_PAGES = {
 
 @pytest.fixture
 def site(project, point_category, citizen, planner, moderator, superuser):
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.PLANNER)
+    ProjectRoleFactory(project=project, user=moderator, role=StaffRole.PLANNER)
     published = SuggestionFactory(category=point_category, author=citizen, title="Ladesäule am Markt")
     pending = SuggestionFactory(
         category=point_category, author=citizen, moderation_state=ModerationState.PENDING

@@ -11,15 +11,13 @@ from django.core import mail
 from participation.models import (
     Comment,
     ModerationState,
-    ProjectRole,
     Report,
-    StaffRole,
     Suggestion,
     Support,
 )
 from surveys.models import Answer
 from surveys.models import Response as SurveyResponse
-from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.factories import CategoryFactory, CommentFactory, ProjectFactory, SuggestionFactory, UserFactory
 from tests.surveys.factories import QuestionFactory, SurveyFactory, choice_question
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +71,15 @@ def refused(response, *statuses) -> dict:
 @pytest.fixture
 def world(project, point_category, line_category, citizen, client_factory):
     suggestion = SuggestionFactory(category=point_category)
-    comment = Comment.objects.create(suggestion=suggestion, text="Gute Idee", display_name="Anna K.")
+    comment = CommentFactory(
+        suggestion=suggestion, display_name="Anna K.", moderation_state=ModerationState.PENDING
+    )
     elsewhere = ProjectFactory(slug="elsewhere")
     foreign_category = CategoryFactory(project=elsewhere, key="foreign-kind")
     foreign = SuggestionFactory(category=foreign_category)
-    foreign_comment = Comment.objects.create(suggestion=foreign, text="Anderswo", display_name="B.")
+    foreign_comment = CommentFactory(
+        suggestion=foreign, text="Anderswo", display_name="B.", moderation_state=ModerationState.PENDING
+    )
     return {
         "suggestion": suggestion,
         "comment": comment,
@@ -143,9 +145,7 @@ def test_markup_in_survey_answers_planner_answers_and_moderation_reasons_is_stor
     payload = XSS[1]
     survey = SurveyFactory(project=project, slug="mobility")
     question = QuestionFactory(survey=survey, kind="text", position=1)
-    planner, moderator = UserFactory(), UserFactory()
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
-    ProjectRole.objects.create(project=project, user=moderator, role=StaffRole.MODERATOR)
+    planner, moderator = UserFactory(planner_of=project), UserFactory(moderator_of=project)
     pending = SuggestionFactory(
         category=world["suggestion"].category, moderation_state=ModerationState.PENDING
     )
@@ -216,8 +216,7 @@ FILTER_URLS = [
 def test_sql_fragments_in_filters_are_values_never_sql(world, project, client_factory, url, fragment):
     from urllib.parse import quote
 
-    planner = UserFactory()
-    ProjectRole.objects.create(project=project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(planner_of=project)
     before = Suggestion.objects.count()
 
     response = client_factory(planner).get(url.format(v=quote(fragment, safe="")), HTTP_ACCEPT_LANGUAGE="en")
@@ -475,9 +474,7 @@ def test_replies_and_reports_cannot_point_at_another_suggestions_comment(world):
 
 
 def test_staff_cannot_reach_another_projects_items_through_their_own_project(world, project, client_factory):
-    staff = UserFactory()
-    ProjectRole.objects.create(project=project, user=staff, role=StaffRole.MODERATOR)
-    ProjectRole.objects.create(project=project, user=staff, role=StaffRole.PLANNER)
+    staff = UserFactory(moderator_of=project, planner_of=project)
     foreign = world["foreign"]
     client = client_factory(staff)
 

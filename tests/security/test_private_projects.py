@@ -13,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 
 from geo.models import ExportJob
-from participation.models import ProjectRole, StaffRole
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
 from tests.surveys.factories import SurveyFactory
 
@@ -29,10 +28,8 @@ def private(planner, citizen):
     """A project being prepared, with its own planner, a suggestion, an export job and a survey."""
     project = ProjectFactory(slug=PRIVATE, is_public=False, title_de=TITLE, title_en=TITLE)
     category = CategoryFactory(project=project, key="charging-station", geometry_kind="point")
-    own_planner = UserFactory(username="private-planner")
-    ProjectRole.objects.create(project=project, user=own_planner, role=StaffRole.PLANNER)
-    own_moderator = UserFactory(username="private-moderator")
-    ProjectRole.objects.create(project=project, user=own_moderator, role=StaffRole.MODERATOR)
+    own_planner = UserFactory(username="private-planner", planner_of=project)
+    own_moderator = UserFactory(username="private-moderator", moderator_of=project)
     suggestion = SuggestionFactory(category=category)
     job = ExportJob.objects.create(
         project=project,

@@ -13,12 +13,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 import config.settings.base as base_settings
 from geo.models import ExportJob
-from participation.models import Comment, ProjectRole, StaffRole, Suggestion, Support
-from tests.factories import CitizenFactory, SuggestionFactory, UserFactory
+from participation.models import Comment, StaffRole, Suggestion, Support
+from tests.factories import CitizenFactory, ProjectRoleFactory, SuggestionFactory, TokenFactory, UserFactory
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,7 @@ def world(project, point_category, citizen, tmp_path, settings):
     settings.EXPORT_ROOT = tmp_path / "exports"
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     for role in (StaffRole.MODERATOR, StaffRole.PLANNER):
-        ProjectRole.objects.create(project=project, user=root, role=role)
+        ProjectRoleFactory(project=project, user=root, role=role)
     suggestion = SuggestionFactory(category=point_category, author=citizen)
     survey = SurveyFactory(project=project, slug="mobility")
     job = ExportJob.objects.create(
@@ -141,7 +140,7 @@ def test_reads_are_never_counted(world, settings):
 
 def test_api_tokens_count_against_their_account(world, settings, citizen):
     settings.WRITE_LIMITS = {**settings.WRITE_LIMITS, "write_account": "1/3600"}
-    token = Token.objects.create(user=citizen)
+    token = TokenFactory(user=citizen)
     pk = world["values"]["pk"]
     url = f"/api/v1/suggestions/{pk}/comments/"
     body = {"text": "Gute Idee, hier fehlt eine Ladesäule."}

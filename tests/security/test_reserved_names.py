@@ -12,8 +12,8 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from participation.models import Comment, ModerationState, Profile, ProjectRole, StaffRole
-from tests.factories import SuggestionFactory, UserFactory
+from participation.models import Profile
+from tests.factories import CommentFactory, SuggestionFactory, UserFactory
 from tests.participation.test_anonymous import CREATE, feature, post, solved
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,8 @@ def open_project(project, point_category):
 
 @pytest.fixture
 def staff_member(project):
-    user = UserFactory(username="mona")
+    user = UserFactory(username="mona", moderator_of=project)
     Profile.objects.create(user=user, display_name="Mona Beispiel-Müller")
-    ProjectRole.objects.create(project=project, user=user, role=StaffRole.MODERATOR)
     return user
 
 
@@ -105,13 +104,7 @@ def test_the_api_marks_names_given_without_an_account(client, point_category, ci
     by_account = SuggestionFactory(category=point_category, author=citizen, display_name="Anna K.")
     anonymous = SuggestionFactory(category=point_category, author=None, display_name="Bea")
     for author, name in ((None, "Carl"), (citizen, "Anna K.")):
-        Comment.objects.create(
-            suggestion=anonymous,
-            author=author,
-            display_name=name,
-            text="Gut",
-            moderation_state=ModerationState.PUBLISHED,
-        )
+        CommentFactory(suggestion=anonymous, author=author, display_name=name, text="Gut")
 
     listed = client.get("/api/v1/projects/test-project/list/").json()["results"]
     detail = client.get(f"/api/v1/suggestions/{anonymous.pk}/").json()["properties"]

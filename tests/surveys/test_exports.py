@@ -8,7 +8,6 @@ import pytest
 from django.contrib.gis.gdal import DataSource
 from openpyxl import load_workbook
 
-from participation.models import ProjectRole, StaffRole
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +17,7 @@ PERSONAL = ("anna", "@example.org", "192.0.2", "browser", "user_id", "source_add
 
 @pytest.fixture
 def planner_client(client_factory, answered):
-    planner = UserFactory(username="planner-paula")
-    ProjectRole.objects.create(project=answered.project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(username="planner-paula", planner_of=answered.project)
     return client_factory(planner)
 
 

@@ -5,7 +5,6 @@ import json
 import pytest
 from django.utils import translation
 
-from participation.models import ProjectRole, StaffRole
 from surveys import results
 from surveys.selectors import question_list
 from tests.factories import CitizenFactory, ProjectFactory, UserFactory
@@ -78,23 +77,19 @@ def test_results_and_exports_are_for_the_projects_planners_only(client_factory, 
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/accounts/login/")
     assert client_factory(CitizenFactory()).get(url).status_code == 403
-    elsewhere = UserFactory()
-    ProjectRole.objects.create(project=ProjectFactory(), user=elsewhere, role=StaffRole.PLANNER)
+    elsewhere = UserFactory(planner_of=ProjectFactory())
     assert client_factory(elsewhere).get(url).status_code == 403
-    moderator = UserFactory()
-    ProjectRole.objects.create(project=answered.project, user=moderator, role=StaffRole.MODERATOR)
+    moderator = UserFactory(moderator_of=answered.project)
     assert client_factory(moderator).get(url).status_code == 403
 
-    planner = UserFactory()
-    ProjectRole.objects.create(project=answered.project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(planner_of=answered.project)
     assert client_factory(planner).get(url).status_code == 200
     assert client_factory(UserFactory(is_superuser=True)).get(url).status_code == 200
 
 
 @pytest.fixture
 def planner_client(client_factory, answered):
-    planner = UserFactory()
-    ProjectRole.objects.create(project=answered.project, user=planner, role=StaffRole.PLANNER)
+    planner = UserFactory(planner_of=answered.project)
     return client_factory(planner)
 
 
