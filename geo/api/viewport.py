@@ -96,11 +96,15 @@ MAP_SCHEMA = {
                     {
                         "title": "Cluster",
                         "type": "object",
+                        # No id, and a count: what tells a cluster from a suggestion (oneOf needs one).
+                        "required": ["type", "geometry", "properties"],
+                        "not": {"required": ["id"]},
                         "properties": {
                             "type": {"type": "string", "enum": ["Feature"]},
                             "geometry": _POINT,
                             "properties": {
                                 "type": "object",
+                                "required": ["count", "categories"],
                                 "properties": {
                                     "count": {"type": "integer"},
                                     "categories": {
@@ -115,6 +119,7 @@ MAP_SCHEMA = {
                     {
                         "title": "Suggestion",
                         "type": "object",
+                        "required": ["type", "id", "geometry", "properties"],
                         "properties": {
                             "type": {"type": "string", "enum": ["Feature"]},
                             "id": {"type": "integer"},

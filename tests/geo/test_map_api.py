@@ -346,6 +346,27 @@ def test_the_schema_describes_the_map_endpoint(client, db):
     assert "application/geo+json" in operation["responses"]["200"]["content"]
 
 
+def test_every_feature_the_map_sends_is_exactly_one_of_the_documented_shapes(
+    client, point_category, few_features_threshold
+):
+    """The schema's `oneOf` must tell a cluster from a suggestion: a client (or schemathesis) validating an
+    answer is refused when a feature fits both."""
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(client.get("/api/schema/?format=json").content)
+    response = schema["paths"]["/api/v1/projects/{slug}/map/"]["get"]["responses"]["200"]
+    shapes = response["content"]["application/geo+json"]["schema"]["properties"]["features"]["items"]["oneOf"]
+    SuggestionFactory.create_batch(3, category=point_category, geom=Point(8.40, 49.00, srid=4326))
+
+    for query, mode in ((f"bbox={CITY}&zoom=5", "clusters"), (f"bbox={CITY}&zoom=18", "features")):
+        _, body = get_map(client, query)
+        assert body["mode"] == mode
+        assert body["features"]
+        for feature in body["features"]:
+            fitting = [s["title"] for s in shapes if Draft202012Validator(s).is_valid(feature)]
+            assert fitting == (["Cluster"] if mode == "clusters" else ["Suggestion"]), feature
+
+
 SEED = """
 -- 100,000 published suggestions spread evenly over the test project's area (0.2 x 0.1 degrees around
 -- Karlsruhe's centre), in four categories like Karlsruhe's; a quarter are 2-vertex bike paths. Titles of
