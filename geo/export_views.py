@@ -12,11 +12,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
-from frontend.geoman_texts import geoman_texts
 from participation.access import planners_only
 from participation.models import Project
 
@@ -73,11 +71,6 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-                "geoman": geoman_texts(),
-                "labels": {
-                    "areaDrawn": _("A drawn area limits the export."),
-                    "areaNone": _("No area drawn: the whole project."),
-                },
             },
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -126,12 +119,6 @@ def _job_page(
             "job_config": {
                 "statusUrl": reverse("api:export-job", kwargs={"slug": project.slug, "job_id": job.pk}),
                 "refresh": refresh,
-                "labels": {
-                    "queued": _("Waiting for the worker…"),
-                    "running": _("Writing the file: %(progress)s %% done."),
-                    "done": _("The file is ready."),
-                    "failed": _("The export failed."),
-                },
             },
         },
         status=problem.status_code if problem else 200,

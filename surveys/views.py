@@ -213,32 +213,10 @@ def _page(
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
                 "language": request.LANGUAGE_CODE,
                 "antiSpam": anti_spam_config() if needs_anti_spam(visitor) else None,
-                "labels": _map_labels(),
             },
         },
         status=status,
     )
-
-
-def _map_labels() -> dict[str, str]:
-    return {
-        "zoomIn": _("Zoom in"),
-        "zoomOut": _("Zoom out"),
-        "drawPoint": _("Click or tap the map to place the point. You can drag it afterwards."),
-        "drawLine": _(
-            "Click the map to set the points of the line; click the last point again to finish. "
-            "Drag the points afterwards to correct it."
-        ),
-        "pointDone": _("Point placed. Drag it to correct it, or draw again."),
-        "lineDone": _("Line drawn with %(count)s points. Drag the points to correct it, or draw again."),
-        "pin": _("Your point: drag it to correct it"),
-        "vertex": _("Point of the line: drag it to correct it"),
-        "outsideArea": _("This place is outside the project area. Please choose a place inside the outline."),
-        "vertexAdded": _("Point %(count)s of the line added."),
-        "vertexRemoved": _("Last point removed; the line has %(count)s points."),
-        "vertexRefused": _("This point cannot be added: the line would cross itself."),
-        "removed": _("Removed. Nothing is drawn for this question now."),
-    }
 
 
 def survey_url(survey: Survey) -> str:
@@ -309,15 +287,6 @@ def survey_results(request: HttpRequest, survey: Survey) -> HttpResponse:
         },
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "labels": {
-            "responses": _("Responses"),
-            "answers": _("Answers"),
-            "zoomIn": _("Zoom in"),
-            "zoomOut": _("Zoom out"),
-            "cluster": _("%(count)s answers to question %(number)s here"),
-            "point": _("An answer to question %(number)s"),
-            "line": _("A line drawn for question %(number)s"),
-        },
     }
     base = reverse("surveys:results", kwargs={"slug": project.slug, "survey_slug": survey.slug})
     return render(

@@ -1,6 +1,8 @@
 // "Make a suggestion" loads the new-suggestion flow on its first press. Leaflet-Geoman, the anti-spam
 // widget and the form's code are several hundred KB of script that most visitors, who read the map, never
 // run: the map page starts without them (esbuild splits them into chunks that import() fetches).
+import { gettext } from './i18n.js';
+
 export function setUpComposeStart(map, config, { announce, sheet, onCreated }) {
   const start = document.getElementById('compose-start');
   if (!start || !document.getElementById('compose')) return;
@@ -26,12 +28,14 @@ export function setUpComposeStart(map, config, { announce, sheet, onCreated }) {
       loading = true;
       failed.textContent = '';
       start.setAttribute('aria-busy', 'true');
-      start.textContent = config.labels.composeLoading;
+      start.textContent = gettext('Loading the form …');
       try {
         compose = await load();
       } catch (error) {
         // A dropped connection: the next press tries again (the browser does not keep a failed fetch).
-        failed.textContent = config.labels.composeLoadFailed;
+        failed.textContent = gettext(
+          'The form could not be loaded. Please check your connection and press the button again.',
+        );
         console.error(error);  // for whoever looks into it: which chunk, or a failing setup
         return;
       } finally {

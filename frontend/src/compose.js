@@ -4,9 +4,10 @@
 // This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
 // for people who need it (anonymous participants).
 import L from 'leaflet';
-import { withGeoman } from './geoman.js';
+import { speakOurLanguage, withGeoman } from './geoman.js';
 import { api, ApiError, newIdempotencyKey } from './api.js';
-import { element, format, withId } from './dom.js';
+import { element, withId } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
@@ -25,15 +26,12 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   const sendProblem = document.getElementById('compose-send-problem');
   const duplicateBox = document.getElementById('duplicates');
   const duplicateList = document.getElementById('duplicate-list');
-  const labels = config.labels;
   withGeoman(map);
 
   // Signed-in people prove nothing: the widget's script stays on the server for them.
   const antiSpam = config.antiSpam ? await import('./anti-spam.js') : null;
   if (antiSpam) antiSpam.setUpAntiSpam(config.antiSpam);
-  // Geoman's hints from our catalogue (its own German says "Du"), over its texts for the page's language.
-  const language = config.language === 'de' ? 'de' : 'en';
-  map.pm.setLang(language, config.geoman, language);
+  speakOurLanguage(map);  // Geoman's hints in our words (its own German says "Du")
   // The placed pin can be dragged to correct it: Leaflet's pin image in a 44 px box a finger can hold.
   const pin = L.divIcon({
     className: 'compose-pin', html: `<img src="${pinImage}" alt="">`, iconSize: [44, 48], iconAnchor: [22, 46],
@@ -42,7 +40,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     allowSelfIntersection: false,
     snappable: false,
     continueDrawing: false,
-    markerStyle: { icon: pin, title: labels.pin },  // the title names the pin for screen readers
+    markerStyle: { icon: pin, title: gettext('Position of your suggestion: drag it to correct it') },  // the title names the pin for screen readers
   });
 
   let drawn = null;
@@ -73,7 +71,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     if (invalid.length === 0) return;
     const names = invalid.map((input) => (input.labels[0] ? input.labels[0].textContent.trim() : input.name));
     const details = invalid.map((input, i) => `${names[i]}: ${error(input.name).textContent}`);
-    if (!error('form').textContent) error('form').textContent = format(labels.fieldsBlockSend, { fields: details.join(' ') });
+    if (!error('form').textContent) error('form').textContent = interpolate(gettext('Not sent yet. Please check: %(fields)s'), { fields: details.join(' ') });
     invalid[0].focus({ preventScroll: true });
     invalid[0].scrollIntoView({ block: 'center' });
   }
@@ -83,12 +81,18 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   let placeProblem = null;
   function setPlaceProblem(message) {
     placeProblem = message;
-    sendProblem.textContent = message ? format(labels.placeBlocksSend, { problem: message }) : '';
+    sendProblem.textContent = message ? placeBlocksSend(message) : '';
     if (message) send.setAttribute('aria-describedby', sendProblem.id);
     else send.removeAttribute('aria-describedby');
   }
+  // The server's message says what to change; this says where, beside the send button.
+  function placeBlocksSend(problem) {
+    return interpolate(
+      gettext('The suggestion cannot be sent like this. About the place under “2. Where?”: %(problem)s'), { problem },
+    );
+  }
   function sayPlaceProblem() {
-    sendProblem.textContent = format(labels.placeBlocksSend, { problem: placeProblem });
+    sendProblem.textContent = placeBlocksSend(placeProblem);
     sendProblem.focus({ preventScroll: true });
     sendProblem.scrollIntoView({ block: 'nearest' });
   }
@@ -104,7 +108,12 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
 
   function startDrawing() {
     removeDrawing();
-    hint.textContent = { point: labels.drawPoint, line: labels.drawLine, polygon: labels.drawPolygon }[kind];
+    hint.textContent = {
+      point: gettext('Tap or click the map where it should be. You can drag the pin afterwards.'),
+      // One literal per text, so that `make messages` finds it.
+      line: gettext('Click the map to set the points of the line; click the last point again to finish. Drag the points afterwards to correct it.'),
+      polygon: gettext('Click the map to set the corners; click the first corner again to finish.'),
+    }[kind];
     again.hidden = true;
     map.pm.enableDraw(SHAPES[kind], { finishOn: null });
   }
@@ -115,7 +124,9 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     // Editing stays on so the citizen can drag the pin or the line's points before sending.
     layer.pm.enable({ allowSelfIntersection: false, draggable: kind === 'point' });
     layer.on('pm:edit pm:dragend', checkDuplicates);
-    hint.textContent = kind === 'point' ? labels.drawnPoint : labels.drawn;
+    hint.textContent = kind === 'point'
+      ? gettext('You can drag the pin to correct the position.')
+      : gettext('You can drag the points to correct the position.');
     again.hidden = false;
     textStep.hidden = false;
     send.hidden = false;
@@ -162,10 +173,10 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       link.href = withId(config.urls.detail, p.id);
       link.target = '_blank';
       const facts = p.overlap !== null && p.overlap !== undefined
-        ? format(labels.overlap, { percent: Math.round(p.overlap * 100) })
-        : format(labels.distance, { distance: p.distance_m });
-      const meta = element('span', 'duplicate-meta', `${facts} · ${labels.supports}: ${p.support_count}`);
-      const button = element('button', 'button button--small', labels.supportInstead);
+        ? interpolate(gettext('runs along %(percent)s % of it'), { percent: Math.round(p.overlap * 100) })
+        : interpolate(gettext('%(distance)s m away'), { distance: p.distance_m });
+      const meta = element('span', 'duplicate-meta', `${facts} · ${gettext('Supports')}: ${p.support_count}`);
+      const button = element('button', 'button button--small', gettext('Support this instead'));
       button.type = 'button';
       button.addEventListener('click', async () => {
         button.disabled = true;
@@ -173,7 +184,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
         try {
           const body = antiSpam ? await antiSpam.antiSpamFields(form) : undefined;
           await api(withId(config.urls.support, p.id), { method: 'POST', body });
-          button.textContent = labels.supported;
+          button.textContent = gettext('Supported – thank you!');
         } catch (refused) {
           failure = refused;
           button.disabled = false;
@@ -254,8 +265,8 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     event.preventDefault();
     clearErrors();
     const category = form.elements.category.value;
-    if (!category) return showError('category', labels.chooseCategory);
-    if (!drawn) return showError('geometry', labels.noGeometry);
+    if (!category) return showError('category', gettext('Please choose what you suggest.'));
+    if (!drawn) return showError('geometry', gettext('Please place your suggestion on the map first.'));
     if (placeProblem) return sayPlaceProblem();
     send.disabled = true;
     const properties = { category, title: form.elements.title.value, text: form.elements.text.value };
@@ -274,10 +285,12 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       panel.hidden = true;
       start.hidden = false;
       const pending = feature.properties.moderation_state === 'pending';
-      result.replaceChildren(element('p', null, pending ? labels.pending : labels.published));
+      result.replaceChildren(element('p', null, pending
+        ? gettext('Thank you! Your suggestion will be shown once a moderator has reviewed it.')
+        : gettext('Thank you! Your suggestion is now on the map.')));
       // Only a signed-in author can see a suggestion waiting for review: nobody else gets a link to it.
       if (!pending || !config.antiSpam) {
-        const link = element('a', null, labels.viewIt);
+        const link = element('a', null, gettext('View your suggestion'));
         link.href = feature.properties.url;
         result.append(link);
       }
@@ -288,7 +301,9 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       // A proof is spent once the server has checked it; after an anti-spam or rate-limit refusal the next
       // try needs a fresh one (the widget solves it again).
       if (antiSpam && antiSpam.proofSpent(failure)) antiSpam.resetAntiSpam(form);
-      if (!(failure instanceof ApiError)) return showError('form', labels.sendFailed);
+      if (!(failure instanceof ApiError)) return showError('form', gettext(
+        'Your suggestion could not be sent. Please check your connection and try again.',
+      ));
       // DRF nests the Feature's property errors under "properties": show each at its own field.
       const { properties, ...top } = failure.fields;
       const fields = { ...top, ...(properties && !Array.isArray(properties) ? properties : { form: properties }) };

@@ -7,7 +7,8 @@ import {
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './dashboard.css';
-import { element, format, paintSwatches } from './dom.js';
+import { element, paintSwatches } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -33,7 +34,7 @@ function barChart(id, { labels, values, colours, horizontal = false }) {
     type: 'bar',
     data: {
       labels,
-      datasets: [{ label: config.labels.suggestions, data: values, backgroundColor: colours, borderRadius: 3 }],
+      datasets: [{ label: gettext('Suggestions'), data: values, backgroundColor: colours, borderRadius: 3 }],
     },
     options: {
       indexAxis: horizontal ? 'y' : 'x',
@@ -76,7 +77,7 @@ const map = L.map('hotspot-map', {
   zoomControl: false, attributionControl: false, zoomSnap: 0.25,
   zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still, inertia: !still,
 });
-L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.zoomOut }).addTo(map);
+L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
 const area = L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
 map.fitBounds(area.getBounds(), { padding: [12, 12] });
 window.hotspotMap = map;  // for browser tests
@@ -87,7 +88,10 @@ for (const spot of config.hotspots) {
     radius: 6 + 22 * Math.sqrt(spot.count / largest),
     color: '#1e293b', weight: 1.5, fillColor: spot.colour, fillOpacity: 0.55, className: 'hotspot',
   }).addTo(map);
-  const text = format(config.labels.hotspot, { count: spot.count, radius: spot.radius, category: spot.category });
+  const text = interpolate(
+    gettext('%(count)s suggestions within about %(radius)s m, mostly %(category)s'),
+    { count: spot.count, radius: spot.radius, category: spot.category },
+  );
   circle.bindTooltip(element('span', null, text));
   // A circle is an SVG path: as an image with a name it is readable; the table below lists the same.
   const path = circle.getElement();

@@ -1,6 +1,7 @@
 // The small map on a suggestion's page: the project area and the suggestion itself, fitted to view.
 import L from 'leaflet';
 import { paintSwatches } from './dom.js';
+import { gettext } from './i18n.js';
 import { setUpAntiSpam, solveBeforeSubmit } from './anti-spam.js';
 
 const config = JSON.parse(document.getElementById('detail-config').textContent);
@@ -26,7 +27,7 @@ const map = L.map('detail-map', {
   maxZoom: 19,
   zoomControl: false,
 });
-L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.zoomOut }).addTo(map);
+L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 } else {

@@ -7,14 +7,6 @@ export function element(tag, className, text) {
   return node;
 }
 
-export function format(template, values) {
-  // Django-style "%(name)s" placeholders; "%%" is a literal percent sign, as in the catalogue.
-  return template.replace(/%\((\w+)\)s|%%/g, (match, name) => {
-    if (match === '%%') return '%';
-    return name in values ? String(values[name]) : match;
-  });
-}
-
 // Swatches take their colour from data-colour: no inline style attributes under our CSP.
 export function paintSwatches(root = document) {
   for (const swatch of root.querySelectorAll('.legend-swatch[data-colour]')) {

@@ -5,17 +5,16 @@
 import L from 'leaflet';
 import './geoman.js';
 import './account.css';
-import { format } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 
 const config = JSON.parse(document.getElementById('edit-config').textContent);
 const field = document.getElementById('id_geometry');
 const status = document.getElementById('place-status');
-const labels = config.labels;
 
 const map = L.map('edit-map', { scrollWheelZoom: false, maxZoom: 19, zoomControl: false });
 // As on the map page: for debugging in the console and for browser tests (positions by Leaflet's projection).
 window.participationMap = map;
-L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 } else {
@@ -58,7 +57,10 @@ function say(text) {
 function movePoint(latlng) {
   shape.setLatLng(latlng);
   field.value = JSON.stringify({ type: 'Point', coordinates: [round(latlng.lng), round(latlng.lat)] });
-  say(format(labels.moved, { lat: round(latlng.lat).toFixed(5), lon: round(latlng.lng).toFixed(5) }));
+  say(interpolate(
+    gettext('New place chosen: %(lat)s, %(lon)s. Save the changes to keep it.'),
+    { lat: round(latlng.lat).toFixed(5), lon: round(latlng.lng).toFixed(5) },
+  ));
 }
 
 function lineChanged() {
@@ -69,7 +71,9 @@ function lineChanged() {
   } else {
     field.value = JSON.stringify({ type: 'LineString', coordinates: shape.getLatLngs().map(position) });
   }
-  say(isArea ? labels.areaMoved : labels.lineMoved);
+  say(isArea
+    ? gettext('The area was changed. Save the changes to keep it.')
+    : gettext('The line was changed. Save the changes to keep it.'));
 }
 
 if (config.canMove && field.value) {
@@ -109,6 +113,6 @@ if (config.canMove) {
       shape.setLatLngs(storedLatLngs());
       shape.pm.enable({ allowSelfIntersection: false });
     }
-    say(labels.reset);
+    say(gettext('The place is as it was.'));
   });
 }

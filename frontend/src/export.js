@@ -3,7 +3,8 @@
 // does the same job. The form is POSTed with its CSRF token, so a link on another site cannot start an export.
 // Data come as JSON in the page (CSP: no inline script); text reaches the DOM through textContent.
 import L from 'leaflet';
-import './geoman.js';
+import { speakOurLanguage } from './geoman.js';
+import { gettext } from './i18n.js';
 import 'leaflet/dist/leaflet.css';
 import './export.css';
 
@@ -24,9 +25,7 @@ function setUpAreaMap() {
   }
   const area = L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [8, 8] });
-  // Geoman's hints from our catalogue (its own German says "Du"), over its texts for the page's language.
-  const language = document.documentElement.lang === 'de' ? 'de' : 'en';
-  map.pm.setLang(language, config.geoman, language);
+  speakOurLanguage(map);  // Geoman's hints in our words (its own German says "Du")
   map.pm.addControls({
     position: 'topleft',
     drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawCircle: false, drawText: false,
@@ -42,7 +41,7 @@ function setUpAreaMap() {
   let shape = null;
   const show = () => {
     field.value = shape ? JSON.stringify(shape.toGeoJSON().geometry) : '';
-    status.textContent = shape ? config.labels.areaDrawn : config.labels.areaNone;
+    status.textContent = shape ? gettext('A drawn area limits the export.') : gettext('No area drawn: the whole project.');
     clear.hidden = !shape;
   };
   const adopt = (layer) => {

@@ -1,9 +1,17 @@
 // An export job's page: the progress bar follows the job's status from the API until the file is ready.
 // Without JavaScript the page reloads itself every few seconds (<noscript> refresh) instead.
 import './export.css';
-import { format } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 
 const config = JSON.parse(document.getElementById('export-config').textContent);
+
+function stateText(job) {
+  if (job.state === 'queued') return gettext('Waiting for the worker…');
+  if (job.state === 'running') return interpolate(gettext('Writing the file: %(progress)s % done.'), { progress: job.progress });
+  if (job.state === 'done') return gettext('The file is ready.');
+  if (job.state === 'failed') return gettext('The export failed.');
+  return job.state;
+}
 
 function setUpJob() {
   const progress = document.getElementById('job-progress');
@@ -24,7 +32,7 @@ function setUpJob() {
     }
     progress.value = job.progress;
     progress.textContent = `${job.progress} %`;
-    state.textContent = format(config.labels[job.state] || job.state, { progress: job.progress });
+    state.textContent = stateText(job);
     document.body.dataset.jobState = job.state;
     if (job.state === 'done') {
       progress.hidden = true;

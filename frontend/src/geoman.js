@@ -3,6 +3,7 @@ import L from 'leaflet';
 import './leaflet-global.js';
 import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import { gettext } from './i18n.js';
 
 // Geoman gives `map.pm` to maps made after it loaded (an init hook). The project map exists before its
 // compose flow loads Geoman: give that map what the hook would have. Layers drawn before stay without
@@ -13,4 +14,29 @@ export function withGeoman(map) {
     map.pm.setGlobalOptions({});
   }
   return map;
+}
+
+// Geoman brings its own German, which says "Du" to people; ours says "Sie". Its hint tooltips and action
+// texts therefore come from our catalogue and replace Geoman's for the page's language. Only texts that say
+// "Du" or that our pages show are here: Geoman's toolbar titles ("Rechteck zeichnen") address nobody and
+// stay its own.
+export function speakOurLanguage(map) {
+  const language = document.documentElement.lang === 'de' ? 'de' : 'en';
+  const texts = {
+    tooltips: {
+      placeMarker: gettext('Click where your suggestion should be'),
+      placeMarkerTouch: gettext('Tap the map where your suggestion should be'),
+      firstVertex: gettext('Click to place the first point'),
+      continueLine: gettext('Click to add the next point'),
+      finishLine: gettext('Click the last point again to finish'),
+      finishPoly: gettext('Click the first corner again to finish'),
+      finishRect: gettext('Click to finish'),
+    },
+    actions: {
+      finish: gettext('Finish'),
+      cancel: gettext('Cancel'),
+      removeLastVertex: gettext('Remove last point'),
+    },
+  };
+  map.pm.setLang(language, texts, language);
 }

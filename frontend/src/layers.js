@@ -11,7 +11,9 @@
 // the first and last, and the next Tab leaves the layer. With dozens of markers, a keyboard user would
 // otherwise press Tab once for each before reaching the zoom buttons or anything after the map.
 import L from 'leaflet';
-import { element, format } from './dom.js';
+import { element } from './dom.js';
+import { interpolate, ngettext } from './i18n.js';
+import { planningStatusLabel } from './statuses.js';
 
 const coarse = window.matchMedia('(pointer: coarse)');
 
@@ -43,7 +45,6 @@ export function anchorOf(geometry) {
 
 export function createSuggestionLayers(map, config, { onSelect }) {
   const categories = new Map(config.categories.map((c) => [c.key, c]));
-  const labels = config.labels;
   // tolerance widens the hit area of thin lines on the canvas (pixels on each side): a finger needs more.
   const renderer = L.canvas({ padding: 0.3, tolerance: coarse.matches ? 20 : 8 });
   const group = L.featureGroup().addTo(map);
@@ -118,7 +119,7 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     const category = categories.get(p.category);
     const colour = colourOf(category);
     const status = p.planning_status || 'received';
-    const statusLabel = labels.planningStatus[status] || status;
+    const statusLabel = planningStatusLabel(status);
     const name = `${p.title} – ${category ? category.label : p.category} – ${statusLabel}`;
     const latlng = anchorOf(feature.geometry);
     const entry = { key, id: p.id, feature, line: null, latlng };
@@ -155,21 +156,20 @@ export function createSuggestionLayers(map, config, { onSelect }) {
     const count = feature.properties.count;
     const zoomIn = () => map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
     let icon;
-    let name;
     if (count === 1) {
       // A cell with one suggestion shows it as a dot in its category's colour, not as a "1".
       const category = categories.get(Object.keys(feature.properties.categories)[0]);
       const dot = element('span', 'suggestion-dot');
       dot.style.backgroundColor = colourOf(category);
       icon = L.divIcon({ className: 'suggestion-marker cluster-one', html: dot, iconSize: null });
-      name = labels.clusterOne;
     } else {
       let size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
       if (coarse.matches) size = Math.max(size, 44);
       const label = element('span', 'cluster-count', count >= 10000 ? `${Math.round(count / 1000)}k` : String(count));
       icon = L.divIcon({ className: 'cluster', html: label, iconSize: [size, size] });
-      name = format(labels.cluster, { count });
     }
+    // A cell with one suggestion says "One suggestion here": the singular of the same text.
+    const name = interpolate(ngettext('One suggestion here – zoom in', '%(count)s suggestions here – zoom in', count), { count });
     const entry = { key, id: null, feature, line: null, latlng };
     entry.marker = focusableMarker(entry, icon, name, zoomIn);
     return entry;

@@ -3,12 +3,15 @@
 // selects it (shows it on the map), and a link opens its page. The selected entry carries aria-current.
 import { api } from './api.js';
 import { element } from './dom.js';
+import { gettext } from './i18n.js';
+import { pendingLabel, planningStatusLabel } from './statuses.js';
+
+const listEmpty = () => gettext('No suggestions in this map section.');
 
 export function createList(config, { onSelect }) {
   const list = document.getElementById('suggestion-list');
   const more = document.getElementById('list-more');
   const categories = new Map(config.categories.map((c) => [c.key, c]));
-  const labels = config.labels;
   let next = null;
   let request = null;
   let markedId = null;
@@ -26,13 +29,11 @@ export function createList(config, { onSelect }) {
     select.addEventListener('click', () => onSelect(s.id, { from: 'list', returnTo: select, item: s }));
     const meta = element('p', 'suggestion-item-meta');
     meta.id = `suggestion-meta-${s.id}`;
-    const status = s.moderation_state === 'pending'
-      ? labels.moderationState.pending
-      : labels.planningStatus[s.planning_status];
-    meta.textContent = `${category ? category.label : s.category} · ${status} · ${labels.supports}: ${s.support_count}`;
-    const link = element('a', 'suggestion-item-link', labels.open);
+    const status = s.moderation_state === 'pending' ? pendingLabel : planningStatusLabel(s.planning_status);
+    meta.textContent = `${category ? category.label : s.category} · ${status} · ${gettext('Supports')}: ${s.support_count}`;
+    const link = element('a', 'suggestion-item-link', gettext('Open suggestion'));
     link.href = s.url;
-    link.setAttribute('aria-label', `${labels.open}: ${s.title}`);
+    link.setAttribute('aria-label', `${gettext('Open suggestion')}: ${s.title}`);
     li.append(swatch, select, meta, link);
     return li;
   }
@@ -69,7 +70,7 @@ export function createList(config, { onSelect }) {
       next = page.next;
       more.hidden = !next;
       if (!append && page.results.length === 0) {
-        const empty = url.includes('mine=true') ? labels.mineEmpty : labels.listEmpty;
+        const empty = url.includes('mine=true') ? gettext('You have not made any suggestions yet.') : listEmpty();
         list.append(element('li', 'suggestion-item suggestion-item--empty', empty));
       }
       mark(markedId, { scroll: false });
@@ -88,7 +89,7 @@ export function createList(config, { onSelect }) {
   return {
     mark,
     clear() {
-      list.replaceChildren(element('li', 'suggestion-item suggestion-item--empty', labels.listEmpty));
+      list.replaceChildren(element('li', 'suggestion-item suggestion-item--empty', listEmpty()));
       more.hidden = true;
     },
     load(query) {

@@ -8,7 +8,8 @@ import markerIcon2x from 'leaflet/dist/images/marker-icon-2x.png';
 import markerShadow from 'leaflet/dist/images/marker-shadow.png';
 import './map.css';
 import { api } from './api.js';
-import { element, format, paintSwatches } from './dom.js';
+import { element, paintSwatches } from './dom.js';
+import { gettext, interpolate, ngettext } from './i18n.js';
 import { createSuggestionLayers } from './layers.js';
 import { createList } from './list.js';
 import { setUpComposeStart } from './compose-start.js';
@@ -30,15 +31,17 @@ const map = L.map('map', {
   zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still, inertia: !still,
 })
   .setView([config.center[1], config.center[0]], config.zoom);
-L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.zoomOut }).addTo(map);
+L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
 // For debugging in the console and for browser tests (which click canvas shapes by position).
 window.participationMap = map;
 // On phones the bottom sheet covers the map's foot: the attribution moves to its head.
 if (window.matchMedia('(max-width: 720px)').matches) map.attributionControl.setPosition('topright');
 // Imprint and privacy statement in the credits, which stay in view at every size (built as DOM nodes, then
 // handed to Leaflet as the HTML it takes).
-for (const { label, url } of config.legalLinks) {
-  const link = element('a', null, label);
+// Named as in the footer (frontend/templatetags/site_frame.py).
+const legalNames = { imprint: gettext('Imprint'), privacy: gettext('Privacy') };
+for (const [kind, url] of Object.entries(config.legalLinks)) {
+  const link = element('a', null, legalNames[kind]);
   link.href = url;
   map.attributionControl.addAttribution(link.outerHTML);
 }
@@ -94,6 +97,12 @@ function chosenCategories() {
 
 let mapRequest = null;
 
+function shown(count) {
+  return interpolate(ngettext(
+    '%(count)s suggestion shown in this map section.', '%(count)s suggestions shown in this map section.', count,
+  ), { count });
+}
+
 async function loadMap() {
   if (mapRequest) mapRequest.abort();
   mapRequest = new AbortController();
@@ -101,7 +110,7 @@ async function loadMap() {
   const categories = chosenCategories();
   if (categories !== null && categories.length === 0) {
     layers.show({ mode: 'features', features: [] });
-    statusLine.textContent = format(config.labels.shown, { count: 0 });
+    statusLine.textContent = shown(0);
     document.body.dataset.featuresLoaded = '0';
     return;
   }
@@ -117,17 +126,24 @@ async function loadMap() {
       requestAnimationFrame(() => performance.mark('map:first-features'));
     }
     const count = collection.mode === 'clusters' ? collection.total : collection.features.length;
-    const template = collection.mode === 'clusters'
-      ? config.labels.clusters
-      : collection.truncated ? config.labels.more : config.labels.shown;
-    statusLine.textContent = format(template, { count });
+    if (collection.mode === 'clusters') {
+      statusLine.textContent = interpolate(ngettext(
+        '%(count)s suggestion in this map section. Zoom in to see it.',
+        '%(count)s suggestions in this map section. Zoom in to see them one by one.',
+        count,
+      ), { count });
+    } else if (collection.truncated) {
+      statusLine.textContent = interpolate(gettext('Showing the first %(count)s suggestions here; zoom in to see all.'), { count });
+    } else {
+      statusLine.textContent = shown(count);
+    }
     // Clusters have no status dimension: with a status filter they count every status, and say so.
-    if (collection.status_applied === false) statusLine.textContent += ` ${config.labels.statusNotApplied}`;
+    if (collection.status_applied === false) statusLine.textContent += ` ${gettext('Too many suggestions of this status to show one by one here: the clusters count every status. Zoom in to see only the chosen status.')}`;
     document.body.dataset.mapMode = collection.mode;
     document.body.dataset.featuresLoaded = String(collection.features.length);
   } catch (error) {
     if (error.name === 'AbortError') return;
-    statusLine.textContent = config.labels.failed;
+    statusLine.textContent = gettext('The suggestions could not be loaded. Please try again later.');
     document.body.dataset.featuresLoaded = 'error';
   }
 }

@@ -3,7 +3,8 @@
 // and Enter, and without this script at all. User text never passes through here.
 import L from 'leaflet';
 import './moderation.css';
-import { format, paintSwatches } from './dom.js';
+import { paintSwatches } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 
 const config = JSON.parse(document.getElementById('queue-config').textContent);
 paintSwatches();
@@ -89,7 +90,7 @@ function typing(target) {
 function press(item, key) {
   const button = item?.querySelector(`button[data-shortcut="${key}"]`);
   if (!button) {
-    announce(config.labels.notPossible);
+    announce(gettext('This decision is not offered for this item.'));
     return;
   }
   button.form.requestSubmit(button);
@@ -99,7 +100,7 @@ function move(step) {
   const at = items.indexOf(activeItem());
   const next = items[at === -1 ? 0 : Math.min(Math.max(at + step, 0), items.length - 1)];
   focusItem(next);
-  if (next) announce(format(config.labels.position, { number: items.indexOf(next) + 1, count: items.length }));
+  if (next) announce(interpolate(gettext('Item %(number)s of %(count)s'), { number: items.indexOf(next) + 1, count: items.length }));
 }
 
 document.addEventListener('keydown', (event) => {
@@ -120,7 +121,7 @@ document.addEventListener('keydown', (event) => {
       const box = item?.querySelector('input[data-select]');
       if (!box) return;
       box.checked = !box.checked;
-      announce(box.checked ? config.labels.selected : config.labels.unselected);
+      announce(box.checked ? gettext('Selected for a bulk decision.') : gettext('No longer selected.'));
       break;
     }
     case '?': {

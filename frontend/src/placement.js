@@ -6,7 +6,7 @@
 // a click would (a map "click" at that place), so taps, clicks and keys make the same shapes and
 // compose.js sees one `pm:create` whichever way was used.
 import L from 'leaflet';
-import { format } from './dom.js';
+import { gettext, interpolate, ngettext } from './i18n.js';
 
 // Even-odd ray casting over every ring of a (Multi)Polygon in GeoJSON (lon, lat); holes count as outside.
 export function insideArea(area, lat, lon) {
@@ -38,7 +38,6 @@ const byId = (id) => document.getElementById(id);
 export function setUpPlacement(map, config, { announce, panel }) {
   const box = byId('placement');
   if (!box) return;
-  const labels = config.labels;
   const buttons = {
     point: byId('place-point'),
     vertex: byId('place-vertex'),
@@ -86,7 +85,7 @@ export function setUpPlacement(map, config, { announce, panel }) {
     buttons.finish.hidden = point;
     buttons.undo.disabled = vertexCount() < 2;
     buttons.finish.disabled = vertexCount() < (shape === 'Polygon' ? 3 : 2);
-    coordsGo.textContent = point ? labels.coordsPlace : labels.coordsAdd;
+    coordsGo.textContent = point ? gettext('Place at these coordinates') : gettext('Add point at these coordinates');
   }
 
   function showError(slot, message) {
@@ -104,7 +103,7 @@ export function setUpPlacement(map, config, { announce, panel }) {
     if (!shape) return false;
     clearErrors();
     if (!insideArea(config.area, latlng.lat, latlng.lng)) {
-      showError(errorSlot, labels.outsideArea);
+      showError(errorSlot, gettext('This place is outside the project area. Please choose a place inside the outline.'));
       return false;
     }
     fromControls = true;
@@ -115,9 +114,9 @@ export function setUpPlacement(map, config, { announce, panel }) {
     fromControls = false;  // a point's pm:create has been handled by now
     if (shape && shape !== 'Marker') {
       if (vertexCount() > before) {
-        announce(format(labels.vertexAdded, { count: vertexCount() }));
+        announce(interpolate(gettext('Point %(count)s of the line added.'), { count: vertexCount() }));
       } else {
-        showError(errorSlot, labels.vertexRefused);
+        showError(errorSlot, gettext('This point cannot be added: the line would cross itself.'));
       }
     }
     update();
@@ -135,7 +134,9 @@ export function setUpPlacement(map, config, { announce, panel }) {
   buttons.undo.addEventListener('click', () => {
     if (vertexCount() < 2) return;
     draw()._removeLastVertex();
-    announce(format(labels.vertexRemoved, { count: vertexCount() }));
+    announce(interpolate(ngettext(
+      'Last point removed; the line has %(count)s point.', 'Last point removed; the line has %(count)s points.', vertexCount(),
+    ), { count: vertexCount() }));
     update();
   });
   buttons.focusMap.addEventListener('click', () => {
@@ -146,14 +147,16 @@ export function setUpPlacement(map, config, { announce, panel }) {
     const parsed = parseCoordinates(coords.value);
     if (!parsed) {
       clearErrors();
-      showError(coordsError, labels.coordsInvalid);
+      showError(coordsError, gettext('Please enter latitude and longitude as two numbers separated by a comma, e.g. 49.0094, 8.4044.'));
       return;
     }
     const latlng = L.latLng(parsed.lat, parsed.lon);
     if (!insideArea(config.area, parsed.lat, parsed.lon)) {
       clearErrors();
       const swapped = insideArea(config.area, parsed.lon, parsed.lat);
-      showError(coordsError, swapped ? labels.coordsSwapped : labels.outsideArea);
+      showError(coordsError, swapped
+        ? gettext('This place is outside the project area. Did you swap the numbers? Latitude comes first, e.g. 49.0094, 8.4044.')
+        : gettext('This place is outside the project area. Please choose a place inside the outline.'));
       return;
     }
     map.setView(latlng, map.getZoom(), { animate: false });
@@ -173,7 +176,9 @@ export function setUpPlacement(map, config, { announce, panel }) {
     placeAt(crosshairLatLng(), placeError);
   });
   container.addEventListener('focus', () => {
-    if (shape) announce(shape === 'Marker' ? labels.crosshairPoint : labels.crosshairLine);
+    if (shape) announce(shape === 'Marker'
+      ? gettext('Crosshair: move the map with the arrow keys, press Enter to place the point here.')
+      : gettext('Crosshair: move the map with the arrow keys, press Enter to add a point of the line here.'));
   });
 
   map.on('pm:drawstart', (event) => {
@@ -199,9 +204,9 @@ export function setUpPlacement(map, config, { announce, panel }) {
     fromControls = false;
     if (event.layer.getLatLng) {
       const at = event.layer.getLatLng();
-      announce(format(labels.placed, { lat: at.lat.toFixed(5), lon: at.lng.toFixed(5) }));
+      announce(interpolate(gettext('Placed at %(lat)s, %(lon)s.'), { lat: at.lat.toFixed(5), lon: at.lng.toFixed(5) }));
     } else {
-      announce(format(labels.lineFinished, { count: event.layer.getLatLngs().length }));
+      announce(interpolate(gettext('Line with %(count)s points drawn.'), { count: event.layer.getLatLngs().length }));
     }
     // The buttons just hid themselves: keep keyboard users moving forward, to the title.
     byId('compose-title').focus();

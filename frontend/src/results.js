@@ -8,7 +8,8 @@ import {
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './results.css';
-import { element, format, paintSwatches } from './dom.js';
+import { element, paintSwatches } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -46,13 +47,13 @@ let charts = 0;
 for (const chart of config.charts) {
   const canvas = document.getElementById(chart.id);
   if (!canvas) continue;
-  barChart(canvas, { ...chart, label: config.labels.answers });
+  barChart(canvas, { ...chart, label: gettext('Answers') });
   charts += 1;
 }
 const days = document.getElementById('chart-days');
 if (days) {
   barChart(days, {
-    labels: config.days.map((d) => d.day), values: config.days.map((d) => d.count), label: config.labels.responses,
+    labels: config.days.map((d) => d.day), values: config.days.map((d) => d.count), label: gettext('Responses'),
   });
   charts += 1;
 }
@@ -67,7 +68,7 @@ if (mapBox) {
     zoomControl: false, zoomSnap: 0.25, scrollWheelZoom: false,
     zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still, inertia: !still,
   });
-  L.control.zoom({ zoomInTitle: config.labels.zoomIn, zoomOutTitle: config.labels.zoomOut }).addTo(map);
+  L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   } else {
@@ -96,9 +97,9 @@ if (mapBox) {
       const question = config.questions[feature.properties.question] || {};
       const count = feature.properties.count;
       let text;
-      if (feature.geometry.type === 'LineString') text = format(config.labels.line, { number: question.number });
-      else if (count > 1) text = format(config.labels.cluster, { count, number: question.number });
-      else text = format(config.labels.point, { number: question.number });
+      if (feature.geometry.type === 'LineString') text = interpolate(gettext('A line drawn for question %(number)s'), { number: question.number });
+      else if (count > 1) text = interpolate(gettext('%(count)s answers to question %(number)s here'), { count, number: question.number });
+      else text = interpolate(gettext('An answer to question %(number)s'), { number: question.number });
       layer.bindTooltip(element('span', null, text));
       drawn += 1;
     },

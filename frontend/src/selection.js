@@ -4,12 +4,12 @@
 // returns focus to where the selection came from (the marker or the list entry).
 import L from 'leaflet';
 import { api } from './api.js';
-import { format, withId } from './dom.js';
+import { withId } from './dom.js';
+import { gettext, interpolate } from './i18n.js';
 import { anchorOf } from './layers.js';
 import { popupContent } from './popup.js';
 
 export function createSelection(map, config, { layers, list, announce, sheet, keepList }) {
-  const labels = config.labels;
   const categories = new Map(config.categories.map((c) => [c.key, c]));
   // Narrow enough to fit a phone with room to spare (content + Leaflet's margins + the close button).
   const popup = L.popup({
@@ -42,7 +42,7 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
       try {
         feature = await api(withId(config.urls.suggestionApi, id));
       } catch (failure) {
-        announce(labels.selectFailed);
+        announce(gettext('This suggestion could not be shown on the map.'));
         return;
       }
       if (!current || current.id !== id) return;  // another selection came first
@@ -68,8 +68,11 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     popup.setLatLng(latlng).setContent(popupContent(properties, category, config));
     if (from === 'list' && sheet.isNarrow()) sheet.collapse();
     popup.openOn(map);
-    popup.getElement().querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', labels.closePopup);
-    announce(format(labels.selected, { title: properties.title, category: category ? category.label : '' }));
+    popup.getElement().querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', gettext('Close'));
+    announce(interpolate(
+      gettext('Selected: %(title)s (%(category)s), shown on the map.'),
+      { title: properties.title, category: category ? category.label : '' },
+    ));
     // Keyboard users on the map, and anyone on a phone whose list just made way for the map, go to the popup.
     if (keyboard || (from === 'list' && sheet.isNarrow())) {
       popup.getElement().querySelector('.popup-title').focus({ preventScroll: true });

@@ -12,12 +12,11 @@ import 'leaflet/dist/leaflet.css';
 import './geoman.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 import './survey.css';
-import { format } from './dom.js';
+import { gettext, interpolate, ngettext } from './i18n.js';
 import { insideArea } from './placement.js';
 import { setUpAntiSpam, solveBeforeSubmit } from './anti-spam.js';
 
 const config = JSON.parse(document.getElementById('survey-config').textContent);
-const labels = config.labels;
 const form = document.getElementById('survey-form');
 
 if (config.antiSpam) {
@@ -88,7 +87,7 @@ function setUpMapQuestion(box) {
     zoomSnap: 0.5, keyboard: true, maxZoom: 19, zoomControl: false, scrollWheelZoom: false,
     zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still, inertia: !still,
   }).setView([config.center[1], config.center[0]], config.zoom);
-  L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+  L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   } else {
@@ -104,7 +103,7 @@ function setUpMapQuestion(box) {
   map.pm.setLang(config.language === 'de' ? 'de' : 'en');
   map.pm.setGlobalOptions({
     allowSelfIntersection: false, snappable: false, continueDrawing: false,
-    markerStyle: { icon: pin, title: labels.pin },
+    markerStyle: { icon: pin, title: gettext('Your point: drag it to correct it') },
   });
   const crosshair = L.DomUtil.create('div', 'crosshair', map.getContainer());
   crosshair.setAttribute('aria-hidden', 'true');
@@ -120,7 +119,7 @@ function setUpMapQuestion(box) {
         marker.removeAttribute('role');
         marker.tabIndex = -1;
       } else {
-        marker.setAttribute('aria-label', labels.vertex);
+        marker.setAttribute('aria-label', gettext('Point of the line: drag it to correct it'));
       }
     }
   }
@@ -161,7 +160,9 @@ function setUpMapQuestion(box) {
     layer.on('pm:edit pm:dragend pm:markerdragend', store);
     store();
     buttons();
-    say(kind === 'point' ? labels.pointDone : format(labels.lineDone, { count: layer.getLatLngs().length }));
+    say(kind === 'point'
+      ? gettext('Point placed. Drag it to correct it, or draw again.')
+      : interpolate(gettext('Line drawn with %(count)s points. Drag the points to correct it, or draw again.'), { count: layer.getLatLngs().length }));
   }
 
   function startDrawing() {
@@ -169,7 +170,9 @@ function setUpMapQuestion(box) {
     drawn = null;
     store();
     map.pm.enableDraw(shape, { finishOn: null, tooltips: false });  // the hint above the map says it
-    say(kind === 'point' ? labels.drawPoint : labels.drawLine);
+    say(kind === 'point'
+      ? gettext('Click or tap the map to place the point. You can drag it afterwards.')
+      : gettext('Click the map to set the points of the line; click the last point again to finish. Drag the points afterwards to correct it.'));
     buttons();
   }
 
@@ -184,7 +187,7 @@ function setUpMapQuestion(box) {
   function placeAtCentre() {
     const at = map.getCenter();
     if (!insideArea(config.area, at.lat, at.lng)) {
-      say(labels.outsideArea);
+      say(gettext('This place is outside the project area. Please choose a place inside the outline.'));
       return;
     }
     const before = vertexCount();
@@ -192,7 +195,9 @@ function setUpMapQuestion(box) {
       latlng: at, layerPoint: map.latLngToLayerPoint(at), containerPoint: map.latLngToContainerPoint(at),
     });
     if (kind === 'line' && !drawn) {
-      say(vertexCount() > before ? format(labels.vertexAdded, { count: vertexCount() }) : labels.vertexRefused);
+      say(vertexCount() > before
+        ? interpolate(gettext('Point %(count)s of the line added.'), { count: vertexCount() })
+        : gettext('This point cannot be added: the line would cross itself.'));
       buttons();
     }
   }
@@ -204,7 +209,9 @@ function setUpMapQuestion(box) {
     button('undo').addEventListener('click', () => {
       if (vertexCount() < 2) return;
       map.pm.Draw.Line._removeLastVertex();
-      say(format(labels.vertexRemoved, { count: vertexCount() }));
+      say(interpolate(ngettext(
+        'Last point removed; the line has %(count)s point.', 'Last point removed; the line has %(count)s points.', vertexCount(),
+      ), { count: vertexCount() }));
       buttons();
     });
   }
@@ -212,7 +219,7 @@ function setUpMapQuestion(box) {
   button('again').addEventListener('click', startDrawing);
   button('remove').addEventListener('click', () => {
     startDrawing();
-    say(labels.removed);
+    say(gettext('Removed. Nothing is drawn for this question now.'));
   });
   map.getContainer().addEventListener('keydown', (event) => {
     if (event.target !== map.getContainer() || event.key !== 'Enter' || drawn) return;
@@ -228,7 +235,7 @@ function setUpMapQuestion(box) {
     restored = null;
   }
   if (restored && (restored.type === 'Point' || restored.type === 'LineString')) {
-    const layer = L.geoJSON(restored, { pointToLayer: (f, latlng) => L.marker(latlng, { icon: pin, title: labels.pin }) })
+    const layer = L.geoJSON(restored, { pointToLayer: (f, latlng) => L.marker(latlng, { icon: pin, title: gettext('Your point: drag it to correct it') }) })
       .getLayers()[0];
     layer.addTo(map);
     adopt(layer);

@@ -1,13 +1,16 @@
-"""What every page's frame carries: the legal links of the footer, and the page's description for search
-engines and link previews (meta description, Open Graph)."""
+"""What every page's frame carries: the legal links of the footer, the page's description for search
+engines and link previews (meta description, Open Graph), and the texts catalogue of pages with scripts."""
 
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from frontend.js_catalogue import catalogue_url
 from frontend.models import LegalPageKind
 from participation.models import ModerationState
 
@@ -28,6 +31,13 @@ FOOTER_LINKS = [
 def legal_links() -> list[tuple[str, str]]:
     """(kind, label) of the legal pages in footer order."""
     return [(str(kind), str(label)) for kind, label in FOOTER_LINKS]
+
+
+@register.simple_tag
+def javascript_catalogue() -> SafeString:
+    """The script tag of the page language's JavaScript catalogue; it stands before the page's module script,
+    which runs only after it (module scripts wait for the document), so `gettext` is there when it starts."""
+    return format_html('<script src="{}"></script>', catalogue_url())
 
 
 def _public_suggestion(context: template.Context) -> object | None:

@@ -194,12 +194,6 @@ def _queue_page(
                     }
                     for item in items
                 },
-                "labels": {
-                    "notPossible": _("This decision is not offered for this item."),
-                    "selected": _("Selected for a bulk decision."),
-                    "unselected": _("No longer selected."),
-                    "position": _("Item %(number)s of %(count)s"),
-                },
             },
         },
     )

@@ -58,12 +58,6 @@ def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
             }
             for h in hotspots
         ],
-        "labels": {
-            "suggestions": _("Suggestions"),
-            "zoomIn": _("Zoom in"),
-            "zoomOut": _("Zoom out"),
-            "hotspot": _("%(count)s suggestions within about %(radius)s m, mostly %(category)s"),
-        },
     }
     return render(
         request,

@@ -17,12 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from frontend.geoman_texts import geoman_texts
 from frontend.models import LegalPageKind
-from frontend.templatetags.site_frame import legal_links
 
 from .. import notifications, rules, selectors, services
-from ..compose_texts import compose_labels
 from ..contacts import contact_from_link
 from ..errors import (
     DomainError,
@@ -63,7 +60,8 @@ def anti_spam_config() -> dict[str, str]:
 
 
 def map_config(*, request: HttpRequest, project: Project, categories: list[Category]) -> dict[str, object]:
-    """What the map script needs, handed over as JSON in the page (CSP forbids inline script)."""
+    """What the map script needs, handed over as JSON in the page (CSP forbids inline script): data only; the
+    texts the script shows come from the JavaScript catalogue (frontend/js_catalogue.py)."""
     visitor = participant_reading(request)
     return {
         "slug": project.slug,
@@ -90,84 +88,11 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         # The imprint and the privacy statement must be one tap away on every page; the map page's footer is
         # at the end of a long list, so they also stand in the map's credits, in view at any size.
-        "legalLinks": [
-            {"label": label, "url": reverse("frontend:legal-page", args=[kind])}
-            for kind, label in legal_links()
-            if kind in (LegalPageKind.IMPRINT, LegalPageKind.PRIVACY)
-        ],
-        "language": request.LANGUAGE_CODE,
-        "geoman": geoman_texts(),
-        "labels": {
-            **compose_labels(),
-            "planningStatus": dict(PlanningStatus.choices),
-            "moderationState": dict(ModerationState.choices),
-            "open": _("Open suggestion"),
-            "cluster": _("%(count)s suggestions here – zoom in"),
-            "drawPoint": _("Tap or click the map where it should be. You can drag the pin afterwards."),
-            "drawLine": _(
-                "Click the map to set the points of the line; click the last point again to finish. "
-                "Drag the points afterwards to correct it."
-            ),
-            "drawPolygon": _("Click the map to set the corners; click the first corner again to finish."),
-            "drawn": _("You can drag the points to correct the position."),
-            "drawnPoint": _("You can drag the pin to correct the position."),
-            "pin": _("Position of your suggestion: drag it to correct it"),
-            "noGeometry": _("Please place your suggestion on the map first."),
-            "chooseCategory": _("Please choose what you suggest."),
-            "supportInstead": _("Support this instead"),
-            "supported": _("Supported – thank you!"),
-            "distance": _("%(distance)s m away"),
-            "overlap": _("runs along %(percent)s %% of it"),
-            "published": _("Thank you! Your suggestion is now on the map."),
-            "pending": _("Thank you! Your suggestion will be shown once a moderator has reviewed it."),
-            "viewIt": _("View your suggestion"),
-            "listEmpty": _("No suggestions in this map section."),
-            "mineEmpty": _("You have not made any suggestions yet."),
-            "clusters": _("%(count)s suggestions in this map section. Zoom in to see them one by one."),
-            "sendFailed": _("Your suggestion could not be sent. Please check your connection and try again."),
-            "supports": _("Supports"),
-            "comments": _("Comments"),
-            "status": _("Status"),
-            "created": _("Suggested on"),
-            "shown": _("%(count)s suggestions shown in this map section."),
-            "more": _("Showing the first %(count)s suggestions here; zoom in to see all."),
-            "failed": _("The suggestions could not be loaded. Please try again later."),
-            "statusNotApplied": _(
-                "Too many suggestions of this status to show one by one here: the clusters count every "
-                "status. Zoom in to see only the chosen status."
-            ),
-            # Keyboard, screen reader and phone (map.js, layers.js, selection.js, placement.js).
-            "zoomIn": _("Zoom in"),
-            "zoomOut": _("Zoom out"),
-            "closePopup": _("Close"),
-            "clusterOne": _("One suggestion here – zoom in"),
-            "selected": _("Selected: %(title)s (%(category)s), shown on the map."),
-            "selectFailed": _("This suggestion could not be shown on the map."),
-            "crosshairPoint": _(
-                "Crosshair: move the map with the arrow keys, press Enter to place the point here."
-            ),
-            "crosshairLine": _(
-                "Crosshair: move the map with the arrow keys, press Enter to add a point of the line here."
-            ),
-            "placed": _("Placed at %(lat)s, %(lon)s."),
-            "lineFinished": _("Line with %(count)s points drawn."),
-            "vertexAdded": _("Point %(count)s of the line added."),
-            "vertexRemoved": _("Last point removed; the line has %(count)s points."),
-            "vertexRefused": _("This point cannot be added: the line would cross itself."),
-            "outsideArea": _(
-                "This place is outside the project area. Please choose a place inside the outline."
-            ),
-            "coordsInvalid": _(
-                "Please enter latitude and longitude as two numbers separated by a comma, "
-                "e.g. 49.0094, 8.4044."
-            ),
-            "coordsSwapped": _(
-                "This place is outside the project area. Did you swap the numbers? Latitude comes first, "
-                "e.g. 49.0094, 8.4044."
-            ),
-            "coordsPlace": _("Place at these coordinates"),
-            "coordsAdd": _("Add point at these coordinates"),
+        "legalLinks": {
+            str(kind): reverse("frontend:legal-page", args=[kind])
+            for kind in (LegalPageKind.IMPRINT, LegalPageKind.PRIVACY)
         },
+        "language": request.LANGUAGE_CODE,
     }
 
 
@@ -279,7 +204,6 @@ def suggestion_detail(
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
                 "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
-                "labels": {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")},
             },
         },
         status=status,
