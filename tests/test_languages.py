@@ -18,6 +18,14 @@ def map_config(html: str) -> dict:
     )
 
 
+def script_text(client, html: str, msgid: str) -> str:
+    """What the page's scripts show for `msgid`: its translation in the page's JavaScript catalogue."""
+    url = re.search(r'<script src="(/jsi18n/[^"]+)"></script>', html).group(1)
+    catalogue = client.get(url).content.decode()
+    found = re.search(r"const newcatalog = (\{.*?\n  \});", catalogue, re.S)  # none in English
+    return json.loads(found.group(1)).get(msgid, msgid) if found else msgid
+
+
 @pytest.fixture
 def labelled(project):
     project.title_de, project.title_en = "Ladesäulen gesucht", "Charging points wanted"
@@ -44,7 +52,8 @@ def test_accept_language_chooses_page_texts_and_map_labels(
     config = map_config(html)
     assert config["language"] == lang
     assert [c["label"] for c in config["categories"]] == [label]
-    assert config["labels"]["drawPoint"].startswith(hint)
+    draw_point = "Tap or click the map where it should be. You can drag the pin afterwards."
+    assert script_text(client, html, draw_point).startswith(hint)
 
 
 def test_the_language_switch_is_remembered_over_accept_language(client, labelled):

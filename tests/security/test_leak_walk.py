@@ -282,6 +282,7 @@ def routes(world: World) -> dict[str, list[str]]:
         "frontend:legal-page": [
             f"/legal/{kind}/" for kind in ("imprint", "privacy", "accessibility", "terms")
         ],
+        "frontend:javascript-catalogue": ["/jsi18n/de/1.js", "/jsi18n/en/1.js", "/jsi18n/xx/1.js"],
         "participation:project-map": [f"/projects/{slug}/" for slug in slugs],
         **{
             f"participation:suggestion-{name}": [
