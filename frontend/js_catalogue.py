@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
@@ -49,6 +49,19 @@ def javascript_catalogue(request: HttpRequest, language: str, version: str) -> H
         raise Http404
     with translation.override(language):
         response = _catalogue(request)
+    # Like each of our scripts it names its source map (browser tests read the sources of what a page loads).
+    response.content += f"\n//# sourceMappingURL={version}.js.map\n".encode()
     # LocaleMiddleware would name the page's language (cookie, Accept-Language), not the address's.
     response["Content-Language"] = language
     return response
+
+
+@require_GET
+@cache_control(public=True, max_age=ONE_YEAR, immutable=True)
+def javascript_catalogue_map(request: HttpRequest, language: str, version: str) -> HttpResponse:
+    """The catalogue's source map: made by Django's catalogue template from our djangojs catalogue."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    sources = ["django/views/templates/i18n_catalog.js", f"locale/{language}/LC_MESSAGES/djangojs.po"]
+    body = {"version": 3, "file": f"{version}.js", "sources": sources, "names": [], "mappings": ""}
+    return JsonResponse(body, json_dumps_params={"separators": (",", ":")})

@@ -93,3 +93,14 @@ def test_every_text_of_the_scripts_has_its_german_entry(tmp_path):
         [MSGCMP, "--use-untranslated", template, DJANGOJS_PO], capture_output=True, text=True, check=False
     )
     assert leftover.returncode == 0, leftover.stderr
+
+
+def test_the_catalogue_names_its_source_map_like_every_script_of_ours(client):
+    version = catalogue_version()
+    script = client.get(f"/jsi18n/de/{version}.js").content.decode()
+
+    assert script.endswith(f"//# sourceMappingURL={version}.js.map\n")
+    source_map = client.get(f"/jsi18n/de/{version}.js.map").json()
+    assert source_map["version"] == 3
+    assert "locale/de/LC_MESSAGES/djangojs.po" in source_map["sources"]
+    assert client.get("/jsi18n/xx/1.js.map").status_code == 404

@@ -283,6 +283,7 @@ def routes(world: World) -> dict[str, list[str]]:
             f"/legal/{kind}/" for kind in ("imprint", "privacy", "accessibility", "terms")
         ],
         "frontend:javascript-catalogue": ["/jsi18n/de/1.js", "/jsi18n/en/1.js", "/jsi18n/xx/1.js"],
+        "frontend:javascript-catalogue-map": ["/jsi18n/de/1.js.map", "/jsi18n/xx/1.js.map"],
         "participation:project-map": [f"/projects/{slug}/" for slug in slugs],
         **{
             f"participation:suggestion-{name}": [
