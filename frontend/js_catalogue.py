@@ -24,14 +24,21 @@ _catalogue = JavaScriptCatalog.as_view(packages=["frontend"])
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
-@cache
 def catalogue_version() -> str:
-    """A digest of the compiled djangojs catalogues, read once per process (they change with a deploy)."""
+    """A digest of the compiled djangojs catalogues: once per process (they change with a deploy), on every
+    page under DEBUG, where `make dev` reloads translations compiled while it runs."""
+    return _digest() if settings.DEBUG else _digest_once()
+
+
+def _digest() -> str:
     digest = hashlib.sha256()
     for directory in settings.LOCALE_PATHS:
         for mo in sorted(Path(directory).glob("*/LC_MESSAGES/djangojs.mo")):
             digest.update(mo.parent.parent.name.encode() + b"\0" + mo.read_bytes())
     return digest.hexdigest()[:12]
+
+
+_digest_once = cache(_digest)
 
 
 def catalogue_url(language: str | None = None) -> str:
