@@ -91,6 +91,10 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       gettext('The suggestion cannot be sent like this. About the place under “2. Where?”: %(problem)s'), { problem },
     );
   }
+  function inView(element) {
+    const box = element.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }
   function sayPlaceProblem() {
     sendProblem.textContent = placeBlocksSend(placeProblem);
     sendProblem.focus({ preventScroll: true });
@@ -156,10 +160,14 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       renderDuplicates(data.features);
     } catch (failure) {
       if (failure.name === 'AbortError') return;
+      // A slow answer may come when the person is already at the send button: the messages it adds above
+      // would push the button and its problem out of view, so the problem is brought back into view.
+      const atSend = !send.hidden && inView(send);
       duplicateBox.hidden = true;
       if (!(failure instanceof ApiError)) return;
       showError(failure.fields.geometry ? 'geometry' : 'form', failure.message);
       if (failure.fields.geometry) setPlaceProblem(failure.message);
+      if (atSend && placeProblem) sendProblem.scrollIntoView({ block: 'nearest' });
     }
   }
 

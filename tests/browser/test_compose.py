@@ -136,9 +136,13 @@ AREA_TEXTS = {
 }
 
 
-@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
+@pytest.mark.parametrize(
+    ("locale", "late"),
+    [("de-DE", False), ("en-GB", False), ("de-DE", True)],
+    ids=["de-DE", "en-GB", "answer after scrolling to send"],
+)
 def test_a_line_leaving_the_project_area_is_said_at_the_send_button(
-    live_server, open_page, citizen, categories, locale
+    live_server, open_page, citizen, categories, locale, late
 ):
     texts = AREA_TEXTS[locale]
     page = open_page(DESKTOP, locale)
@@ -149,6 +153,10 @@ def test_a_line_leaving_the_project_area_is_said_at_the_send_button(
         "request",
         lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/suggestions/") else None,
     )
+    held = []
+    if late:
+        # A slow server: the check of the place answers only once the person is at the send button.
+        page.route("**/duplicates/", lambda route: held.append(route))
 
     page.get_by_role("button", name=texts["start"]).click()
     page.get_by_role("radio", name=texts["line"]).check()
@@ -158,6 +166,12 @@ def test_a_line_leaving_the_project_area_is_said_at_the_send_button(
     page.get_by_label(texts["title"]).fill("Radweg über die Grenze")
     send = page.get_by_role("button", name=texts["send"])
     send.scroll_into_view_if_needed()
+    if late:
+        page.wait_for_function("() => true")  # let the held request reach the route handler
+        assert held, "the place was not checked"
+        for route in held:
+            route.continue_()
+        page.unroute("**/duplicates/")
 
     # The problem is said beside the send button, in view, before anyone presses it …
     problem = page.locator("#compose-send-problem")
