@@ -24,7 +24,8 @@ def _our_apps() -> list[tuple[str, Path]]:
     return [
         (config.name, Path(config.path) / "migrations")
         for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(ROOT) and (Path(config.path) / "migrations").is_dir()
+        # Our apps are the checkout's top-level packages; installed ones may lie under it too (.venv).
+        if Path(config.path).parent == ROOT and (Path(config.path) / "migrations").is_dir()
     ]
 
 
