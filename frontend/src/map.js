@@ -36,13 +36,14 @@ L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom ou
 window.participationMap = map;
 // On phones the bottom sheet covers the map's foot: the attribution moves to its head.
 if (window.matchMedia('(max-width: 720px)').matches) map.attributionControl.setPosition('topright');
-// Imprint and privacy statement in the credits, which stay in view at every size (built as DOM nodes, then
-// handed to Leaflet as the HTML it takes).
-// Named as in the footer (frontend/templatetags/site_frame.py).
-const legalNames = { imprint: gettext('Imprint'), privacy: gettext('Privacy') };
-for (const [kind, url] of Object.entries(config.legalLinks)) {
-  const link = element('a', null, legalNames[kind]);
-  link.href = url;
+// Imprint and privacy statement in the credits, which stay in view at every size: the footer's own links
+// (at the end of the list, frontend/includes/footer.html), built again as DOM nodes, then handed to Leaflet
+// as the HTML it takes.
+for (const kind of ['imprint', 'privacy']) {
+  const footerLink = document.querySelector(`.site-footer a[data-legal="${kind}"]`);
+  if (!footerLink) continue;
+  const link = element('a', null, footerLink.textContent);
+  link.setAttribute('href', footerLink.getAttribute('href'));
   map.attributionControl.addAttribution(link.outerHTML);
 }
 if (config.tileUrl) {

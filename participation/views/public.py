@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from frontend.models import LegalPageKind
-
 from .. import notifications, rules, selectors, services
 from ..contacts import contact_from_link
 from ..errors import (
@@ -86,12 +84,6 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        # The imprint and the privacy statement must be one tap away on every page; the map page's footer is
-        # at the end of a long list, so they also stand in the map's credits, in view at any size.
-        "legalLinks": {
-            str(kind): reverse("frontend:legal-page", args=[kind])
-            for kind in (LegalPageKind.IMPRINT, LegalPageKind.PRIVACY)
-        },
         "language": request.LANGUAGE_CODE,
     }
 
