@@ -116,10 +116,8 @@ class SuggestionFeatureListApi(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         project = participation_selectors.project_get(slug=slug)
-        category_ids = (
-            participation_selectors.category_ids_for_keys(project=project, keys=params["category"])
-            if "category" in params
-            else None
+        category_ids = participation_selectors.category_ids_for_keys(
+            project=project, keys=params.get("category")
         )
         page = suggestion_feature_page(
             project_id=project.pk,

@@ -161,10 +161,8 @@ class ProjectMapDataApi(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         project = participation_selectors.project_get(slug=slug)
-        category_ids = (
-            participation_selectors.category_ids_for_keys(project=project, keys=params["category"])
-            if "category" in params
-            else None
+        category_ids = participation_selectors.category_ids_for_keys(
+            project=project, keys=params.get("category")
         )
         view = map_viewport(
             project_id=project.pk,

@@ -89,8 +89,11 @@ def category_list(*, project: Project) -> list[Category]:
     return _categories(project)
 
 
-def category_ids_for_keys(*, project: Project, keys: list[str]) -> list[int]:
-    """The ids of the project's categories named by `keys`; an unknown key is an error, not no result."""
+def category_ids_for_keys(*, project: Project, keys: list[str] | None) -> list[int] | None:
+    """The ids of the project's categories named by `keys`; an unknown key is an error, not no result.
+    No keys (a filter not given) is None: every category."""
+    if keys is None:
+        return None
     found = dict(project.categories.filter(key__in=keys).values_list("key", "id"))
     unknown = sorted(set(keys) - found.keys())
     if unknown:
