@@ -8,6 +8,8 @@ other check, so a form sent back for a typo keeps its proof.
 from altcha_django import ErrorCode, run_verification
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
 
 from .errors import ProofExpired, ProofInvalid, ProofMissing, ProofReplayed, SpamSuspected, TooManyRequests
 from .participants import Participant, client_address
@@ -38,3 +40,11 @@ def challenge_allowed(request: HttpRequest) -> bool:
     except TooManyRequests:
         return False
     return True
+
+
+def anti_spam_widget(visitor: Participant) -> dict[str, str] | None:
+    """For a page's script: where the ALTCHA widget gets its challenges and its proof-of-work worker (same
+    origin, for our CSP), or None when this visitor writes without one (an account)."""
+    if not needs_anti_spam(visitor):
+        return None
+    return {"challenge": reverse("api:altcha-challenge"), "worker": static("frontend/build/altcha-pbkdf2.js")}

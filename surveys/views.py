@@ -21,10 +21,10 @@ from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
 from participation.access import planner_page_refusal
+from participation.antispam import anti_spam_widget
 from participation.errors import NotSignedIn
 from participation.participants import participant_from, participant_reading
 from participation.rules import needs_anti_spam
-from participation.views.public import anti_spam_config
 
 from . import exports, results, rules, selectors, services
 from .errors import AnswersInvalid, SurveyNotFound
@@ -212,7 +212,7 @@ def _page(
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
                 "language": request.LANGUAGE_CODE,
-                "antiSpam": anti_spam_config() if needs_anti_spam(visitor) else None,
+                "antiSpam": anti_spam_widget(visitor),
             },
         },
         status=status,

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .. import notifications, rules, selectors, services
+from ..antispam import anti_spam_widget
 from ..contacts import contact_from_link
 from ..errors import (
     DomainError,
@@ -52,11 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/project_index.html", {"groups": groups})
 
 
-def anti_spam_config() -> dict[str, str]:
-    """Where the ALTCHA widget gets its challenges and its proof-of-work worker (same origin, for our CSP)."""
-    return {"challenge": reverse("api:altcha-challenge"), "worker": static("frontend/build/altcha-pbkdf2.js")}
-
-
 def map_config(*, request: HttpRequest, project: Project, categories: list[Category]) -> dict[str, object]:
     """What the map script needs, handed over as JSON in the page (CSP forbids inline script): data only; the
     texts the script shows come from the JavaScript catalogue (frontend/js_catalogue.py)."""
@@ -81,7 +76,7 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         },
         "canWrite": rules.can_write(visitor, project),
         "signedIn": visitor.signed_in,
-        "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
+        "antiSpam": anti_spam_widget(visitor),
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "language": request.LANGUAGE_CODE,
@@ -195,7 +190,7 @@ def suggestion_detail(
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-                "antiSpam": anti_spam_config() if rules.needs_anti_spam(visitor) else None,
+                "antiSpam": anti_spam_widget(visitor),
             },
         },
         status=status,
