@@ -8,6 +8,7 @@ connection away before it is used. Three places turn the error into the same ans
 - `DatabaseUnavailableMiddleware.process_exception`, for page views;
 - `server_error` (handler500), for errors raised in middleware before any view ran (sessions, accounts).
 The API and the OGC API answer JSON `{"code", "message"}`; pages answer a page that needs no database.
+handler500 answers every other uncaught error the same two ways: JSON for API clients, our page for people.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from config.errors import DatabaseUnavailable
 
@@ -40,7 +42,7 @@ def database_unavailable(exc: BaseException) -> DatabaseUnavailable:
 
 def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     error = database_unavailable(exc)
-    if request.path.startswith(JSON_PREFIXES) or "json" in request.headers.get("Accept", ""):
+    if _wants_json(request):
         response: HttpResponse = JsonResponse({"code": error.code, "message": error.message}, status=503)
     else:
         # A page of its own: the site's base template asks the database for the signed-in user.
@@ -78,7 +80,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if is_database_outage(exc):
         return unavailable_response(request, exc)
+    if _wants_json(request):
+        # API clients read errors as {"code", "message"} (config/api_errors.py), a bug's too.
+        message = _("Something went wrong on our side; it has been logged. Please try again later.")
+        response: HttpResponse = JsonResponse({"code": "server_error", "message": message}, status=500)
+        response["Cache-Control"] = "no-store"
+        return response
     # Our own page in the visitor's language (Django's says only "Server Error (500)"), without the
     # request's context like Django's: the error may come from the session or the database.
     page = render_to_string("500.html", {"stylesheet": _stylesheet()})
     return HttpResponse(page, status=500, content_type="text/html; charset=utf-8")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith(JSON_PREFIXES) or "json" in request.headers.get("Accept", "")

@@ -3,6 +3,7 @@ request's language, never a traceback (tests/test_integrity.py restarts a real P
 
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 from django.utils import translation
 
 from config.db_unavailable import server_error
@@ -106,3 +107,33 @@ def test_other_errors_stay_a_plain_500(rf):
         response = server_error(rf.get("/"))
 
     assert response.status_code == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "de",
+            "Auf unserer Seite ist ein Fehler aufgetreten; er ist protokolliert. "
+            "Bitte versuchen Sie es später noch einmal.",
+        ),
+        ("en", "Something went wrong on our side; it has been logged. Please try again later."),
+    ],
+)
+def test_a_bug_under_the_api_is_the_apis_json_error_in_the_callers_language(monkeypatch, language, message):
+    """An uncaught error in an API view reaches handler500: API clients get JSON with a message, never the
+    HTML page."""
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("participation.selectors.project_list", broken)
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/api/v1/projects/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "server_error", "message": message}
+    assert response["Cache-Control"] == "no-store"
