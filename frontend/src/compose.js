@@ -4,7 +4,7 @@
 // This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
 // for people who need it (anonymous participants).
 import L from 'leaflet';
-import { speakOurLanguage, withGeoman } from './geoman.js';
+import { nameDrawingMarkers, speakOurLanguage, withGeoman } from './geoman.js';
 import { api, ApiError, newIdempotencyKey } from './api.js';
 import { element, withId } from './dom.js';
 import { gettext, interpolate } from './i18n.js';
@@ -32,6 +32,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   const antiSpam = config.antiSpam ? await import('./anti-spam.js') : null;
   if (antiSpam) antiSpam.setUpAntiSpam(config.antiSpam);
   speakOurLanguage(map);  // Geoman's hints in our words (its own German says "Du")
+  nameDrawingMarkers(map);
   // The placed pin can be dragged to correct it: Leaflet's pin image in a 44 px box a finger can hold.
   const pin = L.divIcon({
     className: 'compose-pin', html: `<img src="${pinImage}" alt="">`, iconSize: [44, 48], iconAnchor: [22, 46],

@@ -40,3 +40,22 @@ export function speakOurLanguage(map) {
   };
   map.pm.setLang(language, texts, language);
 }
+
+// Geoman's markers are buttons without a name: the drawing's points get one; the marker that only follows
+// the pointer while drawing is hidden from screen readers and the tab order (the crosshair buttons are the
+// keyboard's way to place). Markers that already have a name (the placed pin's title) keep theirs.
+export function nameDrawingMarkers(map) {
+  function name() {
+    for (const marker of map.getContainer().querySelectorAll('.leaflet-marker-icon')) {
+      if (marker.getAttribute('aria-label') || marker.title) continue;
+      if (marker.classList.contains('cursor-marker')) {
+        marker.setAttribute('aria-hidden', 'true');
+        marker.removeAttribute('role');
+        marker.tabIndex = -1;
+      } else {
+        marker.setAttribute('aria-label', gettext('Point of the line: drag it to correct it'));
+      }
+    }
+  }
+  map.on('layeradd', () => window.requestAnimationFrame(name));
+}

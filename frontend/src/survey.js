@@ -9,7 +9,7 @@
 // - the error summary gets the focus, and anonymous forms solve their anti-spam proof before sending.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import './geoman.js';
+import { nameDrawingMarkers } from './geoman.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 import './survey.css';
 import { gettext, interpolate, ngettext } from './i18n.js';
@@ -108,22 +108,7 @@ function setUpMapQuestion(box) {
   const crosshair = L.DomUtil.create('div', 'crosshair', map.getContainer());
   crosshair.setAttribute('aria-hidden', 'true');
 
-  // Geoman's markers are buttons without a name: the drawing's points get one; the marker that only follows
-  // the pointer while drawing is hidden from screen readers and the tab order (the crosshair buttons are the
-  // keyboard's way to place).
-  function nameMarkers() {
-    for (const marker of map.getContainer().querySelectorAll('.leaflet-marker-icon')) {
-      if (marker.getAttribute('aria-label') || marker.title) continue;
-      if (marker.classList.contains('cursor-marker')) {
-        marker.setAttribute('aria-hidden', 'true');
-        marker.removeAttribute('role');
-        marker.tabIndex = -1;
-      } else {
-        marker.setAttribute('aria-label', gettext('Point of the line: drag it to correct it'));
-      }
-    }
-  }
-  map.on('layeradd', () => window.requestAnimationFrame(nameMarkers));
+  nameDrawingMarkers(map);
 
   let drawn = null;
   let working = null;

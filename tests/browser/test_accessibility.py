@@ -397,6 +397,8 @@ def test_phone_drawing_a_line_with_taps(live_server, phone, citizen, categories)
         phone.touchscreen.tap(map_box["x"] + map_box["width"] * fx, map_box["y"] + visible * fy)
     expect(phone.locator("#place-finish")).to_be_enabled()
     screenshot(phone, "a11y-phone-drawing-en")
+    # The line's points on the map are controls too: each has a name a screen reader says.
+    assert serious_violations(phone) == []
     phone.get_by_role("button", name="Finish line").tap()
     expect(phone.locator("#compose-title")).to_be_visible()
     expect(sheet).to_have_attribute("data-sheet", "expanded")
