@@ -189,7 +189,10 @@ def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         assert small_targets(page) == []
         assert serious_violations(page) == []
-        assert page.evaluate("() => window.scrollY") == 0  # arriving shows the counts and the help first
+        assert page.evaluate("() => window.scrollY") == 0
+        # A phone has no keyboard: arriving shows the counts and the first item, not the keyboard's help.
+        expect(page.locator("#shortcuts")).to_be_hidden()
+        expect(page.locator(".queue-item-head").first).to_be_in_viewport(ratio=1)
         screenshot(page, "moderation-queue-phone", full_page=False)
         overflowing = page.evaluate(
             """() => [...document.querySelectorAll('.queue-item :is(button, input, textarea)')]
