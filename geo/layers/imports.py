@@ -309,6 +309,8 @@ def _replace(
     max_features = settings.CONTEXT_LAYER_MAX_FEATURES
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # One import of a layer at a time: a second one waits here, then replaces the first one's result.
+            list(ContextLayer.objects.select_for_update().filter(pk=layer.pk).values_list("pk", flat=True))
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
             with output.open("rb") as staged, cursor.copy(SQL.load("context_layer_staging_copy")) as copy:

@@ -12,21 +12,19 @@ WITH raw AS (
         left(COALESCE(s.doc ->> 'id', ''), 100) AS source_id,
         CASE
             WHEN jsonb_typeof(s.doc -> 'geometry') = 'object'
-                THEN ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(s.doc -> 'geometry'), 4326))
+                THEN ST_Force2D(ST_GeomFromGeoJSON(s.doc -> 'geometry'))  -- EPSG:4326, as GeoJSON is
         END AS geom
     FROM pg_temp.context_layer_staging AS s
 ),
 parts AS (
-    SELECT r.n, r.properties, r.source_id, p.geom, p.split
+    SELECT n, properties, source_id, geom, false AS split
+    FROM raw
+    WHERE geom IS NULL OR ST_GeometryType(geom) <> 'ST_GeometryCollection' OR ST_IsEmpty(geom)
+    UNION ALL
+    SELECT r.n, r.properties, r.source_id, d.geom, true
     FROM raw AS r
-    CROSS JOIN LATERAL (
-        SELECT r.geom AS geom, false AS split
-        WHERE r.geom IS NULL OR ST_GeometryType(r.geom) <> 'ST_GeometryCollection' OR ST_IsEmpty(r.geom)
-        UNION ALL
-        SELECT d.geom, true
-        FROM ST_Dump(r.geom) AS d
-        WHERE ST_GeometryType(r.geom) = 'ST_GeometryCollection' AND NOT ST_IsEmpty(r.geom)
-    ) AS p
+    CROSS JOIN LATERAL ST_Dump(r.geom) AS d
+    WHERE ST_GeometryType(r.geom) = 'ST_GeometryCollection' AND NOT ST_IsEmpty(r.geom)
 ),
 checked AS (
     SELECT
@@ -53,7 +51,7 @@ outcome AS (
         n, properties, source_id, split, state, geom,
         CASE
             WHEN state IN ('no-geometry', 'empty') THEN state
-            WHEN geom IS NULL OR ST_IsEmpty(geom) OR NOT ST_IsValid(geom) THEN 'unrepairable'
+            WHEN state = 'invalid' AND (geom IS NULL OR ST_IsEmpty(geom) OR NOT ST_IsValid(geom)) THEN 'unrepairable'
         END AS dropped
     FROM repaired
 ),
@@ -74,7 +72,6 @@ inserted AS (
     SELECT %(layer)s, geom, properties, source_id
     FROM outcome
     WHERE dropped IS NULL AND (SELECT x <= 180 AND y <= 90 FROM reach)
-    ORDER BY n
     RETURNING ST_GeometryType(geom) AS kind
 )
 SELECT
