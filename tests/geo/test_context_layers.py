@@ -235,6 +235,17 @@ def test_a_shapefile_without_prj_and_metres_without_a_crs(kept, tmp_path):
     assert "not longitude and latitude" in refused(kept, metres)
 
 
+def test_a_wrong_filter_or_layer_name(layer, tmp_path):
+    imported(layer, PARKING)
+    where = "highway = = 'x'"
+    assert f"“{where}” cannot be applied" in refused(layer, OSM, source_layer="lines", where=where)
+    source = tmp_path / "districts.gpkg"
+    ogr2ogr("-f", "GPKG", str(source), str(DISTRICTS), "-nln", "stadtteile")
+    assert "no layer “bezirke”" in refused(layer, source, source_layer="bezirke")
+    assert layer.features.count() == 3072
+    assert imported(layer, source, source_layer="stadtteile").taken_total == 28
+
+
 def test_an_unknown_crs(kept, tmp_path):
     source = tmp_path / "p.csv"
     source.write_text("lon,lat,name\n8.4,49.0,a\n")
