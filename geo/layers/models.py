@@ -7,6 +7,7 @@ half-imported layer. `geom_3857` is PostgreSQL's own copy for tiles, as particip
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.db.models import Func, IntegerField, Q
 from django.db.models.fields import BooleanField
 from django.db.models.lookups import Exact
@@ -99,6 +100,14 @@ class ContextLayer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.role == LayerRole.FACILITIES and self.category_id is None:
+            raise ValidationError({"category": _("A layer of existing facilities needs its category.")})
+        if self.role != LayerRole.FACILITIES and self.category_id is not None:
+            raise ValidationError({"category": _("Only a layer of existing facilities has a category.")})
+        if self.category_id is not None and self.category.project_id != self.project_id:
+            raise ValidationError({"category": _("The category must be one of the layer's project.")})
 
 
 class ContextFeature(models.Model):

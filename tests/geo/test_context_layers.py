@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
@@ -461,3 +462,17 @@ def test_a_facilities_layer_needs_its_category_in_the_admin(admin_client):
     assert response.status_code == 200
     assert not ContextLayer.objects.exists()
     assert not ContextFeature.objects.exists()
+
+
+def test_a_facilities_layer_takes_a_category_of_its_own_project_only():
+    project, other = ProjectFactory(slug="karlsruhe"), ProjectFactory(slug="elsewhere")
+    layer = ContextLayer(
+        project=project, name_de="x", role="facilities", category=CategoryFactory(project=other)
+    )
+    with pytest.raises(ValidationError, match="one of the layer's project"):
+        layer.full_clean()
+    layer.category = CategoryFactory(project=project)
+    layer.full_clean()
+    layer.role = "reference"
+    with pytest.raises(ValidationError, match="Only a layer of existing facilities"):
+        layer.full_clean()
