@@ -188,3 +188,7 @@ class TileGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"project {self.project_id}: {self.generation}"
+
+
+# Context layers live in geo.layers and are registered under app `geo` from here.
+from .layers.models import ContextFeature, ContextLayer  # noqa: E402, F401

@@ -402,6 +402,10 @@ EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / ".local" / "exp
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 # ogr2ogr is stopped after this long: a runaway export must not hold the worker forever.
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
+# Context layers (geo.layers.imports): the largest source file and the most features one layer may have.
+CONTEXT_LAYER_MAX_BYTES = env.int("CONTEXT_LAYER_MAX_BYTES", default=200 * 1024 * 1024)
+CONTEXT_LAYER_MAX_FEATURES = env.int("CONTEXT_LAYER_MAX_FEATURES", default=1_000_000)
+CONTEXT_LAYER_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_TIMEOUT_SECONDS", default=600)
 # Written into every export's provenance. Match it to the terms participants agreed to.
 EXPORT_LICENCE = env.str(
     "EXPORT_LICENCE",

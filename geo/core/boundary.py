@@ -1,11 +1,9 @@
 """A project's area from a boundary file an administrator uploads: GeoJSON, GeoPackage, a zipped Shapefile or
 KML, in any coordinate system.
 
-The file is untrusted input and GDAL < 3.9 cannot fence itself in (gis.W001), so it never reaches GDAL in this
-process. `ogr2ogr` runs as a separate process that may only read the file's own format (every other driver is
-unloaded with GDAL_SKIP, so a `.gpkg` that is really something else is not read at all), may not use the
-network (no remote file systems, a proxy that leads nowhere), stops after `FEATURES_MAX` features per layer,
-and is limited in time and memory (`prlimit`). It writes GeoJSON in WGS84 longitude/latitude into a private
+The file is untrusted input: it only reaches GDAL in the fenced `ogr2ogr` of geo.core.ogr (a separate
+process that may only read the file's own format, without network, limited in time and memory), which stops
+after `FEATURES_MAX` features per layer. It writes GeoJSON in WGS84 longitude/latitude into a private
 temporary directory; GEOS parses that output. Coordinates beyond ±180°/±90° mean metres read as degrees (a
 file without its coordinate system): refused, and said so.
 
@@ -15,14 +13,10 @@ exclave, are fine) and checked for size and number of vertices.
 """
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
-import zipfile
-import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
@@ -30,6 +24,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from .ogr import ZipRefused, run_fenced_ogr2ogr, shapefile_from_zip
 
 # What a file may be, by its extension: the one GDAL driver that may read it.
 DRIVERS = {
@@ -54,7 +51,6 @@ AREA_MIN_M2 = 10_000
 AREA_MAX_M2 = 50_000 * 1_000_000
 OGR_SECONDS = 60
 OGR_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
-SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
 class BoundaryRefused(Exception):
@@ -105,98 +101,42 @@ def boundary_from_upload(upload: UploadedFile) -> Boundary:
     return _checked(geometries)
 
 
+_ZIP_MESSAGES = {
+    "damaged": _lazy("The .zip file cannot be opened: it is damaged or not a zip file."),
+    "too-large": _lazy(
+        "The zip file is too large when unpacked. Please zip only the Shapefile of the boundary."
+    ),
+    "no-shapefile": _lazy("The zip file contains no Shapefile (.shp)."),
+    "several-shapefiles": _lazy(
+        "The zip file contains several Shapefiles. Please zip only the one with the boundary."
+    ),
+    "no-prj": _lazy(
+        "The zip file has no .prj file beside the .shp: without it the coordinate system is "
+        "unknown. Please zip the Shapefile with all its parts (.shp, .shx, .dbf, .prj)."
+    ),
+    "incomplete": _lazy(
+        "The Shapefile in the zip is incomplete (missing: %(parts)s). Please zip all its parts."
+    ),
+}
+
+
 def _shapefile_from_zip(path: Path, target: Path) -> Path:
-    """The one Shapefile in the zip, unpacked into `target` under plain names (no paths from the zip)."""
+    """The one Shapefile in the zip, unpacked into `target` (geo.core.ogr checks it against zip bombs)."""
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise BoundaryRefused(_("The .zip file cannot be opened: it is damaged or not a zip file.")) from None
-    with archive:
-        entries = [e for e in archive.infolist() if not e.is_dir() and not e.filename.startswith("__MACOSX/")]
-        if len(entries) > ZIP_ENTRIES_MAX or sum(e.file_size for e in entries) > UNZIPPED_MAX_BYTES:
-            raise BoundaryRefused(
-                _("The zip file is too large when unpacked. Please zip only the Shapefile of the boundary.")
-            )
-        by_name = {PurePosixPath(e.filename).name.lower(): e for e in entries}
-        shapes = [name for name in by_name if name.endswith(".shp")]
-        if len(shapes) != 1:
-            raise BoundaryRefused(
-                _("The zip file contains no Shapefile (.shp).")
-                if not shapes
-                else _("The zip file contains several Shapefiles. Please zip only the one with the boundary.")
-            )
-        stem = shapes[0][: -len(".shp")]
-        missing = [ext for ext in (".shx", ".dbf", ".prj") if f"{stem}{ext}" not in by_name]
-        if ".prj" in missing:
-            raise BoundaryRefused(
-                _(
-                    "The zip file has no .prj file beside the .shp: without it the coordinate system is "
-                    "unknown. Please zip the Shapefile with all its parts (.shp, .shx, .dbf, .prj)."
-                )
-            )
-        if missing:
-            raise BoundaryRefused(
-                _("The Shapefile in the zip is incomplete (missing: %(parts)s). Please zip all its parts.")
-                % {"parts": ", ".join(missing)}
-            )
-        target.mkdir()
-        try:
-            for ext in SHAPEFILE_PARTS:
-                entry = by_name.get(f"{stem}{ext}")
-                if entry is None:
-                    continue
-                with archive.open(entry) as part, (target / f"boundary{ext}").open("wb") as out:
-                    shutil.copyfileobj(part, out)
-        # The directory was readable, the data is not: a bad checksum, broken compressed data, an
-        # encrypted part or a compression method Python does not know.
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError):
-            raise BoundaryRefused(
-                _("The .zip file cannot be opened: it is damaged or not a zip file.")
-            ) from None
-    return target / "boundary.shp"
-
-
-@lru_cache(maxsize=1)
-def _all_drivers() -> tuple[str, ...]:
-    """The short names of every driver this GDAL has (`ogrinfo --formats` lists the vector ones)."""
-    listed = subprocess.run(
-        ["ogrinfo", "--formats"],  # noqa: S607 (GDAL's tool from PATH, as the exports run ogr2ogr)
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    ).stdout
-    names = []
-    for line in listed.splitlines()[1:]:
-        name, _sep, _rest = line.strip().partition(" -")
-        if name:
-            names.append(name)
-    return tuple(names)
-
-
-def _ogr_environment(allowed: str) -> dict[str, str]:
-    skip = [name for name in _all_drivers() if name not in (allowed, OUTPUT_DRIVER)]
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        # Comma-separated, because some names ("ESRI Shapefile") contain spaces.
-        "GDAL_SKIP": ",".join(skip),
-        # No network: remote file systems answer nothing, and any HTTP request goes to a closed port.
-        "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".nothing-is-allowed",
-        "GDAL_HTTP_PROXY": "127.0.0.1:9",
-        "GDAL_HTTP_TIMEOUT": "1",
-        "GDAL_HTTP_MAX_RETRY": "0",
-        "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
-        "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
-        "GDAL_PAM_ENABLED": "NO",  # no .aux.xml files written beside the input
-    }
+        return shapefile_from_zip(
+            path, target, unzipped_max_bytes=UNZIPPED_MAX_BYTES, entries_max=ZIP_ENTRIES_MAX
+        )
+    except ZipRefused as refused:
+        message = str(_ZIP_MESSAGES[refused.reason])
+        if refused.reason == "incomplete":
+            message = message % {"parts": ", ".join(refused.missing)}
+        raise BoundaryRefused(message) from None
 
 
 def _read_with_ogr2ogr(source: Path, driver: str, output: Path) -> list[tuple[int, dict]]:
     """Every feature's geometry as GeoJSON in EPSG:4326, numbered from 1 in file order; null geometries left
     out. Every layer of the file goes into one output layer."""
     command = [
-        "ogr2ogr",
         "-f",
         OUTPUT_DRIVER,
         str(output),
@@ -216,25 +156,14 @@ def _read_with_ogr2ogr(source: Path, driver: str, output: Path) -> list[tuple[in
         "-limit",
         str(FEATURES_MAX + 1),
     ]
-    if shutil.which("prlimit"):
-        command = [
-            "prlimit",
-            f"--as={OGR_MEMORY_BYTES}",
-            f"--cpu={OGR_SECONDS}",
-            f"--fsize={OUTPUT_MAX_BYTES}",
-            "--",
-            *command,
-        ]
     try:
-        # A fixed program with an argument list, no shell: the file's path is one argument.
-        run = subprocess.run(  # noqa: S603
+        run = run_fenced_ogr2ogr(
             command,
-            env=_ogr_environment(driver),
-            capture_output=True,
-            text=True,
-            timeout=OGR_SECONDS,
+            drivers=(driver, OUTPUT_DRIVER),
+            seconds=OGR_SECONDS,
+            memory_bytes=OGR_MEMORY_BYTES,
+            output_max_bytes=OUTPUT_MAX_BYTES,
             cwd=output.parent,
-            check=False,
         )
     except subprocess.TimeoutExpired:
         raise BoundaryRefused(

@@ -1,0 +1,147 @@
+"""A project's context layers and their features.
+
+A layer's features are replaced only as a whole, in one transaction (geo.layers.imports): nothing reads a
+half-imported layer. `geom_3857` is PostgreSQL's own copy for tiles, as participation's Suggestion has.
+"""
+
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
+from django.db.models import Func, IntegerField, Q
+from django.db.models.fields import BooleanField
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+
+class LayerRole(models.TextChoices):
+    FACILITIES = "facilities", _("existing facilities of a category")
+    DISTRICTS = "districts", _("statistical areas (districts)")
+    REFERENCE = "reference", _("reference (shown only)")
+
+
+class LayerIcon(models.TextChoices):
+    CIRCLE = "circle", _("circle")
+    SQUARE = "square", _("square")
+    BICYCLE = "bicycle", _("bicycle")
+    CHARGER = "charger", _("charging station")
+    PIN = "pin", _("pin")
+
+
+class LinePattern(models.TextChoices):
+    SOLID = "solid", _("solid")
+    DASHED = "dashed", _("dashed")
+    DOTTED = "dotted", _("dotted")
+
+
+class SourceKind(models.TextChoices):
+    FILE = "file", _("file")
+    URL = "url", _("URL")
+
+
+class ContextLayer(models.Model):
+    """One layer of a project: what it is for (`role`), how it looks, where its features came from and what
+    the last import did with them (`import_report`, written by geo.layers.imports)."""
+
+    project = models.ForeignKey("participation.Project", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=10, choices=LayerRole.choices)
+    category = models.ForeignKey(
+        "participation.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+        help_text=_("The category whose demand these facilities meet (only for existing facilities)."),
+    )
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#555555", help_text=_("Hex colour such as #1b7f3b.")
+    )
+    icon = models.CharField(_("icon"), max_length=10, choices=LayerIcon.choices, blank=True)
+    line_pattern = models.CharField(
+        _("line pattern"), max_length=6, choices=LinePattern.choices, default=LinePattern.SOLID
+    )
+    attribution = models.CharField(
+        _("attribution"), max_length=300, blank=True, help_text=_("Shown on the map, e.g. © OpenStreetMap.")
+    )
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    visible_by_default = models.BooleanField(_("visible by default"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source_kind = models.CharField(
+        _("source kind"), max_length=4, choices=SourceKind.choices, default=SourceKind.FILE
+    )
+    source_name = models.CharField(_("source file"), max_length=255, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_layer = models.CharField(_("source layer"), max_length=200, blank=True)
+    source_where = models.CharField(_("filter (where)"), max_length=1000, blank=True)
+    source_srs = models.CharField(_("coordinate system of the source"), max_length=100, blank=True)
+    import_report = models.JSONField(_("last import"), default=dict, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        db_table = "geo_context_layer"
+        verbose_name = _("context layer")
+        verbose_name_plural = _("context layers")
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="context_layer_name_unique"),
+            models.CheckConstraint(condition=Q(role__in=LayerRole.values), name="context_layer_role_valid"),
+            # A layer of existing facilities meets the demand of exactly one category; no other role has one.
+            models.CheckConstraint(
+                condition=Q(role=LayerRole.FACILITIES, category__isnull=False)
+                | (~Q(role=LayerRole.FACILITIES) & Q(category__isnull=True)),
+                name="context_layer_category_iff_facilities",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="context_layer_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.role == LayerRole.FACILITIES and self.category_id is None:
+            raise ValidationError({"category": _("A layer of existing facilities needs its category.")})
+        if self.role != LayerRole.FACILITIES and self.category_id is not None:
+            raise ValidationError({"category": _("Only a layer of existing facilities has a category.")})
+        if self.category_id is not None and self.category.project_id != self.project_id:
+            raise ValidationError({"category": _("The category must be one of the layer's project.")})
+
+
+class ContextFeature(models.Model):
+    """One feature of a layer: a valid, non-empty 2D geometry in EPSG:4326 and the source's attributes."""
+
+    id = models.BigAutoField(primary_key=True)
+    layer = models.ForeignKey(ContextLayer, on_delete=models.CASCADE, related_name="features")
+    geom = models.GeometryField(_("geometry"), srid=4326)
+    # Web Mercator copy for tiles, computed by PostgreSQL itself so it can never drift from geom.
+    geom_3857 = models.GeneratedField(
+        expression=Transform("geom", 3857),
+        output_field=models.GeometryField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
+    properties = models.JSONField(_("attributes"), default=dict, blank=True)
+    source_id = models.CharField(_("id in the source"), max_length=100, blank=True)
+
+    class Meta:
+        db_table = "geo_context_feature"
+        verbose_name = _("context feature")
+        verbose_name_plural = _("context features")
+        # geom has its GiST index from the field (spatial_index); the tiles read geom_3857.
+        indexes = [GistIndex(fields=["geom_3857"], name="context_feature_3857_gist")]
+        constraints = [
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="context_feature_geom_valid"),
+            models.CheckConstraint(
+                condition=Q(Exact(Func("geom", function="ST_NDims", output_field=IntegerField()), 2)),
+                name="context_feature_geom_2d",
+            ),
+            models.CheckConstraint(
+                condition=Q(Exact(Func("geom", function="ST_IsEmpty", output_field=BooleanField()), False)),
+                name="context_feature_geom_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer_id}/{self.pk}"
