@@ -6,6 +6,8 @@ from django.contrib.gis.db.models import Extent
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
+from fixtures.demo import demo_load
+from geo.layers.models import ContextLayer
 from participation.models import Category, ModerationState, Project, Suggestion
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,28 @@ def test_demo_survey_responses_are_the_same_on_every_load(demo):
     Survey.objects.filter(project=demo).delete()
     demo_survey_load(project=demo, now=timezone.now())
     assert snapshot() == first
+
+
+def test_demo_has_the_real_karlsruhe_context_layers_once(demo):
+    """Districts, bicycle parking and the 2009 cycleways from OpenStreetMap, and the invented chargers, each
+    with its category and credit; a second load imports nothing again."""
+    project = Project.objects.get(slug="karlsruhe-ebikes")
+    layers = {
+        layer.name_en: layer
+        for layer in ContextLayer.objects.filter(project=project).annotate(n=Count("features"))
+    }
+
+    found = {
+        name: (layer.role, layer.category and layer.category.key, layer.n) for name, layer in layers.items()
+    }
+    assert found == {
+        "Districts": ("districts", None, 28),
+        "Bicycle parking (OSM)": ("facilities", "sharing-point", 3072),
+        "Inner-city cycleways (OSM, 2009)": ("facilities", "bike-path", 91),
+        "Charging stations (invented sample data)": ("facilities", "charging-station", 6),
+    }
+    for name in ("Districts", "Bicycle parking (OSM)", "Inner-city cycleways (OSM, 2009)"):
+        assert "OpenStreetMap" in layers[name].attribution
+    assert "invented" in layers["Charging stations (invented sample data)"].attribution
+    assert demo_load(with_accounts=False).layers_created == 0
+    assert ContextLayer.objects.filter(project=project).count() == 4
