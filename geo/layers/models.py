@@ -43,7 +43,9 @@ class ContextLayer(models.Model):
     """One layer of a project: what it is for (`role`), how it looks, where its features came from and what
     the last import did with them (`import_report`, written by geo.layers.imports)."""
 
-    project = models.ForeignKey("participation.Project", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(
+        "participation.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
     name = models.CharField(_("name"), max_length=100)
     role = models.CharField(_("role"), max_length=10, choices=LayerRole.choices)
     category = models.ForeignKey(

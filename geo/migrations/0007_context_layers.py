@@ -129,6 +129,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to="participation.project",
+                        verbose_name="project",
                     ),
                 ),
             ],
