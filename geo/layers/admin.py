@@ -104,7 +104,16 @@ class ContextLayerAdminForm(forms.ModelForm):
 @admin.register(ContextLayer)
 class ContextLayerAdmin(TranslationAdmin):
     form = ContextLayerAdminForm
-    list_display = ("name", "project", "role", "category", "visible_by_default", "position", "updated_at")
+    list_display = (
+        "name",
+        "project",
+        "role",
+        "category",
+        "public",
+        "visible_by_default",
+        "position",
+        "updated_at",
+    )
     list_filter = ("project", "role")
     search_fields = ("name",)
     readonly_fields = (
@@ -117,7 +126,10 @@ class ContextLayerAdmin(TranslationAdmin):
         "report",
     )
     fieldsets = (
-        (None, {"fields": ("project", "name", "role", "category", "position", "visible_by_default")}),
+        (
+            None,
+            {"fields": ("project", "name", "role", "category", "position", "visible_by_default", "public")},
+        ),
         (_("Style"), {"fields": ("colour", "icon", "line_pattern", "attribution", "licence")}),
         (_("Import"), {"fields": ("source_file", "import_layer", "import_where", "import_srs")}),
         (

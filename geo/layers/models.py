@@ -69,6 +69,14 @@ class ContextLayer(models.Model):
     )
     licence = models.CharField(_("licence"), max_length=200, blank=True)
     visible_by_default = models.BooleanField(_("visible by default"), default=False)
+    public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_(
+            "Shown on the public map, in its tiles and in the OGC API. Otherwise only the project's planners "
+            "and moderators see it."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     source_kind = models.CharField(
         _("source kind"), max_length=4, choices=SourceKind.choices, default=SourceKind.FILE
@@ -78,6 +86,13 @@ class ContextLayer(models.Model):
     source_layer = models.CharField(_("source layer"), max_length=200, blank=True)
     source_where = models.CharField(_("filter (where)"), max_length=1000, blank=True)
     source_srs = models.CharField(_("coordinate system of the source"), max_length=100, blank=True)
+    refresh_hours = models.PositiveSmallIntegerField(
+        _("refresh every (hours)"),
+        null=True,
+        blank=True,
+        help_text=_("For a URL source: the worker imports it again this often. Empty: only when saved."),
+    )
+    refreshed_at = models.DateTimeField(_("last refreshed"), null=True, blank=True, editable=False)
     import_report = models.JSONField(_("last import"), default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
