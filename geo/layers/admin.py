@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
@@ -22,8 +23,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from ..analysis.services import analysis_request
 from .imports import DRIVERS, ImportReport, LayerRefused, layer_import
-from .models import ContextLayer
+from .models import ContextLayer, LayerRole
 
 
 class ContextLayerAdminForm(forms.ModelForm):
@@ -161,3 +163,17 @@ class ContextLayerAdmin(TranslationAdmin):
         report = getattr(form, "report", None)
         if report is not None:
             messages.info(request, gettext("Imported: %(report)s") % {"report": report.summary()})
+        elif change and {"role", "category", "position"} & set(form.changed_data):
+            # What the suggestions are measured against changed without an import (which asks by itself).
+            analysis_request(project_id=obj.project_id)
+
+    def delete_model(self, request: HttpRequest, obj: ContextLayer) -> None:
+        super().delete_model(request, obj)
+        if obj.role != LayerRole.REFERENCE:
+            analysis_request(project_id=obj.project_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ContextLayer]) -> None:
+        projects = set(queryset.exclude(role=LayerRole.REFERENCE).values_list("project_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for project_id in sorted(projects):
+            analysis_request(project_id=project_id)

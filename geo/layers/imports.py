@@ -30,6 +30,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from geo.analysis.services import analysis_request
 from geo.core.ogr import ZipRefused, run_fenced_ogr2ogr, shapefile_from_zip
 from geo.sql import SQL
 
@@ -183,6 +184,9 @@ def layer_import(
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if layer.role != LayerRole.REFERENCE:
+        # The suggestions are measured against facilities and districts: the worker measures them again.
+        analysis_request(project_id=layer.project_id)
     return report
 
 

@@ -2,6 +2,7 @@
 which kinds of geometry each category draws."""
 
 from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,16 @@ class Project(models.Model):
         help_text=_(
             "A published suggestion or comment is hidden until a moderator decides once this many "
             "independent people have reported it. 0 never hides automatically."
+        ),
+    )
+    coverage_distance_m = models.PositiveSmallIntegerField(
+        _("coverage distance (m)"),
+        default=300,
+        db_default=300,
+        validators=[MinValueValidator(10), MaxValueValidator(5000)],
+        help_text=_(
+            "Demand within this distance of an existing facility of its kind counts as met; farther away it "
+            "is a gap (the planners' coverage analysis)."
         ),
     )
     is_public = models.BooleanField(

@@ -1,0 +1,1 @@
+"""The coverage analysis: demand (suggestions and their supports) against what exists (context layers)."""
