@@ -1,12 +1,14 @@
-"""geo's pages: the planners' export page and its jobs."""
+"""geo's pages: the planners' coverage page, the export page and its jobs."""
 
 from django.urls import path
 
 from . import export_views
+from .analysis import views as analysis_views
 
 app_name = "geo"
 
 urlpatterns = [
+    path("projects/<slug:slug>/planning/coverage/", analysis_views.coverage_page, name="coverage"),
     path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
     path(
         "projects/<slug:slug>/planning/exports/<str:job_id>/",

@@ -4,23 +4,17 @@ figures per district, kept exact by the triggers through every kind of change an
 import math
 
 import pytest
-from django.contrib.gis.geos import LineString, Point, Polygon
+from django.contrib.gis.geos import LineString, Point
 from django.db import connection
 
 from geo.analysis.models import AnalysisState, District, DistrictFigure, SuggestionAnalysis
 from geo.analysis.services import analysis_rebuild, analysis_rebuild_task, analysis_request
-from geo.layers.models import ContextFeature, ContextLayer
+from geo.layers.models import ContextFeature
 from participation.models import ModerationState, Suggestion
-from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
+from tests.factories import CategoryFactory, SuggestionFactory
+from tests.geo.conftest import PARKING_A
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-# Two Ortschaften side by side; the western one holds a Stadtteil (its south-western quarter).
-WEST = Polygon.from_bbox((8.35, 48.98, 8.40, 49.02))
-EAST = Polygon.from_bbox((8.40, 48.98, 8.45, 49.02))
-WEST_SOUTH = Polygon.from_bbox((8.35, 48.98, 8.375, 49.00))
-PARKING_A = Point(8.3700, 48.9900, srid=4326)
-PARKING_B = Point(8.4300, 49.0100, srid=4326)
 
 
 def metres(a: Point, b: Point) -> float:
@@ -29,29 +23,6 @@ def metres(a: Point, b: Point) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371008.8 * math.asin(math.sqrt(h))
-
-
-@pytest.fixture
-def town():
-    project = ProjectFactory(slug="town")
-    parking = CategoryFactory(project=project, key="sharing-point")
-    path = CategoryFactory(project=project, key="bike-path", geometry_kind="line")
-    facilities = ContextLayer.objects.create(
-        project=project, name="Parking", role="facilities", category=parking
-    )
-    a = ContextFeature.objects.create(layer=facilities, geom=PARKING_A, properties={"capacity": "40"})
-    b = ContextFeature.objects.create(layer=facilities, geom=PARKING_B, properties={})
-    network = ContextLayer.objects.create(project=project, name="Cycleways", role="facilities", category=path)
-    ContextFeature.objects.create(layer=network, geom=LineString((8.36, 49.005), (8.39, 49.005), srid=4326))
-    districts = ContextLayer.objects.create(project=project, name="Districts", role="districts")
-    west = ContextFeature.objects.create(layer=districts, geom=WEST, properties={"name": "West"})
-    east = ContextFeature.objects.create(layer=districts, geom=EAST, properties={"name": "East"})
-    south = ContextFeature.objects.create(layer=districts, geom=WEST_SOUTH, properties={"name": "West-Süd"})
-    analysis_rebuild(project_id=project.pk)
-    return {
-        "project": project, "parking": parking, "path": path, "a": a, "b": b,
-        "west": west, "east": east, "south": south,
-    }  # fmt: skip
 
 
 def figures(project) -> dict:

@@ -1,0 +1,141 @@
+"""Reads of the coverage analysis for the planners' coverage page: demand met and unmet per category, the
+figures per district and the gaps. Everything comes from the tables the triggers keep (geo/analysis/models),
+so a page view costs a few small queries, not a pass over the suggestions."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from participation.models import Category, Project
+
+from ..sql import SQL
+from .models import AnalysisState
+
+GAPS_MAX = 30
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCoverage:
+    category: Category
+    facilities: int
+    suggestions: int
+    supports: int
+    covered: int
+    covered_supports: int
+
+    @property
+    def unmet(self) -> int:
+        return self.suggestions - self.covered
+
+    @property
+    def unmet_supports(self) -> int:
+        return self.supports - self.covered_supports
+
+    @property
+    def covered_percent(self) -> float | None:
+        return 100 * self.covered / self.suggestions if self.suggestions else None
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictRow:
+    id: int
+    name: str
+    area_km2: float
+    nested_in: int | None
+    is_leaf: bool
+    suggestions: int
+    supports: int
+    covered: int
+    facilities: int
+    geometry: dict[str, Any]
+
+    @property
+    def per_km2(self) -> float:
+        return self.suggestions / self.area_km2 if self.area_km2 else 0.0
+
+    @property
+    def per_facility(self) -> float | None:
+        return self.suggestions / self.facilities if self.facilities else None
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    suggestions: int
+    supports: int
+    lon: float
+    lat: float
+    nearest_m: float
+    category: Category
+    suggestion_ids: list[int]
+    titles: list[str]
+
+
+def _rows(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.load(name), params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def coverage_by_category(*, project: Project) -> list[CategoryCoverage]:
+    """Each category that has existing facilities: how much of its published demand lies within the
+    project's coverage distance of one."""
+    categories = {c.pk: c for c in Category.objects.filter(project=project)}
+    return [
+        CategoryCoverage(
+            category=categories[row["id"]],
+            facilities=row["facilities"],
+            suggestions=row["suggestions"],
+            supports=row["supports"],
+            covered=row["covered"],
+            covered_supports=row["covered_supports"],
+        )
+        for row in _rows("analysis_coverage", {"project_id": project.pk})
+    ]
+
+
+def district_figures(*, project: Project, category: Category | None = None) -> list[DistrictRow]:
+    """The districts of the project's districts layer, the ones holding others first, then by demand."""
+    rows = _rows(
+        "analysis_districts",
+        {"project_id": project.pk, "category_id": category.pk if category else None},
+    )
+    return [
+        DistrictRow(
+            id=row["id"],
+            name=row["name"],
+            area_km2=row["area_km2"],
+            nested_in=row["nested_in"],
+            is_leaf=row["is_leaf"],
+            suggestions=int(row["suggestions"]),
+            supports=int(row["supports"]),
+            covered=int(row["covered"]),
+            facilities=int(row["facilities"]),
+            geometry=json.loads(row["geometry"]),
+        )
+        for row in rows
+    ]
+
+
+def coverage_gaps(*, project: Project, limit: int = GAPS_MAX) -> list[Gap]:
+    """Places of unmet demand, most supported first."""
+    categories = {c.pk: c for c in Category.objects.filter(project=project)}
+    return [
+        Gap(
+            suggestions=row["suggestions"],
+            supports=int(row["supports"]),
+            lon=row["lon"],
+            lat=row["lat"],
+            nearest_m=row["nearest_m"],
+            category=categories[row["category_id"]],
+            suggestion_ids=list(row["ids"]),
+            titles=list(row["titles"]),
+        )
+        for row in _rows("analysis_gaps", {"project_id": project.pk, "limit": limit})
+    ]
+
+
+def analysis_state(*, project: Project) -> AnalysisState | None:
+    return AnalysisState.objects.filter(project_id=project.pk).first()

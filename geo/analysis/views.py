@@ -1,0 +1,76 @@
+"""The planners' coverage page: demand against what already exists, per category, per district and as gaps."""
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from participation.access import planners_only
+from participation.models import Category, Project
+
+from . import selectors
+
+
+@planners_only
+def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
+    key = request.GET.get("category", "")
+    category = None
+    if key:
+        category = Category.objects.filter(project=project, key=key).first()
+        if category is None:
+            raise Http404(_("This project has no such category."))
+    coverage = selectors.coverage_by_category(project=project)
+    districts = selectors.district_figures(project=project, category=category)
+    gaps = selectors.coverage_gaps(project=project)
+    config = {
+        "area": json.loads(project.area.geojson),
+        "districts": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "leaf": d.is_leaf,
+                "suggestions": d.suggestions,
+                "perKm2": round(d.per_km2, 1),
+                "facilities": d.facilities,
+                "geometry": d.geometry,
+            }
+            for d in districts
+        ],
+        "gaps": [
+            {
+                "rank": rank,
+                "lon": g.lon,
+                "lat": g.lat,
+                "suggestions": g.suggestions,
+                "supports": g.supports,
+                "colour": g.category.colour,
+            }
+            for rank, g in enumerate(gaps, start=1)
+        ],
+    }
+    return render(
+        request,
+        "geo/coverage.html",
+        {
+            "project": project,
+            "distance": project.coverage_distance_m,
+            "coverage": coverage,
+            "categories": Category.objects.filter(project=project).order_by("position", "key"),
+            "category": category,
+            "districts": districts,
+            "district_total": sum(d.suggestions for d in districts if d.nested_in is None),
+            "gaps": [(gap, _openable(project, gap)) for gap in gaps],
+            "state": selectors.analysis_state(project=project),
+            "coverage_config": config,
+        },
+    )
+
+
+def _openable(project: Project, gap: selectors.Gap) -> list[tuple[str, str]]:
+    """The gap's most supported suggestions as (title, answer page) for the planner to open one by one."""
+    return [
+        (title, reverse("participation:planning-answer", kwargs={"slug": project.slug, "pk": pk}))
+        for pk, title in zip(gap.suggestion_ids, gap.titles, strict=True)
+    ]
