@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from participation.access import planners_only
 from participation.models import Category, Project
 
+from ..layers.models import ContextLayer, LayerRole
 from . import selectors
 
 
@@ -63,6 +64,7 @@ def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
             "district_total": sum(d.suggestions for d in districts if d.nested_in is None),
             "gaps": [(gap, _openable(project, gap)) for gap in gaps],
             "state": selectors.analysis_state(project=project),
+            "credits": _credits(project),
             "coverage_config": config,
         },
     )
@@ -74,3 +76,14 @@ def _openable(project: Project, gap: selectors.Gap) -> list[tuple[str, str]]:
         (title, reverse("participation:planning-answer", kwargs={"slug": project.slug, "pk": pk}))
         for pk, title in zip(gap.suggestion_ids, gap.titles, strict=True)
     ]
+
+
+def _credits(project: Project) -> list[str]:
+    """Where the compared data comes from: each facilities and districts layer's attribution and licence."""
+    credits: list[str] = []
+    layers = ContextLayer.objects.filter(project=project).exclude(role=LayerRole.REFERENCE)
+    for layer in layers.order_by("position", "id"):
+        text = " · ".join(part for part in (layer.attribution, layer.licence) if part)
+        if text:
+            credits.append(f"{layer.name}: {text}")
+    return credits

@@ -77,3 +77,12 @@ def test_a_project_without_layers_says_what_to_do(client_factory):
     page = response.content.decode()
     assert 'id="no-facilities"' in page
     assert 'id="no-districts"' in page
+
+
+def test_the_maps_credit_the_layers_they_compare_with(client_factory, town, planner):
+    town["west"].layer.__class__.objects.filter(pk=town["west"].layer_id).update(
+        attribution="© OpenStreetMap-Mitwirkende", licence="ODbL 1.0"
+    )
+    SuggestionFactory(category=town["parking"], geom=Point(8.385, 49.015, srid=4326))
+    page = client_factory(planner).get(coverage_url(town["project"])).content.decode()
+    assert page.count("Districts: © OpenStreetMap-Mitwirkende · ODbL 1.0") == 2  # under both maps
