@@ -2,9 +2,12 @@
 figures per district, kept exact by the triggers through every kind of change and equal to a rebuild."""
 
 import math
+from io import StringIO
 
 import pytest
 from django.contrib.gis.geos import LineString, Point
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from geo.analysis.models import AnalysisState, District, DistrictFigure, SuggestionAnalysis
@@ -169,3 +172,14 @@ def test_a_request_queues_one_rebuild_and_a_later_rebuild_makes_older_jobs_end(
 
     analysis_rebuild_task.call(project_id, state.requested_at.isoformat())  # an older job: nothing to do
     assert AnalysisState.objects.get(project_id=project_id).rebuilt_at == rebuilt.rebuilt_at
+
+
+def test_the_command_rebuilds_a_project_and_refuses_an_unknown_one(town):
+    s = SuggestionFactory(category=town["parking"], geom=Point(8.3720, 48.9920, srid=4326))
+    SuggestionAnalysis.objects.filter(suggestion_id=s.pk).update(facility_id=None, district_id=None)
+    out = StringIO()
+    call_command("rebuild_analysis", "town", stdout=out)
+    assert "town: measured again" in out.getvalue()
+    assert SuggestionAnalysis.objects.get(suggestion_id=s.pk).district_id == town["south"].pk
+    with pytest.raises(CommandError, match="No such project: nowhere"):
+        call_command("rebuild_analysis", "nowhere")
