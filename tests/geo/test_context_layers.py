@@ -25,6 +25,7 @@ KARLSRUHE = Path(__file__).resolve().parents[2] / "fixtures" / "karlsruhe"
 DISTRICTS = KARLSRUHE / "districts.geojson"
 PARKING = KARLSRUHE / "bicycle-parking.geojson"
 OSM = KARLSRUHE / "inner-city-2009.osm"
+PBF = KARLSRUHE / "inner-city-2009.osm.pbf"  # the same extract as PBF (osmium cat), see SOURCES.md
 # A bicycle parking of the fixture: OSM node 278289496, 16 stands, at its OSM position.
 KNOWN_ID = "278289496"
 KNOWN_AT = Point(8.3848276, 48.9984647, srid=4326)
@@ -96,8 +97,9 @@ def test_the_bicycle_parkings_are_3072_points_at_their_osm_positions(layer):
     assert feature.geom.distance(KNOWN_AT) < 1e-7
 
 
-def test_the_2009_osm_extract_gives_its_91_cycleways(layer):
-    report = imported(layer, OSM, source_layer="lines", where="highway='cycleway'")
+@pytest.mark.parametrize("source", [OSM, PBF], ids=["xml", "pbf"])
+def test_the_2009_osm_extract_gives_its_91_cycleways(layer, source):
+    report = imported(layer, source, source_layer="lines", where="highway='cycleway'")
     assert report.taken == {"LineString": 91}
     assert set(layer.features.values_list("properties__highway", flat=True)) == {"cycleway"}
     xmin, ymin, xmax, ymax = _extent(layer)
