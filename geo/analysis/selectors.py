@@ -137,5 +137,43 @@ def coverage_gaps(*, project: Project, limit: int = GAPS_MAX) -> list[Gap]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class PathShare:
+    id: int
+    title: str
+    supports: int
+    category: Category
+    share: float  # 0..1 of its length along the existing lines of its category
+    length_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class PathShares:
+    total: int
+    overall_share: float | None  # weighted by length
+    paths: list[PathShare]
+
+
+def path_shares(*, project: Project, limit: int = GAPS_MAX) -> PathShares:
+    """Suggested paths against the existing network: the most supported ones and the share of all."""
+    categories = {c.pk: c for c in Category.objects.filter(project=project)}
+    rows = _rows("analysis_paths", {"project_id": project.pk, "limit": limit})
+    return PathShares(
+        total=rows[0]["total"] if rows else 0,
+        overall_share=rows[0]["overall_share"] if rows else None,
+        paths=[
+            PathShare(
+                id=row["id"],
+                title=row["title"],
+                supports=row["support_count"],
+                category=categories[row["category_id"]],
+                share=row["network_share"],
+                length_m=row["length_m"],
+            )
+            for row in rows
+        ],
+    )
+
+
 def analysis_state(*, project: Project) -> AnalysisState | None:
     return AnalysisState.objects.filter(project_id=project.pk).first()

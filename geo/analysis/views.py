@@ -63,6 +63,7 @@ def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
             "districts": districts,
             "district_total": sum(d.suggestions for d in districts if d.nested_in is None),
             "gaps": [(gap, _openable(project, gap)) for gap in gaps],
+            "paths": _paths_openable(project, selectors.path_shares(project=project)),
             "state": selectors.analysis_state(project=project),
             "credits": _credits(project),
             "coverage_config": config,
@@ -87,3 +88,18 @@ def _credits(project: Project) -> list[str]:
         if text:
             credits.append(f"{layer.name}: {text}")
     return credits
+
+
+def _paths_openable(project: Project, shares: selectors.PathShares) -> dict:
+    return {
+        "total": shares.total,
+        "overall_percent": None if shares.overall_share is None else 100 * shares.overall_share,
+        "rows": [
+            (
+                path,
+                100 * path.share,
+                reverse("participation:planning-answer", kwargs={"slug": project.slug, "pk": path.id}),
+            )
+            for path in shares.paths
+        ],
+    }

@@ -2,7 +2,7 @@
 gaps with links to open each suggestion."""
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import LineString, Point
 from django.urls import reverse
 from django.utils import translation
 
@@ -86,3 +86,20 @@ def test_the_maps_credit_the_layers_they_compare_with(client_factory, town, plan
     SuggestionFactory(category=town["parking"], geom=Point(8.385, 49.015, srid=4326))
     page = client_factory(planner).get(coverage_url(town["project"])).content.decode()
     assert page.count("Districts: © OpenStreetMap-Mitwirkende · ODbL 1.0") == 2  # under both maps
+
+
+def test_suggested_paths_show_their_share_along_the_existing_network(client_factory, town, planner):
+    half = SuggestionFactory(
+        category=town["path"], geom=LineString((8.37, 49.005), (8.41, 49.005), srid=4326), support_count=4
+    )
+    SuggestionFactory(category=town["path"], geom=LineString((8.37, 49.015), (8.39, 49.015), srid=4326))
+    with translation.override("de"):
+        response = client_factory(planner).get(coverage_url(town["project"]))
+    paths = response.context["paths"]
+    assert paths["total"] == 2
+    assert paths["overall_percent"] == pytest.approx(100 * 0.5 * 2 / 3, abs=1)  # lengths 2:1
+    first, percent, _url = paths["rows"][0]
+    assert first.id == half.pk
+    assert percent == pytest.approx(50, abs=1)
+    page = response.content.decode()
+    assert f"2 vorgeschlagene Wege; {round(paths['overall_percent'])} % ihrer Länge" in page
