@@ -47,14 +47,17 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "collectionId": {
         "name": "collectionId",
         "in": "path",
-        "description": "`<project slug>-points`, `<project slug>-lines` or `<project slug>-areas`.",
+        "description": (
+            "`<project slug>-points`, `<project slug>-lines` or `<project slug>-areas` (suggestions), "
+            "`<project slug>-layer-<layer id>` (a public context layer)."
+        ),
         "required": True,
         "schema": {"type": "string"},
     },
     "featureId": {
         "name": "featureId",
         "in": "path",
-        "description": "The suggestion's id.",
+        "description": "The feature's id: a suggestion's, or a context-layer feature's.",
         "required": True,
         "schema": {"type": "integer", "minimum": 0},
     },
@@ -86,7 +89,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "name": "datetime",
         "in": "query",
         "description": (
-            "Only features created at this instant or in this interval: `2025-05-01T12:00:00Z`, "
+            "Suggestion collections only. Only features created at this instant or in this interval: "
+            "`2025-05-01T12:00:00Z`, "
             "`2025-05-01` (the whole day, UTC), `2025-05-01/2025-05-31`, `../2025-05-31`, `2025-05-01/..`."
         ),
         "required": False,
@@ -97,7 +101,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "category": {
         "name": "category",
         "in": "query",
-        "description": "Only these categories of the collection (keys, comma-separated).",
+        "description": "Suggestion collections only. Only these categories of the collection (keys, "
+        "comma-separated).",
         "required": False,
         "schema": {"type": "array", "items": {"type": "string"}},
         "style": "form",
