@@ -95,6 +95,8 @@ def test_a_layer_collection_describes_role_category_attribution_licence_and_exte
 
     assert german["title"] == "Fahrradparken"
     assert english["title"] == "Fahrradparken (en)"
+    assert german["description"].startswith("Kontextebene des Projekts")
+    assert "Lizenz: ODbL 1.0." in german["description"]
     assert "existing facilities" in english["description"]
     assert "charging-station" in english["category"]
     assert "© OpenStreetMap contributors" in english["description"]
