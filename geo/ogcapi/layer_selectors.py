@@ -4,14 +4,17 @@ the id `<project slug>-layer-<layer id>`, stable for the layer's life (a new imp
 The OGC API is the public feed: a layer that is not public is not listed, and its collection and items are
 404 for everyone, the project's planners included (they see such layers on the map and the dashboard).
 Layers come from the ORM (a few rows); their extent and attribute names from one aggregate in PostGIS
-(`geo/sql/ogcapi_layer_summaries.sql`); items from PostGIS (`ogcapi_layer_items.sql` and
-`ogcapi_layer_item_properties.sql` in the page of `feature_page.sql`), never a Python loop over rows.
+(`geo/sql/ogcapi_layer_summaries.sql`), cached until the layer's next import; items from PostGIS
+(`ogcapi_layer_items.sql` and `ogcapi_layer_item_properties.sql` in the page of `feature_page.sql`), never
+a Python loop over rows.
 """
 
 import json
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 
 from config.db_reads import heavy_reads
@@ -35,6 +38,9 @@ class LayerSummary:
 
 
 EMPTY = LayerSummary(bbox=None, features=0, attributes=())
+# Summaries are cached per import (ogcapi_layer_summaries.sql reads every feature of a layer: about as long
+# as a page of 1,000 of them); a day, then a layer nobody asks for leaves the cache.
+SUMMARY_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,25 +60,38 @@ def _public_layers() -> QuerySet[ContextLayer]:
     ).select_related("project", "category")
 
 
-def _summaries(layer_ids: list[int]) -> dict[int, LayerSummary]:
-    if not layer_ids:
-        return {}
-    with heavy_reads().cursor() as cursor:
-        cursor.execute(SQL.load("ogcapi_layer_summaries"), {"layer_ids": layer_ids})
-        rows = cursor.fetchall()
-    return {
-        layer_id: LayerSummary(
-            bbox=(minlon, minlat, maxlon, maxlat), features=features, attributes=tuple(attributes)
-        )
-        for layer_id, minlon, minlat, maxlon, maxlat, features, attributes in rows
-    }
+def _summary_key(layer: ContextLayer) -> str:
+    # A layer's features change only by an import, which saves the layer (updated_at) in its transaction:
+    # a new import is a new key, and the old entry simply expires.
+    return f"ogcapi-layer-summary:{layer.pk}:{layer.updated_at.isoformat()}"
+
+
+def _summaries(layers: list[ContextLayer]) -> dict[int, LayerSummary]:
+    """Each layer's summary, from the cache, else from one aggregate over the layers not cached (on the
+    primary: a replica behind it could store an old summary under the new import's key)."""
+    keys = {layer.pk: _summary_key(layer) for layer in layers}
+    cached = cache.get_many(keys.values()) if keys else {}
+    found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(SQL.load("ogcapi_layer_summaries"), {"layer_ids": missing})
+            rows = cursor.fetchall()
+        computed = dict.fromkeys(missing, EMPTY)
+        for layer_id, minlon, minlat, maxlon, maxlat, features, attributes in rows:
+            computed[layer_id] = LayerSummary(
+                bbox=(minlon, minlat, maxlon, maxlat), features=features, attributes=tuple(attributes)
+            )
+        cache.set_many({keys[pk]: summary for pk, summary in computed.items()}, timeout=SUMMARY_SECONDS)
+        found.update(computed)
+    return found
 
 
 def layer_collection_list() -> list[OgcLayerCollection]:
     """Every public layer of every public project: project by project (newest first, as the suggestion
     collections), then in the layers' order (two queries)."""
     layers = list(_public_layers().order_by("-project__phase_start", "project__slug", "position", "id"))
-    summaries = _summaries([layer.pk for layer in layers])
+    summaries = _summaries(layers)
     return [
         OgcLayerCollection(id=layer_collection_id(layer), layer=layer, summary=summaries.get(layer.pk, EMPTY))
         for layer in layers
@@ -88,9 +107,7 @@ def layer_collection_find(collection_id: str) -> OgcLayerCollection | None:
     layer = _public_layers().filter(pk=int(match["layer_id"]), project__slug=match["slug"]).first()
     if layer is None:
         return None
-    return OgcLayerCollection(
-        id=collection_id, layer=layer, summary=_summaries([layer.pk]).get(layer.pk, EMPTY)
-    )
+    return OgcLayerCollection(id=collection_id, layer=layer, summary=_summaries([layer])[layer.pk])
 
 
 def layer_items_query() -> str:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 
+from geo.layers.imports import layer_import
 from geo.layers.models import ContextFeature, ContextLayer, LayerRole
 from geo.ogcapi import kinds
 from tests.factories import CategoryFactory, ProjectFactory
@@ -315,3 +316,33 @@ def test_ids_of_one_kind_are_never_claimed_by_another(project, point_category):
         assert len(claimed) == 1, (collection_id, claimed)
     assert kinds.collection_get(collection_id=f"ring-layer-1-layer-{layer.pk}")[0].name == "context layers"
     assert kinds.collection_get(collection_id="ring-layer-1-points")[0].name == "suggestions"
+
+
+def test_a_new_import_is_served_at_once_with_its_attributes_and_extent(client, project, tmp_path):
+    """The collection's extent and attribute names are kept between requests: a new import must replace
+    them at once."""
+    layer = make_layer(project, "Neu importiert")
+
+    def import_features(name: str, features: list[dict]) -> None:
+        source = tmp_path / name
+        source.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+        layer_import(layer=layer, source=source, actor="test")
+
+    def point(lon: float, properties: dict) -> dict:
+        return {
+            "type": "Feature",
+            "properties": properties,
+            "geometry": {"type": "Point", "coordinates": [lon, 49.0]},
+        }
+
+    import_features("first.geojson", [point(8.40, {"old": "1"})])
+    before = get_json(client, collection_url(layer))
+    assert get_json(client, f"{collection_url(layer)}/items")["features"][0]["properties"] == {"old": "1"}
+
+    import_features("second.geojson", [point(8.41, {"new": "2"}), point(8.43, {"other": "3"})])
+    after = get_json(client, collection_url(layer))
+    features = get_json(client, f"{collection_url(layer)}/items")["features"]
+
+    assert before["extent"]["spatial"]["bbox"] == [[8.4, 49.0, 8.4, 49.0]]
+    assert after["extent"]["spatial"]["bbox"] == [[8.41, 49.0, 8.43, 49.0]]
+    assert [f["properties"] for f in features] == [{"new": "2", "other": None}, {"new": None, "other": "3"}]
