@@ -215,14 +215,27 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    "contextLayerAttributes": {
+        "type": "object",
+        "description": "A context layer's feature (collections `<slug>-layer-<id>`): the attributes of its "
+        "source, flat, text or numbers; every feature has every attribute name of its layer, null where it "
+        "has none.",
+        "additionalProperties": True,
+    },
     "featureGeoJSON": {
         "type": "object",
         "required": ["type", "geometry", "properties"],
         "properties": {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "integer"},
-            "geometry": {"type": "object", "description": "An RFC 7946 Point, LineString or Polygon."},
-            "properties": _ref("schemas", "suggestion"),
+            "geometry": {
+                "type": "object",
+                "description": "An RFC 7946 geometry: a suggestion's Point, LineString or Polygon; a context "
+                "layer's also multi-part.",
+            },
+            "properties": {
+                "anyOf": [_ref("schemas", "suggestion"), _ref("schemas", "contextLayerAttributes")]
+            },
             "links": _LINKS,
         },
     },
@@ -282,7 +295,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "/collections": {
                 "get": {
                     "operationId": "getCollections",
-                    "summary": "One collection per project and geometry kind",
+                    "summary": "One collection per project and geometry kind, one per public context layer",
                     "parameters": [f],
                     "responses": {"200": _ok("The collections.", "collections"), **_ERRORS},
                 }
@@ -302,7 +315,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "/collections/{collectionId}/items": {
                 "get": {
                     "operationId": "getFeatures",
-                    "summary": "Published suggestions, keyset-paged by id",
+                    "summary": "Published suggestions or a layer's features, keyset-paged by id",
                     "parameters": [
                         collection_id,
                         *(
@@ -325,7 +338,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "/collections/{collectionId}/items/{featureId}": {
                 "get": {
                     "operationId": "getFeature",
-                    "summary": "One published suggestion",
+                    "summary": "One published suggestion, or one feature of a context layer",
                     "parameters": [collection_id, _ref("parameters", "featureId"), f],
                     "responses": {
                         "200": _ok("The feature.", "featureGeoJSON", "application/geo+json"),
