@@ -146,8 +146,13 @@ class ContextFeature(models.Model):
         db_table = "geo_context_feature"
         verbose_name = _("context feature")
         verbose_name_plural = _("context features")
-        # geom has its GiST index from the field (spatial_index); the tiles read geom_3857.
-        indexes = [GistIndex(fields=["geom_3857"], name="context_feature_3857_gist")]
+        # geom has its GiST index from the field (spatial_index); the tiles read geom_3857. The OGC API pages
+        # a layer by id (`layer_id = … AND id > after ORDER BY id`): (layer, id) starts at `after` within
+        # the layer, where the primary key would walk past every other layer's features first.
+        indexes = [
+            GistIndex(fields=["geom_3857"], name="context_feature_3857_gist"),
+            models.Index(fields=["layer", "id"], name="context_feature_layer_page"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(geom__isvalid=True), name="context_feature_geom_valid"),
             models.CheckConstraint(

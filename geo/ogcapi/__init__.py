@@ -1,13 +1,18 @@
-"""OGC API – Features (Part 1: Core) at /ogcapi: published suggestions of public projects for GIS clients.
+"""OGC API – Features (Part 1: Core) at /ogcapi: published suggestions of public projects and the public
+context layers of those projects, for GIS clients.
 
-One collection per project and geometry kind (`<slug>-points`, `<slug>-lines`, `<slug>-areas`), read by
-QGIS and GDAL's OAPIF driver. Items are keyset-paged (`after=<id>`, never OFFSET) and written as GeoJSON by
-PostGIS (`geo/sql/ogcapi_items.sql` and `ogcapi_item_properties.sql` in the page of `feature_page.sql`);
-Python only frames a page. Only public fields leave the database.
+Collections come in kinds (`kinds.py`, the one place a kind is added): suggestions, one collection per
+project and geometry kind (`<slug>-points`, `<slug>-lines`, `<slug>-areas`), and context layers, one per
+public layer (`<slug>-layer-<id>`). Both are read by QGIS and GDAL's OAPIF driver. Items are keyset-paged
+(`after=<id>`, never OFFSET) and written as GeoJSON by PostGIS (`geo/sql/ogcapi_items.sql` or
+`ogcapi_layer_items.sql`, with their properties, in the page of `feature_page.sql`); Python only frames a
+page. Only public fields and public layers leave the database.
 
 - `errors.py`: the OGC exception (`{"code", "description"}`) with its HTTP status;
 - `params.py`: the query parameters, checked strictly (every bad value is a 400 with a sentence);
-- `selectors.py`: collections (from the ORM, a few rows) and item pages (SQL);
+- `selectors.py`, `layer_selectors.py`: collections (from the ORM, a few rows) and item pages (SQL);
+- `suggestion_views.py`, `layer_views.py`: each kind's collection, items and item, as JSON and HTML;
+- `responses.py`: format negotiation (`f=json|html`, else the Accept header), links, the errors' answers;
 - `openapi.py`: the OpenAPI 3.0 document at /ogcapi/api;
-- `views.py`, `urls.py`: thin views with format negotiation (`f=json|html`, else the Accept header).
+- `views.py`, `urls.py`: thin views that hand a collection's resources to its kind.
 """

@@ -47,14 +47,17 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "collectionId": {
         "name": "collectionId",
         "in": "path",
-        "description": "`<project slug>-points`, `<project slug>-lines` or `<project slug>-areas`.",
+        "description": (
+            "`<project slug>-points`, `<project slug>-lines` or `<project slug>-areas` (suggestions), "
+            "`<project slug>-layer-<layer id>` (a public context layer)."
+        ),
         "required": True,
         "schema": {"type": "string"},
     },
     "featureId": {
         "name": "featureId",
         "in": "path",
-        "description": "The suggestion's id.",
+        "description": "The feature's id: a suggestion's, or a context-layer feature's.",
         "required": True,
         "schema": {"type": "integer", "minimum": 0},
     },
@@ -86,7 +89,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "name": "datetime",
         "in": "query",
         "description": (
-            "Only features created at this instant or in this interval: `2025-05-01T12:00:00Z`, "
+            "Suggestion collections only. Only features created at this instant or in this interval: "
+            "`2025-05-01T12:00:00Z`, "
             "`2025-05-01` (the whole day, UTC), `2025-05-01/2025-05-31`, `../2025-05-31`, `2025-05-01/..`."
         ),
         "required": False,
@@ -97,7 +101,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "category": {
         "name": "category",
         "in": "query",
-        "description": "Only these categories of the collection (keys, comma-separated).",
+        "description": "Suggestion collections only. Only these categories of the collection (keys, "
+        "comma-separated).",
         "required": False,
         "schema": {"type": "array", "items": {"type": "string"}},
         "style": "form",
@@ -210,14 +215,27 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    "contextLayerAttributes": {
+        "type": "object",
+        "description": "A context layer's feature (collections `<slug>-layer-<id>`): the attributes of its "
+        "source, flat, text or numbers; every feature has every attribute name of its layer, null where it "
+        "has none.",
+        "additionalProperties": True,
+    },
     "featureGeoJSON": {
         "type": "object",
         "required": ["type", "geometry", "properties"],
         "properties": {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "integer"},
-            "geometry": {"type": "object", "description": "An RFC 7946 Point, LineString or Polygon."},
-            "properties": _ref("schemas", "suggestion"),
+            "geometry": {
+                "type": "object",
+                "description": "An RFC 7946 geometry: a suggestion's Point, LineString or Polygon; a context "
+                "layer's also multi-part.",
+            },
+            "properties": {
+                "anyOf": [_ref("schemas", "suggestion"), _ref("schemas", "contextLayerAttributes")]
+            },
             "links": _LINKS,
         },
     },
@@ -277,7 +295,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "/collections": {
                 "get": {
                     "operationId": "getCollections",
-                    "summary": "One collection per project and geometry kind",
+                    "summary": "One collection per project and geometry kind, one per public context layer",
                     "parameters": [f],
                     "responses": {"200": _ok("The collections.", "collections"), **_ERRORS},
                 }
@@ -297,7 +315,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "/collections/{collectionId}/items": {
                 "get": {
                     "operationId": "getFeatures",
-                    "summary": "Published suggestions, keyset-paged by id",
+                    "summary": "Published suggestions or a layer's features, keyset-paged by id",
                     "parameters": [
                         collection_id,
                         *(
@@ -320,7 +338,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "/collections/{collectionId}/items/{featureId}": {
                 "get": {
                     "operationId": "getFeature",
-                    "summary": "One published suggestion",
+                    "summary": "One published suggestion, or one feature of a context layer",
                     "parameters": [collection_id, _ref("parameters", "featureId"), f],
                     "responses": {
                         "200": _ok("The feature.", "featureGeoJSON", "application/geo+json"),

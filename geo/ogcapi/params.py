@@ -27,6 +27,8 @@ FORMATS = ("json", "html")
 # Parameters every resource takes; the items resource adds its filters and paging.
 COMMON_PARAMETERS = ("f",)
 ITEMS_PARAMETERS = ("f", "limit", "bbox", "datetime", "category", "after")
+# The items of a collection without times or categories (context layers).
+PLAIN_ITEMS_PARAMETERS = ("f", "limit", "bbox", "after")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,19 @@ def items_query(params: QueryDict, *, category_keys: Sequence[str]) -> ItemsQuer
         category_keys=(
             parse_categories(params["category"], known=category_keys) if "category" in params else None
         ),
+    )
+
+
+def plain_items_query(params: QueryDict) -> ItemsQuery:
+    """The items resource's parameters for a collection without times or categories: paging and bbox."""
+    check_known(params, PLAIN_ITEMS_PARAMETERS)
+    output_format(params)
+    return ItemsQuery(
+        limit=parse_limit(params.get("limit")),
+        after=parse_after(params.get("after")),
+        bbox=parse_bbox(params["bbox"]) if "bbox" in params else None,
+        window=None,
+        category_keys=None,
     )
 
 

@@ -18,7 +18,6 @@ from participation.models import Category, GeometryKind, ModerationState, Projec
 
 from ..selectors import FeaturePage
 from ..sql import SQL
-from .errors import CollectionNotFound
 from .params import ItemsQuery
 
 # The suffix of a collection id per geometry kind, in the order collections are listed.
@@ -85,16 +84,17 @@ def collection_list() -> list[OgcCollection]:
     ]
 
 
-def collection_get(*, collection_id: str) -> OgcCollection:
-    """One collection by its id `<project slug>-<points|lines|areas>` (two queries)."""
+def collection_find(collection_id: str) -> OgcCollection | None:
+    """One collection by its id `<project slug>-<points|lines|areas>`, or None: ids of another shape (another
+    kind's, geo/ogcapi/kinds.py) cost no query, the others two."""
     slug, _dash, suffix = collection_id.rpartition("-")
     kind = SUFFIX_KINDS.get(suffix)
     project = _projects().filter(slug=slug).first() if kind and slug else None
     if project is None:
-        raise CollectionNotFound()
+        return None
     categories = list(project.categories.filter(geometry_kind=kind).order_by("position", "key"))
     if not categories:
-        raise CollectionNotFound()
+        return None
     return _collections_of(project, categories)[0]
 
 

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from django.contrib.gis.geos import Point
 
-from geo.ogcapi import views
+from geo.ogcapi import suggestion_views
 from participation.models import ModerationState
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 
@@ -37,13 +37,13 @@ def gdal(*args: str) -> str:
 def requests_seen(monkeypatch):
     """The query of every items request the live server answers: what GDAL sends, and that it pages."""
     seen: list[dict[str, list[str]]] = []
-    original = views.items_query
+    original = suggestion_views.items_query
 
     def recording(params, **kwargs):
         seen.append(dict(params.lists()))
         return original(params, **kwargs)
 
-    monkeypatch.setattr(views, "items_query", recording)
+    monkeypatch.setattr(suggestion_views, "items_query", recording)
     return seen
 
 

@@ -1,0 +1,76 @@
+"""The kinds of collection the OGC API serves, and the one place a kind is added.
+
+A kind is a `CollectionKind`: how its public collections are listed and found by id, and how its
+collection, items and item resources answer. `KINDS` lists them in the order /collections lists them; the
+views (geo/ogcapi/views.py) only ask `collection_list` and `collection_get`. To add a kind (the per-district
+figures, say): a selector module that lists the kind's public collections and finds one by id (None for an
+id not of its shape, without a query), a views module like `layer_views.py`, and one entry here.
+
+The ids of different kinds must never be alike, so that an id names one collection whatever is added: each
+kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-layer-<id>`), and
+tests/geo/test_ogcapi_layers.py checks that no kind claims another's ids.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from . import layer_selectors, layer_views, selectors, suggestion_views
+from .errors import CollectionNotFound
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionKind:
+    name: str
+    # Every public collection of the kind, in listing order.
+    listing: Callable[[], Sequence[Any]]
+    # The public collection with this id, or None (an id of another shape, or nothing public by that id).
+    find: Callable[[str], Any | None]
+    # Its title and a short line on what it holds, for the HTML list of collections.
+    listing_row: Callable[[Any], tuple[str, str]]
+    # The collection's JSON document (in /collections and at /collections/<id>) and its HTML page.
+    collection_json: Callable[[HttpRequest, Any], dict[str, Any]]
+    collection_page: Callable[[HttpRequest, Any], HttpResponse]
+    # /collections/<id>/items and /collections/<id>/items/<feature id>, JSON or HTML (`html=`).
+    items: Callable[..., HttpResponse]
+    item: Callable[..., HttpResponse]
+
+
+KINDS: tuple[CollectionKind, ...] = (
+    CollectionKind(
+        name="suggestions",
+        listing=selectors.collection_list,
+        find=selectors.collection_find,
+        listing_row=suggestion_views.listing_row,
+        collection_json=suggestion_views.collection_json,
+        collection_page=suggestion_views.collection_page,
+        items=suggestion_views.items,
+        item=suggestion_views.item,
+    ),
+    CollectionKind(
+        name="context layers",
+        listing=layer_selectors.layer_collection_list,
+        find=layer_selectors.layer_collection_find,
+        listing_row=layer_views.listing_row,
+        collection_json=layer_views.collection_json,
+        collection_page=layer_views.collection_page,
+        items=layer_views.items,
+        item=layer_views.item,
+    ),
+)
+
+
+def collection_list() -> list[tuple[CollectionKind, Any]]:
+    """Every public collection of every kind, kind by kind."""
+    return [(kind, collection) for kind in KINDS for collection in kind.listing()]
+
+
+def collection_get(*, collection_id: str) -> tuple[CollectionKind, Any]:
+    """The public collection with this id and its kind, else CollectionNotFound."""
+    for kind in KINDS:
+        found = kind.find(collection_id)
+        if found is not None:
+            return kind, found
+    raise CollectionNotFound()

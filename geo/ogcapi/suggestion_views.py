@@ -1,0 +1,149 @@
+"""The suggestion collections' resources: one public project's published suggestions of one geometry kind
+(`<slug>-points`, `<slug>-lines`, `<slug>-areas`), as JSON and HTML. geo/ogcapi/kinds.py registers them."""
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from participation.models import GeometryKind, PlanningStatus
+
+from . import selectors
+from .errors import ItemNotFound
+from .params import COMMON_PARAMETERS, check_known, items_query, parse_feature_id
+from .responses import (
+    CRS84,
+    GEOJSON,
+    JSON,
+    collection_links,
+    items_response,
+    json_response,
+    link,
+    next_page_url,
+    rfc3339,
+    self_links,
+    url,
+    with_params,
+)
+from .selectors import OgcCollection
+
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+
+_KIND_TITLES = {
+    GeometryKind.POINT: lambda project: _("%(project)s: suggestions drawn as points") % {"project": project},
+    GeometryKind.LINE: lambda project: _("%(project)s: suggestions drawn as lines") % {"project": project},
+    GeometryKind.POLYGON: lambda project: _("%(project)s: suggestions drawn as areas") % {"project": project},
+}
+
+
+def collection_title(collection: OgcCollection) -> str:
+    return _KIND_TITLES[collection.kind](collection.project.title)
+
+
+def _collection_description(collection: OgcCollection) -> str:
+    return _("Published suggestions of the project “%(project)s” in the categories %(categories)s.") % {
+        "project": collection.project.title,
+        "categories": ", ".join(f"{c.label} ({c.key})" for c in collection.categories),
+    }
+
+
+def listing_row(collection: OgcCollection) -> tuple[str, str]:
+    """Its title and what it holds, for the HTML list of collections."""
+    return collection_title(collection), ", ".join(c.label for c in collection.categories)
+
+
+def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str, Any]:
+    minlon, minlat, maxlon, maxlat = collection.project.area.extent
+    return {
+        "id": collection.id,
+        "title": collection_title(collection),
+        "description": _collection_description(collection),
+        "links": collection_links(request, collection.id),
+        "extent": {
+            # The project's area: every suggestion lies inside it.
+            "spatial": {"bbox": [[round(v, 7) for v in (minlon, minlat, maxlon, maxlat)]], "crs": CRS84},
+            "temporal": {
+                "interval": [[rfc3339(collection.first_created), rfc3339(collection.last_created)]],
+                "trs": GREGORIAN,
+            },
+        },
+        "itemType": "feature",
+        "crs": [CRS84],
+    }
+
+
+def collection_page(request: HttpRequest, collection: OgcCollection) -> HttpResponse:
+    return render(
+        request,
+        "geo/ogcapi/collection.html",
+        {
+            "collection": collection,
+            "title": collection_title(collection),
+            "description": _collection_description(collection),
+            "extent": collection.project.area.extent,
+            "base_url": url(request, "landing"),
+        },
+    )
+
+
+def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
+    query = items_query(request.GET, category_keys=collection.category_keys)
+    page = selectors.item_page(collection=collection, query=query)
+    next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
+    if not html:
+        return items_response(
+            request,
+            collection_id=collection.id,
+            features_json=page.features_json,
+            returned=page.returned,
+            next_url=next_url,
+        )
+    features = json.loads(page.features_json)
+    for feature in features:
+        props = feature["properties"]
+        props["created_at"] = parse_datetime(props["created_at"])
+        props["status_label"] = PlanningStatus(props["planning_status"]).label
+    here = request.build_absolute_uri(request.path)
+    return render(
+        request,
+        "geo/ogcapi/items.html",
+        {
+            "collection": collection,
+            "title": collection_title(collection),
+            "features": features,
+            "next_url": next_url,
+            "json_url": f"{here}?{with_params(request.GET, f='json')}",
+            "filtered": any(name in request.GET for name in ("bbox", "datetime", "category", "after")),
+        },
+    )
+
+
+def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, html: bool) -> HttpResponse:
+    check_known(request.GET, COMMON_PARAMETERS)
+    fid = parse_feature_id(feature_id)
+    feature = selectors.item_get(collection=collection, feature_id=fid) if fid is not None else None
+    if feature is None:
+        raise ItemNotFound()
+    if html:
+        props = feature["properties"]
+        props["created_at"] = parse_datetime(props["created_at"])
+        props["answered_at"] = parse_datetime(props["answered_at"]) if props["answered_at"] else None
+        props["status_label"] = PlanningStatus(props["planning_status"]).label
+        return render(
+            request,
+            "geo/ogcapi/item.html",
+            {
+                "collection": collection,
+                "title": collection_title(collection),
+                "feature": feature,
+                "props": props,
+            },
+        )
+    feature["links"] = [
+        *self_links(request, "item", collection.id, fid, media_type=GEOJSON),
+        link(url(request, "collection", collection.id), "collection", JSON, _("The collection")),
+    ]
+    return json_response(feature, GEOJSON)
