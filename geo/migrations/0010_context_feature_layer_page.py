@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("geo", "0008_context_layer_public_refresh"),
+        ("geo", "0009_coverage_analysis"),
     ]
 
     operations = [
