@@ -21,7 +21,7 @@ from ..layers.nearby import LIMIT, RADIUS_M, facilities_nearby
 
 
 class NearbyQuery(serializers.Serializer):
-    category = serializers.CharField(help_text=gettext_lazy("Category key, e.g. sharing-point."))
+    category = serializers.CharField(help_text=gettext_lazy("Category key, e.g. charging-station."))
     geometry = serializers.CharField(help_text=gettext_lazy("The drawn geometry as GeoJSON text."))
 
     def validate_geometry(self, value: str) -> Any:
@@ -32,7 +32,7 @@ class NearbyQuery(serializers.Serializer):
 
 
 class NearbyBody(serializers.Serializer):
-    category = serializers.CharField(help_text=gettext_lazy("Category key, e.g. sharing-point."))
+    category = serializers.CharField(help_text=gettext_lazy("Category key, e.g. charging-station."))
     geometry = DrawnGeometryField(help_text=gettext_lazy("The drawn geometry (GeoJSON)."))
 
 
