@@ -263,12 +263,22 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     // The box is a live region: the same facilities after a small drag are not said again.
     const shown = [...facilitiesBox.querySelectorAll('li')].map((item) => item.textContent);
     if (sentences.join('\n') === shown.join('\n')) return;
-    if (sentences.length === 0) return facilitiesBox.replaceChildren();
+    if (sentences.length === 0) return keepStepInView(() => facilitiesBox.replaceChildren());
     const title = element('p', 'facilities-nearby-title');
     title.append(element('strong', null, keepUnits(interpolate(gettext('Already there within %(radius)s m:'), { radius: data.radius_m }))));
     const list = element('ul');
     for (const sentence of sentences) list.append(element('li', 'facility', sentence));
-    facilitiesBox.replaceChildren(title, list);
+    keepStepInView(() => facilitiesBox.replaceChildren(title, list));
+  }
+
+  // On a phone the sheet shows the text step from its top, where the hint arrives a moment later; the
+  // browser's scroll anchoring would keep the step's title in place and the hint just out of view above it.
+  function keepStepInView(change) {
+    const body = document.getElementById('panel-body');
+    const offset = () => textStep.getBoundingClientRect().top - body.getBoundingClientRect().top;
+    const atTop = sheet.isNarrow() && !textStep.hidden && Math.abs(offset()) < 2;
+    change();
+    if (atTop) body.scrollTop += offset();
   }
 
   function reset() {

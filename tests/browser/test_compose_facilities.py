@@ -99,3 +99,25 @@ def test_in_english_and_without_an_answer_the_flow_goes_on(live_server, new_page
     page.get_by_role("button", name="Send suggestion").click()
     expect(page.locator("#compose-result")).to_be_visible()
     assert Suggestion.objects.count() == 1
+
+
+def test_on_a_phone_the_hint_is_in_view_at_the_step_the_sheet_moves_on_to(
+    live_server, new_page, citizen, chargers
+):
+    page = new_page(locale="de-DE", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    start_composing(page, live_server, citizen, ("Vorschlag machen", "Ladestation"))
+    sheet = page.locator("#panel").bounding_box()
+    map_box = page.locator("#map").bounding_box()
+    # The middle of the map the sheet leaves uncovered; the chargers lie within 300 m of any point there.
+    page.touchscreen.tap(map_box["x"] + map_box["width"] / 2, sheet["y"] - 60)
+
+    hint = page.locator("#facilities-nearby")
+    expect(hint.locator("li").first).to_contain_text("Ladestationen mit 40 Plätzen")
+    page.wait_for_timeout(300)  # the sheet has settled
+    # Not just above the sheet's visible part, where the browser's scroll anchoring would keep it.
+    expect(hint).to_be_in_viewport()
+    body, box = page.locator("#panel-body").bounding_box(), hint.bounding_box()
+    assert body["y"] - 1 <= box["y"]  # one pixel for the rounding of the scroll position
+    assert box["y"] + box["height"] <= body["y"] + body["height"]
+    expect(page.get_by_label("Titel")).to_be_in_viewport()
+    assert page.js_errors == []
