@@ -1,9 +1,10 @@
 """The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
-participation), the map's viewport data and the exports. config/api_urls.py composes them under `api`."""
+participation), the map's viewport data, the existing facilities near a drawn place and the exports.
+config/api_urls.py composes them under `api`."""
 
 from django.urls import path
 
-from .api import exports, features, viewport
+from .api import exports, features, nearby, viewport
 
 urlpatterns = [
     path(
@@ -12,6 +13,11 @@ urlpatterns = [
         name="suggestion-list",
     ),
     path("projects/<slug:slug>/map/", viewport.ProjectMapDataApi.as_view(), name="project-map-data"),
+    path(
+        "projects/<slug:slug>/facilities-nearby/",
+        nearby.FacilitiesNearbyApi.as_view(),
+        name="facilities-nearby",
+    ),
     path(
         "projects/<slug:slug>/exports/jobs/<str:job_id>",
         exports.ExportJobApi.as_view(),

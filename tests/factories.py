@@ -11,6 +11,7 @@ from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from geo.layers.models import ContextFeature, ContextLayer, LayerRole
 from participation.models import (
     Category,
     Comment,
@@ -195,3 +196,28 @@ class TokenFactory(factory.django.DjangoModelFactory):
         model = Token
 
     user = factory.SubFactory(CitizenFactory)
+
+
+class FacilityLayerFactory(factory.django.DjangoModelFactory):
+    """A public context layer of existing facilities for a category (geo.layers), named in both languages."""
+
+    class Meta:
+        model = ContextLayer
+
+    category = factory.SubFactory(CategoryFactory)
+    project = factory.SelfAttribute("category.project")
+    role = LayerRole.FACILITIES
+    name_de = factory.Sequence(lambda n: f"Anlagen {n}")
+    name_en = factory.Sequence(lambda n: f"Facilities {n}")
+    public = True
+
+
+class ContextFeatureFactory(factory.django.DjangoModelFactory):
+    """One feature of a context layer: a point in the project's area unless the test places it."""
+
+    class Meta:
+        model = ContextFeature
+
+    layer = factory.SubFactory(FacilityLayerFactory)
+    geom = Point(8.40, 49.00, srid=4326)
+    properties = factory.LazyFunction(dict)

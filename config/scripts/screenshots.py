@@ -41,12 +41,41 @@ def _map(page: Page, base: str) -> None:
     page.wait_for_selector("body[data-features-loaded]")
 
 
+# A sharing station placed 40 m from a demo suggestion near the Schlossplatz: both compose hints, the similar
+# suggestion and the bicycle parkings already there (docs/context-layers.md).
+COMPOSE_AT = (49.0128, 8.4049)
+
+
+def _compose(page: Page, base: str) -> None:
+    _map(page, base)
+    page.get_by_role("button", name="Vorschlag machen").click()
+    page.get_by_role("radio", name="Sharing-Station").check()
+    page.evaluate("(at) => window.participationMap.setView(at, 17, {animate: false})", list(COMPOSE_AT))
+    page.wait_for_timeout(300)
+    x, y = page.evaluate(
+        "(at) => { const p = window.participationMap.latLngToContainerPoint(at); return [p.x, p.y]; }",
+        list(COMPOSE_AT),
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.locator("#facilities-nearby li").first.wait_for()
+    page.locator("#duplicate-list li").first.wait_for()
+    # The panel scrolls by itself: the two hints at its top, the page itself left where it is.
+    page.evaluate(
+        "() => { const body = document.getElementById('panel-body');"
+        " const hints = document.getElementById('duplicates');"
+        " body.scrollTop += hints.getBoundingClientRect().top - body.getBoundingClientRect().top - 8; }"
+    )
+    page.wait_for_timeout(300)
+
+
 def take(base: str, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots = [
-        # name, context, account or None, page path or the map, full page
+        # name, context, account or None, page path, the map (None) or the compose flow, full page
         ("map", DESKTOP, None, None, False),
         ("map-phone", PHONE, None, None, False),
+        ("compose-facilities", DESKTOP, None, "compose", False),
         ("moderation-queue", DESKTOP, "moderator", f"{PROJECT}moderation/", True),
         ("moderation-queue-phone", PHONE, "moderator", f"{PROJECT}moderation/", False),
         ("dashboard", DESKTOP, "planner", f"{PROJECT}dashboard/", True),
@@ -65,6 +94,8 @@ def take(base: str, out: Path) -> list[Path]:
                 _sign_in(page, base, account)
             if path is None:
                 _map(page, base)
+            elif path == "compose":
+                _compose(page, base)
             else:
                 page.goto(f"{base}{path}")
                 page.wait_for_load_state("networkidle")

@@ -1,5 +1,6 @@
 // The new-suggestion flow in the side panel: choose a category, place a point or draw a line with
-// Leaflet-Geoman (the category decides which), see similar suggestions nearby, describe it, send it.
+// Leaflet-Geoman (the category decides which), see similar suggestions and existing facilities nearby,
+// describe it, send it.
 // Every server message is shown at the field it concerns; one about the place also beside the send button.
 // This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
 // for people who need it (anonymous participants).
@@ -7,7 +8,7 @@ import L from 'leaflet';
 import { nameDrawingMarkers, speakOurLanguage, withGeoman } from './geoman.js';
 import { api, ApiError, newIdempotencyKey } from './api.js';
 import { element, withId } from './dom.js';
-import { gettext, interpolate } from './i18n.js';
+import { gettext, interpolate, ngettext } from './i18n.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
@@ -26,6 +27,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   const sendProblem = document.getElementById('compose-send-problem');
   const duplicateBox = document.getElementById('duplicates');
   const duplicateList = document.getElementById('duplicate-list');
+  const facilitiesBox = document.getElementById('facilities-nearby');
   withGeoman(map);
 
   // Signed-in people prove nothing: the widget's script stays on the server for them.
@@ -47,6 +49,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   let drawn = null;
   let kind = null;
   let duplicateRequest = null;
+  let facilitiesRequest = null;
 
   const error = (field) => document.getElementById(`error-${field}`);
   function clearErrors() {
@@ -109,6 +112,8 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     setPlaceProblem(null);
     duplicateBox.hidden = true;
     duplicateList.replaceChildren();
+    if (facilitiesRequest) facilitiesRequest.abort();
+    facilitiesBox.replaceChildren();
   }
 
   function startDrawing() {
@@ -128,7 +133,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     map.pm.disableDraw();
     // Editing stays on so the citizen can drag the pin or the line's points before sending.
     layer.pm.enable({ allowSelfIntersection: false, draggable: kind === 'point' });
-    layer.on('pm:edit pm:dragend', checkDuplicates);
+    layer.on('pm:edit pm:dragend', checkNearby);
     hint.textContent = kind === 'point'
       ? gettext('You can drag the pin to correct the position.')
       : gettext('You can drag the points to correct the position.');
@@ -138,11 +143,17 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     error('geometry').textContent = '';
     // On a phone the sheet opens on the next step, with the new shape in view above it.
     sheet.showStep(textStep, layer);
-    checkDuplicates();
+    checkNearby();
   }
 
   function geometry() {
     return drawn ? drawn.toGeoJSON(7).geometry : null;
+  }
+
+  // What the place has around it: similar suggestions, and the facilities that already exist there.
+  function checkNearby() {
+    checkDuplicates();
+    checkFacilities();
   }
 
   async function checkDuplicates() {
@@ -207,6 +218,69 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     }
   }
 
+  // A hint only: whatever goes wrong here (a slow or refused answer, no connection), the flow goes on
+  // without it; a refused place is said by the duplicate check. A point asks with GET (no write budget is
+  // spent on dragging a pin), a line with POST (its vertices would not fit in a query string).
+  async function checkFacilities() {
+    const geom = geometry();
+    const category = form.elements.category.value;
+    if (facilitiesRequest) facilitiesRequest.abort();
+    if (!geom || !category) return;
+    const request = new AbortController();
+    facilitiesRequest = request;
+    try {
+      const data = geom.type === 'Point'
+        ? await api(`${config.urls.facilitiesNearby}?${new URLSearchParams({ category, geometry: JSON.stringify(geom) })}`, { signal: request.signal })
+        : await api(config.urls.facilitiesNearby, { method: 'POST', body: { category, geometry: geom }, signal: request.signal });
+      renderFacilities(data);
+    } catch (failure) {
+      if (failure.name !== 'AbortError') facilitiesBox.replaceChildren();
+    }
+  }
+
+  // "Bicycle parking (OSM) “Europabad” with 77 places, 90 m away": texts from the layer's attributes reach
+  // the page only as text nodes.
+  function facilitySentence(p) {
+    const away = p.distance_rounded_m === 0
+      ? gettext('less than 10 m away')
+      : interpolate(gettext('%(distance)s m away'), { distance: p.distance_rounded_m });
+    const facility = p.name
+      ? interpolate(gettext('%(layer)s “%(name)s”'), { layer: p.layer_name, name: p.name })
+      : p.layer_name;
+    if (p.capacity === null || p.capacity === undefined) {
+      return interpolate(gettext('%(facility)s, %(away)s'), { facility, away });
+    }
+    return interpolate(ngettext(
+      '%(facility)s with %(count)s place, %(away)s', '%(facility)s with %(count)s places, %(away)s', p.capacity,
+    ), { facility, count: p.capacity, away });
+  }
+
+  // "90 m" stays on one line.
+  const keepUnits = (text) => text.replace(/(\d) (k?m)\b/g, '$1\u00a0$2');
+
+  function renderFacilities(data) {
+    const sentences = data.features.map((feature) => keepUnits(facilitySentence(feature.properties)));
+    // The box is a live region: the same facilities after a small drag are not said again.
+    const shown = [...facilitiesBox.querySelectorAll('li')].map((item) => item.textContent);
+    if (sentences.join('\n') === shown.join('\n')) return;
+    if (sentences.length === 0) return keepStepInView(() => facilitiesBox.replaceChildren());
+    const title = element('p', 'facilities-nearby-title');
+    title.append(element('strong', null, keepUnits(interpolate(gettext('Already there within %(radius)s m:'), { radius: data.radius_m }))));
+    const list = element('ul');
+    for (const sentence of sentences) list.append(element('li', 'facility', sentence));
+    keepStepInView(() => facilitiesBox.replaceChildren(title, list));
+  }
+
+  // On a phone the sheet shows the text step from its top, where the hint arrives a moment later; the
+  // browser's scroll anchoring would keep the step's title in place and the hint just out of view above it.
+  function keepStepInView(change) {
+    const body = document.getElementById('panel-body');
+    const offset = () => textStep.getBoundingClientRect().top - body.getBoundingClientRect().top;
+    const atTop = sheet.isNarrow() && !textStep.hidden && Math.abs(offset()) < 2;
+    change();
+    if (atTop) body.scrollTop += offset();
+  }
+
   function reset() {
     removeDrawing();
     form.reset();
@@ -252,7 +326,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       kind = newKind;
       startDrawing();
     } else {
-      checkDuplicates();
+      checkNearby();
     }
   });
 

@@ -153,6 +153,10 @@ GOOD_REQUESTS = {
         "category": "charging-station",
         "geometry": {"type": "Point", "coordinates": [8.4, 49.0]},
     },
+    ("POST", "/api/v1/projects/{slug}/facilities-nearby/"): {
+        "category": "charging-station",
+        "geometry": {"type": "Point", "coordinates": [8.4, 49.0]},
+    },
     ("POST", "/api/v1/suggestions/{id}/comments/"): {"text": "Ja, bitte! 🚲"},
     ("POST", "/api/v1/suggestions/{id}/reports/"): {"reason": "spam", "text": ""},
     ("POST", "/api/v1/suggestions/{id}/support/"): {},

@@ -191,6 +191,23 @@ def test_api_duplicates(world):
     exchange.saw(accepted={200})
 
 
+def test_api_facilities_nearby(world):
+    exchange = Exchange()
+    url = "/api/v1/projects/test-project/facilities-nearby/"
+
+    @settings(max_examples=budget(40))
+    @given(category=categories, geometry=geometries, as_query=st.booleans())
+    def run(category, geometry, as_query):
+        if as_query:
+            query = {"category": str(category), "geometry": json.dumps(geometry)}
+            exchange(lambda: world["citizen"].get(url, query))
+        else:
+            exchange(lambda: post_json(world["citizen"], url, {"category": category, "geometry": geometry}))
+
+    run()
+    exchange.saw(accepted={200})
+
+
 def test_api_comment(world):
     exchange = Exchange()
 

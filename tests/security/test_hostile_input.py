@@ -192,6 +192,7 @@ FILTER_URLS = [
     "/api/v1/projects/test-project/list/?sort={v}",
     "/api/v1/projects/test-project/list/?cursor={v}",
     "/api/v1/projects/test-project/duplicates/?category={v}&geometry=%7B%7D",
+    "/api/v1/projects/test-project/facilities-nearby/?category={v}&geometry=%7B%7D",
     "/api/v1/projects/test-project/open-data/geojson?category={v}",
     "/api/v1/projects/test-project/open-data/csv?status={v}",
     "/api/v1/projects/test-project/open-data/geojson?bbox={v}",

@@ -194,6 +194,7 @@ def routes(world: World) -> dict[str, list[str]]:
         f"/api/v1/projects/{p}/duplicates/?category=bike-path&geometry="
         + json.dumps({"type": "LineString", "coordinates": [list(xy) for xy in LINE]}).replace(" ", "")
     ]
+    facilities_nearby = [url.replace("/duplicates/", "/facilities-nearby/") for url in duplicates]
     survey_results = [f"/projects/{slug}/surveys/{survey}/results/" for slug, survey in surveys]
     return {
         "healthz": ["/healthz"],
@@ -212,6 +213,7 @@ def routes(world: World) -> dict[str, list[str]]:
             for query in ("", "?mine=true", "?sort=supported", f"?status=received&{bbox}")
         ],
         "api:duplicate-list": duplicates,
+        "api:facilities-nearby": facilities_nearby,
         "api:suggestion-detail": [f"/api/v1/suggestions/{pk}/" for pk in ids],
         "api:comment-list": [f"/api/v1/suggestions/{pk}/comments/" for pk in ids],
         "api:support": [f"/api/v1/suggestions/{pk}/support/" for pk in ids],
