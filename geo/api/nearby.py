@@ -17,7 +17,7 @@ from participation import selectors as participation_selectors
 from participation.models import Project
 
 from ..core.geojson_schema import DrawnGeometryField
-from ..layers.nearby import LIMIT, RADIUS_M, facilities_nearby
+from ..layers.nearby import LIMIT, facilities_nearby
 
 
 class NearbyQuery(serializers.Serializer):
@@ -77,7 +77,8 @@ NEARBY_SCHEMA = {
 }
 DESCRIPTION = (
     f"From the project's public context layers of existing facilities for the category: at most {LIMIT}, "
-    f"within {RADIUS_M} m of the drawn point (or of the line's nearest point), nearest first."
+    "within the project's coverage distance (`radius_m`, 300 m by default) of the drawn point (or of the "
+    "line's nearest point), nearest first."
 )
 
 
@@ -110,4 +111,6 @@ class FacilitiesNearbyApi(APIView):
         features = facilities_nearby(
             project=project, category_key=params["category"], geometry=params["geometry"]
         )
-        return Response({"type": "FeatureCollection", "radius_m": RADIUS_M, "features": features})
+        return Response(
+            {"type": "FeatureCollection", "radius_m": project.coverage_distance_m, "features": features}
+        )

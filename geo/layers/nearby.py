@@ -19,15 +19,13 @@ from participation.selectors import category_get
 from ..sql import SQL
 from .models import ContextLayer, LayerRole
 
-# Until the project's coverage distance (issue 23's analysis) takes its place: what counts as "nearby".
-RADIUS_M = 300
 LIMIT = 3
 # KNN candidates measured on the ellipsoid before the nearest LIMIT are kept: the Mercator order may differ
 # from the true one by a fraction of a per cent, so a few more than LIMIT are enough.
 CANDIDATES = 4 * LIMIT
 
 
-def _nearby_json(*, layer_ids: list[int], geom: GEOSGeometry, language: str) -> str:
+def _nearby_json(*, layer_ids: list[int], geom: GEOSGeometry, radius_m: int, language: str) -> str:
     """The nearest facilities of `layer_ids` to `geom`: a JSON array of GeoJSON features (each at the point of
     the facility nearest to `geom`), nearest first.
 
@@ -36,7 +34,7 @@ def _nearby_json(*, layer_ids: list[int], geom: GEOSGeometry, language: str) -> 
     params = {
         "geom": bytes(geom.wkb),
         "layer_ids": layer_ids,
-        "radius_m": RADIUS_M,
+        "radius_m": radius_m,
         "candidates": CANDIDATES,
         "limit": LIMIT,
         "language": language,
@@ -47,7 +45,8 @@ def _nearby_json(*, layer_ids: list[int], geom: GEOSGeometry, language: str) -> 
 
 
 def facilities_nearby(*, project: Project, category_key: str, geometry: object) -> list[dict[str, Any]]:
-    """The existing facilities of a category nearest to a drawn geometry, within RADIUS_M, as GeoJSON
+    """The existing facilities of a category nearest to a drawn geometry, within the project's coverage
+    distance (what the planners' analysis counts as covering a suggestion), as GeoJSON
     features whose properties carry their layer's name in the active language.
 
     The geometry passes the same rules as a new suggestion of that category (geo.core.geometry).
@@ -64,7 +63,11 @@ def facilities_nearby(*, project: Project, category_key: str, geometry: object) 
     if not names:
         return []
     language = (get_language() or "de").split("-")[0]
-    features = json.loads(_nearby_json(layer_ids=sorted(names), geom=geom, language=language))
+    features = json.loads(
+        _nearby_json(
+            layer_ids=sorted(names), geom=geom, radius_m=project.coverage_distance_m, language=language
+        )
+    )
     for feature in features:
         feature["properties"]["layer_name"] = names[feature["properties"]["layer"]]
     return features

@@ -89,6 +89,19 @@ def test_a_facility_just_inside_the_radius_counts_and_one_just_beyond_does_not(c
     assert [f["id"] for f in found(client)] == [inside.pk]
 
 
+def test_the_radius_is_the_projects_coverage_distance(client, project, parking):
+    at_250 = ContextFeatureFactory(layer=parking, geom=east(250 / metres_east(HERE[1], 1)))
+    project.coverage_distance_m = 200
+    project.save(update_fields=["coverage_distance_m"])
+    response = nearby(client)
+    assert response.json()["radius_m"] == 200
+    assert response.json()["features"] == []
+
+    project.coverage_distance_m = 260
+    project.save(update_fields=["coverage_distance_m"])
+    assert [f["id"] for f in found(client)] == [at_250.pk]
+
+
 def test_a_line_is_measured_from_its_nearest_point(client, project, parking):
     line_category = CategoryFactory(project=project, key="bike-path", geometry_kind="line")
     cycleways = FacilityLayerFactory(category=line_category)
