@@ -157,6 +157,7 @@ def url_import(
             layer.source_url = source.url
             layer.source_layer = source.layer or ""
             layer.refreshed_at = timezone.now()
+            layer.refresh_failed_at, layer.refresh_error = None, ""
             layer.import_report = report.as_dict()
             layer.save()
     finally:
@@ -290,6 +291,8 @@ def _refuse_failures(source: RemoteSource, gate: "_Gate", run: subprocess.Comple
                 )
                 % {"target": detail}
             )
+        if kind == "not-features":
+            raise _not_features(source, {detail})
         if kind == "unreachable":
             raise LayerRefused(
                 _("The server %(server)s cannot be reached (%(reason)s). Please check the address.")
@@ -316,16 +319,20 @@ def _refuse_failures(source: RemoteSource, gate: "_Gate", run: subprocess.Comple
             _("The WFS has no feature type “%(name)s”. Please give a type name its GetCapabilities lists.")
             % {"name": source.layer}
         )
-    answered = ", ".join(sorted(gate.content_types)) or _("nothing")
+    raise _not_features(source, gate.content_types)
+
+
+def _not_features(source: RemoteSource, content_types: set[str]) -> LayerRefused:
+    answered = ", ".join(sorted(content_types)) or _("nothing")
     if source.kind == "OAPIF":
-        raise LayerRefused(
+        return LayerRefused(
             _(
                 "%(url)s does not answer with the features of an OGC API – Features collection (GeoJSON); it "
                 "answers %(answered)s. Please check the address."
             )
             % {"url": source.url, "answered": answered}
         )
-    raise LayerRefused(
+    return LayerRefused(
         _(
             "%(url)s does not answer as a WFS with features (GML); it answers %(answered)s. Please check "
             "the address."
@@ -488,8 +495,8 @@ class _GateHandler(BaseHTTPRequestHandler):
                 return
             if not chunk:
                 return
-            if first and data_request and gate.source.kind == "WFS":
-                self._counts(chunk)
+            if first and data_request and response.status == 200:
+                self._sniff(chunk, content_type)
             first = False
             if not self._take(len(chunk)):
                 return
@@ -581,8 +588,18 @@ class _GateHandler(BaseHTTPRequestHandler):
             record.fail("too-large", record.bytes)
         return not over
 
-    def _counts(self, chunk: bytes) -> None:
-        """numberMatched/numberReturned of a WFS 2.0 GetFeature page (from its root element)."""
+    def _sniff(self, chunk: bytes, content_type: str) -> None:
+        """A page of features starts as one: JSON for OGC API – Features, XML for a WFS. GDAL takes anything
+        else for an empty page (a layer of nothing, or the pages before it), so it fails the import here."""
+        gate = self.server
+        start = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if gate.source.kind == "OAPIF":
+            if start != b"{" or "html" in content_type:
+                gate.record.fail("not-features", content_type or "?")
+            return
+        if start != b"<" or "html" in content_type:
+            gate.record.fail("not-features", content_type or "?")
+            return
         head = chunk[:4096].decode("utf-8", "replace")
         matched = re.search(r'numberMatched="(\d+)"', head)
         returned = re.search(r'numberReturned="(\d+)"', head)

@@ -44,6 +44,10 @@ class Service:
     page_size: int = 100
     # path (without query) -> (status, content type, body): answers that replace the normal ones.
     overrides: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
+    # path -> where a 302 sends the client instead.
+    redirects: dict[str, str] = field(default_factory=dict)
+    # OGC API items pages from this offset on answer 500 (a service failing half-way through).
+    fail_from_offset: int | None = None
     requests: list[str] = field(default_factory=list)
 
 
@@ -54,6 +58,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         self.service.requests.append(self.path)
+        if parts.path in self.service.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.service.redirects[parts.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if parts.path in self.service.overrides:
             status, content_type, body = self.service.overrides[parts.path]
         else:
@@ -103,6 +113,8 @@ def _oapif(handler: _Handler, path: str, query: dict[str, list[str]]) -> tuple[i
     if path == f"/ogcapi/collections/{service.collection}/items":
         limit = min(int(query.get("limit", [service.page_size])[0]), service.page_size)
         offset = int(query.get("offset", ["0"])[0])
+        if service.fail_from_offset is not None and offset >= service.fail_from_offset:
+            return _json(500, {"code": "InternalError", "description": "database gone"})
         page = service.features[offset : offset + limit]
         links = []
         if offset + limit < len(service.features):
