@@ -411,6 +411,8 @@ CONTEXT_LAYER_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_TIMEOUT_SECONDS", default
 # is on (an intranet's WFS; the tests' servers on 127.0.0.1), so an admin form cannot probe the inside.
 CONTEXT_LAYER_URL_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_URL_TIMEOUT_SECONDS", default=60)
 CONTEXT_LAYER_URL_PRIVATE = env.bool("CONTEXT_LAYER_URL_PRIVATE", default=False)
+# A file of CA certificates (PEM) for https sources signed by an intranet's own authority; empty: the system's.
+CONTEXT_LAYER_URL_CA_BUNDLE = env.str("CONTEXT_LAYER_URL_CA_BUNDLE", default="")
 # The worker looks for URL layers due for their refresh this often (geo.layers.refresh).
 CONTEXT_LAYER_REFRESH_CHECK_MINUTES = env.int("CONTEXT_LAYER_REFRESH_CHECK_MINUTES", default=15)
 # Written into every export's provenance. Match it to the terms participants agreed to.

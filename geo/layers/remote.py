@@ -53,6 +53,7 @@ PAGE_SIZE = 1000
 CHUNK_BYTES = 64 * 1024
 # WFS request parameters that the import sets itself; the rest of a pasted GetFeature URL's query stays.
 WFS_OWN_PARAMETERS = {"request", "typename", "typenames", "count", "maxfeatures", "startindex", "resulttype"}
+TYPE_NAME = re.compile(r"[^\s,\-][^\s,]*")
 HOP_HEADERS = {
     "connection",
     "keep-alive",
@@ -118,6 +119,9 @@ def remote_source(url: str, type_name: str | None = None) -> RemoteSource:
             raise LayerRefused(
                 _("Please give the type name of the WFS layer to import (as its GetCapabilities lists it).")
             )
+        # One name (a comma would ask for several), and never something ogr2ogr could take for an option.
+        if not TYPE_NAME.fullmatch(type_name):
+            raise LayerRefused(_("“%(name)s” is not the type name of one WFS layer.") % {"name": type_name})
         kept = [(k, v) for k, v in query if k.lower() not in WFS_OWN_PARAMETERS]
         if not any(k.lower() == "service" for k, _v in kept):
             kept.append(("SERVICE", "WFS"))
@@ -243,14 +247,12 @@ def _config(proxy: str, request_seconds: int) -> list[str]:
         # One try: a failing server fails the import (and the next schedule tries again), never slowly.
         "GDAL_HTTP_MAX_RETRY": "0",
         "GDAL_HTTP_USERAGENT": "participation-map context layer import",
-        # No GDAL-side caches or files beside the snapshot.
-        "GDAL_HTTP_HEADER_FILE": "",
-        "GDAL_HTTP_COOKIEFILE": "",
     }
+    if settings.CONTEXT_LAYER_URL_CA_BUNDLE:  # an intranet's own certificate authority
+        options["CURL_CA_BUNDLE"] = settings.CONTEXT_LAYER_URL_CA_BUNDLE
     arguments = []
     for key, value in options.items():
-        if value:
-            arguments += ["--config", key, value]
+        arguments += ["--config", key, value]
     return arguments
 
 
@@ -314,6 +316,21 @@ def _refuse_failures(source: RemoteSource, gate: "_Gate", run: subprocess.Comple
                 _("The server answered %(status)s to %(url)s. Please check the address, or try again later.")
                 % {"status": f"{status} {http.client.responses.get(status, '')}".strip(), "url": path}
             )
+    if tls := re.search(r"(server certificate verification failed|SSL certificate problem[^.\n]*)", stderr):
+        raise LayerRefused(
+            _(
+                "The certificate of %(host)s is not trusted (%(reason)s). Please check the address; for an "
+                "intranet's own certificate authority see CONTEXT_LAYER_URL_CA_BUNDLE."
+            )
+            % {"host": source.host, "reason": tls.group(1)}
+        )
+    # Inside an https tunnel the gate sees no status: GDAL's message names it.
+    if status := re.search(r"HTTP error code ?: ?(\d{3})", stderr):
+        code = int(status.group(1))
+        raise LayerRefused(
+            _("The server answered %(status)s to %(url)s. Please check the address, or try again later.")
+            % {"status": f"{code} {http.client.responses.get(code, '')}".strip(), "url": source.url}
+        )
     if source.layer and ("Couldn't fetch requested layer" in stderr or "not found" in stderr.lower()):
         raise LayerRefused(
             _("The WFS has no feature type “%(name)s”. Please give a type name its GetCapabilities lists.")

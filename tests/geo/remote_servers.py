@@ -5,11 +5,14 @@ the test process and is stopped by its context manager, whatever the test does."
 
 import json
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -53,6 +56,7 @@ class Service:
 
 class _Handler(BaseHTTPRequestHandler):
     service: Service
+    scheme: str = "http"
     route: Callable[["_Handler", str, dict[str, list[str]]], tuple[int, str, bytes]]
 
     def do_GET(self) -> None:
@@ -85,7 +89,7 @@ def _json(status: int, value: object, content_type: str = "application/json") ->
 
 def _oapif(handler: _Handler, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
     service = handler.service
-    base = f"http://127.0.0.1:{handler.server.server_address[1]}/ogcapi"
+    base = f"{handler.scheme}://127.0.0.1:{handler.server.server_address[1]}/ogcapi"
     collection = f"{base}/collections/{service.collection}"
     if path in ("/ogcapi", "/ogcapi/"):
         return _json(
@@ -236,15 +240,23 @@ def _wfs(handler: _Handler, path: str, query: dict[str, list[str]]) -> tuple[int
 
 
 @contextmanager
-def serve(route: Callable, service: Service) -> Iterator[str]:
-    """A threaded HTTP server on a free 127.0.0.1 port answering by `route`; yields its base URL."""
-    handler = type("Handler", (_Handler,), {"service": service, "route": staticmethod(route)})
+def serve(route: Callable, service: Service, certificate: "Certificate | None" = None) -> Iterator[str]:
+    """A threaded HTTP server on a free 127.0.0.1 port answering by `route` (https with `certificate`);
+    yields its base URL."""
+    scheme = "https" if certificate else "http"
+    handler = type(
+        "Handler", (_Handler,), {"service": service, "route": staticmethod(route), "scheme": scheme}
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    if certificate is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate.cert, certificate.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
@@ -252,9 +264,35 @@ def serve(route: Callable, service: Service) -> Iterator[str]:
 
 
 @contextmanager
-def oapif(service: Service) -> Iterator[str]:
-    with serve(_oapif, service) as base:
+def oapif(service: Service, certificate: "Certificate | None" = None) -> Iterator[str]:
+    with serve(_oapif, service, certificate) as base:
         yield base
+
+
+@dataclass(frozen=True)
+class Certificate:
+    cert: Path
+    key: Path
+
+
+def self_signed(directory: Path) -> Certificate:
+    """A certificate for 127.0.0.1 that signs itself (its own CA bundle), made by openssl here."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    command = [
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        str(key),
+        "-out",
+        str(cert),
+    ]
+    command += ["-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(command, check=True, capture_output=True)
+    return Certificate(cert, key)
 
 
 @contextmanager

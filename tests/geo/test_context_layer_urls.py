@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from geo.layers.imports import LayerRefused, layer_import
-from geo.layers.models import ContextFeature, ContextLayer, SourceKind
+from geo.layers.models import ContextFeature, ContextLayer
 from geo.layers.refresh import (
     due_layers,
     layer_refresh,
@@ -60,11 +60,13 @@ def service():
 
 def refused(layer: ContextLayer, url: str, **options) -> str:
     before = set(layer.features.values_list("pk", flat=True))
+    source = ContextLayer.objects.values("source_kind", "source_url", "import_report").get(pk=layer.pk)
     with pytest.raises(LayerRefused) as caught:
         url_import(layer=layer, url=url, actor="test", **options)
     assert set(layer.features.values_list("pk", flat=True)) == before
-    layer.refresh_from_db()
-    assert layer.source_kind == SourceKind.FILE
+    assert (
+        ContextLayer.objects.values("source_kind", "source_url", "import_report").get(pk=layer.pk) == source
+    )
     return caught.value.message
 
 
@@ -246,6 +248,32 @@ def test_a_redirect_on_the_same_server_is_followed(layer, service):
         service.redirects["/old/parking/items"] = f"{base}/ogcapi/collections/parking/items"
         report = url_import(layer=layer, url=items(base), actor="test")
     assert report.taken_total == 2500
+
+
+def test_an_https_source_goes_through_the_gates_tunnel_and_its_limits(layer, service, settings, tmp_path):
+    certificate = servers.self_signed(tmp_path)
+    settings.CONTEXT_LAYER_URL_CA_BUNDLE = str(certificate.cert)
+    with servers.oapif(service, certificate) as base:
+        assert base.startswith("https://")
+        report = url_import(layer=layer, url=items(base), actor="test")
+        assert report.taken_total == 2500
+        service.fail_from_offset = 1200  # the gate cannot see this status inside TLS: GDAL's message can
+        assert "answered 500 Internal Server Error" in refused(layer, items(base))
+        service.fail_from_offset = None
+        settings.CONTEXT_LAYER_MAX_BYTES = 100 * 1024
+        assert refused(layer, items(base)).startswith("The source sends more than 100.0")
+
+
+def test_an_https_source_with_a_certificate_nobody_vouches_for_is_refused(layer, service, tmp_path):
+    with servers.oapif(service, servers.self_signed(tmp_path)) as base:
+        message = refused(layer, items(base))
+    assert message.startswith("The certificate of 127.0.0.1 is not trusted")
+
+
+@pytest.mark.parametrize("name", ["-sql", "app:a,app:b", "app: x"])
+def test_a_wfs_type_name_is_one_name_and_never_an_option(layer, name):
+    message = refused(layer, "http://127.0.0.1:1/wfs?SERVICE=WFS", type_name=name)
+    assert message == f"“{name.strip()}” is not the type name of one WFS layer."
 
 
 def test_private_addresses_are_refused_unless_allowed(layer, service, settings):
