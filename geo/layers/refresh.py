@@ -116,6 +116,8 @@ def refresh_layer(layer_id: int) -> dict[str, Any]:
         report = layer_refresh(layer)
     except LayerRefused as refused:
         return {"refreshed": False, "error": refused.message}
+    except ContextLayer.DoesNotExist:  # deleted while its source was read
+        return {"refreshed": False, "reason": "deleted"}
     return {"refreshed": True, "taken": report.taken_total}
 
 

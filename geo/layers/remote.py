@@ -148,10 +148,17 @@ def url_import(
     """Replace `layer`'s features with those of the service at `url`, in one transaction, and remember the
     URL as the layer's source (for the worker's refresh). LayerRefused (nothing changed) says why not."""
     source = remote_source(url, type_name)
+    was = (layer.source_kind, layer.source_url)
     work = Path(tempfile.mkdtemp(prefix="context-layer-url-"))
     try:
         snapshot = _snapshot(source, work)
         with transaction.atomic():
+            # The download took a while (the worker read the layer before it): import into the layer as it is
+            # now, so a change made in the admin meanwhile is not saved over.
+            list(ContextLayer.objects.select_for_update().filter(pk=layer.pk).values_list("pk", flat=True))
+            layer.refresh_from_db()
+            if (layer.source_kind, layer.source_url) != was:
+                raise LayerRefused(_("The layer's source was changed meanwhile: nothing was imported."))
             report = layer_import(
                 layer=layer, source=snapshot, actor=actor, where=where, srs=srs, source_name=SNAPSHOT
             )

@@ -349,6 +349,21 @@ def test_a_failed_refresh_keeps_the_features_records_the_error_and_waits_an_inte
     assert (layer.refresh_failed_at, layer.refresh_error) == (None, "")
 
 
+def test_a_refresh_does_not_save_over_what_the_admin_changed_meanwhile(layer, service):
+    with servers.oapif(service) as base:
+        url_layer(layer, base)
+        stale = ContextLayer.objects.get(pk=layer.pk)  # the worker's copy, read before the download
+        ContextLayer.objects.filter(pk=layer.pk).update(colour="#123456", refresh_hours=3)
+        layer_refresh(stale)
+        layer.refresh_from_db()
+        assert (layer.colour, layer.refresh_hours) == ("#123456", 3)
+        ContextLayer.objects.filter(pk=layer.pk).update(source_url=f"{base}/ogcapi/collections/other")
+        with pytest.raises(LayerRefused, match="inzwischen geändert"):  # the site's language
+            layer_refresh(stale)
+    layer.refresh_from_db()
+    assert layer.source_url.endswith("/collections/other")
+
+
 def test_a_failed_refresh_in_the_worker_is_a_finished_task_and_the_error_is_shown_in_the_admin(
     layer, service, run_worker, client
 ):
