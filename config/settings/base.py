@@ -411,7 +411,9 @@ CONTEXT_LAYER_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_TIMEOUT_SECONDS", default
 # is on (an intranet's WFS; the tests' servers on 127.0.0.1), so an admin form cannot probe the inside.
 CONTEXT_LAYER_URL_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_URL_TIMEOUT_SECONDS", default=60)
 CONTEXT_LAYER_URL_PRIVATE = env.bool("CONTEXT_LAYER_URL_PRIVATE", default=False)
-# A file of CA certificates (PEM) for https sources signed by an intranet's own authority; empty: the system's.
+# A URL imported from the admin's form must be read within gunicorn's 30 s request timeout.
+CONTEXT_LAYER_ADMIN_URL_SECONDS = env.int("CONTEXT_LAYER_ADMIN_URL_SECONDS", default=25)
+# CA certificates (PEM file) for https sources signed by an intranet's own authority; empty: the system's.
 CONTEXT_LAYER_URL_CA_BUNDLE = env.str("CONTEXT_LAYER_URL_CA_BUNDLE", default="")
 # The worker looks for URL layers due for their refresh this often (geo.layers.refresh).
 CONTEXT_LAYER_REFRESH_CHECK_MINUTES = env.int("CONTEXT_LAYER_REFRESH_CHECK_MINUTES", default=15)

@@ -30,7 +30,7 @@ from modeltranslation.admin import TranslationAdmin
 from .imports import DRIVERS, ImportReport, LayerRefused, layer_import
 from .models import ContextLayer, SourceKind
 from .refresh import next_refresh, schedule_refresh
-from .remote import url_import
+from .remote import SourceTooSlow, url_import
 
 
 class ContextLayerAdminForm(forms.ModelForm):
@@ -133,7 +133,21 @@ class ContextLayerAdminForm(forms.ModelForm):
                     type_name=self.cleaned_data.get("import_layer") or (layer.source_layer if same else None),
                     where=self.cleaned_data.get("import_where") or (layer.source_where if same else None),
                     srs=self.cleaned_data.get("import_srs") or (layer.source_srs if same else None),
+                    # Within the web server's request timeout; the command and the worker take longer.
+                    seconds=settings.CONTEXT_LAYER_ADMIN_URL_SECONDS,
                 )
+        except SourceTooSlow:
+            if adding:
+                layer.pk = None
+                layer._state.adding = True
+            self.add_error(
+                "import_url",
+                gettext(
+                    "Reading the URL took longer than %(seconds)s seconds, too long for a page of the admin. "
+                    "Please import it with manage.py import_layer; the worker then refreshes it."
+                )
+                % {"seconds": settings.CONTEXT_LAYER_ADMIN_URL_SECONDS},
+            )
         except LayerRefused as refused:
             if adding:
                 layer.pk = None

@@ -65,6 +65,10 @@ HOP_HEADERS = {
 }
 
 
+class SourceTooSlow(LayerRefused):
+    """Reading the source took longer than it was given (the admin gives less than the worker)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteSource:
     """A URL the import can read: `dataset` is what ogr2ogr opens, `layer` the WFS type name (if any)."""
@@ -144,14 +148,16 @@ def url_import(
     type_name: str | None = None,
     where: str | None = None,
     srs: str | None = None,
+    seconds: int | None = None,
 ) -> ImportReport:
     """Replace `layer`'s features with those of the service at `url`, in one transaction, and remember the
-    URL as the layer's source (for the worker's refresh). LayerRefused (nothing changed) says why not."""
+    URL as the layer's source (for the worker's refresh). LayerRefused (nothing changed) says why not;
+    SourceTooSlow if reading it took longer than `seconds` (default CONTEXT_LAYER_TIMEOUT_SECONDS)."""
     source = remote_source(url, type_name)
     was = (layer.source_kind, layer.source_url)
     work = Path(tempfile.mkdtemp(prefix="context-layer-url-"))
     try:
-        snapshot = _snapshot(source, work)
+        snapshot = _snapshot(source, work, seconds=seconds or settings.CONTEXT_LAYER_TIMEOUT_SECONDS)
         with transaction.atomic():
             # The download took a while (the worker read the layer before it): import into the layer as it is
             # now, so a change made in the admin meanwhile is not saved over.
@@ -176,12 +182,11 @@ def url_import(
     return report
 
 
-def _snapshot(source: RemoteSource, work: Path, page_size: int = PAGE_SIZE) -> Path:
+def _snapshot(source: RemoteSource, work: Path, *, seconds: int, page_size: int = PAGE_SIZE) -> Path:
     """The service's features as a GeoPackage, read by the fenced ogr2ogr through the gate."""
     output = work / SNAPSHOT
     output.unlink(missing_ok=True)
     max_features = settings.CONTEXT_LAYER_MAX_FEATURES
-    seconds = settings.CONTEXT_LAYER_TIMEOUT_SECONDS
     request_seconds = min(settings.CONTEXT_LAYER_URL_TIMEOUT_SECONDS, seconds)
     with _gate(source, request_seconds) as gate:
         arguments = [
@@ -220,7 +225,7 @@ def _snapshot(source: RemoteSource, work: Path, page_size: int = PAGE_SIZE) -> P
                 cwd=work,
             )
         except subprocess.TimeoutExpired:
-            raise LayerRefused(
+            raise SourceTooSlow(
                 _("Reading %(url)s took longer than %(seconds)s seconds. Please choose a smaller source.")
                 % {"url": source.url, "seconds": _grouped(seconds)}
             ) from None
@@ -237,7 +242,7 @@ def _snapshot(source: RemoteSource, work: Path, page_size: int = PAGE_SIZE) -> P
         # not read from CountDefault), and GDAL took the short page for the last one: ask again in its size.
         returned = gate.number_returned or 0
         if 0 < returned < page_size:
-            return _snapshot(source, work, page_size=returned)
+            return _snapshot(source, work, seconds=seconds, page_size=returned)
         raise LayerRefused(
             _("The WFS sent only %(count)s of its %(matched)s features. Please try again later.")
             % {"count": _grouped(count), "matched": _grouped(matched)}

@@ -8,6 +8,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ class Service:
     redirects: dict[str, str] = field(default_factory=dict)
     # OGC API items pages from this offset on answer 500 (a service failing half-way through).
     fail_from_offset: int | None = None
+    # Seconds each OGC API items page takes (a slow service).
+    delay: float = 0.0
     requests: list[str] = field(default_factory=list)
 
 
@@ -117,6 +120,7 @@ def _oapif(handler: _Handler, path: str, query: dict[str, list[str]]) -> tuple[i
     if path == f"/ogcapi/collections/{service.collection}/items":
         limit = min(int(query.get("limit", [service.page_size])[0]), service.page_size)
         offset = int(query.get("offset", ["0"])[0])
+        time.sleep(service.delay)
         if service.fail_from_offset is not None and offset >= service.fail_from_offset:
             return _json(500, {"code": "InternalError", "description": "database gone"})
         page = service.features[offset : offset + limit]

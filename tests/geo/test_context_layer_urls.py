@@ -167,6 +167,16 @@ def test_a_server_that_does_not_answer_times_out(layer, settings):
     assert time.perf_counter() - started < 15
 
 
+def test_a_source_slower_than_the_import_may_take_is_stopped(layer, service, settings):
+    settings.CONTEXT_LAYER_TIMEOUT_SECONDS = 2
+    service.delay = 0.5  # each page answers, but 25 pages take 12 s
+    with servers.oapif(service) as base:
+        started = time.perf_counter()
+        message = refused(layer, items(base))
+    assert message == f"Reading {items(base)} took longer than 2 seconds. Please choose a smaller source."
+    assert time.perf_counter() - started < 10
+
+
 def test_an_unknown_collection_is_named(layer, service):
     with servers.oapif(service) as base:
         message = refused(layer, items(base, "bike-racks"))
@@ -467,6 +477,19 @@ def test_a_refused_url_is_a_form_error_in_german_and_nothing_is_saved(admin_clie
     assert "nicht erreichbar" in error
     assert not ContextLayer.objects.exists()
     assert not ContextFeature.objects.exists()
+
+
+def test_the_admin_gives_a_url_only_the_time_of_a_request(admin_client, service, settings):
+    settings.CONTEXT_LAYER_ADMIN_URL_SECONDS = 1
+    service.delay = 0.5
+    project = ProjectFactory(slug="karlsruhe")
+    with servers.oapif(service) as base:
+        form = add_form(project, role="reference", import_url=items(base))
+        response = admin_client.post(ADD_URL, form, HTTP_ACCEPT_LANGUAGE="en")
+    (error,) = response.context["adminform"].form.errors["import_url"]
+    assert error.startswith("Reading the URL took longer than 1 seconds, too long for a page of the admin.")
+    assert "manage.py import_layer" in error
+    assert not ContextLayer.objects.exists()
 
 
 def test_a_refresh_interval_needs_a_url(admin_client):
