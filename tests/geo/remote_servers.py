@@ -243,6 +243,50 @@ def _wfs(handler: _Handler, path: str, query: dict[str, list[str]]) -> tuple[int
     return 400, "text/plain", b"bad request"
 
 
+WFS11_NS = "http://www.opengis.net/wfs"
+GML31_NS = "http://www.opengis.net/gml"
+
+
+def _wfs11(handler: _Handler, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
+    """A WFS 1.1.0 without paging: GetFeature sends every feature in one GML 3.1.1 document."""
+    service = handler.service
+    request = query.get("request", [""])[0].lower()
+    if path != "/wfs":
+        return 404, "text/plain", b"not found"
+    if request == "getcapabilities":
+        capabilities = f"""<?xml version="1.0" encoding="UTF-8"?>
+<wfs:WFS_Capabilities version="1.1.0" xmlns:wfs="{WFS11_NS}" xmlns:ows="http://www.opengis.net/ows"
+    xmlns:app="{APP_NS}">
+  <ows:OperationsMetadata><ows:Operation name="GetCapabilities"/><ows:Operation name="DescribeFeatureType"/>
+    <ows:Operation name="GetFeature"/></ows:OperationsMetadata>
+  <wfs:FeatureTypeList><wfs:FeatureType>
+    <wfs:Name>app:{service.collection}</wfs:Name><wfs:Title>{service.collection}</wfs:Title>
+    <wfs:DefaultSRS>urn:ogc:def:crs:EPSG::25832</wfs:DefaultSRS>
+  </wfs:FeatureType></wfs:FeatureTypeList>
+</wfs:WFS_Capabilities>"""
+        return 200, "text/xml", capabilities.encode()
+    if request == "describefeaturetype":
+        return 200, "text/xml", _schema(service).replace(GML_NS, GML31_NS).encode()
+    if request == "getfeature":
+        members = []
+        for f in service.features:
+            x, y = _utm(*f["geometry"]["coordinates"])
+            members.append(
+                f"""<gml:featureMember><app:{service.collection} gml:id="{service.collection}.{f["id"]}">
+<app:name>{escape(f["properties"]["name"])}</app:name><app:places>{f["properties"]["places"]}</app:places>
+<app:geom><gml:Point srsName="urn:ogc:def:crs:EPSG::25832"><gml:pos>{x:.2f} {y:.2f}</gml:pos></gml:Point>
+</app:geom></app:{service.collection}></gml:featureMember>"""
+            )
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<wfs:FeatureCollection xmlns:wfs="{WFS11_NS}" '
+            f'xmlns:gml="{GML31_NS}" xmlns:app="{APP_NS}" numberOfFeatures="{len(members)}">'
+            + "".join(members)
+            + "</wfs:FeatureCollection>"
+        )
+        return 200, "text/xml; subtype=gml/3.1.1", body.encode()
+    return 400, "text/plain", b"bad request"
+
+
 @contextmanager
 def serve(route: Callable, service: Service, certificate: "Certificate | None" = None) -> Iterator[str]:
     """A threaded HTTP server on a free 127.0.0.1 port answering by `route` (https with `certificate`);
@@ -300,8 +344,8 @@ def self_signed(directory: Path) -> Certificate:
 
 
 @contextmanager
-def wfs(service: Service) -> Iterator[str]:
-    with serve(_wfs, service) as base:
+def wfs(service: Service, version: str = "2.0.0") -> Iterator[str]:
+    with serve(_wfs if version == "2.0.0" else _wfs11, service) as base:
         yield base
 
 

@@ -111,6 +111,17 @@ def test_a_wfs_type_is_imported_in_its_coordinate_system_with_the_servers_page_s
     assert layer.source_layer == "app:parking"
 
 
+def test_a_wfs_1_1_type_is_imported_from_its_one_getfeature(layer):
+    service = servers.Service(features=servers.points(300))
+    with servers.wfs(service, version="1.1.0") as base:
+        url = f"{base}/wfs?SERVICE=WFS&VERSION=1.1.0"
+        report = url_import(layer=layer, url=url, actor="test", type_name="app:parking")
+    assert report.taken_total == 300
+    assert any("VERSION=1.1.0" in r and "GetFeature" in r for r in service.requests)
+    first = layer.features.get(properties__name="stand 1")
+    assert (first.geom.x, first.geom.y) == (pytest.approx(8.38, abs=0.002), pytest.approx(49.0, abs=0.02))
+
+
 def test_a_wfs_url_may_name_its_type_itself(layer):
     service = servers.Service(features=servers.points(20))
     with servers.wfs(service) as base:
