@@ -476,6 +476,22 @@ def test_the_admin_imports_a_url_and_schedules_its_refresh(admin_client, service
     assert "Next refresh:" in page.content.decode()
 
 
+def test_saving_a_url_layer_imports_it_again_only_when_asked(admin_client, service):
+    project = ProjectFactory(slug="karlsruhe")
+    with servers.oapif(service) as base:
+        admin_client.post(ADD_URL, add_form(project, role="reference", import_url=items(base)))
+        layer = ContextLayer.objects.get()
+        change = f"/admin/geo/contextlayer/{layer.pk}/change/"
+        service.requests.clear()
+        form = add_form(project, role="reference", import_url=items(base), colour="#aa0000", refresh_hours=6)
+        assert admin_client.post(change, form).status_code == 302
+        assert service.requests == []  # the same URL: only the settings changed
+        service.features = servers.points(7)
+        assert admin_client.post(change, {**form, "import_now": "on"}).status_code == 302
+    layer.refresh_from_db()
+    assert (layer.colour, layer.refresh_hours, layer.features.count()) == ("#aa0000", 6, 7)
+
+
 def test_a_refused_url_is_a_form_error_in_german_and_nothing_is_saved(admin_client):
     project = ProjectFactory(slug="karlsruhe")
     port = servers.free_port()
