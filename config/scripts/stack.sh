@@ -336,7 +336,10 @@ stop_worker() {
 
 start_worker() {
     stop_worker quiet  # a second `make run` restarts the worker with the current code
-    setsid "$PY" manage.py db_worker --no-reload >"$LOGDIR/worker.log" 2>&1 < /dev/null &
+    # The refresh of URL context layers re-queues itself; this mends its chain if a worker died (idempotent).
+    "$PY" manage.py refresh_layers >"$LOGDIR/worker.log" 2>&1 \
+        || die "manage.py refresh_layers failed; the details are in .local/log/worker.log."
+    setsid "$PY" manage.py db_worker --no-reload >>"$LOGDIR/worker.log" 2>&1 < /dev/null &
     echo $! >"$WORKER_PID"
     sleep 0.5
     worker_running || die "the background worker did not start; the details are in .local/log/worker.log."

@@ -406,6 +406,17 @@ EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
 CONTEXT_LAYER_MAX_BYTES = env.int("CONTEXT_LAYER_MAX_BYTES", default=200 * 1024 * 1024)
 CONTEXT_LAYER_MAX_FEATURES = env.int("CONTEXT_LAYER_MAX_FEATURES", default=1_000_000)
 CONTEXT_LAYER_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_TIMEOUT_SECONDS", default=600)
+# A layer from a URL (geo.layers.remote): each request to the service may take this long (the whole import
+# CONTEXT_LAYER_TIMEOUT_SECONDS). Servers on private, loopback or link-local addresses are refused unless this
+# is on (an intranet's WFS; the tests' servers on 127.0.0.1), so an admin form cannot probe the inside.
+CONTEXT_LAYER_URL_TIMEOUT_SECONDS = env.int("CONTEXT_LAYER_URL_TIMEOUT_SECONDS", default=60)
+CONTEXT_LAYER_URL_PRIVATE = env.bool("CONTEXT_LAYER_URL_PRIVATE", default=False)
+# A URL imported from the admin's form must be read within gunicorn's 30 s request timeout.
+CONTEXT_LAYER_ADMIN_URL_SECONDS = env.int("CONTEXT_LAYER_ADMIN_URL_SECONDS", default=25)
+# CA certificates (PEM file) for https sources signed by an intranet's own authority; empty: the system's.
+CONTEXT_LAYER_URL_CA_BUNDLE = env.str("CONTEXT_LAYER_URL_CA_BUNDLE", default="")
+# The worker looks for URL layers due for their refresh this often (geo.layers.refresh).
+CONTEXT_LAYER_REFRESH_CHECK_MINUTES = env.int("CONTEXT_LAYER_REFRESH_CHECK_MINUTES", default=15)
 # Written into every export's provenance. Match it to the terms participants agreed to.
 EXPORT_LICENCE = env.str(
     "EXPORT_LICENCE",

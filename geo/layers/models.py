@@ -93,6 +93,9 @@ class ContextLayer(models.Model):
         help_text=_("For a URL source: the worker imports it again this often. Empty: only when saved."),
     )
     refreshed_at = models.DateTimeField(_("last refreshed"), null=True, blank=True, editable=False)
+    # The worker's last refresh that failed (geo.layers.refresh): the features stay those of the last success.
+    refresh_failed_at = models.DateTimeField(_("last refresh failed"), null=True, blank=True, editable=False)
+    refresh_error = models.TextField(_("refresh error"), blank=True, editable=False)
     import_report = models.JSONField(_("last import"), default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
