@@ -3,12 +3,13 @@
 The file is untrusted: it only reaches GDAL in geo.core.ogr's fenced `ogr2ogr` (a separate process with only
 the file's own driver, no network, limited in time, memory and output), which writes GeoJSON Sequence in
 EPSG:4326 into a private temporary directory. PostgreSQL then does the rest in one transaction: the lines are
-COPYed into a temporary staging table and `geo/sql/context_layer_replace.sql` replaces the layer's features,
-repairing what ST_MakeValid can repair without changing a geometry's dimension, dropping what is missing,
-empty or unrepairable, and splitting geometry collections. Any refusal rolls all of it back: a bad file
-changes nothing. GeoJSONSeq + COPY keeps the fenced process away from the database and its credentials; it
-costs speed (docs/context-layers.md, "Speed": 100,000 points take about 4.5 × a plain `ogr2ogr -f PostgreSQL`,
-most of it writing into the shared, indexed feature table).
+COPYed into a temporary staging table (each geometry parsed as its line arrives), `context_layer_replace.sql`
+builds the layer's features in a new table of their own, repairing what ST_MakeValid can repair without
+changing a geometry's dimension, dropping what is missing, empty or unrepairable, and splitting geometry
+collections; then the new table gets its indexes, each built in one pass, and replaces the layer's partition
+of geo_context_feature (`context_layer_partitions.sql`). Any refusal rolls all of it back: a bad file changes
+nothing, and until the commit every reader sees the old features. GeoJSONSeq + COPY keeps the fenced process
+away from the database and its credentials. Speed: docs/context-layers.md, "Speed".
 
 Attributes are stored as the source has them (text and numbers): HTML or spreadsheet formulas stay text,
 escaped wherever they are shown and guarded in spreadsheets (config/spreadsheet_safety.py).
@@ -18,12 +19,15 @@ import json
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -54,6 +58,11 @@ CSV_Y_NAMES = "lat,latitude,y,northing,hochwert"
 ZIP_ENTRIES_MAX = 100
 OGR_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
 COPY_CHUNK_BYTES = 1024 * 1024
+# The swap of a layer's partition waits this long for the feature table at a time, and gives up after
+# SWAP_LOCK_PATIENCE of tries (a reader that holds the table that long is a runaway query).
+LOCK_WAIT = "50ms"
+SWAP_LOCK_PATIENCE = timedelta(seconds=60)
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 class LayerRefused(Exception):
@@ -312,24 +321,34 @@ def _replace(
         with transaction.atomic(), connection.cursor() as cursor:
             # One import of a layer at a time: a second one waits here, then replaces the first one's result.
             list(ContextLayer.objects.select_for_update().filter(pk=layer.pk).values_list("pk", flat=True))
+            cursor.execute(SQL.load("context_layer_work_mem"))
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
-            with output.open("rb") as staged, cursor.copy(SQL.load("context_layer_staging_copy")) as copy:
-                while chunk := staged.read(COPY_CHUNK_BYTES):
-                    lines += chunk.count(b"\n")
-                    if lines > max_features:
-                        raise LayerRefused(
-                            _("The file has more than %(count)s features. Please cut it to what you need.")
-                            % {"count": _grouped(max_features)}
-                        )
-                    copy.write(chunk)
+            try:
+                with output.open("rb") as staged, cursor.copy(SQL.load("context_layer_staging_copy")) as copy:
+                    while chunk := staged.read(COPY_CHUNK_BYTES):
+                        lines += chunk.count(b"\n")
+                        if lines > max_features:
+                            raise LayerRefused(
+                                _(
+                                    "The file has more than %(count)s features. Please cut it to what you "
+                                    "need."
+                                )
+                                % {"count": _grouped(max_features)}
+                            )
+                        copy.write(chunk)
+            except psycopg.DatabaseError:
+                # PostGIS could not parse a geometry GDAL wrote (e.g. a ring of two points).
+                raise LayerRefused(_geometry_unreadable()) from None
+            cursor.execute(SQL.load("context_layer_reach"))
+            _check_reach(*cursor.fetchone())
+            # The layer's new partition, filled from the staged features (context_layer_partitions.sql).
+            cursor.execute(SQL.load("context_layer_build"), {"layer": layer.pk})
             try:
                 cursor.execute(SQL.load("context_layer_replace"), {"layer": layer.pk})
             except DatabaseError:
-                # PostGIS could not parse a geometry GDAL wrote (e.g. a ring of two points).
-                raise LayerRefused(
-                    _("A geometry of the file cannot be read. Please check the file, e.g. in QGIS.")
-                ) from None
+                # A geometry PostGIS parsed but cannot work with.
+                raise LayerRefused(_geometry_unreadable()) from None
             columns = [c.name for c in cursor.description]
             figures = dict(zip(columns, cursor.fetchone(), strict=True))
             report = ImportReport(
@@ -343,8 +362,9 @@ def _replace(
                 at=timezone.now().isoformat(timespec="seconds"),
                 by=str(actor) if actor is not None else "",
             )
-            _check(layer, report, figures)
+            _check(layer, report)
             cursor.execute(SQL.load("context_layer_staging_drop"))
+            cursor.execute(SQL.load("context_layer_index"), {"layer": layer.pk})
             layer.source_kind = "file"
             layer.source_name = source[:255]
             layer.source_layer = source_layer
@@ -352,6 +372,7 @@ def _replace(
             layer.source_srs = srs
             layer.import_report = report.as_dict()
             layer.save()
+            _swap(cursor, layer)  # last: it holds the feature table until the commit
     finally:
         # A refusal rolled the transaction back, and the temporary table with it; inside a caller's
         # transaction (a savepoint) the table may outlive it, so it is dropped here too.
@@ -361,9 +382,37 @@ def _replace(
     return report
 
 
-def _check(layer: ContextLayer, report: ImportReport, figures: dict[str, Any]) -> None:
-    """Refusals that need the staged features: raised inside the transaction, so they take it all back."""
-    reach_x, reach_y = figures["reach_x"], figures["reach_y"]
+def _swap(cursor: Any, layer: ContextLayer) -> None:
+    """Put the new partition in the old one's place. That needs the feature table to itself for a moment:
+    each try waits at most LOCK_WAIT for the readers of the moment (a map read that comes meanwhile
+    waits behind it no longer than that), then gives way and tries again, for SWAP_LOCK_PATIENCE in all."""
+    deadline = time.monotonic() + SWAP_LOCK_PATIENCE.total_seconds()
+    pause = 0.01
+    while True:
+        try:
+            with transaction.atomic():  # a savepoint: a try that timed out leaves nothing behind
+                cursor.execute(SQL.load("context_layer_swap"), {"layer": layer.pk, "lock_wait": LOCK_WAIT})
+            return
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            if time.monotonic() > deadline:
+                raise LayerRefused(
+                    _(
+                        "The context layers are being read by a long query right now, so the new features "
+                        "cannot be put in place. Nothing was changed. Please try again in a few minutes."
+                    )
+                ) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def _geometry_unreadable() -> str:
+    return _("A geometry of the file cannot be read. Please check the file, e.g. in QGIS.")
+
+
+def _check_reach(reach_x: float | None, reach_y: float | None) -> None:
+    """Coordinates beyond ±180°/±90° are not longitude/latitude: refused before anything is built."""
     if reach_x is not None and (reach_x > 180 or reach_y > 90):
         raise LayerRefused(
             _(
@@ -373,6 +422,10 @@ def _check(layer: ContextLayer, report: ImportReport, figures: dict[str, Any]) -
             )
             % {"x": _grouped(reach_x), "y": _grouped(reach_y)}
         )
+
+
+def _check(layer: ContextLayer, report: ImportReport) -> None:
+    """Refusals that need the staged features: raised inside the transaction, so they take it all back."""
     if not report.taken_total:
         raise LayerRefused(
             _("The file contains no feature with a usable geometry (%(read)s read). Nothing was imported.")
