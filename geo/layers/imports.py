@@ -2,8 +2,8 @@
 
 The file is untrusted: it only reaches GDAL in geo.core.ogr's fenced `ogr2ogr` (a separate process with only
 the file's own driver, no network, limited in time, memory and output), which writes GeoJSON Sequence in
-EPSG:4326 into a private temporary directory. PostgreSQL then does the rest in one transaction: the lines are
-COPYed into a temporary staging table (each geometry parsed as its line arrives), `context_layer_replace.sql`
+EPSG:4326 to its output, a pipe. PostgreSQL does the rest in one transaction: the lines are COPYed, as they
+come, into a temporary staging table (each geometry parsed as its line arrives), `context_layer_replace.sql`
 builds the layer's features in a new table of their own, repairing what ST_MakeValid can repair without
 changing a geometry's dimension, dropping what is missing, empty or unrepairable, and splitting geometry
 collections; then the new table gets its indexes, each built in one pass, and replaces the layer's partition
@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
@@ -27,14 +28,14 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geo.core.ogr import ZipRefused, run_fenced_ogr2ogr, shapefile_from_zip
+from geo.core.ogr import OutputTooLarge, ZipRefused, shapefile_from_zip, stream_fenced_ogr2ogr
 from geo.sql import SQL
 
 from .models import ContextLayer, LayerRole
@@ -57,12 +58,13 @@ CSV_X_NAMES = "lon,lng,long,longitude,x,easting,rechtswert"
 CSV_Y_NAMES = "lat,latitude,y,northing,hochwert"
 ZIP_ENTRIES_MAX = 100
 OGR_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
-COPY_CHUNK_BYTES = 1024 * 1024
+COPY_CHUNK_BYTES = 256 * 1024
 # The swap of a layer's partition waits this long for the feature table at a time, and gives up after
 # SWAP_LOCK_PATIENCE of tries (a reader that holds the table that long is a runaway query).
 LOCK_WAIT = "50ms"
 SWAP_LOCK_PATIENCE = timedelta(seconds=60)
 LOCK_NOT_AVAILABLE = "55P03"
+CHECK_VIOLATION = "23514"
 
 
 class LayerRefused(Exception):
@@ -179,11 +181,13 @@ def layer_import(
         path = source
         if driver == "ESRI Shapefile":
             path = _shapefile(source, work / "shapefile", srs_given=bool(srs))
-        output = work / "features.geojsonl"
-        _convert(path, driver, output, source_layer=source_layer, where=where, srs=srs)
+
+        def convert(sink: Callable[[bytes], None]) -> None:
+            _convert(path, driver, sink, cwd=work, source_layer=source_layer, where=where, srs=srs)
+
         report = _replace(
             layer,
-            output,
+            convert,
             source=name,
             actor=actor,
             source_layer=source_layer or "",
@@ -228,14 +232,22 @@ def _shapefile(source: Path, target: Path, *, srs_given: bool) -> Path:
 
 
 def _convert(
-    source: Path, driver: str, output: Path, *, source_layer: str | None, where: str | None, srs: str | None
+    source: Path,
+    driver: str,
+    sink: Callable[[bytes], None],
+    *,
+    cwd: Path,
+    source_layer: str | None,
+    where: str | None,
+    srs: str | None,
 ) -> None:
-    """The fenced ogr2ogr: the source's features as GeoJSON Sequence in EPSG:4326, 2D, 7 decimals (1 cm)."""
+    """The fenced ogr2ogr: the source's features as GeoJSON Sequence in EPSG:4326, 2D, 7 decimals (1 cm),
+    handed to `sink` as they come."""
     max_features = settings.CONTEXT_LAYER_MAX_FEATURES
     arguments = [
         "-f",
         OUTPUT_DRIVER,
-        str(output),
+        "/vsistdout/",
         str(source),
         *([source_layer] if source_layer else []),
         "-t_srs",
@@ -272,20 +284,30 @@ def _convert(
     # GeoJSON text takes more room than the binary formats: room for 8 times the largest source.
     output_max = 8 * settings.CONTEXT_LAYER_MAX_BYTES
     try:
-        run = run_fenced_ogr2ogr(
+        run = stream_fenced_ogr2ogr(
             arguments,
             drivers=(driver, OUTPUT_DRIVER),
             seconds=seconds,
             memory_bytes=OGR_MEMORY_BYTES,
             output_max_bytes=output_max,
-            cwd=output.parent,
+            cwd=cwd,
+            sink=sink,
+            chunk_bytes=COPY_CHUNK_BYTES,
         )
+    except OutputTooLarge:
+        raise LayerRefused(
+            _(
+                "The file's features take more than %(size)s when read. Please cut it to the area and the "
+                "features you need."
+            )
+            % {"size": filesizeformat(output_max)}
+        ) from None
     except subprocess.TimeoutExpired:
         raise LayerRefused(
             _("Reading the file took longer than %(seconds)s seconds. Please cut it to what you need.")
             % {"seconds": _grouped(seconds)}
         ) from None
-    if run.returncode != 0 or not output.exists():
+    if run.returncode != 0:
         stderr = run.stderr
         if "no coordinate system" in stderr or "source layer has no coordinate system" in stderr:
             raise LayerRefused(
@@ -313,9 +335,17 @@ def _convert(
 
 
 def _replace(
-    layer: ContextLayer, output: Path, *, source: str, actor: Any, source_layer: str, where: str, srs: str
+    layer: ContextLayer,
+    convert: Callable[[Callable[[bytes], None]], None],
+    *,
+    source: str,
+    actor: Any,
+    source_layer: str,
+    where: str,
+    srs: str,
 ) -> ImportReport:
-    """Stage ogr2ogr's lines and replace the layer's features with them, in one transaction."""
+    """Stage ogr2ogr's lines as `convert` hands them over and replace the layer's features with them, in
+    one transaction."""
     max_features = settings.CONTEXT_LAYER_MAX_FEATURES
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -325,8 +355,10 @@ def _replace(
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
             try:
-                with output.open("rb") as staged, cursor.copy(SQL.load("context_layer_staging_copy")) as copy:
-                    while chunk := staged.read(COPY_CHUNK_BYTES):
+                with cursor.copy(SQL.load("context_layer_staging_copy")) as copy:
+
+                    def stage(chunk: bytes) -> None:
+                        nonlocal lines
                         lines += chunk.count(b"\n")
                         if lines > max_features:
                             raise LayerRefused(
@@ -337,6 +369,8 @@ def _replace(
                                 % {"count": _grouped(max_features)}
                             )
                         copy.write(chunk)
+
+                    convert(stage)
             except psycopg.DatabaseError:
                 # PostGIS could not parse a geometry GDAL wrote (e.g. a ring of two points).
                 raise LayerRefused(_geometry_unreadable()) from None
@@ -344,16 +378,21 @@ def _replace(
             _check_reach(*cursor.fetchone())
             # The layer's new partition, filled from the staged features (context_layer_partitions.sql).
             cursor.execute(SQL.load("context_layer_build"), {"layer": layer.pk})
+            taken = _take_valid(cursor, layer)
             try:
-                cursor.execute(SQL.load("context_layer_replace"), {"layer": layer.pk})
+                rest = taken is not None
+                cursor.execute(SQL.load("context_layer_replace"), {"layer": layer.pk, "rest": rest})
             except DatabaseError:
                 # A geometry PostGIS parsed but cannot work with.
                 raise LayerRefused(_geometry_unreadable()) from None
             columns = [c.name for c in cursor.description]
             figures = dict(zip(columns, cursor.fetchone(), strict=True))
+            figures["taken"] = _json(figures["taken"])
+            for kind, count in (taken or {}).items():
+                figures["taken"][kind] = figures["taken"].get(kind, 0) + count
             report = ImportReport(
                 read=figures["read"],
-                taken=_json(figures["taken"]),
+                taken=figures["taken"],
                 repaired=figures["repaired"],
                 dropped=_json(figures["dropped"]),
                 collections_split=figures["collections_split"],
@@ -380,6 +419,19 @@ def _replace(
             with connection.cursor() as cursor:
                 cursor.execute(SQL.load("context_layer_staging_drop"))
     return report
+
+
+def _take_valid(cursor: Any, layer: ContextLayer) -> dict[str, int] | None:
+    """The features that need no repair, split or drop, taken in one pass (context_layer_take_valid.sql):
+    their counts per geometry type, or None when a geometry among them is invalid (nothing taken then)."""
+    try:
+        with transaction.atomic():  # a savepoint: an invalid geometry takes back what the pass inserted
+            cursor.execute(SQL.load("context_layer_take_valid"), {"layer": layer.pk})
+            return _json(cursor.fetchone()[0])
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) == CHECK_VIOLATION:
+            return None
+        raise
 
 
 def _swap(cursor: Any, layer: ContextLayer) -> None:

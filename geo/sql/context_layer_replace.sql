@@ -6,14 +6,20 @@
 -- that is missing or empty is dropped; an invalid one is repaired with ST_MakeValid when the repair keeps its
 -- dimension (a polygon stays an area, a line a line), else it is dropped as unrepairable. Only the row
 -- numbers and geometries pass through the steps; the attributes are taken from the staging row at the insert.
--- Parameters: layer (the layer's id).
-WITH parts AS (
-    SELECT n, geom, false AS split
+-- Parameters: layer (the layer's id); rest (true: only the features context_layer_take_valid.sql left, those
+-- without a geometry, with an empty one or a collection; false: all staged features).
+WITH staged AS (
+    SELECT n, geom
     FROM pg_temp.context_layer_staging
+    WHERE NOT %(rest)s OR geom IS NULL OR ST_GeometryType(geom) = 'ST_GeometryCollection' OR ST_IsEmpty(geom)
+),
+parts AS (
+    SELECT n, geom, false AS split
+    FROM staged
     WHERE geom IS NULL OR ST_GeometryType(geom) <> 'ST_GeometryCollection' OR ST_IsEmpty(geom)
     UNION ALL
     SELECT s.n, d.geom, true
-    FROM pg_temp.context_layer_staging AS s
+    FROM staged AS s
     CROSS JOIN LATERAL ST_Dump(s.geom) AS d
     WHERE ST_GeometryType(s.geom) = 'ST_GeometryCollection' AND NOT ST_IsEmpty(s.geom)
 ),
