@@ -350,7 +350,14 @@ def _replace(
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # One import of a layer at a time: a second one waits here, then replaces the first one's result.
-            list(ContextLayer.objects.select_for_update().filter(pk=layer.pk).values_list("pk", flat=True))
+            # Only the layer's row (no ordering, so no join: FOR UPDATE would lock the project's row too, and
+            # imports of other layers of the project would wait for this one).
+            list(
+                ContextLayer.objects.select_for_update(of=("self",))
+                .filter(pk=layer.pk)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
             cursor.execute(SQL.load("context_layer_work_mem"))
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
@@ -404,6 +411,9 @@ def _replace(
             _check(layer, report)
             cursor.execute(SQL.load("context_layer_staging_drop"))
             cursor.execute(SQL.load("context_layer_index"), {"layer": layer.pk})
+            # Before the layer's row is written: the attach needs geo_context_layer free of other writers for
+            # a moment, and two imports that had each written their layer would wait for each other.
+            _swap(cursor, layer)
             layer.source_kind = "file"
             layer.source_name = source[:255]
             layer.source_layer = source_layer
@@ -411,7 +421,6 @@ def _replace(
             layer.source_srs = srs
             layer.import_report = report.as_dict()
             layer.save()
-            _swap(cursor, layer)  # last: it holds the feature table until the commit
     finally:
         # A refusal rolled the transaction back, and the temporary table with it; inside a caller's
         # transaction (a savepoint) the table may outlive it, so it is dropped here too.

@@ -6,6 +6,7 @@ features written through the ORM are replaced like the imported ones; and the re
 whichever path the features take (straight in, or repaired, split and dropped)."""
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -171,3 +172,40 @@ def test_figures_are_exact_when_valid_features_go_straight_in_and_the_rest_is_sp
     assert (report.collections_split, report.collection_parts) == (1, 2)
     assert layer.features.filter(properties__name="collection").count() == 2
     assert set(layer.features.values_list("properties__name", flat=True)) == {"point", "line", "collection"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_different_layers_at_once_both_arrive(monkeypatch):
+    """Each swap needs geo_context_layer free of other writers for a moment: two imports that reach their
+    swaps together must not wait for each other until both give up."""
+    project = ProjectFactory(slug="karlsruhe")
+    layers = [
+        ContextLayer.objects.create(project=project, name=f"Layer {n}", role="reference") for n in (1, 2)
+    ]
+    monkeypatch.setattr(imports, "SWAP_LOCK_PATIENCE", imports.timedelta(seconds=3))
+    both_built = threading.Barrier(2, timeout=60)
+    real_swap = imports._swap
+
+    def swap_together(cursor, layer):
+        both_built.wait()
+        real_swap(cursor, layer)
+
+    monkeypatch.setattr(imports, "_swap", swap_together)
+    results: dict[int, object] = {}
+
+    def run(layer: ContextLayer) -> None:
+        try:
+            results[layer.pk] = layer_import(layer=layer, source=PARKING, actor="test").taken_total
+        except Exception as error:
+            results[layer.pk] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(layer,)) for layer in layers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert results == {layers[0].pk: 3072, layers[1].pk: 3072}
+    assert ContextFeature.objects.count() == 2 * 3072
