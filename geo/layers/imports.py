@@ -64,6 +64,7 @@ COPY_CHUNK_BYTES = 256 * 1024
 LOCK_WAIT = "50ms"
 SWAP_LOCK_PATIENCE = timedelta(seconds=60)
 LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"  # a reader that waited for us while we waited for it: try again
 CHECK_VIOLATION = "23514"
 
 
@@ -455,7 +456,7 @@ def _swap(cursor: Any, layer: ContextLayer) -> None:
                 cursor.execute(SQL.load("context_layer_swap"), {"layer": layer.pk, "lock_wait": LOCK_WAIT})
             return
         except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            if getattr(error.__cause__, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
                 raise
             if time.monotonic() > deadline:
                 raise LayerRefused(
