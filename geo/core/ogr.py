@@ -169,7 +169,16 @@ def stream_fenced_ogr2ogr(
     exception of `sink` stops the process and passes on."""
     command = ["ogr2ogr", *arguments]
     if shutil.which("prlimit"):
-        command = ["prlimit", f"--as={memory_bytes}", f"--cpu={seconds}", "--", *command]
+        # --fsize still bounds any file GDAL writes on the side (the OSM driver's temporary index); the pipe
+        # is bounded here, as it is read.
+        command = [
+            "prlimit",
+            f"--as={memory_bytes}",
+            f"--cpu={seconds}",
+            f"--fsize={output_max_bytes}",
+            "--",
+            *command,
+        ]
     expired = threading.Event()
 
     def expire() -> None:
