@@ -209,3 +209,24 @@ def test_two_imports_of_different_layers_at_once_both_arrive(monkeypatch):
 
     assert results == {layers[0].pk: 3072, layers[1].pk: 3072}
     assert ContextFeature.objects.count() == 2 * 3072
+
+
+@pytest.mark.django_db
+def test_a_file_refused_after_its_features_were_built_leaves_no_table_behind(tmp_path):
+    """The districts' role refuses points only once the features are counted, after the new partition was
+    made and filled: the refusal takes the table back with everything else."""
+    layer = ContextLayer.objects.create(project=ProjectFactory(), name="Districts", role="districts")
+    layer_import(layer=layer, source=DISTRICTS, actor="test")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'geo_context_feature'::regclass")
+        partitions = cursor.fetchone()[0]
+
+    with pytest.raises(LayerRefused, match="areas only"):
+        layer_import(layer=layer, source=PARKING, actor="test")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f"geo_context_feature_l{layer.pk}_new"])
+        assert cursor.fetchone()[0] is None
+        cursor.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'geo_context_feature'::regclass")
+        assert cursor.fetchone()[0] == partitions
+    assert layer.features.count() == 28
