@@ -8,6 +8,8 @@ Environment (all optional):
     BENCH_PORT       gunicorn's port (8121); TIPG_PORT tipg's (8122); BENCH_TIPG=0 leaves tipg out
     BENCH_WORKERS    gunicorn workers (2), BENCH_THREADS threads per worker (4), BENCH_CLIENTS (8)
     BENCH_RESULTS    the directory for results.md and results.json (default benchmarks/)
+    BENCH_ONLY       comma-separated scenario modules to run, e.g. layer_import_scenario (default: all;
+                     read_scenarios names the read scenarios)
     DATABASE_URL     any database of the cluster (stack.sh sets it); the benchmark database sits beside it
     REDIS_URL        the Redis of the stack; gunicorn uses its database number 3 (flushed between passes)
 """
@@ -412,15 +414,20 @@ def main() -> int:
             gunicorn_pids=worker_pids(gunicorn.pid),
         )
         measure_started = time.perf_counter()
+        only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
         from benchmarks import read_scenarios
 
-        log("Read scenarios")
-        rows.extend(read_scenarios.run(ctx, log=log))
+        if not only or "read_scenarios" in only:
+            log("Read scenarios")
+            rows.extend(read_scenarios.run(ctx, log=log))
         for module, scenario in (
             ("write_scenarios", "writes"),
             ("load_scenario", "load while reading"),
             ("page_scenario", "map page in chromium"),
+            ("layer_import_scenario", "context-layer import"),
         ):
+            if only and module not in only:
+                continue
             if importlib.util.find_spec(f"benchmarks.{module}") is None:
                 rows.append(not_built(scenario, module))
                 continue

@@ -13,9 +13,11 @@ lets `subprocess.TimeoutExpired` through.
 import os
 import shutil
 import subprocess
+import tempfile
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -142,3 +144,71 @@ def run_fenced_ogr2ogr(
         cwd=cwd,
         check=False,
     )
+
+
+class OutputTooLarge(Exception):
+    """The fenced ogr2ogr wrote more than it may (stream_fenced_ogr2ogr's `output_max_bytes`)."""
+
+
+def stream_fenced_ogr2ogr(
+    arguments: Sequence[str],
+    *,
+    drivers: Iterable[str],
+    seconds: int,
+    memory_bytes: int,
+    output_max_bytes: int,
+    cwd: Path,
+    sink: Callable[[bytes], None],
+    chunk_bytes: int = 1024 * 1024,
+) -> subprocess.CompletedProcess[str]:
+    """Run `ogr2ogr <arguments>` fenced in as run_fenced_ogr2ogr does, with its output (`/vsistdout/`) handed
+    to `sink` chunk by chunk as it comes, so the caller works on it while ogr2ogr still converts (two
+    cores).
+
+    Raises subprocess.TimeoutExpired after `seconds` and OutputTooLarge beyond `output_max_bytes`; an
+    exception of `sink` stops the process and passes on."""
+    command = ["ogr2ogr", *arguments]
+    if shutil.which("prlimit"):
+        # --fsize still bounds any file GDAL writes on the side (the OSM driver's temporary index); the pipe
+        # is bounded here, as it is read.
+        command = [
+            "prlimit",
+            f"--as={memory_bytes}",
+            f"--cpu={seconds}",
+            f"--fsize={output_max_bytes}",
+            "--",
+            *command,
+        ]
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        process.kill()
+
+    # stderr goes to a file, so that a process that writes a lot of it never blocks on a full pipe.
+    with tempfile.TemporaryFile(dir=cwd) as stderr:
+        # A fixed program with an argument list, no shell: the file's path is one argument.
+        process = subprocess.Popen(  # noqa: S603
+            command, env=fenced_environment(drivers), stdout=subprocess.PIPE, stderr=stderr, cwd=cwd
+        )
+        timer = threading.Timer(seconds, expire)
+        timer.start()
+        try:
+            written = 0
+            while chunk := process.stdout.read1(chunk_bytes):
+                written += len(chunk)
+                if written > output_max_bytes:
+                    raise OutputTooLarge(written)
+                sink(chunk)
+            returncode = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+        if expired.is_set():
+            raise subprocess.TimeoutExpired(command, seconds)
+        stderr.seek(0)
+        text = stderr.read().decode("utf-8", errors="replace")
+    return subprocess.CompletedProcess(command, returncode, "", text)

@@ -2,13 +2,14 @@
 
 The file is untrusted: it only reaches GDAL in geo.core.ogr's fenced `ogr2ogr` (a separate process with only
 the file's own driver, no network, limited in time, memory and output), which writes GeoJSON Sequence in
-EPSG:4326 into a private temporary directory. PostgreSQL then does the rest in one transaction: the lines are
-COPYed into a temporary staging table and `geo/sql/context_layer_replace.sql` replaces the layer's features,
-repairing what ST_MakeValid can repair without changing a geometry's dimension, dropping what is missing,
-empty or unrepairable, and splitting geometry collections. Any refusal rolls all of it back: a bad file
-changes nothing. GeoJSONSeq + COPY keeps the fenced process away from the database and its credentials; it
-costs speed (docs/context-layers.md, "Speed": 100,000 points take about 4.5 × a plain `ogr2ogr -f PostgreSQL`,
-most of it writing into the shared, indexed feature table).
+EPSG:4326 to its output, a pipe. PostgreSQL does the rest in one transaction: the lines are COPYed, as they
+come, into a temporary staging table (each geometry parsed as its line arrives), `context_layer_replace.sql`
+builds the layer's features in a new table of their own, repairing what ST_MakeValid can repair without
+changing a geometry's dimension, dropping what is missing, empty or unrepairable, and splitting geometry
+collections; then the new table gets its indexes, each built in one pass, and replaces the layer's partition
+of geo_context_feature (`context_layer_partitions.sql`). Any refusal rolls all of it back: a bad file changes
+nothing, and until the commit every reader sees the old features. GeoJSONSeq + COPY keeps the fenced process
+away from the database and its credentials. Speed: docs/context-layers.md, "Speed".
 
 Attributes are stored as the source has them (text and numbers): HTML or spreadsheet formulas stay text,
 escaped wherever they are shown and guarded in spreadsheets (config/spreadsheet_safety.py).
@@ -18,12 +19,16 @@ import json
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -31,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geo.analysis.services import analysis_request
-from geo.core.ogr import ZipRefused, run_fenced_ogr2ogr, shapefile_from_zip
+from geo.core.ogr import OutputTooLarge, ZipRefused, shapefile_from_zip, stream_fenced_ogr2ogr
 from geo.sql import SQL
 
 from .models import ContextLayer, LayerRole
@@ -54,7 +59,14 @@ CSV_X_NAMES = "lon,lng,long,longitude,x,easting,rechtswert"
 CSV_Y_NAMES = "lat,latitude,y,northing,hochwert"
 ZIP_ENTRIES_MAX = 100
 OGR_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
-COPY_CHUNK_BYTES = 1024 * 1024
+COPY_CHUNK_BYTES = 256 * 1024
+# The swap of a layer's partition waits this long for the feature table at a time, and gives up after
+# SWAP_LOCK_PATIENCE of tries (a reader that holds the table that long is a runaway query).
+LOCK_WAIT = "50ms"
+SWAP_LOCK_PATIENCE = timedelta(seconds=60)
+LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"  # a reader that waited for us while we waited for it: try again
+CHECK_VIOLATION = "23514"
 
 
 class LayerRefused(Exception):
@@ -171,11 +183,13 @@ def layer_import(
         path = source
         if driver == "ESRI Shapefile":
             path = _shapefile(source, work / "shapefile", srs_given=bool(srs))
-        output = work / "features.geojsonl"
-        _convert(path, driver, output, source_layer=source_layer, where=where, srs=srs)
+
+        def convert(sink: Callable[[bytes], None]) -> None:
+            _convert(path, driver, sink, cwd=work, source_layer=source_layer, where=where, srs=srs)
+
         report = _replace(
             layer,
-            output,
+            convert,
             source=name,
             actor=actor,
             source_layer=source_layer or "",
@@ -223,14 +237,22 @@ def _shapefile(source: Path, target: Path, *, srs_given: bool) -> Path:
 
 
 def _convert(
-    source: Path, driver: str, output: Path, *, source_layer: str | None, where: str | None, srs: str | None
+    source: Path,
+    driver: str,
+    sink: Callable[[bytes], None],
+    *,
+    cwd: Path,
+    source_layer: str | None,
+    where: str | None,
+    srs: str | None,
 ) -> None:
-    """The fenced ogr2ogr: the source's features as GeoJSON Sequence in EPSG:4326, 2D, 7 decimals (1 cm)."""
+    """The fenced ogr2ogr: the source's features as GeoJSON Sequence in EPSG:4326, 2D, 7 decimals (1 cm),
+    handed to `sink` as they come."""
     max_features = settings.CONTEXT_LAYER_MAX_FEATURES
     arguments = [
         "-f",
         OUTPUT_DRIVER,
-        str(output),
+        "/vsistdout/",
         str(source),
         *([source_layer] if source_layer else []),
         "-t_srs",
@@ -267,20 +289,30 @@ def _convert(
     # GeoJSON text takes more room than the binary formats: room for 8 times the largest source.
     output_max = 8 * settings.CONTEXT_LAYER_MAX_BYTES
     try:
-        run = run_fenced_ogr2ogr(
+        run = stream_fenced_ogr2ogr(
             arguments,
             drivers=(driver, OUTPUT_DRIVER),
             seconds=seconds,
             memory_bytes=OGR_MEMORY_BYTES,
             output_max_bytes=output_max,
-            cwd=output.parent,
+            cwd=cwd,
+            sink=sink,
+            chunk_bytes=COPY_CHUNK_BYTES,
         )
+    except OutputTooLarge:
+        raise LayerRefused(
+            _(
+                "The file's features take more than %(size)s when read. Please cut it to the area and the "
+                "features you need."
+            )
+            % {"size": filesizeformat(output_max)}
+        ) from None
     except subprocess.TimeoutExpired:
         raise LayerRefused(
             _("Reading the file took longer than %(seconds)s seconds. Please cut it to what you need.")
             % {"seconds": _grouped(seconds)}
         ) from None
-    if run.returncode != 0 or not output.exists():
+    if run.returncode != 0:
         stderr = run.stderr
         if "no coordinate system" in stderr or "source layer has no coordinate system" in stderr:
             raise LayerRefused(
@@ -308,37 +340,71 @@ def _convert(
 
 
 def _replace(
-    layer: ContextLayer, output: Path, *, source: str, actor: Any, source_layer: str, where: str, srs: str
+    layer: ContextLayer,
+    convert: Callable[[Callable[[bytes], None]], None],
+    *,
+    source: str,
+    actor: Any,
+    source_layer: str,
+    where: str,
+    srs: str,
 ) -> ImportReport:
-    """Stage ogr2ogr's lines and replace the layer's features with them, in one transaction."""
+    """Stage ogr2ogr's lines as `convert` hands them over and replace the layer's features with them, in
+    one transaction."""
     max_features = settings.CONTEXT_LAYER_MAX_FEATURES
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # One import of a layer at a time: a second one waits here, then replaces the first one's result.
-            list(ContextLayer.objects.select_for_update().filter(pk=layer.pk).values_list("pk", flat=True))
+            # Only the layer's row (no ordering, so no join: FOR UPDATE would lock the project's row too, and
+            # imports of other layers of the project would wait for this one).
+            list(
+                ContextLayer.objects.select_for_update(of=("self",))
+                .filter(pk=layer.pk)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            cursor.execute(SQL.load("context_layer_work_mem"))
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
-            with output.open("rb") as staged, cursor.copy(SQL.load("context_layer_staging_copy")) as copy:
-                while chunk := staged.read(COPY_CHUNK_BYTES):
-                    lines += chunk.count(b"\n")
-                    if lines > max_features:
-                        raise LayerRefused(
-                            _("The file has more than %(count)s features. Please cut it to what you need.")
-                            % {"count": _grouped(max_features)}
-                        )
-                    copy.write(chunk)
             try:
-                cursor.execute(SQL.load("context_layer_replace"), {"layer": layer.pk})
-            except DatabaseError:
+                with cursor.copy(SQL.load("context_layer_staging_copy")) as copy:
+
+                    def stage(chunk: bytes) -> None:
+                        nonlocal lines
+                        lines += chunk.count(b"\n")
+                        if lines > max_features:
+                            raise LayerRefused(
+                                _(
+                                    "The file has more than %(count)s features. Please cut it to what you "
+                                    "need."
+                                )
+                                % {"count": _grouped(max_features)}
+                            )
+                        copy.write(chunk)
+
+                    convert(stage)
+            except psycopg.DatabaseError:
                 # PostGIS could not parse a geometry GDAL wrote (e.g. a ring of two points).
-                raise LayerRefused(
-                    _("A geometry of the file cannot be read. Please check the file, e.g. in QGIS.")
-                ) from None
+                raise LayerRefused(_geometry_unreadable()) from None
+            cursor.execute(SQL.load("context_layer_reach"))
+            _check_reach(*cursor.fetchone())
+            # The layer's new partition, filled from the staged features (context_layer_partitions.sql).
+            cursor.execute(SQL.load("context_layer_build"), {"layer": layer.pk})
+            taken = _take_valid(cursor, layer)
+            try:
+                rest = taken is not None
+                cursor.execute(SQL.load("context_layer_replace"), {"layer": layer.pk, "rest": rest})
+            except DatabaseError:
+                # A geometry PostGIS parsed but cannot work with.
+                raise LayerRefused(_geometry_unreadable()) from None
             columns = [c.name for c in cursor.description]
             figures = dict(zip(columns, cursor.fetchone(), strict=True))
+            figures["taken"] = _json(figures["taken"])
+            for kind, count in (taken or {}).items():
+                figures["taken"][kind] = figures["taken"].get(kind, 0) + count
             report = ImportReport(
                 read=figures["read"],
-                taken=_json(figures["taken"]),
+                taken=figures["taken"],
                 repaired=figures["repaired"],
                 dropped=_json(figures["dropped"]),
                 collections_split=figures["collections_split"],
@@ -347,8 +413,12 @@ def _replace(
                 at=timezone.now().isoformat(timespec="seconds"),
                 by=str(actor) if actor is not None else "",
             )
-            _check(layer, report, figures)
+            _check(layer, report)
             cursor.execute(SQL.load("context_layer_staging_drop"))
+            cursor.execute(SQL.load("context_layer_index"), {"layer": layer.pk})
+            # Before the layer's row is written: the attach needs geo_context_layer free of other writers for
+            # a moment, and two imports that had each written their layer would wait for each other.
+            _swap(cursor, layer)
             layer.source_kind = "file"
             layer.source_name = source[:255]
             layer.source_layer = source_layer
@@ -365,9 +435,50 @@ def _replace(
     return report
 
 
-def _check(layer: ContextLayer, report: ImportReport, figures: dict[str, Any]) -> None:
-    """Refusals that need the staged features: raised inside the transaction, so they take it all back."""
-    reach_x, reach_y = figures["reach_x"], figures["reach_y"]
+def _take_valid(cursor: Any, layer: ContextLayer) -> dict[str, int] | None:
+    """The features that need no repair, split or drop, taken in one pass (context_layer_take_valid.sql):
+    their counts per geometry type, or None when a geometry among them is invalid (nothing taken then)."""
+    try:
+        with transaction.atomic():  # a savepoint: an invalid geometry takes back what the pass inserted
+            cursor.execute(SQL.load("context_layer_take_valid"), {"layer": layer.pk})
+            return _json(cursor.fetchone()[0])
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) == CHECK_VIOLATION:
+            return None
+        raise
+
+
+def _swap(cursor: Any, layer: ContextLayer) -> None:
+    """Put the new partition in the old one's place. That needs the feature table to itself for a moment:
+    each try waits at most LOCK_WAIT for the readers of the moment (a map read that comes meanwhile
+    waits behind it no longer than that), then gives way and tries again, for SWAP_LOCK_PATIENCE in all."""
+    deadline = time.monotonic() + SWAP_LOCK_PATIENCE.total_seconds()
+    pause = 0.01
+    while True:
+        try:
+            with transaction.atomic():  # a savepoint: a try that timed out leaves nothing behind
+                cursor.execute(SQL.load("context_layer_swap"), {"layer": layer.pk, "lock_wait": LOCK_WAIT})
+            return
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
+                raise
+            if time.monotonic() > deadline:
+                raise LayerRefused(
+                    _(
+                        "The context layers are being read by a long query right now, so the new features "
+                        "cannot be put in place. Nothing was changed. Please try again in a few minutes."
+                    )
+                ) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def _geometry_unreadable() -> str:
+    return _("A geometry of the file cannot be read. Please check the file, e.g. in QGIS.")
+
+
+def _check_reach(reach_x: float | None, reach_y: float | None) -> None:
+    """Coordinates beyond ±180°/±90° are not longitude/latitude: refused before anything is built."""
     if reach_x is not None and (reach_x > 180 or reach_y > 90):
         raise LayerRefused(
             _(
@@ -377,6 +488,10 @@ def _check(layer: ContextLayer, report: ImportReport, figures: dict[str, Any]) -
             )
             % {"x": _grouped(reach_x), "y": _grouped(reach_y)}
         )
+
+
+def _check(layer: ContextLayer, report: ImportReport) -> None:
+    """Refusals that need the staged features: raised inside the transaction, so they take it all back."""
     if not report.taken_total:
         raise LayerRefused(
             _("The file contains no feature with a usable geometry (%(read)s read). Nothing was imported.")

@@ -2,6 +2,9 @@
 
 A layer's features are replaced only as a whole, in one transaction (geo.layers.imports): nothing reads a
 half-imported layer. `geom_3857` is PostgreSQL's own copy for tiles, as participation's Suggestion has.
+
+geo_context_feature is partitioned by layer (geo 0009, geo/sql/context_layer_partitions.sql): each layer's
+features are a table of their own that an import builds apart and swaps in whole. Django sees one table.
 """
 
 from django.contrib.gis.db import models
@@ -133,8 +136,11 @@ class ContextLayer(models.Model):
 class ContextFeature(models.Model):
     """One feature of a layer: a valid, non-empty 2D geometry in EPSG:4326 and the source's attributes."""
 
+    # In the database the primary key is (id, layer_id): a partitioned table's key must hold its partition
+    # key. The ids come from one sequence, so `id` alone is unique as well.
     id = models.BigAutoField(primary_key=True)
-    layer = models.ForeignKey(ContextLayer, on_delete=models.CASCADE, related_name="features")
+    # No index of its own: the layer's partition is what it would find.
+    layer = models.ForeignKey(ContextLayer, on_delete=models.CASCADE, related_name="features", db_index=False)
     geom = models.GeometryField(_("geometry"), srid=4326)
     # Web Mercator copy for tiles, computed by PostgreSQL itself so it can never drift from geom.
     geom_3857 = models.GeneratedField(
@@ -150,11 +156,10 @@ class ContextFeature(models.Model):
         verbose_name = _("context feature")
         verbose_name_plural = _("context features")
         # geom has its GiST index from the field (spatial_index); the tiles read geom_3857. The OGC API pages
-        # a layer by id (`layer_id = … AND id > after ORDER BY id`): (layer, id) starts at `after` within
-        # the layer, where the primary key would walk past every other layer's features first.
+        # a layer by id (`layer_id = … AND id > after ORDER BY id`): in the layer's own partition
+        # (geo 0012) its key (id, layer_id) starts at `after` without walking past other layers' features.
         indexes = [
             GistIndex(fields=["geom_3857"], name="context_feature_3857_gist"),
-            models.Index(fields=["layer", "id"], name="context_feature_layer_page"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(geom__isvalid=True), name="context_feature_geom_valid"),
