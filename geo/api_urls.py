@@ -1,9 +1,10 @@
 """The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
-participation), the map's viewport data and the exports. config/api_urls.py composes them under `api`."""
+participation), the map's viewport data, its context layers and the exports. config/api_urls.py composes them
+under `api`."""
 
 from django.urls import path
 
-from .api import exports, features, viewport
+from .api import exports, features, layers, viewport
 
 urlpatterns = [
     path(
@@ -12,6 +13,7 @@ urlpatterns = [
         name="suggestion-list",
     ),
     path("projects/<slug:slug>/map/", viewport.ProjectMapDataApi.as_view(), name="project-map-data"),
+    path("projects/<slug:slug>/layers/", layers.ContextLayerListApi.as_view(), name="context-layer-list"),
     path(
         "projects/<slug:slug>/exports/jobs/<str:job_id>",
         exports.ExportJobApi.as_view(),

@@ -71,6 +71,7 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "layersUrl": reverse("api:context-layer-list", kwargs={"slug": project.slug}),
             },
         },
         status=400 if form.is_bound and form.errors else 200,

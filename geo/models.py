@@ -191,4 +191,9 @@ class TileGeneration(models.Model):
 
 
 # Context layers live in geo.layers and are registered under app `geo` from here.
-from .layers.models import ContextFeature, ContextLayer  # noqa: E402, F401
+from .layers.models import (  # noqa: E402, F401
+    ContextFeature,
+    ContextLayer,
+    ContextTileCache,
+    ContextTileGeneration,
+)

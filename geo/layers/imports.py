@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from geo.core.ogr import ZipRefused, run_fenced_ogr2ogr, shapefile_from_zip
 from geo.sql import SQL
+from geo.tiles.services import layer_tile_cache_forget
 
 from .models import ContextLayer, LayerRole
 
@@ -312,6 +313,8 @@ def _replace(
         with transaction.atomic(), connection.cursor() as cursor:
             # One import of a layer at a time: a second one waits here, then replaces the first one's result.
             list(ContextLayer.objects.select_for_update().filter(pk=layer.pk).values_list("pk", flat=True))
+            # Its cached tiles go with its features, in this transaction (a refusal keeps both).
+            layer_tile_cache_forget(layer_id=layer.pk)
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
             with output.open("rb") as staged, cursor.copy(SQL.load("context_layer_staging_copy")) as copy:

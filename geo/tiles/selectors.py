@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from config.db_reads import heavy_reads
-from geo.core.grid import CLUSTER_MAX_ZOOM
+from geo.core.grid import CLUSTER_MAX_ZOOM, WEB_MERCATOR_HALF
 from geo.models import TileLayer
 from geo.sql import SQL
 
@@ -111,3 +111,76 @@ def tile_build(*, project_id: int, tile: TileAddress) -> BuiltTile:
         truncated=truncated,
         generation=generation,
     )
+
+
+# ------------------------------------------------------------------------------------------- context layers
+# A context layer's tile (geo/sql/context_tile_mvt.sql): points thinned to one per cell of this many pixels
+# below LAYER_FULL_ZOOM and one per pixel from it on (a symbol is 12-16 px wide: closer ones overlap anyway),
+# lines and areas simplified with half a pixel's tolerance. The caps are those of suggestion tiles.
+LAYER_THIN_PX = 4
+LAYER_FULL_ZOOM = 16
+TILE_PX = 256
+
+
+@dataclass(frozen=True, slots=True)
+class LayerTileLookup:
+    project_id: int | None  # None: no such layer in a project of that slug
+    public: bool  # the project and the layer are public: everyone sees the tile
+    cached: CachedTile | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltLayerTile:
+    etag: str
+    mvt: bytes
+    thinned: bool  # features in the tile were left out (points thinned, or the caps reached)
+    generation: int  # the layer's tile generation in the snapshot the tile was built from (-1: none yet)
+
+
+def layer_tile_lookup(
+    *, slug: str, layer_id: int, tile: TileAddress, known_etags: Sequence[str] = ()
+) -> LayerTileLookup:
+    """The layer `layer_id` of the project `slug`, whether both are public, and its cached `tile`, in one
+    query. Whether a visitor may see a layer that is not public is the caller's question."""
+    params = {
+        "slug": slug,
+        "layer_id": layer_id,
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+        "known_etags": list(known_etags),
+    }
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(SQL.load("context_tile_cache_lookup"), params)
+        row = cursor.fetchone()
+    if row is None:
+        return LayerTileLookup(project_id=None, public=False, cached=None)
+    project_id, project_public, layer_public, etag, mvt = row
+    cached = None
+    if etag is not None:
+        cached = CachedTile(layer="features", etag=etag, mvt=bytes(mvt) if mvt is not None else None)
+    return LayerTileLookup(project_id=project_id, public=project_public and layer_public, cached=cached)
+
+
+def layer_tile_build(*, layer_id: int, tile: TileAddress) -> BuiltLayerTile:
+    """The layer's tile as PostGIS builds it from the layer's features, simplified for the zoom (see
+    context_tile_mvt.sql), in one statement."""
+    metres_per_px = 2 * WEB_MERCATOR_HALF / (TILE_PX * 2**tile.z)
+    params = {
+        "layer_id": layer_id,
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+        "extent": EXTENT,
+        "buffer": BUFFER,
+        "margin": BUFFER / EXTENT,
+        "cell": metres_per_px * (LAYER_THIN_PX if tile.z < LAYER_FULL_ZOOM else 1),
+        "tolerance": metres_per_px / 2,
+        "max_features": MAX_FEATURES,
+        "max_bytes": MAX_FEATURE_BYTES,
+        "feature_overhead": FEATURE_OVERHEAD,
+    }
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(SQL.load("context_tile_mvt"), params)
+        generation, thinned, etag, mvt = cursor.fetchone()
+    return BuiltLayerTile(etag=etag, mvt=bytes(mvt), thinned=thinned, generation=generation)
