@@ -38,11 +38,31 @@ class ContextLayerOut(serializers.Serializer):
     bounds = serializers.ListField(
         child=serializers.FloatField(), allow_null=True, help_text="minlon, minlat, maxlon, maxlat (WGS84)."
     )
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=["point", "line", "area"]),
+        help_text="The kinds of geometry the layer holds (from its last import), for its legend.",
+    )
     tiles = serializers.CharField(help_text="Vector tile URL template with {z}/{x}/{y} (layer `features`).")
 
 
 class ContextLayerListOut(serializers.Serializer):
     layers = ContextLayerOut(many=True)
+
+
+# The import report counts features per geometry type (geo.layers.imports.ImportReport.taken).
+KINDS = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "area",
+    "MultiPolygon": "area",
+}
+
+
+def _kinds(layer: ContextLayer) -> list[str]:
+    taken = (layer.import_report or {}).get("taken") or {}
+    return sorted({KINDS[kind] for kind, count in taken.items() if kind in KINDS and count})
 
 
 def _layer_out(request: HttpRequest, project: Project, layer: ContextLayer, figures: LayerFigures) -> dict:
@@ -60,6 +80,7 @@ def _layer_out(request: HttpRequest, project: Project, layer: ContextLayer, figu
         "public": layer.public and project.is_public,
         "features": figures.features,
         "bounds": [round(v, 6) for v in figures.bounds] if figures.bounds else None,
+        "kinds": _kinds(layer),
         "tiles": layer_tile_url(request, project.slug, layer.pk),
     }
 

@@ -294,6 +294,7 @@ def test_the_list_of_layers_gives_the_map_what_it_draws(client, parking):
         "public": True,
         "features": 2,
         "bounds": [Q[0], Q[1], P[0], P[1]],
+        "kinds": ["point"],
         "tiles": f"http://testserver/tiles/test-project/layers/{parking.pk}/{{z}}/{{x}}/{{y}}.pbf",
     }
     german = client.get("/api/v1/projects/test-project/layers/", headers={"accept-language": "de"})
