@@ -6,7 +6,8 @@
 --   characters): whatever else the source carried stays out of the tile.
 -- * Simplified per zoom: lines and areas by ST_Simplify with a tolerance of half a pixel (ST_AsMVTGeom then
 --   snaps them to the tile's grid); points thinned to the lowest id in each cell of `cell` metres (a few
---   pixels), so a dense layer neither overdraws nor bloats a tile at low zoom.
+--   pixels), so a dense layer neither overdraws nor bloats a tile at low zoom. `inside` is read once (no
+--   other use of it), so PostgreSQL streams it into the grouping rather than keeping it.
 -- * Bounded: at most max_features features and max_bytes of estimated encoded size (name bytes, vertices
 --   after clipping, a fixed overhead per feature), lowest ids first, so a tile and its ETag are stable.
 -- * `generation` is read in the same statement, hence the same snapshot, as the features: the cache stores
@@ -57,8 +58,7 @@ kept AS (
 answer AS MATERIALIZED (
     SELECT coalesce((SELECT generation FROM geo_context_tile_generation WHERE layer_id = %(layer_id)s), -1)
                AS generation,
-           (SELECT count(*) FROM inside) > (SELECT count(*) FROM kept) AS thinned,
            (SELECT coalesce(ST_AsMVT(l, 'features', %(extent)s, 'geom', 'fid'), '')
             FROM (SELECT * FROM kept ORDER BY id) AS l) AS mvt
 )
-SELECT generation, thinned, md5(mvt) AS etag, mvt FROM answer;
+SELECT generation, md5(mvt) AS etag, mvt FROM answer;

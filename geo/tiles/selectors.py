@@ -114,11 +114,12 @@ def tile_build(*, project_id: int, tile: TileAddress) -> BuiltTile:
 
 
 # ------------------------------------------------------------------------------------------- context layers
-# A context layer's tile (geo/sql/context_tile_mvt.sql): points thinned to one per cell of this many pixels
-# below LAYER_FULL_ZOOM and one per pixel from it on (a symbol is 12-16 px wide: closer ones overlap anyway),
-# lines and areas simplified with half a pixel's tolerance. The caps are those of suggestion tiles.
-LAYER_THIN_PX = 4
-LAYER_FULL_ZOOM = 16
+# A context layer's tile (geo/sql/context_tile_mvt.sql): points thinned to one per cell of 8 pixels up to
+# zoom 13 (the map draws them as 7-11 px dots there: a 100,000-point layer then gives at most 32 x 32 per
+# tile, well under MAX_FEATURES), 4 pixels at 14-15 and one pixel from 16 on (symbols of 16 px: closer ones
+# overlap anyway). Lines and areas are simplified with half a pixel's tolerance. The caps are the suggestion
+# tiles'.
+LAYER_THIN_PX = ((14, 8), (16, 4), (99, 1))  # (below this zoom, cell in pixels)
 TILE_PX = 256
 
 
@@ -133,7 +134,6 @@ class LayerTileLookup:
 class BuiltLayerTile:
     etag: str
     mvt: bytes
-    thinned: bool  # features in the tile were left out (points thinned, or the caps reached)
     generation: int  # the layer's tile generation in the snapshot the tile was built from (-1: none yet)
 
 
@@ -162,11 +162,10 @@ def layer_tile_lookup(
     return LayerTileLookup(project_id=project_id, public=project_public and layer_public, cached=cached)
 
 
-def layer_tile_build(*, layer_id: int, tile: TileAddress) -> BuiltLayerTile:
-    """The layer's tile as PostGIS builds it from the layer's features, simplified for the zoom (see
-    context_tile_mvt.sql), in one statement."""
+def layer_tile_params(*, layer_id: int, tile: TileAddress) -> dict[str, object]:
+    """The parameters of context_tile_mvt.sql for one tile (`make bench` runs the same SQL with them)."""
     metres_per_px = 2 * WEB_MERCATOR_HALF / (TILE_PX * 2**tile.z)
-    params = {
+    return {
         "layer_id": layer_id,
         "z": tile.z,
         "x": tile.x,
@@ -174,13 +173,19 @@ def layer_tile_build(*, layer_id: int, tile: TileAddress) -> BuiltLayerTile:
         "extent": EXTENT,
         "buffer": BUFFER,
         "margin": BUFFER / EXTENT,
-        "cell": metres_per_px * (LAYER_THIN_PX if tile.z < LAYER_FULL_ZOOM else 1),
+        "cell": metres_per_px * next(px for below, px in LAYER_THIN_PX if tile.z < below),
         "tolerance": metres_per_px / 2,
         "max_features": MAX_FEATURES,
         "max_bytes": MAX_FEATURE_BYTES,
         "feature_overhead": FEATURE_OVERHEAD,
     }
+
+
+def layer_tile_build(*, layer_id: int, tile: TileAddress) -> BuiltLayerTile:
+    """The layer's tile as PostGIS builds it from the layer's features, simplified for the zoom (see
+    context_tile_mvt.sql), in one statement."""
+    params = layer_tile_params(layer_id=layer_id, tile=tile)
     with heavy_reads().cursor() as cursor:
         cursor.execute(SQL.load("context_tile_mvt"), params)
-        generation, thinned, etag, mvt = cursor.fetchone()
-    return BuiltLayerTile(etag=etag, mvt=bytes(mvt), thinned=thinned, generation=generation)
+        generation, etag, mvt = cursor.fetchone()
+    return BuiltLayerTile(etag=etag, mvt=bytes(mvt), generation=generation)

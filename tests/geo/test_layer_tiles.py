@@ -126,8 +126,8 @@ def test_a_tile_without_features_of_the_layer_is_a_204_with_an_etag(client, park
 
 def test_dense_points_are_thinned_at_low_zoom_and_all_there_at_high_zoom(client, project, tmp_path):
     layer = ContextLayer.objects.create(project=project, name="Dense", role="reference")
-    # 50 points on 37 m from the west edge of P's tile of zoom 19 (76 m wide): all in one cell of 4 px at
-    # zoom 12, 0.7 m apart, i.e. 2 px, at zoom 19.
+    # 50 points on 37 m from the west edge of P's tile of zoom 19 (76 m wide): all in one cell of 8 px at
+    # zoom 12 (its edges are those of zoom 19's tiles), 0.7 m apart, i.e. 2 px, at zoom 19.
     west = tile_of(*P, 19)[1] / 2**19 * 360 - 180
     points = [((west + (i + 1) * 0.00001, P[1]), {"name": f"n{i}"}) for i in range(50)]
     layer_import(layer=layer, source=geojson(tmp_path / "dense.geojson", points), actor=None)
