@@ -135,3 +135,16 @@ def test_smoke_load_run_loses_nothing(smoke_results):
     assert row["passed"] is True, row["notes"]
     assert row["ours"] > 0
     assert " 0 lost, 0 stored twice" in row["notes"]
+
+
+def test_smoke_measures_context_layer_tiles_beside_their_floor(smoke_results):
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    for group in ("z8-13", "z14-18"):
+        row = rows[f"context-layer tiles {group}"]
+        assert row["anchors"]["floor p95"] > 0
+        assert row["ours"] > 0
+        assert "Bench facilities" in row["notes"]
+    assert rows["context-layer tiles z8-18 size"]["bytes"] > 0
+    assert rows["context-layer tiles cached vs uncached"]["anchors"]["ours uncached p95"] > 0

@@ -318,3 +318,12 @@ def test_the_list_shows_a_layer_that_is_not_public_to_staff_only(client_factory,
     (layer,) = client_factory(planner).get(path).json()["layers"]
     assert layer["public"] is False
     assert client_factory().get("/api/v1/projects/no-such-project/layers/").status_code == 404
+
+
+def test_the_export_page_gives_qgis_the_public_layers_tile_urls(client_factory, parking, project, planner):
+    hidden = ContextLayer.objects.create(project=project, name="Intern", role="reference", public=False)
+
+    page = client_factory(planner).get("/projects/test-project/planning/export/").content.decode()
+
+    assert f"http://testserver/tiles/test-project/layers/{parking.pk}/{{z}}/{{x}}/{{y}}.pbf" in page
+    assert f"/layers/{hidden.pk}/" not in page  # QGIS has no session: it could not read it
