@@ -253,6 +253,29 @@ function describe(layer, feature) {
   return `${text} – ${interpolate(gettext('capacity: %(capacity)s'), { capacity })}`;
 }
 
+// The usual sign for map layers: three stacked sheets seen at a slant.
+function layersIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 20 20');
+  svg.setAttribute('class', 'context-toggle-icon');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const [d, fill] of [
+    ['M10 12.5 2 8.5l8-4 8 4z', '#94a3b8'],
+    ['M2 11.5l8 4 8-4', 'none'],
+    ['M2 14.5l8 4 8-4', 'none'],
+  ]) {
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', fill);
+    path.setAttribute('stroke', '#334155');
+    path.setAttribute('stroke-width', '1.6');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+  }
+  return svg;
+}
+
 // The layer control: a switch per layer with its swatch, in a fieldset a button opens and closes. It starts
 // closed where the map is small (phones), so that it covers none of it.
 function layerControl(map, entries, { collapsed, position }) {
@@ -264,8 +287,7 @@ function layerControl(map, entries, { collapsed, position }) {
     toggle.id = 'context-toggle';
     toggle.setAttribute('aria-expanded', String(!collapsed));
     toggle.setAttribute('aria-controls', 'context-panel');
-    toggle.append(element('span', 'context-toggle-icon'), element('span', 'context-toggle-label', gettext('Map layers')));
-    toggle.querySelector('.context-toggle-icon').setAttribute('aria-hidden', 'true');
+    toggle.append(layersIcon(), element('span', 'context-toggle-label', gettext('Map layers')));
     const panel = element('fieldset', 'context-panel');
     panel.id = 'context-panel';
     panel.hidden = collapsed;
