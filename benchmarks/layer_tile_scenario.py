@@ -11,6 +11,7 @@ view's parameters, through psycopg from as many threads as clients), and the sam
 """
 
 import random
+from collections.abc import Callable
 
 import psycopg
 
@@ -89,7 +90,8 @@ def tile_list(dsn: str, layer_id: int, per_zoom: int, seed: int) -> dict[int, li
     return tiles
 
 
-def floor_job(pool: ThreadConnections, layer_id: int, z: int, x: int, y: int):
+def floor_job(pool: ThreadConnections, layer_id: int, z: int, x: int, y: int) -> Callable[[], int]:
+    """What the view runs to build one tile (context_tile_mvt.sql with its parameters), through psycopg."""
     from geo.core.grid import TileAddress
     from geo.sql import SQL
     from geo.tiles.selectors import layer_tile_params
