@@ -4,13 +4,15 @@ who sees a layer that is not public, the HTTP caching, and the tile cache that a
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from geo.core.grid import TileAddress
-from geo.layers.imports import layer_import
+from geo.layers.imports import LayerRefused, layer_import
 from geo.layers.models import ContextLayer, ContextTileCache
 from geo.tiles import selectors, services
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, UserFactory
@@ -187,8 +189,6 @@ def test_a_reimport_forgets_the_layers_cached_tiles_and_no_others(client, parkin
 
 
 def test_a_refused_import_keeps_the_cached_tiles(client, parking, tmp_path):
-    from geo.layers.imports import LayerRefused
-
     client.get(url(parking, *tile_of(*P, 16)))
     bad = tmp_path / "bad.geojson"
     bad.write_text("not geodata")
@@ -327,3 +327,15 @@ def test_the_export_page_gives_qgis_the_public_layers_tile_urls(client_factory, 
 
     assert f"http://testserver/tiles/test-project/layers/{parking.pk}/{{z}}/{{x}}/{{y}}.pbf" in page
     assert f"/layers/{hidden.pk}/" not in page  # QGIS has no session: it could not read it
+
+
+def test_purge_tile_cache_expires_old_layer_tiles_too(client, parking):
+    old, recent = tile_of(*P, 14), tile_of(*P, 15)
+    first = client.get(url(parking, *old))
+    client.get(url(parking, *recent))
+    ContextTileCache.objects.filter(z=old[0]).update(created_at=timezone.now() - timedelta(days=8))
+
+    call_command("purge_tile_cache", days=7)
+
+    assert list(ContextTileCache.objects.values_list("z", flat=True)) == [recent[0]]
+    assert client.get(url(parking, *old))["ETag"] == first["ETag"]
