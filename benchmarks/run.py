@@ -421,6 +421,7 @@ def main() -> int:
             log("Read scenarios")
             rows.extend(read_scenarios.run(ctx, log=log))
         for module, scenario in (
+            ("layer_tile_scenario", "context-layer tiles"),
             ("write_scenarios", "writes"),
             ("load_scenario", "load while reading"),
             ("page_scenario", "map page in chromium"),

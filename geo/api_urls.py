@@ -1,10 +1,10 @@
 """The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
-participation), the map's viewport data, the existing facilities near a drawn place and the exports.
-config/api_urls.py composes them under `api`."""
+participation), the map's viewport data, its context layers, the existing facilities near a drawn place and
+the exports. config/api_urls.py composes them under `api`."""
 
 from django.urls import path
 
-from .api import exports, features, nearby, viewport
+from .api import exports, features, layers, nearby, viewport
 
 urlpatterns = [
     path(
@@ -13,6 +13,7 @@ urlpatterns = [
         name="suggestion-list",
     ),
     path("projects/<slug:slug>/map/", viewport.ProjectMapDataApi.as_view(), name="project-map-data"),
+    path("projects/<slug:slug>/layers/", layers.ContextLayerListApi.as_view(), name="context-layer-list"),
     path(
         "projects/<slug:slug>/facilities-nearby/",
         nearby.FacilitiesNearbyApi.as_view(),

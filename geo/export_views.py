@@ -21,8 +21,9 @@ from participation.models import Project
 from .exports import services
 from .exports.filters import ExportFilterForm
 from .exports.responses import file_response, job_file_response
+from .layers.selectors import context_layer_list
 from .models import ExportFormat, ExportJob, ExportJobState
-from .tiles.urls import vector_tile_url
+from .tiles.urls import layer_tile_url, vector_tile_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,10 +68,16 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
             "jobs": [(job, _job_url(project, job)) for job in jobs],
             "ogcapi_url": request.build_absolute_uri("/ogcapi"),
             "vector_tile_url": vector_tile_url(request, project),
+            # The layers QGIS can read without signing in: those everyone sees.
+            "layer_tile_urls": [
+                (layer.name, layer_tile_url(request, project.slug, layer.pk))
+                for layer in context_layer_list(user=None, project=project)
+            ],
             "export_config": {
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+                "layersUrl": reverse("api:context-layer-list", kwargs={"slug": project.slug}),
             },
         },
         status=400 if form.is_bound and form.errors else 200,

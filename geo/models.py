@@ -192,4 +192,9 @@ class TileGeneration(models.Model):
 
 # Context layers live in geo.layers and are registered under app `geo` from here.
 from .analysis.models import AnalysisState, District, DistrictFigure, SuggestionAnalysis  # noqa: E402, F401
-from .layers.models import ContextFeature, ContextLayer  # noqa: E402, F401
+from .layers.models import (  # noqa: E402, F401
+    ContextFeature,
+    ContextLayer,
+    ContextTileCache,
+    ContextTileGeneration,
+)

@@ -3,6 +3,7 @@
 // does the same job. The form is POSTed with its CSRF token, so a link on another site cannot start an export.
 // Data come as JSON in the page (CSP: no inline script); text reaches the DOM through textContent.
 import L from 'leaflet';
+import { addContextLayers } from './context-layers.js';
 import { speakOurLanguage } from './geoman.js';
 import { gettext } from './i18n.js';
 import 'leaflet/dist/leaflet.css';
@@ -25,6 +26,8 @@ function setUpAreaMap() {
   }
   const area = L.geoJSON(config.area, { className: 'project-area', interactive: false, fill: false }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [8, 8] });
+  // The same context layers as the public map (and those kept for the project's staff), under the drawing.
+  addContextLayers(map, config.layersUrl, { collapsed: true });
   speakOurLanguage(map);  // Geoman's hints in our words (its own German says "Du")
   map.pm.addControls({
     position: 'topleft',

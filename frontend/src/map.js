@@ -10,6 +10,7 @@ import './map.css';
 import { api } from './api.js';
 import { element, paintSwatches } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
+import { addContextLayers } from './context-layers.js';
 import { createSuggestionLayers } from './layers.js';
 import { createList } from './list.js';
 import { setUpComposeStart } from './compose-start.js';
@@ -181,3 +182,5 @@ map.on('moveend', () => {
 });
 setUpComposeStart(map, config, { announce, sheet, onCreated: refresh });
 refresh();
+// Existing facilities, districts and the cycle network, under the suggestions (context-layers.js).
+addContextLayers(map, config.urls.layers);

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from geo.analysis.services import analysis_request
 from geo.core.ogr import OutputTooLarge, ZipRefused, shapefile_from_zip, stream_fenced_ogr2ogr
 from geo.sql import SQL
+from geo.tiles.services import layer_tile_cache_forget
 
 from .models import ContextLayer, LayerRole
 
@@ -364,6 +365,8 @@ def _replace(
                 .values_list("pk", flat=True)
             )
             cursor.execute(SQL.load("context_layer_work_mem"))
+            # Its cached tiles go with its features, in this transaction (a refusal keeps both).
+            layer_tile_cache_forget(layer_id=layer.pk)
             cursor.execute(SQL.load("context_layer_staging"))
             lines = 0
             try:

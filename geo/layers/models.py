@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import Func, IntegerField, Q
 from django.db.models.fields import BooleanField
+from django.db.models.functions import Now
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
@@ -175,3 +176,49 @@ class ContextFeature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.layer_id}/{self.pk}"
+
+
+class ContextTileCache(models.Model):
+    """A vector tile of one layer as it was served, kept until the layer's features change.
+
+    Derived data, like geo's TileCache: a layer's features change only by a whole import
+    (geo/sql/context_layer_replace.sql), and the import forgets the layer's tiles in its own transaction
+    (geo.tiles.services.layer_tile_cache_forget); a tile is stored only if no import committed while it was
+    being built (context_tile_cache_store.sql). A row is therefore always what building the tile afresh would
+    give; deleting any or all rows is always safe. Whether a visitor may see the layer is asked before the
+    cache, never stored in it.
+    """
+
+    pk = models.CompositePrimaryKey("layer_id", "z", "x", "y")
+    # The primary key's index starts with the layer: a separate index on it would only cost writes.
+    layer = models.ForeignKey(ContextLayer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    z = models.SmallIntegerField(_("zoom"))
+    x = models.IntegerField(_("column"))
+    y = models.IntegerField(_("row"))
+    etag = models.CharField(_("ETag"), max_length=32)  # md5 of mvt, hex
+    mvt = models.BinaryField(_("tile"))  # empty: nothing of the layer in this tile
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+
+    class Meta:
+        db_table = "geo_context_tile_cache"
+        verbose_name = _("cached context-layer tile")
+        verbose_name_plural = _("cached context-layer tiles")
+
+    def __str__(self) -> str:
+        return f"{self.z}/{self.x}/{self.y} of layer {self.layer_id}"
+
+
+class ContextTileGeneration(models.Model):
+    """How many imports have replaced a layer's features: the tile cache's guard against storing a tile built
+    from features that were replaced meanwhile. A layer gets its row with its first import."""
+
+    layer = models.OneToOneField(ContextLayer, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    generation = models.BigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        db_table = "geo_context_tile_generation"
+        verbose_name = _("context-layer tile generation")
+        verbose_name_plural = _("context-layer tile generations")
+
+    def __str__(self) -> str:
+        return f"layer {self.layer_id}: {self.generation}"

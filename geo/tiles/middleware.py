@@ -25,9 +25,10 @@ from config import db_reads, read_your_writes
 from config.db_unavailable import DATABASE_ERRORS, unavailable_response
 
 from . import views
-from .urls import TILE_ROUTE
+from .urls import LAYER_TILE_ROUTE, TILE_ROUTE
 
 _TILE_PATH = re.compile("^/" + TILE_ROUTE.removeprefix("^"))
+_LAYER_TILE_PATH = re.compile("^/" + LAYER_TILE_ROUTE.removeprefix("^"))
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -36,7 +37,13 @@ class TileMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        view = views.tile
         match = _TILE_PATH.match(request.path_info)
+        if match is None:
+            # A context layer's tile: the public ones are answered here; one kept for the project's staff
+            # needs the signed-in user, so it is refused here (no session) and answered by the full stack.
+            view = views.layer_tile
+            match = _LAYER_TILE_PATH.match(request.path_info)
         if (
             match is None
             or request.method not in _SAFE_METHODS
@@ -47,7 +54,7 @@ class TileMiddleware:
             # Without a session, the window is the browser's signed cookie alone (see in_window).
             db_reads.route_request(lambda: read_your_writes.in_window(request))
         try:
-            response = views.tile(request, **match.groupdict())
+            response = view(request, **match.groupdict())
         except DATABASE_ERRORS as exc:
             # LocaleMiddleware has not run: choose the language here, not the one a previous request left.
             with translation.override(translation.get_language_from_request(request)):

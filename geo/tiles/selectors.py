@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from config.db_reads import heavy_reads
-from geo.core.grid import CLUSTER_MAX_ZOOM
+from geo.core.grid import CLUSTER_MAX_ZOOM, WEB_MERCATOR_HALF
 from geo.models import TileLayer
 from geo.sql import SQL
 
@@ -111,3 +111,81 @@ def tile_build(*, project_id: int, tile: TileAddress) -> BuiltTile:
         truncated=truncated,
         generation=generation,
     )
+
+
+# ------------------------------------------------------------------------------------------- context layers
+# A context layer's tile (geo/sql/context_tile_mvt.sql): points thinned to one per cell of 8 pixels up to
+# zoom 13 (the map draws them as 7-11 px dots there: a 100,000-point layer then gives at most 32 x 32 per
+# tile, well under MAX_FEATURES), 4 pixels at 14-15 and one pixel from 16 on (symbols of 16 px: closer ones
+# overlap anyway). Lines and areas are simplified with half a pixel's tolerance. The caps are the suggestion
+# tiles'.
+LAYER_THIN_PX = ((14, 8), (16, 4), (99, 1))  # (below this zoom, cell in pixels)
+TILE_PX = 256
+
+
+@dataclass(frozen=True, slots=True)
+class LayerTileLookup:
+    project_id: int | None  # None: no such layer in a project of that slug
+    public: bool  # the project and the layer are public: everyone sees the tile
+    cached: CachedTile | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltLayerTile:
+    etag: str
+    mvt: bytes
+    generation: int  # the layer's tile generation in the snapshot the tile was built from (-1: none yet)
+
+
+def layer_tile_lookup(
+    *, slug: str, layer_id: int, tile: TileAddress, known_etags: Sequence[str] = ()
+) -> LayerTileLookup:
+    """The layer `layer_id` of the project `slug`, whether both are public, and its cached `tile`, in one
+    query. Whether a visitor may see a layer that is not public is the caller's question."""
+    params = {
+        "slug": slug,
+        "layer_id": layer_id,
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+        "known_etags": list(known_etags),
+    }
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(SQL.load("context_tile_cache_lookup"), params)
+        row = cursor.fetchone()
+    if row is None:
+        return LayerTileLookup(project_id=None, public=False, cached=None)
+    project_id, project_public, layer_public, etag, mvt = row
+    cached = None
+    if etag is not None:
+        cached = CachedTile(layer="features", etag=etag, mvt=bytes(mvt) if mvt is not None else None)
+    return LayerTileLookup(project_id=project_id, public=project_public and layer_public, cached=cached)
+
+
+def layer_tile_params(*, layer_id: int, tile: TileAddress) -> dict[str, object]:
+    """The parameters of context_tile_mvt.sql for one tile (`make bench` runs the same SQL with them)."""
+    metres_per_px = 2 * WEB_MERCATOR_HALF / (TILE_PX * 2**tile.z)
+    return {
+        "layer_id": layer_id,
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+        "extent": EXTENT,
+        "buffer": BUFFER,
+        "margin": BUFFER / EXTENT,
+        "cell": metres_per_px * next(px for below, px in LAYER_THIN_PX if tile.z < below),
+        "tolerance": metres_per_px / 2,
+        "max_features": MAX_FEATURES,
+        "max_bytes": MAX_FEATURE_BYTES,
+        "feature_overhead": FEATURE_OVERHEAD,
+    }
+
+
+def layer_tile_build(*, layer_id: int, tile: TileAddress) -> BuiltLayerTile:
+    """The layer's tile as PostGIS builds it from the layer's features, simplified for the zoom (see
+    context_tile_mvt.sql), in one statement."""
+    params = layer_tile_params(layer_id=layer_id, tile=tile)
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(SQL.load("context_tile_mvt"), params)
+        generation, etag, mvt = cursor.fetchone()
+    return BuiltLayerTile(etag=etag, mvt=bytes(mvt), generation=generation)

@@ -1,4 +1,5 @@
-"""Vector tiles at /tiles/<slug>/{z}/{x}/{y}.pbf, the XYZ template QGIS and web maps take.
+"""Vector tiles at /tiles/<slug>/{z}/{x}/{y}.pbf (the suggestions) and at
+/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf (a context layer), the XYZ templates QGIS and web maps take.
 
 Any integers match, negative ones too, so that a tile outside the grid is a 400 with a message, not a 404."""
 
@@ -13,10 +14,22 @@ app_name = "tiles"
 
 # Also matched by TileMiddleware (geo/tiles/middleware.py), which answers most tile requests before this.
 TILE_ROUTE = r"^tiles/(?P<slug>[-\w]+)/(?P<z>-?\d{1,9})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf$"
+LAYER_TILE_ROUTE = (
+    r"^tiles/(?P<slug>[-\w]+)/layers/(?P<layer_id>\d{1,9})/"
+    r"(?P<z>-?\d{1,9})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf$"
+)
 
-urlpatterns = [re_path(TILE_ROUTE, views.tile, name="tile")]
+urlpatterns = [
+    re_path(TILE_ROUTE, views.tile, name="tile"),
+    re_path(LAYER_TILE_ROUTE, views.layer_tile, name="layer-tile"),
+]
 
 
 def vector_tile_url(request: HttpRequest, project: Project) -> str:
     """The project's tile URL template with {z}/{x}/{y} as QGIS's Vector Tiles connection takes it."""
     return request.build_absolute_uri(f"/tiles/{project.slug}/") + "{z}/{x}/{y}.pbf"
+
+
+def layer_tile_url(request: HttpRequest, slug: str, layer_id: int) -> str:
+    """A context layer's tile URL template with {z}/{x}/{y}, for the map and for QGIS."""
+    return request.build_absolute_uri(f"/tiles/{slug}/layers/{layer_id}/") + "{z}/{x}/{y}.pbf"

@@ -1,16 +1,20 @@
-"""`/tiles/<slug>/{z}/{x}/{y}.pbf`: a thin view over the tile cache and the tile builder."""
+"""`/tiles/<slug>/{z}/{x}/{y}.pbf` and `/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf`: thin views over the tile
+caches and the tile builders."""
 
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
 from config.errors import DomainError
 from participation.errors import ProjectNotFound
+from participation.models import Project
 
 from ..core.grid import TileAddress
+from ..layers.errors import LayerNotFound
+from ..layers.selectors import layer_visible
 from . import selectors, services
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -24,7 +28,7 @@ def _error(error: DomainError) -> HttpResponse:
     return HttpResponse(body, status=error.status_code, content_type="application/json")
 
 
-def _tile_response(*, etag: str, mvt: bytes | None, known: list[str]) -> HttpResponse:
+def _tile_response(*, etag: str, mvt: bytes | None, known: list[str], public: bool = True) -> HttpResponse:
     # Every answer names the tile type, bodiless ones too: Django's default would be text/html, which
     # tells a client (or a cache) that an HTML page stands at a tile's address.
     if etag in known or "*" in known:
@@ -37,8 +41,21 @@ def _tile_response(*, etag: str, mvt: bytes | None, known: list[str]) -> HttpRes
         # Set here: tiles are mostly answered before CommonMiddleware (geo/tiles/middleware.py).
         response["Content-Length"] = str(len(mvt))
     response["ETag"] = f'"{etag}"'
-    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    if public:
+        patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    else:
+        # A layer for the project's staff: their browser may keep it and ask again with If-None-Match, no
+        # shared cache may keep it at all.
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def _known_etags(request: HttpRequest) -> list[str]:
+    # If-None-Match compares weakly (RFC 9110): W/"x" matches our "x".
+    return [
+        tag.removeprefix("W/").strip('"') for tag in parse_etags(request.headers.get("If-None-Match", ""))
+    ]
 
 
 @require_safe
@@ -47,10 +64,7 @@ def tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpRespons
         address = TileAddress.parse(z, x, y)
     except DomainError as error:
         return _error(error)
-    # If-None-Match compares weakly (RFC 9110): W/"x" matches our "x".
-    known = [
-        tag.removeprefix("W/").strip('"') for tag in parse_etags(request.headers.get("If-None-Match", ""))
-    ]
+    known = _known_etags(request)
     lookup = selectors.tile_lookup(slug=slug, tile=address, known_etags=known)
     if lookup.project_id is None:
         return _error(ProjectNotFound())
@@ -59,3 +73,34 @@ def tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpRespons
     built = selectors.tile_build(project_id=lookup.project_id, tile=address)
     services.tile_cache_store(project_id=lookup.project_id, tile=address, built=built)
     return _tile_response(etag=built.etag, mvt=built.mvt, known=known)
+
+
+@require_safe
+def layer_tile(request: HttpRequest, slug: str, layer_id: str, z: str, x: str, y: str) -> HttpResponse:
+    """A context layer's tile: to everyone when the layer and its project are public, else only to the
+    project's planners and moderators (everyone else: 404, as for a layer that does not exist)."""
+    try:
+        address = TileAddress.parse(z, x, y)
+    except DomainError as error:
+        return _error(error)
+    known = _known_etags(request)
+    layer = int(layer_id)
+    lookup = selectors.layer_tile_lookup(slug=slug, layer_id=layer, tile=address, known_etags=known)
+    if lookup.project_id is None:
+        return _error(LayerNotFound())
+    if not lookup.public:
+        # Rare (a layer or a project kept for staff): the rule needs the project and the signed-in user, whom
+        # the tile middleware does not know; its 404 sends the request through the full stack.
+        user = getattr(request, "user", None)
+        project = Project.objects.get(pk=lookup.project_id)
+        if not layer_visible(user=user, project=project, layer_public=False):
+            response = _error(LayerNotFound())
+            patch_vary_headers(response, ["Cookie"])
+            return response
+    if lookup.cached is not None:
+        return _tile_response(
+            etag=lookup.cached.etag, mvt=lookup.cached.mvt, known=known, public=lookup.public
+        )
+    built = selectors.layer_tile_build(layer_id=layer, tile=address)
+    services.layer_tile_cache_store(layer_id=layer, tile=address, built=built)
+    return _tile_response(etag=built.etag, mvt=built.mvt, known=known, public=lookup.public)

@@ -66,6 +66,8 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
         ],
         "urls": {
             "map": reverse("api:project-map-data", kwargs={"slug": project.slug}),
+            # The context layers the visitor may see, for the layer control (geo's read path).
+            "layers": reverse("api:context-layer-list", kwargs={"slug": project.slug}),
             "list": reverse("api:suggestion-viewport-list", kwargs={"slug": project.slug}),
             "create": reverse("api:suggestion-list", kwargs={"slug": project.slug}),
             "duplicates": reverse("api:duplicate-list", kwargs={"slug": project.slug}),

@@ -148,3 +148,16 @@ def test_smoke_imports_a_context_layer_beside_ogr2ogr(smoke_results):
     assert row["anchors"]["ogr2ogr -f PostgreSQL s"] > 0
     assert row["bytes"] > 0
     assert "2,000 of 2,000 features taken, 2,000 stored" in row["notes"]
+
+
+def test_smoke_measures_context_layer_tiles_beside_their_floor(smoke_results):
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    for group in ("z8-13", "z14-18"):
+        row = rows[f"context-layer tiles {group}"]
+        assert row["anchors"]["floor p95"] > 0
+        assert row["ours"] > 0
+        assert "Bench facilities" in row["notes"]
+    assert rows["context-layer tiles z8-18 size"]["bytes"] > 0
+    assert rows["context-layer tiles cached vs uncached"]["anchors"]["ours uncached p95"] > 0

@@ -13,7 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core import signing
 from django.utils import timezone
 
-from geo.models import ExportJob
+from geo.models import ContextFeature, ContextLayer, ExportJob
 from participation import services
 from participation.contacts import contact_from_link, contact_link
 from participation.models import (
@@ -74,6 +74,8 @@ SECRETS = {
         "other-hidden-title",
         "private-project",
         "private-title",
+        "staff-layer-name",
+        "staff-layer-feature",
         "address-hash",
         "a-first-name",
         "a-last-name",
@@ -125,6 +127,9 @@ OWN_LIST = frozenset({"participation:account-suggestions"})
 CONTACT_LINK = frozenset({"participation:contact-confirm"})
 
 _P_STAFF_SEES_PENDING = {"moderator": QUEUE, "planner": PLANNING, "admin": ALL}
+# A context layer that is not public: its name in the map's list of layers, its features in its tiles, for
+# the project's moderators and planners only.
+STAFF_LAYER = frozenset({"api:context-layer-list", "tiles:layer-tile"})
 VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # Citizen A's suggestion waiting for review: A, the project's moderators (queue) and planners.
     "pending-title": {"citizen_a": ALL, **_P_STAFF_SEES_PENDING},
@@ -172,6 +177,8 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # A project that is not public: site administrators only.
     "private-project": {"admin": ALL},
     "private-title": {"admin": ALL},
+    "staff-layer-name": {"moderator": STAFF_LAYER, "planner": STAFF_LAYER, "admin": ALL},
+    "staff-layer-feature": {"moderator": STAFF_LAYER, "planner": STAFF_LAYER, "admin": ALL},
     # Personal data: the person themselves; the address hash nobody (not even the admin shows it).
     "address-hash": {},
     "a-first-name": {"citizen_a": ALL, "admin": ALL},
@@ -228,6 +235,7 @@ class World:
     published: dict[str, list[int]] = field(default_factory=dict)  # project slug -> published ids
     slug_of: dict[int, str] = field(default_factory=dict)  # suggestion id -> its project's slug
     slug_of_survey: dict[int, str] = field(default_factory=dict)  # survey id -> its project's slug
+    layer_ids: list[int] = field(default_factory=list)  # the context layers of every project
 
     def by_pk(self) -> dict[int, str]:
         return {s.pk: name for name, s in self.suggestions.items()}
@@ -431,6 +439,20 @@ def build_world() -> World:
         Suggestion.objects.filter(pk__in=[x.pk for x in s.values()]).values_list("pk", "project__slug")
     )
     world.slug_of_survey = {survey.pk: survey.project.slug for survey in surveys.values()}
+    # A context layer for the project's staff, with a feature where pub1 is, and a public one beside it.
+    staff_layer = ContextLayer.objects.create(
+        project=project,
+        name_de=m["staff-layer-name"],
+        name_en=m["staff-layer-name"],
+        role="reference",
+        public=False,
+    )
+    public_layer = ContextLayer.objects.create(project=project, name="Public layer", role="reference")
+    for layer, name in ((staff_layer, m["staff-layer-feature"]), (public_layer, "public feature")):
+        ContextFeature.objects.create(
+            layer=layer, geom=Point(*POINTS["pub1"], srid=4326), properties={"name": name}
+        )
+    world.layer_ids = [staff_layer.pk, public_layer.pk]
     for where in (project, other, private):
         world.published[where.slug] = sorted(
             Suggestion.objects.filter(project=where, moderation_state=ModerationState.PUBLISHED).values_list(

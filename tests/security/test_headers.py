@@ -41,6 +41,7 @@ NOT_PAGES = {
     "ogcapi:conformance": "walked as HTML with ?f=html",
     "ogcapi:api": "the OpenAPI document of /ogcapi",
     "tiles:tile": "Mapbox vector tiles for QGIS and the map",
+    "tiles:layer-tile": "a context layer's Mapbox vector tiles, for the map and QGIS",
     "frontend:javascript-catalogue": "the scripts' texts as a script (tests/frontend/test_script_texts.py)",
     "frontend:javascript-catalogue-map": "that script's source map (JSON)",
 }

@@ -255,6 +255,13 @@ def routes(world: World) -> dict[str, list[str]]:
         + [f"/ogcapi/collections/{p}-points/items/{s['pub2'].pk}"],
         "ogcapi:^(?P<path>ogcapi/.*)$": ["/ogcapi/collections/", "/ogcapi/nowhere"],
         "tiles:tile": [f"/tiles/{slug}/{z}/{x}/{y}.pbf" for slug in slugs for z, x, y in tiles(world)],
+        "tiles:layer-tile": [
+            f"/tiles/{slug}/layers/{layer}/{z}/{x}/{y}.pbf"
+            for slug in slugs
+            for layer in world.layer_ids
+            for z, x, y in tiles(world)
+        ],
+        "api:context-layer-list": [f"/api/v1/projects/{slug}/layers/" for slug in slugs],
         "set_language": ["/i18n/setlang/"],
         "account_login": ["/accounts/login/"],
         "account_logout": ["/accounts/logout/"],
@@ -381,6 +388,9 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     assert {"pub1-title", "pub2-title", "pub3-title"} <= public_seen[("anonymous", "api:suggestion-list")]
     assert "answer" in public_seen[("anonymous", "participation:suggestion-detail")]
     assert "pub1-title" in public_seen[("anonymous", "tiles:tile")]
+    for staff in ("moderator", "planner"):
+        assert {"staff-layer-feature"} <= seen[(staff, "tiles:layer-tile")]
+        assert {"staff-layer-name"} <= seen[(staff, "api:context-layer-list")]
     assert {"pending-title", "reject-reason", "withdrawn-title"} <= seen[
         ("citizen_a", "participation:suggestion-detail")
     ]
