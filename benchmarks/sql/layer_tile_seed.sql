@@ -7,11 +7,11 @@ WITH layer AS (
     INSERT INTO geo_context_layer (
         project_id, name, name_de, name_en, role, category_id, colour, icon, line_pattern, attribution,
         licence, visible_by_default, public, position, source_kind, source_name, source_url, source_layer,
-        source_where, source_srs, import_report, updated_at
+        source_where, source_srs, import_report, refresh_error, updated_at
     )
     SELECT %(project_id)s, 'Bench facilities', 'Bench facilities', 'Bench facilities', 'facilities', c.id,
            '#0e7490', 'bicycle', 'solid', 'Invented benchmark data', '', true, true, 0, 'file', '', '', '', '',
-           '', jsonb_build_object('taken', jsonb_build_object('Point', %(points)s)), now()
+           '', jsonb_build_object('taken', jsonb_build_object('Point', %(points)s)), '', now()
     FROM participation_category AS c
     WHERE c.project_id = %(project_id)s AND c.key = 'sharing-point'
     ON CONFLICT DO NOTHING
