@@ -71,8 +71,9 @@ FIELDS: tuple[Field, ...] = (
     Field("answered_at", "datetime", "answered", NOT_IN_TILES, True, "When the official answer was given."),
 )
 
-# The coverage analysis (geo/analysis) as columns of a planner's export, after the fields above (and after
-# the geometry columns in CSV and XLSX): what is asked for against what exists. Not in the open-data export,
+# The coverage analysis (geo/analysis) as columns of a planner's export, after the fields above (in CSV and
+# XLSX after the geometry columns; in GeoJSON after `category_label`, where the stored pieces let them in
+# without rewriting the tail): what is asked for against what exists. Not in the open-data export,
 # the OGC API or the tiles: the facilities may come from layers only planners see. NULL (an empty cell)
 # where the project has no layer of that kind, or the suggestion lies in no district.
 ANALYSIS_FIELDS: tuple[Field, ...] = (
