@@ -437,6 +437,7 @@ def test_the_export_page_is_for_planners_and_shows_the_filters(client, client_fa
     assert 'name="csrfmiddlewaretoken"' in html
     for name in ("category", "state", "status", "created_from", "created_to", "bbox", "area", "format"):
         assert f'name="{name}"' in html
+    assert "nearest existing facility" in html or "nächste bestehende Einrichtung" in html
     bad = client_factory(planner).post(url, {"format": "geojson", "created_from": "2026-13-01"})
     assert bad.status_code == 400
     assert "Enter a valid date" in bad.content.decode() or "gültiges Datum" in bad.content.decode()
