@@ -1,7 +1,7 @@
 -- A planner's GeoJSON Features: those of export_geojson.sql (the stored pieces) with the coverage analysis's
 -- four properties (export_rows.sql), null where the project has no such layer. They go between the category's
 -- piece and the stored tail, which starts the next property: cutting the tail's closing braces instead would
--- count the characters of every tail (measured: a quarter more database time for the whole export). Each name
+-- count the characters of every tail (measured: more database time than the rest of the Feature). Each name
 -- is written as a JSON string once per query, in a map of the project's facilities or districts (an
 -- InitPlan); each Feature only looks it up. The numbers keep one decimal ("73.0"), so that readers type them
 -- as real numbers, as in every other format.

@@ -10,9 +10,8 @@
 -- four columns, for planners' exports only: the nearest existing facility as "<layer>: <name>" (or its id in
 -- the source), its distance in whole metres, the district and, for a line, the percentage of its length along
 -- the existing network (and the ids of the facility and district). NULL where the project has no such layer.
--- Both joins are left and on a primary key,
--- so PostgreSQL drops them (and the map below) from the plan of an outer query that reads none of these
--- columns (open data, counts, chunk bounds).
+-- Both joins are left and on a primary key, so PostgreSQL drops them (and the map below) from the plan of an
+-- outer query that reads none of these columns (open data, counts, chunk bounds).
 SELECT s.id,
        c.key AS category,
        c.label AS category_label,
@@ -37,8 +36,7 @@ SELECT s.id,
        c.csv_fragment AS category_csv,
        s.csv_tail,
        -- The facility's name is looked up in a map of the project's facilities, built once per query (an
-       -- InitPlan): joining the feature and its layer on every row cost three times the whole CSV export's
-       -- database time at 100,000 facilities, the map a fifth of it.
+       -- InitPlan), rather than by joining the feature and its layer and building the name on every row.
        (SELECT jsonb_object_agg(f.id::text, l.name || ': ' || coalesce(nullif(f.properties ->> 'name', ''),
                                                                       nullif(f.source_id, ''), f.id::text))
         FROM geo_context_feature AS f
