@@ -18,13 +18,15 @@ no author, public name, e-mail address, address hash or report ever leaves the d
 from dataclasses import dataclass
 from typing import Literal
 
-FieldType = Literal["integer", "text", "datetime"]
+FieldType = Literal["integer", "real", "text", "datetime"]
 
 # The channels. "exports" are the planner's GeoJSON, CSV, XLSX, GeoPackage, Shapefile and KML and the public
 # open-data GeoJSON and CSV; the OGC API and the tiles are public.
 OGCAPI = "ogcapi"
 TILES = "tiles"
 EXPORTS = "exports"
+# Planners' exports only (every format but the open-data GeoJSON and CSV).
+PLANNER_EXPORTS = "planner_exports"
 EVERYWHERE = frozenset({OGCAPI, TILES, EXPORTS})
 NOT_IN_TILES = frozenset({OGCAPI, EXPORTS})
 
@@ -69,6 +71,46 @@ FIELDS: tuple[Field, ...] = (
     Field("answered_at", "datetime", "answered", NOT_IN_TILES, True, "When the official answer was given."),
 )
 
+# The coverage analysis (geo/analysis) as columns of a planner's export, after the fields above (in CSV and
+# XLSX after the geometry columns; in GeoJSON after `category_label`, where the stored pieces let them in
+# without rewriting the tail): what is asked for against what exists. Not in the open-data export,
+# the OGC API or the tiles: the facilities may come from layers only planners see. NULL (an empty cell)
+# where the project has no layer of that kind, or the suggestion lies in no district.
+ANALYSIS_FIELDS: tuple[Field, ...] = (
+    Field(
+        "nearest_facility",
+        "text",
+        "facility",
+        frozenset({PLANNER_EXPORTS}),
+        True,
+        'The nearest existing facility of its category: "<layer>: <name>" (or its id in the source).',
+    ),
+    Field(
+        "facility_distance_m",
+        "real",
+        "fac_dist_m",
+        frozenset({PLANNER_EXPORTS}),
+        True,
+        "Its distance in metres, to the metre (geodesic).",
+    ),
+    Field(
+        "district",
+        "text",
+        "district",
+        frozenset({PLANNER_EXPORTS}),
+        True,
+        "The smallest district of the districts layer that holds it.",
+    ),
+    Field(
+        "network_share_percent",
+        "real",
+        "network_pc",
+        frozenset({PLANNER_EXPORTS}),
+        True,
+        "For a line: the share of its length along the existing network, in percent (0-100, 1 decimal).",
+    ),
+)
+
 # Geometry as columns, in the CSV and XLSX only (the other formats carry a real geometry): lon/lat of a point,
 # for lines and areas a point on the shape (PostGIS's ST_PointOnSurface), so that a layer loaded from
 # lon/lat holds every suggestion; `geometry_type` and `wkt` give the shape (docs/exports.md: CSV in QGIS).
@@ -93,6 +135,7 @@ def json_schema_properties(channel: str) -> dict[str, dict[str, object]]:
     """The fields of a channel as JSON Schema properties (the OGC API's OpenAPI document)."""
     types = {
         "integer": {"type": "integer"},
+        "real": {"type": "number"},
         "text": {"type": "string"},
         "datetime": {"type": "string", "format": "date-time"},
     }

@@ -127,7 +127,7 @@ def export_start(
         project=project, export_filter=export_filter, source_url=source_url, open_data=False
     )
     if export_format in STREAMED:
-        return _stream(project, export_filter, export_format, provenance)
+        return _stream(project, export_filter, export_format, provenance, analysis=True)
     counts = gdal.export_counts(project_id=project.pk, export_filter=export_filter)
     if export_format == ExportFormat.XLSX and sum(counts.values()) > gdal.XLSX_MAX_ROWS:
         raise ExportTooLarge()
@@ -164,18 +164,24 @@ def open_data_export(
     provenance = Provenance.build(
         project=project, export_filter=export_filter, source_url=source_url, open_data=True
     )
-    return _stream(project, export_filter, export_format, provenance)
+    return _stream(project, export_filter, export_format, provenance, analysis=False)
 
 
 def _stream(
-    project: Project, export_filter: ExportFilter, export_format: ExportFormat, provenance: Provenance
+    project: Project,
+    export_filter: ExportFilter,
+    export_format: ExportFormat,
+    provenance: Provenance,
+    *,
+    analysis: bool,
 ) -> Streamed:
+    # The coverage analysis is for planners: it names features of layers that may not be public.
     if export_format == ExportFormat.GEOJSON:
         chunks = streams.geojson_stream(
-            project_id=project.pk, export_filter=export_filter, provenance=provenance
+            project_id=project.pk, export_filter=export_filter, provenance=provenance, analysis=analysis
         )
     else:
-        chunks = streams.csv_stream(project_id=project.pk, export_filter=export_filter)
+        chunks = streams.csv_stream(project_id=project.pk, export_filter=export_filter, analysis=analysis)
     return Streamed(
         chunks=chunks,
         content_type=CONTENT_TYPES[export_format],

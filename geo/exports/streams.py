@@ -38,6 +38,11 @@ CSV_HEADER = (
     b"id,category,category_label,title,text,moderation_state,planning_status,official_answer,"
     b"support_count,comment_count,created_at,updated_at,answered_at,geometry_type,lon,lat,wkt\n"
 )
+# A planner's CSV adds the coverage analysis's columns (geo/fields.py ANALYSIS_FIELDS), written by
+# export_csv_analysis.sql; the open-data CSV has none of them.
+CSV_ANALYSIS_HEADER = (
+    CSV_HEADER[:-1] + b",nearest_facility,facility_distance_m,district,network_share_percent\n"
+)
 # Binary COPY: an 11-byte signature, 32-bit flags and the length of a header extension come first; every
 # row is a 16-bit field count and a 32-bit length before its one value; a count of -1 ends the data.
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -201,12 +206,13 @@ class _Stopped(Exception):
 
 
 def geojson_stream(
-    *, project_id: int, export_filter: ExportFilter, provenance: Provenance
+    *, project_id: int, export_filter: ExportFilter, provenance: Provenance, analysis: bool = False
 ) -> Iterator[bytes]:
-    """An RFC 7946 FeatureCollection; the provenance is its `export` member, written before the features."""
+    """An RFC 7946 FeatureCollection; the provenance is its `export` member, written before the features.
+    With `analysis` (planners' exports) each Feature also has the coverage analysis's properties."""
     head = {"type": "FeatureCollection", "export": provenance.as_dict()}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": [\n'
-    sql = SQL.compose("export_geojson", rows="export_rows")
+    sql = SQL.compose("export_geojson_analysis" if analysis else "export_geojson", rows="export_rows")
     chunks = copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)
     # Every feature line starts with a comma; the first one must not.
     for first in chunks:
@@ -216,8 +222,9 @@ def geojson_stream(
     yield b"]}\n"
 
 
-def csv_stream(*, project_id: int, export_filter: ExportFilter) -> Iterator[bytes]:
-    # The lines are those COPY … (FORMAT csv, HEADER) writes for export_table.sql (RFC 4180 quoting).
-    yield UTF8_BOM + CSV_HEADER
-    sql = SQL.compose("export_csv", rows="export_rows")
+def csv_stream(*, project_id: int, export_filter: ExportFilter, analysis: bool = False) -> Iterator[bytes]:
+    """The lines COPY … (FORMAT csv, HEADER) writes for export_table.sql (RFC 4180 quoting); with `analysis`
+    (planners' exports) followed by the coverage analysis's columns."""
+    yield UTF8_BOM + (CSV_ANALYSIS_HEADER if analysis else CSV_HEADER)
+    sql = SQL.compose("export_csv_analysis" if analysis else "export_csv", rows="export_rows")
     yield from copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)

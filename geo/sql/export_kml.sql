@@ -5,7 +5,8 @@
 -- typed (or an administrator named) is HTML-escaped: markup shows as typed and never runs.
 -- `created_at` becomes the placemark's TimeStamp (ogr2ogr gets LIBKML_TIMESTAMP_FIELD=created_at and a
 -- session in the site's zone, so `<when>` carries its offset); the other times are ISO 8601 text with the
--- offset, as KML's ExtendedData has no date type. KML has no 64-bit integers: ids as integers.
+-- offset, as KML's ExtendedData has no date type. KML has no 64-bit integers: ids as integers. The coverage
+-- analysis's columns (export_rows.sql) come last; its names come from imported layers: HTML-escaped too.
 SELECT pm_html_text(r.title) AS name,
        pm_html_text(r.text) AS description,
        r.id::integer AS id,
@@ -19,5 +20,9 @@ SELECT pm_html_text(r.title) AS name,
        date_trunc('second', r.created_at) AS created_at,
        pm_iso_local(r.updated_at, %(time_zone)s) AS updated_at,
        pm_iso_local(r.answered_at, %(time_zone)s) AS answered_at,
+       pm_html_text(r.nearest_facility) AS nearest_facility,
+       r.facility_distance_m,
+       pm_html_text(r.district) AS district,
+       r.network_share_percent,
        r.geom
 FROM (/* rows */) AS r

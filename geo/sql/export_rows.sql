@@ -5,6 +5,13 @@
 -- no e-mail, no address hash, no reports. `moderation_state` is part of planners' exports, whose states come
 -- from a closed list (published, pending, rejected); the open-data export asks for published only. Hidden,
 -- merged and withdrawn suggestions are never in the list, so never in an export.
+--
+-- The coverage analysis (geo/sql/analysis_trigger.sql keeps geo_suggestion_analysis exact) gives the last
+-- four columns, for planners' exports only: the nearest existing facility as "<layer>: <name>" (or its id in
+-- the source), its distance in whole metres, the district and, for a line, the percentage of its length along
+-- the existing network (and the ids of the facility and district). NULL where the project has no such layer.
+-- Both joins are left and on a primary key, so PostgreSQL drops them (and the map below) from the plan of an
+-- outer query that reads none of these columns (open data, counts, chunk bounds).
 SELECT s.id,
        c.key AS category,
        c.label AS category_label,
@@ -27,9 +34,26 @@ SELECT s.id,
        c.geojson_fragment AS category_geojson,
        s.geojson_tail,
        c.csv_fragment AS category_csv,
-       s.csv_tail
+       s.csv_tail,
+       -- The facility's name is looked up in a map of the project's facilities, built once per query (an
+       -- InitPlan), rather than by joining the feature and its layer and building the name on every row.
+       (SELECT jsonb_object_agg(f.id::text, l.name || ': ' || coalesce(nullif(f.properties ->> 'name', ''),
+                                                                      nullif(f.source_id, ''), f.id::text))
+        FROM geo_context_feature AS f
+        JOIN geo_context_layer AS l ON l.id = f.layer_id
+        WHERE l.project_id = %(project_id)s AND l.role = 'facilities') ->> a.facility_id::text
+           AS nearest_facility,
+       round(a.facility_distance_m) AS facility_distance_m,
+       -- The streamed formats look the names up themselves, already written as their cells
+       -- (export_csv_analysis.sql, export_geojson_analysis.sql).
+       a.facility_id,
+       a.district_id,
+       district.name AS district,
+       round((a.network_share * 100)::numeric, 1)::double precision AS network_share_percent
 FROM participation_suggestion AS s
 JOIN participation_category AS c ON c.id = s.category_id
+LEFT JOIN geo_suggestion_analysis AS a ON a.suggestion_id = s.id
+LEFT JOIN geo_district AS district ON district.feature_id = a.district_id
 WHERE s.project_id = %(project_id)s
   AND s.moderation_state = ANY (%(states)s::text[])
   AND (%(geometry_type)s::text IS NULL OR GeometryType(s.geom) = %(geometry_type)s::text)

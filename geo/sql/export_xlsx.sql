@@ -1,6 +1,7 @@
 -- The XLSX worksheet: the columns of the CSV's table (export_table.sql), with real date-time cells. A
 -- worksheet has no time zones: the times are the wall-clock time of the site's zone, as every page shows them,
--- to the second like every other channel.
+-- to the second like every other channel. A planner's worksheet, so the coverage analysis's columns follow
+-- (export_rows.sql), as in the planner's CSV (export_csv_analysis.sql); names made inert like every text.
 SELECT r.id,
        r.category,
        pm_spreadsheet_safe(r.category_label) AS category_label,
@@ -17,7 +18,11 @@ SELECT r.id,
        r.geometry_kind AS geometry_type,
        round(ST_X(r.anchor)::numeric, 7) AS lon,
        round(ST_Y(r.anchor)::numeric, 7) AS lat,
-       ST_AsText(r.geom, 7) AS wkt
+       ST_AsText(r.geom, 7) AS wkt,
+       pm_spreadsheet_safe(r.nearest_facility) AS nearest_facility,
+       r.facility_distance_m,
+       pm_spreadsheet_safe(r.district) AS district,
+       r.network_share_percent
 FROM (SELECT rows.*, CASE WHEN GeometryType(rows.geom) = 'POINT' THEN rows.geom
                           ELSE ST_PointOnSurface(rows.geom) END AS anchor
       FROM (/* rows */) AS rows) AS r

@@ -13,10 +13,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from geo.analysis.models import SuggestionAnalysis
+from geo.analysis.services import analysis_rebuild
 from geo.exports import gdal
 from geo.exports.filters import export_filter_from_query
 from geo.exports.provenance import Provenance
 from geo.exports.streams import copy_out
+from geo.layers.models import ContextFeature, ContextLayer
 from geo.models import ExportJob, ExportJobState
 from tests.factories import ProjectFactory, SuggestionFactory, UserFactory
 
@@ -232,3 +235,37 @@ def test_an_inline_export_that_gdal_cannot_write_is_a_503_with_a_message(
     page = client.post(reverse("geo:export", kwargs={"slug": project.slug}), {"format": "gpkg"})
     assert page.status_code == 400
     assert "could not be written" in page.content.decode() or "konnte nicht" in page.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "shp"])
+def test_the_workers_export_in_parts_carries_the_analysis_of_every_row(
+    points, point_category, settings, tmp_path, fmt
+):
+    """The worker's large-export path: each part (an id slice) joins the analysis like a whole export."""
+    settings.EXPORT_CHUNK_ROWS = 3
+    project = points[0].project
+    chargers = ContextLayer.objects.create(
+        project=project, name="Ladesäulen", role="facilities", category=point_category
+    )
+    ContextFeature.objects.create(layer=chargers, geom=Point(8.40, 49.001, srid=4326), source_id="ls-1")
+    analysis_rebuild(project_id=project.pk)
+    export_filter = export_filter_from_query({}, project=project)
+    provenance = Provenance.build(
+        project=project, export_filter=export_filter, source_url="", open_data=False
+    )
+
+    path = gdal.gdal_export(
+        project=project, export_filter=export_filter, export_format=fmt, provenance=provenance,
+        directory=tmp_path,
+    )  # fmt: skip
+
+    source = DataSource(f"/vsizip/{path}" if fmt == "shp" else str(path))
+    names = ("facility", "fac_dist_m") if fmt == "shp" else ("nearest_facility", "facility_distance_m")
+    rows = {f.get("id"): (f.get(names[0]), f.get(names[1])) for f in source["suggestions_points"]}
+    measured = {
+        a.suggestion_id: ("Ladesäulen: ls-1", float(round(a.facility_distance_m)))
+        for a in SuggestionAnalysis.objects.filter(project_id=project.pk)
+    }
+    assert rows == measured
+    assert len(rows) == len(points)
+    assert rows[points[0].pk][1] == 111  # 0.001° north of the first point

@@ -8,12 +8,16 @@ import threading
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.db import connection
 from django.urls import reverse
 
+from geo.analysis.models import SuggestionAnalysis
+from geo.analysis.services import analysis_rebuild
 from geo.exports import streams
 from geo.exports.filters import ExportFilter
 from geo.exports.provenance import Provenance
+from geo.layers.models import ContextFeature, ContextLayer
 from geo.sql import SQL
 from participation.models import ModerationState, Suggestion
 from tests.factories import SuggestionFactory
@@ -214,3 +218,104 @@ def test_a_download_given_up_half_way_stops_the_second_connection(point_category
     with connection.cursor() as cursor:  # the request's connection is free again
         cursor.execute("SELECT count(*) FROM participation_suggestion")
         assert cursor.fetchone() == (6,)
+
+
+# ---------------------------------------------------------------------------------- the coverage analysis
+
+
+@pytest.fixture
+def awkward_facility(point_category):
+    """Existing chargers whose names need quoting in CSV, escaping in JSON and defusing in spreadsheets."""
+    layer = ContextLayer.objects.create(
+        project=point_category.project, name='=Lade,säulen "alt"', role="facilities", category=point_category
+    )
+    ContextFeature.objects.create(
+        layer=layer, geom=Point(8.40, 49.00, srid=4326), properties={"name": AWKWARD}
+    )
+    return layer
+
+
+def test_the_csv_analysis_cells_are_those_the_csv_writer_writes(point_category, awkward_facility):
+    near = SuggestionFactory(category=point_category, geom=Point(8.4003, 49.0001, srid=4326))
+    analysis_rebuild(project_id=point_category.project_id)
+    export_filter = ExportFilter(states=(ModerationState.PUBLISHED,))
+    params = export_filter.sql_params(project_id=point_category.project_id)
+
+    stream = streams.csv_stream(project_id=near.project_id, export_filter=export_filter, analysis=True)
+    streamed = b"".join(stream)
+    # The reference: PostgreSQL's own CSV writer over the columns as the worksheet has them.
+    reference = f"""
+        SELECT t.*, x.nearest_facility, x.facility_distance_m, x.district, x.network_share_percent
+        FROM ({SQL.compose("export_table", rows="export_rows")}) AS t
+        JOIN (SELECT r.id, pm_spreadsheet_safe(r.nearest_facility) AS nearest_facility, r.facility_distance_m,
+                     pm_spreadsheet_safe(r.district) AS district, r.network_share_percent
+              FROM ({SQL.load("export_rows")}) AS r) AS x ON x.id = t.id
+    """  # noqa: S608
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({reference}) TO STDOUT (FORMAT csv, HEADER)", params) as copy,
+    ):
+        written = b"".join(bytes(data) for data in copy)
+
+    assert streamed == streams.UTF8_BOM + written
+    (row,) = csv.DictReader(io.StringIO(streamed.decode("utf-8-sig")))
+    assert row["nearest_facility"] == f'\'=Lade,säulen "alt": {AWKWARD}'  # inert, and whole
+    assert float(row["facility_distance_m"]) == 25  # 0.0003° east and 0.0001° north at 49° N
+    (feature,) = features_of(near, export_filter)
+    assert feature["properties"]["nearest_facility"] == f'=Lade,säulen "alt": {AWKWARD}'  # JSON: as typed
+
+
+def features_of(suggestion, export_filter) -> list[dict]:
+    provenance = Provenance.build(
+        project=suggestion.project, export_filter=export_filter, source_url="", open_data=False
+    )
+    chunks = streams.geojson_stream(
+        project_id=suggestion.project_id, export_filter=export_filter, provenance=provenance, analysis=True
+    )
+    return json.loads(b"".join(chunks))["features"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_ranges_of_a_large_export_carry_the_analysis(
+    client_factory, planner, point_category, awkward_facility, split_always
+):
+    made = [
+        SuggestionFactory(category=point_category, geom=Point(8.40 + i / 10_000, 49.0, srid=4326))
+        for i in range(10)
+    ]
+    client = client_factory(planner)
+
+    found = {
+        f["id"]: f["properties"]["facility_distance_m"] for f in features(client, point_category.project)
+    }
+    rows = {int(r["id"]): r["facility_distance_m"] for r in csv_rows(client, point_category.project)}
+
+    assert len(split_always) == 2
+    measured = {
+        a.suggestion_id: float(round(a.facility_distance_m))
+        for a in SuggestionAnalysis.objects.filter(suggestion_id__in=[s.pk for s in made])
+    }
+    assert found == measured
+    assert {k: float(v) for k, v in rows.items()} == measured
+    assert measured[made[-1].pk] == pytest.approx(9 * 7.3, abs=1)  # 0.0009° east at 49° N
+
+
+def test_exports_that_read_no_analysis_column_do_not_join_the_analysis(project):
+    """The open-data files, the counts and the GDAL parts' bounds never pay for the planners' columns:
+    PostgreSQL drops the left joins on primary keys that nothing reads."""
+    params = ExportFilter(states=(ModerationState.PUBLISHED,)).sql_params(project_id=project.pk)
+    plans = {}
+    with connection.cursor() as cursor:
+        for outer in ("export_csv", "export_geojson", "export_counts", "export_csv_analysis"):
+            query = SQL.compose(outer, rows="export_rows")
+            if outer == "export_counts":
+                query = f"EXPLAIN {query}"
+            else:  # EXPLAIN does not take a COPY: the query inside it
+                query = "EXPLAIN " + query.split("COPY (", 1)[1].rsplit(") TO STDOUT", 1)[0]
+            cursor.execute(query, params)
+            plans[outer] = "\n".join(row[0] for row in cursor.fetchall())
+
+    for outer in ("export_csv", "export_geojson", "export_counts"):
+        assert "geo_suggestion_analysis" not in plans[outer], plans[outer]
+        assert "geo_context_feature" not in plans[outer], plans[outer]
+    assert "geo_suggestion_analysis" in plans["export_csv_analysis"]

@@ -10,20 +10,27 @@ import csv
 import html
 import io
 import json
+import math
 import zipfile
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
+import openpyxl
 import pytest
 from django.contrib.gis.gdal import DataSource
-from django.contrib.gis.geos import LineString, Point
+from django.contrib.gis.geos import LineString, Point, Polygon
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from config.spreadsheet_safety import spreadsheet_safe
+from geo.analysis.models import SuggestionAnalysis
+from geo.analysis.services import analysis_rebuild
+from geo.fields import ANALYSIS_FIELDS
+from geo.layers.models import ContextFeature, ContextLayer
 from geo.models import ExportJob
 from participation.models import ModerationState, PlanningStatus, Suggestion
 from tests.factories import (
@@ -430,6 +437,7 @@ def test_the_export_page_is_for_planners_and_shows_the_filters(client, client_fa
     assert 'name="csrfmiddlewaretoken"' in html
     for name in ("category", "state", "status", "created_from", "created_to", "bbox", "area", "format"):
         assert f'name="{name}"' in html
+    assert "nearest existing facility" in html or "nächste bestehende Einrichtung" in html
     bad = client_factory(planner).post(url, {"format": "geojson", "created_from": "2026-13-01"})
     assert bad.status_code == 400
     assert "Enter a valid date" in bad.content.decode() or "gültiges Datum" in bad.content.decode()
@@ -491,3 +499,184 @@ def test_each_row_goes_to_the_layer_of_its_own_geometry(client_factory, planner,
         io.StringIO(body(client.post(export_url(point_category.project, "csv"))).decode("utf-8-sig"))
     )
     assert {r["title"]: r["geometry_type"] for r in rows} == {"Punkt": "point", "Linie": "line"}
+
+
+# ---------------------------------------------------------------------------------- the coverage analysis
+
+FACILITY_NAME = 'Marktplatz, "Nord"'  # a comma and quotes: a quoted CSV cell
+NEAR_POINT = Point(8.401, 49.0, srid=4326)  # about 73 m east of the data's point (8.40, 49.00)
+FAR_CHARGER = Point(8.4512, 49.0213, srid=4326)  # about 170 m from the data's `formula` (8.45, 49.02)
+
+
+def metres(a: Point, b: Point) -> float:
+    """Great-circle distance on the mean earth radius: within a few tenths of a percent of PostGIS's."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+def analysis_layers(project, point_category, line_category) -> None:
+    """Existing chargers (one named, one known by its source id only), the cycle network along the first
+    segment of the data's line, and one district that holds the point and the line but not `formula`."""
+    chargers = ContextLayer.objects.create(
+        project=project, name="Ladesäulen", role="facilities", category=point_category, public=False
+    )
+    ContextFeature.objects.create(layer=chargers, geom=NEAR_POINT, properties={"name": FACILITY_NAME})
+    ContextFeature.objects.create(layer=chargers, geom=FAR_CHARGER, source_id="node/42")
+    network = ContextLayer.objects.create(
+        project=project, name="Radnetz", role="facilities", category=line_category
+    )
+    ContextFeature.objects.create(
+        layer=network,
+        geom=LineString((8.40, 49.00), (8.41, 49.01), srid=4326),
+        properties={"name": "Kriegsstraße"},
+    )
+    districts = ContextLayer.objects.create(project=project, name="Stadtteile", role="districts")
+    ContextFeature.objects.create(
+        layer=districts,
+        geom=Polygon.from_bbox((8.39, 48.99, 8.43, 49.015)),
+        properties={"name": "Innenstadt"},
+    )
+    analysis_rebuild(project_id=project.pk)
+
+
+@pytest.fixture
+def analysed(data, point_category, line_category):
+    analysis_layers(data["point"].project, point_category, line_category)
+    rows = {a.suggestion_id: a for a in SuggestionAnalysis.objects.all()}
+    line_share = rows[data["line"].pk].network_share
+    assert 0.5 < line_share < 0.8  # the first of the two segments, the longer one
+    # As PostgreSQL rounds: the float as numeric (15 digits), half away from zero.
+    percent = Decimal(f"{line_share * 100:.15g}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    far = rows[data["formula"].pk].facility_distance_m
+    assert far == pytest.approx(metres(data["formula"].geom, FAR_CHARGER), rel=4e-3)
+    return {**data, "line_percent": float(percent), "far_metres": float(round(far))}
+
+
+def analysis_values(row: dict, names: dict[str, str] | None = None) -> tuple:
+    """A row's four analysis values, by their names in the file."""
+    names = names or {}
+    return tuple(row[names.get(f.name, f.name)] for f in ANALYSIS_FIELDS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_planner_format_carries_nearest_facility_distance_district_and_network_share(
+    client_factory, planner, analysed, tmp_path
+):
+    client, project = client_factory(planner), analysed["point"].project
+    point, formula, line = analysed["point"].pk, analysed["formula"].pk, analysed["line"].pk
+    distance = round(metres(analysed["point"].geom, NEAR_POINT))
+    assert distance == 73
+    percent, far = analysed["line_percent"], analysed["far_metres"]
+    expected = {
+        point: (f"Ladesäulen: {FACILITY_NAME}", 73.0, "Innenstadt", None),
+        formula: ("Ladesäulen: node/42", far, None, None),  # no name: the source id; in no district
+        line: ("Radnetz: Kriegsstraße", 0.0, "Innenstadt", percent),
+    }
+
+    collection = json.loads(body(client.post(export_url(project, "geojson"))))
+    found = {f["id"]: analysis_values(f["properties"]) for f in collection["features"]}
+    assert found == expected
+    names = list(collection["features"][0]["properties"])
+    assert names[3:7] == [f.name for f in ANALYSIS_FIELDS]  # after the category, before the title
+    (geojson,) = read_layers(body(client.post(export_url(project, "geojson"))), ".geojson", tmp_path).values()
+    assert {r["id"]: analysis_values(r) for r in geojson} == expected
+
+    # CSV: text as written, with an empty cell for none; the header names them after wkt.
+    content = body(client.post(export_url(project, "csv"))).decode("utf-8-sig")
+    assert content.splitlines()[0].endswith(
+        ",wkt,nearest_facility,facility_distance_m,district,network_share_percent"
+    )
+    rows = {int(r["id"]): analysis_values(r) for r in csv.DictReader(io.StringIO(content))}
+    assert rows == {
+        point: (f"Ladesäulen: {FACILITY_NAME}", "73", "Innenstadt", ""),
+        formula: ("Ladesäulen: node/42", f"{far:g}", "", ""),
+        line: ("Radnetz: Kriegsstraße", "0", "Innenstadt", f"{percent:g}"),
+    }
+
+    # XLSX, read as a spreadsheet does: numbers as number cells.
+    sheet = openpyxl.load_workbook(io.BytesIO(body(client.post(export_url(project, "xlsx"))))).active
+    header = [c.value for c in sheet[1]]
+    assert header[-4:] == [f.name for f in ANALYSIS_FIELDS]
+    cells = {r[0]: r[-4:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells == expected
+    assert isinstance(cells[point][1], int | float)  # a number cell, not text
+    assert isinstance(cells[line][3], float)
+
+    # GeoPackage: real numbers and texts, per geometry layer.
+    layers = read_layers(body(client.post(export_url(project, "gpkg"))), ".gpkg", tmp_path)
+    gpkg = {r["id"]: analysis_values(r) for name in ("suggestions_points", "suggestions_lines")
+            for r in layers[name]}  # fmt: skip
+    assert gpkg == expected
+
+    # Shapefile: the dBase names of geo/fields.py.
+    shp_names = {f.name: f.shapefile for f in ANALYSIS_FIELDS}
+    layers = read_layers(body(client.post(export_url(project, "shp"))), ".zip", tmp_path)
+    shp = {r["id"]: analysis_values(r, shp_names) for name in ("suggestions_points", "suggestions_lines")
+           for r in layers[name]}  # fmt: skip
+    assert shp == expected
+
+    # KML: extended data, names HTML-escaped as every text there.
+    (placemarks,) = read_layers(body(client.post(export_url(project, "kml"))), ".kml", tmp_path).values()
+    kml = {p["id"]: analysis_values(p) for p in placemarks}
+    assert html.unescape(kml[point][0]) == f"Ladesäulen: {FACILITY_NAME}"
+    assert kml[point][0] == "Ladesäulen: Marktplatz, &quot;Nord&quot;"
+    assert kml[point][1:] == expected[point][1:]
+    assert kml[line] == expected[line]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analysis_types_are_real_numbers_and_texts_in_every_gdal_format(
+    client_factory, planner, analysed, tmp_path
+):
+    client, project = client_factory(planner), analysed["point"].project
+    wanted = {f.name: "OFTReal" if f.type == "real" else "OFTString" for f in ANALYSIS_FIELDS}
+
+    # (A worksheet's cells are numbers without a kind: readers guess, see the openpyxl check above.)
+    for fmt, suffix, names in (
+        ("geojson", ".geojson", {}),
+        ("gpkg", ".gpkg", {}),
+        ("shp", ".zip", {f.name: f.shapefile for f in ANALYSIS_FIELDS}),
+    ):
+        path = tmp_path / f"types{suffix}"
+        path.write_bytes(body(client.post(export_url(project, fmt))))
+        source = DataSource(f"/vsizip/{path}" if suffix == ".zip" else str(path))
+        for layer in source:
+            if not layer.name.startswith("suggestions"):
+                continue
+            types = dict(zip(layer.fields, (t.__name__ for t in layer.field_types), strict=True))
+            assert {names.get(n, n): types[names.get(n, n)] for n in wanted} == {
+                names.get(n, n): t for n, t in wanted.items()
+            }, (fmt, layer.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_project_without_layers_exports_the_analysis_columns_empty(client_factory, planner, data, tmp_path):
+    client, project = client_factory(planner), data["point"].project
+    empty = (None, None, None, None)
+
+    collection = json.loads(body(client.post(export_url(project, "geojson"))))
+    assert {analysis_values(f["properties"]) for f in collection["features"]} == {empty}
+    content = body(client.post(export_url(project, "csv"))).decode("utf-8-sig")
+    assert {analysis_values(r) for r in csv.DictReader(io.StringIO(content))} == {("", "", "", "")}
+    sheet = openpyxl.load_workbook(io.BytesIO(body(client.post(export_url(project, "xlsx"))))).active
+    assert [c.value for c in sheet[1]][-4:] == [f.name for f in ANALYSIS_FIELDS]
+    assert {r[-4:] for r in sheet.iter_rows(min_row=2, values_only=True)} == {empty}
+    shp_names = {f.name: f.shapefile for f in ANALYSIS_FIELDS}
+    for fmt, suffix, names in (("gpkg", ".gpkg", {}), ("shp", ".zip", shp_names), ("kml", ".kml", {})):
+        layers = read_layers(body(client.post(export_url(project, fmt))), suffix, tmp_path)
+        rows = [r for name, features in layers.items() if name.startswith("suggestions") for r in features]
+        assert len(rows) == 3, fmt
+        # dBase has no NULL number: GDAL reads an empty numeric field as unset, as it does in the others.
+        assert {analysis_values(r, names) for r in rows} == {empty}, fmt
+
+
+def test_the_open_data_export_has_no_analysis_columns(client, analysed):
+    project = analysed["point"].project
+    collection = json.loads(body(client.get(open_data_url(project, "geojson"))))
+    names = {f.name for f in ANALYSIS_FIELDS}
+    assert collection["features"]
+    assert not names & set(collection["features"][0]["properties"])
+    header = body(client.get(open_data_url(project, "csv"))).decode("utf-8-sig").splitlines()[0]
+    assert header.endswith(",wkt")
+    assert b"Lades\xc3\xa4ulen" not in body(client.get(open_data_url(project, "csv")))

@@ -22,16 +22,22 @@ import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.urls import reverse
 
-from geo.fields import EXPORTS, FIELDS, OGCAPI, TABLE_GEOMETRY_COLUMNS, TILES, fields_in
+from geo.fields import ANALYSIS_FIELDS, EXPORTS, FIELDS, OGCAPI, TABLE_GEOMETRY_COLUMNS, TILES, fields_in
 from participation.models import PlanningStatus, Suggestion
 from tests.factories import SuggestionFactory
+from tests.geo.test_exports import analysis_layers
 from tests.geo.test_ogcapi_gdal import GDAL_ENV
 from tests.geo.test_tiles import tile_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FIELD_TABLE_DOC = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
-OGR_TYPES = {"integer": {"Integer", "Integer64"}, "text": {"String"}, "datetime": {"DateTime"}}
+OGR_TYPES = {
+    "integer": {"Integer", "Integer64"},
+    "real": {"Real"},
+    "text": {"String"},
+    "datetime": {"DateTime"},
+}
 # 11:00 in Berlin (+01:00); every channel gives times to the second.
 WINTER = datetime(2026, 1, 15, 10, 0, 0, 250_000, tzinfo=UTC)
 SUMMER = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)  # 12:00 in Berlin (+02:00)
@@ -53,7 +59,9 @@ KML_NAMES = {"title": "Name", "text": "description"}
 
 @pytest.fixture
 def mixed(point_category, line_category):
-    """A point answered in summer, a line and a point with markup in every text; the point comes first."""
+    """A point answered in summer, a line and a point with markup in every text; the point comes first. The
+    project has existing facilities and districts, so a planner's export has analysis values."""
+    analysis_layers(point_category.project, point_category, line_category)
     point = SuggestionFactory(
         category=point_category,
         title="Ladesäule am Schloss",
@@ -133,12 +141,20 @@ def write(tmp_path: Path, name: str, content: bytes) -> Path:
     return path
 
 
-def expected(channel: str, *, names: dict[str, str] | None = None, datetime_as: str = "DateTime") -> dict:
-    """{name in the file: allowed OGR types} for the table's fields of a channel."""
+def expected(
+    channel: str,
+    *,
+    names: dict[str, str] | None = None,
+    datetime_as: str = "DateTime",
+    analysis: bool = False,
+) -> dict:
+    """{name in the file: allowed OGR types} for the table's fields of a channel, and with `analysis` the
+    coverage analysis's fields of a planner's export."""
     names = names or {}
+    fields = fields_in(channel) + (ANALYSIS_FIELDS if analysis else ())
     return {
         names.get(f.name, f.name): {datetime_as} if f.type == "datetime" else OGR_TYPES[f.type]
-        for f in fields_in(channel)
+        for f in fields
     }
 
 
@@ -152,17 +168,18 @@ def assert_fields(
 
 # ------------------------------------------------------------------------------------- 12: one field table
 def test_the_table_is_well_formed():
-    names = [f.name for f in FIELDS]
+    every = FIELDS + ANALYSIS_FIELDS
+    names = [f.name for f in every]
     assert len(set(names)) == len(names)
-    assert all(len(f.shapefile) <= 10 for f in FIELDS)
-    assert len({f.shapefile for f in FIELDS}) == len(FIELDS)
+    assert all(len(f.shapefile) <= 10 for f in every)
+    assert len({f.shapefile for f in every}) == len(every)
     tile_fields = {f.name for f in fields_in(TILES)}
     assert tile_fields < {f.name for f in fields_in(OGCAPI)} < {f.name for f in fields_in(EXPORTS)}
 
 
 def test_the_docs_show_the_table_with_every_name_type_and_shapefile_name():
     doc = FIELD_TABLE_DOC.read_text(encoding="utf-8")
-    for field in FIELDS:
+    for field in FIELDS + ANALYSIS_FIELDS:
         row = re.search(rf"^\| `{field.name}` \|(.*)$", doc, re.M)
         assert row, field.name
         cells = [c.strip() for c in row[1].split("|")]
@@ -179,10 +196,12 @@ def test_geojson_csv_xlsx_gpkg_and_open_data_carry_the_tables_names_and_types(
     }
     geometry_columns.pop("wkt")  # read as the geometry
 
+    # CSV has no types and XLSX numbers no kind: GDAL guesses, and whole metres look like an integer.
+    csv_analysis = expected(EXPORTS, analysis=True) | {"facility_distance_m": {"Integer", "Real"}}
     for open_data in (False, True):
         content, _ = export(client, project, "geojson", open_data=open_data)
         (layer,) = schema(ogr("-so", "-al", str(write(tmp_path, "s.geojson", content)))).values()
-        assert_fields(layer, expected(EXPORTS))
+        assert_fields(layer, expected(EXPORTS, analysis=not open_data))
 
         content, _ = export(client, project, "csv", open_data=open_data)
         path = write(tmp_path, "s.csv", content)
@@ -190,16 +209,16 @@ def test_geojson_csv_xlsx_gpkg_and_open_data_carry_the_tables_names_and_types(
             ogr("-so", "-al", "-oo", "AUTODETECT_TYPE=YES", "-oo", "GEOM_POSSIBLE_NAMES=wkt",
                 "-oo", "KEEP_GEOM_COLUMNS=NO", str(path))
         ).values()  # fmt: skip
-        assert_fields(layer, expected(EXPORTS) | geometry_columns)
+        assert_fields(layer, (expected(EXPORTS) if open_data else csv_analysis) | geometry_columns)
 
     content, _ = export(client, project, "xlsx")
     (layer,) = schema(ogr("-so", "-al", str(write(tmp_path, "s.xlsx", content)))).values()
-    assert_fields(layer, expected(EXPORTS) | geometry_columns | {"wkt": {"String"}})
+    assert_fields(layer, csv_analysis | geometry_columns | {"wkt": {"String"}})  # GDAL guesses here too
 
     content, _ = export(client, project, "gpkg")
     layers = schema(ogr("-so", "-al", str(write(tmp_path, "s.gpkg", content))))
     for name in ("suggestions_points", "suggestions_lines"):
-        assert_fields(layers[name], expected(EXPORTS))
+        assert_fields(layers[name], expected(EXPORTS, analysis=True))
 
 
 def test_the_shapefile_carries_the_tables_shapefile_names(client_factory, planner, mixed, tmp_path):
@@ -208,7 +227,12 @@ def test_the_shapefile_carries_the_tables_shapefile_names(client_factory, planne
     layers = schema(ogr("-so", "-al", f"/vsizip/{path}"))
 
     # dBase has no time of day: times are ISO 8601 text (with the offset, as everywhere).
-    wanted = expected(EXPORTS, names={f.name: f.shapefile for f in FIELDS}, datetime_as="String")
+    wanted = expected(
+        EXPORTS,
+        names={f.name: f.shapefile for f in FIELDS + ANALYSIS_FIELDS},
+        datetime_as="String",
+        analysis=True,
+    )
     for name in ("suggestions_points", "suggestions_lines"):
         assert_fields(layers[name], wanted)
 
@@ -223,7 +247,7 @@ def test_kml_carries_the_tables_names_with_title_and_text_as_name_and_descriptio
         ogr("--config", "LIBKML_TIMESTAMP_FIELD", "created_at", "-so", "-al", str(path))
     ).values()
 
-    wanted = expected(EXPORTS, names=KML_NAMES) | {"created_at": {"DateTime"}}
+    wanted = expected(EXPORTS, names=KML_NAMES, analysis=True) | {"created_at": {"DateTime"}}
     wanted |= {f.name: {"String"} for f in FIELDS if f.name in ("updated_at", "answered_at")}
     assert_fields(layer, wanted, ignore=KML_OWN)
 
