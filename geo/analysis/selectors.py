@@ -98,10 +98,13 @@ def coverage_by_category(*, project: Project) -> list[CategoryCoverage]:
 
 def district_figures(*, project: Project, category: Category | None = None) -> list[DistrictRow]:
     """The districts of the project's districts layer, the ones holding others first, then by demand."""
-    rows = _rows(
-        "analysis_districts",
-        {"project_id": project.pk, "category_id": category.pk if category else None},
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SQL.compose("analysis_districts", districts="analysis_district_rows"),
+            {"project_id": project.pk, "category_id": category.pk if category else None},
+        )
+        columns = [c.name for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return [
         DistrictRow(
             id=row["id"],

@@ -2,12 +2,12 @@
 
 A kind is a `CollectionKind`: how its public collections are listed and found by id, and how its
 collection, items and item resources answer. `KINDS` lists them in the order /collections lists them; the
-views (geo/ogcapi/views.py) only ask `collection_list` and `collection_get`. To add a kind (the per-district
-figures, say): a selector module that lists the kind's public collections and finds one by id (None for an
-id not of its shape, without a query), a views module like `layer_views.py`, and one entry here.
+views (geo/ogcapi/views.py) only ask `collection_list` and `collection_get`. To add a kind (as the district
+figures were added): a selector module that lists the kind's public collections and finds one by id (None
+for an id not of its shape, without a query), a views module like `layer_views.py`, and one entry here.
 
 The ids of different kinds must never be alike, so that an id names one collection whatever is added: each
-kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-layer-<id>`), and
+kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-layer-<id>`, `<slug>-districts`), and
 tests/geo/test_ogcapi_layers.py checks that no kind claims another's ids.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from . import layer_selectors, layer_views, selectors, suggestion_views
+from . import district_selectors, district_views, layer_selectors, layer_views, selectors, suggestion_views
 from .errors import CollectionNotFound
 
 
@@ -58,6 +58,16 @@ KINDS: tuple[CollectionKind, ...] = (
         collection_page=layer_views.collection_page,
         items=layer_views.items,
         item=layer_views.item,
+    ),
+    CollectionKind(
+        name="district figures",
+        listing=district_selectors.district_collection_list,
+        find=district_selectors.district_collection_find,
+        listing_row=district_views.listing_row,
+        collection_json=district_views.collection_json,
+        collection_page=district_views.collection_page,
+        items=district_views.items,
+        item=district_views.item,
     ),
 )
 

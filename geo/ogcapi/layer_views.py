@@ -6,12 +6,14 @@ as text; the HTML pages show it through Django's autoescaping, never marked safe
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ..selectors import FeaturePage
 from .errors import ItemNotFound
 from .layer_selectors import OgcLayerCollection, layer_item_get, layer_item_page
 from .params import COMMON_PARAMETERS, check_known, parse_feature_id, plain_items_query
@@ -114,9 +116,17 @@ def _cell(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def items(request: HttpRequest, collection: OgcLayerCollection, *, html: bool) -> HttpResponse:
+def items(
+    request: HttpRequest,
+    collection: OgcLayerCollection,
+    *,
+    html: bool,
+    page_of: Callable[..., FeaturePage] = layer_item_page,
+    title: str | None = None,
+) -> HttpResponse:
+    """Also the district figures' items (district_views.py), with their page and title."""
     query = plain_items_query(request.GET)
-    page = layer_item_page(collection=collection, query=query)
+    page = page_of(collection=collection, query=query)
     next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
     if not html:
         return items_response(
@@ -137,7 +147,7 @@ def items(request: HttpRequest, collection: OgcLayerCollection, *, html: bool) -
         "geo/ogcapi/layer_items.html",
         {
             "collection": collection,
-            "title": collection_title(collection),
+            "title": title or collection_title(collection),
             "attributes": names,
             "rows": rows,
             "next_url": next_url,
@@ -148,11 +158,17 @@ def items(request: HttpRequest, collection: OgcLayerCollection, *, html: bool) -
 
 
 def item(
-    request: HttpRequest, collection: OgcLayerCollection, feature_id: str, *, html: bool
+    request: HttpRequest,
+    collection: OgcLayerCollection,
+    feature_id: str,
+    *,
+    html: bool,
+    get: Callable[..., dict | None] = layer_item_get,
+    title: str | None = None,
 ) -> HttpResponse:
     check_known(request.GET, COMMON_PARAMETERS)
     fid = parse_feature_id(feature_id)
-    feature = layer_item_get(collection=collection, feature_id=fid) if fid is not None else None
+    feature = get(collection=collection, feature_id=fid) if fid is not None else None
     if feature is None:
         raise ItemNotFound()
     if html:
@@ -164,7 +180,7 @@ def item(
             "geo/ogcapi/layer_item.html",
             {
                 "collection": collection,
-                "title": collection_title(collection),
+                "title": title or collection_title(collection),
                 "feature": feature,
                 "attributes": attributes,
             },
