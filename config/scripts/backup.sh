@@ -48,8 +48,19 @@ restore() {
     # WGS84 only and adds none): see the header.
     "$PG_BIN/pg_restore" --list "$file" \
         | grep -v -E ' EXTENSION - | COMMENT - EXTENSION | TABLE DATA public spatial_ref_sys ' >"$list"
-    "$PG_BIN/pg_restore" --clean --if-exists --single-transaction --exit-on-error --no-owner --no-privileges \
-        --use-list="$list" --dbname="$PG_URL" "$file" \
+    # pg_restore writes the restore as SQL and psql runs it in one transaction, stopping at the first error.
+    # Not pg_restore straight into the database: its --clean drops the primary key of each partition of a
+    # partitioned table (geo_context_feature, one partition per context layer) before the parent's, which
+    # PostgreSQL refuses ("cannot drop inherited constraint"). Those drops are left out: the parent's
+    # constraint takes its partitions' with it, and the partitions themselves are dropped right after.
+    local attached
+    attached=$(awk '$4 == "INDEX" && $5 == "ATTACH" { print $7 }' "$list" | paste -sd'|' -)
+    "$PG_BIN/pg_restore" --clean --if-exists --single-transaction --no-owner --no-privileges \
+        --use-list="$list" --file=- "$file" \
+        | if [ -n "$attached" ]; then
+            grep -v -E "^ALTER TABLE IF EXISTS ONLY [^ ]+ DROP CONSTRAINT IF EXISTS ($attached);\$"
+          else cat; fi \
+        | "$PG_BIN/psql" --quiet --no-psqlrc --set=ON_ERROR_STOP=1 --dbname="$PG_URL" >/dev/null \
         || die "restoring $file into '$DB' failed (see above); the transaction was rolled back, nothing changed."
     printf 'Restored %s into %s\n' "$file" "$DB"
 }

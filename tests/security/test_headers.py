@@ -94,6 +94,7 @@ def pages(site, users):
         ("planner", f"/projects/{slug}/dashboard/"),
         ("planner", f"/projects/{slug}/planning/suggestions/{pk}/"),
         ("planner", f"/projects/{slug}/planning/export/"),
+        ("planner", f"/projects/{slug}/planning/coverage/"),
         ("planner", f"/projects/{slug}/planning/exports/{site['job'].pk}/"),
         ("planner", f"{survey}results/"),
         (None, "/admin/login/"),
