@@ -420,6 +420,7 @@ def main() -> int:
             ("write_scenarios", "writes"),
             ("load_scenario", "load while reading"),
             ("page_scenario", "map page in chromium"),
+            ("analysis_scenario", "coverage analysis"),
         ):
             if importlib.util.find_spec(f"benchmarks.{module}") is None:
                 rows.append(not_built(scenario, module))

@@ -135,3 +135,22 @@ def test_smoke_load_run_loses_nothing(smoke_results):
     assert row["passed"] is True, row["notes"]
     assert row["ours"] > 0
     assert " 0 lost, 0 stored twice" in row["notes"]
+
+
+def test_smoke_measures_the_coverage_analysis_against_its_floors(smoke_results):
+    """Issue 23's rows: the rebuild beside its measuring SELECT and the KNN alone, the map's reads while it
+    runs, and the kept per-district figures, which must equal those computed from the suggestions."""
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    rebuild = next(row for name, row in rows.items() if name.startswith("coverage analysis rebuild, 3,000"))
+    assert "300 facilities" in rebuild["scenario"]
+    assert rebuild["anchors"]["floor: the rebuild's measuring SELECT s"] > 0
+    assert rebuild["anchors"]["KNN alone s"] > 0
+    during = rows["map reads while the coverage analysis rebuilds"]
+    assert during["ours"] > 0
+    assert during["anchors"]["idle p95"] > 0
+    assert "during:" not in during["notes"]  # no map request failed while the rebuild ran
+    served = rows["per-district figures, served vs computed from the suggestions"]
+    assert "figures equal to the floor's" in served["notes"]
+    assert rows["per-district figures rebuild"]["ours"] > 0
