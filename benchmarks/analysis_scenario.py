@@ -4,8 +4,8 @@ while a rebuild runs, and the per-district figures as served against computing t
 Ours is what the worker runs (geo.analysis.services.analysis_rebuild: districts, the measurement of every
 suggestion, the figures, in one transaction) and what the dashboard reads (the kept figures). The floors are
 SQL files in benchmarks/sql run through psycopg without writing: the rebuild's own measuring SELECT, the KNN
-alone, and the figures computed straight from the suggestions. The floors run first, while nothing else
-does. The rebuild runs once: the map's requests go out during its first part (as many as idle), then it
+alone, and the figures computed straight from the suggestions. The floors run while nothing else does.
+The rebuild runs once: the map's requests go out during its first part (as many as idle), then it
 finishes alone, so what the map costs it counts against ours. It commits and leaves the analysis as the seed
 made it (the same data, measured again).
 """
@@ -132,6 +132,10 @@ def _vacuum(dsn: str) -> None:
         conn.execute("VACUUM (ANALYZE) geo_suggestion_analysis, geo_district_figure, geo_district")
 
 
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
 def run(ctx: BenchContext) -> list[ResultRow]:
     sizes = SIZES[ctx.scale]
     big = project_info(ctx.dsn, ctx.project_slug)
@@ -143,20 +147,22 @@ def run(ctx: BenchContext) -> list[ResultRow]:
             {"p": big.id},
         ).fetchone()
 
-    # The floors, alone on the machine.
-    measure_s, measured = _timed(ctx.dsn, "analysis_floor_measure", big.id)
-    knn_s, _ = _timed(ctx.dsn, "analysis_floor_knn", big.id)
-    districts_s, floor_figures = _timed(ctx.dsn, "analysis_floor_districts", big.id)
-
-    # Ours: the rebuild, with the map's reads idle (half before, half after) and during its first part;
-    # then the figures rebuild alone.
+    # Ours: the rebuild, with the map's reads idle (half before, half after) and during its first part.
     requests = _map_requests(ctx, big.id, sizes.idle_requests, sizes.viewports)
     half = len(requests) // 2
     idle_before = _in_slices(ctx, requests[:half])
     during, rebuild_s = _while(ctx, requests, lambda: _rebuild(big.id))
     idle_after = _in_slices(ctx, requests[half:])
     idle = merge([idle_before, idle_after])
+    log(f"  analysis: rebuild {rebuild_s:.0f} s; map p95 {during.p95:.0f} ms during, {idle.p95:.0f} idle")
+
+    # The floors, alone on the machine; then the figures rebuild alone.
+    measure_s, measured = _timed(ctx.dsn, "analysis_floor_measure", big.id)
+    log(f"  analysis: floor (measuring SELECT) {measure_s:.0f} s")
+    knn_s, _ = _timed(ctx.dsn, "analysis_floor_knn", big.id)
+    districts_s, floor_figures = _timed(ctx.dsn, "analysis_floor_districts", big.id)
     figures_s = _figures_rebuild(ctx.dsn, big.id)
+    log(f"  analysis: KNN {knn_s:.0f} s, districts floor {districts_s:.0f} s, figures {figures_s:.0f} s")
 
     # The figures as served, read over and over (a dashboard's page views).
     with psycopg.connect(ctx.dsn) as conn:
