@@ -150,6 +150,7 @@ def run(ctx: BenchContext) -> list[ResultRow]:
     # Ours: the rebuild, with the map's reads idle (half before, half after) and during its first part.
     requests = _map_requests(ctx, big.id, sizes.idle_requests, sizes.viewports)
     half = len(requests) // 2
+    run_load(ctx.base_url, list(dict.fromkeys(requests)), clients=ctx.clients)  # untimed: warm workers, cache
     idle_before = _in_slices(ctx, requests[:half])
     during, rebuild_s = _while(ctx, requests, lambda: _rebuild(big.id))
     idle_after = _in_slices(ctx, requests[half:])
