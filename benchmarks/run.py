@@ -426,6 +426,7 @@ def main() -> int:
             ("load_scenario", "load while reading"),
             ("page_scenario", "map page in chromium"),
             ("layer_import_scenario", "context-layer import"),
+            ("analysis_scenario", "coverage analysis"),
         ):
             if only and module not in only:
                 continue

@@ -1,9 +1,10 @@
 """The benchmark's database: created, migrated and seeded once, reused while its seed parameters stay.
 
 Runs inside the harness process with Django set up on the benchmark database (config.settings.bench). The
-few rows with rules (projects, categories, accounts, roles, tokens) go through the ORM; the bulk (suggestions,
-supports, comments) is drawn and written by PostgreSQL from benchmarks/sql/*.sql with a fixed seed, never
-by Python loops over rows.
+few rows with rules (projects, categories, accounts, roles, tokens, layers) go through the ORM; the bulk
+(suggestions, supports, comments, the facilities) is drawn and written by PostgreSQL from benchmarks/sql/*.sql
+with a fixed seed, never by Python loops over rows. The districts are the real ones of the demo, imported as
+an administrator's upload is (geo.layers.imports).
 """
 
 import json
@@ -11,6 +12,7 @@ import math
 import time
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -18,7 +20,7 @@ from psycopg import sql
 from .sql import SQL as SEED_SQL
 
 # Bump when the generator changes: a database seeded by another version is dropped and seeded again.
-SEED_VERSION = 2
+SEED_VERSION = 3
 SEED = 0.4242  # setseed() takes -1..1
 SEED_INT = 4242  # ST_GeneratePoints' seed
 HOTSPOTS = 40
@@ -26,6 +28,12 @@ BENCH_USERS = 5000  # support accounts; must share no factor with 7 (see seed_in
 CITIZENS = 50
 PLANNER = "bench-planner"
 EXPORT_STATES = ("published", "pending", "rejected")
+# The large project's context layers (issue 23): the tile benchmark finds the facilities by this name.
+FACILITIES_LAYER = "Bench facilities"
+FACILITIES_CATEGORY = "charging-station"
+FACILITY_SEED = 0.2323
+DISTRICTS_LAYER = "Bench districts"
+DISTRICTS_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "karlsruhe" / "districts.geojson"
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class ProjectSize:
     lines: int
     supports: int
     comments: int
+    facilities: int = 0  # points of its facilities layer; with one, it also gets the districts layer
 
     @property
     def suggestions(self) -> int:
@@ -42,11 +51,13 @@ class ProjectSize:
 
 SCALES = {
     "full": {
-        "bench-karlsruhe": ProjectSize(points=1_000_000, lines=100_000, supports=2_000_000, comments=300_000),
+        "bench-karlsruhe": ProjectSize(
+            points=1_000_000, lines=100_000, supports=2_000_000, comments=300_000, facilities=100_000
+        ),
         "bench-karlsruhe-11k": ProjectSize(points=10_000, lines=1_000, supports=20_000, comments=3_000),
     },
     "smoke": {
-        "bench-karlsruhe": ProjectSize(points=2_700, lines=300, supports=5_000, comments=900),
+        "bench-karlsruhe": ProjectSize(points=2_700, lines=300, supports=5_000, comments=900, facilities=300),
         "bench-karlsruhe-11k": ProjectSize(points=270, lines=30, supports=500, comments=90),
     },
 }
@@ -133,6 +144,7 @@ def seed(*, scale: str, log=print) -> float:
     from django.db import connection, transaction
 
     from fixtures.demo import demo_load
+    from geo.analysis.services import analysis_rebuild
     from geo.services import cluster_rebuild
 
     started = time.perf_counter()
@@ -159,10 +171,14 @@ def seed(*, scale: str, log=print) -> float:
             "cat_sharing": categories["sharing-point"],
             "cat_comment": categories["comment"],
             "cat_line": categories["bike-path"],
+            "facility_seed": FACILITY_SEED if slug == BIG else -FACILITY_SEED,
+            "facilities": size.facilities,
+            "facility_candidates": math.ceil(size.facilities * 1.5) + 200,
         }
         with transaction.atomic(), connection.cursor() as cursor:
-            # The cluster cells are rebuilt once below: a statement trigger over a million new rows
-            # would do the same work per statement and hold the cells locked meanwhile.
+            # The cluster cells and the coverage analysis are rebuilt once below: their statement triggers
+            # (cluster_*, suggestion_analysis_insert/update/delete/truncate) over a million new rows would do
+            # the same work per statement and hold the cells and figures locked meanwhile.
             cursor.execute("ALTER TABLE participation_suggestion DISABLE TRIGGER USER")
             foreign_keys = _drop_foreign_keys(cursor)
             cursor.execute(SEED_SQL.load("seed_project"), params)
@@ -175,6 +191,9 @@ def seed(*, scale: str, log=print) -> float:
             if tuple(drawn) != (size.points, size.lines, size.supports, size.comments):
                 raise RuntimeError(f"{slug}: drew {drawn}, wanted {size}: too few candidates inside the area")
             cursor.execute(SEED_SQL.load("seed_insert"), params)
+            if size.facilities:
+                # In this transaction: seed_facilities.sql reads seed_project's area and hotspots.
+                _context_layers(cursor, project, categories, params)
             _add_foreign_keys(cursor, foreign_keys)
             # The deferred foreign-key checks run now: ALTER TABLE refuses pending trigger events.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -185,6 +204,13 @@ def seed(*, scale: str, log=print) -> float:
         with transaction.atomic():
             cells = cluster_rebuild(project_id=_project_id(slug))
         log(f"  {slug}: {cells:,} cluster cells in {time.perf_counter() - t0:.0f} s")
+    with connection.cursor() as cursor:
+        # The rebuild plans its KNN and district lookups on fresh statistics.
+        cursor.execute("ANALYZE participation_suggestion, geo_context_feature, geo_context_layer")
+    for slug in sizes:
+        t0 = time.perf_counter()
+        analysis_rebuild(project_id=_project_id(slug))
+        log(f"  {slug}: coverage analysis in {time.perf_counter() - t0:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute(
             SEED_SQL.load("views"),
@@ -234,6 +260,44 @@ def _add_foreign_keys(cursor, keys: list[tuple[str, str, str]]) -> None:
             .as_string(cursor.cursor.connection)
             + definition
         )
+
+
+def _context_layers(cursor, project, categories: dict[str, int], params: dict) -> None:
+    """The project's facilities layer (points drawn by seed_facilities.sql) and its districts layer (the
+    demo's real districts, through the upload's import). The analysis is rebuilt after the load."""
+    from geo.layers.imports import layer_import
+    from geo.layers.models import ContextLayer, LayerIcon, LayerRole, LinePattern
+
+    facilities = ContextLayer.objects.create(
+        project=project,
+        name=FACILITIES_LAYER,
+        name_de=FACILITIES_LAYER,
+        name_en=FACILITIES_LAYER,
+        role=LayerRole.FACILITIES,
+        category_id=categories[FACILITIES_CATEGORY],
+        colour="#1b7f3b",
+        icon=LayerIcon.CHARGER,
+        attribution="Benchmark data (make bench), no real facilities",
+        position=0,
+    )
+    cursor.execute(SEED_SQL.load("seed_facilities"), {**params, "layer_id": facilities.pk})
+    cursor.execute("SELECT count(*) FROM geo_context_feature WHERE layer_id = %s", [facilities.pk])
+    drawn = cursor.fetchone()[0]
+    if drawn != params["facilities"]:
+        raise RuntimeError(f"{project.slug}: drew {drawn} facilities, wanted {params['facilities']}")
+    districts = ContextLayer.objects.create(
+        project=project,
+        name=DISTRICTS_LAYER,
+        name_de=DISTRICTS_LAYER,
+        name_en=DISTRICTS_LAYER,
+        role=LayerRole.DISTRICTS,
+        colour="#475569",
+        line_pattern=LinePattern.DASHED,
+        attribution="© OpenStreetMap contributors (ODbL)",
+        licence="ODbL 1.0",
+        position=1,
+    )
+    layer_import(layer=districts, source=DISTRICTS_FILE, actor=None)
 
 
 def _project_id(slug: str) -> int:

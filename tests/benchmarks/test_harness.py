@@ -161,3 +161,20 @@ def test_smoke_measures_context_layer_tiles_beside_their_floor(smoke_results):
         assert "Bench facilities" in row["notes"]
     assert rows["context-layer tiles z8-18 size"]["bytes"] > 0
     assert rows["context-layer tiles cached vs uncached"]["anchors"]["ours uncached p95"] > 0
+def test_smoke_measures_the_coverage_analysis_against_its_floors(smoke_results):
+    """Issue 23's rows: the rebuild beside its measuring SELECT and the KNN alone, the map's reads while it
+    runs, and the kept per-district figures, which must equal those computed from the suggestions."""
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    rebuild = next(row for name, row in rows.items() if name.startswith("coverage analysis rebuild, 3,000"))
+    assert "300 facilities" in rebuild["scenario"]
+    assert rebuild["anchors"]["floor: the rebuild's measuring SELECT s"] > 0
+    assert rebuild["anchors"]["KNN alone s"] > 0
+    during = rows["map reads while the coverage analysis rebuilds"]
+    assert during["ours"] > 0
+    assert during["anchors"]["idle p95"] > 0
+    assert "during:" not in during["notes"]  # no map request failed while the rebuild ran
+    served = rows["per-district figures, served vs computed from the suggestions"]
+    assert "figures equal to the floor's" in served["notes"]
+    assert rows["per-district figures rebuild"]["ours"] > 0
