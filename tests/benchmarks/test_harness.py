@@ -161,6 +161,8 @@ def test_smoke_measures_context_layer_tiles_beside_their_floor(smoke_results):
         assert "Bench facilities" in row["notes"]
     assert rows["context-layer tiles z8-18 size"]["bytes"] > 0
     assert rows["context-layer tiles cached vs uncached"]["anchors"]["ours uncached p95"] > 0
+
+
 def test_smoke_measures_the_coverage_analysis_against_its_floors(smoke_results):
     """Issue 23's rows: the rebuild beside its measuring SELECT and the KNN alone, the map's reads while it
     runs, and the kept per-district figures, which must equal those computed from the suggestions."""
