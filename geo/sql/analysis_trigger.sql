@@ -1,7 +1,7 @@
 -- The coverage analysis (geo_suggestion_analysis, geo_district_figure), kept exact by PostgreSQL itself.
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- ANALYSIS_TRIGGER_SQL (geo 0014) holds this very text, and tests/test_migrations.py compares them.
+-- ANALYSIS_TRIGGER_SQL (geo 0015) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Why triggers: like the cluster cells (cluster_trigger.sql), the figures must never drift from the
 -- suggestions however a row changes (services, admin, moderation, bulk SQL), and a rolled-back change must
@@ -226,18 +226,52 @@ BEGIN
     WHERE d.project_id = p_project
       AND EXISTS (SELECT FROM geo_district AS child WHERE child.nested_in = d.feature_id);
 
-    -- The measurements: nearest facility, district and network share of every suggestion, in one statement.
-    INSERT INTO geo_suggestion_analysis AS a
-        (suggestion_id, project_id, category_id, facility_id, facility_distance_m, district_id, network_share)
-    SELECT s.id, s.project_id, s.category_id, n.feature_id, n.distance_m,
-           geo_district_of(s.project_id, s.geom), geo_network_share(s.project_id, s.category_id, s.geom)
+    -- The measurements, first into a temporary table, without a lock on any stored row: measuring a million
+    -- suggestions takes minutes, and a citizen moving a suggestion meanwhile must not wait for it. Nearest
+    -- facility by KNN per suggestion; the district by one join of all suggestions with the districts (a
+    -- function call per suggestion cost four times as much); the network share only for the lines of a
+    -- category with existing lines.
+    CREATE TEMP TABLE geo_analysis_measured ON COMMIT DROP AS
+    SELECT s.id, s.project_id, s.category_id, n.feature_id AS facility_id, n.distance_m,
+           NULL::bigint AS district_id,
+           CASE WHEN ST_GeometryType(s.geom) IN ('ST_LineString', 'ST_MultiLineString')
+                 AND s.category_id IN (
+                     SELECT l.category_id FROM geo_context_layer AS l
+                     WHERE l.project_id = p_project AND l.role = 'facilities')
+                THEN geo_network_share(s.project_id, s.category_id, s.geom) END AS network_share
     FROM participation_suggestion AS s
     LEFT JOIN LATERAL geo_nearest_facility(s.project_id, s.category_id, s.geom) AS n ON true
-    WHERE s.project_id = p_project
+    WHERE s.project_id = p_project;
+
+    UPDATE geo_analysis_measured AS m SET district_id = placed.district_id
+    FROM (
+        SELECT DISTINCT ON (s.id) s.id, d.feature_id AS district_id
+        FROM participation_suggestion AS s
+        JOIN geo_context_feature AS f
+            ON f.layer_id = geo_districts_layer(p_project)
+           AND ST_Intersects(f.geom, geo_suggestion_anchor(s.geom))
+        JOIN geo_district AS d ON d.feature_id = f.id
+        WHERE s.project_id = p_project
+        ORDER BY s.id, d.area_km2, d.feature_id
+    ) AS placed
+    WHERE placed.id = m.id;
+
+    -- Then into the stored rows in one statement, writing only what changed (a rebuild that finds what was
+    -- there rewrites nothing). Rows of suggestions deleted meanwhile are gone with them (the trigger).
+    INSERT INTO geo_suggestion_analysis AS a
+        (suggestion_id, project_id, category_id, facility_id, facility_distance_m, district_id, network_share)
+    SELECT m.id, m.project_id, m.category_id, m.facility_id, m.distance_m, m.district_id, m.network_share
+    FROM geo_analysis_measured AS m
+    WHERE EXISTS (SELECT FROM participation_suggestion AS s WHERE s.id = m.id)
+    ORDER BY m.id
     ON CONFLICT (suggestion_id) DO UPDATE
     SET project_id = excluded.project_id, category_id = excluded.category_id,
         facility_id = excluded.facility_id, facility_distance_m = excluded.facility_distance_m,
-        district_id = excluded.district_id, network_share = excluded.network_share;
+        district_id = excluded.district_id, network_share = excluded.network_share
+    WHERE (a.project_id, a.category_id, a.facility_id, a.facility_distance_m, a.district_id, a.network_share)
+          IS DISTINCT FROM (excluded.project_id, excluded.category_id, excluded.facility_id,
+                            excluded.facility_distance_m, excluded.district_id, excluded.network_share);
+    DROP TABLE geo_analysis_measured;
 
     PERFORM geo_district_figures_rebuild(p_project);
 END

@@ -183,3 +183,17 @@ def test_the_command_rebuilds_a_project_and_refuses_an_unknown_one(town):
     assert SuggestionAnalysis.objects.get(suggestion_id=s.pk).district_id == town["south"].pk
     with pytest.raises(CommandError, match="No such project: nowhere"):
         call_command("rebuild_analysis", "nowhere")
+
+
+def test_a_rebuild_that_finds_what_was_there_rewrites_no_row(town):
+    SuggestionFactory(category=town["parking"], geom=Point(8.372, 48.992, srid=4326))
+    SuggestionFactory(category=town["path"], geom=LineString((8.37, 49.005), (8.41, 49.005), srid=4326))
+
+    def versions() -> list:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT suggestion_id, xmin::text FROM geo_suggestion_analysis ORDER BY 1")
+            return cursor.fetchall()
+
+    before = versions()
+    analysis_rebuild(project_id=town["project"].pk)
+    assert versions() == before  # the same row versions: nothing rewritten, nothing locked
