@@ -6,13 +6,11 @@ Facilities are counted only when every facilities layer of the project is public
 count what it does not show.
 """
 
-import json
 import re
 from dataclasses import dataclass
 
 from django.db import connection
 
-from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 
 from ..analysis.models import District
@@ -21,6 +19,7 @@ from ..selectors import FeaturePage
 from ..sql import SQL
 from .layer_selectors import LayerSummary
 from .params import ItemsQuery
+from .selectors import page_feature, page_params, page_read
 
 # `<slug>-districts`: a suggestion collection's id ends in points, lines or areas, a layer's in -layer-<id>.
 DISTRICT_COLLECTION_ID = re.compile(r"(?P<slug>.+)-districts")
@@ -95,19 +94,11 @@ def district_collection_find(collection_id: str) -> OgcDistrictCollection | None
 def _page(
     *, collection: OgcDistrictCollection, query: ItemsQuery, feature_id: int | None = None
 ) -> FeaturePage:
-    bbox = query.bbox
     params = {
+        **page_params(query, feature_id=feature_id),
         "project_id": collection.layer.project_id,
         "category_id": None,
         "show_facilities": collection.show_facilities,
-        "after": query.after,
-        "feature_id": feature_id,
-        "limit": query.limit,
-        "has_bbox": bbox is not None,
-        "minlon": bbox.minlon if bbox else None,
-        "minlat": bbox.minlat if bbox else None,
-        "maxlon": bbox.maxlon if bbox else None,
-        "maxlat": bbox.maxlat if bbox else None,
     }
     # The page frame's rows hold the districts' marker, replaced after them (geo.core.sql: in order).
     sql = SQL.compose(
@@ -116,10 +107,7 @@ def _page(
         properties="ogcapi_district_item_properties",
         districts="analysis_district_rows",
     )
-    with heavy_reads().cursor() as cursor:
-        cursor.execute(sql, params)
-        has_more, last_id, returned, features_json = cursor.fetchone()
-    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+    return page_read(sql, params)
 
 
 def district_item_page(*, collection: OgcDistrictCollection, query: ItemsQuery) -> FeaturePage:
@@ -127,6 +115,4 @@ def district_item_page(*, collection: OgcDistrictCollection, query: ItemsQuery) 
 
 
 def district_item_get(*, collection: OgcDistrictCollection, feature_id: int) -> dict | None:
-    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None)
-    features = json.loads(_page(collection=collection, query=query, feature_id=feature_id).features_json)
-    return features[0] if features else None
+    return page_feature(_page, collection, feature_id)

@@ -17,13 +17,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 
-from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 
 from ..layers.models import ContextLayer
 from ..selectors import FeaturePage
 from ..sql import SQL
 from .params import ItemsQuery
+from .selectors import page_feature, page_params, page_read
 
 # `<slug>-layer-<id>`: the last part is a number, where a suggestion collection's is points, lines or areas,
 # so the two kinds' ids can never be alike (geo/ogcapi/kinds.py).
@@ -117,23 +117,12 @@ def layer_items_query() -> str:
 
 
 def _page(*, collection: OgcLayerCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
-    bbox = query.bbox
     params = {
+        **page_params(query, feature_id=feature_id),
         "layer_id": collection.layer.pk,
         "attribute_nulls": json.dumps(dict.fromkeys(collection.summary.attributes)),
-        "after": query.after,
-        "feature_id": feature_id,
-        "limit": query.limit,
-        "has_bbox": bbox is not None,
-        "minlon": bbox.minlon if bbox else None,
-        "minlat": bbox.minlat if bbox else None,
-        "maxlon": bbox.maxlon if bbox else None,
-        "maxlat": bbox.maxlat if bbox else None,
     }
-    with heavy_reads().cursor() as cursor:
-        cursor.execute(layer_items_query(), params)
-        has_more, last_id, returned, features_json = cursor.fetchone()
-    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+    return page_read(layer_items_query(), params)
 
 
 def layer_item_page(*, collection: OgcLayerCollection, query: ItemsQuery) -> FeaturePage:
@@ -143,7 +132,4 @@ def layer_item_page(*, collection: OgcLayerCollection, query: ItemsQuery) -> Fea
 
 def layer_item_get(*, collection: OgcLayerCollection, feature_id: int) -> dict | None:
     """One feature of the layer as a GeoJSON Feature, or None for an id that is not one of its features."""
-    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None)
-    page = _page(collection=collection, query=query, feature_id=feature_id)
-    features = json.loads(page.features_json)
-    return features[0] if features else None
+    return page_feature(_page, collection, feature_id)

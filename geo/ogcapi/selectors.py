@@ -6,6 +6,7 @@ reach these reads.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,14 +105,11 @@ def items_query() -> str:
     return SQL.compose("feature_page", rows="ogcapi_items", properties="ogcapi_item_properties")
 
 
-def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
-    wanted = query.category_keys
-    categories = [c for c in collection.categories if wanted is None or c.key in wanted]
-    bbox, window = query.bbox, query.window
-    params = {
-        "project_id": collection.project.pk,
-        "category_ids": [c.pk for c in categories],
-        "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
+def page_params(query: ItemsQuery, *, feature_id: int | None) -> dict[str, object]:
+    """The parameters every kind's page SQL takes: the keyset (`after`, `limit`), one feature for the item
+    resource (`feature_id`), and the bbox."""
+    bbox = query.bbox
+    return {
         "after": query.after,
         "feature_id": feature_id,
         "limit": query.limit,
@@ -120,14 +118,38 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "minlat": bbox.minlat if bbox else None,
         "maxlon": bbox.maxlon if bbox else None,
         "maxlat": bbox.maxlat if bbox else None,
+    }
+
+
+def page_read(sql: str, params: dict[str, object]) -> FeaturePage:
+    """One page of a kind's features, built by PostGIS in the frame of feature_page.sql (one query)."""
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(sql, params)
+        has_more, last_id, returned, features_json = cursor.fetchone()
+    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+
+
+def page_feature(page_of: Callable[..., FeaturePage], collection: object, feature_id: int) -> dict | None:
+    """One feature of a collection as a GeoJSON Feature, or None, through the kind's page function."""
+    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None)
+    features = json.loads(page_of(collection=collection, query=query, feature_id=feature_id).features_json)
+    return features[0] if features else None
+
+
+def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
+    wanted = query.category_keys
+    categories = [c for c in collection.categories if wanted is None or c.key in wanted]
+    window = query.window
+    params = {
+        **page_params(query, feature_id=feature_id),
+        "project_id": collection.project.pk,
+        "category_ids": [c.pk for c in categories],
+        "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
         "created_from": window.start if window else None,
         "created_before": window.end if window else None,
         "time_zone": settings.TIME_ZONE,
     }
-    with heavy_reads().cursor() as cursor:
-        cursor.execute(items_query(), params)
-        has_more, last_id, returned, features_json = cursor.fetchone()
-    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+    return page_read(items_query(), params)
 
 
 def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:
@@ -138,7 +160,4 @@ def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:
 def item_get(*, collection: OgcCollection, feature_id: int) -> dict | None:
     """One published suggestion of the collection as a GeoJSON Feature, or None: unknown ids, suggestions
     that are not published and those of another project or kind all look the same (one query)."""
-    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None)
-    page = _page(collection=collection, query=query, feature_id=feature_id)
-    features = json.loads(page.features_json)
-    return features[0] if features else None
+    return page_feature(_page, collection, feature_id)
