@@ -1,7 +1,7 @@
 -- The coverage analysis (geo_suggestion_analysis, geo_district_figure), kept exact by PostgreSQL itself.
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- ANALYSIS_TRIGGER_SQL (geo 0015) holds this very text, and tests/test_migrations.py compares them.
+-- ANALYSIS_TRIGGER_SQL (geo 0016) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Why triggers: like the cluster cells (cluster_trigger.sql), the figures must never drift from the
 -- suggestions however a row changes (services, admin, moderation, bulk SQL), and a rolled-back change must
@@ -15,24 +15,25 @@
 
 -- The nearest feature of the facilities layers of a category, nearest first by the GiST index on geom_3857
 -- (KNN; Web Mercator's scale is the same in every direction at a latitude, so the order is the true order),
--- then its geodesic distance in metres. The index holds the features of every layer: for a category without
--- facilities the KNN scan would walk all of them to find none (6.5 ms a suggestion with 3,500 features, the
--- whole 100,000-facility benchmark layer for each of its 640,000 other suggestions), so the EXISTS, a
--- one-time filter of the plan, skips the scan then.
+-- then its geodesic distance in metres. Layer by layer, each the partition key's equality with one layer id:
+-- that lets PostgreSQL prune geo_context_feature to the layer's own partition at each call. With the ids
+-- as an array (`layer_id = ANY (…)`) it did not, and every call started a KNN scan in every layer's
+-- partition, walking all features of the layers that are not asked for (3,072 demo bicycle parkings for
+-- each charging station). A category without facilities has no layer, so no scan at all.
 CREATE OR REPLACE FUNCTION geo_nearest_facility(p_project bigint, p_category bigint, p_geom geometry)
 RETURNS TABLE (feature_id bigint, distance_m double precision)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT f.id, ST_Distance(f.geom::geography, p_geom::geography)
-    FROM geo_context_feature AS f
-    WHERE f.layer_id = ANY (ARRAY(
-        SELECT l.id FROM geo_context_layer AS l
-        WHERE l.project_id = p_project AND l.role = 'facilities' AND l.category_id = p_category
-    ))
-      AND EXISTS (
-        SELECT FROM geo_context_layer AS l
-        WHERE l.project_id = p_project AND l.role = 'facilities' AND l.category_id = p_category
-    )
-    ORDER BY f.geom_3857 <-> ST_Transform(p_geom, 3857)
+    SELECT nearest.id, ST_Distance(nearest.geom::geography, p_geom::geography)
+    FROM geo_context_layer AS l
+    CROSS JOIN LATERAL (
+        SELECT f.id, f.geom, f.geom_3857 <-> ST_Transform(p_geom, 3857) AS mercator
+        FROM geo_context_feature AS f
+        WHERE f.layer_id = l.id
+        ORDER BY f.geom_3857 <-> ST_Transform(p_geom, 3857)
+        LIMIT 1
+    ) AS nearest
+    WHERE l.project_id = p_project AND l.role = 'facilities' AND l.category_id = p_category
+    ORDER BY nearest.mercator, nearest.id
     LIMIT 1
 $$;
 

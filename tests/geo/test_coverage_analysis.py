@@ -1,6 +1,7 @@
 """The coverage analysis: nearest existing facility, district and network share of every suggestion, and the
 figures per district, kept exact by the triggers through every kind of change and equal to a rebuild."""
 
+import json
 import math
 from io import StringIO
 
@@ -12,7 +13,8 @@ from django.db import connection
 
 from geo.analysis.models import AnalysisState, District, DistrictFigure, SuggestionAnalysis
 from geo.analysis.services import analysis_rebuild, analysis_rebuild_task, analysis_request
-from geo.layers.models import ContextFeature
+from geo.layers.imports import layer_import
+from geo.layers.models import ContextFeature, ContextLayer
 from participation.models import ModerationState, Suggestion
 from tests.factories import CategoryFactory, SuggestionFactory
 from tests.geo.conftest import PARKING_A
@@ -197,3 +199,30 @@ def test_a_rebuild_that_finds_what_was_there_rewrites_no_row(town):
     before = versions()
     analysis_rebuild(project_id=town["project"].pk)
     assert versions() == before  # the same row versions: nothing rewritten, nothing locked
+
+
+def test_the_nearest_facility_search_reads_only_its_own_layers_partition(town, tmp_path):
+    """Each imported layer is a partition of its own; the search must not walk the others' features (it did:
+    every call started a KNN scan in every partition and filtered out their features one by one)."""
+    project = town["project"]
+    other = ContextLayer.objects.create(
+        project=project, name="Chargers", role="facilities", category=town["path"]
+    )
+    many = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [8.37, 48.99]}}
+        ]
+        * 200,
+    }
+    (tmp_path / "many.geojson").write_text(json.dumps(many))
+    layer_import(layer=other, source=tmp_path / "many.geojson", actor="test")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM geo_nearest_facility(%s, %s, "
+            "ST_SetSRID(ST_MakePoint(8.372, 48.992), 4326))",
+            [project.pk, town["parking"].pk],
+        )
+        plan = json.dumps(cursor.fetchone()[0])
+    assert f"geo_context_feature_l{other.pk}" not in plan or '"Actual Loops": 0' in plan
+    assert '"Rows Removed by Filter": 200' not in plan
