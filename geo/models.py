@@ -198,3 +198,4 @@ from .layers.models import (  # noqa: E402, F401
     ContextTileCache,
     ContextTileGeneration,
 )
+from .network.models import NetworkEdge, NetworkVertex, StreetNetwork  # noqa: E402, F401

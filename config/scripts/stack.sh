@@ -17,7 +17,7 @@ PG_PORT=${PG_PORT:-5434}
 REDIS_PORT=${REDIS_PORT:-6380}
 WEB_PORT=${PORT:-8000}
 DB_NAME=${DB_NAME:-participation}
-DEBIAN_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin libgdal-dev binutils libproj-dev gettext
+DEBIAN_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting gdal-bin libgdal-dev binutils libproj-dev gettext
                  chromium redis-server curl)
 
 mkdir -p "$LOGDIR"
@@ -162,10 +162,12 @@ start_postgres() {
 }
 
 pg_prepare_database() {
-    # PostGIS is not a trusted extension: it is created in template1, so every new database (the test
-    # database included) has it. The app role gets the settings measured for tile and export queries.
+    # PostGIS and pgRouting are not trusted extensions: they are created in template1, so every new database
+    # (the test database included) has them, and in each database made before pgRouting was needed. The app
+    # role gets the settings measured for tile and export queries.
     as_pg psql -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_PORT" -U postgres -d template1 -q <<SQL
 CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE EXTENSION IF NOT EXISTS pgrouting;
 SELECT 'CREATE ROLE app LOGIN CREATEDB PASSWORD ''app'''
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') \gexec
 ALTER ROLE app SET jit = off;
@@ -175,6 +177,12 @@ SELECT 'CREATE DATABASE $DB_NAME OWNER app'
 SELECT 'CREATE ROLE $REPLICATION_USER LOGIN REPLICATION PASSWORD ''$REPLICATION_PASSWORD'''
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$REPLICATION_USER') \gexec
 SQL
+    local db
+    for db in $(as_pg psql -h "$PG_RUN" -p "$PG_PORT" -U postgres -d template1 -Atq \
+                -c "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'"); do
+        as_pg psql -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_PORT" -U postgres -d "$db" -q \
+            -c 'CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pgrouting;'
+    done
     # Streaming replicas (`replica-start`, tests/test_replica.py) connect over loopback only; initdb's
     # default pg_hba.conf has this line, an older or hand-made cluster may not.
     local hba="$PG_DATA/pg_hba.conf"
