@@ -280,8 +280,9 @@ def _convert(source: Path, driver: str, sink: Callable[[bytes], None], *, cwd: P
             )
             % {"seconds": _grouped(seconds)}
         ) from None
-    if run.returncode != 0:
-        stderr = run.stderr
+    stderr = run.stderr
+    # GDAL's OSM driver reports a damaged or cut-off file as an error but exits with 0, with what it read.
+    if run.returncode != 0 or (driver == "OSM" and "ERROR" in stderr):
         if "no coordinate system" in stderr or "source layer has no coordinate system" in stderr:
             raise NetworkRefused(
                 _(

@@ -358,6 +358,14 @@ def garbage_pbf(tmp_path: Path) -> Path:
     return path
 
 
+def cut_off(tmp_path: Path) -> Path:
+    """An extract whose download broke off: GDAL reads the start, reports the error and exits with 0."""
+    whole = osm_file(tmp_path / "whole.osm", TOWN_WAYS).read_text(encoding="utf-8")
+    path = tmp_path / "cut.osm"
+    path.write_text(whole[: len(whole) * 2 // 3], encoding="utf-8")
+    return path
+
+
 def empty(tmp_path: Path) -> Path:
     path = tmp_path / "empty.osm"
     path.write_bytes(b"")
@@ -393,6 +401,7 @@ def metres(tmp_path: Path) -> Path:
 BAD = [
     (garbage, "cannot be read as OpenStreetMap", "kann nicht als OpenStreetMap"),
     (garbage_pbf, "cannot be read as OpenStreetMap", "kann nicht als OpenStreetMap"),
+    (cut_off, "cannot be read as OpenStreetMap", "kann nicht als OpenStreetMap"),
     (empty, "is empty", "ist leer"),
     (points, "holds no lines", "enthält keine Linien"),
     (no_highways, "no ways with a highway tag", "keine Wege mit einem highway-Tag"),
