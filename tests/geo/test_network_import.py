@@ -382,6 +382,10 @@ def no_highways(tmp_path: Path) -> Path:
     return osm_file(tmp_path / "rails.osm", ways)
 
 
+def only_platforms(tmp_path: Path) -> Path:
+    return osm_file(tmp_path / "platforms.osm", {1: ([8, 9], {"highway": "platform", "name": "Gleis 1"})})
+
+
 def gpkg_of_points(tmp_path: Path) -> Path:
     ogr2ogr("-f", "GPKG", str(tmp_path / "points.gpkg"), str(points(tmp_path)))
     return tmp_path / "points.gpkg"
@@ -405,6 +409,7 @@ BAD = [
     (empty, "is empty", "ist leer"),
     (points, "holds no lines", "enthält keine Linien"),
     (no_highways, "no ways with a highway tag", "keine Wege mit einem highway-Tag"),
+    (only_platforms, "is a street or path for bicycles", "ist eine Straße oder ein Weg für Rad"),
     (gpkg_of_points, "holds no lines", "enthält keine Linien"),
     (wrong_type, "not a file we can read as a street network", "nicht als Straßennetz lesen"),
     (metres, "not longitude and latitude", "keine geografische Länge und Breite"),
