@@ -266,7 +266,12 @@ class Migration(migrations.Migration):
                 (
                     "pk",
                     django.db.models.fields.composite.CompositePrimaryKey(
-                        "suggestion_id", "edge_id", blank=True, editable=False, primary_key=True, serialize=False
+                        "suggestion_id",
+                        "edge_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
                     ),
                 ),
                 ("suggestion_id", models.BigIntegerField()),

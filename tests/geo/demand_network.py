@@ -71,6 +71,4 @@ def path(*points: tuple[float, float], offset_m: float = 0.0) -> LineString:
     """A drawn path through crossings given as (row, col), shifted `offset_m` metres north (a hand never
     draws exactly on the street)."""
     shift = offset_m / 110_574
-    return LineString(
-        [(lon, lat + shift) for lon, lat in (crossing(*p) for p in points)], srid=4326
-    )
+    return LineString([(lon, lat + shift) for lon, lat in (crossing(*p) for p in points)], srid=4326)
