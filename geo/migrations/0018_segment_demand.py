@@ -32,27 +32,34 @@ NETWORK_MATCH_TRIGGER_SQL = r"""
 -- line rather than across it: its two ends, projected onto the line, lie at least half the edge's length
 -- apart. A crossing street meets the corridor only near the crossing (a small share) and projects onto one
 -- point of the line; a short stub at a crossing may lie wholly in the corridor, and the projection refuses
--- it. Measured in Web Mercator with the tolerance scaled by 1/cos(latitude), the local scale factor; the
--- corridor is built once per line (MATERIALIZED: inlined, it would be built again for every edge).
+-- it. Measured in Web Mercator with the tolerance scaled by 1/cos(latitude), the local scale factor. The
+-- corridor is built once per line and only when an edge is near (MATERIALIZED: inlined, it would be built
+-- for every edge; a project without a network, or a line far from it, costs an index probe).
 CREATE OR REPLACE FUNCTION geo_network_edges_along(p_project bigint, p_geom geometry)
 RETURNS TABLE (edge_id bigint, share double precision)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH line AS MATERIALIZED (
-        SELECT g, tolerance, ST_Length(g) AS length, ST_Buffer(g, tolerance, 'quad_segs=4') AS corridor
-        FROM (
-            SELECT ST_Transform(p_geom, 3857) AS g, 15.0 / cos(radians(ST_Y(ST_Centroid(p_geom)))) AS tolerance
-            WHERE ST_GeometryType(p_geom) = 'ST_LineString'
-        ) AS given
+        SELECT ST_Transform(p_geom, 3857) AS g, 15.0 / cos(radians(ST_Y(ST_Centroid(p_geom)))) AS tolerance
+        WHERE ST_GeometryType(p_geom) = 'ST_LineString'
     ),
-    measured AS (
-        SELECT e.id, ST_Length(e.geom_3857) AS length,
-               ST_Length(ST_Intersection(e.geom_3857, line.corridor)) AS inside,
-               abs(ST_LineLocatePoint(line.g, ST_StartPoint(e.geom_3857))
-                   - ST_LineLocatePoint(line.g, ST_EndPoint(e.geom_3857))) * line.length AS along
+    near AS MATERIALIZED (
+        SELECT e.id, e.geom_3857 AS geom
         FROM line
         JOIN geo_street_network AS n ON n.project_id = p_project
         JOIN geo_network_edge AS e ON e.network_id = n.id
         WHERE ST_DWithin(e.geom_3857, line.g, line.tolerance)
+    ),
+    corridor AS MATERIALIZED (
+        SELECT line.g, ST_Length(line.g) AS length, ST_Buffer(line.g, line.tolerance, 'quad_segs=4') AS area
+        FROM line
+        WHERE EXISTS (SELECT FROM near)
+    ),
+    measured AS (
+        SELECT near.id, ST_Length(near.geom) AS length,
+               ST_Length(ST_Intersection(near.geom, corridor.area)) AS inside,
+               abs(ST_LineLocatePoint(corridor.g, ST_StartPoint(near.geom))
+                   - ST_LineLocatePoint(corridor.g, ST_EndPoint(near.geom))) * corridor.length AS along
+        FROM near CROSS JOIN corridor
     )
     SELECT id, least(inside / length, 1.0)
     FROM measured
