@@ -171,6 +171,9 @@ function segmentGrid(limits) {
 
 if (document.getElementById('segment-map')) {
   const map = baseMap('segment-map');
+  // Open where the demand is, not on the whole project area: the network may cover only its centre.
+  const [west, south, east, north] = config.segments.bounds;
+  map.fitBounds([[south, west], [north, east]], { padding: [16, 16], maxZoom: 17 });
   // Breaks at the quintiles the server counted; equal ones (few segments) merge into one class.
   const limits = [...new Set(config.segments.breaks)].filter((b) => b < config.segments.most);
   const Grid = segmentGrid(limits);

@@ -57,6 +57,7 @@ def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
             "tiles": segment_tile_url(request, project.slug),
             "breaks": segments.breaks,
             "most": segments.most,
+            "bounds": segments.bounds,
         },
     }
     return render(

@@ -25,6 +25,9 @@ class SegmentRow:
     demand: int
     lon: float
     lat: float
+    # A street of another name meeting it at its start and at its end, where there is one.
+    from_name: str | None
+    to_name: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +37,21 @@ class SegmentSummary:
     paths: int  # published paths matched to at least one segment
     breaks: list[int]  # demand at the quintiles of the segments with demand
     most: int
+    bounds: tuple[float, float, float, float] | None  # west, south, east, north of the segments with demand
 
 
 def segment_summary(*, project: Project) -> SegmentSummary:
     network = StreetNetwork.objects.filter(project=project).first()
     with connection.cursor() as cursor:
         cursor.execute(SQL.load("segment_summary"), {"project_id": project.pk})
-        segments, paths, breaks, most = cursor.fetchone()
+        segments, paths, breaks, most, *bounds = cursor.fetchone()
     return SegmentSummary(
-        network=network, segments=segments, paths=paths, breaks=[int(b) for b in breaks], most=int(most)
+        network=network,
+        segments=segments,
+        paths=paths,
+        breaks=[int(b) for b in breaks],
+        most=int(most),
+        bounds=tuple(bounds) if bounds[0] is not None else None,
     )
 
 
@@ -63,6 +72,8 @@ def segment_top(*, project: Project, limit: int = TOP_SEGMENTS) -> list[SegmentR
             demand=int(row["demand"]),
             lon=row["lon"],
             lat=row["lat"],
+            from_name=row["from_name"],
+            to_name=row["to_name"],
         )
         for row in rows
     ]

@@ -166,14 +166,14 @@ def coverage_url(project) -> str:
 
 
 def test_the_coverage_page_lists_the_most_demanded_segments(client_factory, planner, asked, project):
-    with translation.override("en"):
-        page = client_factory(planner).get(coverage_url(project)).content.decode()
+    page = client_factory(planner).get(coverage_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert 'id="segment-map"' in page
     assert "/tiles/test-project/segments/{z}/{x}/{y}.pbf" in page
     table = page[page.index('id="table-segments"') :]
     rows = table[: table.index("</table>")].split("<tr>")[2:]
     assert [r.count("Oststraße 1") for r in rows] == [1, 1, 1]
+    assert "between Nordstraße 1 and Nordstraße 2" in rows[0]  # its crossings, in words
     assert ['<td class="number">6</td>' in r for r in rows] == [True, False, False]  # most demanded first
     assert "© OpenStreetMap contributors" in page
 
