@@ -116,6 +116,12 @@ const SEGMENT_CLASSES = ['#fecc5c', '#fd8d3c', '#f03b20', '#bd0026', '#67000d'];
 const SEGMENT_WIDTHS = [2, 3, 4, 5.5, 7];
 const TILE = 256;
 
+// The colour (and width) of class `index` of `count`: spread over the five, so that the lowest class is always
+// the lightest and the highest the darkest, however few classes few segments make.
+function shade(index, count) {
+  return count > 1 ? Math.round((index * (SEGMENT_CLASSES.length - 1)) / (count - 1)) : 2;
+}
+
 function segmentFeatures(buffer) {
   const tile = new VectorTile(new PbfReader(new Uint8Array(buffer)));
   const source = tile.layers.segments;
@@ -152,7 +158,7 @@ function segmentGrid(limits) {
           ctx.lineCap = 'round';
           // The tile has the least demanded first: the most demanded are drawn on top.
           for (const feature of buffer ? segmentFeatures(buffer) : []) {
-            const index = classOf(feature.demand, limits);
+            const index = shade(classOf(feature.demand, limits), limits.length + 1);
             ctx.strokeStyle = feature.demand > 0 ? SEGMENT_CLASSES[index] : '#94a3b8';
             ctx.lineWidth = feature.demand > 0 ? SEGMENT_WIDTHS[index] : 1;
             ctx.beginPath();
@@ -177,12 +183,13 @@ if (document.getElementById('segment-map')) {
   // Breaks at the quintiles the server counted; equal ones (few segments) merge into one class.
   const limits = [...new Set(config.segments.breaks)].filter((b) => b < config.segments.most);
   const Grid = segmentGrid(limits);
-  new Grid({ maxNativeZoom: 18 }).addTo(map);
+  const grid = new Grid({ maxNativeZoom: 18 }).addTo(map);
+  grid.on('load', () => { document.body.dataset.segmentsLoaded = '1'; });  // for browser tests
   const legend = document.getElementById('segment-legend');
   const edges = [1, ...limits.map((b) => b + 1)];
   edges.forEach((from, index) => {
     const swatch = element('i');
-    swatch.style.background = SEGMENT_CLASSES[index];
+    swatch.style.background = SEGMENT_CLASSES[shade(index, edges.length)];
     const to = index < limits.length ? limits[index] : config.segments.most;
     const label = from >= to
       ? interpolate(gettext('demand %(value)s'), { value: to })
