@@ -2,6 +2,8 @@
 suggestions and supports per edge kept exact by the triggers through every kind of change, equal to a
 matching from scratch, and matched again when the network is replaced."""
 
+import random
+import threading
 from io import StringIO
 
 import pytest
@@ -177,3 +179,48 @@ def test_the_command_matches_a_project_again_and_refuses_an_unknown_one(grid):
     assert len(demand(grid["project"])) == 2
     with pytest.raises(CommandError, match="No such project: nowhere"):
         call_command("match_network", "nowhere")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_along_the_same_segments_lose_nothing_and_never_deadlock(grid):
+    # Paths along Oststraße 1 and Nordstraße 1, changed at the same time by four writers, each change in its
+    # own transaction, as parallel requests would: moved, published, hidden, supported.
+    shapes = [path((1, 0), (1, 3)), path((0, 1), (3, 1)), path((1, 1), (1, 2), (3, 2))]
+    ids = [
+        SuggestionFactory(
+            category=grid["bike"], geom=shapes[n % 3], moderation_state=ModerationState.PENDING
+        ).pk
+        for n in range(12)
+    ]
+    failures: list[Exception] = []
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for _ in range(40):
+                row = Suggestion.objects.filter(pk=rng.choice(ids))
+                with transaction.atomic():
+                    choice = rng.random()
+                    if choice < 0.3:
+                        row.update(geom=rng.choice(shapes))
+                    elif choice < 0.6:
+                        row.update(support_count=rng.randrange(0, 9))
+                    else:
+                        row.update(
+                            moderation_state=rng.choice([ModerationState.PUBLISHED, ModerationState.HIDDEN])
+                        )
+        except Exception as error:  # a deadlock or a lost row fails the test below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    kept = demand(grid["project"])
+    network_rematch(project_id=grid["project"].pk)
+    assert demand(grid["project"]) == kept
