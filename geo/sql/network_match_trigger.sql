@@ -2,7 +2,7 @@
 -- (geo_segment_demand), kept exact by PostgreSQL itself.
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- NETWORK_MATCH_TRIGGER_SQL (geo 0018) holds this very text, and tests/test_migrations.py compares them.
+-- NETWORK_MATCH_TRIGGER_SQL (geo 0019) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Why triggers: like the cluster cells and the coverage analysis (cluster_trigger.sql,
 -- analysis_trigger.sql), the figures must never drift from the suggestions however a row changes
