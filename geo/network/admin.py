@@ -46,6 +46,7 @@ class StreetNetworkAdminForm(forms.ModelForm):
     class Meta:
         model = StreetNetwork
         fields = ("project", "name", "attribution", "licence")
+        widgets = {"attribution": forms.TextInput(attrs={"size": 80})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -39,7 +39,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from config.errors import DomainError
 from geo.core.ogr import OutputTooLarge, ZipRefused, shapefile_from_zip, stream_fenced_ogr2ogr
@@ -176,7 +176,7 @@ def report_summary(report: dict[str, Any]) -> str:
     ]
     for reason, count in sorted(report["skipped"].items()):
         parts.append(
-            _("%(count)s ways skipped (%(reason)s)")
+            ngettext("%(count)s way skipped (%(reason)s)", "%(count)s ways skipped (%(reason)s)", count)
             % {"count": _grouped(count), "reason": SKIP_REASONS.get(reason, reason)}
         )
     if report.get("skipped_kinds"):
@@ -448,14 +448,14 @@ def _check(driver: str, report: dict[str, Any]) -> None:
     if not lines:
         raise NetworkRefused(
             _(
-                "The file holds no lines (%(read)s features read): a street network is made of lines, one "
+                "The file holds no lines (features read: %(read)s): a street network is made of lines, one "
                 "per street or piece of street. Nothing was imported."
             )
             % {"read": _grouped(report["read"])}
         )
     raise NetworkRefused(
         _(
-            "None of the %(read)s ways of the file is a street or path for bicycles or pedestrians. Nothing "
+            "None of the file's ways (%(read)s) is a street or path for bicycles or pedestrians. Nothing "
             "was imported."
         )
         % {"read": _grouped(report["read"])}

@@ -308,20 +308,22 @@ def town_lines(path: Path, name_key: str = "name") -> Path:
     return geojson_file(path, features)
 
 
-@pytest.mark.parametrize("fmt", ["gpkg", "zip", "geojson"])
+@pytest.mark.parametrize("fmt", ["gpkg", "zip", "shp", "geojson"])
 def test_a_towns_own_network_in_utm_is_noded_where_lines_share_a_position(project, tmp_path, fmt):
-    source = town_lines(tmp_path / "lines.geojson", name_key="NAME" if fmt == "zip" else "name")
+    source = town_lines(tmp_path / "lines.geojson", name_key="NAME" if fmt in ("zip", "shp") else "name")
     if fmt == "gpkg":
         ogr2ogr("-f", "GPKG", "-t_srs", "EPSG:25832", str(tmp_path / "netz.gpkg"), str(source))
         source = tmp_path / "netz.gpkg"
-    elif fmt == "zip":
+    elif fmt in ("zip", "shp"):
         folder = tmp_path / "shp"
         folder.mkdir()
         ogr2ogr("-f", "ESRI Shapefile", "-t_srs", "EPSG:25832", str(folder / "netz.shp"), str(source))
-        source = tmp_path / "netz.zip"
-        with zipfile.ZipFile(source, "w") as archive:
-            for part in folder.iterdir():
-                archive.write(part, part.name)
+        source = folder / "netz.shp"  # the command's way: its parts beside it
+        if fmt == "zip":  # the admin's way: one file
+            source = tmp_path / "netz.zip"
+            with zipfile.ZipFile(source, "w") as archive:
+                for part in folder.iterdir():
+                    archive.write(part, part.name)
 
     report = network_import(project, source)
     network = StreetNetwork.objects.get(project=project)
@@ -382,6 +384,10 @@ def no_highways(tmp_path: Path) -> Path:
     return osm_file(tmp_path / "rails.osm", ways)
 
 
+def only_platforms(tmp_path: Path) -> Path:
+    return osm_file(tmp_path / "platforms.osm", {1: ([8, 9], {"highway": "platform", "name": "Gleis 1"})})
+
+
 def gpkg_of_points(tmp_path: Path) -> Path:
     ogr2ogr("-f", "GPKG", str(tmp_path / "points.gpkg"), str(points(tmp_path)))
     return tmp_path / "points.gpkg"
@@ -405,6 +411,7 @@ BAD = [
     (empty, "is empty", "ist leer"),
     (points, "holds no lines", "enthält keine Linien"),
     (no_highways, "no ways with a highway tag", "keine Wege mit einem highway-Tag"),
+    (only_platforms, "is a street or path for bicycles", "ist eine Straße oder ein Weg für Rad"),
     (gpkg_of_points, "holds no lines", "enthält keine Linien"),
     (wrong_type, "not a file we can read as a street network", "nicht als Straßennetz lesen"),
     (metres, "not longitude and latitude", "keine geografische Länge und Breite"),
