@@ -3,9 +3,10 @@
 A synthetic city of 200,000 edges over the project area (benchmarks/sql/seed_network.sql: a jittered grid of
 named streets, some one-way, some closed to bicycles) as the project's StreetNetwork, and 500,000 addresses
 along its streets (benchmarks/sql/seed_addresses.sql), both drawn by PostgreSQL in one transaction with a
-fixed seed. The table `bench_network_seed` holds the parameters per project: a re-run with the same ones
-reuses them, other ones (a changed NETWORK_SEED_VERSION or scale) seed them again. The routing, place-search
-and nearest-street scenarios call `ensure` first, so any of them can run alone (BENCH_ONLY).
+fixed seed; then, as after an import, the project's paths are matched to the edges (geo_network_rematch,
+when the branch has it). The table `bench_network_seed` holds the parameters per project: a re-run with the
+same ones reuses them, other ones (a changed NETWORK_SEED_VERSION or scale) seed them again. The routing,
+place-search and nearest-street scenarios call `ensure` first, so any of them can run alone (BENCH_ONLY).
 
 The addresses go to the staging table bench_address (street, housenumber, lon, lat) until the gazetteer
 (geo/places/) is on this branch.
@@ -21,7 +22,7 @@ import psycopg
 from benchmarks.sql import SQL
 
 # Bump when a generator changes: a network seeded by another version is replaced.
-NETWORK_SEED_VERSION = 1
+NETWORK_SEED_VERSION = 2
 NETWORK_SEED = 0.2424  # setseed() takes -1..1
 
 
@@ -81,6 +82,11 @@ def ensure(dsn: str, project_id: int, scale: str, log: Callable[[str], None] = p
         ).fetchone()
         if (edges, addresses) != (size.edges, size.addresses):
             raise RuntimeError(f"drew {edges} edges and {addresses} addresses, wanted {size}")
+        # As after an import: the project's paths matched to the new edges, its demand per segment counted.
+        if conn.execute("SELECT to_regproc('geo_network_rematch')").fetchone()[0] is not None:
+            matched = time.perf_counter()
+            conn.execute("SELECT geo_network_rematch(%s)", (project_id,))
+            log(f"  paths matched to the network in {time.perf_counter() - matched:.0f} s")
         seconds = time.perf_counter() - began
         conn.execute(
             "INSERT INTO bench_network_seed (project_id, params, seconds) VALUES (%s, %s, %s) "
@@ -91,6 +97,8 @@ def ensure(dsn: str, project_id: int, scale: str, log: Callable[[str], None] = p
         conn.execute(
             "VACUUM (ANALYZE) geo_street_network, geo_network_vertex, geo_network_edge, bench_address"
         )
+        if conn.execute("SELECT to_regclass('geo_suggestion_edge')").fetchone()[0] is not None:
+            conn.execute("VACUUM (ANALYZE) geo_suggestion_edge, geo_segment_demand")
     seconds = time.perf_counter() - began
     log(f"  seeded in {seconds:.0f} s")
     return SeededNetwork(network_id=network_id, edges=edges, addresses=addresses, seconds=seconds)

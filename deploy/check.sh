@@ -229,6 +229,7 @@ check_pages() {
     else
         fail "load_demo; see .local/log/deploy/load_demo.log"
     fi
+    check_demo_network
     c=$(code /)
     [ "$c" = 200 ] || [ "$c" = 302 ] && pass "/ $c" || fail "/ $c"
     s=$(now)
@@ -248,6 +249,29 @@ check_pages() {
         pass "hashed static file $css: 200, gzip, $(grep -i '^cache-control' <<<"$headers") (whitenoise)"
     else
         fail "static file '$css': $(head -1 <<<"$headers")"
+    fi
+}
+
+# The demo's street network, imported in the web container by load_demo (GDAL's OSM driver), routed on by
+# pgRouting in db: the crossings a bicycle reaches within 2 km of the market square (from the nearest edge a
+# bicycle may ride: the nearest crossing there is on steps).
+check_demo_network() {
+    local out
+    out=$(sql db "with n as (select n.id from geo_street_network as n join participation_project as p
+            on p.id = n.project_id where p.slug = 'karlsruhe-ebikes'),
+        start as (select e.source as id from geo_network_edge as e, n where e.network_id = n.id and e.cost >= 0
+            order by e.geom <-> ST_SetSRID(ST_MakePoint(8.4037, 49.0094), 4326) limit 1)
+        select (select count(*) from geo_network_edge as e, n where e.network_id = n.id) || ' edges, '
+            || (select count(distinct e.name) from geo_network_edge as e, n where e.network_id = n.id
+                and e.name <> '') || ' street names, '
+            || (select count(*) from start, n, pgr_drivingDistance(format('select id, source, target, cost,
+                reverse_cost from geo_network_edge where network_id = %s', n.id), start.id, 2000, true))
+            || ' crossings within 2 km by bicycle'" 2>&1)
+    if [[ "$out" =~ ^[1-9][0-9]*\ edges,\ [1-9][0-9]*\ street\ names,\ ([0-9]+)\ crossings ]] &&
+        [ "${BASH_REMATCH[1]}" -gt 100 ]; then
+        pass "demo street network: $out (pgr_drivingDistance from the market square)"
+    else
+        fail "demo street network: '$out'"
     fi
 }
 
