@@ -1,0 +1,29 @@
+-- Each tapped point's nearest edge open to bicycles in one network, and where along it the point falls:
+-- the place the route starts, passes or ends. One row per point, in the order given (seq from 1); edge_id
+-- is NULL when the network has no bicycle edge at all.
+--
+-- The KNN order (<-> on geom_3857, the GiST index) is Web Mercator's; a few candidates are then measured on
+-- the ellipsoid, since the Mercator order of nearly equal distances can differ from the true one.
+WITH tapped AS (
+    SELECT t.seq, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) AS geom
+    FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) WITH ORDINALITY AS t(lon, lat, seq)
+)
+SELECT
+    t.seq,
+    nearest.id AS edge_id,
+    ST_LineLocatePoint(nearest.geom, t.geom) AS fraction,
+    nearest.distance_m
+FROM tapped AS t
+LEFT JOIN LATERAL (
+    SELECT c.id, c.geom, ST_Distance(c.geom::geography, t.geom::geography) AS distance_m
+    FROM (
+        SELECT e.id, e.geom
+        FROM geo_network_edge AS e
+        WHERE e.network_id = %(network)s AND e.bicycle
+        ORDER BY e.geom_3857 <-> ST_Transform(t.geom, 3857)
+        LIMIT %(candidates)s
+    ) AS c
+    ORDER BY distance_m, c.id
+    LIMIT 1
+) AS nearest ON true
+ORDER BY t.seq
