@@ -85,7 +85,9 @@ class LineDrawingInvalid(DomainError):
 
     code = "invalid_line_drawing"
     field = "line_drawing"
-    default_message = _("“line_drawing” is “routed” (along the streets) or “free” (drawn freely), for paths only.")
+    default_message = _(
+        "“line_drawing” is “routed” (along the streets) or “free” (drawn freely), for paths only."
+    )
 
 
 class InvalidText(DomainError):

@@ -41,7 +41,7 @@ def _project(request: Request, slug: str) -> Project:
 
 
 def parse_points(text: str) -> list[tuple[float, float]]:
-    """"8.4037,49.0094;8.41,49.01" → [(8.4037, 49.0094), (8.41, 49.01)], or PointsMalformed."""
+    """ "8.4037,49.0094;8.41,49.01" → [(8.4037, 49.0094), (8.41, 49.01)], or PointsMalformed."""
     if len(text) > POINTS_TEXT_MAX:
         raise TooManyPoints(MAX_POINTS)
     pairs = text.strip().strip(";").split(";")
@@ -108,8 +108,10 @@ class RouteApi(APIView):
         parameters=[RouteQuery],
         responses={
             200: OpenApiResponse(ROUTE_SCHEMA),
-            400: OpenApiResponse(description="Malformed points, too many, outside the area or the network, "
-                                 "or a route longer than 30 km."),
+            400: OpenApiResponse(
+                description="Malformed points, too many, outside the area or the network, "
+                "or a route longer than 30 km."
+            ),
             404: OpenApiResponse(description="No such project (or one this person may not see)."),
             409: OpenApiResponse(description="No street network, or no route between the points."),
         },
@@ -183,8 +185,11 @@ class StreetSearchApi(APIView):
 
     @extend_schema(
         parameters=[StreetQuery],
-        responses={200: OpenApiResponse({"type": "object", "properties": {
-            "streets": {"type": "array", "items": {"type": "string"}}}})},
+        responses={
+            200: OpenApiResponse(
+                {"type": "object", "properties": {"streets": {"type": "array", "items": {"type": "string"}}}}
+            )
+        },
         summary="Street names of the project's network open to bicycles, as one types (at most 10)",
     )
     def get(self, request: Request, slug: str) -> Response:

@@ -10,11 +10,11 @@ from config.errors import DomainError
 
 
 def _point_name(index: int, count: int) -> str:
-    """"The start", "the end" or "via point 2": which of the points a message is about (index from 0)."""
+    """ "The start point", "the end point" or "via point 2": which point a message is about (index from 0)."""
     if index == 0:
-        return str(_("The start"))
+        return str(_("The start point"))
     if index == count - 1:
-        return str(_("The end"))
+        return str(_("The end point"))
     return str(_("Via point %(number)d") % {"number": index})
 
 

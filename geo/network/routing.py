@@ -13,8 +13,9 @@ first street where it can (`route_find(..., along=street)`).
 
 import json
 import re
-from math import cos, hypot, radians
 from dataclasses import dataclass
+from itertools import pairwise
+from math import cos, hypot, radians
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -43,8 +44,13 @@ from .models import StreetNetwork
 MAX_POINTS = 10
 # A tap farther than this from every bicycle edge is outside the network (a field, or beyond the extract).
 SNAP_M = 150
+# A bit of an edge shorter than this (a tap at a crossing lies on the crossing street's edge) is not a street
+# the route runs along, nor an edge it follows.
+MIN_PIECE_M = 1.0
 # KNN candidates measured on the ellipsoid (network_route_snap.sql).
 SNAP_CANDIDATES = 4
+# How far inside its edge a point on a crossing is placed, as a fraction of the edge (network_route_snap.sql).
+SNAP_INSET = 1e-7
 # The corridor around the points' box: this many metres, or a share of the box's diagonal if that is more
 # (a detour around a river needs room); never less than the snap distance, so every snapped edge is in it.
 CORRIDOR_MIN_M = 600
@@ -90,6 +96,7 @@ def _snap(network_id: int, points: list[tuple[float, float]]) -> list[tuple[int,
                 "lons": [lon for lon, _lat in points],
                 "lats": [lat for _lon, lat in points],
                 "candidates": SNAP_CANDIDATES,
+                "inset": SNAP_INSET,
             },
         )
         rows = cursor.fetchall()
@@ -133,6 +140,7 @@ def _route_row(
                 "along": along,
                 "detour": ALONG_DETOUR,
                 "area_project": project.pk if inside_area else None,
+                "min_piece_m": MIN_PIECE_M,
                 "max_vertices": MAX_VERTICES,
                 "tolerances": TOLERANCES,
             },
@@ -158,12 +166,15 @@ def route_find(*, project: Project, points: list[tuple[float, float]], along: st
     network = network_for_routing(project=project)
     snapped = _snap(network.pk, points)
     # Legs between two points at the same place have no route to find (and pgRouting gives them no rows).
-    legs = sum(1 for a, b in zip(snapped, snapped[1:], strict=False) if a != b)
+    legs = sum(1 for a, b in pairwise(snapped) if a != b)
     if legs == 0:
         raise SamePlace()
-    attempts = [(_corridor_m(points), False), (None, False), (None, True)]
-    row = None
-    for corridor_m, inside_area in attempts:
+    # First the edges near the points; without a route there, the whole network. A shortest route that
+    # leaves the project area (an extract is a rectangle, the area is not) is sought again among the edges
+    # that reach into the area.
+    corridor_m: float | None = _corridor_m(points)
+    inside_area = False
+    while True:
         row = _route_row(
             project=project,
             network_id=network.pk,
@@ -173,17 +184,16 @@ def route_find(*, project: Project, points: list[tuple[float, float]], along: st
             along=along,
             inside_area=inside_area,
         )
-        if row["legs"] < legs:
-            # No route in the corridor: the whole network may have one; over the whole network there is
-            # none at all (a route that keeps to the area has fewer edges still).
+        if row["legs"] < legs or row["geometry"] is None:
             if corridor_m is None:
                 raise RouteNotFound()
-            continue
-        if row["inside_area"] is not False:
+            corridor_m = None
+        elif row["inside_area"] is False:
+            if inside_area:
+                raise RouteNotFound()
+            inside_area = True
+        else:
             break
-        # The shortest route leaves the project area (the extract reaches beyond it): try within it.
-    if row is None or row["legs"] < legs or row["geometry"] is None or row["inside_area"] is False:
-        raise RouteNotFound()
     if row["length_m"] > MAX_LINE_LENGTH_M:
         raise RouteTooLong(MAX_LINE_LENGTH_M // 1000, row["length_m"] / 1000)
     if not row["simple"]:

@@ -7,7 +7,8 @@
 -- Parameters: network; edge_ids and fractions (the snapped points, network_route_snap.sql); lons and lats
 -- (the tapped points, for the corridor); corridor_m: only edges within this many metres of the points' box
 -- (NULL: the whole network); along: a street name whose edges are preferred (other edges count
--- `detour` times their length; NULL: none); area_project: only edges inside this project's area (NULL: all);
+-- `detour` times their length; NULL: none); area_project: only edges reaching into this project's area (NULL: all);
+-- min_piece_m: shorter bits of an edge count neither as a street along the route nor as an edge followed;
 -- max_vertices and tolerances: the line is simplified (the smallest tolerance, in degrees, that is enough)
 -- when it has more vertices than a suggestion may.
 --
@@ -47,7 +48,7 @@ edges_sql AS (
                        ST_XMin(c.box), ST_YMin(c.box), ST_XMax(c.box), ST_YMax(c.box))
          FROM corridor AS c),
         CASE WHEN p.area_project IS NULL THEN ''
-             ELSE format(' AND ST_CoveredBy(geom, (SELECT area FROM participation_project WHERE id = %%s))',
+             ELSE format(' AND ST_Intersects(geom, (SELECT area FROM participation_project WHERE id = %%s))',
                          p.area_project) END
     ) AS text
     FROM params AS p
@@ -82,7 +83,7 @@ pieces AS (
            -- Where along the edge the step starts and ends: a tapped point's fraction, else a vertex.
            CASE WHEN s.node < 0 THEN ps.fraction WHEN s.node = e.source THEN 0 ELSE 1 END AS f_from,
            CASE WHEN s.next_node < 0 THEN pe.fraction WHEN s.next_node = e.source THEN 0 ELSE 1 END AS f_to,
-           e.geom
+           e.geom, e.length_m
     FROM steps AS s
     JOIN geo_network_edge AS e ON e.id = s.edge
     LEFT JOIN points AS ps ON ps.pid = -s.node
@@ -93,13 +94,19 @@ ordered AS (
     SELECT pc.*,
            CASE WHEN pc.f_from <= pc.f_to THEN ST_LineSubstring(pc.geom, pc.f_from, pc.f_to)
                 ELSE ST_Reverse(ST_LineSubstring(pc.geom, pc.f_to, pc.f_from)) END AS piece,
-           lag(pc.edge) OVER (ORDER BY pc.leg, pc.path_seq) AS previous_edge
+           abs(pc.f_to - pc.f_from) * pc.length_m AS metres
     FROM pieces AS pc
 ),
-named AS (
-    SELECT o.leg, o.path_seq, o.name, lag(o.name) OVER (ORDER BY o.leg, o.path_seq) AS previous_name
+followed AS (
+    -- The edges the route follows: not the hair of an edge a point on a crossing was placed on.
+    SELECT o.leg, o.path_seq, o.edge, o.name, lag(o.edge) OVER (ORDER BY o.leg, o.path_seq) AS previous_edge
     FROM ordered AS o
-    WHERE o.name <> ''
+    WHERE o.metres >= %(min_piece_m)s
+),
+named AS (
+    SELECT f.leg, f.path_seq, f.name, lag(f.name) OVER (ORDER BY f.leg, f.path_seq) AS previous_name
+    FROM followed AS f
+    WHERE f.name <> ''
 ),
 line AS (
     -- 7 decimals, as a suggestion stores (repeated points fall away with the grid).
@@ -129,6 +136,6 @@ SELECT
     (SELECT ST_CoveredBy(fitted.geom, area) FROM participation_project WHERE id = %(project)s) AS inside_area,
     (SELECT coalesce(array_agg(n.name ORDER BY n.leg, n.path_seq), '{}')
      FROM named AS n WHERE n.previous_name IS DISTINCT FROM n.name) AS streets,
-    (SELECT coalesce(array_agg(o.edge ORDER BY o.leg, o.path_seq), '{}')
-     FROM ordered AS o WHERE o.previous_edge IS DISTINCT FROM o.edge) AS edges
+    (SELECT coalesce(array_agg(f.edge ORDER BY f.leg, f.path_seq), '{}')
+     FROM followed AS f WHERE f.previous_edge IS DISTINCT FROM f.edge) AS edges
 FROM fitted

@@ -2,6 +2,9 @@
 -- the place the route starts, passes or ends. One row per point, in the order given (seq from 1); edge_id
 -- is NULL when the network has no bicycle edge at all.
 --
+-- A point on a crossing lies at the very end of an edge (fraction 0 or 1), where pgr_withPoints finds no route
+-- from it: the fraction stays a hair inside the edge (`inset`, well under a millimetre on a city's edges).
+--
 -- The KNN order (<-> on geom_3857, the GiST index) is Web Mercator's; a few candidates are then measured on
 -- the ellipsoid, since the Mercator order of nearly equal distances can differ from the true one.
 WITH tapped AS (
@@ -11,7 +14,7 @@ WITH tapped AS (
 SELECT
     t.seq,
     nearest.id AS edge_id,
-    ST_LineLocatePoint(nearest.geom, t.geom) AS fraction,
+    least(greatest(ST_LineLocatePoint(nearest.geom, t.geom), %(inset)s), 1 - %(inset)s) AS fraction,
     nearest.distance_m
 FROM tapped AS t
 LEFT JOIN LATERAL (
