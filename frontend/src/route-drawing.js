@@ -37,6 +37,7 @@ export function createRouteDrawing(map, config, { onRoute, onProblem, onPoints }
   let feature = null;      // the server's answer for that line
   let along = null;        // a street the route prefers (the keyboard form)
   let listening = false;
+  let zoomedByDoubleClick = false;
   let request = null;
   let maxPoints = 10;
 
@@ -130,6 +131,10 @@ export function createRouteDrawing(map, config, { onRoute, onProblem, onPoints }
       const latlngs = answer.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
       line = L.polyline(latlngs, ROUTE_STYLE).addTo(map);
       line.bringToBack();
+      // The points move onto the streets, where the route passes them.
+      answer.properties.points.forEach(([lon, lat], index) => {
+        if (markers[index]) markers[index].setLatLng([lat, lon]);
+      });
       onProblem(null, null);
       onRoute(feature, line);
     } catch (failure) {
@@ -144,12 +149,20 @@ export function createRouteDrawing(map, config, { onRoute, onProblem, onPoints }
   return {
     setMaxPoints(count) { maxPoints = count; },
     // Taps on the map add points while routing is on.
+    // Two quick taps are a start and an end here, not a zoom (as while Geoman draws).
     start() {
-      if (!listening) map.on('click', onClick);
+      if (!listening) {
+        map.on('click', onClick);
+        zoomedByDoubleClick = map.doubleClickZoom.enabled();
+        map.doubleClickZoom.disable();
+      }
       listening = true;
     },
     stop() {
-      if (listening) map.off('click', onClick);
+      if (listening) {
+        map.off('click', onClick);
+        if (zoomedByDoubleClick) map.doubleClickZoom.enable();
+      }
       listening = false;
     },
     clear() {

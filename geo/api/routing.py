@@ -95,6 +95,11 @@ ROUTE_SCHEMA = {
                     "items": {"type": "integer"},
                     "description": "The network edges followed, in order.",
                 },
+                "points": {
+                    "type": "array",
+                    "items": {"type": "array", "items": {"type": "number"}},
+                    "description": "Where each given point lies on the streets (lon, lat), in order.",
+                },
             },
         },
     },
@@ -136,7 +141,12 @@ class RouteApi(APIView):
             {
                 "type": "Feature",
                 "geometry": route.geometry,
-                "properties": {"length_m": route.length_m, "streets": route.streets, "edges": route.edges},
+                "properties": {
+                    "length_m": route.length_m,
+                    "streets": route.streets,
+                    "edges": route.edges,
+                    "points": [list(point) for point in route.points],
+                },
             }
         )
 

@@ -70,12 +70,14 @@ STREET_MAX = 200
 @dataclass(frozen=True)
 class Route:
     """A routed line (GeoJSON LineString in WGS84) with its length, its street names in order (a name
-    again only after another one) and the network edges it follows, in order."""
+    again only after another one), the network edges it follows, in order, and where on the streets the
+    given points lie (lon, lat)."""
 
     geometry: dict[str, Any]
     length_m: float
     streets: list[str]
     edges: list[int]
+    points: list[tuple[float, float]]
 
 
 def network_for_routing(*, project: Project) -> StreetNetwork:
@@ -87,7 +89,10 @@ def network_for_routing(*, project: Project) -> StreetNetwork:
     return network
 
 
-def _snap(network_id: int, points: list[tuple[float, float]]) -> list[tuple[int, float]]:
+def _snap(
+    network_id: int, points: list[tuple[float, float]]
+) -> tuple[list[tuple[int, float]], list[tuple[float, float]]]:
+    """Each point's edge and fraction along it, and its position on the street; or PointOutsideNetwork."""
     with connection.cursor() as cursor:
         cursor.execute(
             SQL.load("network_route_snap"),
@@ -100,12 +105,13 @@ def _snap(network_id: int, points: list[tuple[float, float]]) -> list[tuple[int,
             },
         )
         rows = cursor.fetchall()
-    snapped = []
-    for index, (_seq, edge_id, fraction, distance_m) in enumerate(rows):
+    snapped, positions = [], []
+    for index, (_seq, edge_id, fraction, distance_m, lon, lat) in enumerate(rows):
         if edge_id is None or distance_m > SNAP_M:
             raise PointOutsideNetwork(index, len(points), SNAP_M)
         snapped.append((edge_id, fraction))
-    return snapped
+        positions.append((lon, lat))
+    return snapped, positions
 
 
 def _corridor_m(points: list[tuple[float, float]]) -> float:
@@ -164,7 +170,7 @@ def route_find(*, project: Project, points: list[tuple[float, float]], along: st
         if not area.covers(Point(lon, lat, srid=4326)):
             raise PointOutsideArea(index, len(points))
     network = network_for_routing(project=project)
-    snapped = _snap(network.pk, points)
+    snapped, positions = _snap(network.pk, points)
     # Legs between two points at the same place have no route to find (and pgRouting gives them no rows).
     legs = sum(1 for a, b in pairwise(snapped) if a != b)
     if legs == 0:
@@ -206,6 +212,7 @@ def route_find(*, project: Project, points: list[tuple[float, float]], along: st
         length_m=round(row["length_m"], 1),
         streets=list(row["streets"]),
         edges=list(row["edges"]),
+        points=positions,
     )
 
 

@@ -15,7 +15,10 @@ SELECT
     t.seq,
     nearest.id AS edge_id,
     least(greatest(ST_LineLocatePoint(nearest.geom, t.geom), %(inset)s), 1 - %(inset)s) AS fraction,
-    nearest.distance_m
+    nearest.distance_m,
+    -- Where on the street the point lies (where the page moves its marker to).
+    round(ST_X(ST_ClosestPoint(nearest.geom, t.geom))::numeric, 7)::float8 AS lon,
+    round(ST_Y(ST_ClosestPoint(nearest.geom, t.geom))::numeric, 7)::float8 AS lat
 FROM tapped AS t
 LEFT JOIN LATERAL (
     SELECT c.id, c.geom, ST_Distance(c.geom::geography, t.geom::geography) AS distance_m

@@ -34,6 +34,21 @@ def grid(project, categories):
 
 
 def shot(page, name: str) -> None:
+    """The page as it looks, with the grid's streets drawn faintly in place of the base map the tests do
+    without (on a real page the map tiles show the streets)."""
+    streets = [[grid_position(i, j), grid_position(i + 1, j)] for j in range(4) for i in range(3)]
+    streets += [[grid_position(i, j), grid_position(i, j + 1)] for i in range(4) for j in range(3)]
+    page.evaluate(
+        """(streets) => {
+          const map = window.participationMap;
+          for (const street of streets) {
+            window.L.polyline(street.map(([lon, lat]) => [lat, lon]), {
+              color: '#94a3b8', weight: 9, opacity: 0.5, interactive: false,
+            }).addTo(map).bringToBack();
+          }
+        }""",
+        streets,
+    )
     screenshot(page, f"route-{name}", full_page=False)
     target = os.environ.get("SHOTS_DIR")
     if target:
@@ -139,9 +154,14 @@ def test_with_a_pointer_tapping_start_and_end_draws_the_route_along_the_streets(
 
     path = drawn_path(page)
     assert_follows_streets(page, path)
-    # It begins and ends on the streets, level with where the citizen tapped (not at a crossing).
+    # It begins and ends on the streets, level with where the citizen tapped (not at a crossing), and the
+    # markers moved there.
     assert math.dist(path[0], map_point(page, start[0], 49.0)) <= TOLERANCE
     assert math.dist(path[-1], map_point(page, end[0], 49.0015)) <= TOLERANCE
+    for selector, at in ((".route-point--start", path[0]), (".route-point--end", path[-1])):
+        marker = page.locator(selector).bounding_box()
+        centre = (marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+        assert math.dist(centre, at) <= TOLERANCE + 1, (selector, centre, at)
     shot(page, "desktop-routed")
 
     # Dragging the end to Nordstraße routes again.
@@ -267,5 +287,12 @@ def test_on_a_phone_the_route_is_drawn_and_shown_above_the_sheet(live_server, ne
     expect(page.locator("#route-status")).to_contain_text("Weg entlang der Straßen")
     page.wait_for_timeout(300)
     shot(page, "phone-routed")
-    assert_follows_streets(page, drawn_path(page))
+    # The sheet moved on to "3. Beschreiben Sie es"; the whole route shows in the map above it.
+    expect(page.get_by_text("3. Beschreiben Sie es")).to_be_visible()
+    sheet = page.locator("#panel").bounding_box()
+    path = drawn_path(page)
+    for x, y in path:
+        assert 0 <= x <= map_box["width"], path
+        assert map_box["y"] <= y <= sheet["y"], (path, sheet)
+    assert_follows_streets(page, path)
     assert page.js_errors == []

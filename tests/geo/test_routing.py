@@ -69,6 +69,8 @@ def test_the_line_starts_and_ends_where_tapped_and_follows_the_streets(client, g
     assert coordinates[0] == pytest.approx(list(start), abs=2e-7)
     assert coordinates[-1] == pytest.approx(list(end), abs=2e-7)
     assert off_network_m(coordinates, grid.network.pk) < 0.05
+    # Where the tapped points lie on the streets (the page moves its markers there).
+    assert feature["properties"]["points"] == [list(start), list(end)]
     # The shortest way: 2.5 blocks east and one block north, whichever streets it takes.
     assert feature["properties"]["length_m"] == pytest.approx(2.5 * M_PER_DLON + M_PER_DLAT, abs=1)
     streets = feature["properties"]["streets"]
