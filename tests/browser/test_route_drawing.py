@@ -16,7 +16,14 @@ from playwright.sync_api import expect
 
 from geo.network.routing import route_find
 from participation.models import Suggestion
-from tests.browser.helpers import centre_map, map_point, screenshot, sign_in, wait_for_map
+from tests.browser.helpers import (
+    centre_map,
+    map_point,
+    screenshot,
+    serious_violations,
+    sign_in,
+    wait_for_map,
+)
 from tests.geo.network_builder import COLUMNS, ROWS, build_network, grid_position
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -215,6 +222,7 @@ def test_with_the_keyboard_alone_along_a_street_gives_the_same_line(
     status = page.locator("#route-status")
     expect(status).to_have_text("Weg entlang der Straßen, 440 m: Kaiserstraße.")
     expect(status).to_have_attribute("aria-live", "polite")
+    assert serious_violations(page) == []
     shot(page, "desktop-keyboard")
 
     # The line tapping the two crossings gives.
