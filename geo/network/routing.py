@@ -230,7 +230,7 @@ def street_search(*, project: Project, q: str) -> list[str]:
     """Street names of the network's bicycle edges that match what was typed: names starting with it first,
     then names containing it, then similar ones (small typos); accents and ß folded (unaccent, pg_trgm)."""
     text = _folded(q)
-    if not text or len(q) > SEARCH_MAX:
+    if not text or len(q) > SEARCH_MAX or "\x00" in q:  # PostgreSQL's text holds no NUL
         raise SearchTextInvalid(SEARCH_MAX)
     network = network_for_routing(project=project)
     with connection.cursor() as cursor:
@@ -244,7 +244,7 @@ def street_search(*, project: Project, q: str) -> list[str]:
 def street_crossings(*, project: Project, street: str) -> list[dict[str, Any]]:
     """The streets that meet `street` at its vertices, each crossing with its vertex and position (a street
     may meet it more than once), ordered by name; StreetNotFound if no bicycle edge has that name."""
-    if not street.strip() or len(street) > STREET_MAX:
+    if not street.strip() or len(street) > STREET_MAX or "\x00" in street:
         raise StreetNotFound()
     network = network_for_routing(project=project)
     with connection.cursor() as cursor:

@@ -282,6 +282,7 @@ def test_on_a_phone_the_route_is_drawn_and_shown_above_the_sheet(live_server, ne
     page.get_by_role("button", name="Vorschlag machen").tap()
     page.get_by_role("radio", name="Radweg").tap()
     expect(page.locator("#panel")).to_have_attribute("data-sheet", "drawing")
+    shot(page, "phone-drawing")
     sheet = page.locator("#panel").bounding_box()
     map_box = page.locator("#map").bounding_box()
     # Two taps in the part of the map the sheet leaves free, on Kaiserstraße and Waldstraße.

@@ -59,7 +59,7 @@ def test_wildcards_sql_and_emoji_are_plain_text(client, grid, typed):
     assert body["streets"] == []
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "...", "x" * 10_000])
+@pytest.mark.parametrize("typed", ["", "   ", "...", "x" * 10_000, "Kaiser\x00straße"])
 def test_empty_or_huge_search_text_is_refused(client, grid, typed):
     status, body = streets(client, typed, language="de")
     assert status == 400
@@ -81,6 +81,7 @@ def test_crossings_of_a_street_that_does_not_exist(client, grid):
     assert response.status_code == 404
     assert response.json()["message"] == "There is no street of this name in the project's street network."
     assert client.get(CROSSINGS, {"street": "x" * 5000}).status_code == 404
+    assert client.get(CROSSINGS, {"street": "Kaiser\x00straße"}).status_code == 404
 
 
 def test_streets_of_a_project_without_a_network(client, project):

@@ -244,6 +244,7 @@ def test_start_and_end_at_the_same_place(client, grid):
         "8.4005 49.0;8.41 49.0",
         "'; DROP TABLE geo_network_edge; --",
         "🚲,🚲;🚲,🚲",
+        "8.4005,49.0\x00;8.41,49.0",
     ],
 )
 def test_malformed_coordinates(client, grid, text):
@@ -255,6 +256,12 @@ def test_malformed_coordinates(client, grid, text):
         "Give the points as longitude,latitude pairs separated by semicolons (start, via points, end), "
         "e.g. 8.4037,49.0094;8.4102,49.0121.",
     }
+
+
+def test_a_preferred_street_that_is_not_text_is_refused(client, grid):
+    response = client.get(URL, {"points": "8.401,49.0;8.405,49.0", "along": "Kaiser\x00straße"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["along"]
 
 
 def test_points_missing_altogether(client, grid):
