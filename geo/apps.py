@@ -8,3 +8,4 @@ class GeoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the checks)
+        from .network import demand_services  # noqa: F401 (matches paths again after a network import)
