@@ -3,6 +3,7 @@
 Each message says what to do next; where the street network cannot help, it points to free drawing.
 """
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -107,8 +108,8 @@ class RouteTooLong(DomainError):
 
     def __init__(self, limit_km: int, length_km: float) -> None:
         super().__init__(
-            _("The route would be %(length).1f km long; a path may be at most %(limit)d km long.")
-            % {"length": length_km, "limit": limit_km}
+            _("The route would be %(length)s km long; a path may be at most %(limit)d km long.")
+            % {"length": number_format(length_km, 1), "limit": limit_km}  # "39,5" in German
         )
 
 

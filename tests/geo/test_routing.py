@@ -2,6 +2,8 @@
 the streets open to bicycles from where the person tapped to where they tapped, one-way streets only their
 way, through via points in order; and every bad input is a clear message in the asker's language."""
 
+import re
+
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.db import connection
@@ -212,6 +214,8 @@ def test_a_route_longer_than_30_km(client, grid):
     message = refused(client, (8.3101, 48.960), (8.4899, 48.962))
     assert message.startswith("The route would be 3")
     assert message.endswith("a path may be at most 30 km long.")
+    german = refused(client, (8.3101, 48.960), (8.4899, 48.962), language="de")
+    assert re.fullmatch(r"Der Weg wäre 3\d,\d km lang; ein Weg darf höchstens 30 km lang sein\.", german)
 
 
 def test_a_route_that_runs_back_along_itself(client, grid):
