@@ -238,6 +238,8 @@ REST_FRAMEWORK = {
         "token": env.str("THROTTLE_TOKEN", default="20/hour"),
         # Whole-project downloads without an account, per address.
         "open_data": env.str("THROTTLE_OPEN_DATA", default="60/hour"),
+        # Routing along the street network and its street search, per address.
+        "route": env.str("THROTTLE_ROUTE", default="300/min"),
     },
     # Client addresses come from REMOTE_ADDR unless proxies in front are declared: a client must not pick
     # its own address with X-Forwarded-For to escape the limits.

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from participation import rules
@@ -108,6 +109,10 @@ ROUTE_SCHEMA = {
 
 class RouteApi(APIView):
     permission_classes = [AllowAny]
+    # Each answer runs pgRouting: a budget per address (settings THROTTLE_ROUTE), far above a person
+    # drawing and re-drawing a path.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "route"
 
     @extend_schema(
         parameters=[RouteQuery],
@@ -192,6 +197,8 @@ class StreetQuery(serializers.Serializer):
 
 class StreetSearchApi(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "route"
 
     @extend_schema(
         parameters=[StreetQuery],
@@ -233,6 +240,8 @@ CROSSINGS_SCHEMA: dict[str, Any] = {
 
 class StreetCrossingsApi(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "route"
 
     @extend_schema(
         parameters=[CrossingQuery],
