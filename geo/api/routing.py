@@ -124,6 +124,7 @@ class RouteApi(APIView):
             ),
             404: OpenApiResponse(description="No such project (or one this person may not see)."),
             409: OpenApiResponse(description="No street network, or no route between the points."),
+            429: OpenApiResponse(description="Too many routes from this address; Retry-After says when."),
         },
         summary="A bicycle route along the project's street network through tapped points",
         description=(
@@ -189,6 +190,15 @@ class RouteNetworkApi(APIView):
         )
 
 
+# What the street search and the crossings may answer besides their lists.
+LOOKUP_ERRORS = {
+    400: OpenApiResponse(description="Text that cannot be a street name (e.g. a NUL character)."),
+    404: OpenApiResponse(description="No such project (or one this person may not see)."),
+    409: OpenApiResponse(description="The project has no street network."),
+    429: OpenApiResponse(description="Too many requests from this address; Retry-After says when."),
+}
+
+
 class StreetQuery(serializers.Serializer):
     q = serializers.CharField(
         trim_whitespace=False, help_text=gettext_lazy("What was typed of a street name: “Kaiserstr.”")
@@ -205,7 +215,8 @@ class StreetSearchApi(APIView):
         responses={
             200: OpenApiResponse(
                 {"type": "object", "properties": {"streets": {"type": "array", "items": {"type": "string"}}}}
-            )
+            ),
+            **LOOKUP_ERRORS,
         },
         summary="Street names of the project's network open to bicycles, as one types (at most 10)",
     )
@@ -245,7 +256,7 @@ class StreetCrossingsApi(APIView):
 
     @extend_schema(
         parameters=[CrossingQuery],
-        responses={200: OpenApiResponse(CROSSINGS_SCHEMA)},
+        responses={200: OpenApiResponse(CROSSINGS_SCHEMA), **LOOKUP_ERRORS},
         summary="The streets meeting a street, with where they meet it (for “along … from … to …”)",
     )
     def get(self, request: Request, slug: str) -> Response:
