@@ -1,10 +1,10 @@
 """The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
-participation), the map's viewport data, its context layers, the existing facilities near a drawn place and
-the exports. config/api_urls.py composes them under `api`."""
+participation), the map's viewport data, its context layers, the existing facilities near a drawn place,
+the place search and the exports. config/api_urls.py composes them under `api`."""
 
 from django.urls import path
 
-from .api import exports, features, layers, nearby, viewport
+from .api import exports, features, layers, nearby, places, viewport
 
 urlpatterns = [
     path(
@@ -19,6 +19,7 @@ urlpatterns = [
         nearby.FacilitiesNearbyApi.as_view(),
         name="facilities-nearby",
     ),
+    path("projects/<slug:slug>/places/", places.PlaceSearchApi.as_view(), name="place-search"),
     path(
         "projects/<slug:slug>/exports/jobs/<str:job_id>",
         exports.ExportJobApi.as_view(),

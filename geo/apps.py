@@ -8,3 +8,4 @@ class GeoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the checks)
+        from .places import receivers  # noqa: F401 (the gazetteer follows network imports)

@@ -72,6 +72,8 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "create": reverse("api:suggestion-list", kwargs={"slug": project.slug}),
             "duplicates": reverse("api:duplicate-list", kwargs={"slug": project.slug}),
             "facilitiesNearby": reverse("api:facilities-nearby", kwargs={"slug": project.slug}),
+            # The search box's places (geo's read path).
+            "places": reverse("api:place-search", kwargs={"slug": project.slug}),
             # Support goes through the API; "0" is replaced by the suggestion's id in the script.
             "support": reverse("api:support", kwargs={"pk": 0}),
             "detail": reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": 0}),
