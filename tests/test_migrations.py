@@ -106,6 +106,7 @@ def test_every_migration_holds_what_it_runs():
         ("geo", "TILE_CACHE_TRIGGER_SQL", "tile_cache_trigger"),
         ("geo", "ANALYSIS_TRIGGER_SQL", "analysis_trigger"),
         ("geo", "CONTEXT_LAYER_PARTITIONS_SQL", "context_layer_partitions"),
+        ("geo", "PLACE_KEY_SQL", "place_key"),
     ],
 )
 def test_the_latest_migration_of_a_trigger_holds_its_sql_file_as_it_is(app, constant, file):

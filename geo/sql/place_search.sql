@@ -42,7 +42,9 @@ alike AS (
         ORDER BY p.key <->> q.name_key
         LIMIT 40
     ) AS s
-    WHERE s.distance < 0.5
+    -- Typos only from four characters on: a shorter text is a prefix being typed, and its few trigrams
+    -- would make the nearest-first walk long.
+    WHERE s.distance < 0.5 AND length(q.name_key) >= 4
 ),
 named AS (
     SELECT id, key, kind, min(tier) AS tier, max(score) AS score
