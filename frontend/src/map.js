@@ -187,9 +187,16 @@ setUpComposeStart(map, config, { announce, sheet, onCreated: refresh });
 const searchBox = document.getElementById('place-search-map');
 if (searchBox && config.urls.places) {
   const moveTo = placeMover(map);
+  // On phones an open sheet would cover the list of places and the place itself: it makes way (not while
+  // placing, when it is already down to the "Where?" step).
+  const makeWay = () => {
+    if (sheet.isNarrow() && sheet.panel.dataset.sheet === 'expanded') sheet.collapse();
+  };
+  searchBox.addEventListener('focusin', makeWay);
   createPlaceSearch(searchBox, {
     url: config.urls.places,
     onChoose(place) {
+      makeWay();
       moveTo(place);
       const placing = document.getElementById('placement');
       announce(placing && !placing.hidden

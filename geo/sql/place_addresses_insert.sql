@@ -48,10 +48,16 @@ kept AS (
 ),
 inserted AS (
     INSERT INTO geo_place (project_id, kind, source, name, street, housenumber, postcode, label, geom, extent)
-    SELECT %(project)s, 'address', 'addresses', name, street, number, postcode, street || ' ' || number, point,
-           NULL
-    FROM kept
-    WHERE street <> '' AND number <> ''
+    -- One address per spelling: OSM often has a house number on a shop's node and on its building too.
+    -- The first in the file (a node: points are read before areas) stands for it.
+    (
+        SELECT DISTINCT ON (geo_place_key(street || ' ' || number))
+               %(project)s, 'address', 'addresses', name, street, number, postcode, street || ' ' || number,
+               point, NULL::geometry
+        FROM kept
+        WHERE street <> '' AND number <> ''
+        ORDER BY geo_place_key(street || ' ' || number), n
+    )
     UNION ALL
     SELECT %(project)s, 'place', 'addresses', name, street, number, postcode, name, point, box
     FROM kept

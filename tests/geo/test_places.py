@@ -373,7 +373,9 @@ def test_the_inner_city_extract_finds_its_streets_addresses_places_and_districts
     district = search(client, "Innenstadt-West", slug="karlsruhe")[0]
     assert (district["kind"], district["label"]) == ("district", "Innenstadt-West")
     # The pub "Spalato", Douglasstraße 36 (node 29990270 of the extract).
-    spalato = search(client, "Douglasstr 36", slug="karlsruhe")[0]
+    douglasstrasse_36 = search(client, "Douglasstr 36", slug="karlsruhe")
+    assert labels(douglasstrasse_36).count("Douglasstraße 36") == 1  # on the pub's node and its building
+    spalato = douglasstrasse_36[0]
     assert (spalato["label"], spalato["point"]) == ("Douglasstraße 36", [8.393175, 49.0085474])
     assert "Spalato" in labels(search(client, "Spalato", slug="karlsruhe"))
 
