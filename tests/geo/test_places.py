@@ -3,6 +3,7 @@ addresses from OSM and from a town's list), the search's order and tolerance, ev
 optional fallback geocoder against a fake one on 127.0.0.1."""
 
 import json
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -321,6 +322,24 @@ def test_a_towns_address_list_as_csv_with_lon_lat_or_projected_x_y(client, town,
     waldstrasse = search(client, "Waldstraße 14")[0]
     assert waldstrasse["point"] == pytest.approx([8.40188, 49.01368], abs=1e-5)
     assert "Lammstraße" not in labels(search(client, "Lammstr"))  # the second list replaced the first
+
+
+def test_a_towns_address_list_as_geopackage_of_buildings(client, town, tmp_path):
+    source = tmp_path / "gebaeude.csv"
+    source.write_text(
+        "Strasse,HNR,WKT\n"
+        'Erbprinzenstraße,7,"POLYGON((8.399 49.009,8.4 49.009,8.4 49.0095,8.399 49.0095,8.399 49.009))"\n',
+        encoding="utf-8",
+    )
+    gpkg = tmp_path / "gebaeude.gpkg"
+    args = [str(gpkg), str(source), "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT"]
+    subprocess.run(["ogr2ogr", "-f", "GPKG", *args], check=True, capture_output=True)  # noqa: S607
+
+    addresses_import(project_id=town.pk, source=gpkg)
+
+    found = search(client, "erbprinzenstr 7")[0]
+    assert found["label"] == "Erbprinzenstraße 7"
+    assert found["point"] == pytest.approx([8.3995, 49.00925], abs=3e-4)  # a point inside the building
 
 
 @pytest.mark.parametrize(
