@@ -199,4 +199,4 @@ from .layers.models import (  # noqa: E402, F401
     ContextTileGeneration,
 )
 from .network.models import NetworkEdge, NetworkVertex, StreetNetwork  # noqa: E402, F401
-from .places.models import Place, PlaceKind, PlaceSource  # noqa: E402, F401
+from .places.models import Place, PlaceKind, PlaceSource, SuggestionPlace  # noqa: E402, F401

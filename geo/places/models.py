@@ -86,6 +86,8 @@ class Place(models.Model):
                 condition=~Q(kind="address"),
             ),
             models.Index(fields=["project", "source"], name="place_source"),
+            # A suggestion's nearest street (geo_place_label, geo/sql/place_label_trigger.sql).
+            GistIndex(fields=["extent"], name="place_street_extent", condition=Q(kind="street")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=PlaceKind.values), name="place_kind_valid"),
@@ -95,3 +97,30 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SuggestionPlace(models.Model):
+    """Where a suggestion is, in words: its nearest address within 40 m, its nearest street and its district
+    ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0019,
+    geo/sql/place_label_trigger.sql): labelled when a suggestion is made or moved, and all of a project's
+    again when its gazetteer is built. Only projects with a gazetteer have rows."""
+
+    suggestion = models.OneToOneField(
+        "participation.Suggestion", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    project = models.ForeignKey("participation.Project", on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(_("nearest address"), max_length=300, blank=True)
+    street = models.CharField(_("nearest street"), max_length=300, blank=True)
+    district = models.CharField(_("district"), max_length=300, blank=True)
+
+    class Meta:
+        db_table = "geo_suggestion_place"
+        verbose_name = _("place of a suggestion")
+        verbose_name_plural = _("places of suggestions")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return ", ".join(part for part in (self.address or self.street, self.district) if part)

@@ -27,6 +27,8 @@ def places_build_in_transaction(*, project_id: int) -> dict[str, int]:
         cursor.execute(SQL.load("place_build_forget"), {"project": project_id})
         cursor.execute(SQL.load("place_build_insert"), {"project": project_id})
         cursor.execute(SQL.load("place_build_derived"), {"project": project_id})
+        # Every suggestion's label from the new gazetteer (place_label_trigger.sql keeps them exact after).
+        cursor.execute(SQL.load("place_labels_rebuild"), {"project": project_id})
         cursor.execute(SQL.load("place_counts"), {"project": project_id})
         counts = dict(cursor.fetchall())
     return {

@@ -11,18 +11,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.contrib.gis.geos import LineString, Point
+from django.contrib.gis.geos import LineString, Point, Polygon
 from django.db import connection
 from django.utils import translation
 
 from geo.layers.imports import layer_import
-from geo.layers.models import ContextLayer
+from geo.layers.models import ContextFeature, ContextLayer
 from geo.network.models import NetworkEdge, StreetNetwork
 from geo.network.signals import network_replaced
 from geo.places.imports import AddressesRefused, addresses_import
-from geo.places.models import Place
+from geo.places.models import Place, SuggestionPlace
 from geo.places.services import places_build
-from tests.factories import ProjectFactory
+from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -490,3 +490,81 @@ def test_the_privacy_statement_names_the_fallback_only_when_it_is_on(client, set
     assert "photon.example.org" not in off
     assert "is answered from this site" in off
     assert "photon.example.org" in on
+
+
+# ------------------------------------------------------------------------------------------- reverse labels
+
+
+@pytest.fixture
+def labelled_town(town, tmp_path):
+    """A town with one district (Innenstadt-West, around 8.40 E 49.01 N) and two addresses of Kaiserstraße."""
+    districts = ContextLayer.objects.create(project=town, name="Stadtteile", role="districts")
+    ContextFeature.objects.create(
+        layer=districts,
+        geom=Polygon.from_bbox((8.39, 49.00, 8.41, 49.02)),
+        properties={"name": "Innenstadt-West"},
+    )
+    csv = tmp_path / "adressen.csv"
+    csv.write_text(
+        "street,number,lon,lat\nKaiserstraße,12,8.4000,49.0100\nKaiserstraße,40,8.4050,49.0100\n",
+        encoding="utf-8",
+    )
+    addresses_import(project_id=town.pk, source=csv)
+    return town
+
+
+def _label(suggestion) -> str:
+    return SuggestionPlace.objects.get(suggestion=suggestion).label
+
+
+def test_a_suggestion_is_labelled_with_its_nearest_address_within_40_m_and_its_district(labelled_town):
+    category = CategoryFactory(project=labelled_town)
+
+    near = SuggestionFactory(category=category, geom=Point(8.4003, 49.0101, srid=4326))  # 23 m from no. 12
+    between = SuggestionFactory(category=category, geom=Point(8.4025, 49.0104, srid=4326))  # 150 m from both
+    outside = SuggestionFactory(category=category, geom=Point(8.45, 49.03, srid=4326))
+
+    assert _label(near) == "Kaiserstraße 12, Innenstadt-West"
+    assert _label(between) == "Kaiserstraße, Innenstadt-West"  # no address within 40 m: the street
+    assert _label(outside) == "Kaiserstraße"  # in no district
+
+
+def test_the_label_follows_a_moved_suggestion_and_a_new_gazetteer(labelled_town, tmp_path):
+    category = CategoryFactory(project=labelled_town)
+    suggestion = SuggestionFactory(category=category, geom=Point(8.4003, 49.0101, srid=4326))
+
+    suggestion.geom = Point(8.4052, 49.0101, srid=4326)
+    suggestion.save()
+    assert _label(suggestion) == "Kaiserstraße 40, Innenstadt-West"
+
+    csv = tmp_path / "neu.csv"
+    csv.write_text("street,number,lon,lat\nWaldstraße,3,8.4051,49.0102\n", encoding="utf-8")
+    addresses_import(project_id=labelled_town.pk, source=csv)
+    assert _label(suggestion) == "Waldstraße 3, Innenstadt-West"
+
+
+def test_a_line_is_labelled_from_its_middle(labelled_town):
+    line = LineString((8.3960, 49.0104), (8.4000, 49.0104), (8.4090, 49.0104), srid=4326)
+    suggestion = SuggestionFactory(
+        category=CategoryFactory(project=labelled_town, geometry_kind="line"), geom=line
+    )
+
+    assert SuggestionPlace.objects.get(suggestion=suggestion).district == "Innenstadt-West"
+    assert SuggestionPlace.objects.get(suggestion=suggestion).street == "Kaiserstraße"
+
+
+def test_without_a_gazetteer_a_suggestion_has_no_label_and_costs_nothing(town):
+    suggestion = SuggestionFactory(category=CategoryFactory(project=town))
+
+    assert not SuggestionPlace.objects.filter(suggestion=suggestion).exists()
+
+
+def test_the_maps_popups_get_the_label(client, labelled_town):
+    category = CategoryFactory(project=labelled_town)
+    near = SuggestionFactory(category=category, geom=Point(8.4003, 49.0101, srid=4326))
+
+    response = client.get("/api/v1/projects/town/map/?bbox=8.39,49.00,8.41,49.02&zoom=17")
+
+    (feature,) = response.json()["features"]
+    assert feature["id"] == near.pk
+    assert feature["properties"]["place"] == "Kaiserstraße 12, Innenstadt-West"
