@@ -49,9 +49,13 @@ LANGUAGE sql AS $$
     SELECT s.id, s.project_id, coalesce(l.address, ''), coalesce(l.street, ''), coalesce(left(l.district, 300), '')
     FROM participation_suggestion AS s
     CROSS JOIN LATERAL geo_place_label(s.project_id, s.geom) AS l
-    -- Projects without a gazetteer have no labels (readers join them optionally): a suggestion there costs
-    -- nothing more; the project's first gazetteer build labels them all.
-    WHERE s.id = ANY (p_ids) AND EXISTS (SELECT FROM geo_place AS p WHERE p.project_id = s.project_id)
+    -- Projects without streets or addresses have no labels (readers join them optionally): a suggestion
+    -- there costs nothing more (the districts alone are the coverage analysis's); the project's first
+    -- gazetteer build with streets labels them all.
+    WHERE s.id = ANY (p_ids)
+      AND EXISTS (
+          SELECT FROM geo_place AS p WHERE p.project_id = s.project_id AND p.kind IN ('street', 'address')
+      )
     ON CONFLICT (suggestion_id) DO UPDATE
     SET project_id = EXCLUDED.project_id, address = EXCLUDED.address, street = EXCLUDED.street,
         district = EXCLUDED.district
@@ -65,7 +69,10 @@ LANGUAGE sql AS $$
     SELECT s.id, s.project_id, coalesce(l.address, ''), coalesce(l.street, ''), coalesce(left(l.district, 300), '')
     FROM participation_suggestion AS s
     CROSS JOIN LATERAL geo_place_label(s.project_id, s.geom) AS l
-    WHERE s.project_id = p_project AND EXISTS (SELECT FROM geo_place AS p WHERE p.project_id = p_project);
+    WHERE s.project_id = p_project
+      AND EXISTS (
+          SELECT FROM geo_place AS p WHERE p.project_id = p_project AND p.kind IN ('street', 'address')
+      );
 $$;
 
 -- New suggestions and moved ones (or ones moved to another project) are labelled in their statement; a

@@ -553,8 +553,14 @@ def test_a_line_is_labelled_from_its_middle(labelled_town):
     assert SuggestionPlace.objects.get(suggestion=suggestion).street == "Kaiserstraße"
 
 
-def test_without_a_gazetteer_a_suggestion_has_no_label_and_costs_nothing(town):
+def test_without_streets_or_addresses_a_suggestion_has_no_label_and_costs_nothing(town):
+    districts = ContextLayer.objects.create(project=town, name="Stadtteile", role="districts")
+    ContextFeature.objects.create(
+        layer=districts, geom=Polygon.from_bbox((8.3, 48.9, 8.5, 49.1)), properties={"name": "Mitte"}
+    )
+    places_build(project_id=town.pk)  # districts only: the coverage analysis has them already
     suggestion = SuggestionFactory(category=CategoryFactory(project=town))
+    places_build(project_id=town.pk)
 
     assert not SuggestionPlace.objects.filter(suggestion=suggestion).exists()
 
