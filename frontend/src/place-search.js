@@ -31,7 +31,8 @@ export function createPlaceSearch(container, { url, onChoose, label }) {
   labelNode.htmlFor = `${id}-input`;
   const input = element('input', 'place-search-input');
   Object.assign(input, {
-    id: `${id}-input`, type: 'search', autocomplete: 'off', spellcheck: false,
+    // The API's limit for a search text (geo/api/places.py): longer is no name of a place.
+    id: `${id}-input`, type: 'search', autocomplete: 'off', spellcheck: false, maxLength: 100,
     placeholder: gettext('Street, address or place'),
   });
   input.setAttribute('role', 'combobox');

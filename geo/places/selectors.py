@@ -46,7 +46,8 @@ def place_search(*, project_id: int, text: str, limit: int = LIMIT_DEFAULT) -> l
         PlaceFound(kind, label, lon, lat, list(bbox) if bbox else None, inside, "gazetteer")
         for _id, kind, label, _street, _number, _postcode, lon, lat, bbox, inside in rows
     ]
-    if not found and settings.PLACE_SEARCH_FALLBACK_URL and text.strip():
+    # Only a text with a letter or digit goes out (the same rule as our key's: emoji alone find nothing).
+    if not found and settings.PLACE_SEARCH_FALLBACK_URL and any(ch.isalnum() for ch in text):
         found = [
             PlaceFound(p["kind"], p["label"], p["lon"], p["lat"], p["bbox"], False, "fallback")
             for p in fallback_search(project_id=project_id, text=text, limit=limit)

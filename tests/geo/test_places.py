@@ -466,6 +466,13 @@ def test_the_fallback_is_asked_only_when_our_gazetteer_finds_nothing(client, tow
     assert "bbox=8.3%2C48.95%2C8.5%2C49.05" in asked[0]
 
 
+def test_emoji_alone_never_go_to_the_fallback(client, town, settings):
+    with fake_photon([PHOTON_FEATURE]) as (asked, photon):
+        settings.PLACE_SEARCH_FALLBACK_URL = photon
+        assert search(client, "🚲🚲") == []
+    assert asked == []
+
+
 def test_without_the_setting_no_one_is_asked(client, town, settings):
     with fake_photon([PHOTON_FEATURE]) as (asked, _photon):
         settings.PLACE_SEARCH_FALLBACK_URL = ""
