@@ -14,8 +14,8 @@ from geo.layers.imports import layer_import
 from geo.layers.models import ContextLayer
 from geo.places.imports import addresses_import
 from geo.places.models import Place
-from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations, wait_for_map
-from tests.factories import CategoryFactory, ProjectFactory
+from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations, sign_in, wait_for_map
+from tests.factories import CategoryFactory, ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,4 +156,35 @@ def test_a_street_is_shown_whole_and_escape_closes_then_empties(live_server, new
     page.keyboard.press("Escape")
     assert box.input_value() == ""
     assert serious_violations(page) == []
+    assert page.js_errors == []
+
+
+def test_on_the_export_page_a_planner_finds_a_street_to_draw_the_area_there(live_server, new_page, karlsruhe):
+    planner = UserFactory(username="paula", planner_of=karlsruhe)
+    page = new_page(locale="de-DE", **SIZES["desktop"])
+    sign_in(page, live_server, planner)
+    page.goto(f"{live_server.url}/projects/karlsruhe/planning/export/")
+    page.wait_for_function("() => window.exportMap !== undefined")
+    box = page.get_by_role("combobox", name="Straße, Adresse oder Ort finden")
+
+    box.focus()
+    page.keyboard.type("Erbprinzenstr", delay=20)
+    page.wait_for_selector("#export-place-search [role=option]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector(".place-search-ring")
+    bounds = page.evaluate(
+        "() => { const b = window.exportMap.getBounds();"
+        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+    )
+    xmin, ymin, xmax, ymax = Place.objects.get(
+        project=karlsruhe, kind="street", label="Erbprinzenstraße"
+    ).extent.extent
+    assert bounds[0] <= xmin
+    assert bounds[2] >= xmax
+    assert bounds[1] <= ymin
+    assert bounds[3] >= ymax
+    _shot(page, "place-search-export-desktop")
+    assert page.locator("#id_area").input_value() == ""  # choosing a place draws nothing
     assert page.js_errors == []
