@@ -427,6 +427,9 @@ def main() -> int:
             ("page_scenario", "map page in chromium"),
             ("layer_import_scenario", "context-layer import"),
             ("analysis_scenario", "coverage analysis"),
+            ("route_scenario", "routing"),
+            ("place_search_scenario", "place search"),
+            ("nearest_street_scenario", "nearest street in the export"),
         ):
             if only and module not in only:
                 continue

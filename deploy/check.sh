@@ -18,7 +18,7 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$HERE/podman/containers.conf}
 export BUILDAH_FORMAT=docker  # podman's default OCI image format drops the Dockerfile's HEALTHCHECK
 export COMPOSE_PROJECT_NAME=${DEPLOY_PROJECT:-participation-check}
 export WEB_PORT=${DEPLOY_PORT:-18000}
-export APP_IMAGE=participation-map:check
+export APP_IMAGE=participation-map:check DB_IMAGE=participation-db:check
 export DOCKER_HOST="unix://$D/podman.sock" DOCKER_CONFIG="$D/docker-config"
 PROJECT=$COMPOSE_PROJECT_NAME
 HOST=participation.example.org
@@ -172,6 +172,28 @@ PY
     if compose logs worker 2>&1 | grep -q 'does not exist'; then fail "worker log mentions a missing relation"; fi
 }
 
+# The database image (deploy/db/Dockerfile) has pgRouting: the extension geo 0017 creates is there, its library
+# loads (a route on a two-edge graph; a one-way edge is not ridden backwards), and the street network's tables
+# exist. PostGIS, pgRouting, pg_trgm and unaccent with their versions in the line.
+check_pgrouting() {
+    local version route geo tables extensions
+    version=$(sql db "select pgr_version()" 2>&1)
+    route=$(sql db "select string_agg(node::text, '>' order by seq) from pgr_dijkstra(
+        'select * from (values (1, 1, 2, 10::float8, -1::float8), (2, 2, 3, 5, 5), (3, 1, 3, 40, 40))
+         as e(id, source, target, cost, reverse_cost)', 3, 1)" 2>&1)
+    geo=$(sql db "select string_agg(name, ' ') from django_migrations where app = 'geo' and name like '0017\_%'" 2>&1)
+    tables=$(sql db "select count(to_regclass(t)) from unnest(array['geo_street_network', 'geo_network_vertex',
+        'geo_network_edge']) as t" 2>&1)
+    extensions=$(sql db "select string_agg(extname || ' ' || extversion, ', ' order by extname) from pg_extension
+        where extname in ('postgis', 'pgrouting', 'pg_trgm', 'unaccent')" 2>&1)
+    if [[ "$version" =~ ^[0-9]+\.[0-9]+ ]] && [ "$route" = "3>1" ] && [ -n "$geo" ] && [ "$tables" = 3 ] &&
+        [ "$(tr -cd , <<<"$extensions")" = ",,," ]; then
+        pass "db image $DB_IMAGE: pgr_version() $version, a route 3>1 (one-way respected); geo $geo applied, 3 network tables; $extensions"
+    else
+        fail "pgRouting: pgr_version() '$version', route '$route', geo 0017 '$geo', $tables of 3 network tables, extensions '$extensions'"
+    fi
+}
+
 check_health() {
     local body health
     body=$(curl -s -m 10 "${H[@]}" "$URL/healthz")
@@ -207,6 +229,7 @@ check_pages() {
     else
         fail "load_demo; see .local/log/deploy/load_demo.log"
     fi
+    check_demo_network
     c=$(code /)
     [ "$c" = 200 ] || [ "$c" = 302 ] && pass "/ $c" || fail "/ $c"
     s=$(now)
@@ -229,6 +252,29 @@ check_pages() {
     fi
 }
 
+# The demo's street network, imported in the web container by load_demo (GDAL's OSM driver), routed on by
+# pgRouting in db: the crossings a bicycle reaches within 2 km of the market square (from the nearest edge a
+# bicycle may ride: the nearest crossing there is on steps).
+check_demo_network() {
+    local out
+    out=$(sql db "with n as (select n.id from geo_street_network as n join participation_project as p
+            on p.id = n.project_id where p.slug = 'karlsruhe-ebikes'),
+        start as (select e.source as id from geo_network_edge as e, n where e.network_id = n.id and e.cost >= 0
+            order by e.geom <-> ST_SetSRID(ST_MakePoint(8.4037, 49.0094), 4326) limit 1)
+        select (select count(*) from geo_network_edge as e, n where e.network_id = n.id) || ' edges, '
+            || (select count(distinct e.name) from geo_network_edge as e, n where e.network_id = n.id
+                and e.name <> '') || ' street names, '
+            || (select count(*) from start, n, pgr_drivingDistance(format('select id, source, target, cost,
+                reverse_cost from geo_network_edge where network_id = %s', n.id), start.id, 2000, true))
+            || ' crossings within 2 km by bicycle'" 2>&1)
+    if [[ "$out" =~ ^[1-9][0-9]*\ edges,\ [1-9][0-9]*\ street\ names,\ ([0-9]+)\ crossings ]] &&
+        [ "${BASH_REMATCH[1]}" -gt 100 ]; then
+        pass "demo street network: $out (pgr_drivingDistance from the market square)"
+    else
+        fail "demo street network: '$out'"
+    fi
+}
+
 check_worker() {
     local out id status secs
     out=$(manage shell -c '
@@ -244,7 +290,7 @@ print(result.id, result.status, f"{time.monotonic() - start:.1f}")' 2>&1 | tail 
 }
 
 check_replica() {
-    local s hz
+    local s hz version
     s=$(now)
     export DATABASE_REPLICA_URL=postgis://app:app@db-replica:5432/participation
     if ! compose --profile replica up -d --wait --wait-timeout 300 >"$LOGDIR/up-replica.log" 2>&1; then
@@ -256,6 +302,9 @@ check_replica() {
     else
         fail "replica: pg_stat_replication '$(sql db "select state from pg_stat_replication")'"
     fi
+    # Routing reads may go to the replica: it runs the same image, so pgRouting's library loads there too.
+    version=$(sql db-replica "select pgr_version()" 2>&1)
+    [[ "$version" =~ ^[0-9]+\.[0-9]+ ]] && pass "db-replica: pgr_version() $version" || fail "db-replica: pgr_version() '$version'"
     sql db "create table deploy_check_probe (x int); insert into deploy_check_probe values (42)" >/dev/null
     s=$(now)
     if wait_for 30 probe_on_replica; then
@@ -391,6 +440,7 @@ set +e  # from here every check reports and the run goes on; on_exit counts the 
 CHECKS=$(now)
 check_listen
 check_migrations
+check_pgrouting
 check_health
 check_image
 check_pages

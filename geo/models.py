@@ -198,5 +198,6 @@ from .layers.models import (  # noqa: E402, F401
     ContextTileCache,
     ContextTileGeneration,
 )
+from .network.demand import SegmentDemand, SuggestionEdge  # noqa: E402, F401
 from .network.models import NetworkEdge, NetworkVertex, StreetNetwork  # noqa: E402, F401
 from .places.models import Place, PlaceKind, PlaceSource, SuggestionPlace  # noqa: E402, F401

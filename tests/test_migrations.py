@@ -106,6 +106,7 @@ def test_every_migration_holds_what_it_runs():
         ("geo", "TILE_CACHE_TRIGGER_SQL", "tile_cache_trigger"),
         ("geo", "ANALYSIS_TRIGGER_SQL", "analysis_trigger"),
         ("geo", "CONTEXT_LAYER_PARTITIONS_SQL", "context_layer_partitions"),
+        ("geo", "NETWORK_MATCH_TRIGGER_SQL", "network_match_trigger"),
         ("geo", "PLACE_KEY_SQL", "place_key"),
         ("geo", "PLACE_LABEL_TRIGGER_SQL", "place_label_trigger"),
     ],

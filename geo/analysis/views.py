@@ -11,6 +11,8 @@ from participation.access import planners_only
 from participation.models import Category, Project
 
 from ..layers.models import ContextLayer, LayerRole
+from ..network import demand_selectors
+from ..tiles.urls import segment_tile_url
 from . import selectors
 
 
@@ -25,6 +27,7 @@ def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
     coverage = selectors.coverage_by_category(project=project)
     districts = selectors.district_figures(project=project, category=category)
     gaps = selectors.coverage_gaps(project=project)
+    segments = demand_selectors.segment_summary(project=project)
     config = {
         "area": json.loads(project.area.geojson),
         "districts": [
@@ -50,6 +53,12 @@ def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
             }
             for rank, g in enumerate(gaps, start=1)
         ],
+        "segments": {
+            "tiles": segment_tile_url(request, project.slug),
+            "breaks": segments.breaks,
+            "most": segments.most,
+            "bounds": segments.bounds,
+        },
     }
     return render(
         request,
@@ -66,6 +75,8 @@ def coverage_page(request: HttpRequest, project: Project) -> HttpResponse:
             "paths": _paths_openable(project, selectors.path_shares(project=project)),
             "state": selectors.analysis_state(project=project),
             "credits": _credits(project),
+            "segments": segments,
+            "top_segments": demand_selectors.segment_top(project=project) if segments.segments else [],
             "coverage_config": config,
         },
     )

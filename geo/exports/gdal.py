@@ -28,6 +28,7 @@ from config.db_reads import heavy_reads
 from participation.models import Category, Project
 
 from ..models import ExportFormat
+from ..network.models import StreetNetwork
 from ..sql import SQL
 from .filters import ExportFilter
 from .provenance import Provenance
@@ -59,6 +60,11 @@ XLSX_MAX_ROWS = 1_048_575
 SHAPEFILE_NOTE = (
     "Shapefile limits: field names have at most 10 characters and texts are cut at 254 bytes; "
     "the GeoPackage export holds the full texts and the comments.\n"
+)
+
+SEGMENTS_DESCRIPTION = (
+    "Demand per street segment: published suggested paths along each segment and their supports, "
+    "whatever the export's filter"
 )
 
 Progress = Callable[[float], None]
@@ -228,7 +234,7 @@ def _geopackage_tables(
     project: Project, export_filter: ExportFilter, provenance: Provenance, target: Path
 ) -> list[_Run]:
     pairs = provenance.as_pairs()
-    return [
+    tables = [
         _Run(
             layer="comments",
             target=target,
@@ -246,6 +252,17 @@ def _geopackage_tables(
             options=["-lco", "DESCRIPTION=Where this export comes from"],
         ),
     ]
+    if StreetNetwork.objects.filter(project=project).exists():
+        tables.append(
+            _Run(
+                layer="street_segments",
+                target=target,
+                sql=_mogrify(SQL.load("export_segments"), {"project_id": project.pk}),
+                rows=0,
+                options=["-nlt", "LINESTRING", "-lco", f"DESCRIPTION={SEGMENTS_DESCRIPTION}"],
+            )
+        )
+    return tables
 
 
 def _render(outer: str, params: dict[str, object]) -> str:

@@ -7,8 +7,8 @@ figures were added): a selector module that lists the kind's public collections 
 for an id not of its shape, without a query), a views module like `layer_views.py`, and one entry here.
 
 The ids of different kinds must never be alike, so that an id names one collection whatever is added: each
-kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-layer-<id>`, `<slug>-districts`), and
-tests/geo/test_ogcapi_layers.py checks that no kind claims another's ids.
+kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-layer-<id>`, `<slug>-districts`,
+`<slug>-segments`), and tests/geo/test_ogcapi_layers.py checks that no kind claims another's ids.
 """
 
 from collections.abc import Callable, Sequence
@@ -17,7 +17,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from . import district_selectors, district_views, layer_selectors, layer_views, selectors, suggestion_views
+from . import (
+    district_selectors,
+    district_views,
+    layer_selectors,
+    layer_views,
+    segment_selectors,
+    segment_views,
+    selectors,
+    suggestion_views,
+)
 from .errors import CollectionNotFound
 
 
@@ -68,6 +77,16 @@ KINDS: tuple[CollectionKind, ...] = (
         collection_page=district_views.collection_page,
         items=district_views.items,
         item=district_views.item,
+    ),
+    CollectionKind(
+        name="street segments",
+        listing=segment_selectors.segment_collection_list,
+        find=segment_selectors.segment_collection_find,
+        listing_row=segment_views.listing_row,
+        collection_json=segment_views.collection_json,
+        collection_page=segment_views.collection_page,
+        items=segment_views.items,
+        item=segment_views.item,
     ),
 )
 

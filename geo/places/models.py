@@ -5,7 +5,7 @@ names (one row per name, its pieces merged), districts from the project's distri
 named places from an imported OSM extract or address list. Python never writes a row: the builds are SQL
 (geo/sql/places_*.sql).
 
-`key` is the search key, computed by PostgreSQL itself from `label` with `geo_place_key` (geo 0018,
+`key` is the search key, computed by PostgreSQL itself from `label` with `geo_place_key` (geo 0020,
 geo/sql/place_key.sql), the same IMMUTABLE function the search applies to what people type: lower case,
 without accents, ß→ss, ä→ae, ö→oe, ü→ue, "str"/"str." at a word's end → "strasse", every run of punctuation
 and spaces one space. So "Kaiserstraße", "Kaiserstrasse" and "kaiserstr." have one key.
@@ -101,7 +101,7 @@ class Place(models.Model):
 
 class SuggestionPlace(models.Model):
     """Where a suggestion is, in words: its nearest address within 40 m, its nearest street and its district
-    ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0019,
+    ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0021,
     geo/sql/place_label_trigger.sql): labelled when a suggestion is made or moved, and all of a project's
     again when its gazetteer is built. Only projects with a gazetteer have rows."""
 

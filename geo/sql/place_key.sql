@@ -2,7 +2,7 @@
 -- both sides, so that "Kaiserstraße", "Kaiserstrasse", "KAISERSTR." and "kaiserstr" meet.
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- PLACE_KEY_SQL (geo 0018) holds this very text, and tests/test_migrations.py compares them.
+-- PLACE_KEY_SQL (geo 0020) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Lower case; ß → ss and ä/ö/ü → ae/oe/ue (German's own spelling without them; unaccent alone would make
 -- "a"), then unaccent for the rest (é → e); every run of anything but a-z and 0-9 one space (punctuation,

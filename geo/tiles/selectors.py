@@ -189,3 +189,37 @@ def layer_tile_build(*, layer_id: int, tile: TileAddress) -> BuiltLayerTile:
         cursor.execute(SQL.load("context_tile_mvt"), params)
         generation, etag, mvt = cursor.fetchone()
     return BuiltLayerTile(etag=etag, mvt=bytes(mvt), generation=generation)
+
+
+# ------------------------------------------------------------------------------------------ street segments
+# The demand per street segment (geo/sql/segment_tile_mvt.sql): edges with demand at every zoom, the whole
+# network from SEGMENTS_ALL_FROM on. Built per request from the stored figures (a GiST lookup of the tile's
+# edges and a join by key): no cache, the ETag spares the bytes of an unchanged tile.
+SEGMENTS_ALL_FROM = 14
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltSegmentTile:
+    etag: str
+    mvt: bytes
+
+
+def segment_tile_build(*, project_id: int, tile: TileAddress) -> BuiltSegmentTile:
+    """The project's street segments with their demand in `tile`, in one statement."""
+    metres_per_px = 2 * WEB_MERCATOR_HALF / (TILE_PX * 2**tile.z)
+    params = {
+        "project_id": project_id,
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+        "extent": EXTENT,
+        "buffer": BUFFER,
+        "margin": BUFFER / EXTENT,
+        "tolerance": metres_per_px / 2,
+        "all_from": SEGMENTS_ALL_FROM,
+        "max_features": MAX_FEATURES,
+    }
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(SQL.load("segment_tile_mvt"), params)
+        etag, mvt = cursor.fetchone()
+    return BuiltSegmentTile(etag=etag, mvt=bytes(mvt))

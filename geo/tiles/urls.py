@@ -1,5 +1,6 @@
-"""Vector tiles at /tiles/<slug>/{z}/{x}/{y}.pbf (the suggestions) and at
-/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf (a context layer), the XYZ templates QGIS and web maps take.
+"""Vector tiles at /tiles/<slug>/{z}/{x}/{y}.pbf (the suggestions), at
+/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf (a context layer) and at /tiles/<slug>/segments/{z}/{x}/{y}.pbf (the
+demand per street segment), the XYZ templates QGIS and web maps take.
 
 Any integers match, negative ones too, so that a tile outside the grid is a 400 with a message, not a 404."""
 
@@ -19,9 +20,15 @@ LAYER_TILE_ROUTE = (
     r"(?P<z>-?\d{1,9})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf$"
 )
 
+# Answered by the full stack: segment tiles are read on the planners' pages, a few at a time.
+SEGMENT_TILE_ROUTE = (
+    r"^tiles/(?P<slug>[-\w]+)/segments/(?P<z>-?\d{1,9})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf$"
+)
+
 urlpatterns = [
     re_path(TILE_ROUTE, views.tile, name="tile"),
     re_path(LAYER_TILE_ROUTE, views.layer_tile, name="layer-tile"),
+    re_path(SEGMENT_TILE_ROUTE, views.segment_tile, name="segment-tile"),
 ]
 
 
@@ -33,3 +40,8 @@ def vector_tile_url(request: HttpRequest, project: Project) -> str:
 def layer_tile_url(request: HttpRequest, slug: str, layer_id: int) -> str:
     """A context layer's tile URL template with {z}/{x}/{y}, for the map and for QGIS."""
     return request.build_absolute_uri(f"/tiles/{slug}/layers/{layer_id}/") + "{z}/{x}/{y}.pbf"
+
+
+def segment_tile_url(request: HttpRequest, slug: str) -> str:
+    """The project's street-segment tile URL template with {z}/{x}/{y}."""
+    return request.build_absolute_uri(f"/tiles/{slug}/segments/") + "{z}/{x}/{y}.pbf"

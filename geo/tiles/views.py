@@ -1,5 +1,5 @@
-"""`/tiles/<slug>/{z}/{x}/{y}.pbf` and `/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf`: thin views over the tile
-caches and the tile builders."""
+"""`/tiles/<slug>/{z}/{x}/{y}.pbf`, `/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf` and
+`/tiles/<slug>/segments/{z}/{x}/{y}.pbf`: thin views over the tile caches and the tile builders."""
 
 import json
 
@@ -104,3 +104,23 @@ def layer_tile(request: HttpRequest, slug: str, layer_id: str, z: str, x: str, y
     built = selectors.layer_tile_build(layer_id=layer, tile=address)
     services.layer_tile_cache_store(layer_id=layer, tile=address, built=built)
     return _tile_response(etag=built.etag, mvt=built.mvt, known=known, public=lookup.public)
+
+
+@require_safe
+def segment_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpResponse:
+    """The project's street segments with their demand: to everyone when the project is public, else only to
+    its planners and moderators (everyone else: 404, as for a project that does not exist). The figures count
+    published suggestions only, which the public map shows anyway."""
+    try:
+        address = TileAddress.parse(z, x, y)
+    except DomainError as error:
+        return _error(error)
+    project = Project.objects.filter(slug=slug).first()
+    user = getattr(request, "user", None)
+    if project is None or not layer_visible(user=user, project=project, layer_public=True):
+        response = _error(ProjectNotFound())
+        patch_vary_headers(response, ["Cookie"])
+        return response
+    built = selectors.segment_tile_build(project_id=project.pk, tile=address)
+    known = _known_etags(request)
+    return _tile_response(etag=built.etag, mvt=built.mvt, known=known, public=project.is_public)

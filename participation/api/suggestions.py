@@ -210,7 +210,12 @@ DUPLICATES_SCHEMA = {
                             "overlap": {
                                 "type": "number",
                                 "nullable": True,
-                                "description": "Lines: share (0-1) running within 20 m of each other.",
+                                "description": "Lines: share (0-1) running within 20 m of each other, or "
+                                "of the street segments either follows that both follow.",
+                            },
+                            "shared_segments": {
+                                "type": "integer",
+                                "description": "Lines: street segments both follow.",
                             },
                         },
                     },
@@ -227,7 +232,8 @@ class DuplicateListApi(APIView):
         responses={200: OpenApiResponse(DUPLICATES_SCHEMA)},
         summary="Published suggestions that a new geometry probably duplicates",
         description="Points within 150 m; lines where at least half of either line runs within 20 m of the "
-        "other. At most 5, nearest (or most overlapping) first.",
+        "other, or that follow mostly the same street segments. At most 5, nearest (or most overlapping) "
+        "first.",
     )
     def get(self, request: Request, slug: str) -> Response:
         project = selectors.project_get(slug=slug)

@@ -180,3 +180,60 @@ def test_smoke_measures_the_coverage_analysis_against_its_floors(smoke_results):
     served = rows["per-district figures, served vs computed from the suggestions"]
     assert "figures equal to the floor's" in served["notes"]
     assert rows["per-district figures rebuild"]["ours"] > 0
+
+
+def test_smoke_seeds_the_street_network_and_its_addresses(smoke_results):
+    """Issue 24's data: the large project's network in pgRouting's shape, with one-way edges (one cost
+    negative), edges closed to bicycles (both negative), every edge named and between two of its vertices,
+    and the addresses along its streets."""
+    import psycopg
+
+    from benchmarks.run import database_urls
+
+    _django_url, dsn, _admin = database_urls("participation_bench_pytest")
+    with psycopg.connect(dsn) as conn:
+        edges, oneway, closed, unnamed, dangling, lengths_ok = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE (e.cost < 0) <> (e.reverse_cost < 0)), "
+            "count(*) FILTER (WHERE NOT e.bicycle AND e.cost < 0 AND e.reverse_cost < 0), "
+            "count(*) FILTER (WHERE e.name = ''), "
+            "count(*) FILTER (WHERE NOT EXISTS (SELECT FROM geo_network_vertex AS v WHERE v.id = e.source "
+            "  AND v.network_id = e.network_id AND ST_Equals(v.geom, ST_StartPoint(e.geom)))), "
+            "bool_and(e.length_m BETWEEN 100 AND 1000 "
+            "  AND (NOT e.bicycle OR greatest(e.cost, e.reverse_cost) = e.length_m)) "
+            "FROM geo_network_edge AS e JOIN geo_street_network AS n ON n.id = e.network_id "
+            "JOIN participation_project AS p ON p.id = n.project_id WHERE p.slug = 'bench-karlsruhe'"
+        ).fetchone()
+        addresses, streets, route = conn.execute(
+            "SELECT count(*), count(DISTINCT street), "
+            "(SELECT count(*) FROM pgr_dijkstra('SELECT id, source, target, cost, reverse_cost "
+            "FROM geo_network_edge', (SELECT min(source) FROM geo_network_edge), "
+            "(SELECT max(target) FROM geo_network_edge))) FROM bench_address"
+        ).fetchone()
+    assert edges == 2_000
+    assert 0.05 * edges < oneway < 0.2 * edges
+    assert 0 < closed < 0.1 * edges
+    assert unnamed == 0
+    assert dangling == 0
+    assert lengths_ok
+    assert addresses == 5_000
+    assert streets > 50
+    assert route > 10  # across the grid, from one corner's crossing to the other's
+
+
+def test_smoke_has_the_street_network_rows(smoke_results):
+    """Routing (with pgRouting alone beside it, built or not), place search and the nearest-street column:
+    a row each, failing as "not built" while their API is missing."""
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    route = rows["routing across the city, 2,000 edges"]
+    for anchor in ("whole network", "500 m corridor", "1000 m corridor"):
+        assert route["anchors"][f"pgr_dijkstra {anchor} p95"] > 0
+    search = rows["place search, 5,000 addresses"]
+    nearest = rows["nearest-street column in the planner's GeoJSON export (2,000-edge network)"]
+    for row in (route, search, nearest):
+        if row["metric"] == "not built":
+            assert row["passed"] is False
+            assert "not on this branch" in row["notes"] or "no `nearest_street`" in row["notes"]
+        else:
+            assert row["ours"] > 0

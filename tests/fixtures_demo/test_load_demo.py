@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from fixtures.demo import demo_load
 from geo.layers.models import ContextLayer
+from geo.network.models import NetworkEdge, StreetNetwork
 from participation.models import Category, ModerationState, Project, Suggestion
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,19 @@ def test_demo_has_the_real_karlsruhe_context_layers_once(demo):
     assert "invented" in layers["Charging stations (invented sample data)"].attribution
     assert demo_load(with_accounts=False).layers_created == 0
     assert ContextLayer.objects.filter(project=project).count() == 4
+
+
+def test_demo_has_the_inner_city_street_network_once_and_credited(demo):
+    """The 2009 OSM extract of the inner city is the demo's network, with its street names and its credit
+    (CC BY-SA 2.0); a second load keeps it as it is."""
+    network = StreetNetwork.objects.get(project=demo)
+    assert "© OpenStreetMap contributors" in network.attribution
+    assert "CC BY-SA 2.0" in network.attribution
+    assert network.licence == "CC BY-SA 2.0"
+    assert network.import_report["edges"] > 3000
+    assert NetworkEdge.objects.filter(network=network, name="Kaiserstraße").exists()
+
+    call_command("load_demo", "--allow-demo-accounts")
+
+    network.refresh_from_db()
+    assert network.generation == 1

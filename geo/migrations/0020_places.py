@@ -16,7 +16,7 @@ PLACE_KEY_SQL = r"""
 -- both sides, so that "Kaiserstraße", "Kaiserstrasse", "KAISERSTR." and "kaiserstr" meet.
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- PLACE_KEY_SQL (geo 0018) holds this very text, and tests/test_migrations.py compares them.
+-- PLACE_KEY_SQL (geo 0020) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Lower case; ß → ss and ä/ö/ü → ae/oe/ue (German's own spelling without them; unaccent alone would make
 -- "a"), then unaccent for the rest (é → e); every run of anything but a-z and 0-9 one space (punctuation,
@@ -39,7 +39,7 @@ $$;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("geo", "0017_street_network"),
+        ("geo", "0019_segment_demand"),
         ("participation", "0010_project_coverage_distance"),
     ]
 
