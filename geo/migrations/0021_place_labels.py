@@ -23,8 +23,9 @@ PLACE_LABEL_TRIGGER_SQL = r"""
 
 -- A suggestion's place in words. The point it is described from: the suggestion itself, or for a line the
 -- point of the line nearest its centre. Addresses nearest first by the GiST index on geom, within 40 m on
--- the ellipsoid; streets nearest first by their lines' partial GiST index; the smallest district holding the
--- point (a Stadtteil before its Ortschaft), of the project's districts layers.
+-- the ellipsoid; the nearest street by the lines' partial GiST index, if within 200 m (beyond the streets the
+-- town brought, a street kilometres away would mislead); the smallest district holding the point (a
+-- Stadtteil before its Ortschaft), of the project's districts layers.
 CREATE OR REPLACE FUNCTION geo_place_label(p_project bigint, p_geom geometry)
 RETURNS TABLE (address text, street text, district text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -38,10 +39,13 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            AND ST_DWithin(a.geom::geography, anchor.point::geography, 40)
          ORDER BY a.geom <-> anchor.point
          LIMIT 1),
-        (SELECT s.label FROM geo_place AS s
-         WHERE s.project_id = p_project AND s.kind = 'street' AND s.extent IS NOT NULL
-         ORDER BY s.extent <-> anchor.point
-         LIMIT 1),
+        (SELECT nearest.label FROM (
+             SELECT s.label, s.extent FROM geo_place AS s
+             WHERE s.project_id = p_project AND s.kind = 'street' AND s.extent IS NOT NULL
+             ORDER BY s.extent <-> anchor.point
+             LIMIT 1
+         ) AS nearest
+         WHERE ST_DWithin(nearest.extent::geography, anchor.point::geography, 200)),
         (SELECT f.properties ->> 'name'
          FROM geo_context_layer AS l
          JOIN geo_context_feature AS f ON f.layer_id = l.id

@@ -533,7 +533,7 @@ def test_a_suggestion_is_labelled_with_its_nearest_address_within_40_m_and_its_d
 
     assert _label(near) == "Kaiserstraße 12, Innenstadt-West"
     assert _label(between) == "Kaiserstraße, Innenstadt-West"  # no address within 40 m: the street
-    assert _label(outside) == "Kaiserstraße"  # in no district
+    assert _label(outside) == ""  # 4 km from the street, in no district: nothing that would help
 
 
 def test_the_label_follows_a_moved_suggestion_and_a_new_gazetteer(labelled_town, tmp_path):
