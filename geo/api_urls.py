@@ -1,10 +1,11 @@
 """The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
 participation), the map's viewport data, its context layers, the existing facilities near a drawn place,
-the place search and the exports. config/api_urls.py composes them under `api`."""
+routes along the street network, the place search and the exports. config/api_urls.py composes them under
+`api`."""
 
 from django.urls import path
 
-from .api import exports, features, layers, nearby, places, viewport
+from .api import exports, features, layers, nearby, places, routing, viewport
 
 urlpatterns = [
     path(
@@ -18,6 +19,14 @@ urlpatterns = [
         "projects/<slug:slug>/facilities-nearby/",
         nearby.FacilitiesNearbyApi.as_view(),
         name="facilities-nearby",
+    ),
+    path("projects/<slug:slug>/route/", routing.RouteApi.as_view(), name="route"),
+    path("projects/<slug:slug>/route/network/", routing.RouteNetworkApi.as_view(), name="route-network"),
+    path("projects/<slug:slug>/route/streets/", routing.StreetSearchApi.as_view(), name="route-streets"),
+    path(
+        "projects/<slug:slug>/route/crossings/",
+        routing.StreetCrossingsApi.as_view(),
+        name="route-crossings",
     ),
     path("projects/<slug:slug>/places/", places.PlaceSearchApi.as_view(), name="place-search"),
     path(

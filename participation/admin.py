@@ -103,12 +103,14 @@ class SuggestionAdmin(LeafletGeoAdmin):
         "support_count",
         "created_at",
     )
-    list_filter = ("project", "category", "moderation_state", "planning_status")
+    list_filter = ("project", "category", "moderation_state", "planning_status", "line_drawing")
     search_fields = ("title", "text", "display_name")
     # Decisions go through the moderation page and the planner's answer page, which log them in the audit
     # trail; here they can be read, not changed.
     readonly_fields = (
         "moderation_state",
+        # How the citizen drew the path: a fact about the drawing, not something to change afterwards.
+        "line_drawing",
         "merged_into",
         "planning_status",
         "official_answer",

@@ -80,6 +80,16 @@ class InactiveCategory(DomainError):
     default_message = _("This category no longer takes new suggestions.")
 
 
+class LineDrawingInvalid(DomainError):
+    """`line_drawing` says how a path was drawn: only lines have one, and only "routed" or "free"."""
+
+    code = "invalid_line_drawing"
+    field = "line_drawing"
+    default_message = _(
+        "“line_drawing” is “routed” (along the streets) or “free” (drawn freely), for paths only."
+    )
+
+
 class InvalidText(DomainError):
     """A text field breaks a rule; `field` names it so the page shows the message at that field."""
 

@@ -1,6 +1,8 @@
 // The new-suggestion flow in the side panel: choose a category, place a point or draw a line with
 // Leaflet-Geoman (the category decides which), see similar suggestions and existing facilities nearby,
 // describe it, send it.
+// A path follows the streets when the project has a street network (route-drawing.js: tapped points routed by
+// the server, or the keyboard form "along <street> from … to …"); drawing it freely is one switch away.
 // Every server message is shown at the field it concerns; one about the place also beside the send button.
 // This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
 // for people who need it (anonymous participants).
@@ -9,6 +11,7 @@ import { nameDrawingMarkers, speakOurLanguage, withGeoman } from './geoman.js';
 import { api, ApiError, newIdempotencyKey } from './api.js';
 import { element, withId } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
+import { createRouteDrawing, routeSentence, setUpStreetForm } from './route-drawing.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
@@ -28,7 +31,23 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   const duplicateBox = document.getElementById('duplicates');
   const duplicateList = document.getElementById('duplicate-list');
   const facilitiesBox = document.getElementById('facilities-nearby');
+  const lineMode = document.getElementById('line-mode');
+  const routeBox = document.getElementById('route-drawing');
+  const routeUndo = document.getElementById('route-undo');
+  const routeProblem = document.getElementById('route-problem');
+  const routeGoFree = document.getElementById('route-go-free');
+  const routeStatus = document.getElementById('route-status');
   withGeoman(map);
+
+  // Whether paths can follow the streets here: asked once, when composing starts. Without an answer (no
+  // network, no connection) paths are drawn freely, as before.
+  let network = null;
+  try {
+    const answer = await api(config.urls.routeNetwork);
+    if (answer.available) network = answer;
+  } catch (failure) {
+    network = null;
+  }
 
   // Signed-in people prove nothing: the widget's script stays on the server for them.
   const antiSpam = config.antiSpam ? await import('./anti-spam.js') : null;
@@ -48,6 +67,8 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
 
   let drawn = null;
   let kind = null;
+  let routed = null;       // the server's routed Feature while the path follows the streets
+  let stepShown = false;   // the text step was shown once for this drawing (phones move the sheet to it once)
   let duplicateRequest = null;
   let facilitiesRequest = null;
 
@@ -107,8 +128,16 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
 
   function removeDrawing() {
     map.pm.disableDraw();
-    if (drawn) drawn.remove();
+    routing.stop();
+    routing.clear();
+    if (drawn && !routed) drawn.remove();
     drawn = null;
+    routed = null;
+    stepShown = false;
+    routeProblem.textContent = '';
+    routeGoFree.hidden = true;
+    routeStatus.textContent = '';
+    streetForm.reset();
     setPlaceProblem(null);
     duplicateBox.hidden = true;
     duplicateList.replaceChildren();
@@ -116,8 +145,19 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     facilitiesBox.replaceChildren();
   }
 
+  const alongStreets = () => kind === 'line' && network && form.elements.line_mode.value === 'routed';
+
   function startDrawing() {
     removeDrawing();
+    lineMode.hidden = !(kind === 'line' && network);
+    routeBox.hidden = !alongStreets();
+    if (alongStreets()) {
+      hint.textContent = gettext('Tap the start and the end of the path on the map: it follows the streets open to bicycles. Each further tap extends it; drag the points to change the route.');
+      again.hidden = true;
+      routing.start();
+      if (sheet.isNarrow()) sheet.draw();
+      return;
+    }
     hint.textContent = {
       point: gettext('Tap or click the map where it should be. You can drag the pin afterwards.'),
       // One literal per text, so that `make messages` finds it.
@@ -127,6 +167,50 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     again.hidden = true;
     map.pm.enableDraw(SHAPES[kind], { finishOn: null });
   }
+
+  // The routed path: each answer replaces the line; the text step opens with the first one.
+  const routing = createRouteDrawing(map, config, {
+    onRoute(feature, line) {
+      if (!feature) {
+        routed = null;
+        drawn = null;
+        return;
+      }
+      routed = feature;
+      drawn = line;
+      error('geometry').textContent = '';
+      routeStatus.textContent = routeSentence(feature);
+      textStep.hidden = false;
+      send.hidden = false;
+      if (!stepShown) {
+        stepShown = true;
+        sheet.showStep(textStep, line);
+      }
+      checkNearby();
+    },
+    onProblem(message, code) {
+      routeProblem.textContent = message || '';
+      // Where the network cannot help, free drawing is offered right there.
+      routeGoFree.hidden = !message || !['no_route', 'point_outside_network', 'no_network', 'route_crosses_itself'].includes(code);
+      if (message) routeStatus.textContent = '';
+    },
+    onPoints(count) {
+      routeUndo.hidden = count === 0;
+    },
+  });
+  if (network) routing.setMaxPoints(network.max_points);
+  const streetForm = setUpStreetForm(config, {
+    route(latlngs, street, description) {
+      routing.routeThrough(latlngs, street);
+      routeStatus.textContent = interpolate(gettext('Finding the route %(description)s …'), { description });
+    },
+  });
+  routeUndo.addEventListener('click', () => routing.removeLast());
+  routeGoFree.addEventListener('click', () => {
+    form.elements.line_mode.value = 'free';
+    startDrawing();
+    form.querySelector('input[name=line_mode][value=free]').focus();
+  });
 
   function adopt(layer) {
     drawn = layer;
@@ -147,6 +231,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   }
 
   function geometry() {
+    if (routed) return routed.geometry;
     return drawn ? drawn.toGeoJSON(7).geometry : null;
   }
 
@@ -318,6 +403,10 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   });
 
   form.addEventListener('change', (event) => {
+    if (event.target.name === 'line_mode') {
+      startDrawing();
+      return;
+    }
     if (event.target.name !== 'category') return;
     const newKind = event.target.dataset.kind;
     error('category').textContent = '';
@@ -332,7 +421,9 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
 
   // Placing without a mouse (crosshair, coordinates) lives in placement.js; it draws through Geoman too.
   again.addEventListener('click', startDrawing);
-  map.on('pm:create', (event) => adopt(event.layer));
+  map.on('pm:create', (event) => {
+    if (!routed) adopt(event.layer);
+  });
 
   // A phone that loses the answer (a dropped connection) lets the citizen press send again: the same body
   // goes out under the same Idempotency-Key and the server repeats its first answer instead of storing the
@@ -353,6 +444,8 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     if (placeProblem) return sayPlaceProblem();
     send.disabled = true;
     const properties = { category, title: form.elements.title.value, text: form.elements.text.value };
+    // How a path was drawn: along the streets (the routed line as the server gave it) or freely.
+    if (kind === 'line') properties.line_drawing = routed ? 'routed' : 'free';
     const body = { type: 'Feature', geometry: geometry(), properties };
     try {
       if (antiSpam) {

@@ -77,5 +77,8 @@ export function createSheet(map) {
     reveal(layer);
   }
 
-  return { isNarrow, expand, collapse, showStep, panel };
+  // Drawing without Geoman (a path along the streets): the same room for the map.
+  const draw = () => set('drawing');
+
+  return { isNarrow, expand, collapse, showStep, draw, panel };
 }

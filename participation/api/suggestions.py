@@ -22,7 +22,7 @@ from ..models import PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
 
-WRITABLE_PROPERTIES = ("category", "title", "text", "name", "email")
+WRITABLE_PROPERTIES = ("category", "title", "text", "name", "email", "line_drawing")
 # RFC 7946 Feature members a client may send ("id" only as null), and the anti-spam foreign members.
 FEATURE_MEMBERS = {"type", "geometry", "properties", "bbox", "id", "altcha", "website"}
 
@@ -45,6 +45,15 @@ class SuggestionPropertiesInput(serializers.Serializer):
         help_text=gettext_lazy(
             "Anonymous authors: an address to be told what becomes of the suggestion (optional, never "
             "shown). It is confirmed by a link first."
+        ),
+    )
+    line_drawing = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy(
+            "Paths only: “routed” when the line came from the route API (along the streets), “free” when "
+            "drawn freely (the default for paths)."
         ),
     )
 
@@ -108,6 +117,7 @@ class SuggestionOutput(serializers.Serializer):
                 "category": suggestion.category.key,
                 "title": suggestion.title,
                 "text": suggestion.text,
+                "line_drawing": suggestion.line_drawing,
                 "display_name": suggestion.display_name,
                 # A name typed without an account: anyone could have typed it (the pages say "without an
                 # account" next to it).
@@ -158,6 +168,7 @@ class SuggestionCreateApi(APIView):
             text=properties["text"],
             name=properties["name"],
             email=properties["email"],
+            line_drawing=properties["line_drawing"],
         )
         body = SuggestionOutput(suggestion, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["properties"]["url"]})

@@ -31,6 +31,15 @@ class PlanningStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class LineDrawing(models.TextChoices):
+    """How a path was drawn: along the street network (routed between tapped points) or freely (a
+    connection that does not exist yet). Blank for points and areas, and for lines sent before it was
+    recorded."""
+
+    ROUTED = "routed", _("Along the streets")
+    FREE = "free", _("Drawn freely")
+
+
 # The PostGIS geometry type each category kind stores; the database refuses any other type.
 GEOMETRY_TYPES = {
     GeometryKind.POINT: "ST_Point",
@@ -83,6 +92,15 @@ class Suggestion(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     text = models.TextField(_("text"), max_length=5000, blank=True)
+    line_drawing = models.CharField(
+        _("line drawn"),
+        max_length=6,
+        choices=LineDrawing.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Lines only: routed along the street network or drawn freely."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
     )
@@ -173,6 +191,9 @@ class Suggestion(models.Model):
                 name="suggestion_planning_status_valid",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="suggestion_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(line_drawing__in=["", *LineDrawing.values]), name="suggestion_line_drawing_valid"
+            ),
             # A merged suggestion always names the one it went into, and only a merged one does.
             models.CheckConstraint(
                 condition=Q(moderation_state="merged", merged_into__isnull=False)

@@ -17,7 +17,7 @@ from ..models import (
 from ..participants import Participant
 from ..rules import can_withdraw_own, check_can_write, is_author
 from ..texts import clean_text
-from .contributions import TEXT_MAX, TITLE_MAX, _active_category
+from .contributions import TEXT_MAX, TITLE_MAX, _active_category, line_drawing_for
 
 
 def _own(actor: Participant, suggestion_id: int) -> Suggestion:
@@ -49,6 +49,7 @@ def suggestion_edit(
     text: str,
     category_key: str | None = None,
     geometry: object | None = None,
+    line_drawing: str = "",
 ) -> Suggestion:
     """The author corrects their suggestion, waiting for review or published, during the phase (the same
     rules as a new one). The place (and the category, which decides its kind) moves only while nobody
@@ -59,7 +60,8 @@ def suggestion_edit(
     Where it goes: in pre-moderation ("nothing public before approval") a corrected published suggestion
     goes back to review, off the map until a moderator approves the new wording; in post-moderation it
     stays public. Either way the replaced version is kept (`SuggestionVersion`) with the EDIT event, so
-    moderators compare the two. A correction that changes nothing writes nothing.
+    moderators compare the two. A correction that changes nothing writes nothing. A path that moves records
+    how it was drawn again (`line_drawing`, free when not said: the edit page draws freely).
     """
     suggestion = _own(actor, suggestion_id)
     check_can_write(actor, suggestion.project)
@@ -76,6 +78,7 @@ def suggestion_edit(
     moves = category.pk != suggestion.category_id or not _same_place(geom, suggestion.geom)
     if moves and suggestion.support_count > 0:
         raise PlaceLocked()
+    drawing = line_drawing_for(kind=category.geometry_kind, value=line_drawing) if moves else None
     if not moves and (title, text) == (suggestion.title, suggestion.text):
         return suggestion
 
@@ -94,8 +97,12 @@ def suggestion_edit(
     suggestion.title, suggestion.text = title, text
     suggestion.category, suggestion.geom = category, geom
     suggestion.moderation_state = now
+    if drawing is not None:
+        suggestion.line_drawing = drawing
     # One UPDATE: the cluster and tile-cache triggers see the move (and a return to review) in it.
-    suggestion.save(update_fields=["title", "text", "category", "geom", "moderation_state", "updated_at"])
+    suggestion.save(
+        update_fields=["title", "text", "category", "geom", "line_drawing", "moderation_state", "updated_at"]
+    )
     previous.event = ModerationEvent.objects.create(
         project_id=suggestion.project_id,
         suggestion=suggestion,

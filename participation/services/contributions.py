@@ -34,6 +34,7 @@ from ..errors import (
     EmailNotVerified,
     InactiveCategory,
     InvalidText,
+    LineDrawingInvalid,
     NotPublished,
     OwnSuggestion,
     ReplyDepth,
@@ -43,6 +44,8 @@ from ..login_limits import account_for_login, password_attempt_check, password_f
 from ..models import (
     Category,
     Comment,
+    GeometryKind,
+    LineDrawing,
     ModerationMode,
     ModerationState,
     Profile,
@@ -70,6 +73,20 @@ EMAIL_MAX = SuggestionContact._meta.get_field("email").max_length
 PROFILE = Profile._meta.get_field("user").remote_field
 
 
+def line_drawing_for(*, kind: str, value: str) -> str:
+    """How a suggestion of this kind records its drawing: lines "routed" or "free" (free when not said, as
+    every line was before routing), points and areas nothing."""
+    if kind != GeometryKind.LINE:
+        if value:
+            raise LineDrawingInvalid()
+        return ""
+    if not value:
+        return LineDrawing.FREE
+    if value not in LineDrawing.values:
+        raise LineDrawingInvalid()
+    return value
+
+
 def suggestion_create(
     *,
     actor: Participant,
@@ -80,15 +97,18 @@ def suggestion_create(
     text: str,
     name: str = "",
     email: str = "",
+    line_drawing: str = "",
 ) -> Suggestion:
     """A citizen's new suggestion: public at once in post-moderation, waiting for review in pre-moderation.
 
     Anonymous authors may give a public `name` and an `email` to be told what became of it; that address
-    is confirmed by a link before any mail about the suggestion is sent to it.
+    is confirmed by a link before any mail about the suggestion is sent to it. A path records how it was
+    drawn (`line_drawing`: routed along the streets, or free); one sent without saying was drawn freely.
     """
     check_can_write(actor, project)
     category = _active_category(project=project, key=category_key)
     geom = geometry_from_geojson(geometry, kind=category.geometry_kind, area=project.area)
+    line_drawing = line_drawing_for(kind=category.geometry_kind, value=line_drawing)
     title = clean_text(title, field="title", max_length=TITLE_MAX, required=True, single_line=True)
     text = clean_text(text, field="text", max_length=TEXT_MAX)
     display_name = _display_name(actor, name)
@@ -116,6 +136,7 @@ def suggestion_create(
             geom=geom,
             title=title,
             text=text,
+            line_drawing=line_drawing,
             author=actor.user if actor.signed_in else None,
             display_name=display_name,
             moderation_state=state,

@@ -72,6 +72,12 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "create": reverse("api:suggestion-list", kwargs={"slug": project.slug}),
             "duplicates": reverse("api:duplicate-list", kwargs={"slug": project.slug}),
             "facilitiesNearby": reverse("api:facilities-nearby", kwargs={"slug": project.slug}),
+            # Paths along the street network (geo's read path): whether there is one, routes, the keyboard
+            # form's streets and crossings.
+            "routeNetwork": reverse("api:route-network", kwargs={"slug": project.slug}),
+            "route": reverse("api:route", kwargs={"slug": project.slug}),
+            "routeStreets": reverse("api:route-streets", kwargs={"slug": project.slug}),
+            "routeCrossings": reverse("api:route-crossings", kwargs={"slug": project.slug}),
             # The search box's places (geo's read path).
             "places": reverse("api:place-search", kwargs={"slug": project.slug}),
             # Support goes through the API; "0" is replaced by the suggestion's id in the script.

@@ -316,3 +316,16 @@ def _wait_until_someone_waits_for_a_lock() -> None:
                 return
             time.sleep(0.05)
     raise AssertionError("the author's correction never waited for the supporter's lock")
+
+
+def test_a_routed_path_that_the_author_redraws_is_recorded_as_drawn_freely(line_category, citizen):
+    path = SuggestionFactory(category=line_category, author=citizen, line_drawing="routed")
+    redrawn = {"type": "LineString", "coordinates": [[8.40, 49.00], [8.405, 49.004], [8.41, 49.01]]}
+
+    correct(citizen, path, title=path.title, text=path.text)
+    path.refresh_from_db()
+    assert path.line_drawing == "routed"  # the words changed, not the line
+
+    correct(citizen, path, geometry=redrawn)
+    path.refresh_from_db()
+    assert path.line_drawing == "free"

@@ -504,3 +504,19 @@ def test_a_reason_too_long_is_refused_and_kept_to_be_shortened(mod_client, point
     assert f">{long_reason.strip()}</textarea>" in html
     item.refresh_from_db()
     assert item.moderation_state == S.PENDING
+
+
+def test_the_queue_says_how_a_path_was_drawn(mod_client, line_category, point_category):
+    routed = pending(line_category, title="Entlang der Kaiserstraße", line_drawing="routed")
+    free = pending(line_category, title="Quer über das Feld", line_drawing="free")
+    point = pending(point_category, title="Ladestation")
+
+    html = mod_client.get(queue_url(line_category.project), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    def item(suggestion):
+        start = html.index(f'id="item-suggestion-{suggestion.pk}"')
+        return html[start : html.index("</h3>", start)]
+
+    assert "· Entlang der Straßen" in item(routed)
+    assert "· Frei gezeichnet" in item(free)
+    assert "line-drawing" not in item(point)

@@ -1,0 +1,258 @@
+"""Routes for bicycles along a project's street network, and the streets a keyboard user routes along.
+
+`route_find` snaps each tapped point to the nearest edge open to bicycles (geo/sql/network_route_snap.sql)
+and lets pgRouting find the shortest route through them in order (geo/sql/network_route.sql): first among
+the edges near the points (a corridor, fast on a city's network), then, when the corridor holds no route,
+over the whole network. The line it returns passes the same gate as a drawn one (geo.core.geometry), so a
+routed path can always be stored as a suggestion.
+
+`street_search` and `street_crossings` serve the form "along <street> from <crossing street> to <crossing
+street>": the route from the crossing of the first two to the crossing of the first and the third, along the
+first street where it can (`route_find(..., along=street)`).
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+from math import cos, hypot, radians
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from geo.core.geometry import MAX_LINE_LENGTH_M, MAX_VERTICES, geometry_from_geojson
+from participation.models import Project
+
+from ..sql import SQL
+from .errors import (
+    NetworkMissing,
+    PointOutsideArea,
+    PointOutsideNetwork,
+    RouteCrossesItself,
+    RouteNotFound,
+    RouteTooLong,
+    SamePlace,
+    SearchTextInvalid,
+    StreetNotFound,
+    TooFewPoints,
+    TooManyPoints,
+)
+from .models import StreetNetwork
+
+# Start, at most eight via points, end: enough to steer a route through a city, few enough to answer fast.
+MAX_POINTS = 10
+# A tap farther than this from every bicycle edge is outside the network (a field, or beyond the extract).
+SNAP_M = 150
+# A bit of an edge shorter than this (a tap at a crossing lies on the crossing street's edge) is not a street
+# the route runs along, nor an edge it follows.
+MIN_PIECE_M = 1.0
+# KNN candidates measured on the ellipsoid (network_route_snap.sql).
+SNAP_CANDIDATES = 4
+# How far inside its edge a point on a crossing is placed, as a fraction of the edge (network_route_snap.sql).
+SNAP_INSET = 1e-7
+# The corridor around the points' box: this many metres, or a share of the box's diagonal if that is more
+# (a detour around a river needs room); never less than the snap distance, so every snapped edge is in it.
+CORRIDOR_MIN_M = 600
+CORRIDOR_SHARE = 0.5
+# "Along <street>": other streets count this many times their length, so the route keeps to the street
+# wherever it continues and leaves it only where it must (a one-way stretch, a gap).
+ALONG_DETOUR = 4.0
+# Simplification steps in degrees (about 0.1 m to 11 m) for routes with more vertices than a suggestion
+# may have; the smallest that is enough is taken.
+TOLERANCES = [1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4]
+# Street names: what the search takes and how many it answers.
+SEARCH_MAX = 100
+SEARCH_LIMIT = 10
+STREET_MAX = 200
+
+
+@dataclass(frozen=True)
+class Route:
+    """A routed line (GeoJSON LineString in WGS84) with its length, its street names in order (a name
+    again only after another one), the network edges it follows, in order, and where on the streets the
+    given points lie (lon, lat)."""
+
+    geometry: dict[str, Any]
+    length_m: float
+    streets: list[str]
+    edges: list[int]
+    points: list[tuple[float, float]]
+
+
+def network_for_routing(*, project: Project) -> StreetNetwork:
+    """The project's street network, or NetworkMissing (free drawing is what remains)."""
+    network = StreetNetwork.objects.filter(project=project).only("id", "imported_at").first()
+    # A network row whose import never finished holds no edges yet.
+    if network is None or network.imported_at is None:
+        raise NetworkMissing()
+    return network
+
+
+def _snap(
+    network_id: int, points: list[tuple[float, float]]
+) -> tuple[list[tuple[int, float]], list[tuple[float, float]]]:
+    """Each point's edge and fraction along it, and its position on the street; or PointOutsideNetwork."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SQL.load("network_route_snap"),
+            {
+                "network": network_id,
+                "lons": [lon for lon, _lat in points],
+                "lats": [lat for _lon, lat in points],
+                "candidates": SNAP_CANDIDATES,
+                "inset": SNAP_INSET,
+            },
+        )
+        rows = cursor.fetchall()
+    snapped, positions = [], []
+    for index, (_seq, edge_id, fraction, distance_m, lon, lat) in enumerate(rows):
+        if edge_id is None or distance_m > SNAP_M:
+            raise PointOutsideNetwork(index, len(points), SNAP_M)
+        snapped.append((edge_id, fraction))
+        positions.append((lon, lat))
+    return snapped, positions
+
+
+def _corridor_m(points: list[tuple[float, float]]) -> float:
+    lons, lats = [lon for lon, _ in points], [lat for _, lat in points]
+    # Degrees to metres near the points: 111.32 km per degree of latitude, less per degree of longitude.
+    width = (max(lons) - min(lons)) * 111_320 * cos(radians(sum(lats) / len(lats)))
+    height = (max(lats) - min(lats)) * 111_320
+    return max(CORRIDOR_MIN_M, SNAP_M, CORRIDOR_SHARE * hypot(width, height))
+
+
+def _route_row(
+    *,
+    project: Project,
+    network_id: int,
+    points: list[tuple[float, float]],
+    snapped: list[tuple[int, float]],
+    corridor_m: float | None,
+    along: str | None,
+    inside_area: bool,
+) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SQL.load("network_route"),
+            {
+                "network": network_id,
+                "project": project.pk,
+                "edge_ids": [edge for edge, _ in snapped],
+                "fractions": [fraction for _, fraction in snapped],
+                "lons": [lon for lon, _ in points],
+                "lats": [lat for _, lat in points],
+                "corridor_m": corridor_m,
+                "along": along,
+                "detour": ALONG_DETOUR,
+                "area_project": project.pk if inside_area else None,
+                "min_piece_m": MIN_PIECE_M,
+                "max_vertices": MAX_VERTICES,
+                "tolerances": TOLERANCES,
+            },
+        )
+        columns = [column.name for column in cursor.description]
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def route_find(*, project: Project, points: list[tuple[float, float]], along: str | None = None) -> Route:
+    """The shortest route for bicycles through `points` (lon, lat in WGS84: start, via points, end) along
+    the project's street network, or a DomainError saying why there is none (geo.network.errors).
+
+    `along`: a street name whose edges the route prefers ("along <street> from … to …").
+    """
+    if len(points) < 2:
+        raise TooFewPoints()
+    if len(points) > MAX_POINTS:
+        raise TooManyPoints(MAX_POINTS)
+    area = project.area.prepared
+    for index, (lon, lat) in enumerate(points):
+        if not area.covers(Point(lon, lat, srid=4326)):
+            raise PointOutsideArea(index, len(points))
+    network = network_for_routing(project=project)
+    snapped, positions = _snap(network.pk, points)
+    # Legs between two points at the same place have no route to find (and pgRouting gives them no rows).
+    legs = sum(1 for a, b in pairwise(snapped) if a != b)
+    if legs == 0:
+        raise SamePlace()
+    # First the edges near the points; without a route there, the whole network. A shortest route that
+    # leaves the project area (an extract is a rectangle, the area is not) is sought again among the edges
+    # that reach into the area.
+    corridor_m: float | None = _corridor_m(points)
+    inside_area = False
+    while True:
+        row = _route_row(
+            project=project,
+            network_id=network.pk,
+            points=points,
+            snapped=snapped,
+            corridor_m=corridor_m,
+            along=along,
+            inside_area=inside_area,
+        )
+        if row["legs"] < legs or row["geometry"] is None:
+            if corridor_m is None:
+                raise RouteNotFound()
+            corridor_m = None
+        elif row["inside_area"] is False:
+            if inside_area:
+                raise RouteNotFound()
+            inside_area = True
+        else:
+            break
+    if row["length_m"] > MAX_LINE_LENGTH_M:
+        raise RouteTooLong(MAX_LINE_LENGTH_M // 1000, row["length_m"] / 1000)
+    if not row["simple"]:
+        raise RouteCrossesItself()
+    geometry = json.loads(row["geometry"])
+    # The gate every drawn line passes: a routed line is always one a suggestion can store.
+    geometry_from_geojson(geometry, kind="line", area=project.area)
+    return Route(
+        geometry=geometry,
+        length_m=round(row["length_m"], 1),
+        streets=list(row["streets"]),
+        edges=list(row["edges"]),
+        points=positions,
+    )
+
+
+def _folded(text: str) -> str:
+    """What the search compares: dots and repeated spaces away ("Kaiserstr." → "Kaiserstr")."""
+    return re.sub(r"\s+", " ", text.replace(".", " ")).strip()
+
+
+def _like_escaped(text: str) -> str:
+    """LIKE's wildcards (and its escape character) as plain characters: "50%" finds "50%", not "500"."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def street_search(*, project: Project, q: str) -> list[str]:
+    """Street names of the network's bicycle edges that match what was typed: names starting with it first,
+    then names containing it, then similar ones (small typos); accents and ß folded (unaccent, pg_trgm)."""
+    text = _folded(q)
+    if not text or len(q) > SEARCH_MAX or "\x00" in q:  # PostgreSQL's text holds no NUL
+        raise SearchTextInvalid(SEARCH_MAX)
+    network = network_for_routing(project=project)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SQL.load("network_streets"),
+            {"network": network.pk, "q": text, "like": _like_escaped(text), "limit": SEARCH_LIMIT},
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def street_crossings(*, project: Project, street: str) -> list[dict[str, Any]]:
+    """The streets that meet `street` at its vertices, each crossing with its vertex and position (a street
+    may meet it more than once), ordered by name; StreetNotFound if no bicycle edge has that name."""
+    if not street.strip() or len(street) > STREET_MAX or "\x00" in street:
+        raise StreetNotFound()
+    network = network_for_routing(project=project)
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.load("network_crossings"), {"network": network.pk, "street": street})
+        rows = cursor.fetchall()
+    if not rows:
+        raise StreetNotFound()
+    found, crossings = rows[0][0], rows[0][1]
+    if not found:
+        raise StreetNotFound()
+    return crossings or []
