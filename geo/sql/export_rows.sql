@@ -56,8 +56,12 @@ SELECT s.id,
        a.district_id,
        district.name AS district,
        round((a.network_share * 100)::numeric, 1)::double precision AS network_share_percent,
-       nullif(concat_ws(', ', nullif(coalesce(nullif(place.address, ''), place.street), ''),
-                        nullif(place.district, '')), '') AS place
+       -- Plain CASE and || rather than concat_ws and nullif: measured cheaper per row.
+       CASE WHEN place.address <> '' OR place.street <> '' THEN
+                CASE WHEN place.address <> '' THEN place.address ELSE place.street END
+                || CASE WHEN place.district <> '' THEN ', ' || place.district ELSE '' END
+            WHEN place.district <> '' THEN place.district
+       END AS place
 FROM participation_suggestion AS s
 JOIN participation_category AS c ON c.id = s.category_id
 LEFT JOIN geo_suggestion_analysis AS a ON a.suggestion_id = s.id
