@@ -65,6 +65,28 @@ def _tile_host() -> str:
     return urlsplit(settings.MAP_TILE_URL).hostname or ""
 
 
+def _place_search_fact() -> PrivacyFact:
+    """The search box: our own data, unless a fallback geocoder is configured (PLACE_SEARCH_FALLBACK_URL)."""
+    url = settings.PLACE_SEARCH_FALLBACK_URL
+    host = (urlsplit(url).hostname or url) if url else ""
+    own = _(
+        "What you type into the place search is answered from this site's own data (the town's streets, "
+        "addresses and districts) and is not stored."
+    )
+    if not host:
+        return PrivacyFact(_("Place search"), own)
+    return PrivacyFact(
+        _("Place search"),
+        own
+        + " "
+        + _(
+            "Only when nothing is found there, this server asks %(host)s for the search text (never for your "
+            "internet address); its own privacy statement applies."
+        )
+        % {"host": host},
+    )
+
+
 def privacy_facts() -> list[PrivacyFact]:
     """The stored data and retention periods of this installation, in the current language."""
     facts = [
@@ -170,6 +192,7 @@ def privacy_facts() -> list[PrivacyFact]:
             % {"ttl": duration(settings.EXPORT_TTL_HOURS * 3600), "licence": settings.EXPORT_LICENCE},
         ),
     ]
+    facts.append(_place_search_fact())
     host = _tile_host()
     facts.append(
         PrivacyFact(

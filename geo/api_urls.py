@@ -1,10 +1,11 @@
 """The read path's endpoints under /api/v1/: a project's suggestion collection (GeoJSON pages; POST goes to
 participation), the map's viewport data, its context layers, the existing facilities near a drawn place,
-routes along the street network and the exports. config/api_urls.py composes them under `api`."""
+routes along the street network, the place search and the exports. config/api_urls.py composes them under
+`api`."""
 
 from django.urls import path
 
-from .api import exports, features, layers, nearby, routing, viewport
+from .api import exports, features, layers, nearby, places, routing, viewport
 
 urlpatterns = [
     path(
@@ -27,6 +28,7 @@ urlpatterns = [
         routing.StreetCrossingsApi.as_view(),
         name="route-crossings",
     ),
+    path("projects/<slug:slug>/places/", places.PlaceSearchApi.as_view(), name="place-search"),
     path(
         "projects/<slug:slug>/exports/jobs/<str:job_id>",
         exports.ExportJobApi.as_view(),

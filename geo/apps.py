@@ -9,3 +9,4 @@ class GeoConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the checks)
         from .network import demand_services  # noqa: F401 (matches paths again after a network import)
+        from .places import receivers  # noqa: F401 (the gazetteer follows network imports)

@@ -78,6 +78,7 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
                 "layersUrl": reverse("api:context-layer-list", kwargs={"slug": project.slug}),
+                "placesUrl": reverse("api:place-search", kwargs={"slug": project.slug}),
             },
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -200,3 +200,4 @@ from .layers.models import (  # noqa: E402, F401
 )
 from .network.demand import SegmentDemand, SuggestionEdge  # noqa: E402, F401
 from .network.models import NetworkEdge, NetworkVertex, StreetNetwork  # noqa: E402, F401
+from .places.models import Place, PlaceKind, PlaceSource, SuggestionPlace  # noqa: E402, F401

@@ -107,6 +107,8 @@ def test_every_migration_holds_what_it_runs():
         ("geo", "ANALYSIS_TRIGGER_SQL", "analysis_trigger"),
         ("geo", "CONTEXT_LAYER_PARTITIONS_SQL", "context_layer_partitions"),
         ("geo", "NETWORK_MATCH_TRIGGER_SQL", "network_match_trigger"),
+        ("geo", "PLACE_KEY_SQL", "place_key"),
+        ("geo", "PLACE_LABEL_TRIGGER_SQL", "place_label_trigger"),
     ],
 )
 def test_the_latest_migration_of_a_trigger_holds_its_sql_file_as_it_is(app, constant, file):

@@ -240,6 +240,8 @@ REST_FRAMEWORK = {
         "open_data": env.str("THROTTLE_OPEN_DATA", default="60/hour"),
         # Routing along the street network and its street search, per address.
         "route": env.str("THROTTLE_ROUTE", default="300/min"),
+        # Place search as people type (a request per pause in typing), per person or address.
+        "place_search": env.str("THROTTLE_PLACE_SEARCH", default="1200/hour"),
     },
     # Client addresses come from REMOTE_ADDR unless proxies in front are declared: a client must not pick
     # its own address with X-Forwarded-For to escape the limits.
@@ -419,6 +421,13 @@ CONTEXT_LAYER_ADMIN_URL_SECONDS = env.int("CONTEXT_LAYER_ADMIN_URL_SECONDS", def
 CONTEXT_LAYER_URL_CA_BUNDLE = env.str("CONTEXT_LAYER_URL_CA_BUNDLE", default="")
 # The worker looks for URL layers due for their refresh this often (geo.layers.refresh).
 CONTEXT_LAYER_REFRESH_CHECK_MINUTES = env.int("CONTEXT_LAYER_REFRESH_CHECK_MINUTES", default=15)
+# Place search (geo.places): the most addresses and places one import may bring, and an optional fallback
+# geocoder (a Photon or Nominatim search URL, e.g. https://photon.example.org/api) asked by the server only
+# when the project's own gazetteer finds nothing. Empty (the default): no third party is ever asked; the
+# privacy statement says when it is set.
+PLACE_ADDRESSES_MAX = env.int("PLACE_ADDRESSES_MAX", default=2_000_000)
+PLACE_SEARCH_FALLBACK_URL = env.str("PLACE_SEARCH_FALLBACK_URL", default="")
+PLACE_SEARCH_FALLBACK_SECONDS = env.float("PLACE_SEARCH_FALLBACK_SECONDS", default=2.0)
 # Written into every export's provenance. Match it to the terms participants agreed to.
 EXPORT_LICENCE = env.str(
     "EXPORT_LICENCE",

@@ -6,6 +6,7 @@ import L from 'leaflet';
 import { addContextLayers } from './context-layers.js';
 import { speakOurLanguage } from './geoman.js';
 import { gettext } from './i18n.js';
+import { createPlaceSearch, placeMover } from './place-search.js';
 import 'leaflet/dist/leaflet.css';
 import './export.css';
 
@@ -59,6 +60,11 @@ function setUpAreaMap() {
     } catch {
       field.value = '';
     }
+  }
+  // Finding a street or district by its name, to draw the area there.
+  const searchBox = document.getElementById('export-place-search');
+  if (searchBox && config.placesUrl) {
+    createPlaceSearch(searchBox, { url: config.placesUrl, onChoose: placeMover(map) });
   }
   map.on('pm:create', (event) => adopt(event.layer));
   map.on('pm:remove', (event) => {

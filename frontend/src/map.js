@@ -13,6 +13,7 @@ import { gettext, interpolate, ngettext } from './i18n.js';
 import { addContextLayers } from './context-layers.js';
 import { createSuggestionLayers } from './layers.js';
 import { createList } from './list.js';
+import { createPlaceSearch, placeMover } from './place-search.js';
 import { setUpComposeStart } from './compose-start.js';
 import { createSelection } from './selection.js';
 import { createSheet } from './sheet.js';
@@ -181,6 +182,29 @@ map.on('moveend', () => {
   }
 });
 setUpComposeStart(map, config, { announce, sheet, onCreated: refresh });
+// Finding a place by its name, over the map: the map moves there (and, while placing a suggestion, puts the
+// place under the crosshair).
+const searchBox = document.getElementById('place-search-map');
+if (searchBox && config.urls.places) {
+  const moveTo = placeMover(map);
+  // On phones an open sheet would cover the list of places and the place itself: it makes way (not while
+  // placing, when it is already down to the "Where?" step).
+  const makeWay = () => {
+    if (sheet.isNarrow() && sheet.panel.dataset.sheet === 'expanded') sheet.collapse();
+  };
+  searchBox.addEventListener('focusin', makeWay);
+  createPlaceSearch(searchBox, {
+    url: config.urls.places,
+    onChoose(place) {
+      makeWay();
+      moveTo(place);
+      const placing = document.getElementById('placement');
+      announce(placing && !placing.hidden
+        ? interpolate(gettext('The map now shows %(place)s, under the crosshair. Press “Place at the crosshair” to put your suggestion there.'), { place: place.label })
+        : interpolate(gettext('The map now shows %(place)s.'), { place: place.label }));
+    },
+  });
+}
 refresh();
 // Existing facilities, districts and the cycle network, under the suggestions (context-layers.js).
 addContextLayers(map, config.urls.layers);

@@ -15,6 +15,7 @@ export function popupContent(properties, category, config) {
   const facts = element('dl', 'popup-facts');
   const status = p.moderation_state === 'pending' ? pendingLabel : planningStatusLabel(p.planning_status);
   for (const [term, value] of [
+    ...(p.place ? [[gettext('Where'), p.place]] : []),  // "Kaiserstraße 12, Innenstadt-West"
     [gettext('Status'), status],
     [gettext('Supports'), String(p.support_count)],
     [gettext('Comments'), String(p.comment_count)],

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from geo.analysis.services import analysis_request
 from geo.core.ogr import OutputTooLarge, ZipRefused, shapefile_from_zip, stream_fenced_ogr2ogr
+from geo.places.services import places_build
 from geo.sql import SQL
 from geo.tiles.services import layer_tile_cache_forget
 
@@ -202,6 +203,9 @@ def layer_import(
     if layer.role != LayerRole.REFERENCE:
         # The suggestions are measured against facilities and districts: the worker measures them again.
         analysis_request(project_id=layer.project_id)
+    if layer.role == LayerRole.DISTRICTS:
+        # The place search finds districts by their names (geo.places).
+        places_build(project_id=layer.project_id)
     return report
 
 

@@ -39,9 +39,14 @@ feature AS (
            || ',"planning_status":' || to_json(s.planning_status)::text
            || ',"support_count":' || s.support_count
            || ',"comment_count":' || s.comment_count
+           -- Where it is in words (geo_suggestion_place, kept by place_label_trigger.sql), when the project
+           -- has a gazetteer: "Kaiserstraße 12, Innenstadt-West".
+           || coalesce(',"place":' || to_json(nullif(concat_ws(', ',
+                  nullif(coalesce(nullif(g.address, ''), g.street), ''), nullif(g.district, '')), ''))::text, '')
            || '}}' AS text
     FROM candidate AS s
     JOIN participation_category AS c ON c.id = s.category_id
+    LEFT JOIN geo_suggestion_place AS g ON g.suggestion_id = s.id
 ),
 kept AS (
     SELECT rank, id, text,

@@ -78,6 +78,8 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "route": reverse("api:route", kwargs={"slug": project.slug}),
             "routeStreets": reverse("api:route-streets", kwargs={"slug": project.slug}),
             "routeCrossings": reverse("api:route-crossings", kwargs={"slug": project.slug}),
+            # The search box's places (geo's read path).
+            "places": reverse("api:place-search", kwargs={"slug": project.slug}),
             # Support goes through the API; "0" is replaced by the suggestion's id in the script.
             "support": reverse("api:support", kwargs={"pk": 0}),
             "detail": reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": 0}),

@@ -1,0 +1,25 @@
+"""Make a project's gazetteer again from its street network and districts layers (the imported addresses
+stay): `manage.py build_places <project-slug>`. Runs by itself after each network, districts or address
+import; this is for repair."""
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from geo.places.services import places_build
+from participation.models import Project
+
+
+class Command(BaseCommand):
+    help = "Build a project's place search (streets, districts) from its network and districts layers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("project", help="the project's slug")
+
+    def handle(self, *args: object, **options: object) -> None:
+        project_id = Project.objects.filter(slug=options["project"]).values_list("pk", flat=True).first()
+        if project_id is None:
+            raise CommandError(f"No project with the slug {options['project']!r}.")
+        counts = places_build(project_id=project_id)
+        self.stdout.write(
+            "Places of {project}: {streets} streets, {addresses} addresses, {districts} districts, "
+            "{places} named places.".format(project=options["project"], **counts)
+        )
