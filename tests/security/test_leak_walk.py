@@ -263,6 +263,7 @@ def routes(world: World) -> dict[str, list[str]]:
         ],
         "api:context-layer-list": [f"/api/v1/projects/{slug}/layers/" for slug in slugs],
         "api:route": [f"/api/v1/projects/{slug}/route/?points=8.40,49.01;8.41,49.02" for slug in slugs],
+        "api:place-search": [f"/api/v1/projects/{slug}/places/?q=stra" for slug in slugs],
         "api:route-network": [f"/api/v1/projects/{slug}/route/network/" for slug in slugs],
         "api:route-streets": [f"/api/v1/projects/{slug}/route/streets/?q=stra" for slug in slugs],
         "api:route-crossings": [
