@@ -111,6 +111,23 @@ ANALYSIS_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+# Where a suggestion is in words (geo.places, kept in geo_suggestion_place), the last column of a planner's
+# export, after the coverage analysis's (issue 24). Not in the open-data export: the addresses are the
+# gazetteer's, imported under the licence of their source (OpenStreetMap's share-alike, a town's address
+# list), not the export's, and a public position is already in every row (lon/lat, the geometry).
+PLACE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "place",
+        "text",
+        "place",
+        frozenset({PLANNER_EXPORTS}),
+        True,
+        "Where it is in words: its nearest address within 40 m, else its nearest street within 200 m, and "
+        'its district ("Kaiserstraße 12, Innenstadt-West"); empty where the project has no streets or '
+        "addresses, or none is near.",
+    ),
+)
+
 # Geometry as columns, in the CSV and XLSX only (the other formats carry a real geometry): lon/lat of a point,
 # for lines and areas a point on the shape (PostGIS's ST_PointOnSurface), so that a layer loaded from
 # lon/lat holds every suggestion; `geometry_type` and `wkt` give the shape (docs/exports.md: CSV in QGIS).

@@ -173,9 +173,11 @@ class Cluster:
             "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync",
         )  # fmt: skip
         self.start()
-        # As config/scripts/stack.sh prepares the private cluster: PostGIS in template1, the app's role.
+        # As config/scripts/stack.sh prepares the private cluster: PostGIS and pgRouting in template1, the
+        # app's role.
         self.psql(
             "CREATE EXTENSION IF NOT EXISTS postgis",
+            "CREATE EXTENSION IF NOT EXISTS pgrouting",
             "CREATE ROLE app LOGIN CREATEDB PASSWORD 'app'",
             "ALTER ROLE app SET jit = off",
             "ALTER ROLE app SET max_parallel_workers_per_gather = 0",

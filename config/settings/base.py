@@ -238,6 +238,8 @@ REST_FRAMEWORK = {
         "token": env.str("THROTTLE_TOKEN", default="20/hour"),
         # Whole-project downloads without an account, per address.
         "open_data": env.str("THROTTLE_OPEN_DATA", default="60/hour"),
+        # Routing along the street network and its street search, per address.
+        "route": env.str("THROTTLE_ROUTE", default="300/min"),
         # Place search as people type (a request per pause in typing), per person or address.
         "place_search": env.str("THROTTLE_PLACE_SEARCH", default="1200/hour"),
     },

@@ -5,6 +5,8 @@ import os
 # Long enough for production settings: the benchmark smoke run (production-based) inherits it.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-7c1e4b9a2d")
 os.environ.setdefault("MAP_TILE_URL", "")
+# Tests route far faster than a person; tests/geo/test_routing.py tests the budget with its own rate.
+os.environ.setdefault("THROTTLE_ROUTE", "10000000/hour")
 
 from .base import *  # noqa: F403
 from .base import CACHES, DATABASES

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from participation import rules
@@ -108,6 +109,10 @@ ROUTE_SCHEMA = {
 
 class RouteApi(APIView):
     permission_classes = [AllowAny]
+    # Each answer runs pgRouting: a budget per address (settings THROTTLE_ROUTE), far above a person
+    # drawing and re-drawing a path.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "route"
 
     @extend_schema(
         parameters=[RouteQuery],
@@ -119,6 +124,7 @@ class RouteApi(APIView):
             ),
             404: OpenApiResponse(description="No such project (or one this person may not see)."),
             409: OpenApiResponse(description="No street network, or no route between the points."),
+            429: OpenApiResponse(description="Too many routes from this address; Retry-After says when."),
         },
         summary="A bicycle route along the project's street network through tapped points",
         description=(
@@ -184,6 +190,15 @@ class RouteNetworkApi(APIView):
         )
 
 
+# What the street search and the crossings may answer besides their lists.
+LOOKUP_ERRORS = {
+    400: OpenApiResponse(description="Text that cannot be a street name (e.g. a NUL character)."),
+    404: OpenApiResponse(description="No such project (or one this person may not see)."),
+    409: OpenApiResponse(description="The project has no street network."),
+    429: OpenApiResponse(description="Too many requests from this address; Retry-After says when."),
+}
+
+
 class StreetQuery(serializers.Serializer):
     q = serializers.CharField(
         trim_whitespace=False, help_text=gettext_lazy("What was typed of a street name: “Kaiserstr.”")
@@ -192,13 +207,16 @@ class StreetQuery(serializers.Serializer):
 
 class StreetSearchApi(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "route"
 
     @extend_schema(
         parameters=[StreetQuery],
         responses={
             200: OpenApiResponse(
                 {"type": "object", "properties": {"streets": {"type": "array", "items": {"type": "string"}}}}
-            )
+            ),
+            **LOOKUP_ERRORS,
         },
         summary="Street names of the project's network open to bicycles, as one types (at most 10)",
     )
@@ -233,10 +251,12 @@ CROSSINGS_SCHEMA: dict[str, Any] = {
 
 class StreetCrossingsApi(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "route"
 
     @extend_schema(
         parameters=[CrossingQuery],
-        responses={200: OpenApiResponse(CROSSINGS_SCHEMA)},
+        responses={200: OpenApiResponse(CROSSINGS_SCHEMA), **LOOKUP_ERRORS},
         summary="The streets meeting a street, with where they meet it (for “along … from … to …”)",
     )
     def get(self, request: Request, slug: str) -> Response:

@@ -175,13 +175,20 @@ def _stream(
     *,
     analysis: bool,
 ) -> Streamed:
-    # The coverage analysis is for planners: it names features of layers that may not be public.
+    # The coverage analysis is for planners: it names features of layers that may not be public. So is the
+    # place in words (docs/exports.md says why the open data has none).
     if export_format == ExportFormat.GEOJSON:
         chunks = streams.geojson_stream(
-            project_id=project.pk, export_filter=export_filter, provenance=provenance, analysis=analysis
+            project_id=project.pk,
+            export_filter=export_filter,
+            provenance=provenance,
+            analysis=analysis,
+            nearest_street=analysis,
         )
     else:
-        chunks = streams.csv_stream(project_id=project.pk, export_filter=export_filter, analysis=analysis)
+        chunks = streams.csv_stream(
+            project_id=project.pk, export_filter=export_filter, analysis=analysis, nearest_street=analysis
+        )
     return Streamed(
         chunks=chunks,
         content_type=CONTENT_TYPES[export_format],

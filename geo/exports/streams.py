@@ -43,6 +43,8 @@ CSV_HEADER = (
 CSV_ANALYSIS_HEADER = (
     CSV_HEADER[:-1] + b",nearest_facility,facility_distance_m,district,network_share_percent\n"
 )
+# ... and then where the suggestion is in words (geo/fields.py PLACE_FIELDS), export_place_csv.sql.
+CSV_PLACE_HEADER = CSV_ANALYSIS_HEADER[:-1] + b",place\n"
 # Binary COPY: an 11-byte signature, 32-bit flags and the length of a header extension come first; every
 # row is a 16-bit field count and a 32-bit length before its one value; a count of -1 ends the data.
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -205,14 +207,35 @@ class _Stopped(Exception):
     """The reader went away (the client closed the download): the second range is cancelled."""
 
 
+def _planner_sql(outer: str, place: str, *, analysis: bool, nearest_street: bool) -> str:
+    """The streamed export's statement: the open-data one, or a planner's with the coverage analysis and,
+    with `nearest_street`, the place column (read from geo_suggestion_place, which is kept exact)."""
+    if not analysis:
+        if nearest_street:
+            raise ValueError("The place column is part of a planner's export (analysis=True).")
+        return SQL.compose(outer, rows="export_rows")
+    return SQL.compose(
+        f"{outer}_analysis",
+        rows="export_rows",
+        place=f"export_place_{place}" if nearest_street else "export_place_none",
+    )
+
+
 def geojson_stream(
-    *, project_id: int, export_filter: ExportFilter, provenance: Provenance, analysis: bool = False
+    *,
+    project_id: int,
+    export_filter: ExportFilter,
+    provenance: Provenance,
+    analysis: bool = False,
+    nearest_street: bool = False,
 ) -> Iterator[bytes]:
     """An RFC 7946 FeatureCollection; the provenance is its `export` member, written before the features.
-    With `analysis` (planners' exports) each Feature also has the coverage analysis's properties."""
+    With `analysis` (planners' exports) each Feature also has the coverage analysis's properties, and with
+    `nearest_street` also `place`, its nearest address or street and its district ("Kaiserstraße 12,
+    Innenstadt-West"); planners' exports always ask for both."""
+    sql = _planner_sql("export_geojson", "geojson", analysis=analysis, nearest_street=nearest_street)
     head = {"type": "FeatureCollection", "export": provenance.as_dict()}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": [\n'
-    sql = SQL.compose("export_geojson_analysis" if analysis else "export_geojson", rows="export_rows")
     chunks = copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)
     # Every feature line starts with a comma; the first one must not.
     for first in chunks:
@@ -222,9 +245,12 @@ def geojson_stream(
     yield b"]}\n"
 
 
-def csv_stream(*, project_id: int, export_filter: ExportFilter, analysis: bool = False) -> Iterator[bytes]:
+def csv_stream(
+    *, project_id: int, export_filter: ExportFilter, analysis: bool = False, nearest_street: bool = False
+) -> Iterator[bytes]:
     """The lines COPY … (FORMAT csv, HEADER) writes for export_table.sql (RFC 4180 quoting); with `analysis`
-    (planners' exports) followed by the coverage analysis's columns."""
-    yield UTF8_BOM + (CSV_ANALYSIS_HEADER if analysis else CSV_HEADER)
-    sql = SQL.compose("export_csv_analysis" if analysis else "export_csv", rows="export_rows")
+    (planners' exports) followed by the coverage analysis's columns and, with `nearest_street`, `place`."""
+    sql = _planner_sql("export_csv", "csv", analysis=analysis, nearest_street=nearest_street)
+    headers = {False: CSV_HEADER, True: CSV_PLACE_HEADER if nearest_street else CSV_ANALYSIS_HEADER}
+    yield UTF8_BOM + headers[analysis]
     yield from copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)

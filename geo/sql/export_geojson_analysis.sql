@@ -4,7 +4,8 @@
 -- count the characters of every tail (measured: more database time than the rest of the Feature). Each name
 -- is written as a JSON string once per query, in a map of the project's facilities or districts (an
 -- InitPlan); each Feature only looks it up. The numbers keep one decimal ("73.0"), so that readers type them
--- as real numbers, as in every other format.
+-- as real numbers, as in every other format. The marker `place` takes the place property
+-- (export_place_geojson.sql) or nothing (export_place_none.sql).
 COPY (
     SELECT ',' || r.geojson_head || r.category_geojson
         || ',"nearest_facility":' || coalesce((
@@ -22,6 +23,7 @@ COPY (
                WHERE d.project_id = %(project_id)s
            ) ->> r.district_id::text, 'null')
         || ',"network_share_percent":' || coalesce(r.network_share_percent::numeric(5, 1)::text, 'null')
+        /* place */
         || r.geojson_tail || E'\n'
     FROM (/* rows */) AS r
 ) TO STDOUT (FORMAT binary)

@@ -6,7 +6,8 @@
 -- `created_at` becomes the placemark's TimeStamp (ogr2ogr gets LIBKML_TIMESTAMP_FIELD=created_at and a
 -- session in the site's zone, so `<when>` carries its offset); the other times are ISO 8601 text with the
 -- offset, as KML's ExtendedData has no date type. KML has no 64-bit integers: ids as integers. The coverage
--- analysis's columns (export_rows.sql) come last; its names come from imported layers: HTML-escaped too.
+-- analysis's columns (export_rows.sql) and `place` come last; names and addresses come from imported data:
+-- HTML-escaped too.
 SELECT pm_html_text(r.title) AS name,
        pm_html_text(r.text) AS description,
        r.id::integer AS id,
@@ -24,5 +25,6 @@ SELECT pm_html_text(r.title) AS name,
        r.facility_distance_m,
        pm_html_text(r.district) AS district,
        r.network_share_percent,
+       pm_html_text(r.place) AS place,
        r.geom
 FROM (/* rows */) AS r

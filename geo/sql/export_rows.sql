@@ -12,6 +12,12 @@
 -- the existing network (and the ids of the facility and district). NULL where the project has no such layer.
 -- Both joins are left and on a primary key, so PostgreSQL drops them (and the map below) from the plan of an
 -- outer query that reads none of these columns (open data, counts, chunk bounds).
+--
+-- `place` is where the suggestion is in words, for planners' exports only: "Kaiserstraße 12, Innenstadt-West"
+-- (its nearest address within 40 m, else its nearest street within 200 m, and its district), read from
+-- geo_suggestion_place, which place_label_trigger.sql keeps exact; NULL where the project has no gazetteer
+-- or nothing is near. The same text the map's popups show (map_features.sql). Also a left join on a primary
+-- key: dropped from every plan that does not read it.
 SELECT s.id,
        c.key AS category,
        c.label AS category_label,
@@ -49,11 +55,18 @@ SELECT s.id,
        a.facility_id,
        a.district_id,
        district.name AS district,
-       round((a.network_share * 100)::numeric, 1)::double precision AS network_share_percent
+       round((a.network_share * 100)::numeric, 1)::double precision AS network_share_percent,
+       -- Plain CASE and || rather than concat_ws and nullif: measured cheaper per row.
+       CASE WHEN place.address <> '' OR place.street <> '' THEN
+                CASE WHEN place.address <> '' THEN place.address ELSE place.street END
+                || CASE WHEN place.district <> '' THEN ', ' || place.district ELSE '' END
+            WHEN place.district <> '' THEN place.district
+       END AS place
 FROM participation_suggestion AS s
 JOIN participation_category AS c ON c.id = s.category_id
 LEFT JOIN geo_suggestion_analysis AS a ON a.suggestion_id = s.id
 LEFT JOIN geo_district AS district ON district.feature_id = a.district_id
+LEFT JOIN geo_suggestion_place AS place ON place.suggestion_id = s.id
 WHERE s.project_id = %(project_id)s
   AND s.moderation_state = ANY (%(states)s::text[])
   AND (%(geometry_type)s::text IS NULL OR GeometryType(s.geom) = %(geometry_type)s::text)

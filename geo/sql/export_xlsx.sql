@@ -1,7 +1,8 @@
 -- The XLSX worksheet: the columns of the CSV's table (export_table.sql), with real date-time cells. A
 -- worksheet has no time zones: the times are the wall-clock time of the site's zone, as every page shows them,
 -- to the second like every other channel. A planner's worksheet, so the coverage analysis's columns follow
--- (export_rows.sql), as in the planner's CSV (export_csv_analysis.sql); names made inert like every text.
+-- (export_rows.sql) and `place`, as in the planner's CSV (export_csv_analysis.sql); names made inert like
+-- every text.
 SELECT r.id,
        r.category,
        pm_spreadsheet_safe(r.category_label) AS category_label,
@@ -22,7 +23,8 @@ SELECT r.id,
        pm_spreadsheet_safe(r.nearest_facility) AS nearest_facility,
        r.facility_distance_m,
        pm_spreadsheet_safe(r.district) AS district,
-       r.network_share_percent
+       r.network_share_percent,
+       pm_spreadsheet_safe(r.place) AS place
 FROM (SELECT rows.*, CASE WHEN GeometryType(rows.geom) = 'POINT' THEN rows.geom
                           ELSE ST_PointOnSurface(rows.geom) END AS anchor
       FROM (/* rows */) AS rows) AS r

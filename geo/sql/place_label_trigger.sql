@@ -2,7 +2,7 @@
 -- district, stored in geo_suggestion_place and kept exact by PostgreSQL itself (geo.places).
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- PLACE_LABEL_TRIGGER_SQL (geo 0021) holds this very text, and tests/test_migrations.py compares them.
+-- PLACE_LABEL_TRIGGER_SQL (geo 0022) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Why stored: the map's popups and the exports show "Kaiserstraße 12, Innenstadt-West" for every suggestion;
 -- three nearest-neighbour searches per row and request would cost more than the rest of the read. Why

@@ -11,6 +11,7 @@ from .moderation import (
     queue_item_list,
 )
 from .personal_data import account_data_get
+from .places import suggestion_place_labels
 from .projects import ProjectOverview, project_overview_get
 from .public import (
     LIST_ORDERS,
@@ -57,6 +58,7 @@ __all__ = [
     "suggestion_list_own",
     "suggestion_list_own_page",
     "suggestion_list_page",
+    "suggestion_place_labels",
     "suggestion_supported_by",
     "suggestion_version_list",
     "support_list",

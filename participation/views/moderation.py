@@ -136,6 +136,7 @@ def _queue_page(
     posted = posted or {}
     items = selectors.queue_item_list(project=project)
     names = _actor_names(items)
+    places = selectors.suggestion_place_labels(suggestion_ids=[item.suggestion.pk for item in items])
     states = dict(ModerationState.choices)
     rows = []
     for index, item in enumerate(items):
@@ -146,6 +147,8 @@ def _queue_page(
                 "next": following.key if following else "",
                 "kind_label": _("Suggestion") if item.kind == "suggestion" else _("Comment"),
                 "state_label": states.get(item.state, item.state),
+                # Where the suggestion (or the commented one) is: "Kaiserstraße 12, Innenstadt-West".
+                "place": places.get(item.suggestion.pk, ""),
                 "actions": [
                     {
                         "action": action,

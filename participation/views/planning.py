@@ -19,7 +19,7 @@ from .. import rules, services
 from ..access import planners_only
 from ..errors import DomainError, NotSignedIn
 from ..models import ModerationEvent, PlanningStatus, Project, Suggestion
-from ..selectors import dashboard
+from ..selectors import dashboard, suggestion_place_labels
 from ..services.planning import ANSWER_MAX
 
 
@@ -34,8 +34,10 @@ def planner_dashboard(request: HttpRequest, project: Project) -> HttpResponse:
     by_week = dashboard.suggestion_counts_by_week(project=project)
     hotspots = dashboard.suggestion_hotspots(project=project)
     top = dashboard.suggestion_list_top_supported(project=project)
+    places = suggestion_place_labels(suggestion_ids=[s.pk for s in top])
     for suggestion in top:  # ten rows at most
         suggestion.answer_url = _answer_url(project, suggestion.pk)
+        suggestion.place_label = places.get(suggestion.pk, "")
     colours = {c.key: c.colour for c in by_category}
     labels = {c.key: c.label for c in by_category}
     config = {
@@ -136,6 +138,7 @@ def _answer_page(
         {
             "project": suggestion.project,
             "suggestion": suggestion,
+            "place": suggestion_place_labels(suggestion_ids=[suggestion.pk]).get(suggestion.pk, ""),
             "statuses": PlanningStatus.choices,
             "values": values,
             "errors": errors or {},

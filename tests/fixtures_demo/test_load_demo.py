@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.gis.db.models import Extent
+from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
@@ -184,3 +185,28 @@ def test_demo_has_the_inner_city_street_network_once_and_credited(demo):
 
     network.refresh_from_db()
     assert network.generation == 1
+
+
+def test_the_demo_paths_in_the_inner_city_follow_its_streets(demo):
+    """The demo's bike paths with tapped points are routed along the inner-city network as the compose flow
+    routes them: every vertex lies on an edge open to bicycles, and they are stored as drawn along the
+    streets; the other paths stay drawn freely."""
+    lines = Suggestion.objects.filter(project=demo, category__key="bike-path")
+    routed = lines.filter(line_drawing="routed")
+    assert set(routed.values_list("title", flat=True)) == {
+        "Fahrradstraße in der Engesserstraße",
+        "Radverbindung von der Moltkestraße über Seminar- und Wörthstraße zur Bismarckstraße",
+        "Waldstraße als Radroute zwischen Ludwigsplatz und Schloss",
+    }
+    assert set(lines.exclude(pk__in=routed).values_list("line_drawing", flat=True)) == {"free"}
+    edges = NetworkEdge.objects.filter(network__project=demo, bicycle=True)
+    near = 1e-5  # degrees: under 1.2 m here
+    for suggestion in routed:
+        # More than the two tapped points: the line bends with the streets.
+        assert len(suggestion.geom.coords) > 2
+        for lon, lat in suggestion.geom.coords:
+            vertex = Point(lon, lat, srid=4326)
+            assert edges.filter(geom__dwithin=(vertex, near)).exists(), (suggestion.title, lon, lat)
+    engesser = routed.get(title="Fahrradstraße in der Engesserstraße")
+    along = edges.filter(name="Engesserstraße", geom__dwithin=(engesser.geom, near))
+    assert along.count() >= 10

@@ -22,7 +22,16 @@ import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.urls import reverse
 
-from geo.fields import ANALYSIS_FIELDS, EXPORTS, FIELDS, OGCAPI, TABLE_GEOMETRY_COLUMNS, TILES, fields_in
+from geo.fields import (
+    ANALYSIS_FIELDS,
+    EXPORTS,
+    FIELDS,
+    OGCAPI,
+    PLACE_FIELDS,
+    TABLE_GEOMETRY_COLUMNS,
+    TILES,
+    fields_in,
+)
 from participation.models import PlanningStatus, Suggestion
 from tests.factories import SuggestionFactory
 from tests.geo.test_exports import analysis_layers
@@ -149,9 +158,9 @@ def expected(
     analysis: bool = False,
 ) -> dict:
     """{name in the file: allowed OGR types} for the table's fields of a channel, and with `analysis` the
-    coverage analysis's fields of a planner's export."""
+    coverage analysis's fields and the place of a planner's export."""
     names = names or {}
-    fields = fields_in(channel) + (ANALYSIS_FIELDS if analysis else ())
+    fields = fields_in(channel) + (ANALYSIS_FIELDS + PLACE_FIELDS if analysis else ())
     return {
         names.get(f.name, f.name): {datetime_as} if f.type == "datetime" else OGR_TYPES[f.type]
         for f in fields
@@ -168,7 +177,7 @@ def assert_fields(
 
 # ------------------------------------------------------------------------------------- 12: one field table
 def test_the_table_is_well_formed():
-    every = FIELDS + ANALYSIS_FIELDS
+    every = FIELDS + ANALYSIS_FIELDS + PLACE_FIELDS
     names = [f.name for f in every]
     assert len(set(names)) == len(names)
     assert all(len(f.shapefile) <= 10 for f in every)
@@ -179,7 +188,7 @@ def test_the_table_is_well_formed():
 
 def test_the_docs_show_the_table_with_every_name_type_and_shapefile_name():
     doc = FIELD_TABLE_DOC.read_text(encoding="utf-8")
-    for field in FIELDS + ANALYSIS_FIELDS:
+    for field in FIELDS + ANALYSIS_FIELDS + PLACE_FIELDS:
         row = re.search(rf"^\| `{field.name}` \|(.*)$", doc, re.M)
         assert row, field.name
         cells = [c.strip() for c in row[1].split("|")]
@@ -229,7 +238,7 @@ def test_the_shapefile_carries_the_tables_shapefile_names(client_factory, planne
     # dBase has no time of day: times are ISO 8601 text (with the offset, as everywhere).
     wanted = expected(
         EXPORTS,
-        names={f.name: f.shapefile for f in FIELDS + ANALYSIS_FIELDS},
+        names={f.name: f.shapefile for f in FIELDS + ANALYSIS_FIELDS + PLACE_FIELDS},
         datetime_as="String",
         analysis=True,
     )

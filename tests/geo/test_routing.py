@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.core.cache import cache
 from django.db import connection
+from rest_framework.throttling import ScopedRateThrottle
 
 from geo.network.models import NetworkEdge, NetworkVertex
 from geo.network.routing import MAX_POINTS, route_find
@@ -325,3 +327,21 @@ def test_an_unknown_project(client):
     response = client.get("/api/v1/projects/nowhere/route/", {"points": "8.4,49.0;8.41,49.0"})
     assert response.status_code == 404
     assert response.json()["code"] == "project_not_found"
+
+
+def test_routing_has_a_budget_per_address_and_says_when_it_is_spent(client, grid, monkeypatch):
+    """Every route runs pgRouting: past the address's budget the answer is a 429 with a message in the
+    person's language and Retry-After, and no route is computed."""
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"route": "2/min"})
+    key = "throttle_route_127.0.0.1"  # ScopedRateThrottle's key for the test client's address
+    cache.delete(key)
+    start, end = grid_position(1, 2), grid_position(2, 2)
+    answers = [route(client, start, end, headers={"HTTP_ACCEPT_LANGUAGE": "de"}) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["code"] == "throttled"
+    assert "Anfrage" in answers[2].json()["message"]
+    assert int(answers[2]["Retry-After"]) > 0
+    streets = client.get(f"{URL}streets/", {"q": "Grid"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert streets.status_code == 429
+    cache.delete(key)

@@ -42,6 +42,7 @@ NOT_PAGES = {
     "ogcapi:api": "the OpenAPI document of /ogcapi",
     "tiles:tile": "Mapbox vector tiles for QGIS and the map",
     "tiles:layer-tile": "a context layer's Mapbox vector tiles, for the map and QGIS",
+    "tiles:segment-tile": "street segments' demand as Mapbox vector tiles, for the coverage page and QGIS",
     "frontend:javascript-catalogue": "the scripts' texts as a script (tests/frontend/test_script_texts.py)",
     "frontend:javascript-catalogue-map": "that script's source map (JSON)",
 }

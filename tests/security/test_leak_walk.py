@@ -262,6 +262,15 @@ def routes(world: World) -> dict[str, list[str]]:
             for z, x, y in tiles(world)
         ],
         "api:context-layer-list": [f"/api/v1/projects/{slug}/layers/" for slug in slugs],
+        "api:route": [f"/api/v1/projects/{slug}/route/?points=8.40,49.01;8.41,49.02" for slug in slugs],
+        "api:route-network": [f"/api/v1/projects/{slug}/route/network/" for slug in slugs],
+        "api:route-streets": [f"/api/v1/projects/{slug}/route/streets/?q=stra" for slug in slugs],
+        "api:route-crossings": [
+            f"/api/v1/projects/{slug}/route/crossings/?street=Hauptstra%C3%9Fe" for slug in slugs
+        ],
+        "tiles:segment-tile": [
+            f"/tiles/{slug}/segments/{z}/{x}/{y}.pbf" for slug in slugs for z, x, y in tiles(world)
+        ],
         "set_language": ["/i18n/setlang/"],
         "account_login": ["/accounts/login/"],
         "account_logout": ["/accounts/logout/"],
