@@ -101,7 +101,7 @@ class Place(models.Model):
 
 class SuggestionPlace(models.Model):
     """Where a suggestion is, in words: its nearest address within 40 m, its nearest street within 200 m and
-    its district ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0021,
+    its district ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0021, 0022,
     geo/sql/place_label_trigger.sql): labelled when a suggestion is made or moved, and all of a project's
     again when its gazetteer is built. Only projects with streets or addresses have rows."""
 

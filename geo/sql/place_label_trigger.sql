@@ -2,7 +2,7 @@
 -- district, stored in geo_suggestion_place and kept exact by PostgreSQL itself (geo.places).
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- PLACE_LABEL_TRIGGER_SQL (geo 0021) holds this very text, and tests/test_migrations.py compares them.
+-- PLACE_LABEL_TRIGGER_SQL (geo 0022) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Why stored: the map's popups and the exports show "Kaiserstraße 12, Innenstadt-West" for every suggestion;
 -- three nearest-neighbour searches per row and request would cost more than the rest of the read. Why
@@ -46,20 +46,15 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     FROM anchor
 $$;
 
--- Label the given suggestions (insert or replace their rows).
+-- Label the given suggestions (insert or replace their rows). The ids are joined as a set: `id = ANY (…)` over
+-- a statement's 100,000 new rows compared every row with every id.
 CREATE OR REPLACE FUNCTION geo_place_labels_measure(p_ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO geo_suggestion_place AS g (suggestion_id, project_id, address, street, district)
     SELECT s.id, s.project_id, coalesce(l.address, ''), coalesce(l.street, ''), coalesce(left(l.district, 300), '')
-    FROM participation_suggestion AS s
+    FROM unnest(p_ids) AS i (id)
+    JOIN participation_suggestion AS s ON s.id = i.id
     CROSS JOIN LATERAL geo_place_label(s.project_id, s.geom) AS l
-    -- Projects without streets or addresses have no labels (readers join them optionally): a suggestion
-    -- there costs nothing more (the districts alone are the coverage analysis's); the project's first
-    -- gazetteer build with streets labels them all.
-    WHERE s.id = ANY (p_ids)
-      AND EXISTS (
-          SELECT FROM geo_place AS p WHERE p.project_id = s.project_id AND p.kind IN ('street', 'address')
-      )
     ON CONFLICT (suggestion_id) DO UPDATE
     SET project_id = EXCLUDED.project_id, address = EXCLUDED.address, street = EXCLUDED.street,
         district = EXCLUDED.district
@@ -84,14 +79,25 @@ $$;
 CREATE OR REPLACE FUNCTION geo_place_labels_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
+    projects bigint[];
     ids bigint[];
 BEGIN
+    -- Projects without streets or addresses have no labels (readers join them optionally): a suggestion
+    -- there costs nothing more (the districts alone are the coverage analysis's); the project's first
+    -- gazetteer build with streets labels them all.
+    SELECT array_agg(p.id) INTO projects
+    FROM (SELECT DISTINCT n.project_id AS id FROM new_rows AS n) AS p
+    WHERE EXISTS (SELECT FROM geo_place AS g WHERE g.project_id = p.id AND g.kind IN ('street', 'address'));
+    IF projects IS NULL THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(n.id) INTO ids FROM new_rows AS n;
+        SELECT array_agg(n.id) INTO ids FROM new_rows AS n WHERE n.project_id = ANY (projects);
     ELSE
         SELECT array_agg(n.id) INTO ids
         FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id
-        WHERE o.project_id IS DISTINCT FROM n.project_id OR NOT o.geom = n.geom;
+        WHERE n.project_id = ANY (projects)
+          AND (o.project_id IS DISTINCT FROM n.project_id OR NOT o.geom = n.geom);
     END IF;
     IF ids IS NOT NULL THEN
         PERFORM geo_place_labels_measure(ids);
