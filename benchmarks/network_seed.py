@@ -8,8 +8,10 @@ when the branch has it). The table `bench_network_seed` holds the parameters per
 same ones reuses them, other ones (a changed NETWORK_SEED_VERSION or scale) seed them again. The routing,
 place-search and nearest-street scenarios call `ensure` first, so any of them can run alone (BENCH_ONLY).
 
-The addresses go to the staging table bench_address (street, housenumber, lon, lat) until the gazetteer
-(geo/places/) is on this branch.
+The addresses are drawn into bench_address (street, housenumber, lon, lat) and go from there into the
+gazetteer as an address import puts them (geo_place, source 'addresses'); then the gazetteer is built as after
+a network import (geo.places.services: streets from the edges' names, districts, every suggestion's label in
+words), by the same SQL files.
 """
 
 import json
@@ -21,8 +23,17 @@ import psycopg
 
 from benchmarks.sql import SQL
 
+# The gazetteer's build after a network import (geo.places.services.places_build_in_transaction), in order.
+PLACE_BUILD = [
+    "place_build_lock",
+    "place_build_forget",
+    "place_build_insert",
+    "place_build_derived",
+    "place_labels_rebuild",
+]
+
 # Bump when a generator changes: a network seeded by another version is replaced.
-NETWORK_SEED_VERSION = 2
+NETWORK_SEED_VERSION = 3
 NETWORK_SEED = 0.2424  # setseed() takes -1..1
 
 
@@ -83,10 +94,29 @@ def ensure(dsn: str, project_id: int, scale: str, log: Callable[[str], None] = p
         if (edges, addresses) != (size.edges, size.addresses):
             raise RuntimeError(f"drew {edges} edges and {addresses} addresses, wanted {size}")
         # As after an import: the project's paths matched to the new edges, its demand per segment counted.
-        if conn.execute("SELECT to_regproc('geo_network_rematch')").fetchone()[0] is not None:
-            matched = time.perf_counter()
-            conn.execute("SELECT geo_network_rematch(%s)", (project_id,))
-            log(f"  paths matched to the network in {time.perf_counter() - matched:.0f} s")
+        matched = time.perf_counter()
+        conn.execute("SELECT geo_network_rematch(%s)", (project_id,))
+        log(f"  paths matched to the network in {time.perf_counter() - matched:.0f} s")
+        # As an address import, then the build that follows a network import: the place search's rows and
+        # the 1.1 M suggestions' labels (the nearest-street export column).
+        from geo.sql import SQL as GEO_SQL
+
+        placed = time.perf_counter()
+        conn.execute(
+            "DELETE FROM geo_place WHERE project_id = %(project)s AND source = 'addresses'",
+            {"project": project_id},
+        )
+        conn.execute(
+            "INSERT INTO geo_place "
+            "(project_id, kind, source, name, street, housenumber, postcode, label, geom) "
+            "SELECT project_id, 'address', 'addresses', '', street, housenumber, '', "
+            "street || ' ' || housenumber, ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
+            "FROM bench_address WHERE project_id = %(project)s",
+            {"project": project_id},
+        )
+        for name in PLACE_BUILD:
+            conn.execute(GEO_SQL.load(name), {"project": project_id})
+        log(f"  gazetteer and place labels built in {time.perf_counter() - placed:.0f} s")
         seconds = time.perf_counter() - began
         conn.execute(
             "INSERT INTO bench_network_seed (project_id, params, seconds) VALUES (%s, %s, %s) "
@@ -97,8 +127,9 @@ def ensure(dsn: str, project_id: int, scale: str, log: Callable[[str], None] = p
         conn.execute(
             "VACUUM (ANALYZE) geo_street_network, geo_network_vertex, geo_network_edge, bench_address"
         )
-        if conn.execute("SELECT to_regclass('geo_suggestion_edge')").fetchone()[0] is not None:
-            conn.execute("VACUUM (ANALYZE) geo_suggestion_edge, geo_segment_demand")
+        conn.execute(
+            "VACUUM (ANALYZE) geo_suggestion_edge, geo_segment_demand, geo_place, geo_suggestion_place"
+        )
     seconds = time.perf_counter() - began
     log(f"  seeded in {seconds:.0f} s")
     return SeededNetwork(network_id=network_id, edges=edges, addresses=addresses, seconds=seconds)

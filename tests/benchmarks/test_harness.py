@@ -209,6 +209,13 @@ def test_smoke_seeds_the_street_network_and_its_addresses(smoke_results):
             "FROM geo_network_edge', (SELECT min(source) FROM geo_network_edge), "
             "(SELECT max(target) FROM geo_network_edge))) FROM bench_address"
         ).fetchone()
+        # In the gazetteer as an address import puts them, and every suggestion labelled by the build.
+        found, suggestions, with_street = conn.execute(
+            "SELECT (SELECT count(*) FROM geo_place WHERE project_id = p.id AND kind = 'address'), "
+            "(SELECT count(*) FROM participation_suggestion WHERE project_id = p.id), "
+            "(SELECT count(*) FROM geo_suggestion_place WHERE project_id = p.id AND street <> '') "
+            "FROM participation_project AS p WHERE p.slug = 'bench-karlsruhe'"
+        ).fetchone()
     assert edges == 2_000
     assert 0.05 * edges < oneway < 0.2 * edges
     assert 0 < closed < 0.1 * edges
@@ -218,6 +225,8 @@ def test_smoke_seeds_the_street_network_and_its_addresses(smoke_results):
     assert addresses == 5_000
     assert streets > 50
     assert route > 10  # across the grid, from one corner's crossing to the other's
+    assert found == 5_000
+    assert 0 < with_street <= suggestions
 
 
 def test_smoke_has_the_street_network_rows(smoke_results):
