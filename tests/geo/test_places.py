@@ -550,6 +550,20 @@ def test_the_label_follows_a_moved_suggestion_and_a_new_gazetteer(labelled_town,
     assert _label(suggestion) == "Waldstraße 3, Innenstadt-West"
 
 
+def test_a_suggestion_deleted_in_sql_takes_its_label_with_it(labelled_town):
+    """Not only Django's cascade: a DELETE in SQL (a retention job, the benchmark) removes the label too,
+    instead of failing on the label's reference to the suggestion."""
+    category = CategoryFactory(project=labelled_town)
+    suggestion = SuggestionFactory(category=category, geom=Point(8.4003, 49.0101, srid=4326))
+    assert SuggestionPlace.objects.filter(suggestion=suggestion).exists()
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM participation_suggestion WHERE id = %s", [suggestion.pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred check, as at commit
+
+    assert not SuggestionPlace.objects.filter(suggestion_id=suggestion.pk).exists()
+
+
 def test_a_line_is_labelled_from_its_middle(labelled_town):
     line = LineString((8.3960, 49.0104), (8.4000, 49.0104), (8.4090, 49.0104), srid=4326)
     suggestion = SuggestionFactory(
