@@ -139,6 +139,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     routeStatus.textContent = '';
     streetForm.reset();
     setPlaceProblem(null);
+    if (duplicateRequest) duplicateRequest.abort();
     duplicateBox.hidden = true;
     duplicateList.replaceChildren();
     if (facilitiesRequest) facilitiesRequest.abort();
@@ -246,12 +247,14 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     const category = form.elements.category.value;
     if (!geom || !category) return;
     if (duplicateRequest) duplicateRequest.abort();
-    duplicateRequest = new AbortController();
+    const request = new AbortController();
+    duplicateRequest = request;
     try {
       // POST: the geometry of a long line would not fit in a query string.
       const data = await api(config.urls.duplicates, {
-        method: 'POST', body: { category, geometry: geom }, signal: duplicateRequest.signal,
+        method: 'POST', body: { category, geometry: geom }, signal: request.signal,
       });
+      if (request.signal.aborted) return; // as for the facilities: a place no longer drawn
       error('geometry').textContent = '';
       setPlaceProblem(null);
       renderDuplicates(data.features);
@@ -317,6 +320,9 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       const data = geom.type === 'Point'
         ? await api(`${config.urls.facilitiesNearby}?${new URLSearchParams({ category, geometry: JSON.stringify(geom) })}`, { signal: request.signal })
         : await api(config.urls.facilitiesNearby, { method: 'POST', body: { category, geometry: geom }, signal: request.signal });
+      // An answer that had arrived when the pin was removed or moved (aborting comes too late then) is of
+      // a place that is no longer drawn.
+      if (request.signal.aborted) return;
       renderFacilities(data);
     } catch (failure) {
       if (failure.name !== 'AbortError') facilitiesBox.replaceChildren();

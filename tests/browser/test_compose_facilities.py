@@ -64,9 +64,11 @@ def test_placing_a_pin_near_existing_chargers_says_how_far_they_are(live_server,
     expect(hint).not_to_contain_text("Geplant")  # a layer only planners see
     screenshot(page, "compose-facilities-nearby-de")
 
-    # Drawn again 400 m further west: nothing of the kind is near, and the hint goes away.
+    # Drawn again 440 m further east, 350 m past the nearer charger (the Rathaus is west): nothing of the
+    # kind within 300 m, and the hint goes away once the answer is there (not because the redraw cleared it).
     page.get_by_role("button", name="Neu zeichnen").click()
-    click_map(page, HERE[0] - 0.0055, HERE[1])
+    with page.expect_response(lambda response: "facilities-nearby" in response.url):
+        click_map(page, HERE[0] + 0.0060, HERE[1])
     expect(hint.locator("li")).to_have_count(0)
     expect(hint).to_be_hidden()
     # … and back next to the chargers: said again.
