@@ -5,7 +5,8 @@ comes into a temporary staging table, and `place_addresses_insert.sql` turns the
 gazetteer's rows in one statement. No Python loop over rows.
 
 All in one transaction with the old addresses' removal: a refused file changes nothing. The streets named only
-by addresses are made again after (geo.places.services.places_build), in the same transaction.
+by addresses are made again after (geo.places.services.places_build), in the same transaction; the
+suggestions' labels follow by the worker once it has committed.
 """
 
 import shutil

@@ -21,7 +21,7 @@ from geo.network.models import NetworkEdge, StreetNetwork
 from geo.network.signals import network_replaced
 from geo.places.imports import AddressesRefused, addresses_import
 from geo.places.models import Place, SuggestionPlace
-from geo.places.services import places_build
+from geo.places.services import place_labels_rebuild, places_build
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -536,7 +536,9 @@ def test_a_suggestion_is_labelled_with_its_nearest_address_within_40_m_and_its_d
     assert _label(outside) == ""  # 4 km from the street, in no district: nothing that would help
 
 
-def test_the_label_follows_a_moved_suggestion_and_a_new_gazetteer(labelled_town, tmp_path):
+def test_the_label_follows_a_moved_suggestion_and_a_new_gazetteer(
+    labelled_town, tmp_path, django_capture_on_commit_callbacks, run_worker
+):
     category = CategoryFactory(project=labelled_town)
     suggestion = SuggestionFactory(category=category, geom=Point(8.4003, 49.0101, srid=4326))
 
@@ -546,8 +548,68 @@ def test_the_label_follows_a_moved_suggestion_and_a_new_gazetteer(labelled_town,
 
     csv = tmp_path / "neu.csv"
     csv.write_text("street,number,lon,lat\nWaldstraße,3,8.4051,49.0102\n", encoding="utf-8")
-    addresses_import(project_id=labelled_town.pk, source=csv)
+    with django_capture_on_commit_callbacks(execute=True):
+        addresses_import(project_id=labelled_town.pk, source=csv)
+    # The import's request never waits for the labels: the worker makes them from the new gazetteer.
+    assert _label(suggestion) == "Kaiserstraße 40, Innenstadt-West"
+    assert run_worker() == 0
     assert _label(suggestion) == "Waldstraße 3, Innenstadt-West"
+
+
+def test_a_network_import_relabels_by_the_worker_and_writes_only_what_changed(
+    town, django_capture_on_commit_callbacks, run_worker
+):
+    """The defect of stop 32: the rebuild after a network import ran in the import's request and relabelled
+    every suggestion (13 minutes and more for the benchmark's 1.1 million)."""
+    network = _network(town, [("Erbprinzenstraße", ((8.39, 49.009), (8.40, 49.009)))])
+    category = CategoryFactory(project=town)
+    with django_capture_on_commit_callbacks(execute=True):
+        places_build(project_id=town.pk)
+    assert run_worker() == 0
+    on_it = SuggestionFactory(category=category, geom=Point(8.395, 49.0091, srid=4326))
+    far = SuggestionFactory(category=category, geom=Point(8.395, 49.02, srid=4326))  # 1.2 km off
+    assert (_label(on_it), SuggestionPlace.objects.filter(suggestion=far).get().label) == (
+        "Erbprinzenstraße",
+        "",
+    )
+
+    NetworkEdge.objects.filter(network=network).update(name="Amalienstraße")
+    with django_capture_on_commit_callbacks(execute=True):
+        network_replaced.send(sender=StreetNetwork, network=network)
+    assert _label(on_it) == "Erbprinzenstraße"  # the signal's receiver queued the labels, made none
+    assert _queued("place_labels_rebuild_task") == 1
+
+    assert run_worker() == 0
+    assert _label(on_it) == "Amalienstraße"
+    # Nothing changed since: a rebuild writes no row (the far one's empty label stays as it is).
+    assert place_labels_rebuild(project_id=town.pk) == 0
+    NetworkEdge.objects.filter(network=network).update(name="Kriegsstraße")
+    assert place_labels_rebuild(project_id=town.pk) == 1
+
+
+def test_a_nearer_address_or_street_of_another_project_is_never_the_label(labelled_town, tmp_path):
+    other = ProjectFactory(slug="nachbar")
+    csv = tmp_path / "nachbar.csv"
+    csv.write_text("street,number,lon,lat\nNachbarweg,1,8.40031,49.01011\n", encoding="utf-8")
+    addresses_import(project_id=other.pk, source=csv)
+    _network(other, [("Nachbarstraße", ((8.40, 49.0101), (8.401, 49.0101)))])
+    SuggestionFactory(category=CategoryFactory(project=other), geom=Point(8.4003, 49.0101, srid=4326))
+
+    ours = SuggestionFactory(
+        category=CategoryFactory(project=labelled_town), geom=Point(8.4003, 49.0101, srid=4326)
+    )
+
+    assert _label(ours) == "Kaiserstraße 12, Innenstadt-West"
+
+
+def _queued(task: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path LIKE %s AND status = 'READY'",
+            [f"%{task}"],
+        )
+        return cursor.fetchone()[0]
 
 
 def test_a_suggestion_deleted_in_sql_takes_its_label_with_it(labelled_town):
