@@ -2,9 +2,11 @@
 
 `route_find` snaps each tapped point to the nearest edge open to bicycles (geo/sql/network_route_snap.sql)
 and lets pgRouting find the shortest route through them in order (geo/sql/network_route.sql): first among
-the edges near the points (a corridor, fast on a city's network), then, when the corridor holds no route,
-over the whole network. The line it returns passes the same gate as a drawn one (geo.core.geometry), so a
-routed path can always be stored as a suggestion.
+the edges near the straight line through the points (a narrow corridor: pgRouting builds its graph from
+every edge it is given, so fewer edges are a faster answer), then, when that holds no route or only a long
+detour, among the edges in the points' box grown wide, and last over the whole network. The line it returns
+passes the same gate as a drawn one (geo.core.geometry), so a routed path can always be stored as a
+suggestion.
 
 `street_search` and `street_crossings` serve the form "along <street> from <crossing street> to <crossing
 street>": the route from the crossing of the first two to the crossing of the first and the third, along the
@@ -51,8 +53,15 @@ MIN_PIECE_M = 1.0
 SNAP_CANDIDATES = 4
 # How far inside its edge a point on a crossing is placed, as a fraction of the edge (network_route_snap.sql).
 SNAP_INSET = 1e-7
-# The corridor around the points' box: this many metres, or a share of the box's diagonal if that is more
-# (a detour around a river needs room); never less than the snap distance, so every snapped edge is in it.
+# The narrow corridor along the line through the points: this many metres either side, or a share of the
+# line's length if that is more; never less than the snap distance, so every snapped edge is in it.
+LINE_CORRIDOR_MIN_M = 300
+LINE_CORRIDOR_SHARE = 0.05
+# A route in the narrow corridor longer than this many times the line through the points (plus the snap
+# distance at either end) may be a detour the corridor forced (the bridge lies outside): the wide one decides.
+LINE_CORRIDOR_DETOUR = 1.6
+# The wide corridor around the points' box: this many metres, or a share of the box's diagonal if that is
+# more (a detour around a river needs room).
 CORRIDOR_MIN_M = 600
 CORRIDOR_SHARE = 0.5
 # "Along <street>": other streets count this many times their length, so the route keeps to the street
@@ -114,12 +123,31 @@ def _snap(
     return snapped, positions
 
 
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    # Degrees to metres near the points: 111.32 km per degree of latitude, less per degree of longitude.
+    coslat = cos(radians((a[1] + b[1]) / 2))
+    return hypot((a[0] - b[0]) * 111_320 * coslat, (a[1] - b[1]) * 111_320)
+
+
+def _line_m(points: list[tuple[float, float]]) -> float:
+    return sum(_metres(a, b) for a, b in pairwise(points))
+
+
 def _corridor_m(points: list[tuple[float, float]]) -> float:
     lons, lats = [lon for lon, _ in points], [lat for _, lat in points]
-    # Degrees to metres near the points: 111.32 km per degree of latitude, less per degree of longitude.
-    width = (max(lons) - min(lons)) * 111_320 * cos(radians(sum(lats) / len(lats)))
-    height = (max(lats) - min(lats)) * 111_320
-    return max(CORRIDOR_MIN_M, SNAP_M, CORRIDOR_SHARE * hypot(width, height))
+    diagonal = _metres((min(lons), min(lats)), (max(lons), max(lats)))
+    return max(CORRIDOR_MIN_M, SNAP_M, CORRIDOR_SHARE * diagonal)
+
+
+@dataclass(frozen=True)
+class _Corridor:
+    metres: float | None  # None: the whole network
+    line: bool = False
+
+
+def _corridors(points: list[tuple[float, float]]) -> list[_Corridor]:
+    narrow = max(LINE_CORRIDOR_MIN_M, SNAP_M, LINE_CORRIDOR_SHARE * _line_m(points))
+    return [_Corridor(narrow, line=True), _Corridor(_corridor_m(points)), _Corridor(None)]
 
 
 def _route_row(
@@ -128,7 +156,7 @@ def _route_row(
     network_id: int,
     points: list[tuple[float, float]],
     snapped: list[tuple[int, float]],
-    corridor_m: float | None,
+    corridor: _Corridor,
     along: str | None,
     inside_area: bool,
 ) -> dict[str, Any]:
@@ -142,7 +170,8 @@ def _route_row(
                 "fractions": [fraction for _, fraction in snapped],
                 "lons": [lon for lon, _ in points],
                 "lats": [lat for _, lat in points],
-                "corridor_m": corridor_m,
+                "corridor_m": corridor.metres,
+                "corridor_line": corridor.line,
                 "along": along,
                 "detour": ALONG_DETOUR,
                 "area_project": project.pk if inside_area else None,
@@ -153,6 +182,35 @@ def _route_row(
         )
         columns = [column.name for column in cursor.description]
         return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def _first_route(
+    *,
+    project: Project,
+    network_id: int,
+    points: list[tuple[float, float]],
+    snapped: list[tuple[int, float]],
+    legs: int,
+    along: str | None,
+    inside_area: bool,
+) -> dict[str, Any] | None:
+    """The route through every leg in the first corridor that holds one: the edges near the line through the
+    points, a wide box around them, the whole network. A long detour in the narrow corridor is only kept if
+    the wide one finds nothing shorter."""
+    detour_m = LINE_CORRIDOR_DETOUR * _line_m(points) + 2 * SNAP_M
+    detour = None
+    for corridor in _corridors(points):
+        found = _route_row(
+            project=project, network_id=network_id, points=points, snapped=snapped, corridor=corridor,
+            along=along, inside_area=inside_area,
+        )  # fmt: skip
+        if found["legs"] < legs or found["geometry"] is None:
+            continue
+        if corridor.line and found["length_m"] > detour_m:
+            detour = found
+            continue
+        return found if detour is None or found["length_m"] <= detour["length_m"] else detour
+    return detour
 
 
 def route_find(*, project: Project, points: list[tuple[float, float]], along: str | None = None) -> Route:
@@ -175,31 +233,19 @@ def route_find(*, project: Project, points: list[tuple[float, float]], along: st
     legs = sum(1 for a, b in pairwise(snapped) if a != b)
     if legs == 0:
         raise SamePlace()
-    # First the edges near the points; without a route there, the whole network. A shortest route that
-    # leaves the project area (an extract is a rectangle, the area is not) is sought again among the edges
-    # that reach into the area.
-    corridor_m: float | None = _corridor_m(points)
+    # A shortest route that leaves the project area (an extract is a rectangle, the area is not) is sought
+    # again among the edges that reach into the area.
     inside_area = False
     while True:
-        row = _route_row(
-            project=project,
-            network_id=network.pk,
-            points=points,
-            snapped=snapped,
-            corridor_m=corridor_m,
-            along=along,
+        row = _first_route(
+            project=project, network_id=network.pk, points=points, snapped=snapped, legs=legs, along=along,
             inside_area=inside_area,
-        )
-        if row["legs"] < legs or row["geometry"] is None:
-            if corridor_m is None:
-                raise RouteNotFound()
-            corridor_m = None
-        elif row["inside_area"] is False:
-            if inside_area:
-                raise RouteNotFound()
-            inside_area = True
-        else:
+        )  # fmt: skip
+        if row is None or (row["inside_area"] is False and inside_area):
+            raise RouteNotFound()
+        if row["inside_area"] is not False:
             break
+        inside_area = True
     if row["length_m"] > MAX_LINE_LENGTH_M:
         raise RouteTooLong(MAX_LINE_LENGTH_M // 1000, row["length_m"] / 1000)
     if not row["simple"]:

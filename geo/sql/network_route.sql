@@ -5,8 +5,8 @@
 -- out; a negative cost or reverse_cost (one-way) is not taken in that direction.
 --
 -- Parameters: network; edge_ids and fractions (the snapped points, network_route_snap.sql); lons and lats
--- (the tapped points, for the corridor); corridor_m: only edges within this many metres of the points' box
--- (NULL: the whole network); along: a street name whose edges are preferred (other edges count
+-- (the tapped points, for the corridor); corridor_m: only edges within this many metres of the line through
+-- the points in their order (corridor_line) or of their box (NULL: the whole network); along: a street name whose edges are preferred (other edges count
 -- `detour` times their length; NULL: none); area_project: only edges reaching into this project's area (NULL: all);
 -- min_piece_m: shorter bits of an edge count neither as a street along the route nor as an edge followed;
 -- max_vertices and tolerances: the line is simplified (the smallest tolerance, in degrees, that is enough)
@@ -19,18 +19,34 @@ WITH params AS (
         %(edge_ids)s::bigint[] AS edge_ids,
         %(fractions)s::float8[] AS fractions,
         %(corridor_m)s::float8 AS corridor_m,
+        %(corridor_line)s::boolean AS corridor_line,
         %(along)s::text AS along,
         %(detour)s::float8 AS detour,
         %(area_project)s::bigint AS area_project
 ),
 tapped AS (
-    SELECT ST_Collect(ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326)) AS geom, avg(t.lat) AS lat
-    FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) AS t(lon, lat)
+    SELECT ST_Transform(ST_MakeLine(ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) ORDER BY t.seq), 3857) AS line,
+           -- Mercator units are 1 / cos(latitude) metres long.
+           params.corridor_m / cos(radians(avg(t.lat))) AS margin
+    FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) WITH ORDINALITY AS t(lon, lat, seq), params
+    GROUP BY params.corridor_m
 ),
 corridor AS (
-    -- The points' box grown by the margin, in Mercator units (metres there are 1 / cos(latitude) longer).
-    SELECT ST_Expand(ST_Transform(ST_Envelope(tapped.geom), 3857), params.corridor_m / cos(radians(tapped.lat)))
-        AS box
+    -- Along the line: the edges near each piece of it (pieces twice the margin long, each condition an index
+    -- scan of its own box, OR'ed into one bitmap), so a diagonal route does not read the whole box around
+    -- it. Else the points' box grown by the margin.
+    SELECT CASE
+        WHEN params.corridor_line THEN (
+            SELECT ' AND (' || string_agg(format('ST_DWithin(geom_3857, %%L::geometry, %%s)', d.geom::text,
+                                                 tapped.margin), ' OR ') || ')'
+            FROM ST_DumpSegments(ST_Segmentize(tapped.line, 2 * tapped.margin)) AS d
+        )
+        ELSE (
+            SELECT format(' AND geom_3857 && ST_MakeEnvelope(%%s, %%s, %%s, %%s, 3857)',
+                          ST_XMin(b.box), ST_YMin(b.box), ST_XMax(b.box), ST_YMax(b.box))
+            FROM (SELECT ST_Expand(ST_Envelope(tapped.line), tapped.margin) AS box) AS b
+        )
+    END AS filter
     FROM tapped, params
     WHERE params.corridor_m IS NOT NULL
 ),
@@ -44,9 +60,7 @@ edges_sql AS (
              ELSE format('CASE WHEN name = %%L THEN reverse_cost ELSE reverse_cost * %%s END', p.along, p.detour)
         END,
         p.network,
-        (SELECT format(' AND geom_3857 && ST_MakeEnvelope(%%s, %%s, %%s, %%s, 3857)',
-                       ST_XMin(c.box), ST_YMin(c.box), ST_XMax(c.box), ST_YMax(c.box))
-         FROM corridor AS c),
+        (SELECT c.filter FROM corridor AS c),
         CASE WHEN p.area_project IS NULL THEN ''
              ELSE format(' AND ST_Intersects(geom, (SELECT area FROM participation_project WHERE id = %%s))',
                          p.area_project) END

@@ -3,6 +3,7 @@ the streets open to bicycles from where the person tapped to where they tapped, 
 way, through via points in order; and every bad input is a clear message in the asker's language."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
@@ -152,6 +153,40 @@ def test_the_corridor_falls_back_to_the_whole_network(client, project):
     feature = routed(client, (8.3301, 48.99), on_street(0.5, 0))
 
     assert feature["properties"]["streets"] == ["Umweg", "Südstraße"]
+
+
+def _road(network, name: str, metres: list[tuple[float, float]], vertex_ids: dict) -> None:
+    """A road through points given in metres east and north of 8.33 E 48.97 N, sharing vertices by place."""
+    m_per_lon, m_per_lat = 73_260.0, 111_180.0  # near 48.97 N
+    coords = [(round(8.33 + x / m_per_lon, 7), round(48.97 + y / m_per_lat, 7)) for x, y in metres]
+    for key in metres:
+        if key not in vertex_ids:
+            place = coords[metres.index(key)]
+            vertex_ids[key] = NetworkVertex.objects.create(network=network, geom=Point(*place, srid=4326)).pk
+    for (a, b), (ca, cb) in zip(pairwise(metres), pairwise(coords), strict=True):
+        length = ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+        NetworkEdge.objects.create(
+            network=network, source=vertex_ids[a], target=vertex_ids[b], cost=length, reverse_cost=length,
+            length_m=length, bicycle=True, name=name, geom=LineString(ca, cb, srid=4326),
+        )  # fmt: skip
+
+
+def test_a_long_detour_in_the_narrow_corridor_is_not_taken_where_a_shorter_route_runs_beyond_it(
+    client, project
+):
+    """The first corridor holds only the edges within 300 m of the line between the points. Here that is a
+    zigzag of 4.9 km between two points 2 km apart; 700 m north runs a road that makes it 3.4 km."""
+    built = build_network(project)
+    vertex_ids: dict = {}
+    zigzag = [(0, 0), *((125 + 250 * k, 280 if k % 2 == 0 else -280) for k in range(8)), (2000, 0)]
+    _road(built.network, "Zickzackweg", zigzag, vertex_ids)
+    _road(built.network, "Umgehung", [(0, 0), (0, 700), (2000, 700), (2000, 0)], vertex_ids)
+
+    points = [(8.33, 48.97), (round(8.33 + 2000 / 73_260.0, 7), 48.97)]
+    feature = routed(client, *points)
+
+    assert feature["properties"]["streets"] == ["Umgehung"]
+    assert feature["properties"]["length_m"] == pytest.approx(3400, rel=0.01)
 
 
 def test_a_route_that_would_leave_the_project_area_keeps_inside(client, project, grid):
