@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.db.models import Extent
+from playwright.sync_api import expect
 
 from geo.layers.imports import layer_import
 from geo.layers.models import ContextLayer
@@ -114,7 +115,8 @@ def test_with_the_keyboard_alone_a_typed_address_comes_to_the_maps_centre(
     if size == "phone":  # the sheet made way: the place is in the part of the map it leaves in view
         sheet_top = page.locator("#panel").bounding_box()["y"]
         assert page.locator(".place-search-ring").bounding_box()["y"] < sheet_top
-    assert "Die Karte zeigt jetzt Douglasstraße 36." in page.locator("#map-announcer").text_content()
+    # The announcer is cleared, then given the text 50 ms later (so that a repeat is read again): wait for it.
+    expect(page.locator("#map-announcer")).to_contain_text("Die Karte zeigt jetzt Douglasstraße 36.")
     _shot(page, f"place-search-chosen-{size}")
     assert page.js_errors == []
 
