@@ -101,7 +101,7 @@ class Place(models.Model):
 
 class SuggestionPlace(models.Model):
     """Where a suggestion is, in words: its nearest address within 40 m, its nearest street within 200 m and
-    its district ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0021, 0022,
+    its district ("Kaiserstraße 12, Innenstadt-West"). Derived data kept exact by PostgreSQL (geo 0021–0025,
     geo/sql/place_label_trigger.sql): labelled when a suggestion is made or moved, and all of a project's
     again when its gazetteer is built. Only projects with streets or addresses have rows."""
 
@@ -112,6 +112,9 @@ class SuggestionPlace(models.Model):
     address = models.CharField(_("nearest address"), max_length=300, blank=True)
     street = models.CharField(_("nearest street"), max_length=300, blank=True)
     district = models.CharField(_("district"), max_length=300, blank=True)
+    # The label as the streamed exports write it (geo_place_label_fragments): `,"place":"…"` and `,"…"`.
+    geojson_place = models.TextField(editable=False, default=',"place":null')
+    csv_place = models.TextField(editable=False, default=",")
 
     class Meta:
         db_table = "geo_suggestion_place"

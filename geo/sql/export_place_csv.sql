@@ -1,5 +1,4 @@
--- A planner's CSV line's last cell, `place` (export_rows.sql: "Kaiserstraße 12, Innenstadt-West", from the
--- stored geo_suggestion_place), empty where there is none; put at the marker `place` of
--- export_csv_analysis.sql. Addresses and street names are imported data: made inert for spreadsheets.
--- Always quoted (a label with its district holds a comma anyway): cheaper than asking per row whether to.
-|| ',' || coalesce('"' || replace(pm_spreadsheet_safe(r.place), '"', '""') || '"', '')
+-- A planner's CSV line's last cell, `place` ("Kaiserstraße 12, Innenstadt-West", quoted and made inert for
+-- spreadsheets; empty where there is none), stored with the label (geo_place_label_fragments,
+-- place_label_trigger.sql) and read by export_rows.sql; put at the marker `place` of export_csv_analysis.sql.
+|| coalesce(r.csv_place, ',')

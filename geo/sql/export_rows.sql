@@ -61,7 +61,10 @@ SELECT s.id,
                 CASE WHEN place.address <> '' THEN place.address ELSE place.street END
                 || CASE WHEN place.district <> '' THEN ', ' || place.district ELSE '' END
             WHEN place.district <> '' THEN place.district
-       END AS place
+       END AS place,
+       -- The same as the streamed formats write it, stored with the label (export_place_geojson.sql).
+       place.geojson_place,
+       place.csv_place
 FROM participation_suggestion AS s
 JOIN participation_category AS c ON c.id = s.category_id
 LEFT JOIN geo_suggestion_analysis AS a ON a.suggestion_id = s.id

@@ -2,7 +2,7 @@
 -- district, stored in geo_suggestion_place and kept exact by PostgreSQL itself (geo.places).
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- PLACE_LABEL_TRIGGER_SQL (geo 0024) holds this very text, and tests/test_migrations.py compares them.
+-- PLACE_LABEL_TRIGGER_SQL (geo 0025) holds this very text, and tests/test_migrations.py compares them.
 --
 -- Why stored: the map's popups and the exports show "Kaiserstraße 12, Innenstadt-West" for every suggestion;
 -- three nearest-neighbour searches per row and request would cost more than the rest of the read. Why
@@ -75,18 +75,42 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT * FROM geo_place_label_at(p_project, geo_place_label_anchor(p_geom))
 $$;
 
+-- A label's text as the exports write it, kept with the label so that the 1.1 M-row export only appends it
+-- (a join, not a CASE and to_json per row): the GeoJSON property `,"place":"…"` (null where there is none)
+-- and the CSV cell `,"…"` (empty where there is none; addresses are imported data, made inert for
+-- spreadsheets). The label itself: the address, else the street, then the district, as the popups show it.
+CREATE OR REPLACE FUNCTION geo_place_label_fragments(p_address text, p_street text, p_district text)
+RETURNS TABLE (geojson_place text, csv_place text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT ',"place":' || coalesce(to_json(w.label)::text, 'null'),
+           ',' || coalesce('"' || replace(pm_spreadsheet_safe(w.label), '"', '""') || '"', '')
+    FROM (
+        SELECT CASE WHEN p_address <> '' OR p_street <> '' THEN
+                        CASE WHEN p_address <> '' THEN p_address ELSE p_street END
+                        || CASE WHEN p_district <> '' THEN ', ' || p_district ELSE '' END
+                    WHEN p_district <> '' THEN p_district
+               END AS label
+    ) AS w
+$$;
+
 -- Label the given suggestions (insert or replace their rows). The ids are joined as a set: `id = ANY (…)` over
 -- a statement's 100,000 new rows compared every row with every id.
 CREATE OR REPLACE FUNCTION geo_place_labels_measure(p_ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
-    INSERT INTO geo_suggestion_place AS g (suggestion_id, project_id, address, street, district)
-    SELECT s.id, s.project_id, coalesce(l.address, ''), coalesce(l.street, ''), coalesce(left(l.district, 300), '')
-    FROM unnest(p_ids) AS i (id)
-    JOIN participation_suggestion AS s ON s.id = i.id
-    CROSS JOIN LATERAL geo_place_label(s.project_id, s.geom) AS l
+    INSERT INTO geo_suggestion_place AS g
+        (suggestion_id, project_id, address, street, district, geojson_place, csv_place)
+    SELECT l.id, l.project_id, l.address, l.street, l.district, x.geojson_place, x.csv_place
+    FROM (
+        SELECT s.id, s.project_id, coalesce(l.address, '') AS address, coalesce(l.street, '') AS street,
+               coalesce(left(l.district, 300), '') AS district
+        FROM unnest(p_ids) AS i (id)
+        JOIN participation_suggestion AS s ON s.id = i.id
+        CROSS JOIN LATERAL geo_place_label(s.project_id, s.geom) AS l
+    ) AS l
+    CROSS JOIN LATERAL geo_place_label_fragments(l.address, l.street, l.district) AS x
     ON CONFLICT (suggestion_id) DO UPDATE
     SET project_id = EXCLUDED.project_id, address = EXCLUDED.address, street = EXCLUDED.street,
-        district = EXCLUDED.district
+        district = EXCLUDED.district, geojson_place = EXCLUDED.geojson_place, csv_place = EXCLUDED.csv_place
 $$;
 
 -- Label every suggestion of a project again, after its network, addresses or districts changed; the number
@@ -109,9 +133,11 @@ LANGUAGE sql AS $$
         WHERE g.project_id = p_project AND NOT EXISTS (SELECT FROM fresh AS f WHERE f.id = g.suggestion_id)
         RETURNING 1
     ), written AS (
-        INSERT INTO geo_suggestion_place AS g (suggestion_id, project_id, address, street, district)
-        SELECT f.id, f.project_id, f.address, f.street, f.district
+        INSERT INTO geo_suggestion_place AS g
+            (suggestion_id, project_id, address, street, district, geojson_place, csv_place)
+        SELECT f.id, f.project_id, f.address, f.street, f.district, x.geojson_place, x.csv_place
         FROM fresh AS f
+        CROSS JOIN LATERAL geo_place_label_fragments(f.address, f.street, f.district) AS x
         WHERE NOT EXISTS (
             SELECT FROM geo_suggestion_place AS o
             WHERE o.suggestion_id = f.id
@@ -119,7 +145,7 @@ LANGUAGE sql AS $$
         )
         ON CONFLICT (suggestion_id) DO UPDATE
         SET project_id = EXCLUDED.project_id, address = EXCLUDED.address, street = EXCLUDED.street,
-            district = EXCLUDED.district
+            district = EXCLUDED.district, geojson_place = EXCLUDED.geojson_place, csv_place = EXCLUDED.csv_place
         RETURNING 1
     )
     SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM written)

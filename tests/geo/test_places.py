@@ -581,6 +581,10 @@ def test_a_network_import_relabels_by_the_worker_and_writes_only_what_changed(
 
     assert run_worker() == 0
     assert _label(on_it) == "Amalienstraße"
+    # With the text the streamed exports append (geo 0025).
+    stored = SuggestionPlace.objects.get(suggestion=on_it)
+    assert (stored.geojson_place, stored.csv_place) == (',"place":"Amalienstraße"', ',"Amalienstraße"')
+    assert SuggestionPlace.objects.get(suggestion=far).geojson_place == ',"place":null'
     # Nothing changed since: a rebuild writes no row (the far one's empty label stays as it is).
     assert place_labels_rebuild(project_id=town.pk) == 0
     NetworkEdge.objects.filter(network=network).update(name="Kriegsstraße")
