@@ -86,8 +86,6 @@ class Place(models.Model):
                 condition=~Q(kind="address"),
             ),
             models.Index(fields=["project", "source"], name="place_source"),
-            # A suggestion's nearest street (geo_place_label, geo/sql/place_label_trigger.sql).
-            GistIndex(fields=["extent"], name="place_street_extent", condition=Q(kind="street")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=PlaceKind.values), name="place_kind_valid"),
