@@ -6,8 +6,8 @@
 --
 -- Parameters: network; edge_ids and fractions (the snapped points, network_route_snap.sql); lons and lats
 -- (the tapped points, for the corridor); corridor_m: only edges within this many metres of the line through
--- the points in their order (corridor_line) or of their box (NULL: the whole network); along: a street name whose edges are preferred (other edges count
--- `detour` times their length; NULL: none); area_project: only edges reaching into this project's area (NULL: all);
+-- the points in their order (corridor_line) or of their box (NULL: the whole network); along: a street name
+-- whose edges are preferred (other edges count `detour` times their length; NULL: none); area_project: only edges reaching into this project's area (NULL: all);
 -- min_piece_m: shorter bits of an edge count neither as a street along the route nor as an edge followed;
 -- max_vertices and tolerances: the line is simplified (the smallest tolerance, in degrees, that is enough)
 -- when it has more vertices than a suggestion may.
