@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import connection
 
 from geo.sql import SQL
+from participation.errors import ProjectNotFound
+from participation.models import Project
 
 from .fallback import fallback_search
 
@@ -36,20 +38,33 @@ class PlaceFound:
         }
 
 
-def place_search(*, project_id: int, text: str, limit: int = LIMIT_DEFAULT) -> list[PlaceFound]:
-    """The project's places for `text`, best first (see place_search.sql for the order), at most `limit`.
-    A text without a letter or digit finds nothing."""
+def place_search(*, slug: str, text: str, limit: int = LIMIT_DEFAULT) -> list[PlaceFound]:
+    """The places of the public project `slug` for `text`, best first (see place_search.sql for the order), at
+    most `limit`; ProjectNotFound if no public project has that slug. A text without a letter or digit finds
+    nothing."""
     with connection.cursor() as cursor:
-        cursor.execute(SQL.load("place_search"), {"project": project_id, "q": text, "limit": limit})
+        cursor.execute(SQL.load("place_search"), {"slug": slug, "q": text, "limit": limit})
         rows = cursor.fetchall()
     found = [
         PlaceFound(kind, label, lon, lat, list(bbox) if bbox else None, inside, "gazetteer")
         for _id, kind, label, _street, _number, _postcode, lon, lat, bbox, inside in rows
     ]
+    if found:
+        return found
+    # Nothing found, or no such project: only this rarer answer asks for the project on its own.
+    project_id = public_project_id(slug)
     # Only a text with a letter or digit goes out (the same rule as our key's: emoji alone find nothing).
-    if not found and settings.PLACE_SEARCH_FALLBACK_URL and any(ch.isalnum() for ch in text):
-        found = [
+    if settings.PLACE_SEARCH_FALLBACK_URL and any(ch.isalnum() for ch in text):
+        return [
             PlaceFound(p["kind"], p["label"], p["lon"], p["lat"], p["bbox"], False, "fallback")
             for p in fallback_search(project_id=project_id, text=text, limit=limit)
         ]
-    return found
+    return []
+
+
+def public_project_id(slug: str) -> int:
+    """The id of the public project `slug`, or ProjectNotFound."""
+    project_id = Project.objects.filter(slug=slug, is_public=True).values_list("pk", flat=True).first()
+    if project_id is None:
+        raise ProjectNotFound()
+    return project_id

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
@@ -22,6 +23,7 @@ from geo.network.signals import network_replaced
 from geo.places.imports import AddressesRefused, addresses_import
 from geo.places.models import Place, SuggestionPlace
 from geo.places.services import place_labels_rebuild, places_build
+from participation.throttling import WindowRateThrottle
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,10 +170,34 @@ def test_one_projects_places_are_never_anothers(client, town):
     assert labels(search(client, "Kaiserstraße", slug="other")) == ["Kaiserstraße"]
 
 
-def test_two_queries_whatever_the_gazetteer_holds(client, town, django_assert_max_num_queries):
+def test_one_query_whatever_the_gazetteer_holds(client, town, django_assert_num_queries):
+    """The search box asks at every keystroke: the project is looked up in the search's own statement."""
     place(town, "Kaiserstraße", 8.40, 49.009)
-    with django_assert_max_num_queries(2):
-        search(client, "Kaiserstr 12")
+    with django_assert_num_queries(1):
+        assert labels(search(client, "Kaiserstr")) == ["Kaiserstraße"]
+
+
+def test_the_search_has_a_budget_per_address_kept_in_one_counter(client, town, monkeypatch):
+    """Past the address's budget a 429 in the person's language with Retry-After; the next window opens
+    again. The budget is one counter per address and window, not the time of every request in it (which
+    the search read and wrote whole at each keystroke, slower the more a client had searched)."""
+    place(town, "Kaiserstraße", 8.40, 49.009)
+    monkeypatch.setattr(WindowRateThrottle, "THROTTLE_RATES", {"place_search": "3/hour"})
+    now = [4e9 + 11]
+    monkeypatch.setattr(WindowRateThrottle, "timer", staticmethod(lambda: now[0]))
+    key = f"throttle_place_search_127.0.0.1:{int(now[0] // 3600)}"  # the test client's address
+    cache.delete(key)
+
+    answers = [client.get(url(), {"q": "Kaiser"}, HTTP_ACCEPT_LANGUAGE="de") for _ in range(4)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[3].json()["code"] == "throttled"
+    assert "Anfrage" in answers[3].json()["message"]
+    assert 0 < int(answers[3]["Retry-After"]) <= 3601
+    assert cache.get(key) == 4
+    now[0] += 3600
+    assert labels(client.get(url(), {"q": "Kaiser"}).json()["results"]) == ["Kaiserstraße"]
+    cache.delete(key)
 
 
 # ------------------------------------------------------------------------------------------- bad input

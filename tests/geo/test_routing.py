@@ -9,10 +9,10 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.core.cache import cache
 from django.db import connection
-from rest_framework.throttling import ScopedRateThrottle
 
 from geo.network.models import NetworkEdge, NetworkVertex
 from geo.network.routing import MAX_POINTS, route_find
+from participation.throttling import WindowRateThrottle
 from tests.factories import ProjectFactory, UserFactory
 from tests.geo.network_builder import DLAT, DLON, build_network, grid_position
 
@@ -367,8 +367,10 @@ def test_an_unknown_project(client):
 def test_routing_has_a_budget_per_address_and_says_when_it_is_spent(client, grid, monkeypatch):
     """Every route runs pgRouting: past the address's budget the answer is a 429 with a message in the
     person's language and Retry-After, and no route is computed."""
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"route": "2/min"})
-    key = "throttle_route_127.0.0.1"  # ScopedRateThrottle's key for the test client's address
+    monkeypatch.setattr(WindowRateThrottle, "THROTTLE_RATES", {"route": "2/min"})
+    # A window of its own (a minute's turn between two requests would open a fresh one).
+    monkeypatch.setattr(WindowRateThrottle, "timer", staticmethod(lambda: 4e9 + 7))
+    key = f"throttle_route_127.0.0.1:{int((4e9 + 7) // 60)}"  # the test client's address, that window
     cache.delete(key)
     start, end = grid_position(1, 2), grid_position(2, 2)
     answers = [route(client, start, end, headers={"HTTP_ACCEPT_LANGUAGE": "de"}) for _ in range(3)]
