@@ -35,7 +35,8 @@ POINTS_TEXT_MAX = 40 * MAX_POINTS
 
 
 def _project(request: Request, slug: str) -> Project:
-    project = Project.objects.filter(slug=slug).first()
+    # What routing reads, and the rules: not the texts of every language (asked for at each drag of a point).
+    project = Project.objects.filter(slug=slug).only("id", "slug", "is_public", "area").first()
     if project is None or not rules.may_know_project(request.user, project):
         raise ProjectNotFound()
     return project
