@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from participation import rules
 from participation.errors import ProjectNotFound
 from participation.models import Project
 
@@ -77,9 +78,11 @@ class PlaceSearchApi(APIView):
         ),
     )
     def get(self, request: Request, slug: str) -> Response:
-        project_id = Project.objects.filter(slug=slug, is_public=True).values_list("pk", flat=True).first()
-        if project_id is None:
+        # A project being set up (not public) is searched by its staff and in the admin, to draw its area.
+        project = Project.objects.filter(slug=slug).only("pk", "is_public").first()
+        if project is None or not rules.may_search_places(request.user, project):
             raise ProjectNotFound()
+        project_id = project.pk
         query = PlaceQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         text = query.validated_data["q"]
