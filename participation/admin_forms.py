@@ -56,6 +56,8 @@ class PlaceSearchWidget(forms.Widget):
         context = super().get_context(name, value, attrs)
         context["places_url"] = self.places_url
         context["unavailable"] = self.unavailable
+        # The help text's id, for the box the script makes (screen readers read it with the label).
+        context["described_by"] = context["widget"]["attrs"].get("aria-describedby", "")
         return context
 
     def id_for_label(self, id_: str) -> str | None:
@@ -141,6 +143,8 @@ class ProjectAdminForm(forms.ModelForm):
             )
         else:
             widget.places_url = reverse("api:place-search", kwargs={"slug": project.slug})
+        if widget.unavailable:
+            self.fields["find_place"].help_text = ""  # it tells how to use a box that is not there
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -24,4 +24,6 @@ if (box) {
       search.say(interpolate(gettext('The maps below now show %(place)s.'), { place: place.label }));
     },
   });
+  // The field's help text says what the search is for and that it changes nothing.
+  if (box.dataset.describedBy) search.input.setAttribute('aria-describedby', box.dataset.describedBy);
 }

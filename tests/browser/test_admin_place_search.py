@@ -5,6 +5,7 @@ inner-city OSM extract of 2009 in fixtures/karlsruhe/. Screenshots (desktop and 
 test-artifacts/, or to $ADMIN_PLACE_SEARCH_SHOTS."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,8 @@ def test_a_street_chosen_with_the_keyboard_moves_the_admins_maps_there(
     page.wait_for_function(f"() => {list(MAPS)}.every((id) => window.__maps[id])")
     before = page.evaluate(VIEW, "id_area-map")
     box = page.get_by_role("combobox", name="Ort finden")
+
+    expect(box).to_have_accessible_description(re.compile("^Eine Straße, eine Adresse oder ein Stadtteil"))
 
     box.focus()
     page.keyboard.type("Kaiserstr", delay=20)

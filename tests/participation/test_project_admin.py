@@ -283,7 +283,8 @@ def test_the_place_search_stands_above_the_maps_and_searches_the_saved_project(a
     box = '<div class="place-search--admin" data-places-url="/api/v1/projects/goettingen/places/"'
     assert box in html
     assert '<label for="id_find_place">Ort finden:</label>' in html
-    assert 'data-input-id="id_find_place"' in html
+    assert 'data-input-id="id_find_place" data-described-by="id_find_place_helptext"' in html
+    assert 'id="id_find_place_helptext"' in html
     assert html.index(box) < html.index('id="id_area-map"') < html.index('id="id_map_center-map"')
     # The bundle as a module script through the form's media, after its texts (a script file: no inline one).
     assert '<script src="/static/frontend/build/admin-place-search.js" type="module"></script>' in html
@@ -324,3 +325,4 @@ def test_without_anything_to_search_the_admin_is_told_why_and_no_script_loads(ad
     assert "place-search--admin" not in html
     assert "admin-place-search.js" not in html
     assert '<label for="id_find_place">' not in html  # the notice is no control to label
+    assert "Die Suche ändert nichts am Projekt" not in html  # nor is there a box to explain
