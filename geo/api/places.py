@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from participation.throttling import WindowRateThrottle
 
-from ..places.selectors import LIMIT_DEFAULT, LIMIT_MAX, place_search, public_project_id
+from ..places.selectors import LIMIT_DEFAULT, LIMIT_MAX, place_search, searchable_project
 
 TEXT_MAX = 100
 
@@ -79,7 +79,8 @@ class PlaceSearchApi(APIView):
         query.is_valid(raise_exception=True)
         text = query.validated_data["q"]
         if not text.strip():
-            public_project_id(slug)  # an unknown project is not found, whatever was typed
+            # An unknown project is not found, whatever was typed; one being set up, only by its staff.
+            searchable_project(slug=slug, user=request.user)
             return Response({"results": []})
-        found = place_search(slug=slug, text=text, limit=query.validated_data["limit"])
+        found = place_search(slug=slug, text=text, user=request.user, limit=query.validated_data["limit"])
         return Response({"results": [place.as_dict() for place in found]})

@@ -1,7 +1,8 @@
 -- Place search (geo.places.selectors.place_search): a project's streets, districts, places and addresses for
--- what someone typed, best first, at most %(limit)s. Parameters: slug (a public project's; another finds
--- nothing), q (the raw text; geo_place_key normalises it as it normalised every label), limit. The project is
--- looked up here, not in a query of its own: the search box asks at every keystroke.
+-- what someone typed, best first, at most %(limit)s. Parameters: slug and public (true: only a public
+-- project's places; false: the project's whether public or not, once the caller has checked the person may
+-- search it), q (the raw text; geo_place_key normalises it as it normalised every label), limit. The project
+-- is looked up here, not in a query of its own: the search box asks at every keystroke.
 --
 -- Every step is an index walk of a bounded length, however many addresses the project has:
 --   * names (streets, districts, places) whose key starts with the text: the partial B-tree place_name_prefix
@@ -15,7 +16,7 @@
 -- Then: addresses, prefixes, similar names; inside the project's area before outside it (nearest first);
 -- an exact key first; the more similar, the shorter first.
 WITH pr AS MATERIALIZED (
-    SELECT id, area FROM participation_project WHERE slug = %(slug)s AND is_public
+    SELECT id, area FROM participation_project WHERE slug = %(slug)s AND (is_public OR NOT %(public)s)
 ),
 q AS (
     SELECT k AS key,

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.core.cache import cache
 from django.db import connection
@@ -24,7 +25,7 @@ from geo.places.imports import AddressesRefused, addresses_import
 from geo.places.models import Place, SuggestionPlace
 from geo.places.services import place_labels_rebuild, places_build
 from participation.throttling import WindowRateThrottle
-from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
+from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +266,42 @@ def test_an_unknown_or_hidden_project_is_not_found(client, town):
 
     assert client.get(url("nothing"), {"q": "x"}).status_code == 404
     assert client.get(url("hidden"), {"q": "x"}).status_code == 404
+
+
+def test_a_project_being_set_up_is_searched_by_its_staff_and_in_the_admin_only(client):
+    """Not public yet: its planners (the export page) and whoever may change projects in the admin (the
+    area's place search) find its places; to everyone else it does not exist."""
+    hidden = ProjectFactory(slug="hidden", is_public=False)
+    place(hidden, "Kaiserstraße", 8.40, 49.009)
+    editor = UserFactory(username="editor", is_staff=True)
+    editor.user_permissions.add(
+        Permission.objects.get(content_type__app_label="participation", codename="change_project")
+    )
+    people = {
+        "anonymous": None,
+        "outsider": UserFactory(username="outsider"),
+        "staff without the right": UserFactory(username="clerk", is_staff=True),
+        "planner": UserFactory(username="paula", planner_of=hidden),
+        "editor": editor,
+        "site admin": UserFactory(username="root", is_staff=True, is_superuser=True),
+    }
+    answers = {}
+    for who, user in people.items():
+        client.logout()
+        if user:
+            client.force_login(user)
+        response = client.get(url("hidden"), {"q": "kaiserstr"})
+        answers[who] = (response.status_code, labels(response.json().get("results", [])))
+
+    found, missing = (200, ["Kaiserstraße"]), (404, [])
+    assert answers == {
+        "anonymous": missing,
+        "outsider": missing,
+        "staff without the right": missing,
+        "planner": found,
+        "editor": found,
+        "site admin": found,
+    }
 
 
 # ------------------------------------------------------------------------------------------- sources
