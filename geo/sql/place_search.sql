@@ -38,8 +38,8 @@ prefixed AS (
         LIMIT 40
     ) AS p
 ),
-alike AS (
-    SELECT s.id, s.key, s.kind, 1 AS tier, 1 - s.distance AS score
+nearby_names AS (
+    SELECT s.id, s.key, s.kind, 1 - s.distance AS score, max(1 - s.distance) OVER () AS best
     FROM q
     CROSS JOIN pr
     CROSS JOIN LATERAL (
@@ -52,6 +52,16 @@ alike AS (
     -- Typos only from four characters on: a shorter text is a prefix being typed, and its few trigrams
     -- would make the nearest-first walk long.
     WHERE s.distance < 0.5 AND length(q.name_key) >= 4
+),
+alike AS (
+    -- Streets share their endings ("strasse", "weg"), which alone make many names look half alike: a similar
+    -- name counts only if it is nearly as like the text as the likest one (the street with the typo, not
+    -- every other "...strasse"), and, once a name begins with the text, only if it holds the text whole
+    -- ("west" in "innenstadt west") or is like it as a whole.
+    SELECT n.id, n.key, n.kind, 1 AS tier, n.score
+    FROM nearby_names AS n, q
+    WHERE n.score >= n.best - 0.1
+      AND (n.score >= 1 OR NOT EXISTS (SELECT 1 FROM prefixed) OR similarity(n.key, q.name_key) >= 0.5)
 ),
 named AS (
     SELECT id, key, kind, min(tier) AS tier, max(score) AS score

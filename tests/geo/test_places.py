@@ -99,6 +99,22 @@ def test_a_prefix_typed_so_far_finds_the_street_and_typos_still_find_it(client, 
     assert "Karlstraße" not in labels(search(client, "Kaiser"))
 
 
+def test_similar_names_are_the_typos_street_not_every_street_with_the_same_ending(client, town):
+    """Names ending alike ("…straße") share enough trigrams to look half alike: the list is the street meant,
+    not the town's other streets (seen in the Karlsruhe demo: "Kaiserstr" listed Engesserstraße, Adlerstraße,
+    Weberstraße… after Kaiserstraße)."""
+    for x, name in enumerate(["Kaiserstraße", "Engesserstraße", "Adlerstraße", "Weberstraße", "Waldstraße"]):
+        place(town, name, 8.38 + x / 100, 49.009)
+    place(town, "Apotheke am Marktplatz", 8.40, 49.01, kind="place")
+    place(town, "Marktplatzgarage", 8.41, 49.01, kind="place")
+
+    assert labels(search(client, "Kaiserstr")) == ["Kaiserstraße"]
+    assert labels(search(client, "Kaisrstraße")) == ["Kaiserstraße"]  # a typo: no name begins with it
+    assert labels(search(client, "Waldstr")) == ["Waldstraße"]
+    # A name that begins with the text first, then names that hold it whole.
+    assert labels(search(client, "Marktplatz")) == ["Marktplatzgarage", "Apotheke am Marktplatz"]
+
+
 def test_each_result_has_its_kind_label_point_and_for_a_street_its_box(client, town):
     Place.objects.create(
         project=town, kind="street", source="network", label="Kaiserstraße",
