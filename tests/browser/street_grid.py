@@ -16,9 +16,9 @@ from tests.geo.network_builder import COLUMNS, ROWS, grid_position
 TOLERANCE = 2.5  # CSS pixels between the drawn path and the street's projected edge
 
 
-def shot(page, name: str) -> None:
-    """The page as it looks, with the grid's streets drawn faintly in place of the base map the tests do
-    without (on a real page the map tiles show the streets)."""
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    """The page as it looks (the viewport, or the whole page), with the grid's streets drawn faintly in place
+    of the base map the tests do without (on a real page the map tiles show the streets)."""
     streets = [[grid_position(i, j), grid_position(i + 1, j)] for j in range(4) for i in range(3)]
     streets += [[grid_position(i, j), grid_position(i, j + 1)] for i in range(4) for j in range(3)]
     page.evaluate(
@@ -32,11 +32,11 @@ def shot(page, name: str) -> None:
         }""",
         streets,
     )
-    screenshot(page, f"route-{name}", full_page=False)
+    screenshot(page, f"route-{name}", full_page=full_page)
     target = os.environ.get("SHOTS_DIR")
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / f"{name}.png"))
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=full_page)
 
 
 def drawn_path(page) -> list[tuple[float, float]]:
