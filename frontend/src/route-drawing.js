@@ -8,7 +8,7 @@
 // compose flow (compose.js) and the author's correction page (edit.js) use it alike.
 import L from 'leaflet';
 import { api, ApiError } from './api.js';
-import { creditHtml, element } from './dom.js';
+import { creditHtml, creditText, element } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
 
 const ROUTE_STYLE = { color: '#c2410c', weight: 5, opacity: 0.9, className: 'route-line' };
@@ -210,13 +210,18 @@ export async function streetNetwork(config) {
 // problem (with free drawing offered where the network cannot help), the keyboard form, and the sentence
 // saying what was routed. `onRoute(feature, line)` gets each route (null when none is drawn any more),
 // `onGoFree()` the switch to free drawing. While it is started, taps add points and the map credits the
-// network (its data is what the line follows: "© OpenStreetMap contributors").
+// network (its data is what the line follows: "© OpenStreetMap contributors"); the panel says the credit
+// too, where a phone's one-line map credits may cut it off.
 export function setUpRoutePanel(map, config, network, { onRoute, onGoFree }) {
   const undo = document.getElementById('route-undo');
   const problem = document.getElementById('route-problem');
   const goFree = document.getElementById('route-go-free');
   const status = document.getElementById('route-status');
+  const creditLine = document.getElementById('route-credit');
   const credit = network ? creditHtml(network) : '';
+  const text = network ? creditText(network) : '';
+  creditLine.textContent = text ? interpolate(gettext('Street network: %(credit)s'), { credit: text }) : '';
+  creditLine.hidden = !text;
   let credited = false;
   const routing = createRouteDrawing(map, config, {
     onRoute(feature, line) {

@@ -52,6 +52,7 @@ def test_with_a_pointer_tapping_start_and_end_draws_the_route_along_the_streets(
     # While the path follows the streets, the map credits the network's data.
     credits = page.locator(".leaflet-control-attribution")
     expect(credits).to_contain_text("© OpenStreetMap contributors, ODbL")
+    expect(page.locator("#route-credit")).to_have_text("Straßennetz: © OpenStreetMap contributors, ODbL")
 
     # Start a little beside Südstraße, end a little beside Kaiserstraße, three blocks east.
     start = (8.4010, 49.00005)

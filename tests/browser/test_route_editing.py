@@ -65,6 +65,7 @@ def test_moving_the_end_of_a_routed_path_routes_it_again_along_the_streets(
     open_edit(page, live_server, citizen, routed_path)
     expect(page.get_by_role("radio", name="Entlang der Straßen")).to_be_checked()
     expect(page.locator("#edit-map .leaflet-control-attribution")).to_contain_text(CREDIT)
+    expect(page.locator("#route-credit")).to_have_text(f"Straßennetz: {CREDIT}")
     # A and B stand on the saved line's ends; the saved line is shown until the route changes.
     first, last = routed_path.geom.coords[0], routed_path.geom.coords[-1]
     assert math.dist(centre_of(page, ".route-point--start"), map_point(page, *first)) <= TOLERANCE + 1
@@ -164,4 +165,31 @@ def test_on_a_phone_the_routed_path_is_changed_by_a_tap_and_saved(
     routed_path.refresh_from_db()
     assert routed_path.line_drawing == "routed"
     assert off_network_m(routed_path) < 0.05
+    assert page.js_errors == []
+
+
+def test_with_the_keyboard_alone_along_a_street_reroutes_the_path(
+    live_server, new_page, citizen, routed_path, project
+):
+    page = new_page(locale="de-DE", **DESKTOP)
+    open_edit(page, live_server, citizen, routed_path)
+    expect(page.locator(".route-point--end")).to_have_count(1)
+    page.get_by_label("Entlang der Straße", exact=True).focus()
+    page.keyboard.type("Kaiserstraße", delay=10)
+    expect(page.locator("#route-from")).to_be_enabled()
+    page.keyboard.press("Tab")
+    page.keyboard.type("Karl")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Adler")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Weg anzeigen", not the form's submit
+    expect(page.locator("#route-status")).to_have_text("Weg entlang der Straßen, 440 m: Kaiserstraße.")
+    page.get_by_role("button", name="Änderungen speichern").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Ihre Änderungen sind gespeichert")
+
+    expected = route_find(project=project, points=[grid_position(0, 1), grid_position(3, 1)])
+    routed_path.refresh_from_db()
+    assert routed_path.line_drawing == "routed"
+    assert [list(c) for c in routed_path.geom.coords] == expected.geometry["coordinates"]
     assert page.js_errors == []
