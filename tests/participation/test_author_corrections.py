@@ -368,7 +368,7 @@ def test_the_correction_page_refuses_a_made_up_drawing_and_changes_nothing(
 ):
     path = SuggestionFactory(category=line_category, author=citizen, line_drawing="routed")
     before = (path.title, path.geom.coords)
-    moved = {"type": "LineString", "coordinates": [[8.40, 49.00], [8.41, 49.01]]}
+    moved = {"type": "LineString", "coordinates": [[8.40, 49.00], [8.405, 49.002], [8.41, 49.01]]}
 
     refused = client_factory(citizen).post(
         edit_page(path),
