@@ -33,7 +33,7 @@ PLACE_BUILD = [
 ]
 
 # Bump when a generator changes: a network seeded by another version is replaced.
-NETWORK_SEED_VERSION = 3
+NETWORK_SEED_VERSION = 4
 NETWORK_SEED = 0.2424  # setseed() takes -1..1
 
 
@@ -93,14 +93,17 @@ def ensure(dsn: str, project_id: int, scale: str, log: Callable[[str], None] = p
         ).fetchone()
         if (edges, addresses) != (size.edges, size.addresses):
             raise RuntimeError(f"drew {edges} edges and {addresses} addresses, wanted {size}")
+        # As an import: the small parts cut off from the rest marked for routing's snapping.
+        from geo.network.imports import SMALL_PART_CROSSINGS
+        from geo.sql import SQL as GEO_SQL
+
+        conn.execute(GEO_SQL.load("network_stranded"), {"network": network_id, "small": SMALL_PART_CROSSINGS})
         # As after an import: the project's paths matched to the new edges, its demand per segment counted.
         matched = time.perf_counter()
         conn.execute("SELECT geo_network_rematch(%s)", (project_id,))
         log(f"  paths matched to the network in {time.perf_counter() - matched:.0f} s")
         # As an address import, then the build that follows a network import: the place search's rows and
         # the 1.1 M suggestions' labels (the nearest-street export column).
-        from geo.sql import SQL as GEO_SQL
-
         placed = time.perf_counter()
         conn.execute(
             "DELETE FROM geo_place WHERE project_id = %(project)s AND source = 'addresses'",

@@ -69,6 +69,19 @@ FIELDS: tuple[Field, ...] = (
     Field("created_at", "datetime", "created", NOT_IN_TILES, False, "When it was submitted."),
     Field("updated_at", "datetime", "updated", NOT_IN_TILES, False, "When it last changed."),
     Field("answered_at", "datetime", "answered", NOT_IN_TILES, True, "When the official answer was given."),
+    # How a path was drawn (issue 24), null for points and areas (and lines sent before it was recorded).
+    # In the tiles: a short key from a closed list, like `category` and `planning_status`, that a style
+    # needs (a freely drawn connection dashed, a routed one solid); MVT keeps each value once per layer and
+    # leaves nulls out, so a line pays two small integers and a point nothing. In the open data: the
+    # citizen's own public choice (the suggestion API shows it), from no imported source.
+    Field(
+        "line_drawing",
+        "text",
+        "drawing",
+        EVERYWHERE,
+        True,
+        "For a path: routed (along the street network) or free (drawn freely); null for points and areas.",
+    ),
 )
 
 # The coverage analysis (geo/analysis) as columns of a planner's export, after the fields above (in CSV and

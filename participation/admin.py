@@ -50,7 +50,8 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
                 )
             },
         ),
-        (_("Map"), {"fields": ("area_file", "area", "map_center", "map_zoom")}),
+        # The place search above the maps: it moves them to where the area is to be drawn.
+        (_("Map"), {"fields": ("area_file", "find_place", "area", "map_center", "map_zoom")}),
     ]
 
     def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:

@@ -1,16 +1,19 @@
 """The admin's forms for a project: its area from an uploaded boundary file, the map widgets opening on the
-project's own place, and each category's colour from a colour picker and icon from a list."""
+project's own place with a place search above them, and each category's colour from a colour picker and icon
+from a list."""
 
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from geo.core.boundary import DRIVERS, Boundary, BoundaryRefused, boundary_from_upload
 
 from .models import Category, Project
+from .selectors import project_has_places
 
 # The front end draws every category as a dot or a line in the category's colour and ships no icon images;
 # the icon is a name API clients may map to their own symbols. These are the names it may take.
@@ -25,6 +28,49 @@ CATEGORY_ICONS = [
 ]
 
 
+class PlaceSearchWidget(forms.Widget):
+    """The place search box above the project's map widgets (frontend/src/admin-place-search.js, the public
+    map's combobox over the project's place search API): choosing a place moves the maps there, so the admin
+    draws the area in the right streets. It only moves the maps and sends nothing with the form. Where there
+    is nothing to search (a project not saved yet, or one without streets, addresses or districts) it says
+    why in its place, and the page loads no script for it."""
+
+    template_name = "participation/admin/place_search.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.places_url = ""  # the project's place search API; empty: `unavailable` says why not
+        self.unavailable = ""
+
+    @property
+    def media(self) -> forms.Media:
+        if not self.places_url:
+            return forms.Media()
+        # A module script, like every bundle of ours (it shares esbuild's chunks with the public pages).
+        return forms.Media(
+            js=[forms.Script("frontend/build/admin-place-search.js", type="module")],
+            css={"all": ["frontend/build/admin-place-search.css"]},
+        )
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["places_url"] = self.places_url
+        context["unavailable"] = self.unavailable
+        # The help text's id, for the box the script makes (screen readers read it with the label).
+        context["described_by"] = context["widget"]["attrs"].get("aria-describedby", "")
+        return context
+
+    def id_for_label(self, id_: str) -> str | None:
+        # The field's label names the search box; a notice in its place is no control to label.
+        return id_ if self.places_url else None
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> None:
+        return None
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return True
+
+
 class ProjectAdminForm(forms.ModelForm):
     area_file = forms.FileField(
         label=_("Area from a boundary file"),
@@ -34,6 +80,15 @@ class ProjectAdminForm(forms.ModelForm):
             "coordinate system. Its polygons replace the area drawn on the map below."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(DRIVERS))}),
+    )
+    find_place = forms.CharField(
+        label=_("Find a place"),
+        required=False,
+        help_text=_(
+            "A street, an address or a district of the project: the maps below show it, to draw the area "
+            "there. The search changes nothing in the project."
+        ),
+        widget=PlaceSearchWidget,
     )
 
     class Meta:
@@ -49,6 +104,7 @@ class ProjectAdminForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].required = False
         self._open_maps_here()
+        self._offer_place_search()
 
     def _open_maps_here(self) -> None:
         """An empty map widget opens on the project's own centre (a new project: the configured default
@@ -66,6 +122,29 @@ class ProjectAdminForm(forms.ModelForm):
                     "DEFAULT_CENTER": centre,
                     "DEFAULT_ZOOM": zoom,
                 }
+
+    def _offer_place_search(self) -> None:
+        """The place search of the project as saved (its slug before any change in this form), if it has
+        anything to find; else the reason, in the search box's place."""
+        if "find_place" not in self.fields:
+            return
+        widget = self.fields["find_place"].widget
+        project = self.instance
+        if not project.pk:
+            widget.unavailable = _(
+                "The place search comes once the project is saved and its street network, addresses or "
+                "districts are imported."
+            )
+        elif not settings.PLACE_SEARCH_FALLBACK_URL and not project_has_places(project_id=project.pk):
+            widget.unavailable = _(
+                "This project has no streets, addresses or districts to search yet. Import a street network "
+                "(Street networks), a districts layer (Context layers) or addresses (manage.py "
+                "import_addresses), then the search finds them here."
+            )
+        else:
+            widget.places_url = reverse("api:place-search", kwargs={"slug": project.slug})
+        if widget.unavailable:
+            self.fields["find_place"].help_text = ""  # it tells how to use a box that is not there
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -75,6 +75,14 @@ def may_know_project(user: Actor, project: Project) -> bool:
     return ProjectRole.objects.filter(project=project, user_id=user.pk).exists()
 
 
+def may_search_places(user: Actor, project: Project) -> bool:
+    """Use the project's place search: whoever may know of the project, and whoever may change projects in
+    the admin, where the search finds the streets to draw a project's area in while it is set up."""
+    if may_know_project(user, project):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.has_perm("participation.change_project"))
+
+
 def can_moderate(user: Actor, project: Project) -> bool:
     """Work the queue of this project: approve, reject, hide, unhide, merge, see items' history."""
     return is_site_admin(user) or has_role(user, project, StaffRole.MODERATOR)

@@ -12,6 +12,9 @@ request's own budgets, as a reservation, and `rate_limit_check` then takes the r
 asking Redis again. The service still decides when the budget counts (after validating the input): a
 reservation it never took (bad input, a replayed Idempotency-Key, a refused request) is given back when the
 response leaves, which costs a second round trip on those paths only.
+
+Reads asked for as people type or draw (place search, routing) have a budget per client as well, in DRF's
+scopes and rates, counted the same way (`WindowRateThrottle`).
 """
 
 import hashlib
@@ -26,6 +29,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework.throttling import ScopedRateThrottle
 
 from config.db_unavailable import DATABASE_ERRORS, unavailable_response
 
@@ -232,3 +237,30 @@ def _too_many(request: HttpRequest, error: TooManyRequests) -> HttpResponse:
         response = render(request, "429.html", {"message": error.message}, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+class WindowRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle (the same scopes, rates and client identity) counted in a fixed window: one
+    pipelined INCR per request, whatever the rate.
+
+    DRF's own keeps the time of every request in the window as one cached list and reads and writes it whole
+    on each request: a client searching as they type, at a budget of 1,200 an hour, moved ~10 KB through
+    Redis per keystroke, and the answer slowed as the list grew. A fixed window lets a client spend up to
+    twice the budget around a window's turn, which is enough for abuse control."""
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        self.wait_seconds = int(self.duration - now % self.duration) + 1
+        used = _count(f"{key}:{int(now // self.duration)}", expires=self.wait_seconds + 1)
+        return used <= self.num_requests
+
+    def wait(self) -> float | None:
+        return self.wait_seconds

@@ -126,4 +126,5 @@ FROM (
 JOIN bench_net_vertex AS s ON (s.i, s.j) = (d.a_i, d.a_j)
 JOIN bench_net_vertex AS t ON (t.i, t.j) = (d.b_i, d.b_j)
 CROSS JOIN bench_net_area AS a
-ORDER BY d.n;
+-- As an import writes them (geo/sql/network_replace.sql): in the geometries' order.
+ORDER BY d.geom;

@@ -64,7 +64,7 @@ function setUpAreaMap() {
   // Finding a street or district by its name, to draw the area there.
   const searchBox = document.getElementById('export-place-search');
   if (searchBox && config.placesUrl) {
-    createPlaceSearch(searchBox, { url: config.placesUrl, onChoose: placeMover(map) });
+    createPlaceSearch(searchBox, { url: config.placesUrl, onChoose: placeMover(map, L) });
   }
   map.on('pm:create', (event) => adopt(event.layer));
   map.on('pm:remove', (event) => {

@@ -186,7 +186,7 @@ setUpComposeStart(map, config, { announce, sheet, onCreated: refresh });
 // place under the crosshair).
 const searchBox = document.getElementById('place-search-map');
 if (searchBox && config.urls.places) {
-  const moveTo = placeMover(map);
+  const moveTo = placeMover(map, L);
   // On phones an open sheet would cover the list of places and the place itself: it makes way (not while
   // placing, when it is already down to the "Where?" step).
   const makeWay = () => {

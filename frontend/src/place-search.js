@@ -4,7 +4,8 @@
 // many places were found. Choosing hands the place to `onChoose` ({kind, label, point: [lon, lat], bbox});
 // `placeMover` shows it on a Leaflet map: a street or district whole, an address or place at zoom 18.
 // Every text the box shows comes from the catalogue; every label from the server reaches the page as text.
-import L from 'leaflet';
+// The module imports no map library: the page hands `placeMover` its own Leaflet (the bundled one on our
+// pages, django-leaflet's in the admin, admin-place-search.js), so no page carries two.
 import { api } from './api.js';
 import { element } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
@@ -23,16 +24,16 @@ function kindName(kind) {
   }[kind] || '';
 }
 
-export function createPlaceSearch(container, { url, onChoose, label }) {
+// `inputId`: the id the input takes where the page has a visible label of its own for it (the admin's field
+// label); the box then adds no hidden label of its own.
+export function createPlaceSearch(container, { url, onChoose, label, inputId }) {
   instances += 1;
   const id = `place-search-${instances}`;
   container.classList.add('place-search');
-  const labelNode = element('label', 'visually-hidden', label || gettext('Find a street, address or place'));
-  labelNode.htmlFor = `${id}-input`;
   const input = element('input', 'place-search-input');
   Object.assign(input, {
     // The API's limit for a search text (geo/api/places.py): longer is no name of a place.
-    id: `${id}-input`, type: 'search', autocomplete: 'off', spellcheck: false, maxLength: 100,
+    id: inputId || `${id}-input`, type: 'search', autocomplete: 'off', spellcheck: false, maxLength: 100,
     placeholder: gettext('Street, address or place'),
   });
   input.setAttribute('role', 'combobox');
@@ -48,7 +49,13 @@ export function createPlaceSearch(container, { url, onChoose, label }) {
   const status = element('p', 'visually-hidden');
   status.setAttribute('role', 'status');
   status.setAttribute('aria-live', 'polite');
-  container.append(labelNode, input, list, status);
+  if (inputId) {
+    container.append(input, list, status);
+  } else {
+    const labelNode = element('label', 'visually-hidden', label || gettext('Find a street, address or place'));
+    labelNode.htmlFor = input.id;
+    container.append(labelNode, input, list, status);
+  }
 
   let results = [];
   let active = -1;
@@ -182,12 +189,13 @@ export function createPlaceSearch(container, { url, onChoose, label }) {
   });
   input.addEventListener('blur', () => open(false));
 
-  return { input, choose };
+  // `say`: the box's live region, for the page to tell what the choice did.
+  return { input, choose, say };
 }
 
 // Show a chosen place on a Leaflet map: a street or district whole, an address or a place at zoom 18, with a
-// ring at its point until the next choice.
-export function placeMover(map) {
+// ring at its point until the next choice. `L` is the Leaflet the map was made with.
+export function placeMover(map, L) {
   const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   let ring = null;
   return (place) => {

@@ -8,13 +8,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from participation.errors import ProjectNotFound
-from participation.models import Project
+from participation.throttling import WindowRateThrottle
 
-from ..places.selectors import LIMIT_DEFAULT, LIMIT_MAX, place_search
+from ..places.selectors import LIMIT_DEFAULT, LIMIT_MAX, place_search, searchable_project
 
 TEXT_MAX = 100
 
@@ -63,7 +61,7 @@ class PlaceListOut(serializers.Serializer):
 
 
 class PlaceSearchApi(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowRateThrottle]
     throttle_scope = "place_search"
 
     @extend_schema(
@@ -77,13 +75,12 @@ class PlaceSearchApi(APIView):
         ),
     )
     def get(self, request: Request, slug: str) -> Response:
-        project_id = Project.objects.filter(slug=slug, is_public=True).values_list("pk", flat=True).first()
-        if project_id is None:
-            raise ProjectNotFound()
         query = PlaceQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         text = query.validated_data["q"]
         if not text.strip():
+            # An unknown project is not found, whatever was typed; one being set up, only by its staff.
+            searchable_project(slug=slug, user=request.user)
             return Response({"results": []})
-        found = place_search(project_id=project_id, text=text, limit=query.validated_data["limit"])
+        found = place_search(slug=slug, text=text, user=request.user, limit=query.validated_data["limit"])
         return Response({"results": [place.as_dict() for place in found]})

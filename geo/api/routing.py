@@ -11,12 +11,12 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from participation import rules
 from participation.errors import ProjectNotFound
 from participation.models import Project
+from participation.throttling import WindowRateThrottle
 
 from ..network.errors import NetworkMissing, PointsMalformed, TooManyPoints
 from ..network.models import StreetNetwork
@@ -35,7 +35,8 @@ POINTS_TEXT_MAX = 40 * MAX_POINTS
 
 
 def _project(request: Request, slug: str) -> Project:
-    project = Project.objects.filter(slug=slug).first()
+    # What routing reads, and the rules: not the texts of every language (asked for at each drag of a point).
+    project = Project.objects.filter(slug=slug).only("id", "slug", "is_public", "area").first()
     if project is None or not rules.may_know_project(request.user, project):
         raise ProjectNotFound()
     return project
@@ -111,7 +112,7 @@ class RouteApi(APIView):
     permission_classes = [AllowAny]
     # Each answer runs pgRouting: a budget per address (settings THROTTLE_ROUTE), far above a person
     # drawing and re-drawing a path.
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowRateThrottle]
     throttle_scope = "route"
 
     @extend_schema(
@@ -207,7 +208,7 @@ class StreetQuery(serializers.Serializer):
 
 class StreetSearchApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowRateThrottle]
     throttle_scope = "route"
 
     @extend_schema(
@@ -251,7 +252,7 @@ CROSSINGS_SCHEMA: dict[str, Any] = {
 
 class StreetCrossingsApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowRateThrottle]
     throttle_scope = "route"
 
     @extend_schema(

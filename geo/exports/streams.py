@@ -36,7 +36,7 @@ UTF8_BOM = "\ufeff".encode()
 # The CSV's header line: the column names of geo/sql/export_table.sql, whose cells export_csv.sql writes.
 CSV_HEADER = (
     b"id,category,category_label,title,text,moderation_state,planning_status,official_answer,"
-    b"support_count,comment_count,created_at,updated_at,answered_at,geometry_type,lon,lat,wkt\n"
+    b"support_count,comment_count,created_at,updated_at,answered_at,line_drawing,geometry_type,lon,lat,wkt\n"
 )
 # A planner's CSV adds the coverage analysis's columns (geo/fields.py ANALYSIS_FIELDS), written by
 # export_csv_analysis.sql; the open-data CSV has none of them.

@@ -73,6 +73,9 @@ COPY_CHUNK_BYTES = 256 * 1024
 ZIP_ENTRIES_MAX = 100
 # Taking the network's tables waits 50 ms at a time (network_lock.sql), for this long in all.
 LOCK_PATIENCE = timedelta(seconds=60)
+# A part of the network with fewer crossings than this, cut off from its largest part, is where a tap goes
+# only if no connected street is within reach (geo/sql/network_stranded.sql).
+SMALL_PART_CROSSINGS = 1000
 LOCK_NOT_AVAILABLE = "55P03"
 DEADLOCK_DETECTED = "40P01"
 
@@ -174,6 +177,15 @@ def report_summary(report: dict[str, Any]) -> str:
         _("%(share)s %% of the vertices in one connected network")
         % {"share": _grouped(100 * report["largest_component"] / max(report["vertices"], 1))},
     ]
+    if report.get("stranded"):
+        parts.append(
+            ngettext(
+                "%(count)s edge in small parts cut off from the rest (taps go to connected streets first)",
+                "%(count)s edges in small parts cut off from the rest (taps go to connected streets first)",
+                report["stranded"],
+            )
+            % {"count": _grouped(report["stranded"])}
+        )
     for reason, count in sorted(report["skipped"].items()):
         parts.append(
             ngettext("%(count)s way skipped (%(reason)s)", "%(count)s ways skipped (%(reason)s)", count)
@@ -373,6 +385,7 @@ def _replace(
             _check(driver, report)
             _lock(cursor)
             cursor.execute(SQL.load("network_replace"), {"network": network.pk})
+            report["stranded"] = network_stranded_mark(network.pk)
             report["seconds"] = round(time.monotonic() - started, 2)
             network.generation = F("generation") + 1
             network.imported_at = timezone.now()
@@ -392,6 +405,14 @@ def _replace(
                 cursor.execute(SQL.load("network_staging_drop"))
                 cursor.execute(SQL.load("context_layer_staging_drop"))
     return report
+
+
+def network_stranded_mark(network_id: int) -> int:
+    """Mark the edges of the network's small parts that the rest never reaches (network_stranded.sql), so
+    routing places taps on the connected streets first; the count of edges marked."""
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.load("network_stranded"), {"network": network_id, "small": SMALL_PART_CROSSINGS})
+        return cursor.fetchone()[0]
 
 
 def _lock(cursor: Any) -> None:

@@ -77,6 +77,9 @@ class NetworkEdge(models.Model):
     name = models.CharField(_("street name"), max_length=200, blank=True)
     highway = models.CharField(_("kind of way"), max_length=40, blank=True)
     osm_way_id = models.BigIntegerField(_("OSM way"), null=True, blank=True)
+    # In a small part of the network cut off from the rest (geo/sql/network_stranded.sql): a tap is placed
+    # on a street of the connected network before one of these.
+    stranded = models.BooleanField(_("cut off"), default=False, db_default=False)
     geom = models.LineStringField(_("geometry"), srid=4326, spatial_index=False)
     # Web Mercator copy for tiles and KNN, computed by PostgreSQL itself so it can never drift from geom.
     geom_3857 = models.GeneratedField(

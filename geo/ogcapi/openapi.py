@@ -213,6 +213,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 **json_schema_properties(OGCAPI)["planning_status"],
                 "enum": ["received", "under_review", "planned", "implemented", "declined"],
             },
+            # OpenAPI 3.0: a nullable enum lists null among its values.
+            "line_drawing": {
+                **json_schema_properties(OGCAPI)["line_drawing"],
+                "enum": ["routed", "free", None],
+            },
         },
     },
     "contextLayerAttributes": {

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from participation.models import GeometryKind, PlanningStatus
+from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
 from . import selectors
 from .errors import ItemNotFound
@@ -132,6 +132,7 @@ def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, ht
         props["created_at"] = parse_datetime(props["created_at"])
         props["answered_at"] = parse_datetime(props["answered_at"]) if props["answered_at"] else None
         props["status_label"] = PlanningStatus(props["planning_status"]).label
+        props["drawing_label"] = LineDrawing(props["line_drawing"]).label if props["line_drawing"] else None
         return render(
             request,
             "geo/ogcapi/item.html",

@@ -20,7 +20,7 @@
 -- PostGIS's and our own functions would not be found and a restore would fail.
 --
 -- Changing what a function returns needs a migration that recomputes the columns (stored values are not
--- touched by CREATE OR REPLACE), with this file frozen into it (participation/migrations/0008_…: the latest
+-- touched by CREATE OR REPLACE), with this file frozen into it (participation/migrations/0012_…: the latest
 -- such migration holds this very text, a test compares them). The property names are geo/fields.py's. The exports' tests hold the pieces to the text PostgreSQL's own COPY … CSV
 -- and JSON functions write.
 
@@ -77,12 +77,13 @@ BEGIN
 END
 $$;
 
--- The rest of a Feature. Every text a person typed goes through to_json; the two states are bare, as CHECK
--- constraints keep them to closed lists of lower-case words.
+-- The rest of a Feature. Every text a person typed goes through to_json; the two states and how a path was
+-- drawn are bare, as CHECK constraints keep them to closed lists of lower-case words (line_drawing: null
+-- where it is empty, for points and areas).
 CREATE OR REPLACE FUNCTION pm_geojson_tail(
     title text, body text, moderation_state text, planning_status text, official_answer text,
     support_count integer, comment_count integer,
-    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, zone text
+    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, line_drawing text, zone text
 ) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
@@ -98,6 +99,7 @@ BEGIN
         || ',"created_at":"' || pm_iso_local_fixed(created_at, zone)
         || '","updated_at":"' || pm_iso_local_fixed(updated_at, zone)
         || '","answered_at":' || coalesce('"' || pm_iso_local_fixed(answered_at, zone) || '"', 'null')
+        || ',"line_drawing":' || coalesce('"' || nullif(line_drawing, '') || '"', 'null')
         || '}}';
 END
 $$;
@@ -122,11 +124,13 @@ BEGIN
 END
 $$;
 
--- The cells of a CSV line after the category's, each as export_table.sql shapes it and COPY would quote it.
+-- The cells of a CSV line after the category's, each as export_table.sql shapes it and COPY would quote it
+-- (an empty line_drawing is NULL there: an empty cell, unquoted).
 CREATE OR REPLACE FUNCTION pm_csv_tail(
     title text, body text, moderation_state text, planning_status text, official_answer text,
     support_count integer, comment_count integer,
-    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, geom geometry, zone text
+    created_at timestamptz, updated_at timestamptz, answered_at timestamptz, line_drawing text,
+    geom geometry, zone text
 ) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path FROM CURRENT
@@ -146,6 +150,7 @@ BEGIN
         || ',' || pm_csv_cell(pm_iso_local_fixed(created_at, zone))
         || ',' || pm_csv_cell(pm_iso_local_fixed(updated_at, zone))
         || ',' || pm_csv_cell(pm_iso_local_fixed(answered_at, zone))
+        || ',' || pm_csv_cell(nullif(line_drawing, ''))
         || ',' || pm_geometry_kind(geom)
         || ',' || round(ST_X(anchor)::numeric, 7)::text
         || ',' || round(ST_Y(anchor)::numeric, 7)::text

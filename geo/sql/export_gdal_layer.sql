@@ -6,6 +6,6 @@ SELECT r.id, r.category, r.category_label, r.title, r.text, r.moderation_state, 
        r.official_answer, r.support_count, r.comment_count,
        -- To the second, like every other channel.
        date_trunc('second', r.created_at) AS created_at, date_trunc('second', r.updated_at) AS updated_at,
-       date_trunc('second', r.answered_at) AS answered_at,
+       date_trunc('second', r.answered_at) AS answered_at, r.line_drawing,
        r.nearest_facility, r.facility_distance_m, r.district, r.network_share_percent, r.place, r.geom
 FROM (/* rows */) AS r

@@ -21,6 +21,7 @@ SELECT pm_html_text(r.title) AS name,
        date_trunc('second', r.created_at) AS created_at,
        pm_iso_local(r.updated_at, %(time_zone)s) AS updated_at,
        pm_iso_local(r.answered_at, %(time_zone)s) AS answered_at,
+       r.line_drawing,  -- routed or free (a CHECK constraint's closed list): nothing to escape
        pm_html_text(r.nearest_facility) AS nearest_facility,
        r.facility_distance_m,
        pm_html_text(r.district) AS district,

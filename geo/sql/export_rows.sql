@@ -34,6 +34,8 @@ SELECT s.id,
        s.created_at,
        s.updated_at,
        s.answered_at,
+       -- How a path was drawn (routed, free); NULL for points and areas (an empty cell in CSV and XLSX).
+       nullif(s.line_drawing, '') AS line_drawing,
        s.geom,
        -- The stored pieces of the streamed exports (export_fragments.sql); other formats leave them unread.
        s.geojson_head,

@@ -7,7 +7,7 @@ SELECT r.id::integer AS id, r.category, r.category_label AS cat_label, r.title, 
        r.moderation_state AS mod_state, r.planning_status AS status, r.official_answer AS answer,
        r.support_count AS supports, r.comment_count AS comments,
        pm_iso_local(r.created_at, %(time_zone)s) AS created, pm_iso_local(r.updated_at, %(time_zone)s) AS updated,
-       pm_iso_local(r.answered_at, %(time_zone)s) AS answered,
+       pm_iso_local(r.answered_at, %(time_zone)s) AS answered, r.line_drawing AS drawing,
        r.nearest_facility AS facility, r.facility_distance_m AS fac_dist_m, r.district,
        r.network_share_percent AS network_pc, r.place, r.geom
 FROM (/* rows */) AS r

@@ -30,6 +30,9 @@ new_edges AS (
         osm_way_id,
         geom
     FROM pg_temp.network_edges
+    -- In the geometries' own order (a space-filling curve): a route's corridor then reads a few neighbouring
+    -- pages, not a third of the table (an OSM file lists its ways by id, i.e. by age).
+    ORDER BY geom
     RETURNING 1
 )
 SELECT count(*) FROM new_edges

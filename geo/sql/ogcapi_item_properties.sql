@@ -15,5 +15,7 @@ json_build_object(
     -- in the exports.
     'created_at', pm_iso_local(created_at, %(time_zone)s),
     'updated_at', pm_iso_local(updated_at, %(time_zone)s),
-    'answered_at', pm_iso_local(answered_at, %(time_zone)s)
+    'answered_at', pm_iso_local(answered_at, %(time_zone)s),
+    -- How a path was drawn: routed or free; null for points and areas.
+    'line_drawing', nullif(line_drawing, '')
 )

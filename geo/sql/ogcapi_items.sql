@@ -12,7 +12,7 @@
 -- a small bbox or a narrow time window the planner takes the category, spatial or created_at index and sorts
 -- only what matches. `feature_id` (optional) narrows the page to one feature, for the single-item resource.
 SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
-       s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at
+       s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at, s.line_drawing
 FROM participation_suggestion AS s
 WHERE s.project_id = %(project_id)s
   AND s.moderation_state = 'published'

@@ -1,6 +1,8 @@
 -- Place search (geo.places.selectors.place_search): a project's streets, districts, places and addresses for
--- what someone typed, best first, at most %(limit)s. Parameters: project (the project's id), q (the raw text;
--- geo_place_key normalises it as it normalised every label), limit.
+-- what someone typed, best first, at most %(limit)s. Parameters: slug and public (true: only a public
+-- project's places; false: the project's whether public or not, once the caller has checked the person may
+-- search it), q (the raw text; geo_place_key normalises it as it normalised every label), limit. The project
+-- is looked up here, not in a query of its own: the search box asks at every keystroke.
 --
 -- Every step is an index walk of a bounded length, however many addresses the project has:
 --   * names (streets, districts, places) whose key starts with the text: the partial B-tree place_name_prefix
@@ -13,7 +15,10 @@
 --     place_address_prefix.
 -- Then: addresses, prefixes, similar names; inside the project's area before outside it (nearest first);
 -- an exact key first; the more similar, the shorter first.
-WITH q AS (
+WITH pr AS MATERIALIZED (
+    SELECT id, area FROM participation_project WHERE slug = %(slug)s AND (is_public OR NOT %(public)s)
+),
+q AS (
     SELECT k AS key,
            coalesce(substring(k FROM '^(.*[a-z].*) [0-9]+[a-z]?$'), k) AS name_key,
            substring(k FROM '^.*[a-z].* ([0-9]+[a-z]?)$') AS number
@@ -23,28 +28,40 @@ WITH q AS (
 prefixed AS (
     SELECT p.id, p.key, p.kind, 0 AS tier, 1.0::float8 AS score
     FROM q
+    CROSS JOIN pr
     CROSS JOIN LATERAL (
         SELECT p.id, p.key, p.kind
         FROM geo_place AS p
-        WHERE p.project_id = %(project)s AND p.kind <> 'address'
+        WHERE p.project_id = pr.id AND p.kind <> 'address'
           AND p.key ~>=~ q.name_key AND p.key ~<~ (q.name_key || '{')
         ORDER BY p.key USING ~<~
         LIMIT 40
     ) AS p
 ),
-alike AS (
-    SELECT s.id, s.key, s.kind, 1 AS tier, 1 - s.distance AS score
+nearby_names AS (
+    SELECT s.id, s.key, s.kind, 1 - s.distance AS score, max(1 - s.distance) OVER () AS best
     FROM q
+    CROSS JOIN pr
     CROSS JOIN LATERAL (
         SELECT p.id, p.key, p.kind, p.key <->> q.name_key AS distance
         FROM geo_place AS p
-        WHERE p.kind <> 'address' AND p.project_id = %(project)s
+        WHERE p.kind <> 'address' AND p.project_id = pr.id
         ORDER BY p.key <->> q.name_key
         LIMIT 40
     ) AS s
     -- Typos only from four characters on: a shorter text is a prefix being typed, and its few trigrams
     -- would make the nearest-first walk long.
     WHERE s.distance < 0.5 AND length(q.name_key) >= 4
+),
+alike AS (
+    -- Streets share their endings ("strasse", "weg"), which alone make many names look half alike: a similar
+    -- name counts only if it is nearly as like the text as the likest one (the street with the typo, not
+    -- every other "...strasse"), and, once a name begins with the text, only if it holds the text whole
+    -- ("west" in "innenstadt west") or is like it as a whole.
+    SELECT n.id, n.key, n.kind, 1 AS tier, n.score
+    FROM nearby_names AS n, q
+    WHERE n.score >= n.best - 0.1
+      AND (n.score >= 1 OR NOT EXISTS (SELECT 1 FROM prefixed) OR similarity(n.key, q.name_key) >= 0.5)
 ),
 named AS (
     SELECT id, key, kind, min(tier) AS tier, max(score) AS score
@@ -64,11 +81,12 @@ streets AS (
 addresses AS (
     SELECT a.id, s.tier AS rank, s.score
     FROM q
+    CROSS JOIN pr
     JOIN streets AS s ON true
     CROSS JOIN LATERAL (
         SELECT a.id
         FROM geo_place AS a
-        WHERE a.project_id = %(project)s AND a.kind = 'address'
+        WHERE a.project_id = pr.id AND a.kind = 'address'
           AND a.key ~>=~ (s.key || ' ' || q.number) AND a.key ~<~ (s.key || ' ' || q.number || '{')
         ORDER BY a.key USING ~<~
         LIMIT 20
@@ -89,9 +107,7 @@ SELECT p.id, p.kind, p.label, p.street, p.housenumber, p.postcode,
 FROM (SELECT id, min(rank) AS rank, max(score) AS score FROM found GROUP BY id) AS f
 JOIN geo_place AS p ON p.id = f.id
 CROSS JOIN q
-CROSS JOIN LATERAL (
-    SELECT ST_Intersects(pr.area, p.geom) AS inside, ST_Distance(pr.area, p.geom) AS away
-    FROM participation_project AS pr WHERE pr.id = %(project)s
-) AS w
+CROSS JOIN pr
+CROSS JOIN LATERAL (SELECT ST_Intersects(pr.area, p.geom) AS inside, ST_Distance(pr.area, p.geom) AS away) AS w
 ORDER BY f.rank, w.inside DESC, w.away, (p.key = q.key) DESC, f.score DESC, length(p.key), p.label, p.id
 LIMIT %(limit)s

@@ -2,17 +2,18 @@
 -- (cluster_trigger.sql, whose reasons for statement triggers with transition tables apply here too).
 --
 -- The readable copy of what the database runs; migrations never read it. The latest migration that carries
--- TILE_CACHE_TRIGGER_SQL (geo 0005) holds this very text, and tests/test_migrations.py compares them: a
+-- TILE_CACHE_TRIGGER_SQL (geo 0028) holds this very text, and tests/test_migrations.py compares them: a
 -- change here needs a new migration carrying the new text.
 --
 -- What a tile shows (geo/sql/tile_mvt.sql): published suggestions with their category key, title, planning
--- status, support and comment counts, or the cluster cells of published suggestions. So a change touches
+-- status, support and comment counts and how a path was drawn, or the cluster cells of published
+-- suggestions. So a change touches
 -- the cached tiles over its old and new geometry when a suggestion starts or stops being published, or a
 -- published one changes its geometry, project, category or one of those fields. For each such geometry the
 -- trigger deletes, at every zoom 0..22, the cached tiles whose buffered envelope meets its bounding box:
 -- that covers the features (clipped with a buffer), the cluster cells (the anchor lies inside the bounding
 -- box and a cell lies inside its tile) and the clusters-or-features choice (made from those cells). A change
--- of fields that clusters do not show (title, status, counts) leaves cluster tiles alone.
+-- of fields that clusters do not show (title, status, counts, drawing) leaves cluster tiles alone.
 -- Tiles elsewhere keep their rows, hence their ETags.
 --
 -- Each such statement also adds 1 to its projects' row in geo_tile_generation, BEFORE deleting: the row
@@ -98,7 +99,8 @@ BEGIN
                    (o.title IS DISTINCT FROM n.title
                     OR o.planning_status IS DISTINCT FROM n.planning_status
                     OR o.support_count IS DISTINCT FROM n.support_count
-                    OR o.comment_count IS DISTINCT FROM n.comment_count) AS fields_change
+                    OR o.comment_count IS DISTINCT FROM n.comment_count
+                    OR o.line_drawing IS DISTINCT FROM n.line_drawing) AS fields_change
             FROM old_rows AS o
             FULL JOIN new_rows AS n ON n.id = o.id
         ),

@@ -3,7 +3,7 @@
 --
 -- Invariants:
 -- * Published suggestions only, public fields only (id, category key, title, planning status, support and
---   comment counts): no author, display name, text or address can reach a tile. geo_cluster_cell counts
+--   comment counts, how a path was drawn): no author, display name, text or address can reach a tile. geo_cluster_cell counts
 --   published suggestions only (its trigger's rule), so clusters need no state filter.
 -- * Which layer: `mode` is decided in Python from cheap numbers (the zoom) and here from the cells' counts,
 --   never from the suggestions: a tile of zoom z <= 16 whose cells hold more than feature_threshold
@@ -48,7 +48,7 @@ cluster AS (
     GROUP BY tile.box, g.cell_x, g.cell_y
 ),
 candidate AS (
-    SELECT s.id, s.category_id, s.title, s.planning_status, s.support_count, s.comment_count,
+    SELECT s.id, s.category_id, s.title, s.planning_status, s.support_count, s.comment_count, s.line_drawing,
            ST_AsMVTGeom(s.geom_3857, tile.box, %(extent)s, %(buffer)s, true) AS geom
     FROM tile, participation_suggestion AS s
     WHERE (SELECT mode FROM choice) = 'suggestions'
@@ -73,7 +73,9 @@ kept AS (
 ),
 feature AS (
     SELECT s.geom, s.id AS fid, s.id, c.key AS category, s.title, s.planning_status, s.support_count,
-           s.comment_count
+           s.comment_count,
+           -- NULL for points and areas: ST_AsMVT leaves it out of their features.
+           nullif(s.line_drawing, '') AS line_drawing
     FROM kept AS s
     JOIN participation_category AS c ON c.id = s.category_id
 ),

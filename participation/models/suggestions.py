@@ -61,6 +61,7 @@ EXPORTED_ROW_FIELDS = (
     "created_at",
     "updated_at",
     "answered_at",
+    "line_drawing",
 )
 
 

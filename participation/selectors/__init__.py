@@ -11,7 +11,7 @@ from .moderation import (
     queue_item_list,
 )
 from .personal_data import account_data_get
-from .places import suggestion_place_labels
+from .places import project_has_places, suggestion_place_labels
 from .projects import ProjectOverview, project_overview_get
 from .public import (
     LIST_ORDERS,
@@ -47,6 +47,7 @@ __all__ = [
     "correction_list_recent",
     "moderation_event_list",
     "project_get",
+    "project_has_places",
     "project_list",
     "project_list_for_staff",
     "project_overview_get",

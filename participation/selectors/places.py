@@ -1,4 +1,5 @@
-"""Where suggestions are, in words, for the staff pages that list them (issue 24): one query per page.
+"""Where suggestions are, in words, for the staff pages that list them (issue 24): one query per page; and
+whether a project has a gazetteer to search, for the project admin's place search.
 
 The labels are geo's derived data (geo_suggestion_place, kept exact by PostgreSQL for every new or moved
 suggestion and every new gazetteer); participation reads the table through its own SQL file, as it reads
@@ -20,3 +21,10 @@ def suggestion_place_labels(*, suggestion_ids: Iterable[int]) -> dict[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(SQL.load("suggestion_places"), {"ids": ids})
         return dict(cursor.fetchall())
+
+
+def project_has_places(*, project_id: int) -> bool:
+    """Whether the project's gazetteer holds any street, address, district or place."""
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.load("project_has_places"), {"project": project_id})
+        return bool(cursor.fetchone()[0])

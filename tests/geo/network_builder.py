@@ -18,6 +18,7 @@ from django.contrib.gis.geos import LineString, Point
 from django.db import connection
 from django.utils import timezone
 
+from geo.network.imports import network_stranded_mark
 from geo.network.models import NetworkEdge, NetworkVertex, StreetNetwork
 from participation.models import Project
 
@@ -99,6 +100,8 @@ def build_network(project: Project, *, name: str = "Innenstadt") -> TestNetwork:
             "reverse_cost = sign(reverse_cost) * ST_Length(geom::geography) WHERE network_id = %s",
             [network.pk],
         )
+    # As an import does: the island and the serpentine are parts cut off from the grid.
+    network_stranded_mark(network.pk)
     for row in NetworkEdge.objects.filter(network=network).order_by("id").values("id", "name"):
         built.edges.setdefault(row["name"], []).append(row["id"])
     return built

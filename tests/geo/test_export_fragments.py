@@ -5,6 +5,7 @@ PostgreSQL's own JSON functions build from the row, and the line its COPY … (F
 export_table.sql.
 """
 
+import csv
 import json
 
 import pytest
@@ -34,7 +35,8 @@ SELECT json_build_object(
         'official_answer', s.official_answer, 'support_count', s.support_count,
         'comment_count', s.comment_count, 'created_at', pm_iso_local(s.created_at, 'Europe/Berlin'),
         'updated_at', pm_iso_local(s.updated_at, 'Europe/Berlin'),
-        'answered_at', pm_iso_local(s.answered_at, 'Europe/Berlin')))::text,
+        'answered_at', pm_iso_local(s.answered_at, 'Europe/Berlin'),
+        'line_drawing', nullif(s.line_drawing, '')))::text,
     s.geojson_head || c.geojson_fragment || s.geojson_tail
 FROM participation_suggestion AS s JOIN participation_category AS c ON c.id = s.category_id
 WHERE s.id = %s
@@ -101,11 +103,23 @@ def test_awkward_texts_are_stored_as_json_and_the_csv_writer_write_them(point_ca
     assert feature["properties"]["answered_at"] is None
 
 
-def test_a_line_and_an_empty_text_keep_their_pieces_exact(line_category):
-    # A line's WKT holds commas (a quoted cell) and it has no lon/lat; an empty text is a quoted empty cell.
-    suggestion = SuggestionFactory(category=line_category, text="", official_answer="")
+@pytest.mark.parametrize(("drawing", "written"), [("routed", "routed"), ("free", "free"), ("", None)])
+def test_a_line_and_an_empty_text_keep_their_pieces_exact(line_category, drawing, written):
+    # A line's WKT holds commas (a quoted cell) and it has no lon/lat; an empty text is a quoted empty cell,
+    # an empty drawing (a line sent before it was recorded) NULL: an unquoted empty cell.
+    suggestion = SuggestionFactory(category=line_category, text="", official_answer="", line_drawing=drawing)
 
-    assert_pieces_exact(suggestion)
+    assert assert_pieces_exact(suggestion)["properties"]["line_drawing"] == written
+
+
+def test_a_new_drawing_rewrites_the_pieces(line_category):
+    suggestion = SuggestionFactory(category=line_category, line_drawing="routed")
+
+    Suggestion.objects.filter(pk=suggestion.pk).update(line_drawing="free")
+
+    assert assert_pieces_exact(suggestion)["properties"]["line_drawing"] == "free"
+    (row,) = csv.DictReader([streams.CSV_HEADER.decode(), stored_csv_line(suggestion).decode()])
+    assert row["line_drawing"] == "free"
 
 
 def test_the_pieces_follow_every_kind_of_write(project, point_category, moderator, planner, citizen):

@@ -85,6 +85,7 @@ def mixed(point_category, line_category):
         title="Radweg Kriegsstraße",
         text="Lücke schließen.",
         geom=LineString((8.40, 49.00), (8.41, 49.01), (8.42, 49.01), srid=4326),
+        line_drawing="routed",  # so that the tile over it has the field (MVT leaves nulls out)
         created_at=SUMMER,
     )
     markup = SuggestionFactory(
@@ -289,6 +290,79 @@ def test_a_tile_carries_the_tables_tile_fields(client, mixed, tmp_path):
     layers = schema(ogr("-so", "-al", f"MVT:{path}"))
 
     assert_fields(layers["suggestions"], expected(TILES), ignore={"mvt_id"})  # GDAL's feature id
+
+
+# ---------------------------------------------------------------------- issue 24: how a path was drawn
+def test_a_routed_and_a_free_path_carry_their_drawing_in_the_geopackage_and_the_ogc_api(
+    client, client_factory, planner, point_category, line_category, tmp_path
+):
+    routed = SuggestionFactory(
+        category=line_category,
+        geom=LineString((8.40, 49.00), (8.41, 49.01), srid=4326),
+        line_drawing="routed",
+    )
+    free = SuggestionFactory(
+        category=line_category,
+        geom=LineString((8.42, 49.00), (8.43, 49.01), srid=4326),
+        line_drawing="free",
+    )
+    point = SuggestionFactory(category=point_category, geom=Point(8.40, 49.00, srid=4326))
+
+    content, _ = export(client_factory(planner), point_category.project, "gpkg")
+    path = str(write(tmp_path, "s.gpkg", content))
+    lines = {r["id"]: r for r in features(ogr("-al", path, "suggestions_lines"))}
+    assert lines[str(routed.pk)]["line_drawing"] == "routed"
+    assert lines[str(free.pk)]["line_drawing"] == "free"
+    (point_row,) = features(ogr("-al", path, "suggestions_points"))
+    assert point_row["id"] == str(point.pk)
+    assert point_row["line_drawing"] == "(null)"  # ogrinfo's word for a null
+
+    for suggestion, drawing in ((routed, "routed"), (free, "free")):
+        response = client.get(f"/ogcapi/collections/test-project-lines/items/{suggestion.pk}?f=json")
+        assert response.status_code == 200
+        assert response.json()["properties"]["line_drawing"] == drawing
+    response = client.get(f"/ogcapi/collections/test-project-points/items/{point.pk}?f=json")
+    assert response.json()["properties"]["line_drawing"] is None
+    # The item's page says it in words.
+    page = client.get(
+        f"/ogcapi/collections/test-project-lines/items/{free.pk}?f=html", HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert "<dt>Gezeichnet</dt><dd>Frei gezeichnet</dd>" in page.content.decode()
+
+
+def test_every_export_writes_the_drawing_of_a_path_and_null_for_a_point(
+    client_factory, planner, mixed, tmp_path
+):
+    client, project = client_factory(planner), mixed["point"].project
+    line, point = str(mixed["line"].pk), str(mixed["point"].pk)
+
+    for open_data in (False, True):
+        content, _ = export(client, project, "geojson", open_data=open_data)
+        drawn = {str(f["id"]): f["properties"]["line_drawing"] for f in json.loads(content)["features"]}
+        assert (drawn[line], drawn[point]) == ("routed", None)
+
+        content, _ = export(client, project, "csv", open_data=open_data)
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
+        assert (rows[line]["line_drawing"], rows[point]["line_drawing"]) == ("routed", "")
+
+    content, _ = export(client, project, "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    column = [c.value for c in sheet[1]].index("line_drawing")
+    cells = {str(r[0]): r[column] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert (cells[line], cells[point]) == ("routed", None)
+
+    content, _ = export(client, project, "shp")
+    archive = write(tmp_path, "s.zip", content)
+    (shp_line,) = features(ogr("-al", f"/vsizip/{archive}", "suggestions_lines"))
+    assert shp_line["drawing"] == "routed"
+    shp_points = features(ogr("-al", f"/vsizip/{archive}", "suggestions_points"))
+    shp_point = next(r for r in shp_points if r["id"] == point)
+    assert shp_point["drawing"] == "(null)"
+
+    content, _ = export(client, project, "kml")
+    placemark = _placemark(content, mixed["line"].pk)
+    data = {d.get("name"): d.text for d in placemark.iter(f"{{{KML_NS['kml']}}}SimpleData")}
+    assert data["line_drawing"] == "routed"
 
 
 # ----------------------------------------------------------------------- 11: times in the site's time zone

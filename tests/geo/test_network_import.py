@@ -239,13 +239,18 @@ def test_the_inner_city_extract_gives_a_connected_network_with_its_street_names(
     assert len(kaiser) > 10
     assert {e.osm_way_id for e in kaiser} >= {22970213}
     assert report["km_bicycle"] > 50
+    # The small parts the extract cut off are marked, for routing to place taps elsewhere; its streets not.
+    stranded = NetworkEdge.objects.filter(network=network, stranded=True)
+    assert 0 < report["stranded"] == stranded.count() < 0.05 * report["edges"]
+    assert not stranded.filter(name="Kaiserstraße").exists()
+    assert not stranded.filter(bicycle=False).exists()
 
 
 def test_xml_and_pbf_give_the_same_network(project):
     from_xml = network_import(project, OSM)
     from_pbf = network_import(project, PBF)
 
-    keys = ("read", "taken", "edges", "vertices", "largest_component", "skipped")
+    keys = ("read", "taken", "edges", "vertices", "largest_component", "skipped", "stranded")
     assert {k: from_xml[k] for k in keys} == {k: from_pbf[k] for k in keys}
 
 

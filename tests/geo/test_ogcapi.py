@@ -34,6 +34,7 @@ PUBLIC_PROPERTIES = {
     "created_at",
     "updated_at",
     "answered_at",
+    "line_drawing",
 }
 # What seeded rows carry and no response may ever show.
 SECRETS = ("Anna K.", "anna@example.org", "f00dfeedf00dfeed", "SECRET", "hidden-project", "Verstecktes")

@@ -9,10 +9,11 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.core.cache import cache
 from django.db import connection
-from rest_framework.throttling import ScopedRateThrottle
 
+from geo.network.imports import network_stranded_mark
 from geo.network.models import NetworkEdge, NetworkVertex
 from geo.network.routing import MAX_POINTS, route_find
+from participation.throttling import WindowRateThrottle
 from tests.factories import ProjectFactory, UserFactory
 from tests.geo.network_builder import DLAT, DLON, build_network, grid_position
 
@@ -219,6 +220,38 @@ def refused(client, *points, status=400, language="en", **params) -> str:
     return body["message"]
 
 
+def test_a_tap_by_a_cut_off_path_starts_on_the_connected_street_within_reach(client, grid):
+    """A path that reaches nothing (in a park, cut off at the extract's edge) lies nearer the tap than
+    Nordstraße, 25 m away: the route starts on Nordstraße, from where there is one, instead of refusing."""
+    lat = grid_position(1, 3)[1] + 0.00015  # 25 m north of Nordstraße
+    path = LineString((on_street(1.3, 3)[0], lat), (on_street(1.7, 3)[0], lat), srid=4326)
+    ends = NetworkVertex.objects.bulk_create(
+        NetworkVertex(network=grid.network, geom=Point(*path.coords[k], srid=4326)) for k in (0, -1)
+    )
+    cut_off = NetworkEdge.objects.create(
+        network=grid.network, source=ends[0].pk, target=ends[1].pk, cost=58, reverse_cost=58, length_m=58,
+        bicycle=True, name="Parkweg", highway="path", geom=path,
+    )  # fmt: skip
+    assert network_stranded_mark(grid.network.pk) == 3  # the path, the island and the serpentine far away
+
+    tap = (on_street(1.5, 3)[0], lat + 0.00001)  # on the path, 26 m from Nordstraße
+    feature = routed(client, tap, on_street(1.5, 0))
+
+    assert feature["properties"]["points"][0] == pytest.approx(list(on_street(1.5, 3)), abs=2e-7)
+    assert feature["properties"]["streets"][0] == "Nordstraße"
+    assert cut_off.pk not in feature["properties"]["edges"]
+
+
+def test_two_taps_on_a_cut_off_part_beyond_reach_of_the_rest_route_along_it(client, grid):
+    """With no connected street within reach, a cut-off part is where the taps go (the island, 2 km away)."""
+    assert network_stranded_mark(grid.network.pk) == 2  # the island and the serpentine
+    island = grid.edges["Inselweg"][0]
+
+    feature = routed(client, (8.4505, 49.03001), (8.4515, 49.02999))
+
+    assert feature["properties"]["edges"] == [island]
+
+
 def test_no_route_between_start_and_end(client, grid):
     message = refused(client, on_street(0.5, 0), (8.451, 49.030), status=409)
     assert message.startswith("There is no route for bicycles between these points")
@@ -367,8 +400,10 @@ def test_an_unknown_project(client):
 def test_routing_has_a_budget_per_address_and_says_when_it_is_spent(client, grid, monkeypatch):
     """Every route runs pgRouting: past the address's budget the answer is a 429 with a message in the
     person's language and Retry-After, and no route is computed."""
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"route": "2/min"})
-    key = "throttle_route_127.0.0.1"  # ScopedRateThrottle's key for the test client's address
+    monkeypatch.setattr(WindowRateThrottle, "THROTTLE_RATES", {"route": "2/min"})
+    # A window of its own (a minute's turn between two requests would open a fresh one).
+    monkeypatch.setattr(WindowRateThrottle, "timer", staticmethod(lambda: 4e9 + 7))
+    key = f"throttle_route_127.0.0.1:{int((4e9 + 7) // 60)}"  # the test client's address, that window
     cache.delete(key)
     start, end = grid_position(1, 2), grid_position(2, 2)
     answers = [route(client, start, end, headers={"HTTP_ACCEPT_LANGUAGE": "de"}) for _ in range(3)]

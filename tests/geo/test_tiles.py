@@ -138,6 +138,30 @@ def test_lines_are_clipped_to_the_tile_with_a_buffer(client, line_category, tmp_
     assert feature["category"] == "bike-path"
 
 
+def test_a_path_carries_how_it_was_drawn_and_a_new_drawing_forgets_its_tiles(
+    client, point_category, line_category, tmp_path
+):
+    path = SuggestionFactory(
+        category=line_category,
+        geom=LineString((8.38, 49.00), (8.42, 49.01), srid=4326),
+        line_drawing="routed",
+    )
+    point = SuggestionFactory(category=point_category, geom=Point(8.40, 49.005, srid=4326))
+    tile = tile_of(8.40, 49.005, 16)
+
+    features = {f["id"]: f for f in read_tile(client.get(url(*tile)).content, tile, tmp_path)["suggestions"]}
+
+    assert features[str(path.pk)]["line_drawing"] == "routed"
+    assert features[str(point.pk)].get("line_drawing", "(null)") == "(null)"  # left out: MVT has no null
+    assert cached(tile) is not None
+
+    Suggestion.objects.filter(pk=path.pk).update(line_drawing="free")
+
+    assert cached(tile) is None
+    features = {f["id"]: f for f in read_tile(client.get(url(*tile)).content, tile, tmp_path)["suggestions"]}
+    assert features[str(path.pk)]["line_drawing"] == "free"
+
+
 def test_low_zoom_tiles_hold_clusters_with_counts_per_category(
     client, point_category, line_category, few_features_threshold, tmp_path
 ):
@@ -526,11 +550,12 @@ def test_rebuilding_clusters_and_renaming_a_category_forget_the_projects_tiles(c
 # ------------------------------------------------------------------------------------------------- bounds
 HOTSPOT = """
 -- 12,000 published suggestions on ~250 x 250 m around P: points with titles of 120 characters that are
--- 2 bytes each in UTF-8, and lines of 8 vertices; the densest a tile of any zoom can get here.
+-- 2 bytes each in UTF-8, and lines of 8 vertices (drawn along the streets); the densest a tile of any zoom
+-- can get here.
 SELECT setseed(0.5);
 INSERT INTO participation_suggestion (
     project_id, category_id, geom, title, text, display_name, moderation_state, planning_status,
-    official_answer, support_count, comment_count, created_at, updated_at
+    official_answer, support_count, comment_count, created_at, updated_at, line_drawing
 )
 SELECT %(project_id)s,
        CASE WHEN i %% 4 = 3 THEN %(line)s ELSE %(point)s END,
@@ -540,7 +565,8 @@ SELECT %(project_id)s,
                      FROM generate_series(0, 7) AS v))
             ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
        left(i || ' ' || repeat('ä', 120), 120),
-       'Text', 'Anna K.', 'published', 'received', '', i %% 7, i %% 3, now(), now()
+       'Text', 'Anna K.', 'published', 'received', '', i %% 7, i %% 3, now(), now(),
+       CASE WHEN i %% 4 = 3 THEN 'routed' ELSE '' END
 FROM (SELECT i, %(lon)s - 0.0017 + 0.0034 * random() AS lon, %(lat)s - 0.0011 + 0.0022 * random() AS lat
       FROM generate_series(1, 12000) AS i) AS position
 """

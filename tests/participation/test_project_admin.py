@@ -10,6 +10,7 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from geo.places.models import Place
 from participation.models import Category, Project
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
 
@@ -262,3 +263,66 @@ def test_a_project_without_an_area_or_a_file_is_asked_for_one(admin_client):
     )
     assert "Bitte setzen Sie den Kartenmittelpunkt." in html
     assert not Project.objects.filter(slug="ohne-gebiet").exists()
+
+
+# ------------------------------------------------------------------------------------------- place search
+
+
+def _with_a_gazetteer(project: Project) -> Project:
+    Place.objects.create(
+        project=project, kind="street", source="addresses", label="Weender Straße", geom=Point(9.93, 51.54)
+    )
+    return project
+
+
+def test_the_place_search_stands_above_the_maps_and_searches_the_saved_project(admin_client):
+    project = _with_a_gazetteer(ProjectFactory(slug="goettingen"))
+
+    html = admin_client.get(change_url(project), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    box = '<div class="place-search--admin" data-places-url="/api/v1/projects/goettingen/places/"'
+    assert box in html
+    assert '<label for="id_find_place">Ort finden:</label>' in html
+    assert 'data-input-id="id_find_place" data-described-by="id_find_place_helptext"' in html
+    assert 'id="id_find_place_helptext"' in html
+    assert html.index(box) < html.index('id="id_area-map"') < html.index('id="id_map_center-map"')
+    # The bundle as a module script through the form's media, after its texts (a script file: no inline one).
+    assert '<script src="/static/frontend/build/admin-place-search.js" type="module"></script>' in html
+    assert '<link href="/static/frontend/build/admin-place-search.css"' in html
+    assert re.search(r'<script src="/jsi18n/de/\w+\.js"></script><div class="place-search--admin"', html)
+
+
+def test_the_search_box_sends_nothing_and_changes_nothing(admin_client):
+    project = _with_a_gazetteer(ProjectFactory(slug="goettingen", title_de="Göttingen"))
+    data = form_values(admin_client.get(change_url(project)).content.decode())
+    assert not any(name.startswith("find_place") for name in data)
+    data["find_place"] = ["Weender Straße"]  # even if something were sent
+    data["title_de"] = ["Göttingen neu"]
+
+    response = admin_client.post(change_url(project), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project.refresh_from_db()
+    assert project.title_de == "Göttingen neu"
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("new", "Die Ortssuche gibt es, sobald das Projekt gespeichert ist"),
+        ("no gazetteer", "Dieses Projekt hat noch keine Straßen, Adressen oder Stadtteile"),
+    ],
+)
+def test_without_anything_to_search_the_admin_is_told_why_and_no_script_loads(admin_client, case, said):
+    if case == "new":
+        address = "/admin/participation/project/add/"
+    else:
+        address = change_url(ProjectFactory(slug="goettingen"))
+
+    html = admin_client.get(address, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert f'<p class="place-search-unavailable">{said}' in html
+    assert "place-search--admin" not in html
+    assert "admin-place-search.js" not in html
+    assert '<label for="id_find_place">' not in html  # the notice is no control to label
+    assert "Die Suche ändert nichts am Projekt" not in html  # nor is there a box to explain
