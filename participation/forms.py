@@ -82,6 +82,9 @@ class SuggestionEditForm(forms.Form):
     )
     # GeoJSON text written by the page's map (edit.js); a hidden field, so its errors are said at the map.
     geometry = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200_000)
+    # How the new line was drawn ("routed" along the streets, "free"), written with it by edit.js; the service
+    # checks it. Empty: not said (a line that moves is then recorded as drawn freely).
+    line_drawing = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def clean_geometry(self) -> object | None:
         value = self.cleaned_data["geometry"].strip()

@@ -11,7 +11,7 @@ import { nameDrawingMarkers, speakOurLanguage, withGeoman } from './geoman.js';
 import { api, ApiError, newIdempotencyKey } from './api.js';
 import { element, withId } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
-import { createRouteDrawing, routeSentence, setUpStreetForm } from './route-drawing.js';
+import { setUpRoutePanel, streetNetwork } from './route-drawing.js';
 import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
@@ -33,21 +33,11 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   const facilitiesBox = document.getElementById('facilities-nearby');
   const lineMode = document.getElementById('line-mode');
   const routeBox = document.getElementById('route-drawing');
-  const routeUndo = document.getElementById('route-undo');
-  const routeProblem = document.getElementById('route-problem');
-  const routeGoFree = document.getElementById('route-go-free');
-  const routeStatus = document.getElementById('route-status');
   withGeoman(map);
 
   // Whether paths can follow the streets here: asked once, when composing starts. Without an answer (no
   // network, no connection) paths are drawn freely, as before.
-  let network = null;
-  try {
-    const answer = await api(config.urls.routeNetwork);
-    if (answer.available) network = answer;
-  } catch (failure) {
-    network = null;
-  }
+  const network = await streetNetwork(config);
 
   // Signed-in people prove nothing: the widget's script stays on the server for them.
   const antiSpam = config.antiSpam ? await import('./anti-spam.js') : null;
@@ -134,10 +124,6 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     drawn = null;
     routed = null;
     stepShown = false;
-    routeProblem.textContent = '';
-    routeGoFree.hidden = true;
-    routeStatus.textContent = '';
-    streetForm.reset();
     setPlaceProblem(null);
     if (duplicateRequest) duplicateRequest.abort();
     duplicateBox.hidden = true;
@@ -170,7 +156,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   }
 
   // The routed path: each answer replaces the line; the text step opens with the first one.
-  const routing = createRouteDrawing(map, config, {
+  const routing = setUpRoutePanel(map, config, network, {
     onRoute(feature, line) {
       if (!feature) {
         routed = null;
@@ -180,7 +166,6 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       routed = feature;
       drawn = line;
       error('geometry').textContent = '';
-      routeStatus.textContent = routeSentence(feature);
       textStep.hidden = false;
       send.hidden = false;
       if (!stepShown) {
@@ -189,28 +174,12 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       }
       checkNearby();
     },
-    onProblem(message, code) {
-      routeProblem.textContent = message || '';
-      // Where the network cannot help, free drawing is offered right there.
-      routeGoFree.hidden = !message || !['no_route', 'point_outside_network', 'no_network', 'route_crosses_itself'].includes(code);
-      if (message) routeStatus.textContent = '';
+    // Where the network cannot help, free drawing is offered right there.
+    onGoFree() {
+      form.elements.line_mode.value = 'free';
+      startDrawing();
+      form.querySelector('input[name=line_mode][value=free]').focus();
     },
-    onPoints(count) {
-      routeUndo.hidden = count === 0;
-    },
-  });
-  if (network) routing.setMaxPoints(network.max_points);
-  const streetForm = setUpStreetForm(config, {
-    route(latlngs, street, description) {
-      routing.routeThrough(latlngs, street);
-      routeStatus.textContent = interpolate(gettext('Finding the route %(description)s …'), { description });
-    },
-  });
-  routeUndo.addEventListener('click', () => routing.removeLast());
-  routeGoFree.addEventListener('click', () => {
-    form.elements.line_mode.value = 'free';
-    startDrawing();
-    form.querySelector('input[name=line_mode][value=free]').focus();
   });
 
   function adopt(layer) {

@@ -11,7 +11,7 @@ import L from 'leaflet';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { api } from './api.js';
-import { element } from './dom.js';
+import { creditHtml, element } from './dom.js';
 import { gettext, interpolate } from './i18n.js';
 import './context-layers.css';
 
@@ -130,17 +130,6 @@ function swatch(layer) {
     drawFeature(ctx, layer, { type: 3, rings: [[[3, 3], [25, 3], [25, 17], [3, 17]]] }, 0);
   }
   return canvas;
-}
-
-// One attribution entry as the escaped HTML Leaflet's control takes: the layer's credit and its licence, the
-// licence only once where the credit names it already ("© OpenStreetMap contributors (ODbL)", "ODbL 1.0").
-// Leaflet shows an entry that several layers share once.
-function attributionHtml(layer) {
-  const credit = (layer.attribution || '').trim();
-  const licence = (layer.licence || '').trim();
-  const named = licence && credit.includes(licence.replace(/\s+v?[\d.]+$/, ''));
-  const text = [credit, named ? '' : licence].filter(Boolean).join(', ');
-  return text ? element('span', 'context-attribution', text).outerHTML : '';
 }
 
 // Decoded features of one tile in the tile's CSS pixels: { type (1 point, 2 line, 3 area), rings, properties }.
@@ -342,7 +331,7 @@ export async function addContextLayers(map, url, options = {}) {
     const grid = new ContextGrid(layer, {
       pane: PANE,
       zIndex: index + 1,
-      attribution: attributionHtml(layer),
+      attribution: creditHtml(layer),
       maxNativeZoom: 22,
       updateWhenZooming: false,
     });

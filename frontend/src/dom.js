@@ -20,3 +20,20 @@ export function withId(url, id) {
   const at = url.lastIndexOf('/0/');
   return `${url.slice(0, at)}/${id}/${url.slice(at + 3)}`;
 }
+
+// One credit as text: the data's credit and its licence, the licence only once where the credit names it
+// already ("© OpenStreetMap contributors (ODbL)", "ODbL 1.0"). '' when there is nothing to credit.
+export function creditText({ attribution, licence }) {
+  const credit = (attribution || '').trim();
+  const terms = (licence || '').trim();
+  const named = terms && credit.includes(terms.replace(/\s+v?[\d.]+$/, ''));
+  return [credit, named ? '' : terms].filter(Boolean).join(', ');
+}
+
+// The same as the escaped HTML Leaflet's attribution control takes (it sets HTML). Data that several parts
+// of a page show (a context layer and the street network from the same extract) gives the same entry, which
+// Leaflet shows once.
+export function creditHtml(source) {
+  const text = creditText(source);
+  return text ? element('span', 'data-credit', text).outerHTML : '';
+}

@@ -2,13 +2,24 @@
 // where the map is clicked (or to the middle of the map, by a button, for keyboard users) and a line's
 // corners can be dragged (Leaflet-Geoman). The new place goes into the form's hidden `geometry` field; the
 // server checks it like a new suggestion's. Without script the form still corrects title and text.
+//
+// A path (a line category) in a project with a street network is changed as in the compose flow: along the
+// streets (route-drawing.js) or freely, one switch away; it opens the way it was drawn. Along the streets,
+// points A and B stand on the saved line's first and last vertex (a routed line starts and ends on the
+// streets) and the saved line stays as it is until a point is moved, the map tapped or the keyboard form
+// used: then the route runs through the points (A, B and the new ones; the saved line's own via points are
+// not kept, so its middle may take another way). The hidden `line_drawing` says how the line to save was
+// made: "routed" for a route, "free" after a free change, nothing while the line is untouched (the
+// suggestion keeps what it was).
 import L from 'leaflet';
 import './geoman.js';
 import './account.css';
 import { gettext, interpolate } from './i18n.js';
+import { setUpRoutePanel, streetNetwork } from './route-drawing.js';
 
 const config = JSON.parse(document.getElementById('edit-config').textContent);
 const field = document.getElementById('id_geometry');
+const drawingField = document.getElementById('id_line_drawing');  // paths only
 const status = document.getElementById('place-status');
 
 const map = L.map('edit-map', { scrollWheelZoom: false, maxZoom: 19, zoomControl: false });
@@ -70,6 +81,7 @@ function lineChanged() {
     field.value = JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0]]] });
   } else {
     field.value = JSON.stringify({ type: 'LineString', coordinates: shape.getLatLngs().map(position) });
+    if (drawingField) drawingField.value = 'free';
   }
   say(isArea
     ? gettext('The area was changed. Save the changes to keep it.')
@@ -105,9 +117,14 @@ if (config.canMove) {
   }
   document.getElementById('place-reset')?.addEventListener('click', () => {
     field.value = '';
+    if (drawingField) drawingField.value = '';
     if (isPoint) {
       shape.setLatLng([lat0, lon0]);
       map.setView([lat0, lon0]);
+    } else if (lineMode) {
+      shape.pm.disable();
+      shape.setLatLngs(storedLatLngs());
+      lineMode.set(lineMode.current());  // the stored line again, changed the current way
     } else {
       shape.pm.disable();
       shape.setLatLngs(storedLatLngs());
@@ -115,4 +132,61 @@ if (config.canMove) {
     }
     say(gettext('The place is as it was.'));
   });
+}
+
+// Along the streets or freely: set up once the project's network is known (config.urls only for paths).
+let lineMode = null;
+if (config.canMove && config.urls) {
+  streetNetwork(config).then((network) => {
+    if (network) lineMode = offerRouting(network);
+  });
+}
+
+function offerRouting(network) {
+  const modeBox = document.getElementById('line-mode');
+  const routeBox = document.getElementById('route-drawing');
+  const hint = document.getElementById('place-hint');
+  const freeHint = hint.textContent;
+  const radios = [...modeBox.querySelectorAll('input[name=line_mode]')];
+  const panel = setUpRoutePanel(map, config, network, {
+    onRoute(feature) {
+      if (!feature) {
+        shape.addTo(map);  // no route drawn any more (a point removed, a move refused): the line to save
+        return;
+      }
+      // The route replaces the line to save; route-drawing.js draws it (with its points) in place of it.
+      shape.setLatLngs(toLatLngs(feature.geometry.coordinates));
+      shape.remove();
+      field.value = JSON.stringify(feature.geometry);
+      drawingField.value = 'routed';
+    },
+    onGoFree() {
+      set('free');
+      radios.find((radio) => radio.value === 'free').focus();
+    },
+  });
+
+  // Either way starts from the line to save as it is (the saved one, or the last route or change).
+  function set(mode) {
+    for (const radio of radios) radio.checked = radio.value === mode;
+    panel.stop();
+    panel.clear();
+    shape.pm.disable();
+    shape.addTo(map);
+    routeBox.hidden = mode !== 'routed';
+    if (mode === 'routed') {
+      hint.textContent = gettext('The path follows the streets from A to B. Drag A or B to change the route (it then runs through the points, along the streets); each tap on the map extends it to there.');
+      const latlngs = shape.getLatLngs();
+      panel.showPoints([latlngs[0], latlngs[latlngs.length - 1]]);
+      panel.start();
+    } else {
+      hint.textContent = freeHint;
+      shape.pm.enable({ allowSelfIntersection: false });
+    }
+  }
+
+  modeBox.hidden = false;
+  modeBox.addEventListener('change', (event) => set(event.target.value));
+  set(drawingField.value || config.lineDrawing || 'free');
+  return { set, current: () => radios.find((radio) => radio.checked).value };
 }

@@ -3,10 +3,12 @@
 // bicycles (/route/) and the line is drawn at once. The points are markers that can be dragged (or moved
 // with the keyboard: Leaflet's markers are buttons) and every move routes again. The keyboard form "along
 // <street> from <crossing street> to <crossing street>" (setUpStreetForm) routes through the two crossings,
-// preferring the street, and gives the same line as tapping them.
+// preferring the street, and gives the same line as tapping them. setUpRoutePanel wires both to the panel
+// (participation/includes/route_drawing.html) and credits the network on the map while routing is on: the
+// compose flow (compose.js) and the author's correction page (edit.js) use it alike.
 import L from 'leaflet';
 import { api, ApiError } from './api.js';
-import { element } from './dom.js';
+import { creditHtml, creditText, element } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
 
 const ROUTE_STYLE = { color: '#c2410c', weight: 5, opacity: 0.9, className: 'route-line' };
@@ -174,6 +176,12 @@ export function createRouteDrawing(map, config, { onRoute, onProblem, onPoints }
       along = null;
       onPoints(0);
     },
+    // Points where a path already runs (the correction page's stored line), shown without routing: the first
+    // move or tap routes through them.
+    showPoints(latlngs) {
+      this.clear();
+      for (const latlng of latlngs) addPoint(latlng, { route: false });
+    },
     // The keyboard form: a route through given places, preferring one street.
     routeThrough(latlngs, street) {
       this.clear();
@@ -184,6 +192,86 @@ export function createRouteDrawing(map, config, { onRoute, onProblem, onPoints }
     removeLast,
     pointCount: () => markers.length,
     geometry: () => (feature ? feature.geometry : null),
+  };
+}
+
+// Whether paths can follow the streets in this project: the network's facts (attribution, licence, max_points)
+// from /route/network/, or null without a network or an answer (then paths are drawn freely, as before).
+export async function streetNetwork(config) {
+  try {
+    const answer = await api(config.urls.routeNetwork);
+    return answer.available ? answer : null;
+  } catch {
+    return null;
+  }
+}
+
+// The routed drawing with its panel (participation/includes/route_drawing.html): the undo button, the
+// problem (with free drawing offered where the network cannot help), the keyboard form, and the sentence
+// saying what was routed. `onRoute(feature, line)` gets each route (null when none is drawn any more),
+// `onGoFree()` the switch to free drawing. While it is started, taps add points and the map credits the
+// network (its data is what the line follows: "© OpenStreetMap contributors"); the panel says the credit
+// too, where a phone's one-line map credits may cut it off.
+export function setUpRoutePanel(map, config, network, { onRoute, onGoFree }) {
+  const undo = document.getElementById('route-undo');
+  const problem = document.getElementById('route-problem');
+  const goFree = document.getElementById('route-go-free');
+  const status = document.getElementById('route-status');
+  const creditLine = document.getElementById('route-credit');
+  const credit = network ? creditHtml(network) : '';
+  const text = network ? creditText(network) : '';
+  creditLine.textContent = text ? interpolate(gettext('Street network: %(credit)s'), { credit: text }) : '';
+  creditLine.hidden = !text;
+  let credited = false;
+  const routing = createRouteDrawing(map, config, {
+    onRoute(feature, line) {
+      if (feature) status.textContent = routeSentence(feature);
+      onRoute(feature, line);
+    },
+    onProblem(message, code) {
+      problem.textContent = message || '';
+      goFree.hidden = !message || !['no_route', 'point_outside_network', 'no_network', 'route_crosses_itself'].includes(code);
+      if (message) status.textContent = '';
+    },
+    onPoints(count) {
+      undo.hidden = count === 0;
+    },
+  });
+  if (network) routing.setMaxPoints(network.max_points);
+  const streetForm = setUpStreetForm(config, {
+    route(latlngs, street, description) {
+      routing.routeThrough(latlngs, street);
+      status.textContent = interpolate(gettext('Finding the route %(description)s …'), { description });
+    },
+  });
+  undo.addEventListener('click', () => routing.removeLast());
+  goFree.addEventListener('click', onGoFree);
+
+  function showCredit(on) {
+    if (!map.attributionControl || on === credited) return;
+    if (on) map.attributionControl.addAttribution(credit);
+    else map.attributionControl.removeAttribution(credit);
+    credited = on;
+  }
+
+  return {
+    start() {
+      routing.start();
+      showCredit(true);
+    },
+    stop() {
+      routing.stop();
+      showCredit(false);
+    },
+    // No points, no line, no messages, an empty keyboard form.
+    clear() {
+      routing.clear();
+      problem.textContent = '';
+      goFree.hidden = true;
+      status.textContent = '';
+      streetForm.reset();
+    },
+    showPoints: (latlngs) => routing.showPoints(latlngs),
   };
 }
 

@@ -61,7 +61,8 @@ def suggestion_edit(
     goes back to review, off the map until a moderator approves the new wording; in post-moderation it
     stays public. Either way the replaced version is kept (`SuggestionVersion`) with the EDIT event, so
     moderators compare the two. A correction that changes nothing writes nothing. A path that moves records
-    how it was drawn again (`line_drawing`, free when not said: the edit page draws freely).
+    how it was drawn again (`line_drawing`: "routed" when the correction page routed it along the streets,
+    free when not said); a path that stays where it is keeps what it was.
     """
     suggestion = _own(actor, suggestion_id)
     check_can_write(actor, suggestion.project)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from ..errors import (
     SuggestionNotFound,
 )
 from ..forms import SuggestionEditForm
-from ..models import ModerationMode, ModerationState, Suggestion
+from ..models import GeometryKind, ModerationMode, ModerationState, Project, Suggestion
 from ..participants import participant_from
 from .public import _detail_url, _suggestion_or_error_page
 
@@ -63,6 +64,7 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     text=form.cleaned_data["text"],
                     geometry=form.cleaned_data["geometry"],
+                    line_drawing=form.cleaned_data["line_drawing"],
                 )
             except (SuggestionGone, SuggestionNotFound):
                 return redirect(_detail_url(slug, pk))  # gone meanwhile: its page says so
@@ -82,6 +84,7 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = SuggestionEditForm(initial={"title": suggestion.title, "text": suggestion.text})
         status = 200
     project = suggestion.project
+    can_move = rules.can_move_own(request.user, suggestion)
     return render(
         request,
         "participation/suggestion_edit.html",
@@ -93,7 +96,7 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form_error": next(
                 (errors[0] for field, errors in form.errors.items() if field not in ("title", "text")), ""
             ),
-            "can_move": rules.can_move_own(request.user, suggestion),
+            "can_move": can_move,
             "back_to_review": (
                 was == ModerationState.PUBLISHED and project.moderation_mode == ModerationMode.PRE
             ),
@@ -103,12 +106,32 @@ def suggestion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-                "canMove": rules.can_move_own(request.user, suggestion),
+                "canMove": can_move,
                 "language": get_language(),
+                "lineDrawing": suggestion.line_drawing,
+                **({"urls": _route_urls(project)} if can_move and _is_path(suggestion) else {}),
             },
         },
         status=status,
     )
+
+
+def _is_path(suggestion: Suggestion) -> bool:
+    return suggestion.category.geometry_kind == GeometryKind.LINE
+
+
+def _route_urls(project: Project) -> dict[str, str]:
+    """A path may be redrawn along the street network, as in the compose flow: whether the project has one,
+    routes, and the keyboard form's streets and crossings (geo's read path)."""
+    return {
+        name: reverse(f"api:{route}", kwargs={"slug": project.slug})
+        for name, route in (
+            ("routeNetwork", "route-network"),
+            ("route", "route"),
+            ("routeStreets", "route-streets"),
+            ("routeCrossings", "route-crossings"),
+        )
+    }
 
 
 def _saved_message(was: str, now: str) -> str:

@@ -39,13 +39,16 @@ def _camel(name: str) -> str:
 
 def map_point(page, lon: float, lat: float) -> tuple[float, float]:
     """Page coordinates of a place on the map, for clicking canvas shapes and drawing."""
-    x, y = page.evaluate(
-        "([lat, lon]) => { const p = window.participationMap.latLngToContainerPoint([lat, lon]);"
-        " return [p.x, p.y]; }",
-        [lat, lon],
+    # The map's own container: the map page's #map, the correction page's #edit-map.
+    return tuple(
+        page.evaluate(
+            "([lat, lon]) => { const map = window.participationMap;"
+            " const p = map.latLngToContainerPoint([lat, lon]);"
+            " const box = map.getContainer().getBoundingClientRect();"
+            " return [box.left + p.x, box.top + p.y]; }",
+            [lat, lon],
+        )
     )
-    box = page.locator("#map").bounding_box()
-    return box["x"] + x, box["y"] + y
 
 
 def click_map(page, lon: float, lat: float) -> None:

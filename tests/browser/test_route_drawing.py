@@ -5,26 +5,16 @@ says so and offers free drawing). The stored suggestion says it was routed and h
 Screenshots go to test-artifacts/ and, when SHOTS_DIR is set, there too."""
 
 import math
-import os
 import re
-from itertools import pairwise
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from geo.network.routing import route_find
 from participation.models import Suggestion
-from tests.browser.helpers import (
-    centre_map,
-    map_point,
-    screenshot,
-    serious_violations,
-    sign_in,
-    wait_for_map,
-)
-from tests.geo.network_builder import COLUMNS, ROWS, build_network, grid_position
+from tests.browser.helpers import centre_map, map_point, serious_violations, sign_in, wait_for_map
+from tests.browser.street_grid import TOLERANCE, assert_follows_streets, drawn_path, off_network_m, shot
+from tests.geo.network_builder import build_network, grid_position
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,35 +22,11 @@ MAP = "/projects/test-project/"
 DESKTOP = {"viewport": {"width": 1366, "height": 768}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 CENTRE = (8.403, 49.00225)
-TOLERANCE = 2.5  # CSS pixels between the drawn path and the street's projected edge
 
 
 @pytest.fixture
 def grid(project, categories):
     return build_network(project)
-
-
-def shot(page, name: str) -> None:
-    """The page as it looks, with the grid's streets drawn faintly in place of the base map the tests do
-    without (on a real page the map tiles show the streets)."""
-    streets = [[grid_position(i, j), grid_position(i + 1, j)] for j in range(4) for i in range(3)]
-    streets += [[grid_position(i, j), grid_position(i, j + 1)] for i in range(4) for j in range(3)]
-    page.evaluate(
-        """(streets) => {
-          const map = window.participationMap;
-          for (const street of streets) {
-            window.L.polyline(street.map(([lon, lat]) => [lat, lon]), {
-              color: '#94a3b8', weight: 9, opacity: 0.5, interactive: false,
-            }).addTo(map).bringToBack();
-          }
-        }""",
-        streets,
-    )
-    screenshot(page, f"route-{name}", full_page=False)
-    target = os.environ.get("SHOTS_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / f"{name}.png"))
 
 
 def open_compose(page, live_server, citizen, zoom=17):
@@ -71,73 +37,8 @@ def open_compose(page, live_server, citizen, zoom=17):
     page.wait_for_timeout(200)
 
 
-def drawn_path(page) -> list[tuple[float, float]]:
-    """The routed line as drawn: the vertices of its SVG path, in page pixels."""
-    return page.evaluate(
-        """() => {
-          const path = document.querySelector('path.route-line');
-          if (!path) return [];
-          const map = window.participationMap;
-          const box = map.getContainer().getBoundingClientRect();
-          const numbers = path.getAttribute('d').match(/-?[0-9.]+/g).map(Number);
-          const points = [];
-          for (let i = 0; i + 1 < numbers.length; i += 2) {
-            const p = map.layerPointToContainerPoint([numbers[i], numbers[i + 1]]);
-            points.push([box.left + p.x, box.top + p.y]);
-          }
-          return points;
-        }"""
-    )
-
-
-def street_segments(page) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """Every street edge of the grid open to bicycles, projected to page pixels."""
-    segments = []
-    for j in range(len(ROWS)):
-        for i in range(len(COLUMNS) - 1):
-            segments.append(
-                (map_point(page, *grid_position(i, j)), map_point(page, *grid_position(i + 1, j)))
-            )
-    for i in range(len(COLUMNS)):
-        for j in range(len(ROWS) - 1):
-            segments.append(
-                (map_point(page, *grid_position(i, j)), map_point(page, *grid_position(i, j + 1)))
-            )
-    return segments
-
-
-def to_segment(p, a, b) -> float:
-    (px, py), (ax, ay), (bx, by) = p, a, b
-    dx, dy = bx - ax, by - ay
-    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
-
-
-def assert_follows_streets(page, path) -> None:
-    """Every vertex of the drawn path, and points every few pixels between them, lie on a street edge."""
-    segments = street_segments(page)
-    assert len(path) >= 2, path
-    for a, b in pairwise(path):
-        steps = max(1, int(math.dist(a, b) // 4))
-        for k in range(steps + 1):
-            p = (a[0] + (b[0] - a[0]) * k / steps, a[1] + (b[1] - a[1]) * k / steps)
-            off = min(to_segment(p, s, e) for s, e in segments)
-            assert off <= TOLERANCE, f"{p} is {off:.1f} px off the streets"
-
-
 def routed_streets(page) -> str:
     return page.locator("#route-status").text_content()
-
-
-def off_network_m(suggestion: Suggestion) -> float:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT max(ST_Distance((SELECT ST_Union(geom) FROM geo_network_edge WHERE bicycle)::geography,"
-            " (d).geom::geography)) FROM (SELECT ST_DumpPoints(geom) AS d FROM participation_suggestion"
-            " WHERE id = %s) AS points",
-            [suggestion.pk],
-        )
-        return cursor.fetchone()[0]
 
 
 def test_with_a_pointer_tapping_start_and_end_draws_the_route_along_the_streets(
@@ -148,6 +49,10 @@ def test_with_a_pointer_tapping_start_and_end_draws_the_route_along_the_streets(
     page.get_by_role("button", name="Vorschlag machen").click()
     page.get_by_role("radio", name="Radweg").check()
     expect(page.get_by_role("radio", name="Entlang der Straßen")).to_be_checked()
+    # While the path follows the streets, the map credits the network's data.
+    credits = page.locator(".leaflet-control-attribution")
+    expect(credits).to_contain_text("© OpenStreetMap contributors, ODbL")
+    expect(page.locator("#route-credit")).to_have_text("Straßennetz: © OpenStreetMap contributors, ODbL")
 
     # Start a little beside Südstraße, end a little beside Kaiserstraße, three blocks east.
     start = (8.4010, 49.00005)
@@ -265,6 +170,7 @@ def test_where_the_network_does_not_reach_the_page_offers_free_drawing(live_serv
 
     go_free.click()
     expect(page.get_by_role("radio", name=re.compile("Draw freely"))).to_be_checked()
+    expect(page.locator(".leaflet-control-attribution")).not_to_contain_text("OpenStreetMap")
     expect(page.locator("#placement")).to_be_visible()  # Geoman's free drawing, with its keyboard controls
     for lon, lat in ((8.4010, 49.0), (8.4010, 48.9960)):
         page.mouse.click(*map_point(page, lon, lat))

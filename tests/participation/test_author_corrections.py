@@ -329,3 +329,55 @@ def test_a_routed_path_that_the_author_redraws_is_recorded_as_drawn_freely(line_
     correct(citizen, path, geometry=redrawn)
     path.refresh_from_db()
     assert path.line_drawing == "free"
+
+
+def edit_page(suggestion):
+    return f"/projects/{suggestion.project.slug}/suggestions/{suggestion.pk}/edit/"
+
+
+def page_config(response) -> dict:
+    script = response.content.decode().split('<script id="edit-config" type="application/json">')[1]
+    return json.loads(script.split("</script>")[0])
+
+
+def test_the_correction_page_offers_a_path_routing_and_records_a_route_as_routed(
+    client_factory, citizen, line_category, point_category
+):
+    path = SuggestionFactory(category=line_category, author=citizen, line_drawing="free")
+    point = SuggestionFactory(category=point_category, author=citizen)
+    author = client_factory(citizen)
+
+    config = page_config(author.get(edit_page(path)))
+    assert config["lineDrawing"] == "free"  # the page opens the way the path was drawn
+    assert config["urls"]["route"] == f"/api/v1/projects/{path.project.slug}/route/"
+    assert "urls" not in page_config(author.get(edit_page(point)))  # points are not routed
+
+    routed = {"type": "LineString", "coordinates": [[8.40, 49.00], [8.40, 49.004], [8.41, 49.004]]}
+    saved = author.post(
+        edit_page(path),
+        {"title": path.title, "text": path.text, "geometry": json.dumps(routed), "line_drawing": "routed"},
+    )
+    assert saved.status_code == 302
+    path.refresh_from_db()
+    assert path.line_drawing == "routed"
+    assert [list(c) for c in path.geom.coords] == routed["coordinates"]
+
+
+def test_the_correction_page_refuses_a_made_up_drawing_and_changes_nothing(
+    client_factory, citizen, line_category
+):
+    path = SuggestionFactory(category=line_category, author=citizen, line_drawing="routed")
+    before = (path.title, path.geom.coords)
+    moved = {"type": "LineString", "coordinates": [[8.40, 49.00], [8.405, 49.002], [8.41, 49.01]]}
+
+    refused = client_factory(citizen).post(
+        edit_page(path),
+        {"title": "Neu", "text": "", "geometry": json.dumps(moved), "line_drawing": "sketched"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    assert refused.status_code == 400
+    assert "„line_drawing“ ist „routed“ (entlang der Straßen) oder „free“" in refused.content.decode()
+    path.refresh_from_db()
+    assert path.line_drawing == "routed"
+    assert (path.title, path.geom.coords) == before
