@@ -11,8 +11,9 @@ walks that AST and accepts exactly:
 
 Anything else is a 400 that says what is supported. A property resolves only through the field table
 (geo/fields.py, the OGC channel: the queryables) to an SQL expression over the row `s` of
-geo/sql/ogcapi_items.sql; every value is a bound parameter (`%(cql0)s`, …) of a type checked here, so nothing a
-client writes is ever part of a statement. The SQL text is made only of the fixed pieces of this module.
+geo/sql/ogcapi_items.sql; every value is a bound parameter (`%(cql0)s`, …) of a type checked here, so
+nothing a client writes is ever part of a statement. The SQL text is made only of this module's fixed
+pieces.
 
 Times are "as precise as written", like the `datetime` parameter: a date is that whole day in the site's
 zone, `TIMESTAMP('…T10:00:00Z')` the whole second. `answered_at > '2026-10-01'` is after that day,
@@ -43,7 +44,7 @@ from .params import filter_crs_message, parse_instant
 
 # gunicorn refuses request lines above 4 KB anyway; a filter this long is a mistake or an attack.
 MAX_FILTER_LENGTH = 4000
-MAX_VERTICES = 1000
+MAX_VERTICES = 500
 # AND/OR/NOT levels: enough for any hand-written or GIS-client filter, far below Python's recursion limit.
 MAX_DEPTH = 40
 GEOMETRY = "geometry"
@@ -165,15 +166,17 @@ def parse(text: str) -> ast.Node:
     except lark.exceptions.UnexpectedInput as error:
         position = getattr(error, "column", None) or "?"
         raise InvalidParameter(
-            _(
-                "The filter is not valid CQL2 text (at character %(position)s). Supported: %(supported)s."
-            )
+            _("The filter is not valid CQL2 text (at character %(position)s). Supported: %(supported)s.")
             % {"position": position, "supported": SUPPORTED}
         ) from None
-    except (lark.exceptions.LarkError, ValueError, OverflowError):
+    except (ValueError, OverflowError):
         # A date like 2026-02-31 or an hour 25, found while the parser converts a literal.
+        raise InvalidParameter(_("The filter holds a date or time that does not exist.")) from None
+    except Exception:
+        # pygeofilter's transformer fails on some sentences its grammar lets through (`'x' - -comment`
+        # negates a property): still not a filter, and never a 500.
         raise InvalidParameter(
-            _("The filter holds a date or time that does not exist.")
+            _("The filter is not valid CQL2 text. Supported: %(supported)s.") % {"supported": SUPPORTED}
         ) from None
 
 
@@ -312,9 +315,7 @@ class _Translator:
             return right, _FLIPPED[op], left
         if isinstance(left, _Property) and isinstance(right, _Value):
             return left, op, right
-        raise InvalidParameter(
-            _("A comparison needs a property on one side and a value on the other.")
-        )
+        raise InvalidParameter(_("A comparison needs a property on one side and a value on the other."))
 
     # ------------------------------------------------------------------------------- comparisons
     def comparison(self, lhs: object, op: str, rhs: object) -> str:
@@ -346,7 +347,7 @@ class _Translator:
     def wrong_type(self, prop: _Property, literal: object) -> InvalidParameter:
         shown = literal if isinstance(literal, str | int | float | date) else _node_name(literal)
         return InvalidParameter(
-            _("“%(property)s” is compared with %(type)s; %(value)s is not.")
+            _("“%(property)s” can only be compared with %(type)s, not with %(value)s.")
             % {"property": prop.queryable.name, "type": _type_name(prop.queryable.type), "value": shown}
         )
 
@@ -428,7 +429,7 @@ class _Translator:
         prop = self.property_of(lhs)
         if prop.queryable.type != "date-time":
             raise InvalidParameter(
-                _("T_AFTER, T_BEFORE, T_DURING and T_EQUALS compare a date-time property with a date or time.")
+                _("T_AFTER, T_BEFORE, T_DURING and T_EQUALS compare a date-time property with a date.")
             )
         value = self.operand(rhs)
         if not isinstance(value, _Value):
@@ -448,7 +449,9 @@ class _Translator:
         left, right = self.spatial_operand(node.lhs), self.spatial_operand(node.rhs)
         if isinstance(left, _Value) and isinstance(right, _Property):
             left, right = right, left
-        if not (isinstance(left, _Property) and left.queryable.type == "geometry" and isinstance(right, _Value)):
+        if not (
+            isinstance(left, _Property) and left.queryable.type == "geometry" and isinstance(right, _Value)
+        ):
             raise InvalidParameter(_("S_INTERSECTS compares the property geometry with a geometry."))
         geometry = _geometry(right.value)
         return f"ST_Intersects(s.geom, ST_GeomFromText({self.bind(geometry.wkt)}, 4326))"
@@ -492,7 +495,8 @@ def _geometry(literal: object) -> GEOSGeometry:
         if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
             raise InvalidParameter(
                 _(
-                    "The geometry in the filter lies outside WGS84 longitude -180 to 180 and latitude -90 to 90."
+                    "The geometry in the filter lies outside WGS84 longitude -180 to 180 and latitude "
+                    "-90 to 90."
                 )
             )
     two_d = {"type": shape["type"], "coordinates": _flat(shape["coordinates"])}
@@ -502,7 +506,7 @@ def _geometry(literal: object) -> GEOSGeometry:
         geometry = None
     if geometry is None or geometry.empty or not geometry.valid:
         raise InvalidParameter(
-            _("The geometry in the filter is not valid (for example a ring that is not closed or crosses itself).")
+            _("The geometry in the filter is not valid (e.g. a ring that is not closed or crosses itself).")
         )
     return geometry
 

@@ -435,9 +435,9 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "schemas": SCHEMAS,
             "responses": {
                 "InvalidParameter": _ok(
-                    "A query parameter has an invalid value or is unknown: e.g. a filter that is not CQL2 text, "
-                    "names an unknown property, compares a property with a value of another type or holds an "
-                    "absurd geometry. The description says why.",
+                    "A query parameter has an invalid value or is unknown: e.g. a filter that is not CQL2 "
+                    "text, names an unknown property, compares a property with a value of another type or "
+                    "holds an absurd geometry. The description says why.",
                     "exception",
                 ),
                 "NotFound": _ok("There is no such collection or feature.", "exception"),

@@ -134,7 +134,12 @@ def collection_links(
                 _("The properties a filter can use"),
             ),
             # The same under the draft's name, which GDAL up to 3.6 looks for.
-            link(url(request, "queryables", collection_id), "queryables", JSON, _("The properties a filter can use")),
+            link(
+                url(request, "queryables", collection_id),
+                "queryables",
+                JSON,
+                _("The properties a filter can use"),
+            ),
         ]
     return found
 
