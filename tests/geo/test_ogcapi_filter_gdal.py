@@ -1,9 +1,11 @@
 """GDAL's OAPIF driver (3.6, QGIS's OGR provider uses it) sends an `ogr2ogr -where` to our server as a CQL
 text `filter` (it finds `cql-text` among the values of `filter-lang` in the OpenAPI document and the
 properties in the queryables) and gets exactly the right rows: the answered date lands on `answered_at`,
-never on the creation date as `datetime=` did (issue 25: 56 rows instead of 7)."""
+never on the creation date as `datetime=` did (issue 25: 56 rows instead of 7). OWSLib's Features client
+reads the queryables and sends `filter=` too."""
 
 import json
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from django.contrib.gis.geos import Point
 
 from geo.ogcapi import suggestion_views
 from tests.factories import SuggestionFactory
-from tests.geo.test_ogcapi_gdal import gdal
+from tests.geo.test_ogcapi_gdal import GDAL_ENV, gdal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,3 +84,37 @@ def test_ogr2ogr_where_on_the_answer_date_filters_answered_at(live_server, answe
     assert found == expected
     assert not any("datetime" in r for r in requests_seen)
     assert any(r.get("filter", [""])[0].startswith("answered_at > '2026-10-01") for r in requests_seen)
+
+
+OWSLIB_SCRIPT = """
+import json, sys
+from owslib.ogcapi.features import Features
+api = Features(sys.argv[1])
+queryables = api.collection_queryables("test-project-points")
+items = api.collection_items(
+    "test-project-points", filter="answered_at > DATE('2026-10-01') AND support_count >= 14", limit=100
+)
+ids = [f["id"] for f in items["features"]]
+print(json.dumps({"queryables": sorted(queryables["properties"]), "ids": ids}))
+"""
+
+
+def test_owslib_reads_the_queryables_and_sends_a_filter(live_server, answered):
+    # OWSLib is Debian's (0.27.2, beside QGIS's Python), not in the project's virtualenv.
+    result = subprocess.run(
+        ["/usr/bin/python3", "-c", OWSLIB_SCRIPT, f"{live_server.url}/ogcapi"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=GDAL_ENV,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert {"support_count", "answered_at", "geometry"} <= set(body["queryables"])
+    assert set(body["ids"]) == {
+        s.pk
+        for s in answered
+        if s.answered_at and s.answered_at >= OCT_1 + timedelta(days=1) and s.support_count >= 14
+    }
