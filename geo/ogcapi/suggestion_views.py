@@ -117,7 +117,9 @@ def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> Htt
             "features": features,
             "next_url": next_url,
             "json_url": f"{here}?{with_params(request.GET, f='json')}",
-            "filtered": any(name in request.GET for name in ("bbox", "datetime", "category", "after")),
+            "filtered": any(
+                name in request.GET for name in ("bbox", "datetime", "category", "after", "filter")
+            ),
         },
     )
 

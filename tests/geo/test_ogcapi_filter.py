@@ -24,7 +24,8 @@ OCT_1 = datetime(2026, 9, 30, 22, 0, tzinfo=UTC)  # midnight of 1 October 2026 i
 
 
 def get_json(client, url: str, status: int = 200, **params) -> dict:
-    response = client.get(url, params)
+    # In English: the messages the tests look for (the site's default language is German).
+    response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status, response.content
     return json.loads(response.content)
 
