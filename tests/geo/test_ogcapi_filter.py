@@ -12,7 +12,7 @@ from geo.fields import OGCAPI, field_names
 from geo.ogcapi import cql2
 from geo.ogcapi.errors import InvalidParameter
 from participation.models import LineDrawing, PlanningStatus, Suggestion
-from tests.factories import CategoryFactory, SuggestionFactory
+from tests.factories import CategoryFactory, FacilityLayerFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +285,15 @@ def test_queryables_have_an_html_page_and_the_collection_links_them(client, rows
         rels["http://www.opengis.net/def/rel/ogc/1.0/queryables"] == f"http://testserver{POINTS}/queryables"
     )
     assert rels["queryables"] == f"http://testserver{POINTS}/queryables"
+
+
+def test_context_layers_have_no_queryables_and_take_no_filter(client, rows, point_category):
+    layer = FacilityLayerFactory(category=point_category)
+    collection = f"{BASE}/collections/test-project-layer-{layer.pk}"
+
+    assert client.get(collection).status_code == 200
+    assert client.get(f"{collection}/queryables").status_code == 404
+    assert client.get(f"{collection}/items", {"filter": "id > 1"}).status_code == 400
 
 
 def test_conformance_lists_exactly_the_implemented_classes(client):
