@@ -2,7 +2,7 @@
 text `filter` (it finds `cql-text` among the values of `filter-lang` in the OpenAPI document and the
 properties in the queryables) and gets exactly the right rows: the answered date lands on `answered_at`,
 never on the creation date as `datetime=` did (issue 25: 56 rows instead of 7). OWSLib's Features client
-reads the queryables and sends `filter=` too."""
+reads the queryables and sends `filter=` too, and QGIS 3.22 sends a provider filter through GDAL."""
 
 import json
 import subprocess
@@ -118,3 +118,37 @@ def test_owslib_reads_the_queryables_and_sends_a_filter(live_server, answered):
         for s in answered
         if s.answered_at and s.answered_at >= OCT_1 + timedelta(days=1) and s.support_count >= 14
     }
+
+
+QGIS_SCRIPT = """
+import json, sys
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False)
+app.initQgis()
+layer = QgsVectorLayer(sys.argv[1] + "|layername=test-project-points", "points", "ogr")
+layer.setSubsetString('"support_count" > 3 AND "answered_at" > \\'2026-10-01\\'')
+print(json.dumps({"valid": layer.isValid(), "ids": sorted(f["id"] for f in layer.getFeatures())}))
+"""
+
+
+def test_qgis_sends_a_provider_filter_through_gdal_to_the_server(live_server, answered, requests_seen):
+    # QGIS 3.22 (Debian's, headless) with its OGR provider, as docs/ogc-api.md shows it.
+    result = subprocess.run(
+        ["/usr/bin/python3", "-c", QGIS_SCRIPT, f"OAPIF:{live_server.url}/ogcapi"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout.strip().splitlines()[-1])
+    assert body["valid"]
+    assert set(body["ids"]) == {
+        s.pk
+        for s in answered
+        if s.answered_at and s.answered_at >= OCT_1 + timedelta(days=1) and s.support_count > 3
+    }
+    sent = [r.get("filter") for r in requests_seen]
+    assert ["(support_count > 3) AND (answered_at > '2026-10-01T')"] in sent
