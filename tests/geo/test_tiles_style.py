@@ -14,11 +14,13 @@ from django.contrib.gis.geos import LineString, Point, Polygon
 from django.test import Client
 
 from geo.fields import field_names
+from geo.layers.imports import layer_import
 from geo.layers.models import ContextLayer
 from geo.network.models import StreetNetwork
 from participation.models import PlanningStatus
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 from tests.geo.test_clusters import mercator
+from tests.geo.test_layer_tiles import geojson
 from tests.geo.test_tiles import MVT, tile_of
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +32,13 @@ RED, BLUE, ORANGE, GREEN = "#d62728", "#1f77b4", "#c2410c", "#2ca02c"
 A = (8.4037, 49.0094)  # a red point, planned
 B = (8.4057, 49.0094)  # a blue point, received
 LINE = ((8.4030, 49.0080), (8.4064, 49.0080))  # routed, orange
+C = (8.4067, 49.0094)  # a car park of the context layer, purple
+PURPLE = "#7e22ce"
 AREA = ((8.4030, 49.0100), (8.4064, 49.0100), (8.4064, 49.0110), (8.4030, 49.0110), (8.4030, 49.0100))
 
 
 @pytest.fixture
-def styled(project):
+def styled(project, tmp_path):
     """A project with a category of each kind, one suggestion of each, an OSM street network and a public
     context layer."""
     red = CategoryFactory(project=project, key="charging", colour=RED, label_de="Laden", label_en="Charging")
@@ -61,8 +65,14 @@ def styled(project):
     SuggestionFactory(category=green, geom=Polygon(AREA, srid=4326))
     StreetNetwork.objects.create(project=project, attribution=OSM)
     layer = ContextLayer.objects.create(
-        project=project, name_de="Parkhäuser", name_en="Car parks", role="reference", attribution=OSM
+        project=project,
+        name_de="Parkhäuser",
+        name_en="Car parks",
+        role="reference",
+        attribution=OSM,
+        colour=PURPLE,
     )
+    layer_import(layer=layer, source=geojson(tmp_path / "parks.geojson", [(C, {"name": "P1"})]), actor=None)
     ContextLayer.objects.create(project=project, name="Intern", role="reference", public=False)
     return {"project": project, "categories": [red, blue, orange, green], "layer": layer}
 
@@ -330,6 +340,19 @@ def test_qgis_draws_the_tiles_in_the_categories_colours_with_the_style(live_serv
     assert near(point_b, BLUE), drawn
     assert near(line, ORANGE), drawn
     assert near(area, blend(GREEN, 0.35), 16), drawn
+
+    # A context layer's tiles with the same style URL: the layer's own colour.
+    layer = styled["layer"]
+    context = qgis_render(
+        {
+            **args,
+            "tiles": f"{live_server.url}/tiles/test-project/layers/{layer.pk}/{{z}}/{{x}}/{{y}}.pbf",
+            "png": str(tmp_path / "context.png"),
+            "probes": [mercator(*C), mercator(*A)],
+        }
+    )
+    assert near(context["probes"][0], PURPLE), context
+    assert context["probes"][1] == "#ffffff", context
 
     unstyled = qgis_render({**args, "style": "", "png": str(tmp_path / "unstyled.png")})
     assert not near(unstyled["probes"][0], RED) or not near(unstyled["probes"][1], BLUE), unstyled
