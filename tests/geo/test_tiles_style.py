@@ -6,6 +6,7 @@ the Mapbox GL style /tiles/<slug>/style.json (read by QGIS 3.22's converter), an
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 STYLE = "application/vnd.mapbox.style+json"
 OSM = "© OpenStreetMap contributors"
-SHOTS = Path("/work/shots/s25/tiles-style")
+# Where the rendered image is copied to look at (unset: nowhere).
+SHOTS = os.environ.get("TILES_STYLE_SHOTS")
 RED, BLUE, ORANGE, GREEN = "#d62728", "#1f77b4", "#c2410c", "#2ca02c"
 A = (8.4037, 49.0094)  # a red point, planned
 B = (8.4057, 49.0094)  # a blue point, received
@@ -319,18 +321,35 @@ def test_qgis_draws_the_tiles_in_the_categories_colours_with_the_style(live_serv
     east, north = mercator(8.4075, 49.0120)
     line_middle = mercator((LINE[0][0] + LINE[1][0]) / 2, LINE[0][1])
     area_inside = mercator(8.4047, 49.0105)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    # More of each kind around the probed ones, for the image: every status sign, a freely drawn path.
+    red, blue, orange, _green = styled["categories"]
+    for lon, category, status in (
+        (8.4027, red, PlanningStatus.UNDER_REVIEW),
+        (8.4037, blue, PlanningStatus.IMPLEMENTED),
+        (8.4047, red, PlanningStatus.DECLINED),
+        (8.4057, blue, PlanningStatus.PLANNED),
+    ):
+        SuggestionFactory(category=category, geom=Point(lon, 49.0087, srid=4326), planning_status=status)
+    SuggestionFactory(
+        category=orange,
+        geom=LineString((8.4030, 49.0074), (8.4048, 49.0077), (8.4064, 49.0074), srid=4326),
+        line_drawing="free",
+        planning_status=PlanningStatus.UNDER_REVIEW,
+    )
     args = {
         "tiles": f"{live_server.url}/tiles/test-project/{{z}}/{{x}}/{{y}}.pbf",
         "style": f"{live_server.url}/tiles/test-project/style.json",
         "extent": [west, south, east, north],
         "size": [800, 720],
-        "png": str(SHOTS / "qgis-styled-tiles.png"),
+        "png": str(tmp_path / "styled.png"),
         "probes": [mercator(*A), mercator(*B), line_middle, area_inside],
     }
 
     drawn = qgis_render(args)
 
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        shutil.copy(args["png"], Path(SHOTS) / "qgis-styled-tiles.png")
     assert drawn["valid"], drawn
     assert drawn["style_loaded"], drawn
     # One rule per category and status, named as the style names them (QGIS sends no Accept-Language).
