@@ -136,7 +136,14 @@ def test_landing_page_links_the_api_conformance_and_collections_by_absolute_urls
 def test_conformance_declares_core_geojson_html_and_oas30(client):
     body = get_json(client, f"{BASE}/conformance")
 
-    assert set(body["conformsTo"]) == {f"{CONF}core", f"{CONF}geojson", f"{CONF}html", f"{CONF}oas30"}
+    tiles = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
+    assert set(body["conformsTo"]) == {
+        f"{CONF}core",
+        f"{CONF}geojson",
+        f"{CONF}html",
+        f"{CONF}oas30",
+        *(f"{tiles}{name}" for name in ("core", "tileset", "tilesets-list", "dataset-tilesets", "mvt")),
+    }
 
 
 def _resolve(document: dict, ref: str) -> dict:
@@ -173,6 +180,10 @@ def test_api_is_an_openapi_3_0_document_of_every_path_and_parameter(client):
         "/collections/{collectionId}",
         "/collections/{collectionId}/items",
         "/collections/{collectionId}/items/{featureId}",
+        "/tiles",
+        "/tiles/{tilesetId}",
+        "/tileMatrixSets",
+        "/tileMatrixSets/{tileMatrixSetId}",
     }
     for ref in _refs(document):
         _resolve(document, ref)  # every $ref points at something
