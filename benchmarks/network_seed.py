@@ -136,3 +136,39 @@ def ensure(dsn: str, project_id: int, scale: str, log: Callable[[str], None] = p
     seconds = time.perf_counter() - began
     log(f"  seeded in {seconds:.0f} s")
     return SeededNetwork(network_id=network_id, edges=edges, addresses=addresses, seconds=seconds)
+
+
+def ensure_gazetteer_copy(
+    dsn: str, project_id: int, source_project_id: int, scale: str, log: Callable[[str], None] = print
+) -> None:
+    """The 11 k project's gazetteer: the big project's places (the same synthetic town) and the labels they
+    give its suggestions. The map's features carry a suggestion's place label, so without it the viewport's
+    "1.1 M vs 11 k" rows would compare the big project's labelled answers with unlabelled ones."""
+    wanted = {**marker(scale), "gazetteer_of": source_project_id}
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT params FROM bench_network_seed WHERE project_id = %s", (project_id,)
+        ).fetchone()
+        if row is not None and row[0] == wanted:
+            return
+        log("  the 11 k project's gazetteer (the big project's places) and its place labels")
+        began = time.perf_counter()
+        conn.execute("DELETE FROM geo_place WHERE project_id = %s", (project_id,))
+        conn.execute(
+            "INSERT INTO geo_place "
+            "(project_id, kind, source, name, street, housenumber, postcode, label, geom, extent) "
+            "SELECT %s, kind, source, name, street, housenumber, postcode, label, geom, extent "
+            "FROM geo_place WHERE project_id = %s",
+            (project_id, source_project_id),
+        )
+        from geo.sql import SQL as GEO_SQL
+
+        conn.execute(GEO_SQL.load("place_labels_rebuild"), {"project": project_id})
+        conn.execute(
+            "INSERT INTO bench_network_seed (project_id, params, seconds) VALUES (%s, %s, %s) "
+            "ON CONFLICT (project_id) DO UPDATE SET params = EXCLUDED.params, seconds = EXCLUDED.seconds",
+            (project_id, json.dumps(wanted), time.perf_counter() - began),
+        )
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) geo_place, geo_suggestion_place")
+    log(f"  done in {time.perf_counter() - began:.0f} s")

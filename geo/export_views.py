@@ -23,7 +23,7 @@ from .exports.filters import ExportFilterForm
 from .exports.responses import file_response, job_file_response
 from .layers.selectors import context_layer_list
 from .models import ExportFormat, ExportJob, ExportJobState
-from .tiles.urls import layer_tile_url, vector_tile_url
+from .tiles.urls import layer_tile_url, style_url, vector_tile_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,6 +68,9 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
             "jobs": [(job, _job_url(project, job)) for job in jobs],
             "ogcapi_url": request.build_absolute_uri("/ogcapi"),
             "vector_tile_url": vector_tile_url(request, project),
+            # The style QGIS draws the tiles with (categories' colours, statuses); public projects only, as
+            # their tiles.
+            "style_url": style_url(request, project.slug) if project.is_public else None,
             # The layers QGIS can read without signing in: those everyone sees.
             "layer_tile_urls": [
                 (layer.name, layer_tile_url(request, project.slug, layer.pk))

@@ -180,6 +180,21 @@ def whitenoise_files_once():
         yield
 
 
+# ------------------------------------------------------------------------- each test's cache starts empty
+@pytest.fixture(autouse=True)
+def cache_left_by_no_other_test():
+    """This process's cache keys go before each test (KEY_PREFIX is per process; other workers keep theirs).
+    Rate counters are keyed by client address and account id, and ids start again after a flushing test:
+    a counter an earlier test left in the current window refused a later test's first write, depending on
+    the order (tests/security/test_rate_limits.py after tests/participation, or run twice)."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{django_settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
 def project(db):
     return ProjectFactory(slug="test-project")

@@ -36,6 +36,13 @@ def _ok(description: str, schema: str, media_type: str = "application/json") -> 
 
 _ERRORS = {"400": _ref("responses", "InvalidParameter"), "default": _ref("responses", "Error")}
 
+
+def _json_only(description: str, required: list[str]) -> dict[str, Any]:
+    """A JSON answer without an HTML page (OGC API – Tiles' resources, geo/ogcapi/tile_views.py)."""
+    schema = {"type": "object", "required": required}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 PARAMETERS: dict[str, dict[str, Any]] = {
     "f": {
         "name": "f",
@@ -55,6 +62,20 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         ),
         "required": True,
         "schema": {"type": "string"},
+    },
+    "tilesetId": {
+        "name": "tilesetId",
+        "in": "path",
+        "description": "The slug of a public project (OGC API – Tiles).",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "tileMatrixSetId": {
+        "name": "tileMatrixSetId",
+        "in": "path",
+        "description": "The tile matrix set: only WebMercatorQuad.",
+        "required": True,
+        "schema": {"type": "string", "enum": ["WebMercatorQuad"]},
     },
     "featureId": {
         "name": "featureId",
@@ -429,6 +450,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                     },
                 }
             },
+            **_tile_paths(f),
         },
         "components": {
             "parameters": PARAMETERS,
@@ -443,5 +465,55 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                 "NotFound": _ok("There is no such collection or feature.", "exception"),
                 "Error": _ok("Something went wrong.", "exception"),
             },
+        },
+    }
+
+
+def _tile_paths(f: dict[str, str]) -> dict[str, Any]:
+    """OGC API – Tiles: the projects' vector tilesets and their tiling scheme. The tiles themselves are at
+    /tiles/<slug>/{z}/{x}/{y}.pbf, outside this API's base URL (the tileset's `item` link)."""
+    not_found = _ref("responses", "NotFound")
+    tileset_id = _ref("parameters", "tilesetId")
+    tms_id = _ref("parameters", "tileMatrixSetId")
+    return {
+        "/tiles": {
+            "get": {
+                "operationId": "getTileSetsList",
+                "summary": "One vector tileset per public project (WebMercatorQuad)",
+                "parameters": [f],
+                "responses": {"200": _json_only("The tilesets.", ["links", "tilesets"]), **_ERRORS},
+            }
+        },
+        "/tiles/{tilesetId}": {
+            "get": {
+                "operationId": "describeTileSet",
+                "summary": "A project's tileset: its tile template, TileJSON and style",
+                "parameters": [tileset_id, f],
+                "responses": {
+                    "200": _json_only("The tileset's metadata.", ["dataType", "tileMatrixSetURI", "links"]),
+                    "404": not_found,
+                    **_ERRORS,
+                },
+            }
+        },
+        "/tileMatrixSets": {
+            "get": {
+                "operationId": "getTileMatrixSetsList",
+                "summary": "The tile matrix sets the tiles use",
+                "parameters": [f],
+                "responses": {"200": _json_only("The tile matrix sets.", ["tileMatrixSets"]), **_ERRORS},
+            }
+        },
+        "/tileMatrixSets/{tileMatrixSetId}": {
+            "get": {
+                "operationId": "getTileMatrixSet",
+                "summary": "WebMercatorQuad, as OGC's Tile Matrix Set 2.0 defines it",
+                "parameters": [tms_id, f],
+                "responses": {
+                    "200": _json_only("The tile matrix set.", ["id", "crs", "tileMatrices"]),
+                    "404": not_found,
+                    **_ERRORS,
+                },
+            }
         },
     }

@@ -6,7 +6,7 @@ Django's APPEND_SLASH never sends /ogcapi/x to /ogcapi/x/ (which used to send it
 
 from django.urls import path, re_path
 
-from . import views
+from . import tile_views, views
 
 app_name = "ogcapi"
 
@@ -19,5 +19,12 @@ urlpatterns = [
     path("ogcapi/collections/<str:collection_id>/queryables", views.queryables, name="queryables"),
     path("ogcapi/collections/<str:collection_id>/items", views.items, name="items"),
     path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
+    # OGC API – Tiles (tile_views.py): the tilesets of the projects' vector tiles and their tiling scheme.
+    path("ogcapi/tiles", tile_views.tilesets, name="tilesets"),
+    path("ogcapi/tiles/<slug:slug>", tile_views.tileset, name="tileset"),
+    path("ogcapi/tileMatrixSets", tile_views.tile_matrix_sets, name="tile-matrix-sets"),
+    path(
+        "ogcapi/tileMatrixSets/<str:tile_matrix_set_id>", tile_views.tile_matrix_set, name="tile-matrix-set"
+    ),
     re_path(r"^(?P<path>ogcapi/.*)$", views.unknown_or_slashed),
 ]

@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import kinds
+from . import kinds, tile_views
 from .errors import ResourceNotFound
 from .openapi import OPENAPI_MEDIA_TYPE, PARAMETERS, openapi_document
 from .params import COMMON_PARAMETERS, LIMIT_MAX, check_known
@@ -46,6 +46,8 @@ CONFORMANCE = [
     f"{_CQL2}case-insensitive-comparison",
     f"{_CQL2}basic-spatial-functions",
 ]
+# OGC API – Tiles (tile_views.py): the projects' vector tiles as dataset tilesets.
+CONFORMANCE += tile_views.CONFORMANCE
 
 
 def _api_title() -> str:
@@ -70,6 +72,15 @@ def landing(request: HttpRequest, *, html: bool) -> HttpResponse:
         link(url(request, "api", query={"f": "html"}), "service-doc", HTML, _("The API documentation")),
         link(url(request, "conformance"), "conformance", JSON, _("Conformance classes")),
         link(url(request, "collections"), "data", JSON, _("Collections")),
+        link(
+            url(request, "tilesets"), tile_views.TILESETS_VECTOR, JSON, _("Vector tilesets of the projects")
+        ),
+        link(
+            url(request, "tile-matrix-sets"),
+            "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+            JSON,
+            _("Tiling schemes"),
+        ),
     ]
     if html:
         return render(

@@ -15,6 +15,9 @@ import time
 
 from django.db import connection, transaction
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from geo.sql import SQL
 
@@ -63,8 +66,21 @@ def place_labels_rebuild(*, project_id: int) -> int:
 
 def place_labels_request(*, project_id: int) -> None:
     """Have the worker label the project's suggestions again once the current transaction has committed
-    (a rolled-back import asks for nothing)."""
-    transaction.on_commit(lambda: place_labels_rebuild_task.enqueue(project_id))
+    (a rolled-back import asks for nothing). A job of the project that still waits for the worker is
+    enough: it has not started, so it reads what this transaction committed (an admin importing the network,
+    the addresses and the districts one after the other has the labels rebuilt once, not three times)."""
+    transaction.on_commit(lambda: _place_labels_enqueue(project_id))
+
+
+def _place_labels_enqueue(project_id: int) -> None:
+    waiting = DBTaskResult.objects.filter(
+        task_path=place_labels_rebuild_task.module_path,
+        args_kwargs__args=[project_id],
+        status=TaskResultStatus.READY,
+    )
+    if isinstance(place_labels_rebuild_task.get_backend(), DatabaseBackend) and waiting.exists():
+        return
+    place_labels_rebuild_task.enqueue(project_id)
 
 
 @task()

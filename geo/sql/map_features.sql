@@ -28,34 +28,44 @@ WITH candidate AS (
     ORDER BY distance
     LIMIT %(max_features)s + 1
 ),
+head AS (
+    -- Ranked by nearness for the cut below (count and bytes); sent in id order. Each feature's text but its
+    -- place label, and how many bytes the features up to it take without labels.
+    SELECT h.*, sum(octet_length(h.text) + 3) OVER (ORDER BY h.rank ROWS UNBOUNDED PRECEDING) AS bytes
+    FROM (
+        SELECT row_number() OVER (ORDER BY s.distance, s.id) AS rank, s.id,
+               '{"type":"Feature","id":' || s.id
+               || ',"geometry":' || ST_AsGeoJSON(s.geom, 6)
+               || ',"properties":{"id":' || s.id
+               || ',"category":' || to_json(c.key)::text
+               || ',"title":' || to_json(s.title)::text
+               || ',"planning_status":' || to_json(s.planning_status)::text
+               || ',"support_count":' || s.support_count
+               || ',"comment_count":' || s.comment_count AS text
+        FROM candidate AS s
+        JOIN participation_category AS c ON c.id = s.category_id
+    ) AS h
+),
 feature AS (
-    -- Ranked by nearness for the cut below (count and bytes); sent in id order.
-    SELECT row_number() OVER (ORDER BY s.distance, s.id) AS rank, s.id,
-           '{"type":"Feature","id":' || s.id
-           || ',"geometry":' || ST_AsGeoJSON(s.geom, 6)
-           || ',"properties":{"id":' || s.id
-           || ',"category":' || to_json(c.key)::text
-           || ',"title":' || to_json(s.title)::text
-           || ',"planning_status":' || to_json(s.planning_status)::text
-           || ',"support_count":' || s.support_count
-           || ',"comment_count":' || s.comment_count
-           -- Where it is in words (geo_suggestion_place, kept by place_label_trigger.sql), when the project
-           -- has a gazetteer: "Kaiserstraße 12, Innenstadt-West".
+    -- Where it is in words (geo_suggestion_place, kept by place_label_trigger.sql), when the project has a
+    -- gazetteer: "Kaiserstraße 12, Innenstadt-West". Looked up only for the features that fit without
+    -- labels: a label only adds bytes, so no feature past that cut is kept with one (a dense viewport
+    -- looked up 1,001 labels to send some 460).
+    SELECT h.rank, h.id,
+           h.text
            || coalesce(',"place":' || to_json(nullif(concat_ws(', ',
                   nullif(coalesce(nullif(g.address, ''), g.street), ''), nullif(g.district, '')), ''))::text, '')
            || '}}' AS text
-    FROM candidate AS s
-    JOIN participation_category AS c ON c.id = s.category_id
-    LEFT JOIN geo_suggestion_place AS g ON g.suggestion_id = s.id
+    FROM head AS h
+    LEFT JOIN geo_suggestion_place AS g ON g.suggestion_id = h.id
+    WHERE h.rank <= %(max_features)s AND h.bytes <= %(max_bytes)s
 ),
 kept AS (
     SELECT rank, id, text,
-           rank <= %(max_features)s
-           AND sum(octet_length(text) + 1) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) <= %(max_bytes)s
-               AS kept
+           sum(octet_length(text) + 1) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) <= %(max_bytes)s AS kept
     FROM feature
 )
 SELECT count(*) FILTER (WHERE kept) AS returned,
-       coalesce(bool_or(NOT kept), false) AS truncated,
+       coalesce(bool_or(NOT kept), false) OR (SELECT count(*) FROM head) > count(*) AS truncated,
        '[' || coalesce(string_agg(text, ',' ORDER BY id) FILTER (WHERE kept), '') || ']' AS features
 FROM kept;

@@ -17,8 +17,12 @@ from dataclasses import dataclass
 
 from config.db_reads import heavy_reads
 from geo.core.grid import CLUSTER_MAX_ZOOM, WEB_MERCATOR_HALF
+from geo.layers.models import ContextLayer
+from geo.layers.selectors import context_layer_list
 from geo.models import TileLayer
+from geo.network.models import StreetNetwork
 from geo.sql import SQL
+from participation.models import Category, Project
 
 from ..core.grid import TileAddress, cell_range
 
@@ -223,3 +227,34 @@ def segment_tile_build(*, project_id: int, tile: TileAddress) -> BuiltSegmentTil
         cursor.execute(SQL.load("segment_tile_mvt"), params)
         etag, mvt = cursor.fetchone()
     return BuiltSegmentTile(etag=etag, mvt=bytes(mvt))
+
+
+# ------------------------------------------------------------------------------- TileJSON, style, tileset
+@dataclass(frozen=True, slots=True)
+class StyledProject:
+    """What a public project's tile documents are built from (geo/tiles/documents.py)."""
+
+    project: Project
+    categories: list[Category]  # every category, inactive ones too: their suggestions are still in the tiles
+    layers: list[ContextLayer]  # the public context layers, in their order
+    network_attribution: str  # the street network's credit (routed lines follow it), "" without one
+
+
+def styled_project(*, slug: str) -> StyledProject | None:
+    """The public project of `slug` with its categories, public context layers and the street network's
+    credit; None when there is no public project of that slug (its tiles are 404 too). Three small queries."""
+    project = Project.objects.filter(slug=slug, is_public=True).first()
+    if project is None:
+        return None
+    network = StreetNetwork.objects.filter(project=project).values_list("attribution", flat=True).first()
+    return StyledProject(
+        project=project,
+        categories=list(Category.objects.filter(project=project)),
+        layers=context_layer_list(user=None, project=project),
+        network_attribution=network or "",
+    )
+
+
+def public_projects() -> list[Project]:
+    """The public projects, whose tiles are public: the OGC API's tilesets."""
+    return list(Project.objects.filter(is_public=True).order_by("slug"))

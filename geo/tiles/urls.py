@@ -10,6 +10,8 @@ from django.urls import re_path
 from participation.models import Project
 
 from . import views
+from .documents import Urls
+from .selectors import StyledProject
 
 app_name = "tiles"
 
@@ -26,6 +28,9 @@ SEGMENT_TILE_ROUTE = (
 )
 
 urlpatterns = [
+    # The documents that describe the tiles to a client: TileJSON 3.0.0 and the style QGIS converts.
+    re_path(r"^tiles/(?P<slug>[-\w]+)/tilejson\.json$", views.tilejson, name="tilejson"),
+    re_path(r"^tiles/(?P<slug>[-\w]+)/style\.json$", views.style, name="style"),
     re_path(TILE_ROUTE, views.tile, name="tile"),
     re_path(LAYER_TILE_ROUTE, views.layer_tile, name="layer-tile"),
     re_path(SEGMENT_TILE_ROUTE, views.segment_tile, name="segment-tile"),
@@ -45,3 +50,24 @@ def layer_tile_url(request: HttpRequest, slug: str, layer_id: int) -> str:
 def segment_tile_url(request: HttpRequest, slug: str) -> str:
     """The project's street-segment tile URL template with {z}/{x}/{y}."""
     return request.build_absolute_uri(f"/tiles/{slug}/segments/") + "{z}/{x}/{y}.pbf"
+
+
+def tilejson_url(request: HttpRequest, slug: str) -> str:
+    """The project's TileJSON (geo/tiles/documents.py)."""
+    return request.build_absolute_uri(f"/tiles/{slug}/tilejson.json")
+
+
+def style_url(request: HttpRequest, slug: str) -> str:
+    """The project's Mapbox GL style, which QGIS takes as a vector tile connection's style URL."""
+    return request.build_absolute_uri(f"/tiles/{slug}/style.json")
+
+
+def document_urls(request: HttpRequest, styled: StyledProject) -> Urls:
+    """Every address the project's TileJSON, style and tileset name."""
+    slug = styled.project.slug
+    return Urls(
+        tiles=vector_tile_url(request, styled.project),
+        tilejson=tilejson_url(request, slug),
+        style=style_url(request, slug),
+        layer_tiles={layer.pk: layer_tile_url(request, slug, layer.pk) for layer in styled.layers},
+    )

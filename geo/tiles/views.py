@@ -1,7 +1,11 @@
 """`/tiles/<slug>/{z}/{x}/{y}.pbf`, `/tiles/<slug>/layers/<id>/{z}/{x}/{y}.pbf` and
-`/tiles/<slug>/segments/{z}/{x}/{y}.pbf`: thin views over the tile caches and the tile builders."""
+`/tiles/<slug>/segments/{z}/{x}/{y}.pbf`: thin views over the tile caches and the tile builders;
+`/tiles/<slug>/tilejson.json` and `/tiles/<slug>/style.json`: the documents that describe them."""
 
+import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -15,7 +19,7 @@ from participation.models import Project
 from ..core.grid import TileAddress
 from ..layers.errors import LayerNotFound
 from ..layers.selectors import layer_visible
-from . import selectors, services
+from . import documents, selectors, services
 
 MVT = "application/vnd.mapbox-vector-tile"
 # Tiles change with every moderation decision: clients and HTTP caches keep one a minute, then ask again
@@ -124,3 +128,39 @@ def segment_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> Htt
     built = selectors.segment_tile_build(project_id=project.pk, tile=address)
     known = _known_etags(request)
     return _tile_response(etag=built.etag, mvt=built.mvt, known=known, public=project.is_public)
+
+
+# ------------------------------------------------------------------------------------ TileJSON and style
+def _document_response(request: HttpRequest, body: dict[str, Any], media_type: str) -> HttpResponse:
+    """A document as the tiles answer: a strong ETag, `public, max-age=60, must-revalidate`, 304 when the
+    client holds it. It changes with a category's colour or label, a context layer or the language
+    (LocaleMiddleware adds `Vary: Accept-Language`), never with a suggestion."""
+    content = json.dumps(body, ensure_ascii=False).encode()
+    etag = hashlib.md5(content, usedforsecurity=False).hexdigest()
+    known = _known_etags(request)
+    if etag in known or "*" in known:
+        response = HttpResponse(status=304, content_type=media_type)
+    else:
+        response = HttpResponse(content, content_type=media_type)
+    response["ETag"] = f'"{etag}"'
+    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    return response
+
+
+def _document_view(build: Callable[..., dict[str, Any]], media_type: str) -> Callable[..., HttpResponse]:
+    @require_safe
+    def view(request: HttpRequest, slug: str) -> HttpResponse:
+        # Imported here: geo/tiles/urls.py imports this module for its patterns.
+        from .urls import document_urls
+
+        styled = selectors.styled_project(slug=slug)
+        if styled is None:
+            return _error(ProjectNotFound())
+        return _document_response(request, build(styled, document_urls(request, styled)), media_type)
+
+    view.__doc__ = build.__doc__
+    return view
+
+
+tilejson = _document_view(documents.tilejson, documents.TILEJSON_MEDIA_TYPE)
+style = _document_view(documents.style, documents.STYLE_MEDIA_TYPE)

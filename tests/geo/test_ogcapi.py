@@ -136,7 +136,14 @@ def test_landing_page_links_the_api_conformance_and_collections_by_absolute_urls
 def test_conformance_declares_core_geojson_html_and_oas30(client):
     body = get_json(client, f"{BASE}/conformance")
 
-    assert {f"{CONF}core", f"{CONF}geojson", f"{CONF}html", f"{CONF}oas30"} <= set(body["conformsTo"])
+    tiles = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
+    assert {
+        f"{CONF}core",
+        f"{CONF}geojson",
+        f"{CONF}html",
+        f"{CONF}oas30",
+        *(f"{tiles}{name}" for name in ("core", "tileset", "tilesets-list", "dataset-tilesets", "mvt")),
+    } <= set(body["conformsTo"])  # and Part 3's classes: tests/geo/test_ogcapi_filter.py
 
 
 def _resolve(document: dict, ref: str) -> dict:
@@ -174,6 +181,10 @@ def test_api_is_an_openapi_3_0_document_of_every_path_and_parameter(client):
         "/collections/{collectionId}/queryables",
         "/collections/{collectionId}/items",
         "/collections/{collectionId}/items/{featureId}",
+        "/tiles",
+        "/tiles/{tilesetId}",
+        "/tileMatrixSets",
+        "/tileMatrixSets/{tileMatrixSetId}",
     }
     for ref in _refs(document):
         _resolve(document, ref)  # every $ref points at something

@@ -609,6 +609,9 @@ def test_the_export_page_shows_the_tile_url_for_qgis(client_factory, planner):
 
     assert english.status_code == german.status_code == 200
     assert "http://testserver/tiles/test-project/{z}/{x}/{y}.pbf" in english.content.decode()
+    # The style that draws them in the categories' colours (docs/qgis.md).
+    assert "http://testserver/tiles/test-project/style.json" in english.content.decode()
+    assert "Style-URL" in german.content.decode()
     # QGIS's own menu names, in the reader's language.
     assert "New Generic Connection" in english.content.decode()
     assert "Neue generische Verbindung" in german.content.decode()

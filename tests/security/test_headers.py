@@ -43,6 +43,12 @@ NOT_PAGES = {
     "tiles:tile": "Mapbox vector tiles for QGIS and the map",
     "tiles:layer-tile": "a context layer's Mapbox vector tiles, for the map and QGIS",
     "tiles:segment-tile": "street segments' demand as Mapbox vector tiles, for the coverage page and QGIS",
+    "tiles:tilejson": "the tiles' TileJSON (JSON, for QGIS and web maps)",
+    "tiles:style": "the tiles' Mapbox GL style (JSON, for QGIS and web maps)",
+    "ogcapi:tilesets": "OGC API – Tiles' tilesets list (JSON only)",
+    "ogcapi:tileset": "OGC API – Tiles' tileset metadata (JSON only)",
+    "ogcapi:tile-matrix-sets": "OGC API – Tiles' tiling schemes (JSON only)",
+    "ogcapi:tile-matrix-set": "the WebMercatorQuad tile matrix set (JSON only)",
     "frontend:javascript-catalogue": "the scripts' texts as a script (tests/frontend/test_script_texts.py)",
     "frontend:javascript-catalogue-map": "that script's source map (JSON)",
 }
@@ -275,6 +281,8 @@ def test_every_page_says_which_browser_features_it_may_use(production, site, cit
     extra = [
         (None, f"/api/v1/projects/{slug}/suggestions/"),
         (None, "/ogcapi/collections"),
+        (None, "/ogcapi/tiles"),
+        (None, f"/tiles/{slug}/style.json"),
         (None, "/healthz"),
     ]
 

@@ -277,6 +277,12 @@ def routes(world: World) -> dict[str, list[str]]:
         "api:route-crossings": [
             f"/api/v1/projects/{slug}/route/crossings/?street=Hauptstra%C3%9Fe" for slug in slugs
         ],
+        "tiles:tilejson": [f"/tiles/{slug}/tilejson.json" for slug in slugs],
+        "tiles:style": [f"/tiles/{slug}/style.json" for slug in slugs],
+        "ogcapi:tilesets": ["/ogcapi/tiles", "/ogcapi/tiles?f=html"],
+        "ogcapi:tileset": [f"/ogcapi/tiles/{slug}" for slug in slugs] + ["/ogcapi/tiles/no-such-project"],
+        "ogcapi:tile-matrix-sets": ["/ogcapi/tileMatrixSets"],
+        "ogcapi:tile-matrix-set": ["/ogcapi/tileMatrixSets/WebMercatorQuad", "/ogcapi/tileMatrixSets/Other"],
         "tiles:segment-tile": [
             f"/tiles/{slug}/segments/{z}/{x}/{y}.pbf" for slug in slugs for z, x, y in tiles(world)
         ],
@@ -407,6 +413,8 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     assert {"pub1-title", "pub2-title", "pub3-title"} <= public_seen[("anonymous", "api:suggestion-list")]
     assert "answer" in public_seen[("anonymous", "participation:suggestion-detail")]
     assert "pub1-title" in public_seen[("anonymous", "tiles:tile")]
+    # The style names the public project's categories and public layers only, whoever asks.
+    assert status_of[("anonymous", f"/tiles/{world.slug_of[world.suggestions['pub1'].pk]}/style.json")] == 200
     for staff in ("moderator", "planner"):
         assert {"staff-layer-feature"} <= seen[(staff, "tiles:layer-tile")]
         assert {"staff-layer-name"} <= seen[(staff, "api:context-layer-list")]

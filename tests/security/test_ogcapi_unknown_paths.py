@@ -24,7 +24,8 @@ UNKNOWN = [
     "/ogcapi/collections/test-project-points/items/1/extra/",
     "/ogcapi/collections/a/b/c/d",
     "/ogcapi/collections/a/b/c/d/",
-    "/ogcapi/tiles",
+    "/ogcapi/tilesets",
+    "/ogcapi/tiles/test-project/x/y",
 ]
 
 
@@ -59,6 +60,7 @@ def test_a_browser_gets_the_not_found_page_in_its_language(client: Client, point
         "/ogcapi/collections",
         "/ogcapi/collections/test-project-points",
         "/ogcapi/collections/test-project-points/items",
+        "/ogcapi/tiles",
     ],
 )
 def test_the_apis_own_paths_still_answer_and_their_slashed_forms_lead_there(
