@@ -45,6 +45,9 @@ class CollectionKind:
     # /collections/<id>/items and /collections/<id>/items/<feature id>, JSON or HTML (`html=`).
     items: Callable[..., HttpResponse]
     item: Callable[..., HttpResponse]
+    # /collections/<id>/queryables (JSON Schema or HTML, `html=`) for a kind whose items take a CQL2 filter;
+    # None: its items take none, and the address does not exist.
+    queryables: Callable[..., HttpResponse] | None = None
 
 
 KINDS: tuple[CollectionKind, ...] = (
@@ -57,6 +60,7 @@ KINDS: tuple[CollectionKind, ...] = (
         collection_page=suggestion_views.collection_page,
         items=suggestion_views.items,
         item=suggestion_views.item,
+        queryables=suggestion_views.queryables,
     ),
     CollectionKind(
         name="context layers",

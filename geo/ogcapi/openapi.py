@@ -1,14 +1,16 @@
 """The OpenAPI 3.0 document of /ogcapi (`service-desc`): the paths, their parameters and response shapes.
 
-Clients read more than documentation from it: GDAL's OAPIF driver sends an attribute filter to the server
-only for properties that appear as query parameters of the items path (here `category`), and reads the
-maximum of `limit`.
+Clients read more than documentation from it: GDAL's OAPIF driver (up to 3.6) sends an attribute filter as
+CQL text only if the items path has a `filter-lang` parameter whose values include `cql-text` (the draft's
+name, which we accept beside `cql2-text`), and otherwise only for properties that appear as query parameters
+of the items path (here `category`); it reads the maximum of `limit`.
 """
 
 from typing import Any
 
 from ..fields import OGCAPI, json_schema_properties
-from .params import LIMIT_DEFAULT, LIMIT_MAX
+from .cql2 import MAX_FILTER_LENGTH, SUPPORTED
+from .params import CRS84, FILTER_LANGS, LIMIT_DEFAULT, LIMIT_MAX
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 
@@ -126,6 +128,38 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "comma-separated).",
         "required": False,
         "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": False,
+    },
+    "filter": {
+        "name": "filter",
+        "in": "query",
+        "description": (
+            "Suggestion collections only. A CQL2-text filter on the collection's queryables "
+            "(`/collections/{collectionId}/queryables`), e.g. `support_count > 3 AND planning_status = "
+            f"'planned'`. Supported: {SUPPORTED}. At most {MAX_FILTER_LENGTH} characters; anything else is a "
+            "400 that says why."
+        ),
+        "required": False,
+        "schema": {"type": "string", "maxLength": MAX_FILTER_LENGTH},
+        "style": "form",
+        "explode": False,
+    },
+    "filter-lang": {
+        "name": "filter-lang",
+        "in": "query",
+        "description": "The language of `filter`: CQL2 text (`cql-text` is the draft's name for it).",
+        "required": False,
+        "schema": {"type": "string", "enum": list(FILTER_LANGS), "default": FILTER_LANGS[0]},
+        "style": "form",
+        "explode": False,
+    },
+    "filter-crs": {
+        "name": "filter-crs",
+        "in": "query",
+        "description": "The CRS of the coordinates in `filter`: only CRS84 (WGS84 longitude, latitude).",
+        "required": False,
+        "schema": {"type": "string", "enum": [CRS84], "default": CRS84},
         "style": "form",
         "explode": False,
     },
@@ -248,6 +282,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "has none.",
         "additionalProperties": True,
     },
+    "queryables": {
+        "type": "object",
+        "required": ["type", "properties"],
+        "properties": {
+            "$schema": {"type": "string"},
+            "$id": {"type": "string"},
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "properties": {"type": "object", "additionalProperties": {"type": "object"}},
+            "additionalProperties": {"type": "boolean"},
+            "queryables": {"type": "array", "items": {"type": "object"}},
+            "links": _LINKS,
+        },
+    },
     "featureGeoJSON": {
         "type": "object",
         "required": ["type", "geometry", "properties"],
@@ -346,7 +394,16 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         collection_id,
                         *(
                             _ref("parameters", name)
-                            for name in ("limit", "bbox", "datetime", "category", "after")
+                            for name in (
+                                "limit",
+                                "bbox",
+                                "datetime",
+                                "category",
+                                "after",
+                                "filter",
+                                "filter-lang",
+                                "filter-crs",
+                            )
                         ),
                         f,
                     ],
@@ -356,6 +413,26 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                             "featureCollectionGeoJSON",
                             "application/geo+json",
                         ),
+                        "404": _ref("responses", "NotFound"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/collections/{collectionId}/queryables": {
+                "get": {
+                    "operationId": "getQueryables",
+                    "summary": "The properties a filter on a suggestion collection can name (JSON Schema)",
+                    "parameters": [collection_id, f],
+                    "responses": {
+                        "200": {
+                            "description": "The queryables as a JSON Schema (`application/json` to clients "
+                            "that ask only for JSON).",
+                            "content": {
+                                "application/schema+json": {"schema": _ref("schemas", "queryables")},
+                                "application/json": {"schema": _ref("schemas", "queryables")},
+                                "text/html": {"schema": {"type": "string"}},
+                            },
+                        },
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
                     },
@@ -379,7 +456,12 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
             "parameters": PARAMETERS,
             "schemas": SCHEMAS,
             "responses": {
-                "InvalidParameter": _ok("A query parameter has an invalid value or is unknown.", "exception"),
+                "InvalidParameter": _ok(
+                    "A query parameter has an invalid value or is unknown: e.g. a filter that is not CQL2 "
+                    "text, names an unknown property, compares a property with a value of another type or "
+                    "holds an absurd geometry. The description says why.",
+                    "exception",
+                ),
                 "NotFound": _ok("There is no such collection or feature.", "exception"),
                 "Error": _ok("Something went wrong.", "exception"),
             },

@@ -26,7 +26,17 @@ LIMIT_MAX = 10_000
 FORMATS = ("json", "html")
 # Parameters every resource takes; the items resource adds its filters and paging.
 COMMON_PARAMETERS = ("f",)
-ITEMS_PARAMETERS = ("f", "limit", "bbox", "datetime", "category", "after")
+ITEMS_PARAMETERS = (
+    "f",
+    "limit",
+    "bbox",
+    "datetime",
+    "category",
+    "after",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+)
 # The items of a collection without times or categories (context layers).
 PLAIN_ITEMS_PARAMETERS = ("f", "limit", "bbox", "after")
 
@@ -46,6 +56,8 @@ class ItemsQuery:
     bbox: BBox | None
     window: TimeWindow | None
     category_keys: tuple[str, ...] | None  # None: every category of the collection
+    # A CQL2-text filter (OGC API – Features Part 3), checked and translated by geo/ogcapi/cql2.py.
+    filter: str | None = None
 
 
 def check_known(params: QueryDict, allowed: Collection[str]) -> None:
@@ -86,7 +98,33 @@ def items_query(params: QueryDict, *, category_keys: Sequence[str]) -> ItemsQuer
         category_keys=(
             parse_categories(params["category"], known=category_keys) if "category" in params else None
         ),
+        filter=_filter(params),
     )
+
+
+# The two names of the one filter language: `cql2-text` (the standard) and `cql-text`, the draft's name, which
+# GDAL up to 3.6 looks for in the OpenAPI document and sends.
+FILTER_LANGS = ("cql2-text", "cql-text")
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+def filter_crs_message() -> str:
+    return _("filter-crs must be %(crs)s: coordinates in a filter are WGS84 longitude and latitude.") % {
+        "crs": CRS84
+    }
+
+
+def _filter(params: QueryDict) -> str | None:
+    """The CQL2-text filter, once its language and CRS are ours (geo/ogcapi/cql2.py reads the text)."""
+    lang = params.get("filter-lang")
+    if lang is not None and lang not in FILTER_LANGS:
+        raise InvalidParameter(
+            _("filter-lang “%(value)s” is not supported: this API understands cql2-text.") % {"value": lang}
+        )
+    crs = params.get("filter-crs")
+    if crs is not None and crs != CRS84:
+        raise InvalidParameter(filter_crs_message())
+    return params.get("filter")
 
 
 def plain_items_query(params: QueryDict) -> ItemsQuery:
@@ -233,6 +271,12 @@ def _instant(value: str) -> tuple[datetime, datetime]:
     except (ValueError, OverflowError):
         # A day 31 in April, hour 24, an offset of a day, or the end of year 9999.
         raise _datetime_error() from None
+
+
+def parse_instant(value: str) -> tuple[datetime, datetime]:
+    """The interval [start, end) a date-time stands for, as precise as it was written (a date is that day in
+    the site's zone); a 400 if it is none."""
+    return _instant(value)
 
 
 def parse_datetime(value: str) -> TimeWindow:

@@ -25,6 +25,7 @@ from .params import output_format
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
+SCHEMA_JSON = "application/schema+json"
 HTML = "text/html"
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -103,9 +104,12 @@ def self_links(
     ]
 
 
-def collection_links(request: HttpRequest, collection_id: str) -> list[dict[str, str]]:
-    """A collection's own links, in both formats, and those of its items."""
-    return [
+def collection_links(
+    request: HttpRequest, collection_id: str, *, queryables: bool = False
+) -> list[dict[str, str]]:
+    """A collection's own links, in both formats, those of its items, and of its queryables if a filter can
+    name them."""
+    found = [
         link(url(request, "collection", collection_id), "self", JSON, _("This collection")),
         link(
             url(request, "collection", collection_id, query={"f": "html"}),
@@ -121,6 +125,23 @@ def collection_links(request: HttpRequest, collection_id: str) -> list[dict[str,
             _("The features as HTML"),
         ),
     ]
+    if queryables:
+        found += [
+            link(
+                url(request, "queryables", collection_id),
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                SCHEMA_JSON,
+                _("The properties a filter can use"),
+            ),
+            # The same under the draft's name, which GDAL up to 3.6 looks for.
+            link(
+                url(request, "queryables", collection_id),
+                "queryables",
+                JSON,
+                _("The properties a filter can use"),
+            ),
+        ]
+    return found
 
 
 def json_response(body: dict[str, Any] | list[Any], media_type: str = JSON) -> HttpResponse:

@@ -19,6 +19,7 @@ from participation.models import Category, GeometryKind, ModerationState, Projec
 
 from ..selectors import FeaturePage
 from ..sql import SQL
+from . import cql2
 from .params import ItemsQuery
 
 # The suffix of a collection id per geometry kind, in the order collections are listed.
@@ -99,10 +100,32 @@ def collection_find(collection_id: str) -> OgcCollection | None:
     return _collections_of(project, categories)[0]
 
 
-def items_query() -> str:
+FILTER_MARKER = "/* cql2 filter */"
+
+
+def items_query(condition: str = "TRUE") -> str:
     """The items' SQL: the feature page shared with the API's list (feature_page.sql), framing this
-    channel's rows and properties."""
-    return SQL.compose("feature_page", rows="ogcapi_items", properties="ogcapi_item_properties")
+    channel's rows and properties, with a CQL2 filter's condition (cql2.translate) among the rows'."""
+    text = SQL.compose("feature_page", rows="ogcapi_items", properties="ogcapi_item_properties")
+    if text.count(FILTER_MARKER) != 1:
+        raise ValueError(f"ogcapi_items.sql must hold {FILTER_MARKER} exactly once")
+    return text.replace(FILTER_MARKER, condition)
+
+
+def collection_queryables(collection: OgcCollection) -> dict[str, cql2.Queryable]:
+    """What a filter on the collection can name (its /queryables)."""
+    return cql2.queryables(category_keys=collection.category_keys)
+
+
+def item_filter(collection: OgcCollection, text: str | None) -> cql2.SqlFilter:
+    """A CQL2-text filter on the collection as SQL (TRUE without one), or InvalidParameter."""
+    if text is None:
+        return cql2.SqlFilter(sql="TRUE", params={})
+    return cql2.translate(
+        text,
+        queryables=collection_queryables(collection),
+        category_ids={c.key: c.pk for c in collection.categories},
+    )
 
 
 def page_params(query: ItemsQuery, *, feature_id: int | None) -> dict[str, object]:
@@ -140,7 +163,9 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
     window = query.window
+    condition = item_filter(collection, query.filter)
     params = {
+        **condition.params,
         **page_params(query, feature_id=feature_id),
         "project_id": collection.project.pk,
         "category_ids": [c.pk for c in categories],
@@ -149,7 +174,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "created_before": window.end if window else None,
         "time_zone": settings.TIME_ZONE,
     }
-    return page_read(items_query(), params)
+    return page_read(items_query(condition.sql), params)
 
 
 def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:

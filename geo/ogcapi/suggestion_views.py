@@ -18,6 +18,7 @@ from .responses import (
     CRS84,
     GEOJSON,
     JSON,
+    SCHEMA_JSON,
     collection_links,
     items_response,
     json_response,
@@ -61,7 +62,7 @@ def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str
         "id": collection.id,
         "title": collection_title(collection),
         "description": _collection_description(collection),
-        "links": collection_links(request, collection.id),
+        "links": collection_links(request, collection.id, queryables=True),
         "extent": {
             # The project's area: every suggestion lies inside it.
             "spatial": {"bbox": [[round(v, 7) for v in (minlon, minlat, maxlon, maxlat)]], "crs": CRS84},
@@ -116,9 +117,59 @@ def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> Htt
             "features": features,
             "next_url": next_url,
             "json_url": f"{here}?{with_params(request.GET, f='json')}",
-            "filtered": any(name in request.GET for name in ("bbox", "datetime", "category", "after")),
+            "filtered": any(
+                name in request.GET for name in ("bbox", "datetime", "category", "after", "filter")
+            ),
         },
     )
+
+
+# JSON Schema's name for each queryable geometry (OGC API – Features Part 3, "Queryables").
+_GEOMETRY_FORMATS = {
+    GeometryKind.POINT: "geometry-point",
+    GeometryKind.LINE: "geometry-linestring",
+    GeometryKind.POLYGON: "geometry-polygon",
+}
+
+
+def queryables(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
+    """The properties a CQL2 filter can name, as a JSON Schema (OGC API – Features Part 3)."""
+    check_known(request.GET, COMMON_PARAMETERS)
+    found = selectors.collection_queryables(collection)
+    if html:
+        return render(
+            request,
+            "geo/ogcapi/queryables.html",
+            {"collection": collection, "title": collection_title(collection), "queryables": found.values()},
+        )
+    properties: dict[str, dict[str, Any]] = {}
+    for queryable in found.values():
+        if queryable.type == "geometry":
+            schema: dict[str, Any] = {"format": _GEOMETRY_FORMATS[collection.kind]}
+        elif queryable.type == "date-time":
+            schema = {"type": "string", "format": "date-time"}
+        else:
+            schema = {"type": queryable.type}
+        if queryable.enum is not None:
+            schema["enum"] = list(queryable.enum)
+        properties[queryable.name] = {"title": queryable.name, "description": queryable.description, **schema}
+    here = url(request, "queryables", collection.id)
+    body = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": here,
+        "type": "object",
+        "title": collection_title(collection),
+        "properties": properties,
+        "additionalProperties": False,
+        # The draft's list, which GDAL up to 3.6 reads to learn which properties it may send in a filter
+        # (a keyword JSON Schema ignores).
+        "queryables": [{"id": q.name, "type": q.type} for q in found.values()],
+        "links": self_links(request, "queryables", collection.id, media_type=SCHEMA_JSON),
+    }
+    # GDAL's OAPIF driver takes only application/json (or GeoJSON) when it asks for JSON; the standard's type
+    # otherwise.
+    media_type = request.get_preferred_type([SCHEMA_JSON, JSON]) or SCHEMA_JSON
+    return json_response(body, media_type)
 
 
 def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, html: bool) -> HttpResponse:

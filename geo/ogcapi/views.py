@@ -13,10 +13,39 @@ from . import kinds, tile_views
 from .errors import ResourceNotFound
 from .openapi import OPENAPI_MEDIA_TYPE, PARAMETERS, openapi_document
 from .params import COMMON_PARAMETERS, LIMIT_MAX, check_known
-from .responses import GEOJSON, HTML, JSON, json_response, link, ogc_resource, self_links, url
+from .responses import (
+    GEOJSON,
+    HTML,
+    JSON,
+    SCHEMA_JSON,
+    json_response,
+    link,
+    ogc_resource,
+    self_links,
+    url,
+)
 
 _CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
-CONFORMANCE = [f"{_CONF}core", f"{_CONF}geojson", f"{_CONF}html", f"{_CONF}oas30"]
+_FILTER = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
+_CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
+# Exactly what is implemented: Part 1, Part 3's queryables and filter on the suggestion collections, and of
+# CQL2 the text encoding, the basic language, LIKE/IN/BETWEEN, CASEI() and S_INTERSECTS (geo/ogcapi/cql2.py).
+# Not temporal-functions: pygeofilter 0.4 cannot parse T_DISJOINT, T_STARTS, T_FINISHES…, and reads
+# T_INTERSECTS as T_OVERLAPS, so only T_AFTER, T_BEFORE, T_DURING and T_EQUALS are offered.
+CONFORMANCE = [
+    f"{_CONF}core",
+    f"{_CONF}geojson",
+    f"{_CONF}html",
+    f"{_CONF}oas30",
+    f"{_FILTER}queryables",
+    f"{_FILTER}filter",
+    f"{_FILTER}features-filter",
+    f"{_CQL2}cql2-text",
+    f"{_CQL2}basic-cql2",
+    f"{_CQL2}advanced-comparison-operators",
+    f"{_CQL2}case-insensitive-comparison",
+    f"{_CQL2}basic-spatial-functions",
+]
 # OGC API – Tiles (tile_views.py): the projects' vector tiles as dataset tilesets.
 CONFORMANCE += tile_views.CONFORMANCE
 
@@ -111,6 +140,14 @@ def collection(request: HttpRequest, collection_id: str, *, html: bool) -> HttpR
     if html:
         return kind.collection_page(request, found)
     return json_response(kind.collection_json(request, found))
+
+
+@ogc_resource(SCHEMA_JSON, JSON)
+def queryables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
+    kind, found = kinds.collection_get(collection_id=collection_id)
+    if kind.queryables is None:
+        raise ResourceNotFound()
+    return kind.queryables(request, found, html=html)
 
 
 @ogc_resource(GEOJSON, JSON)

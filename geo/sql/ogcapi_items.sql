@@ -11,6 +11,13 @@
 -- (suggestion_published_by_id or the primary key) and stops after limit + 1 matches; for a rare category,
 -- a small bbox or a narrow time window the planner takes the category, spatial or created_at index and sorts
 -- only what matches. `feature_id` (optional) narrows the page to one feature, for the single-item resource.
+--
+-- The marker "cql2 filter" below is the condition of a CQL2 `filter` (geo/ogcapi/cql2.py writes it from its
+-- own fixed pieces, every value a bound parameter cql0, cql1, …), or TRUE without one. It joins the conditions
+-- above, so the indexes they use still serve it: category = / IN (the category index), created_at
+-- (suggestion_queue), id (the id-ordered indexes), S_INTERSECTS (the spatial index on geom); a condition on a
+-- column without an index (planning_status, support_count, answered_at, …) is checked on the rows the keyset
+-- scan reads.
 SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
        s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at, s.line_drawing
 FROM participation_suggestion AS s
@@ -24,5 +31,6 @@ WHERE s.project_id = %(project_id)s
         AND ST_Intersects(s.geom, ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326))))
   AND (%(created_from)s::timestamptz IS NULL OR s.created_at >= %(created_from)s::timestamptz)
   AND (%(created_before)s::timestamptz IS NULL OR s.created_at < %(created_before)s::timestamptz)
+  AND /* cql2 filter */
 ORDER BY s.id
 LIMIT %(limit)s + 1

@@ -89,6 +89,7 @@ def pages(site, users):
         (None, "/ogcapi/collections?f=html"),
         (None, f"/ogcapi/collections/{slug}-points?f=html"),
         (None, f"/ogcapi/collections/{slug}-points/items?f=html"),
+        (None, f"/ogcapi/collections/{slug}-points/queryables?f=html"),
         (None, f"/ogcapi/collections/{slug}-points/items/{pk}?f=html"),
         (None, "/api/docs/"),
         ("citizen", "/account/"),

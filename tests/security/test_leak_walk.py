@@ -241,10 +241,18 @@ def routes(world: World) -> dict[str, list[str]]:
         "ogcapi:api": ["/ogcapi/api"],
         "ogcapi:collections": ["/ogcapi/collections", "/ogcapi/collections?f=html"],
         "ogcapi:collection": [f"/ogcapi/collections/{c}{f}" for c in collections for f in ("", "?f=html")],
+        "ogcapi:queryables": [
+            f"/ogcapi/collections/{c}/queryables{f}" for c in collections for f in ("", "?f=html")
+        ],
         "ogcapi:items": [
             f"/ogcapi/collections/{c}/items{q}"
             for c in collections
-            for q in ("", "?f=html", f"?{bbox}&limit=2")
+            for q in (
+                "",
+                "?f=html",
+                f"?{bbox}&limit=2",
+                "?filter=support_count%20%3E%3D%200%20OR%20id%20%3E%200",
+            )
         ],
         # Each suggestion in its own project's collections (JSON and HTML), and the line among the points.
         "ogcapi:item": [
