@@ -10,7 +10,7 @@ from typing import Any
 
 from ..fields import OGCAPI, json_schema_properties
 from .cql2 import MAX_FILTER_LENGTH, SUPPORTED
-from .params import CRS84, FILTER_LANGS, LIMIT_DEFAULT, LIMIT_MAX
+from .params import CRS84, FILTER_LANGS, ITEMS_PARAMETERS, LIMIT_DEFAULT, LIMIT_MAX
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 
@@ -392,19 +392,8 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                     "summary": "Published suggestions or a layer's features, keyset-paged by id",
                     "parameters": [
                         collection_id,
-                        *(
-                            _ref("parameters", name)
-                            for name in (
-                                "limit",
-                                "bbox",
-                                "datetime",
-                                "category",
-                                "after",
-                                "filter",
-                                "filter-lang",
-                                "filter-crs",
-                            )
-                        ),
+                        # The parameters the items view takes (params.ITEMS_PARAMETERS), `f` last.
+                        *(_ref("parameters", name) for name in ITEMS_PARAMETERS if name != "f"),
                         f,
                     ],
                     "responses": {

@@ -1,10 +1,12 @@
-"""Fixtures of the geo tests: a small town with context layers for the coverage analysis."""
+"""Fixtures of the geo tests: a small town with context layers for the coverage analysis, and what the OGC
+API's items view was asked (GDAL's requests to a live server)."""
 
 import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
 
 from geo.analysis.services import analysis_rebuild
 from geo.layers.models import ContextFeature, ContextLayer
+from geo.ogcapi import suggestion_views
 from tests.factories import CategoryFactory, ProjectFactory
 
 # Two Ortschaften side by side; the western one holds a Stadtteil (its south-western quarter).
@@ -36,3 +38,17 @@ def town():
         "project": project, "parking": parking, "path": path, "a": a, "b": b,
         "west": west, "east": east, "south": south,
     }  # fmt: skip
+
+
+@pytest.fixture
+def requests_seen(monkeypatch):
+    """The query of every items request the live server answers: what GDAL sends, and that it pages."""
+    seen: list[dict[str, list[str]]] = []
+    original = suggestion_views.items_query
+
+    def recording(params, **kwargs):
+        seen.append(dict(params.lists()))
+        return original(params, **kwargs)
+
+    monkeypatch.setattr(suggestion_views, "items_query", recording)
+    return seen

@@ -11,26 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.gis.geos import Point
 
-from geo.ogcapi import suggestion_views
 from tests.factories import SuggestionFactory
 from tests.geo.test_ogcapi_gdal import GDAL_ENV, gdal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OCT_1 = datetime(2026, 9, 30, 22, 0, tzinfo=UTC)  # midnight of 1 October 2026 in Berlin
-
-
-@pytest.fixture
-def requests_seen(monkeypatch):
-    seen: list[dict[str, list[str]]] = []
-    original = suggestion_views.items_query
-
-    def recording(params, **kwargs):
-        seen.append(dict(params.lists()))
-        return original(params, **kwargs)
-
-    monkeypatch.setattr(suggestion_views, "items_query", recording)
-    return seen
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import subprocess
 import pytest
 from django.contrib.gis.geos import Point
 
-from geo.ogcapi import suggestion_views
 from participation.models import ModerationState
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 
@@ -31,20 +30,6 @@ def gdal(*args: str) -> str:
     assert result.returncode == 0, result.stderr
     assert "ERROR" not in result.stderr, result.stderr
     return result.stdout
-
-
-@pytest.fixture
-def requests_seen(monkeypatch):
-    """The query of every items request the live server answers: what GDAL sends, and that it pages."""
-    seen: list[dict[str, list[str]]] = []
-    original = suggestion_views.items_query
-
-    def recording(params, **kwargs):
-        seen.append(dict(params.lists()))
-        return original(params, **kwargs)
-
-    monkeypatch.setattr(suggestion_views, "items_query", recording)
-    return seen
 
 
 @pytest.fixture
