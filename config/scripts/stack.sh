@@ -19,6 +19,9 @@ WEB_PORT=${PORT:-8000}
 DB_NAME=${DB_NAME:-participation}
 DEBIAN_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting gdal-bin libgdal-dev binutils libproj-dev gettext
                  chromium redis-server curl)
+# Only for `test`: the GIS clients the suite checks the API with as planners use them (QGIS 3.22 headless and
+# OWSLib, both run by the system Python /usr/bin/python3).
+TEST_PACKAGES=(qgis python3-qgis python3-owslib)
 
 mkdir -p "$LOGDIR"
 cd "$ROOT"
@@ -46,11 +49,12 @@ as_root() {
 }
 
 # ---------------------------------------------------------------------------------------------- installs
+# ensure_packages [MORE...]: the Debian packages every command needs, and MORE.
 ensure_packages() {
     local missing=() p
     command -v npm >/dev/null || missing+=(nodejs npm)
     python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
-    for p in "${DEBIAN_PACKAGES[@]}"; do
+    for p in "${DEBIAN_PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -403,6 +407,7 @@ cmd_screenshots() {
 
 cmd_test() {
     export DJANGO_SETTINGS_MODULE=config.settings.test
+    ensure_packages "${TEST_PACKAGES[@]}"
     prepare
     # Servers this run started are stopped when it ends; ones that were already running stay.
     trap 'for s in "${STARTED[@]}"; do stop_$s >/dev/null || true; done' EXIT
