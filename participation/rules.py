@@ -163,6 +163,13 @@ def check_can_moderate(user: Actor, project: Project) -> None:
         raise NotAllowed()
 
 
+def check_can_read_staff_layer(user: Actor, project: Project) -> None:
+    if not user.is_authenticated:
+        raise NotSignedIn()
+    if not may_read_staff_layer(user, project):
+        raise NotAllowed()
+
+
 def check_can_plan(user: Actor, project: Project) -> None:
     if not user.is_authenticated:
         raise NotSignedIn()
