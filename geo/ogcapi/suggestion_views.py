@@ -93,6 +93,7 @@ def collection_page(
             "collection": collection,
             "title": title or collection_title(collection),
             "description": description or _collection_description(collection),
+            "staff": title is not None,
             "extent": collection.project.area.extent,
             "base_url": url(request, "landing"),
         },
