@@ -314,6 +314,9 @@ def test_the_staff_collection_pages_show_the_internal_fields(staff_world):
     assert "hidden-title" in items.content.decode()
     assert "<code>report_count</code>" in item.content.decode()
     assert items["Cache-Control"] == "private, no-store"
+    page = client.get(f"/ogcapi/collections/{STAFF_POINTS}?f=html").content.decode()
+    assert "/projects/test-project/planning/qgis/" in page  # how to connect, with a token
+    assert "nur veröffentlichte Vorschläge" not in page
     described = client.get(f"/ogcapi/collections/{STAFF_POINTS}").json()
     assert "für das Projektteam" in described["title"]
     assert json.dumps(described).count("-staff") >= 3  # its links name itself
