@@ -3,8 +3,10 @@
 pygeofilter parses the text into its AST (its own grammar and transformer, with two fixes below); this module
 walks that AST and accepts exactly:
 
-- comparisons `=`, `<>`, `<`, `<=`, `>`, `>=` of a property with a value, `LIKE`, `IN`, `BETWEEN`, `IS NULL`,
-  joined by `AND`, `OR`, `NOT`; `CASEI()` on a text property and its value (case-insensitive comparison);
+- comparisons `=`, `<>`, `<`, `<=`, `>`, `>=` of a property with a value or with another property of the same
+  type (`support_count > comment_count`, `answered_at > created_at`), `LIKE`, `IN`, `BETWEEN`, `IS NULL`,
+  joined by `AND`, `OR`, `NOT`; `CASEI()` (case-insensitive) and `ACCENTI()` (accent-insensitive, PostgreSQL's
+  unaccent: "Strasse" matches "Straße") on text properties and texts;
 - `S_INTERSECTS(geometry, <geometry literal or BBOX>)` in CRS84, bounded in vertices and extent;
 - `T_AFTER`, `T_BEFORE`, `T_DURING`, `T_EQUALS` of a date-time property with a DATE, a TIMESTAMP, an
   INTERVAL or a quoted date-time.
@@ -72,7 +74,7 @@ _TYPES = {"integer": "integer", "real": "number", "text": "string", "datetime": 
 _ENUMS = {"planning_status": tuple(PlanningStatus.values), "line_drawing": tuple(LineDrawing.values)}
 
 SUPPORTED = (
-    "=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL, AND, OR, NOT, CASEI(), "
+    "=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL, AND, OR, NOT, CASEI(), ACCENTI(), "
     "S_INTERSECTS(geometry, …), T_AFTER, T_BEFORE, T_DURING, T_EQUALS"
 )
 
@@ -188,20 +190,30 @@ def translate(text: str, *, queryables: dict[str, Queryable], category_ids: dict
 
 
 # ------------------------------------------------------------------------------------------ translating
+# CQL2's text functions as SQL, in the order a filter applies them: CASEI() and ACCENTI().
+_TEXT_FUNCTIONS = {"lower": "lower", "accenti": "unaccent"}
+
+
+def _wrapped(sql: str, functions: tuple[str, ...]) -> str:
+    for function in functions:
+        sql = f"{_TEXT_FUNCTIONS[function]}({sql})"
+    return sql
+
+
 @dataclass(frozen=True, slots=True)
 class _Property:
     queryable: Queryable
-    lower: bool  # inside CASEI()
+    functions: tuple[str, ...] = ()  # CASEI()/ACCENTI() around it, innermost first
 
     @property
     def sql(self) -> str:
-        return f"lower({self.queryable.sql})" if self.lower else self.queryable.sql
+        return _wrapped(self.queryable.sql, self.functions)
 
 
 @dataclass(frozen=True, slots=True)
 class _Value:
     value: Any
-    lower: bool
+    functions: tuple[str, ...] = ()
 
 
 _COMPARISONS = {
@@ -295,43 +307,57 @@ class _Translator:
                     _("Unknown property “%(name)s”. Filters can use the queryables: %(known)s.")
                     % {"name": node.name, "known": ", ".join(self.queryables)}
                 )
-            return _Property(queryable, lower=False)
+            return _Property(queryable)
         if isinstance(node, ast.Function):
-            if node.name != "lower" or len(node.arguments) != 1:
+            if node.name not in _TEXT_FUNCTIONS or len(node.arguments) != 1:
                 raise _unsupported(f"{node.name.upper()}()")
             inner = self.operand(node.arguments[0])
-            if isinstance(inner, _Property) and inner.queryable.type == "string" and not inner.lower:
-                return _Property(inner.queryable, lower=True)
-            if isinstance(inner, _Value) and isinstance(inner.value, str) and not inner.lower:
-                return _Value(inner.value, lower=True)
-            raise InvalidParameter(_("CASEI() takes a text property or a text in single quotes."))
+            fresh = node.name not in inner.functions
+            if isinstance(inner, _Property) and inner.queryable.type == "string" and fresh:
+                return _Property(inner.queryable, (*inner.functions, node.name))
+            if isinstance(inner, _Value) and isinstance(inner.value, str) and fresh:
+                return _Value(inner.value, (*inner.functions, node.name))
+            raise InvalidParameter(
+                _("CASEI() and ACCENTI() take a text property or a text in single quotes.")
+            )
         if isinstance(node, ast.Node):
             raise _unsupported(_node_name(node))
-        return _Value(node, lower=False)
+        return _Value(node)
 
-    def sides(self, lhs: object, op: str, rhs: object) -> tuple[_Property, str, _Value]:
+    def sides(self, lhs: object, op: str, rhs: object) -> tuple[_Property, str, _Value | _Property]:
         left, right = self.operand(lhs), self.operand(rhs)
         if isinstance(left, _Value) and isinstance(right, _Property):
             return right, _FLIPPED[op], left
-        if isinstance(left, _Property) and isinstance(right, _Value):
+        if isinstance(left, _Property):
             return left, op, right
-        raise InvalidParameter(_("A comparison needs a property on one side and a value on the other."))
+        raise InvalidParameter(_("A comparison needs a property on at least one side."))
+
+    def properties(self, left: _Property, op: str, right: _Property) -> str:
+        """Two properties compared (property-property): of the same type, numbers with numbers."""
+        kinds = {left.queryable.type, right.queryable.type}
+        if (len(kinds) > 1 and kinds != {"integer", "number"}) or "geometry" in kinds:
+            raise InvalidParameter(
+                _("“%(left)s” and “%(right)s” cannot be compared: they are of different types.")
+                % {"left": left.queryable.name, "right": right.queryable.name}
+            )
+        return f"({left.sql} {op} {right.sql})"
 
     # ------------------------------------------------------------------------------- comparisons
     def comparison(self, lhs: object, op: str, rhs: object) -> str:
         prop, op, value = self.sides(lhs, op, rhs)
+        if isinstance(value, _Property):
+            return self.properties(prop, op, value)
         kind = prop.queryable.type
         if kind == "date-time":
             return self.time_comparison(prop, op, self.time_range(prop, value))
         literal = self.scalar(prop, value)
-        if prop.queryable.enum is not None and op in ("=", "<>") and not prop.lower:
+        if prop.queryable.enum is not None and op in ("=", "<>") and not prop.functions:
             self.check_enum(prop, literal)
             if prop.queryable.name == "category":
                 # The category's own index (and the page's category list) rather than the key map.
                 condition = f"(s.category_id = {self.bind(self.category_ids[literal])})"
                 return condition if op == "=" else self.negated(condition)
-        right = f"lower({self.bind(literal)})" if value.lower else self.bind(literal)
-        return f"({prop.sql} {op} {right})"
+        return f"({prop.sql} {op} {_wrapped(self.bind(literal), value.functions)})"
 
     def scalar(self, prop: _Property, value: _Value) -> object:
         """The value, if it is of the property's type (text, whole number, number)."""
@@ -361,12 +387,11 @@ class _Translator:
 
     def like(self, node: ast.Like) -> str:
         prop, _op, value = self.sides(node.lhs, "=", node.pattern)
-        if prop.queryable.type != "string":
+        if prop.queryable.type != "string" or isinstance(value, _Property):
             raise InvalidParameter(_("LIKE compares a text property with a text pattern."))
         # CQL2's wildcards are SQL's (% and _, escaped by a backslash): the pattern is bound as written.
         pattern = self.scalar(prop, value)
-        right = f"lower({self.bind(pattern)})" if value.lower else self.bind(pattern)
-        condition = f"({prop.sql} LIKE {right})"
+        condition = f"({prop.sql} LIKE {_wrapped(self.bind(pattern), value.functions)})"
         return self.negated(condition) if node.not_ else condition
 
     def in_(self, node: ast.In) -> str:
@@ -387,8 +412,8 @@ class _Translator:
         """The first and last microsecond a date, time or interval stands for, as precisely as written."""
         literal = value.value
         if isinstance(literal, values.Interval):
-            return self.time_range(prop, _Value(literal.start, False))[0], self.time_range(
-                prop, _Value(literal.end, False)
+            return self.time_range(prop, _Value(literal.start))[0], self.time_range(
+                prop, _Value(literal.end)
             )[1]
         if isinstance(literal, datetime):
             start = literal if literal.tzinfo else literal.replace(tzinfo=UTC)
@@ -400,7 +425,7 @@ class _Translator:
             start = datetime.combine(literal, time(), tzinfo=zone)
             end = datetime.combine(literal + timedelta(days=1), time(), tzinfo=zone)
             return start.astimezone(UTC), end.astimezone(UTC) - _MICROSECOND
-        if isinstance(literal, str) and not value.lower:
+        if isinstance(literal, str) and not value.functions:
             try:
                 start, end = parse_instant(literal)
             except InvalidParameter:
@@ -432,17 +457,19 @@ class _Translator:
                 _("T_AFTER, T_BEFORE, T_DURING and T_EQUALS compare a date-time property with a date.")
             )
         value = self.operand(rhs)
-        if not isinstance(value, _Value):
-            raise InvalidParameter(_("A comparison needs a property on one side and a value on the other."))
-        bounds = self.time_range(prop, value)
         op = {"TimeAfter": ">", "TimeBefore": "<", "TimeDuring": "=", "TimeEquals": "="}[name]
-        return self.time_comparison(prop, op, bounds)
+        if not isinstance(value, _Value):
+            # Two properties compare with `>`, `<`, `=` (`answered_at > created_at`), not here.
+            raise InvalidParameter(
+                _("T_AFTER, T_BEFORE, T_DURING and T_EQUALS compare a date-time property with a date.")
+            )
+        return self.time_comparison(prop, op, self.time_range(prop, value))
 
     # ----------------------------------------------------------------------------------- geometry
     def spatial_operand(self, node: object) -> _Property | _Value:
         # BBOX(…) is a literal here, not a function of a property.
         if isinstance(node, ast.Function) and node.name == "bbox":
-            return _Value(node, lower=False)
+            return _Value(node)
         return self.operand(node)
 
     def intersects(self, node: ast.GeometryIntersects) -> str:

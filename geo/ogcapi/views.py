@@ -29,7 +29,8 @@ _CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 _FILTER = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
 # Exactly what is implemented: Part 1, Part 3's queryables and filter on the suggestion collections, and of
-# CQL2 the text encoding, the basic language, LIKE/IN/BETWEEN, CASEI() and S_INTERSECTS (geo/ogcapi/cql2.py).
+# CQL2 the text encoding, the basic language, LIKE/IN/BETWEEN, CASEI(), ACCENTI(), comparisons of two
+# properties and S_INTERSECTS (geo/ogcapi/cql2.py).
 # Not temporal-functions: pygeofilter 0.4 cannot parse T_DISJOINT, T_STARTS, T_FINISHES…, and reads
 # T_INTERSECTS as T_OVERLAPS, so only T_AFTER, T_BEFORE, T_DURING and T_EQUALS are offered.
 CONFORMANCE = [
@@ -44,6 +45,8 @@ CONFORMANCE = [
     f"{_CQL2}basic-cql2",
     f"{_CQL2}advanced-comparison-operators",
     f"{_CQL2}case-insensitive-comparison",
+    f"{_CQL2}accent-insensitive-comparison",
+    f"{_CQL2}property-property",
     f"{_CQL2}basic-spatial-functions",
 ]
 # OGC API – Tiles (tile_views.py): the projects' vector tiles as dataset tilesets.
