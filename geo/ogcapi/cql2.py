@@ -25,6 +25,7 @@ zone, `TIMESTAMP('…T10:00:00Z')` the whole second. `answered_at > '2026-10-01'
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -140,14 +141,30 @@ class _Transformer(pygeofilter_cql2_text.CQLTransformer):
     def wkt__multipoint_2(self, *coordinates: object) -> dict:
         return {"type": "MultiPoint", "coordinates": coordinates}
 
+    def SINGLE_QUOTED(self, token: lark.Token) -> str:
+        # A quote inside a text is written twice or after a backslash ('Karl''s', 'Karl\'s'); any other
+        # backslash stays, for LIKE's escaped wildcards ('50\%').
+        return _ESCAPED_QUOTE.sub(lambda m: "'" if m.group() in ("''", "\\'") else m.group(), token[1:-1])
+
+
+# CQL2's character literal (pygeofilter 0.4's ends at the first quote, so 'it''s' did not parse).
+_CHARACTER_LITERAL = r"'(?:[^'\\]|''|\\.)*'"
+_ESCAPED_QUOTE = re.compile(r"''|\\.")
+
+
+def _character_literal(terminal: lark.lexer.TerminalDef) -> None:
+    if terminal.name == "SINGLE_QUOTED":
+        terminal.pattern = lark.lexer.PatternRE(_CHARACTER_LITERAL)
+
 
 # pygeofilter's own module-level parser is built with lark's debug output on (a parser state dump on stderr
-# for every bad date); this one is the same grammar without it.
+# for every bad date); this one is the same grammar without it, and with CQL2's escaped quotes.
 _PARSER = lark.Lark.open(
     "grammar.lark",
     rel_to=pygeofilter_cql2_text.__file__,
     parser="lalr",
     maybe_placeholders=False,
+    edit_terminals=_character_literal,
     transformer=_Transformer(),
     import_paths=[os.path.dirname(os.path.dirname(pygeofilter_cql2_text.__file__))],
 )

@@ -191,6 +191,14 @@ def test_accenti_ignores_accents_and_with_casei_case_too(client, rows):
     assert ids(client, "title LIKE 'Radbugel%'") == set()
 
 
+def test_quotes_inside_a_text_are_doubled_or_escaped(client, rows, point_category):
+    karls = SuggestionFactory(category=point_category, title="Karl's Ladepunkt")
+    SuggestionFactory(category=point_category, title="Karls Ladepunkt")
+
+    assert ids(client, "title = 'Karl''s Ladepunkt'") == {karls.pk}
+    assert ids(client, "title LIKE 'Karl\\'s%'") == {karls.pk}
+
+
 # ------------------------------------------------------------------------------------- bad filters
 BAD_FILTERS = [
     ("support_count >", "not valid CQL2 text"),
@@ -205,7 +213,7 @@ BAD_FILTERS = [
     ("title = 'x'; DROP TABLE participation_suggestion", "not valid CQL2 text"),
     ("title = 'x' -- comment", "not valid CQL2 text"),
     ("title = 'x' /* comment */", "not valid CQL2 text"),
-    ("title = 'it''s'", "not valid CQL2 text"),
+    ("title = 'it''s", "not valid CQL2 text"),
     ("title = ''; DELETE FROM participation_suggestion; --'", "not valid CQL2 text"),
     ('"support_count; DROP TABLE x" > 1', "Unknown property"),
     ("support_count = 1 + 2", "does not support"),
@@ -372,6 +380,9 @@ def translate(text: str) -> cql2.SqlFilter:
         ("support_count >= 3.5", "(s.support_count >= %(cql0)s)", [3.5]),
         ("3 < support_count", "(s.support_count > %(cql0)s)", [3]),
         ("title LIKE 'Rad%'", "(s.title LIKE %(cql0)s)", ["Rad%"]),
+        ("title = 'Karl''s'", "(s.title = %(cql0)s)", ["Karl's"]),
+        (r"title = 'Karl\'s'", "(s.title = %(cql0)s)", ["Karl's"]),
+        (r"title LIKE '100\%'", "(s.title LIKE %(cql0)s)", ["100\\%"]),
         ("title NOT LIKE 'Rad%'", "(NOT coalesce((s.title LIKE %(cql0)s), false))", ["Rad%"]),
         ("CASEI(title) = CASEI('Rad')", "(lower(s.title) = lower(%(cql0)s))", ["Rad"]),
         ("ACCENTI(title) = ACCENTI('Straße')", "(unaccent(s.title) = unaccent(%(cql0)s))", ["Straße"]),
