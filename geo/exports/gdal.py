@@ -344,7 +344,7 @@ def _ogr2ogr(run: _Run, *, driver: str, update: bool, deadline: float) -> None:
         _ogr2ogr_call(run, run.sql, driver=driver, update=update, deadline=deadline)
         return
     with tempfile.TemporaryDirectory(prefix="ogr2ogr-sql-") as scratch:
-        query = Path(scratch) / "query.sql"
+        query = Path(scratch) / "query"
         query.write_text(run.sql, encoding="utf-8")
         _ogr2ogr_call(run, f"@{query}", driver=driver, update=update, deadline=deadline)
 
