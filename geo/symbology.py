@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from participation.models import Category, GeometryKind, PlanningStatus, Project
+from participation.models import Category, PlanningStatus, Project
 
 # The web map's status colours (frontend/src/map.css, .status--*). Received suggestions get none: plain.
 STATUS_COLOURS = {
@@ -51,14 +51,7 @@ class CategorySymbol:
     key: str  # the value of the `category` field in every channel (geo/fields.py)
     label: str  # in the active language
     colour: str  # #rrggbb
-    geometry_kind: str  # GeometryKind: point, line, polygon
-
-
-@dataclass(frozen=True, slots=True)
-class StatusSymbol:
-    value: str  # the value of the `planning_status` field
-    label: str  # in the active language
-    colour: str | None  # the ring, outline or casing; None: received, plain
+    geometry_kind: str  # participation.models.GeometryKind: point, line, polygon
 
 
 def category_symbols(categories: Iterable[Category]) -> list[CategorySymbol]:
@@ -78,17 +71,6 @@ def project_symbols(*, project: Project, kind: str | None = None) -> list[Catego
     return category_symbols(categories)
 
 
-def status_symbols() -> list[StatusSymbol]:
-    """Every planning status, in the order of the workflow."""
-    return [
-        StatusSymbol(value=status.value, label=str(status.label), colour=STATUS_COLOURS.get(status))
-        for status in PlanningStatus
-    ]
-
-
 def unknown_label() -> str:
     """The legend's entry for a category no style knows (deleted or added after the style was made)."""
     return _("Other categories")
-
-
-GEOMETRY_KINDS: tuple[str, ...] = tuple(GeometryKind.values)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from geo import symbology
+from geo.fields import FIELDS
 from geo.symbology import CategorySymbol
 from participation.models import Category, GeometryKind, LineDrawing, PlanningStatus, Project
 
@@ -46,8 +47,11 @@ class StyleFields:
 
 
 GEOPACKAGE_FIELDS = StyleFields()
-# dBase's names of at most 10 characters (geo/fields.py's `shapefile` column).
-SHAPEFILE_FIELDS = StyleFields(category="category", planning_status="status", line_drawing="drawing")
+# dBase's names of at most 10 characters: the field table's `shapefile` column.
+_SHAPEFILE_NAMES = {field.name: field.shapefile for field in FIELDS}
+SHAPEFILE_FIELDS = StyleFields(
+    **{name: _SHAPEFILE_NAMES[name] for name in ("category", "planning_status", "line_drawing")}
+)
 
 
 # -------------------------------------------------------------------------------------------------- QML
@@ -72,11 +76,10 @@ def _case(field: str, cases: Iterable[tuple[str, str]], otherwise: str) -> str:
     return f"CASE {whens} ELSE {otherwise} END"
 
 
-def _option_map(parent: ET.Element, values: dict[str, str], *, name: str | None = None) -> ET.Element:
-    element = ET.SubElement(parent, "Option", {"type": "Map", **({"name": name} if name else {})})
+def _option_map(parent: ET.Element, values: dict[str, str]) -> None:
+    element = ET.SubElement(parent, "Option", {"type": "Map"})
     for key, value in values.items():
         ET.SubElement(element, "Option", {"name": key, "value": value, "type": "QString"})
-    return element
 
 
 def _data_defined(parent: ET.Element, expressions: dict[str, str]) -> None:
@@ -110,7 +113,7 @@ def _symbol_layer(
         {"class": kind, "enabled": "1", "locked": "1" if locked else "0", "pass": str(rendering_pass)},
     )
     _option_map(layer, props)
-    # The same properties as <prop> elements, which QGIS before 3.20 reads.
+    # The same properties as <prop> elements, as QGIS 3.22 writes them too: older versions read only these.
     for key, value in props.items():
         ET.SubElement(layer, "prop", {"k": key, "v": value})
     _data_defined(layer, expressions)
