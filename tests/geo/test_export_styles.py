@@ -18,6 +18,7 @@ from django.contrib.gis.geos import LineString, Point, Polygon
 from django.urls import reverse
 from django.utils import translation
 
+from geo.exports import gdal
 from geo.exports.styles import qml, sld
 from geo.symbology import CategorySymbol
 from participation.models import PlanningStatus
@@ -402,3 +403,25 @@ def test_qgis_loads_the_downloaded_qml_and_sld_with_the_same_classes_and_colours
     ]  # fmt: skip
     assert colours(areas_qml) == {"square": GREEN, "": UNKNOWN}
     assert colours(areas_sld) == {"Platz": GREEN, "Andere Kategorien": UNKNOWN}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_styles_cannot_be_written_the_export_fails_whole_and_leaves_nothing(
+    client_factory, planner, styled, tmp_path, monkeypatch
+):
+    """The styles are the last table: the data layers are written by then, and still nothing half-done is
+    handed out or left on disk."""
+    load = gdal.SQL.load
+    monkeypatch.setattr(
+        gdal.SQL, "load", lambda name: "SELECT no_such_column" if name == "export_styles" else load(name)
+    )
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # where the export is staged
+
+    response = client_factory(planner).post(export_url(styled["project"], "gpkg"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "code": "export_failed",
+        "message": "The export could not be written. Please try again in a moment.",
+    }
+    assert list(tmp_path.iterdir()) == []
