@@ -10,6 +10,12 @@ app_name = "geo"
 urlpatterns = [
     path("projects/<slug:slug>/planning/coverage/", analysis_views.coverage_page, name="coverage"),
     path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
+    # The slug converter stops at the dot: suggestions_points.qml is the layer and the format.
+    path(
+        "projects/<slug:slug>/planning/export/styles/<slug:layer>.<slug:style_format>",
+        export_views.export_style,
+        name="export-style",
+    ),
     path(
         "projects/<slug:slug>/planning/exports/<str:job_id>/",
         export_views.export_job_page,
