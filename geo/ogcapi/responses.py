@@ -20,6 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from . import crs as crs_module
 from .errors import OgcApiError
 from .params import output_format
 
@@ -167,10 +168,11 @@ def items_response(
     features_json: str,
     returned: int,
     next_url: str | None,
+    crs: crs_module.Crs = crs_module.DEFAULT,
 ) -> HttpResponse:
     """A page of features as a GeoJSON FeatureCollection: PostgreSQL's text, framed without being parsed, so a
     page of 10,000 costs Python nothing. Deliberately no numberMatched: counting a million rows per page would
-    cost more than the page."""
+    cost more than the page. Its geometries are in `crs` (the Content-Crs header says which)."""
     here = request.build_absolute_uri(request.path)
     links = [
         link(request.build_absolute_uri(), "self", GEOJSON, _("This page")),
@@ -185,10 +187,12 @@ def items_response(
             "timeStamp": rfc3339(datetime.now(UTC)),
             "numberReturned": returned,
             "links": links,
+            **crs_module.geojson_member(crs),
         },
         ensure_ascii=False,
     )
-    return HttpResponse(f'{frame[:-1]},"features":{features_json}}}', content_type=GEOJSON)
+    response = HttpResponse(f'{frame[:-1]},"features":{features_json}}}', content_type=GEOJSON)
+    return crs_module.content_crs(response, crs)
 
 
 def next_page_url(request: HttpRequest, *, has_more: bool, last_id: int | None) -> str | None:
