@@ -123,6 +123,12 @@ def bbox_crs(params: QueryDict) -> Crs:
     return DEFAULT if value is None else parse_crs(value, parameter="bbox-crs")
 
 
+def filter_crs(params: QueryDict) -> Crs:
+    """The `filter-crs` of an items request (Part 3): the CRS of a filter's geometries, CRS84 without one."""
+    value = params.get("filter-crs")
+    return DEFAULT if value is None else parse_crs(value, parameter="filter-crs")
+
+
 def html_crs(crs: Crs) -> None:
     """The HTML pages draw on a Leaflet map in WGS84 and show CRS84 only: asking them for another CRS is a
     400 that says how to get it (a bbox in another CRS is fine: it only chooses the features)."""

@@ -159,9 +159,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "filter-crs": {
         "name": "filter-crs",
         "in": "query",
-        "description": "The CRS of the coordinates in `filter`: only CRS84 (WGS84 longitude, latitude).",
+        "description": (
+            "The CRS of the coordinates in `filter`, in its axis order: CRS84 (WGS84 longitude, latitude; "
+            "the default) or another of `crs`'s (EPSG:4326 latitude first)."
+        ),
         "required": False,
-        "schema": {"type": "string", "enum": [CRS84], "default": CRS84},
+        "schema": {"type": "string", "enum": crs.supported_uris(), "default": CRS84},
         "style": "form",
         "explode": False,
     },

@@ -68,6 +68,8 @@ class ItemsQuery:
     # `bbox`, whose numbers are kept in that CRS's x/y (east, north) order and transformed by PostGIS.
     crs: Crs = crs_module.DEFAULT
     bbox_crs: Crs = crs_module.DEFAULT
+    # The CRS of the coordinates in `filter` (Part 3's filter-crs, any of Part 2's).
+    filter_crs: Crs = crs_module.DEFAULT
 
 
 def check_known(params: QueryDict, allowed: Collection[str]) -> None:
@@ -111,6 +113,7 @@ def items_query(params: QueryDict, *, category_keys: Sequence[str]) -> ItemsQuer
         filter=_filter(params),
         crs=crs_module.output_crs(params),
         bbox_crs=crs_module.bbox_crs(params),
+        filter_crs=crs_module.filter_crs(params),
     )
 
 
@@ -121,21 +124,20 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
 def filter_crs_message() -> str:
-    return _("filter-crs must be %(crs)s: coordinates in a filter are WGS84 longitude and latitude.") % {
-        "crs": CRS84
-    }
+    return _(
+        "A geometry in a filter has no SRID of its own: its coordinates are in filter-crs (%(crs)s when not "
+        "given)."
+    ) % {"crs": CRS84}
 
 
 def _filter(params: QueryDict) -> str | None:
-    """The CQL2-text filter, once its language and CRS are ours (geo/ogcapi/cql2.py reads the text)."""
+    """The CQL2-text filter, once its language is ours (geo/ogcapi/cql2.py reads the text; its CRS is
+    `filter-crs`, one of geo/ogcapi/crs.py's)."""
     lang = params.get("filter-lang")
     if lang is not None and lang not in FILTER_LANGS:
         raise InvalidParameter(
             _("filter-lang “%(value)s” is not supported: this API understands cql2-text.") % {"value": lang}
         )
-    crs = params.get("filter-crs")
-    if crs is not None and crs != CRS84:
-        raise InvalidParameter(filter_crs_message())
     return params.get("filter")
 
 

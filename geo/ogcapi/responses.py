@@ -174,9 +174,12 @@ def items_response(
     page of 10,000 costs Python nothing. Deliberately no numberMatched: counting a million rows per page would
     cost more than the page. Its geometries are in `crs` (the Content-Crs header says which)."""
     here = request.build_absolute_uri(request.path)
+    # The HTML page shows CRS84 only (crs.html_crs): its link leaves `crs` out.
+    html_query = request.GET.copy()
+    html_query.pop("crs", None)
     links = [
         link(request.build_absolute_uri(), "self", GEOJSON, _("This page")),
-        link(f"{here}?{with_params(request.GET, f='html')}", "alternate", HTML, _("This page as HTML")),
+        link(f"{here}?{with_params(html_query, f='html')}", "alternate", HTML, _("This page as HTML")),
         link(url(request, "collection", collection_id), "collection", JSON, _("The collection")),
     ]
     if next_url:

@@ -118,14 +118,16 @@ def collection_queryables(collection: OgcCollection) -> dict[str, cql2.Queryable
     return cql2.queryables(category_keys=collection.category_keys)
 
 
-def item_filter(collection: OgcCollection, text: str | None) -> cql2.SqlFilter:
-    """A CQL2-text filter on the collection as SQL (TRUE without one), or InvalidParameter."""
+def item_filter(collection: OgcCollection, text: str | None, crs: Crs = DEFAULT) -> cql2.SqlFilter:
+    """A CQL2-text filter on the collection as SQL (TRUE without one), its geometries in `crs`, or
+    InvalidParameter."""
     if text is None:
         return cql2.SqlFilter(sql="TRUE", params={})
     return cql2.translate(
         text,
         queryables=collection_queryables(collection),
         category_ids={c.key: c.pk for c in collection.categories},
+        crs=crs,
     )
 
 
@@ -179,7 +181,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
     window = query.window
-    condition = item_filter(collection, query.filter)
+    condition = item_filter(collection, query.filter, query.filter_crs)
     params = {
         **condition.params,
         **page_params(query, feature_id=feature_id),

@@ -150,6 +150,15 @@ def test_the_next_link_keeps_the_crs_and_the_bbox_crs(client, point_category):
     assert len(rest.json()["features"]) == 1
 
 
+def test_the_html_alternate_of_a_utm_page_is_the_crs84_page_and_answers(client, two_points):
+    page = client.get(url("items", "test-project-points"), {"crs": EPSG25832, "limit": 1}).json()
+
+    alternate = next(link["href"] for link in page["links"] if link["rel"] == "alternate")
+    assert "crs=" not in alternate
+    assert "limit=1" in alternate
+    assert client.get(alternate).status_code == 200
+
+
 def test_lines_and_areas_are_transformed_vertex_by_vertex(client, line_category):
     line = SuggestionFactory(
         category=line_category, geom=LineString(SCHLOSS, BAHNHOF, srid=4326), line_drawing="free"
@@ -258,6 +267,52 @@ def test_the_bounds_of_each_crs_are_its_area_of_use_as_postgis_projects_it():
                 [*item.bounds, item.srid],
             )
             assert cursor.fetchone()[0].startswith("POLYGON")
+
+
+# ---------------------------------------------------------------------------------------------- filter-crs
+def _box(x: float, y: float, half: float) -> str:
+    corners = [(x - half, y - half), (x + half, y - half), (x + half, y + half), (x - half, y + half)]
+    return "POLYGON((" + ", ".join(f"{a} {b}" for a, b in [*corners, corners[0]]) + "))"
+
+
+@pytest.mark.parametrize(
+    ("filter_crs", "around", "half"),
+    [
+        (EPSG25832, utm32, 100),
+        (EPSG3857, web_mercator, 150),
+        (EPSG4326, lambda lon, lat: (lat, lon), 0.001),  # latitude first
+        (CRS84, lambda lon, lat: (lon, lat), 0.001),
+    ],
+)
+def test_a_filters_geometry_is_read_in_filter_crs(client, two_points, filter_crs, around, half):
+    x, y = around(*SCHLOSS)
+
+    polygon = client.get(
+        url("items", "test-project-points"),
+        {"filter": f"S_INTERSECTS(geometry, {_box(x, y, half)})", "filter-crs": filter_crs},
+    )
+    bbox = client.get(
+        url("items", "test-project-points"),
+        {
+            "filter": f"S_INTERSECTS(geometry, BBOX({x - half}, {y - half}, {x + half}, {y + half}))",
+            "filter-crs": filter_crs,
+        },
+    )
+
+    for response in (polygon, bbox):
+        assert response.status_code == 200, response.content
+        assert [f["id"] for f in response.json()["features"]] == [two_points[0].pk]
+
+
+def test_a_filters_geometry_outside_its_crss_area_is_a_400(client, two_points):
+    response = client.get(
+        url("items", "test-project-points"),
+        {"filter": "S_INTERSECTS(geometry, POINT(1e9 1e9))", "filter-crs": EPSG25832},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert "outside http://www.opengis.net/def/crs/EPSG/0/25832's area" in response.json()["description"]
 
 
 # ------------------------------------------------------------------------------------------- every kind
