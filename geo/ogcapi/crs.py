@@ -150,6 +150,20 @@ def content_crs(response: HttpResponse, crs: Crs) -> HttpResponse:
     return response
 
 
+def untransformable(srid: int) -> InvalidParameter:
+    """The 400 for a page PostGIS cannot write in the CRS of `srid`: a feature lies where that projection is
+    not defined (a context layer's feature 90° from UTM 32N's meridian). Suggestions lie in their project's
+    area; a context layer's features may lie anywhere."""
+    uri = next(crs.uri for crs in SUPPORTED if crs.srid == srid)
+    return InvalidParameter(
+        _(
+            "Some features of this collection lie too far from the area of %(crs)s to be written in it: ask "
+            "for them in %(crs84)s."
+        )
+        % {"crs": uri, "crs84": CRS84.uri}
+    )
+
+
 def geojson_member(crs: Crs) -> dict[str, object]:
     """The legacy GeoJSON `crs` member of a response in a projected CRS (see `Crs.geojson_name`), else {}."""
     if crs.geojson_name is None:

@@ -7,10 +7,12 @@ reach these reads.
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db import InternalError, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from config.db_reads import heavy_reads
@@ -20,7 +22,7 @@ from participation.models import Category, GeometryKind, ModerationState, Projec
 from ..selectors import FeaturePage
 from ..sql import SQL
 from . import cql2
-from .crs import DEFAULT, Crs, geometry_params
+from .crs import DEFAULT, Crs, geometry_params, untransformable
 from .params import ItemsQuery
 
 # The suffix of a collection id per geometry kind, in the order collections are listed.
@@ -161,9 +163,19 @@ def bbox_params(query: ItemsQuery) -> dict[str, object]:
 
 def page_read(sql: str, params: dict[str, object]) -> FeaturePage:
     """One page of a kind's features, built by PostGIS in the frame of feature_page.sql (one query)."""
-    with heavy_reads().cursor() as cursor:
-        cursor.execute(sql, params)
-        has_more, last_id, returned, features_json = cursor.fetchone()
+    connection = heavy_reads()
+    transformed = params["crs_srid"] != 4326
+    try:
+        # When PostGIS reprojects, in a savepoint: a feature it cannot transform fails this statement only,
+        # and the request answers a 400 that says so.
+        savepoint = transaction.atomic(using=connection.alias) if transformed else nullcontext()
+        with savepoint, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            has_more, last_id, returned, features_json = cursor.fetchone()
+    except InternalError as error:
+        if not transformed or "transform:" not in str(error):
+            raise
+        raise untransformable(params["crs_srid"]) from None
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 
 

@@ -448,6 +448,24 @@ def test_a_bbox_with_heights_in_utm_is_understood(client, two_points):
     assert [f["id"] for f in found["features"]] == [two_points[0].pk]
 
 
+def test_a_layer_feature_where_utm_32n_is_not_defined_is_a_400_not_an_error(client, point_category):
+    # Context layers are imported as their source has them, anywhere on earth; 91° from the zone's meridian
+    # the transverse Mercator projection is not defined.
+    layer = FacilityLayerFactory(category=point_category)
+    ContextFeatureFactory(layer=layer, geom=Point(100, 0, srid=4326))
+    collection = f"test-project-layer-{layer.pk}"
+
+    refused = client.get(url("items", collection), {"crs": EPSG25832}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert refused.status_code == 400
+    assert (
+        "too far from the area of http://www.opengis.net/def/crs/EPSG/0/25832"
+        in refused.json()["description"]
+    )
+    # The request after it, on the same connection, is served.
+    assert client.get(url("items", collection), {"crs": EPSG3857}).status_code == 200
+
+
 def test_the_safe_curie_of_a_crs_is_understood(client, two_points):
     response = client.get(url("items", "test-project-points"), {"crs": "[EPSG:25832]"})
 
