@@ -113,7 +113,10 @@ def queryables(*, category_keys: Sequence[str]) -> dict[str, Queryable]:
     found[GEOMETRY] = Queryable(
         name=GEOMETRY,
         type="geometry",
-        description="The suggestion's point, line or area (WGS84 longitude and latitude).",
+        description=(
+            "The suggestion's point, line or area (a filter's geometry is in filter-crs: WGS84 longitude and "
+            "latitude by default)."
+        ),
         nullable=False,
         enum=None,
         sql="s.geom",
