@@ -497,6 +497,16 @@ def test_the_html_pages_stay_in_crs84_and_refuse_another_clearly(client, two_poi
     assert filtered.status_code == 200
 
 
+def test_the_collection_pages_tell_a_planner_how_to_ask_for_utm(client, two_points):
+    layer = FacilityLayerFactory(category=two_points[0].category)
+    for collection_id in ("test-project-points", f"test-project-layer-{layer.pk}"):
+        page = client.get(url("collection", collection_id), {"f": "html"}, HTTP_ACCEPT_LANGUAGE="de")
+
+        text = page.content.decode()
+        assert "Andere Koordinatensysteme" in text, collection_id
+        assert "crs=[EPSG:25832]" in text, collection_id
+
+
 # ------------------------------------------------------------------------------------- documents
 def test_the_conformance_declares_part_2(client):
     classes = client.get(url("conformance")).json()["conformsTo"]
