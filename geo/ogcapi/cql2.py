@@ -7,7 +7,8 @@ walks that AST and accepts exactly:
   type (`support_count > comment_count`, `answered_at > created_at`), `LIKE`, `IN`, `BETWEEN`, `IS NULL`,
   joined by `AND`, `OR`, `NOT`; `CASEI()` (case-insensitive) and `ACCENTI()` (accent-insensitive, PostgreSQL's
   unaccent: "Strasse" matches "Straße") on text properties and texts;
-- `S_INTERSECTS(geometry, <geometry literal or BBOX>)` in CRS84, bounded in vertices and extent;
+- `S_INTERSECTS(geometry, <geometry literal or BBOX>)` in `filter-crs` (CRS84 by default, or another CRS of
+  geo/ogcapi/crs.py, transformed to WGS84 by PostGIS), bounded in vertices and extent;
 - `T_AFTER`, `T_BEFORE`, `T_DURING`, `T_EQUALS` of a date-time property with a DATE, a TIMESTAMP, an
   INTERVAL or a quoted date-time.
 
@@ -42,6 +43,7 @@ from pygeofilter.parsers.cql2_text import parser as pygeofilter_cql2_text
 from participation.models import LineDrawing, PlanningStatus
 
 from ..fields import OGCAPI, fields_in
+from . import crs as crs_module
 from .errors import InvalidParameter
 from .params import filter_crs_message, parse_instant
 
@@ -114,7 +116,10 @@ def queryables(*, category_keys: Sequence[str]) -> dict[str, Queryable]:
     found[GEOMETRY] = Queryable(
         name=GEOMETRY,
         type="geometry",
-        description="The suggestion's point, line or area (WGS84 longitude and latitude).",
+        description=(
+            "The suggestion's point, line or area (a filter's geometry is in filter-crs: WGS84 longitude and "
+            "latitude by default)."
+        ),
         nullable=False,
         enum=None,
         sql="s.geom",
@@ -199,10 +204,17 @@ def parse(text: str) -> ast.Node:
         ) from None
 
 
-def translate(text: str, *, queryables: dict[str, Queryable], category_ids: dict[str, int]) -> SqlFilter:
-    """The SQL condition of a CQL2-text filter over the collection's queryables, or a 400."""
+def translate(
+    text: str,
+    *,
+    queryables: dict[str, Queryable],
+    category_ids: dict[str, int],
+    crs: crs_module.Crs = crs_module.CRS84,
+) -> SqlFilter:
+    """The SQL condition of a CQL2-text filter over the collection's queryables, its geometries in `crs`
+    (`filter-crs`), or a 400."""
     node = parse(text)
-    translator = _Translator(queryables, category_ids)
+    translator = _Translator(queryables, category_ids, crs)
     return SqlFilter(sql=translator.condition(node, 0), params=translator.params)
 
 
@@ -264,9 +276,12 @@ def _type_name(kind: str) -> str:
 
 
 class _Translator:
-    def __init__(self, queryables: dict[str, Queryable], category_ids: dict[str, int]) -> None:
+    def __init__(
+        self, queryables: dict[str, Queryable], category_ids: dict[str, int], crs: crs_module.Crs
+    ) -> None:
         self.queryables = queryables
         self.category_ids = category_ids
+        self.crs = crs
         self.params: dict[str, Any] = {}
 
     def bind(self, value: object) -> str:
@@ -497,8 +512,21 @@ class _Translator:
             isinstance(left, _Property) and left.queryable.type == "geometry" and isinstance(right, _Value)
         ):
             raise InvalidParameter(_("S_INTERSECTS compares the property geometry with a geometry."))
-        geometry = _geometry(right.value)
-        return f"ST_Intersects(s.geom, ST_GeomFromText({self.bind(geometry.wkt)}, 4326))"
+        geometry = _geometry(right.value, self.crs)
+        if self.crs == crs_module.CRS84:
+            return f"ST_Intersects(s.geom, ST_GeomFromText({self.bind(geometry.wkt)}, 4326))"
+        # In another filter-crs: its SRID bound (from geo/ogcapi/crs.py's list), the axes swapped for
+        # EPSG:4326, or transformed to WGS84 once per query (constant: folded by the planner, so the spatial
+        # index serves it) after cutting its edges into pieces of a 64th of its extent, as the items' SQL does
+        # with a bbox: a straight edge in metres is a curve in degrees.
+        literal = f"ST_GeomFromText({self.bind(geometry.wkt)}, {self.bind(self.crs.srid)}::int)"
+        if self.crs.lat_lon:
+            return f"ST_Intersects(s.geom, ST_FlipCoordinates({literal}))"
+        minx, miny, maxx, maxy = geometry.extent
+        step = max(maxx - minx, maxy - miny) / 64
+        if step > 0:
+            literal = f"ST_Segmentize({literal}, {self.bind(step)}::float8)"
+        return f"ST_Intersects(s.geom, ST_Transform({literal}, 4326))"
 
 
 def _node_name(node: object) -> str:
@@ -510,9 +538,10 @@ def _node_name(node: object) -> str:
 _GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 
 
-def _geometry(literal: object) -> GEOSGeometry:
-    """A literal of S_INTERSECTS as a valid GEOS geometry in CRS84, else a 400: WKT of the six simple types,
-    `BBOX(minlon, minlat, maxlon, maxlat)` or `ENVELOPE(…)`; at most MAX_VERTICES, inside ±180/±90."""
+def _geometry(literal: object, crs: crs_module.Crs = crs_module.CRS84) -> GEOSGeometry:
+    """A literal of S_INTERSECTS as a valid GEOS geometry in `crs`, in that CRS's axis order, else a 400: WKT
+    of the six simple types, `BBOX(minx, miny, maxx, maxy)` or `ENVELOPE(…)`; at most MAX_VERTICES, inside
+    ±180/±90 (CRS84) or the CRS's area of use (`Crs.bounds`)."""
     if isinstance(literal, ast.Function) and literal.name == "bbox" and len(literal.arguments) in (4, 6):
         numbers = literal.arguments
         if len(numbers) == 6:
@@ -536,13 +565,16 @@ def _geometry(literal: object) -> GEOSGeometry:
     for position in positions:
         if len(position) < 2 or not all(isinstance(c, int | float) and math.isfinite(c) for c in position):
             raise InvalidParameter(_("The geometry in the filter has a coordinate that is not a number."))
-        if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
-            raise InvalidParameter(
-                _(
-                    "The geometry in the filter lies outside WGS84 longitude -180 to 180 and latitude "
-                    "-90 to 90."
+        if crs == crs_module.CRS84:
+            if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+                raise InvalidParameter(
+                    _(
+                        "The geometry in the filter lies outside WGS84 longitude -180 to 180 and latitude "
+                        "-90 to 90."
+                    )
                 )
-            )
+        elif not _inside(position, crs):
+            raise InvalidParameter(_outside(crs))
     two_d = {"type": shape["type"], "coordinates": _flat(shape["coordinates"])}
     try:
         geometry = GEOSGeometry(_geojson(two_d), srid=4326)
@@ -553,6 +585,26 @@ def _geometry(literal: object) -> GEOSGeometry:
             _("The geometry in the filter is not valid (e.g. a ring that is not closed or crosses itself).")
         )
     return geometry
+
+
+def _inside(position: Sequence[float], crs: crs_module.Crs) -> bool:
+    """Whether a position (in the CRS's axis order) lies in the CRS's area of use."""
+    west, south, east, north = crs.bounds
+    x, y = (position[1], position[0]) if crs.lat_lon else (position[0], position[1])
+    return west <= x <= east and south <= y <= north
+
+
+def _outside(crs: crs_module.Crs) -> InvalidParameter:
+    west, south, east, north = crs.bounds
+    low, high = ((south, west), (north, east)) if crs.lat_lon else ((west, south), (east, north))
+    return InvalidParameter(
+        _("The geometry in the filter lies outside %(crs)s's area: %(low)s to %(high)s.")
+        % {
+            "crs": crs.uri,
+            "low": ", ".join(f"{v:.10g}" for v in low),
+            "high": ", ".join(f"{v:.10g}" for v in high),
+        }
+    )
 
 
 def _positions(coordinates: object) -> Any:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
-from . import selectors
+from . import crs, selectors
 from .errors import ItemNotFound
-from .params import COMMON_PARAMETERS, check_known, items_query, parse_feature_id
+from .params import COMMON_PARAMETERS, ITEM_PARAMETERS, check_known, items_query, parse_feature_id
 from .responses import (
     CRS84,
     GEOJSON,
@@ -72,7 +72,7 @@ def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str
             },
         },
         "itemType": "feature",
-        "crs": [CRS84],
+        **crs.collection_members(),
     }
 
 
@@ -92,6 +92,8 @@ def collection_page(request: HttpRequest, collection: OgcCollection) -> HttpResp
 
 def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
     query = items_query(request.GET, category_keys=collection.category_keys)
+    if html:
+        crs.html_crs(query.crs)
     page = selectors.item_page(collection=collection, query=query)
     next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
     if not html:
@@ -101,6 +103,7 @@ def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> Htt
             features_json=page.features_json,
             returned=page.returned,
             next_url=next_url,
+            crs=query.crs,
         )
     features = json.loads(page.features_json)
     for feature in features:
@@ -173,9 +176,14 @@ def queryables(request: HttpRequest, collection: OgcCollection, *, html: bool) -
 
 
 def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, html: bool) -> HttpResponse:
-    check_known(request.GET, COMMON_PARAMETERS)
+    check_known(request.GET, ITEM_PARAMETERS)
+    output = crs.output_crs(request.GET)
+    if html:
+        crs.html_crs(output)
     fid = parse_feature_id(feature_id)
-    feature = selectors.item_get(collection=collection, feature_id=fid) if fid is not None else None
+    feature = (
+        selectors.item_get(collection=collection, feature_id=fid, crs=output) if fid is not None else None
+    )
     if feature is None:
         raise ItemNotFound()
     if html:
@@ -198,4 +206,5 @@ def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, ht
         *self_links(request, "item", collection.id, fid, media_type=GEOJSON),
         link(url(request, "collection", collection.id), "collection", JSON, _("The collection")),
     ]
-    return json_response(feature, GEOJSON)
+    feature.update(crs.geojson_member(output))
+    return crs.content_crs(json_response(feature, GEOJSON), output)

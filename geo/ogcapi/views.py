@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import kinds, tile_views
+from . import crs, kinds, tile_views
 from .errors import ResourceNotFound
 from .openapi import OPENAPI_MEDIA_TYPE, PARAMETERS, openapi_document
 from .params import COMMON_PARAMETERS, LIMIT_MAX, check_known
@@ -51,6 +51,8 @@ CONFORMANCE = [
 ]
 # OGC API – Tiles (tile_views.py): the projects' vector tiles as dataset tilesets.
 CONFORMANCE += tile_views.CONFORMANCE
+# OGC API – Features Part 2 (crs.py): `crs` and `bbox-crs` on every collection's items and item.
+CONFORMANCE += ["http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"]
 
 
 def _api_title() -> str:
@@ -132,6 +134,8 @@ def collections(request: HttpRequest, *, html: bool) -> HttpResponse:
         {
             "links": self_links(request, "collections"),
             "collections": [kind.collection_json(request, collection) for kind, collection in found],
+            # Part 2's list of the CRSs the API offers; every collection lists them too (its own `crs`).
+            "crs": crs.supported_uris(),
         }
     )
 
