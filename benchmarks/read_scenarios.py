@@ -238,8 +238,17 @@ def floor_map_job(pool: ThreadConnections, project: Project, bbox, zoom: int) ->
     return job
 
 
-def floor_ogc_job(pool: ThreadConnections, project: Project, after: int, limit: int) -> Callable[[], int]:
+def floor_ogc_job(
+    pool: ThreadConnections, project: Project, after: int, limit: int, crs: str | None = None
+) -> Callable[[], int]:
+    """The items page's one query through psycopg; `crs` the URI of the output CRS (geo/ogcapi/crs.py; CRS84
+    without it), as `?crs=` asks for it."""
+    from geo.ogcapi.crs import DEFAULT, geometry_params, parse_crs
+
     params = {
+        **geometry_params(DEFAULT if crs is None else parse_crs(crs, parameter="crs")),
+        "bbox_srid": 4326,
+        "bbox_step": 1000.0,
         "project_id": project.id,
         "category_ids": list(project.point_category_ids),
         "category_labels": project.category_labels,

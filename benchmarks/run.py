@@ -437,6 +437,7 @@ def main() -> int:
             ("route_scenario", "routing"),
             ("place_search_scenario", "place search"),
             ("nearest_street_scenario", "nearest street in the export"),
+            ("ogc_filter_scenario", "OGC API filters"),
         ):
             if only and module not in only:
                 continue

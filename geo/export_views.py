@@ -12,7 +12,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from config.errors import DomainError
 from participation.access import planners_only
@@ -24,6 +26,13 @@ from .exports.responses import file_response, job_file_response
 from .layers.selectors import context_layer_list
 from .models import ExportFormat, ExportJob, ExportJobState
 from .tiles.urls import layer_tile_url, style_url, vector_tile_url
+
+# The export layers as the page names them.
+LAYER_LABELS = {
+    "suggestions_points": _("Points"),
+    "suggestions_lines": _("Lines"),
+    "suggestions_areas": _("Areas"),
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,6 +75,21 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
             "formats": ExportFormat.choices,
             "chosen_format": export_format or ExportFormat.GPKG,
             "jobs": [(job, _job_url(project, job)) for job in jobs],
+            # Each layer's QGIS style and SLD, as the GeoPackage carries them.
+            "style_files": [
+                {
+                    "layer": layer,
+                    "label": LAYER_LABELS[layer],
+                    **{
+                        style_format: reverse(
+                            "geo:export-style",
+                            kwargs={"slug": project.slug, "layer": layer, "style_format": style_format},
+                        )
+                        for style_format in services.STYLE_MEDIA_TYPES
+                    },
+                }
+                for layer in services.export_style_layers(project=project)
+            ],
             "ogcapi_url": request.build_absolute_uri("/ogcapi"),
             "vector_tile_url": vector_tile_url(request, project),
             # The style QGIS draws the tiles with (categories' colours, statuses); public projects only, as
@@ -86,6 +110,23 @@ def export_page(request: HttpRequest, project: Project) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@require_safe
+@planners_only
+def export_style(request: HttpRequest, project: Project, layer: str, style_format: str) -> HttpResponse:
+    """A layer's QGIS style (.qml) or SLD (.sld), as a file to save and load in QGIS."""
+    try:
+        style = services.export_style(
+            actor=request.user, project=project, layer=layer, style_format=style_format
+        )
+    except services.ExportStyleMissing as error:
+        # Said in words: a QGIS user who typed the address learns which styles there are.
+        return HttpResponse(error.message, status=error.status_code, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(style.content, content_type=style.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, style.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -38,6 +38,10 @@ def suggestion_feature_page(
         "maxlat": bbox.maxlat if bbox else None,
         "after": after,
         "limit": limit,
+        # feature_page.sql's geometry output: as stored, WGS84 longitude/latitude (CRS84) to 7 decimals.
+        "crs_srid": 4326,
+        "crs_flip": False,
+        "crs_decimals": 7,
     }
     with heavy_reads().cursor() as cursor:
         cursor.execute(

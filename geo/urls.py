@@ -11,6 +11,12 @@ urlpatterns = [
     path("projects/<slug:slug>/planning/coverage/", analysis_views.coverage_page, name="coverage"),
     path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
     path("projects/<slug:slug>/planning/qgis/", qgis_views.qgis_page, name="qgis"),
+    # The slug converter stops at the dot: suggestions_points.qml is the layer and the format.
+    path(
+        "projects/<slug:slug>/planning/export/styles/<slug:layer>.<slug:style_format>",
+        export_views.export_style,
+        name="export-style",
+    ),
     path(
         "projects/<slug:slug>/planning/exports/<str:job_id>/",
         export_views.export_job_page,

@@ -9,12 +9,18 @@ tell the system of an empty query result on its own.
 ogr2ogr reports no progress when it reads a query ("fast feature count is not available"), so large
 layers are written in parts of EXPORT_CHUNK_ROWS suggestions (id slices, appended one after the other) and
 the progress counts the rows of the parts done.
+
+A GeoPackage carries each data layer's QGIS style in a `layer_styles` table (geo/exports/styles.py), written
+by ogr2ogr as one more table, so QGIS opens the layers styled; a Shapefile zip carries a `.qml` beside each
+layer, which QGIS loads with it. Everything is written into the caller's directory: a failure leaves nothing
+the caller does not delete.
 """
 
 import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -32,6 +38,7 @@ from ..network.models import StreetNetwork
 from ..sql import SQL
 from .filters import ExportFilter
 from .provenance import Provenance
+from .styles import GEOPACKAGE_FIELDS, SHAPEFILE_FIELDS, layer_style
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +68,12 @@ SHAPEFILE_NOTE = (
     "Shapefile limits: field names have at most 10 characters and texts are cut at 254 bytes; "
     "the GeoPackage export holds the full texts and the comments.\n"
 )
+
+# The name GDAL's GeoPackage driver gives the geometry column (export_gdal_layer.sql selects `geom`).
+GEOMETRY_COLUMN = "geom"
+# ogr2ogr takes a longer query from a file (`-sql @file`): a single argument is at most 128 KiB on Linux,
+# and the styles of a project with many categories come near that.
+SQL_ARGUMENT_MAX = 64 * 1024
 
 SEGMENTS_DESCRIPTION = (
     "Demand per street segment: published suggested paths along each segment and their supports, "
@@ -138,6 +151,7 @@ def gdal_export(
             )
         ]  # fmt: skip
         runs += _geopackage_tables(project, export_filter, provenance, target)
+        runs.append(_styles_run(project, export_filter, provenance, kinds, target))
         # Dataset metadata too, for tools that show it (QGIS's layer properties, gdalinfo).
         runs[0].options += [a for k, v in provenance.as_pairs() for a in ("-mo", f"{k.upper()}={v}")]
         _run_all(runs, driver=driver, on_progress=on_progress)
@@ -181,6 +195,13 @@ def gdal_export(
             )
         ]  # fmt: skip
         _run_all(runs, driver=driver, on_progress=on_progress)
+        for kind in kinds:
+            # QGIS loads <layer>.qml with <layer>.shp by itself.
+            style = layer_style(
+                project=project, layer=LAYER_NAMES[kind], kind=kind,
+                category_ids=export_filter.category_ids, fields=SHAPEFILE_FIELDS,
+            )  # fmt: skip
+            (folder / f"{LAYER_NAMES[kind]}.qml").write_bytes(style.qml)
         (folder / "PROVENANCE.txt").write_text(provenance.as_text() + SHAPEFILE_NOTE, encoding="utf-8")
         target = directory / f"{stem}.zip"
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -265,6 +286,35 @@ def _geopackage_tables(
     return tables
 
 
+def _styles_run(
+    project: Project, export_filter: ExportFilter, provenance: Provenance, kinds: list[str], target: Path
+) -> _Run:
+    """The GeoPackage's `layer_styles`: one default style per data layer, as QGIS reads it."""
+    styles = [
+        layer_style(
+            project=project, layer=LAYER_NAMES[kind], kind=kind,
+            category_ids=export_filter.category_ids, fields=GEOPACKAGE_FIELDS,
+        )
+        for kind in kinds
+    ]  # fmt: skip
+    params = {
+        "geometry_column": GEOMETRY_COLUMN,
+        "update_time": provenance.exported_at,
+        "tables": [LAYER_NAMES[kind] for kind in kinds],
+        "qml": [style.qml.decode() for style in styles],
+        "sld": [style.sld.decode() for style in styles],
+        "descriptions": [style.title for style in styles],
+    }
+    return _Run(
+        layer="layer_styles",
+        target=target,
+        sql=_mogrify(SQL.load("export_styles"), params),
+        rows=0,
+        # QGIS's own table has its key in `id`.
+        options=["-lco", "FID=id", "-lco", "DESCRIPTION=QGIS styles of the suggestion layers"],
+    )
+
+
 def _render(outer: str, params: dict[str, object]) -> str:
     return _mogrify(SQL.compose(outer, rows="export_rows"), params)
 
@@ -290,10 +340,20 @@ def _run_all(runs: list[_Run], *, driver: str, on_progress: Progress) -> None:
 
 
 def _ogr2ogr(run: _Run, *, driver: str, update: bool, deadline: float) -> None:
+    if len(run.sql.encode()) <= SQL_ARGUMENT_MAX:
+        _ogr2ogr_call(run, run.sql, driver=driver, update=update, deadline=deadline)
+        return
+    with tempfile.TemporaryDirectory(prefix="ogr2ogr-sql-") as scratch:
+        query = Path(scratch) / "query"
+        query.write_text(run.sql, encoding="utf-8")
+        _ogr2ogr_call(run, f"@{query}", driver=driver, update=update, deadline=deadline)
+
+
+def _ogr2ogr_call(run: _Run, sql: str, *, driver: str, update: bool, deadline: float) -> None:
     mode = ["-append"] if run.append else ["-update"] if update else []
     command = [
         "ogr2ogr", "-f", driver, *mode, str(run.target), _pg_source(),
-        "-sql", run.sql, "-nln", run.layer, "-a_srs", "EPSG:4326", *run.options,
+        "-sql", sql, "-nln", run.layer, "-a_srs", "EPSG:4326", *run.options,
     ]  # fmt: skip
     try:
         # A fixed program with an argument list, no shell: the SQL is one argument, whatever it holds.

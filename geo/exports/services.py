@@ -21,13 +21,14 @@ from django_tasks import task
 
 from config.errors import DomainError
 from participation import rules
-from participation.models import Project
+from participation.models import Category, Project
 from participation.participants import Actor
 
 from ..models import ExportFormat, ExportJob, ExportJobState
 from . import gdal, streams
 from .filters import ExportFilter, export_filter_from_query
 from .provenance import Provenance
+from .styles import QML_MEDIA_TYPE, SLD_MEDIA_TYPE, layer_style
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,22 @@ class Written:
 @dataclass(frozen=True, slots=True)
 class Queued:
     job: ExportJob
+
+
+class ExportStyleMissing(DomainError):
+    status_code = 404
+    code = "not_found"
+    default_message = _("There is no such style.")
+
+
+STYLE_MEDIA_TYPES = {"qml": QML_MEDIA_TYPE, "sld": SLD_MEDIA_TYPE}
+
+
+@dataclass(frozen=True, slots=True)
+class StyleFile:
+    content: bytes
+    content_type: str
+    filename: str
 
 
 def export_format_get(value: str, *, open_data: bool = False) -> ExportFormat:
@@ -212,6 +229,38 @@ def _job_create(
     job_id = str(job.pk)
     transaction.on_commit(lambda: export_job_run.enqueue(job_id))
     return job
+
+
+def export_style_layers(*, project: Project) -> list[str]:
+    """The layers of the project's GeoPackage and Shapefile exports that have a style to download: one per
+    geometry kind of its categories, in the exports' order."""
+    kinds = set(Category.objects.filter(project=project).values_list("geometry_kind", flat=True))
+    return [layer for kind, layer in gdal.LAYER_NAMES.items() if kind in kinds]
+
+
+def export_style(*, actor: Actor, project: Project, layer: str, style_format: str) -> StyleFile:
+    """The QGIS style (QML) or SLD of one export layer, for the planners of the project, as the exports:
+    the styles the GeoPackage carries, with every category of the layer's geometry kind."""
+    rules.check_can_plan(actor, project)
+    kinds = {name: kind for kind, name in gdal.LAYER_NAMES.items()}
+    if style_format not in STYLE_MEDIA_TYPES or layer not in export_style_layers(project=project):
+        raise ExportStyleMissing(
+            _("There is no such style. Styles: %(styles)s.")
+            % {
+                "styles": ", ".join(
+                    f"{name}.{extension}"
+                    for name in export_style_layers(project=project)
+                    for extension in STYLE_MEDIA_TYPES
+                )
+            }
+        )
+    style = layer_style(project=project, layer=layer, kind=kinds[layer])
+    return StyleFile(
+        content=style.qml if style_format == "qml" else style.sld,
+        content_type=STYLE_MEDIA_TYPES[style_format],
+        # The slug is [-a-zA-Z0-9_] and the layer one of ours: nothing in the name can break the header.
+        filename=f"{project.slug}-{layer}.{style_format}",
+    )
 
 
 def export_job_get(*, actor: Actor, project: Project, job_id: str) -> ExportJob:

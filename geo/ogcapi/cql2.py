@@ -3,9 +3,12 @@
 pygeofilter parses the text into its AST (its own grammar and transformer, with two fixes below); this module
 walks that AST and accepts exactly:
 
-- comparisons `=`, `<>`, `<`, `<=`, `>`, `>=` of a property with a value, `LIKE`, `IN`, `BETWEEN`, `IS NULL`,
-  joined by `AND`, `OR`, `NOT`; `CASEI()` on a text property and its value (case-insensitive comparison);
-- `S_INTERSECTS(geometry, <geometry literal or BBOX>)` in CRS84, bounded in vertices and extent;
+- comparisons `=`, `<>`, `<`, `<=`, `>`, `>=` of a property with a value or with another property of the same
+  type (`support_count > comment_count`, `answered_at > created_at`), `LIKE`, `IN`, `BETWEEN`, `IS NULL`,
+  joined by `AND`, `OR`, `NOT`; `CASEI()` (case-insensitive) and `ACCENTI()` (accent-insensitive, PostgreSQL's
+  unaccent: "Strasse" matches "Straße") on text properties and texts;
+- `S_INTERSECTS(geometry, <geometry literal or BBOX>)` in `filter-crs` (CRS84 by default, or another CRS of
+  geo/ogcapi/crs.py, transformed to WGS84 by PostGIS), bounded in vertices and extent;
 - `T_AFTER`, `T_BEFORE`, `T_DURING`, `T_EQUALS` of a date-time property with a DATE, a TIMESTAMP, an
   INTERVAL or a quoted date-time.
 
@@ -23,6 +26,7 @@ zone, `TIMESTAMP('…T10:00:00Z')` the whole second. `answered_at > '2026-10-01'
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,6 +43,7 @@ from pygeofilter.parsers.cql2_text import parser as pygeofilter_cql2_text
 from participation.models import LineDrawing, PlanningStatus
 
 from ..fields import OGCAPI, Field, fields_in
+from . import crs as crs_module
 from .errors import InvalidParameter
 from .params import filter_crs_message, parse_instant
 
@@ -72,7 +77,7 @@ _TYPES = {"integer": "integer", "real": "number", "text": "string", "datetime": 
 _ENUMS = {"planning_status": tuple(PlanningStatus.values), "line_drawing": tuple(LineDrawing.values)}
 
 SUPPORTED = (
-    "=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL, AND, OR, NOT, CASEI(), "
+    "=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL, AND, OR, NOT, CASEI(), ACCENTI(), "
     "S_INTERSECTS(geometry, …), T_AFTER, T_BEFORE, T_DURING, T_EQUALS"
 )
 
@@ -119,7 +124,10 @@ def queryables(
     found[GEOMETRY] = Queryable(
         name=GEOMETRY,
         type="geometry",
-        description="The suggestion's point, line or area (WGS84 longitude and latitude).",
+        description=(
+            "The suggestion's point, line or area (a filter's geometry is in filter-crs: WGS84 longitude and "
+            "latitude by default)."
+        ),
         nullable=False,
         enum=None,
         sql="s.geom",
@@ -146,14 +154,30 @@ class _Transformer(pygeofilter_cql2_text.CQLTransformer):
     def wkt__multipoint_2(self, *coordinates: object) -> dict:
         return {"type": "MultiPoint", "coordinates": coordinates}
 
+    def SINGLE_QUOTED(self, token: lark.Token) -> str:
+        # A quote inside a text is written twice or after a backslash ('Karl''s', 'Karl\'s'); any other
+        # backslash stays, for LIKE's escaped wildcards ('50\%').
+        return _ESCAPED_QUOTE.sub(lambda m: "'" if m.group() in ("''", "\\'") else m.group(), token[1:-1])
+
+
+# CQL2's character literal (pygeofilter 0.4's ends at the first quote, so 'it''s' did not parse).
+_CHARACTER_LITERAL = r"'(?:[^'\\]|''|\\.)*'"
+_ESCAPED_QUOTE = re.compile(r"''|\\.")
+
+
+def _character_literal(terminal: lark.lexer.TerminalDef) -> None:
+    if terminal.name == "SINGLE_QUOTED":
+        terminal.pattern = lark.lexer.PatternRE(_CHARACTER_LITERAL)
+
 
 # pygeofilter's own module-level parser is built with lark's debug output on (a parser state dump on stderr
-# for every bad date); this one is the same grammar without it.
+# for every bad date); this one is the same grammar without it, and with CQL2's escaped quotes.
 _PARSER = lark.Lark.open(
     "grammar.lark",
     rel_to=pygeofilter_cql2_text.__file__,
     parser="lalr",
     maybe_placeholders=False,
+    edit_terminals=_character_literal,
     transformer=_Transformer(),
     import_paths=[os.path.dirname(os.path.dirname(pygeofilter_cql2_text.__file__))],
 )
@@ -188,28 +212,45 @@ def parse(text: str) -> ast.Node:
         ) from None
 
 
-def translate(text: str, *, queryables: dict[str, Queryable], category_ids: dict[str, int]) -> SqlFilter:
-    """The SQL condition of a CQL2-text filter over the collection's queryables, or a 400."""
+def translate(
+    text: str,
+    *,
+    queryables: dict[str, Queryable],
+    category_ids: dict[str, int],
+    crs: crs_module.Crs = crs_module.CRS84,
+) -> SqlFilter:
+    """The SQL condition of a CQL2-text filter over the collection's queryables, its geometries in `crs`
+    (`filter-crs`), or a 400."""
     node = parse(text)
-    translator = _Translator(queryables, category_ids)
+    translator = _Translator(queryables, category_ids, crs)
     return SqlFilter(sql=translator.condition(node, 0), params=translator.params)
 
 
 # ------------------------------------------------------------------------------------------ translating
+# CQL2's text functions as SQL, in the order a filter applies them: CASEI() and ACCENTI().
+_TEXT_FUNCTIONS = {"lower": "lower", "accenti": "unaccent"}
+
+
+def _wrapped(sql: str, functions: tuple[str, ...]) -> str:
+    for function in functions:
+        sql = f"{_TEXT_FUNCTIONS[function]}({sql})"
+    return sql
+
+
 @dataclass(frozen=True, slots=True)
 class _Property:
     queryable: Queryable
-    lower: bool  # inside CASEI()
+    functions: tuple[str, ...] = ()  # CASEI()/ACCENTI() around it, innermost first
 
     @property
     def sql(self) -> str:
-        return f"lower({self.queryable.sql})" if self.lower else self.queryable.sql
+        return _wrapped(self.queryable.sql, self.functions)
 
 
 @dataclass(frozen=True, slots=True)
 class _Value:
     value: Any
-    lower: bool
+    functions: tuple[str, ...] = ()
 
 
 _COMPARISONS = {
@@ -243,9 +284,12 @@ def _type_name(kind: str) -> str:
 
 
 class _Translator:
-    def __init__(self, queryables: dict[str, Queryable], category_ids: dict[str, int]) -> None:
+    def __init__(
+        self, queryables: dict[str, Queryable], category_ids: dict[str, int], crs: crs_module.Crs
+    ) -> None:
         self.queryables = queryables
         self.category_ids = category_ids
+        self.crs = crs
         self.params: dict[str, Any] = {}
 
     def bind(self, value: object) -> str:
@@ -303,43 +347,57 @@ class _Translator:
                     _("Unknown property “%(name)s”. Filters can use the queryables: %(known)s.")
                     % {"name": node.name, "known": ", ".join(self.queryables)}
                 )
-            return _Property(queryable, lower=False)
+            return _Property(queryable)
         if isinstance(node, ast.Function):
-            if node.name != "lower" or len(node.arguments) != 1:
+            if node.name not in _TEXT_FUNCTIONS or len(node.arguments) != 1:
                 raise _unsupported(f"{node.name.upper()}()")
             inner = self.operand(node.arguments[0])
-            if isinstance(inner, _Property) and inner.queryable.type == "string" and not inner.lower:
-                return _Property(inner.queryable, lower=True)
-            if isinstance(inner, _Value) and isinstance(inner.value, str) and not inner.lower:
-                return _Value(inner.value, lower=True)
-            raise InvalidParameter(_("CASEI() takes a text property or a text in single quotes."))
+            fresh = node.name not in inner.functions
+            if isinstance(inner, _Property) and inner.queryable.type == "string" and fresh:
+                return _Property(inner.queryable, (*inner.functions, node.name))
+            if isinstance(inner, _Value) and isinstance(inner.value, str) and fresh:
+                return _Value(inner.value, (*inner.functions, node.name))
+            raise InvalidParameter(
+                _("CASEI() and ACCENTI() take a text property or a text in single quotes.")
+            )
         if isinstance(node, ast.Node):
             raise _unsupported(_node_name(node))
-        return _Value(node, lower=False)
+        return _Value(node)
 
-    def sides(self, lhs: object, op: str, rhs: object) -> tuple[_Property, str, _Value]:
+    def sides(self, lhs: object, op: str, rhs: object) -> tuple[_Property, str, _Value | _Property]:
         left, right = self.operand(lhs), self.operand(rhs)
         if isinstance(left, _Value) and isinstance(right, _Property):
             return right, _FLIPPED[op], left
-        if isinstance(left, _Property) and isinstance(right, _Value):
+        if isinstance(left, _Property):
             return left, op, right
-        raise InvalidParameter(_("A comparison needs a property on one side and a value on the other."))
+        raise InvalidParameter(_("A comparison needs a property on at least one side."))
+
+    def properties(self, left: _Property, op: str, right: _Property) -> str:
+        """Two properties compared (property-property): of the same type, numbers with numbers."""
+        kinds = {left.queryable.type, right.queryable.type}
+        if (len(kinds) > 1 and kinds != {"integer", "number"}) or "geometry" in kinds:
+            raise InvalidParameter(
+                _("“%(left)s” and “%(right)s” cannot be compared: they are of different types.")
+                % {"left": left.queryable.name, "right": right.queryable.name}
+            )
+        return f"({left.sql} {op} {right.sql})"
 
     # ------------------------------------------------------------------------------- comparisons
     def comparison(self, lhs: object, op: str, rhs: object) -> str:
         prop, op, value = self.sides(lhs, op, rhs)
+        if isinstance(value, _Property):
+            return self.properties(prop, op, value)
         kind = prop.queryable.type
         if kind == "date-time":
             return self.time_comparison(prop, op, self.time_range(prop, value))
         literal = self.scalar(prop, value)
-        if prop.queryable.enum is not None and op in ("=", "<>") and not prop.lower:
+        if prop.queryable.enum is not None and op in ("=", "<>") and not prop.functions:
             self.check_enum(prop, literal)
             if prop.queryable.name == "category":
                 # The category's own index (and the page's category list) rather than the key map.
                 condition = f"(s.category_id = {self.bind(self.category_ids[literal])})"
                 return condition if op == "=" else self.negated(condition)
-        right = f"lower({self.bind(literal)})" if value.lower else self.bind(literal)
-        return f"({prop.sql} {op} {right})"
+        return f"({prop.sql} {op} {_wrapped(self.bind(literal), value.functions)})"
 
     def scalar(self, prop: _Property, value: _Value) -> object:
         """The value, if it is of the property's type (text, whole number, number)."""
@@ -369,12 +427,11 @@ class _Translator:
 
     def like(self, node: ast.Like) -> str:
         prop, _op, value = self.sides(node.lhs, "=", node.pattern)
-        if prop.queryable.type != "string":
+        if prop.queryable.type != "string" or isinstance(value, _Property):
             raise InvalidParameter(_("LIKE compares a text property with a text pattern."))
         # CQL2's wildcards are SQL's (% and _, escaped by a backslash): the pattern is bound as written.
         pattern = self.scalar(prop, value)
-        right = f"lower({self.bind(pattern)})" if value.lower else self.bind(pattern)
-        condition = f"({prop.sql} LIKE {right})"
+        condition = f"({prop.sql} LIKE {_wrapped(self.bind(pattern), value.functions)})"
         return self.negated(condition) if node.not_ else condition
 
     def in_(self, node: ast.In) -> str:
@@ -395,8 +452,8 @@ class _Translator:
         """The first and last microsecond a date, time or interval stands for, as precisely as written."""
         literal = value.value
         if isinstance(literal, values.Interval):
-            return self.time_range(prop, _Value(literal.start, False))[0], self.time_range(
-                prop, _Value(literal.end, False)
+            return self.time_range(prop, _Value(literal.start))[0], self.time_range(
+                prop, _Value(literal.end)
             )[1]
         if isinstance(literal, datetime):
             start = literal if literal.tzinfo else literal.replace(tzinfo=UTC)
@@ -408,7 +465,7 @@ class _Translator:
             start = datetime.combine(literal, time(), tzinfo=zone)
             end = datetime.combine(literal + timedelta(days=1), time(), tzinfo=zone)
             return start.astimezone(UTC), end.astimezone(UTC) - _MICROSECOND
-        if isinstance(literal, str) and not value.lower:
+        if isinstance(literal, str) and not value.functions:
             try:
                 start, end = parse_instant(literal)
             except InvalidParameter:
@@ -440,17 +497,19 @@ class _Translator:
                 _("T_AFTER, T_BEFORE, T_DURING and T_EQUALS compare a date-time property with a date.")
             )
         value = self.operand(rhs)
-        if not isinstance(value, _Value):
-            raise InvalidParameter(_("A comparison needs a property on one side and a value on the other."))
-        bounds = self.time_range(prop, value)
         op = {"TimeAfter": ">", "TimeBefore": "<", "TimeDuring": "=", "TimeEquals": "="}[name]
-        return self.time_comparison(prop, op, bounds)
+        if not isinstance(value, _Value):
+            # Two properties compare with `>`, `<`, `=` (`answered_at > created_at`), not here.
+            raise InvalidParameter(
+                _("T_AFTER, T_BEFORE, T_DURING and T_EQUALS compare a date-time property with a date.")
+            )
+        return self.time_comparison(prop, op, self.time_range(prop, value))
 
     # ----------------------------------------------------------------------------------- geometry
     def spatial_operand(self, node: object) -> _Property | _Value:
         # BBOX(…) is a literal here, not a function of a property.
         if isinstance(node, ast.Function) and node.name == "bbox":
-            return _Value(node, lower=False)
+            return _Value(node)
         return self.operand(node)
 
     def intersects(self, node: ast.GeometryIntersects) -> str:
@@ -461,8 +520,21 @@ class _Translator:
             isinstance(left, _Property) and left.queryable.type == "geometry" and isinstance(right, _Value)
         ):
             raise InvalidParameter(_("S_INTERSECTS compares the property geometry with a geometry."))
-        geometry = _geometry(right.value)
-        return f"ST_Intersects(s.geom, ST_GeomFromText({self.bind(geometry.wkt)}, 4326))"
+        geometry = _geometry(right.value, self.crs)
+        if self.crs == crs_module.CRS84:
+            return f"ST_Intersects(s.geom, ST_GeomFromText({self.bind(geometry.wkt)}, 4326))"
+        # In another filter-crs: its SRID bound (from geo/ogcapi/crs.py's list), the axes swapped for
+        # EPSG:4326, or transformed to WGS84 once per query (constant: folded by the planner, so the spatial
+        # index serves it) after cutting its edges into pieces of a 64th of its extent, as the items' SQL does
+        # with a bbox: a straight edge in metres is a curve in degrees.
+        literal = f"ST_GeomFromText({self.bind(geometry.wkt)}, {self.bind(self.crs.srid)}::int)"
+        if self.crs.lat_lon:
+            return f"ST_Intersects(s.geom, ST_FlipCoordinates({literal}))"
+        minx, miny, maxx, maxy = geometry.extent
+        step = max(maxx - minx, maxy - miny) / 64
+        if step > 0:
+            literal = f"ST_Segmentize({literal}, {self.bind(step)}::float8)"
+        return f"ST_Intersects(s.geom, ST_Transform({literal}, 4326))"
 
 
 def _node_name(node: object) -> str:
@@ -474,9 +546,10 @@ def _node_name(node: object) -> str:
 _GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 
 
-def _geometry(literal: object) -> GEOSGeometry:
-    """A literal of S_INTERSECTS as a valid GEOS geometry in CRS84, else a 400: WKT of the six simple types,
-    `BBOX(minlon, minlat, maxlon, maxlat)` or `ENVELOPE(…)`; at most MAX_VERTICES, inside ±180/±90."""
+def _geometry(literal: object, crs: crs_module.Crs = crs_module.CRS84) -> GEOSGeometry:
+    """A literal of S_INTERSECTS as a valid GEOS geometry in `crs`, in that CRS's axis order, else a 400: WKT
+    of the six simple types, `BBOX(minx, miny, maxx, maxy)` or `ENVELOPE(…)`; at most MAX_VERTICES, inside
+    ±180/±90 (CRS84) or the CRS's area of use (`Crs.bounds`)."""
     if isinstance(literal, ast.Function) and literal.name == "bbox" and len(literal.arguments) in (4, 6):
         numbers = literal.arguments
         if len(numbers) == 6:
@@ -500,13 +573,16 @@ def _geometry(literal: object) -> GEOSGeometry:
     for position in positions:
         if len(position) < 2 or not all(isinstance(c, int | float) and math.isfinite(c) for c in position):
             raise InvalidParameter(_("The geometry in the filter has a coordinate that is not a number."))
-        if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
-            raise InvalidParameter(
-                _(
-                    "The geometry in the filter lies outside WGS84 longitude -180 to 180 and latitude "
-                    "-90 to 90."
+        if crs == crs_module.CRS84:
+            if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+                raise InvalidParameter(
+                    _(
+                        "The geometry in the filter lies outside WGS84 longitude -180 to 180 and latitude "
+                        "-90 to 90."
+                    )
                 )
-            )
+        elif not _inside(position, crs):
+            raise InvalidParameter(_outside(crs))
     two_d = {"type": shape["type"], "coordinates": _flat(shape["coordinates"])}
     try:
         geometry = GEOSGeometry(_geojson(two_d), srid=4326)
@@ -517,6 +593,26 @@ def _geometry(literal: object) -> GEOSGeometry:
             _("The geometry in the filter is not valid (e.g. a ring that is not closed or crosses itself).")
         )
     return geometry
+
+
+def _inside(position: Sequence[float], crs: crs_module.Crs) -> bool:
+    """Whether a position (in the CRS's axis order) lies in the CRS's area of use."""
+    west, south, east, north = crs.bounds
+    x, y = (position[1], position[0]) if crs.lat_lon else (position[0], position[1])
+    return west <= x <= east and south <= y <= north
+
+
+def _outside(crs: crs_module.Crs) -> InvalidParameter:
+    west, south, east, north = crs.bounds
+    low, high = ((south, west), (north, east)) if crs.lat_lon else ((west, south), (east, north))
+    return InvalidParameter(
+        _("The geometry in the filter lies outside %(crs)s's area: %(low)s to %(high)s.")
+        % {
+            "crs": crs.uri,
+            "low": ", ".join(f"{v:.10g}" for v in low),
+            "high": ", ".join(f"{v:.10g}" for v in high),
+        }
+    )
 
 
 def _positions(coordinates: object) -> Any:

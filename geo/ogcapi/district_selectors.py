@@ -17,6 +17,7 @@ from ..analysis.models import District
 from ..layers.models import ContextLayer, LayerRole
 from ..selectors import FeaturePage
 from ..sql import SQL
+from .crs import DEFAULT, Crs
 from .layer_selectors import LayerSummary
 from .params import ItemsQuery
 from .selectors import page_feature, page_params, page_read
@@ -114,5 +115,7 @@ def district_item_page(*, collection: OgcDistrictCollection, query: ItemsQuery) 
     return _page(collection=collection, query=query)
 
 
-def district_item_get(*, collection: OgcDistrictCollection, feature_id: int) -> dict | None:
-    return page_feature(_page, collection, feature_id)
+def district_item_get(
+    *, collection: OgcDistrictCollection, feature_id: int, crs: Crs = DEFAULT
+) -> dict | None:
+    return page_feature(_page, collection, feature_id, crs)

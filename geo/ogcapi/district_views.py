@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import layer_views
+from . import crs, layer_views
 from .district_selectors import OgcDistrictCollection, district_item_get, district_item_page
 from .responses import CRS84, collection_links, url
 
@@ -45,7 +45,7 @@ def collection_json(request: HttpRequest, collection: OgcDistrictCollection) -> 
         "license": collection.layer.licence,
         "links": collection_links(request, collection.id),
         "itemType": "feature",
-        "crs": [CRS84],
+        **crs.collection_members(),
     }
     if collection.summary.bbox is not None:
         body["extent"] = {"spatial": {"bbox": [[round(v, 7) for v in collection.summary.bbox]], "crs": CRS84}}

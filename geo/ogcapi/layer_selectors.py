@@ -22,6 +22,7 @@ from participation import selectors as participation_selectors
 from ..layers.models import ContextLayer
 from ..selectors import FeaturePage
 from ..sql import SQL
+from .crs import DEFAULT, Crs
 from .params import ItemsQuery
 from .selectors import page_feature, page_params, page_read
 
@@ -130,6 +131,6 @@ def layer_item_page(*, collection: OgcLayerCollection, query: ItemsQuery) -> Fea
     return _page(collection=collection, query=query)
 
 
-def layer_item_get(*, collection: OgcLayerCollection, feature_id: int) -> dict | None:
+def layer_item_get(*, collection: OgcLayerCollection, feature_id: int, crs: Crs = DEFAULT) -> dict | None:
     """One feature of the layer as a GeoJSON Feature, or None for an id that is not one of its features."""
-    return page_feature(_page, collection, feature_id)
+    return page_feature(_page, collection, feature_id, crs)

@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ..selectors import FeaturePage
+from . import crs
 from .errors import ItemNotFound
 from .layer_selectors import OgcLayerCollection, layer_item_get, layer_item_page
-from .params import COMMON_PARAMETERS, check_known, parse_feature_id, plain_items_query
+from .params import ITEM_PARAMETERS, check_known, parse_feature_id, plain_items_query
 from .responses import (
     CRS84,
     GEOJSON,
@@ -86,7 +87,7 @@ def collection_json(request: HttpRequest, collection: OgcLayerCollection) -> dic
         "category": layer.category.key if layer.category else None,
         "links": collection_links(request, collection.id),
         "itemType": "feature",
-        "crs": [CRS84],
+        **crs.collection_members(),
     }
     if layer.licence:
         body["links"].append(_licence_link(request, collection))
@@ -126,6 +127,8 @@ def items(
 ) -> HttpResponse:
     """Also the district figures' items (district_views.py), with their page and title."""
     query = plain_items_query(request.GET)
+    if html:
+        crs.html_crs(query.crs)
     page = page_of(collection=collection, query=query)
     next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
     if not html:
@@ -135,6 +138,7 @@ def items(
             features_json=page.features_json,
             returned=page.returned,
             next_url=next_url,
+            crs=query.crs,
         )
     names = collection.summary.attributes
     rows = [
@@ -166,9 +170,12 @@ def item(
     get: Callable[..., dict | None] = layer_item_get,
     title: str | None = None,
 ) -> HttpResponse:
-    check_known(request.GET, COMMON_PARAMETERS)
+    check_known(request.GET, ITEM_PARAMETERS)
+    output = crs.output_crs(request.GET)
+    if html:
+        crs.html_crs(output)
     fid = parse_feature_id(feature_id)
-    feature = get(collection=collection, feature_id=fid) if fid is not None else None
+    feature = get(collection=collection, feature_id=fid, crs=output) if fid is not None else None
     if feature is None:
         raise ItemNotFound()
     if html:
@@ -189,4 +196,5 @@ def item(
         *self_links(request, "item", collection.id, fid, media_type=GEOJSON),
         link(url(request, "collection", collection.id), "collection", JSON, _("The collection")),
     ]
-    return json_response(feature, GEOJSON)
+    feature.update(crs.geojson_member(output))
+    return crs.content_crs(json_response(feature, GEOJSON), output)

@@ -9,6 +9,7 @@ of the items path (here `category`); it reads the maximum of `limit`.
 from typing import Any
 
 from ..fields import OGCAPI, json_schema_properties
+from . import crs
 from .cql2 import MAX_FILTER_LENGTH, SUPPORTED
 from .params import CRS84, FILTER_LANGS, ITEMS_PARAMETERS, LIMIT_DEFAULT, LIMIT_MAX
 
@@ -104,7 +105,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "in": "query",
         "description": (
             "Only features that intersect the box minlon,minlat,maxlon,maxlat in WGS84 longitude and "
-            "latitude (CRS84). Six numbers (with heights) are accepted; the heights are ignored."
+            "latitude (CRS84), or in the CRS `bbox-crs` names. Six numbers (with heights) are accepted; the "
+            "heights are ignored."
         ),
         "required": False,
         "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
@@ -160,9 +162,39 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "filter-crs": {
         "name": "filter-crs",
         "in": "query",
-        "description": "The CRS of the coordinates in `filter`: only CRS84 (WGS84 longitude, latitude).",
+        "description": (
+            "The CRS of the coordinates in `filter`, in its axis order: CRS84 (WGS84 longitude, latitude; "
+            "the default) or another of `crs`'s (EPSG:4326 latitude first)."
+        ),
         "required": False,
-        "schema": {"type": "string", "enum": [CRS84], "default": CRS84},
+        "schema": {"type": "string", "enum": crs.supported_uris(), "default": CRS84},
+        "style": "form",
+        "explode": False,
+    },
+    "crs": {
+        "name": "crs",
+        "in": "query",
+        "description": (
+            "OGC API – Features Part 2: the CRS of the geometries in the response (the `Content-Crs` header "
+            "says which): CRS84 (WGS84 longitude, latitude; the default), EPSG:4326 (latitude, longitude), "
+            "EPSG:3857 (web map metres) or EPSG:25832 (ETRS89 / UTM zone 32N). Coordinates to about 1 cm: 7 "
+            "decimals of a degree, 2 of a metre. The HTML pages show CRS84 only."
+        ),
+        "required": False,
+        "schema": {"type": "string", "enum": crs.supported_uris(), "default": crs.DEFAULT.uri},
+        "style": "form",
+        "explode": False,
+    },
+    "bbox-crs": {
+        "name": "bbox-crs",
+        "in": "query",
+        "description": (
+            "OGC API – Features Part 2: the CRS of `bbox`, in that CRS's axis order: for EPSG:4326 "
+            "`minlat,minlon,maxlat,maxlon`, for the projected ones `minx,miny,maxx,maxy` (easting, northing, "
+            "metres); CRS84 without it. A bbox outside the CRS's area of use is a 400."
+        ),
+        "required": False,
+        "schema": {"type": "string", "enum": crs.supported_uris(), "default": crs.DEFAULT.uri},
         "style": "form",
         "explode": False,
     },
@@ -330,6 +362,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
+# OGC API – Features Part 2: the CRS of the geometries of a features response, its URI in angle brackets.
+_CONTENT_CRS = {
+    "description": "The CRS of the geometries (`crs`), e.g. `<http://www.opengis.net/def/crs/EPSG/0/25832>`.",
+    "schema": {"type": "string"},
+}
+
+
 def openapi_document(*, base_url: str, title: str, description: str) -> dict[str, Any]:
     """The document for the API served at `base_url` (absolute, without a trailing slash)."""
     f = _ref("parameters", "f")
@@ -401,11 +440,14 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         f,
                     ],
                     "responses": {
-                        "200": _ok(
-                            "A page of features; a `next` link when there are more.",
-                            "featureCollectionGeoJSON",
-                            "application/geo+json",
-                        ),
+                        "200": {
+                            **_ok(
+                                "A page of features; a `next` link when there are more.",
+                                "featureCollectionGeoJSON",
+                                "application/geo+json",
+                            ),
+                            "headers": {"Content-Crs": _CONTENT_CRS},
+                        },
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
                         **_CREDENTIALS,
@@ -437,9 +479,17 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                 "get": {
                     "operationId": "getFeature",
                     "summary": "One published suggestion, or one feature of a context layer",
-                    "parameters": [collection_id, _ref("parameters", "featureId"), f],
+                    "parameters": [
+                        collection_id,
+                        _ref("parameters", "featureId"),
+                        _ref("parameters", "crs"),
+                        f,
+                    ],
                     "responses": {
-                        "200": _ok("The feature.", "featureGeoJSON", "application/geo+json"),
+                        "200": {
+                            **_ok("The feature.", "featureGeoJSON", "application/geo+json"),
+                            "headers": {"Content-Crs": _CONTENT_CRS},
+                        },
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
                         **_CREDENTIALS,

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..core.bbox import BBox, BBoxField
+from . import crs as crs_module
+from .crs import Crs
 from .errors import InvalidParameter
 
 LIMIT_DEFAULT = 100
@@ -36,9 +38,13 @@ ITEMS_PARAMETERS = (
     "filter",
     "filter-lang",
     "filter-crs",
+    "crs",
+    "bbox-crs",
 )
 # The items of a collection without times or categories (context layers).
-PLAIN_ITEMS_PARAMETERS = ("f", "limit", "bbox", "after")
+PLAIN_ITEMS_PARAMETERS = ("f", "limit", "bbox", "after", "crs", "bbox-crs")
+# A single feature: its format and CRS (OGC API – Features Part 2).
+ITEM_PARAMETERS = ("f", "crs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,12 @@ class ItemsQuery:
     category_keys: tuple[str, ...] | None  # None: every category of the collection
     # A CQL2-text filter (OGC API – Features Part 3), checked and translated by geo/ogcapi/cql2.py.
     filter: str | None = None
+    # OGC API – Features Part 2 (geo/ogcapi/crs.py): the CRS the geometries are written in, and the CRS of
+    # `bbox`, whose numbers are kept in that CRS's x/y (east, north) order and transformed by PostGIS.
+    crs: Crs = crs_module.DEFAULT
+    bbox_crs: Crs = crs_module.DEFAULT
+    # The CRS of the coordinates in `filter` (Part 3's filter-crs, any of Part 2's).
+    filter_crs: Crs = crs_module.DEFAULT
 
 
 def check_known(params: QueryDict, allowed: Collection[str]) -> None:
@@ -93,12 +105,15 @@ def items_query(params: QueryDict, *, category_keys: Sequence[str]) -> ItemsQuer
     return ItemsQuery(
         limit=parse_limit(params.get("limit")),
         after=parse_after(params.get("after")),
-        bbox=parse_bbox(params["bbox"]) if "bbox" in params else None,
+        bbox=_bbox(params),
         window=parse_datetime(params["datetime"]) if "datetime" in params else None,
         category_keys=(
             parse_categories(params["category"], known=category_keys) if "category" in params else None
         ),
         filter=_filter(params),
+        crs=crs_module.output_crs(params),
+        bbox_crs=crs_module.bbox_crs(params),
+        filter_crs=crs_module.filter_crs(params),
     )
 
 
@@ -109,21 +124,20 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
 def filter_crs_message() -> str:
-    return _("filter-crs must be %(crs)s: coordinates in a filter are WGS84 longitude and latitude.") % {
-        "crs": CRS84
-    }
+    return _(
+        "A geometry in a filter has no SRID of its own: its coordinates are in filter-crs (%(crs)s when not "
+        "given)."
+    ) % {"crs": CRS84}
 
 
 def _filter(params: QueryDict) -> str | None:
-    """The CQL2-text filter, once its language and CRS are ours (geo/ogcapi/cql2.py reads the text)."""
+    """The CQL2-text filter, once its language is ours (geo/ogcapi/cql2.py reads the text; its CRS is
+    `filter-crs`, one of geo/ogcapi/crs.py's)."""
     lang = params.get("filter-lang")
     if lang is not None and lang not in FILTER_LANGS:
         raise InvalidParameter(
             _("filter-lang “%(value)s” is not supported: this API understands cql2-text.") % {"value": lang}
         )
-    crs = params.get("filter-crs")
-    if crs is not None and crs != CRS84:
-        raise InvalidParameter(filter_crs_message())
     return params.get("filter")
 
 
@@ -134,9 +148,11 @@ def plain_items_query(params: QueryDict) -> ItemsQuery:
     return ItemsQuery(
         limit=parse_limit(params.get("limit")),
         after=parse_after(params.get("after")),
-        bbox=parse_bbox(params["bbox"]) if "bbox" in params else None,
+        bbox=_bbox(params),
         window=None,
         category_keys=None,
+        crs=crs_module.output_crs(params),
+        bbox_crs=crs_module.bbox_crs(params),
     )
 
 
@@ -186,6 +202,47 @@ def parse_bbox(value: str) -> BBox:
         return BBoxField().run_validation(",".join(parts))
     except serializers.ValidationError as error:
         raise InvalidParameter(str(error.detail[0])) from None
+
+
+def _bbox(params: QueryDict) -> BBox | None:
+    """`bbox` in the CRS `bbox-crs` names (CRS84 without it), or None."""
+    if "bbox" not in params:
+        return None
+    crs = crs_module.bbox_crs(params)
+    return parse_bbox(params["bbox"]) if crs == crs_module.CRS84 else parse_bbox_in(params["bbox"], crs)
+
+
+def parse_bbox_in(value: str, crs: Crs) -> BBox:
+    """A bbox in another CRS than CRS84, in that CRS's axis order (EPSG:4326: latitude first), as a BBox in
+    its x/y (east, north) order; inside the CRS's area of use (`Crs.bounds`), so PostGIS can transform it."""
+    if crs.lat_lon:
+        order = _("south latitude, west longitude, north latitude, east longitude")
+    else:
+        order = _("minimum easting, minimum northing, maximum easting, maximum northing")
+    parts = value.split(",")
+    if len(parts) == 6:  # with heights, which only have to be numbers (as in parse_bbox)
+        parts = [parts[0], parts[1], parts[3], parts[4], parts[2], parts[5]]
+    if len(parts) not in (4, 6) or not all(_is_finite_number(p) for p in parts):
+        raise InvalidParameter(
+            _("bbox in %(crs)s must be four numbers: %(order)s.") % {"crs": crs.uri, "order": order}
+        )
+    numbers = [float(p) for p in parts[:4]]
+    minx, miny, maxx, maxy = (numbers[1], numbers[0], numbers[3], numbers[2]) if crs.lat_lon else numbers
+    west, south, east, north = crs.bounds
+    if not all(west <= x <= east for x in (minx, maxx)) or not all(south <= y <= north for y in (miny, maxy)):
+        low, high = ((south, west), (north, east)) if crs.lat_lon else ((west, south), (east, north))
+        raise InvalidParameter(
+            _("bbox in %(crs)s must lie within %(low)s to %(high)s (%(order)s).")
+            % {
+                "crs": crs.uri,
+                "low": ", ".join(f"{v:.10g}" for v in low),
+                "high": ", ".join(f"{v:.10g}" for v in high),
+                "order": order,
+            }
+        )
+    if minx >= maxx or miny >= maxy:
+        raise InvalidParameter(str(BBoxField.default_error_messages["order"]))
+    return BBox(minx, miny, maxx, maxy)
 
 
 def _is_finite_number(value: str) -> bool:

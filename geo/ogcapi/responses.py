@@ -20,6 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from . import crs as crs_module
 from . import staff_access
 from .errors import OgcApiError
 from .params import output_format
@@ -175,14 +176,18 @@ def items_response(
     features_json: str,
     returned: int,
     next_url: str | None,
+    crs: crs_module.Crs = crs_module.DEFAULT,
 ) -> HttpResponse:
     """A page of features as a GeoJSON FeatureCollection: PostgreSQL's text, framed without being parsed, so a
     page of 10,000 costs Python nothing. Deliberately no numberMatched: counting a million rows per page would
-    cost more than the page."""
+    cost more than the page. Its geometries are in `crs` (the Content-Crs header says which)."""
     here = request.build_absolute_uri(request.path)
+    # The HTML page shows CRS84 only (crs.html_crs): its link leaves `crs` out.
+    html_query = request.GET.copy()
+    html_query.pop("crs", None)
     links = [
         link(request.build_absolute_uri(), "self", GEOJSON, _("This page")),
-        link(f"{here}?{with_params(request.GET, f='html')}", "alternate", HTML, _("This page as HTML")),
+        link(f"{here}?{with_params(html_query, f='html')}", "alternate", HTML, _("This page as HTML")),
         link(url(request, "collection", collection_id), "collection", JSON, _("The collection")),
     ]
     if next_url:
@@ -193,10 +198,12 @@ def items_response(
             "timeStamp": rfc3339(datetime.now(UTC)),
             "numberReturned": returned,
             "links": links,
+            **crs_module.geojson_member(crs),
         },
         ensure_ascii=False,
     )
-    return HttpResponse(f'{frame[:-1]},"features":{features_json}}}', content_type=GEOJSON)
+    response = HttpResponse(f'{frame[:-1]},"features":{features_json}}}', content_type=GEOJSON)
+    return crs_module.content_crs(response, crs)
 
 
 def next_page_url(request: HttpRequest, *, has_more: bool, last_id: int | None) -> str | None:

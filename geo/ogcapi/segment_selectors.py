@@ -12,6 +12,7 @@ from participation import selectors as participation_selectors
 from ..network.models import StreetNetwork
 from ..selectors import FeaturePage
 from ..sql import SQL
+from .crs import DEFAULT, Crs
 from .layer_selectors import LayerSummary
 from .params import ItemsQuery
 from .selectors import page_feature, page_params, page_read
@@ -88,5 +89,5 @@ def segment_item_page(*, collection: OgcSegmentCollection, query: ItemsQuery) ->
     return _page(collection=collection, query=query)
 
 
-def segment_item_get(*, collection: OgcSegmentCollection, feature_id: int) -> dict | None:
-    return page_feature(_page, collection, feature_id)
+def segment_item_get(*, collection: OgcSegmentCollection, feature_id: int, crs: Crs = DEFAULT) -> dict | None:
+    return page_feature(_page, collection, feature_id, crs)

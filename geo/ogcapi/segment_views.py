@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import layer_views
+from . import crs, layer_views
 from .responses import CRS84, collection_links, url
 from .segment_selectors import OgcSegmentCollection, segment_item_get, segment_item_page
 
@@ -45,7 +45,7 @@ def collection_json(request: HttpRequest, collection: OgcSegmentCollection) -> d
         "license": collection.layer.licence,
         "links": collection_links(request, collection.id),
         "itemType": "feature",
-        "crs": [CRS84],
+        **crs.collection_members(),
     }
     if collection.summary.bbox is not None:
         body["extent"] = {"spatial": {"bbox": [[round(v, 7) for v in collection.summary.bbox]], "crs": CRS84}}

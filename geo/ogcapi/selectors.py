@@ -7,10 +7,12 @@ reach these reads.
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db import InternalError, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from config.db_reads import heavy_reads
@@ -20,6 +22,7 @@ from participation.models import Category, GeometryKind, ModerationState, Projec
 from ..selectors import FeaturePage
 from ..sql import SQL
 from . import cql2
+from .crs import DEFAULT, Crs, geometry_params, untransformable
 from .params import ItemsQuery
 
 # The suffix of a collection id per geometry kind, in the order collections are listed.
@@ -120,22 +123,26 @@ def collection_queryables(collection: OgcCollection) -> dict[str, cql2.Queryable
     return cql2.queryables(category_keys=collection.category_keys)
 
 
-def item_filter(collection: OgcCollection, text: str | None) -> cql2.SqlFilter:
-    """A CQL2-text filter on the collection as SQL (TRUE without one), or InvalidParameter."""
+def item_filter(collection: OgcCollection, text: str | None, crs: Crs = DEFAULT) -> cql2.SqlFilter:
+    """A CQL2-text filter on the collection as SQL (TRUE without one), its geometries in `crs`, or
+    InvalidParameter."""
     if text is None:
         return cql2.SqlFilter(sql="TRUE", params={})
     return cql2.translate(
         text,
         queryables=collection_queryables(collection),
         category_ids={c.key: c.pk for c in collection.categories},
+        crs=crs,
     )
 
 
 def page_params(query: ItemsQuery, *, feature_id: int | None) -> dict[str, object]:
     """The parameters every kind's page SQL takes: the keyset (`after`, `limit`), one feature for the item
-    resource (`feature_id`), and the bbox."""
+    resource (`feature_id`), the bbox (in `bbox-crs`) and the CRS of the geometries written (`crs`)."""
     bbox = query.bbox
     return {
+        **geometry_params(query.crs),
+        **bbox_params(query),
         "after": query.after,
         "feature_id": feature_id,
         "limit": query.limit,
@@ -147,17 +154,40 @@ def page_params(query: ItemsQuery, *, feature_id: int | None) -> dict[str, objec
     }
 
 
+def bbox_params(query: ItemsQuery) -> dict[str, object]:
+    """The bbox's SRID and the length its edges are cut into before PostGIS transforms it to WGS84 (the
+    items' SQL says why): a 64th of the box in metres; in degrees nothing is cut (no edge is 1,000°)."""
+    bbox, crs = query.bbox, query.bbox_crs
+    step = 1000.0
+    if bbox is not None and crs.srid != 4326:
+        step = max(bbox.maxlon - bbox.minlon, bbox.maxlat - bbox.minlat) / 64
+    return {"bbox_srid": crs.srid, "bbox_step": step}
+
+
 def page_read(sql: str, params: dict[str, object]) -> FeaturePage:
     """One page of a kind's features, built by PostGIS in the frame of feature_page.sql (one query)."""
-    with heavy_reads().cursor() as cursor:
-        cursor.execute(sql, params)
-        has_more, last_id, returned, features_json = cursor.fetchone()
+    connection = heavy_reads()
+    transformed = params["crs_srid"] != 4326
+    try:
+        # When PostGIS reprojects, in a savepoint: a feature it cannot transform fails this statement only,
+        # and the request answers a 400 that says so.
+        savepoint = transaction.atomic(using=connection.alias) if transformed else nullcontext()
+        with savepoint, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            has_more, last_id, returned, features_json = cursor.fetchone()
+    except InternalError as error:
+        if not transformed or "transform:" not in str(error):
+            raise
+        raise untransformable(params["crs_srid"]) from None
     return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 
 
-def page_feature(page_of: Callable[..., FeaturePage], collection: object, feature_id: int) -> dict | None:
-    """One feature of a collection as a GeoJSON Feature, or None, through the kind's page function."""
-    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None)
+def page_feature(
+    page_of: Callable[..., FeaturePage], collection: object, feature_id: int, crs: Crs = DEFAULT
+) -> dict | None:
+    """One feature of a collection as a GeoJSON Feature (its geometry in `crs`), or None, through the kind's
+    page function."""
+    query = ItemsQuery(limit=1, after=feature_id - 1, bbox=None, window=None, category_keys=None, crs=crs)
     features = json.loads(page_of(collection=collection, query=query, feature_id=feature_id).features_json)
     return features[0] if features else None
 
@@ -166,7 +196,7 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
     window = query.window
-    condition = item_filter(collection, query.filter)
+    condition = item_filter(collection, query.filter, query.filter_crs)
     params = {
         **condition.params,
         **page_params(query, feature_id=feature_id),
@@ -185,7 +215,7 @@ def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:
     return _page(collection=collection, query=query)
 
 
-def item_get(*, collection: OgcCollection, feature_id: int) -> dict | None:
+def item_get(*, collection: OgcCollection, feature_id: int, crs: Crs = DEFAULT) -> dict | None:
     """One published suggestion of the collection as a GeoJSON Feature, or None: unknown ids, suggestions
     that are not published and those of another project or kind all look the same (one query)."""
-    return page_feature(_page, collection, feature_id)
+    return page_feature(_page, collection, feature_id, crs)

@@ -30,6 +30,7 @@ from ..fields import staff_fields
 from ..selectors import FeaturePage
 from ..sql import SQL
 from . import cql2
+from .crs import DEFAULT, Crs
 from .params import ItemsQuery
 from .selectors import (
     FILTER_MARKER,
@@ -166,6 +167,7 @@ def _page(*, collection: StaffCollection, query: ItemsQuery, feature_id: int | N
             query.filter,
             queryables=staff_queryables(collection),
             category_ids={c.key: c.pk for c in collection.categories},
+            crs=query.filter_crs,
         )
     params = {
         **condition.params,
@@ -186,7 +188,7 @@ def staff_item_page(*, collection: StaffCollection, query: ItemsQuery) -> Featur
     return _page(collection=collection, query=query)
 
 
-def staff_item_get(*, collection: StaffCollection, feature_id: int) -> dict | None:
-    """One suggestion of the staff collection as a GeoJSON Feature, or None (unknown ids, states the reader
-    may not see, another project or kind: all alike)."""
-    return page_feature(_page, collection, feature_id)
+def staff_item_get(*, collection: StaffCollection, feature_id: int, crs: Crs = DEFAULT) -> dict | None:
+    """One suggestion of the staff collection as a GeoJSON Feature (its geometry in `crs`), or None (unknown
+    ids, states the reader may not see, another project or kind: all alike)."""
+    return page_feature(_page, collection, feature_id, crs)

@@ -14,9 +14,9 @@ from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
 from ..fields import staff_fields
 from ..selectors import FeaturePage
-from . import cql2, selectors
+from . import cql2, crs, selectors
 from .errors import ItemNotFound
-from .params import COMMON_PARAMETERS, check_known, items_query, parse_feature_id
+from .params import COMMON_PARAMETERS, ITEM_PARAMETERS, check_known, items_query, parse_feature_id
 from .responses import (
     CRS84,
     GEOJSON,
@@ -75,7 +75,7 @@ def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str
             },
         },
         "itemType": "feature",
-        "crs": [CRS84],
+        **crs.collection_members(),
     }
 
 
@@ -111,6 +111,8 @@ def items(
     """A page of the collection's features; the staff collections (staff_views.py) read theirs with their
     own `page_of` and `title`, and answer the same parameters."""
     query = items_query(request.GET, category_keys=collection.category_keys)
+    if html:
+        crs.html_crs(query.crs)
     page = page_of(collection=collection, query=query)
     next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
     if not html:
@@ -120,6 +122,7 @@ def items(
             features_json=page.features_json,
             returned=page.returned,
             next_url=next_url,
+            crs=query.crs,
         )
     features = json.loads(page.features_json)
     for feature in features:
@@ -211,9 +214,12 @@ def item(
     title: str | None = None,
 ) -> HttpResponse:
     """One feature; a staff collection's (staff_views.py) is read with its own `get`, shown with `title`."""
-    check_known(request.GET, COMMON_PARAMETERS)
+    check_known(request.GET, ITEM_PARAMETERS)
+    output = crs.output_crs(request.GET)
+    if html:
+        crs.html_crs(output)
     fid = parse_feature_id(feature_id)
-    feature = get(collection=collection, feature_id=fid) if fid is not None else None
+    feature = get(collection=collection, feature_id=fid, crs=output) if fid is not None else None
     if feature is None:
         raise ItemNotFound()
     if html:
@@ -238,4 +244,5 @@ def item(
         *self_links(request, "item", collection.id, fid, media_type=GEOJSON),
         link(url(request, "collection", collection.id), "collection", JSON, _("The collection")),
     ]
-    return json_response(feature, GEOJSON)
+    feature.update(crs.geojson_member(output))
+    return crs.content_crs(json_response(feature, GEOJSON), output)

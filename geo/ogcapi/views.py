@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import kinds, tile_views
+from . import crs, kinds, tile_views
 from .errors import ResourceNotFound
 from .openapi import OPENAPI_MEDIA_TYPE, PARAMETERS, openapi_document
 from .params import COMMON_PARAMETERS, LIMIT_MAX, check_known
@@ -29,7 +29,8 @@ _CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 _FILTER = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
 # Exactly what is implemented: Part 1, Part 3's queryables and filter on the suggestion collections, and of
-# CQL2 the text encoding, the basic language, LIKE/IN/BETWEEN, CASEI() and S_INTERSECTS (geo/ogcapi/cql2.py).
+# CQL2 the text encoding, the basic language, LIKE/IN/BETWEEN, CASEI(), ACCENTI(), comparisons of two
+# properties and S_INTERSECTS (geo/ogcapi/cql2.py).
 # Not temporal-functions: pygeofilter 0.4 cannot parse T_DISJOINT, T_STARTS, T_FINISHES…, and reads
 # T_INTERSECTS as T_OVERLAPS, so only T_AFTER, T_BEFORE, T_DURING and T_EQUALS are offered.
 CONFORMANCE = [
@@ -44,10 +45,14 @@ CONFORMANCE = [
     f"{_CQL2}basic-cql2",
     f"{_CQL2}advanced-comparison-operators",
     f"{_CQL2}case-insensitive-comparison",
+    f"{_CQL2}accent-insensitive-comparison",
+    f"{_CQL2}property-property",
     f"{_CQL2}basic-spatial-functions",
 ]
 # OGC API – Tiles (tile_views.py): the projects' vector tiles as dataset tilesets.
 CONFORMANCE += tile_views.CONFORMANCE
+# OGC API – Features Part 2 (crs.py): `crs` and `bbox-crs` on every collection's items and item.
+CONFORMANCE += ["http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"]
 
 
 def _api_title() -> str:
@@ -129,6 +134,8 @@ def collections(request: HttpRequest, *, html: bool) -> HttpResponse:
         {
             "links": self_links(request, "collections"),
             "collections": [kind.collection_json(request, collection) for kind, collection in found],
+            # Part 2's list of the CRSs the API offers; every collection lists them too (its own `crs`).
+            "crs": crs.supported_uris(),
         }
     )
 

@@ -14,7 +14,9 @@
 -- of condition as one on a public field; PostgreSQL flattens the subquery, so the keyset, bbox, category and
 -- time conditions still reach the indexes (suggestion_queue on project, state, created; the primary key).
 -- The coverage analysis and the place are left joins on primary keys, as in export_rows.sql, and the report
--- count is read per row from the report table's suggestion index: cheap at the size of a staff page.
+-- count is read per row from the report table's suggestion index: cheap at the size of a staff page. The bbox
+-- is ogcapi_items.sql's (in `bbox_srid`, its edges cut by `bbox_step`, turned into WGS84 once per query);
+-- feature_page.sql writes the geometries in the CRS asked for.
 SELECT s.*
 FROM (
     SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
@@ -46,8 +48,8 @@ FROM (
       AND s.id > %(after)s
       AND (%(feature_id)s::bigint IS NULL OR s.id = %(feature_id)s::bigint)
       AND (%(has_bbox)s IS FALSE OR (
-            s.geom && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)
-            AND ST_Intersects(s.geom, ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326))))
+            s.geom && ST_Transform(ST_Segmentize(ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, %(bbox_srid)s), %(bbox_step)s), 4326)
+            AND ST_Intersects(s.geom, ST_Transform(ST_Segmentize(ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, %(bbox_srid)s), %(bbox_step)s), 4326))))
       AND (%(created_from)s::timestamptz IS NULL OR s.created_at >= %(created_from)s::timestamptz)
       AND (%(created_before)s::timestamptz IS NULL OR s.created_at < %(created_before)s::timestamptz)
 ) AS s

@@ -4,10 +4,10 @@ that QGIS 3.22 converts by itself, and the OGC API – Tiles tileset and tile ma
 The style uses only what QGIS 3.22's QgsMapBoxGlStyleConverter reads: `fill`, `line` and `circle` layers with
 literal paint values and legacy filters (`==`, `in`, `>=`, `<`, `all`, `any`, `!has`); no expressions in
 paint properties, no sprites or glyphs (no text), nothing MapLibre-only. One style layer per category and
-planning status keeps every colour a literal, which every client reads the same way. The look follows the
-web map (frontend/src/map.css and layers.js): the category's colour; a ring in the status's colour on points,
-an outline on areas and a casing under lines (received ones stay plain); declined ones fade; a freely drawn
-line is dashed, a routed one solid.
+planning status keeps every colour a literal, which every client reads the same way. The look is
+geo/symbology.py's, shared with the exports' QGIS styles, and follows the web map: the category's
+colour; a ring in the status's colour on points, an outline on areas and a casing under lines (received ones
+stay plain); declined ones fade; a freely drawn line is dashed, a routed one solid.
 """
 
 from dataclasses import dataclass
@@ -16,29 +16,23 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from geo import symbology
 from geo.core.grid import CLUSTER_MAX_ZOOM, MAX_ZOOM, WEB_MERCATOR_HALF
 from geo.fields import TILES as TILES_CHANNEL
 from geo.fields import fields_in
 from geo.layers.models import ContextLayer, LinePattern
-from participation.models import Category, GeometryKind, PlanningStatus, Project
+from geo.symbology import STATUS_COLOURS, CategorySymbol
+from participation.models import GeometryKind, PlanningStatus, Project
 
 from .selectors import StyledProject
 
 # The zoom levels the tiles exist at (TileAddress: 0..MAX_ZOOM); clusters end at CLUSTER_MAX_ZOOM.
 MIN_ZOOM = 0
 
-# The web map's status colours (frontend/src/map.css, .status--*). Received suggestions get none: plain.
-STATUS_COLOURS = {
-    PlanningStatus.UNDER_REVIEW: "#a16207",
-    PlanningStatus.PLANNED: "#15803d",
-    PlanningStatus.IMPLEMENTED: "#0b5cad",
-    PlanningStatus.DECLINED: "#b91c1c",
-}
-RECEIVED_RING = "#ffffff"
-CLUSTER_COLOUR = "#475569"  # the web map's colour of a suggestion without a known category
+# Suggestions look as in the web map and the exports' QGIS styles: one source, geo/symbology.py.
+CLUSTER_COLOUR = symbology.UNKNOWN_COLOUR
 # (at least, below) suggestions in a cluster -> circle radius in pixels
 CLUSTER_STEPS = ((0, 100, 10), (100, 1000, 14), (1000, None, 19))
-FREE_DASHES = [2, 1.5]  # in line widths: a freely drawn path is dashed
 LAYER_DASHES = {LinePattern.DASHED: [3, 2], LinePattern.DOTTED: [1, 1.5]}
 
 TILEJSON_MEDIA_TYPE = "application/json"
@@ -124,7 +118,7 @@ def _status_label(status: str) -> str:
     return str(PlanningStatus(status).label)
 
 
-def _suggestion_layers(categories: list[Category]) -> list[dict[str, Any]]:
+def _suggestion_layers(categories: list[CategorySymbol]) -> list[dict[str, Any]]:
     """Areas, then lines, then points, then clusters: the small on top of the large."""
     by_kind = {kind: [c for c in categories if c.geometry_kind == kind] for kind in GeometryKind.values}
     layers: list[dict[str, Any]] = []
@@ -143,7 +137,11 @@ def _suggestion_layers(categories: list[Category]) -> list[dict[str, Any]]:
                     "filter": status_filter(category.key, status),
                     "paint": {
                         "fill-color": category.colour,
-                        "fill-opacity": 0.15 if status == PlanningStatus.DECLINED else 0.35,
+                        "fill-opacity": (
+                            symbology.DECLINED_FILL_OPACITY
+                            if status == PlanningStatus.DECLINED
+                            else symbology.FILL_OPACITY
+                        ),
                         "fill-outline-color": STATUS_COLOURS.get(status, category.colour),
                     },
                 }
@@ -161,13 +159,21 @@ def _suggestion_layers(categories: list[Category]) -> list[dict[str, Any]]:
                     "layout": {"line-cap": "round", "line-join": "round"},
                     "paint": {
                         "line-color": colour,
-                        "line-width": 9 if status == PlanningStatus.IMPLEMENTED else 8,
-                        "line-opacity": 0.55 if status == PlanningStatus.DECLINED else 0.9,
+                        "line-width": (
+                            symbology.IMPLEMENTED_CASING_WIDTH
+                            if status == PlanningStatus.IMPLEMENTED
+                            else symbology.CASING_WIDTH
+                        ),
+                        "line-opacity": (
+                            symbology.DECLINED_CASING_OPACITY
+                            if status == PlanningStatus.DECLINED
+                            else symbology.CASING_OPACITY
+                        ),
                     },
                 }
             )
     for category in by_kind[GeometryKind.LINE]:
-        paint = {"line-color": category.colour, "line-width": 4}
+        paint = {"line-color": category.colour, "line-width": symbology.LINE_WIDTH}
         layers.append(
             {
                 "id": f"{category.label} ({category.key})",
@@ -186,7 +192,7 @@ def _suggestion_layers(categories: list[Category]) -> list[dict[str, Any]]:
                 **base,
                 "filter": ["all", ["==", "category", category.key], ["==", "line_drawing", "free"]],
                 "layout": {"line-cap": "butt", "line-join": "round"},
-                "paint": {**paint, "line-dasharray": FREE_DASHES},
+                "paint": {**paint, "line-dasharray": symbology.FREE_DASHES},
             }
         )
     for category in by_kind[GeometryKind.POINT]:
@@ -199,11 +205,15 @@ def _suggestion_layers(categories: list[Category]) -> list[dict[str, Any]]:
                     **base,
                     "filter": status_filter(category.key, status),
                     "paint": {
-                        "circle-radius": 6,
+                        "circle-radius": symbology.POINT_RADIUS,
                         "circle-color": category.colour,
-                        "circle-opacity": 0.6 if status == PlanningStatus.DECLINED else 1,
-                        "circle-stroke-color": ring or RECEIVED_RING,
-                        "circle-stroke-width": 1.5 if ring is None else 3,
+                        "circle-opacity": symbology.DECLINED_POINT_OPACITY
+                        if status == PlanningStatus.DECLINED
+                        else 1,
+                        "circle-stroke-color": ring or symbology.RECEIVED_RING,
+                        "circle-stroke-width": symbology.RECEIVED_RING_WIDTH
+                        if ring is None
+                        else symbology.RING_WIDTH,
                     },
                 }
             )
@@ -297,7 +307,10 @@ def style(styled: StyledProject, urls: Urls) -> dict[str, Any]:
         "center": [round(project.map_center.x, 6), round(project.map_center.y, 6)],
         "zoom": project.map_zoom,
         "sources": sources,
-        "layers": [*_context_layers(styled.layers), *_suggestion_layers(styled.categories)],
+        "layers": [
+            *_context_layers(styled.layers),
+            *_suggestion_layers(symbology.category_symbols(styled.categories)),
+        ],
     }
 
 

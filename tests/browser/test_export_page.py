@@ -103,3 +103,34 @@ def test_the_export_page_works_on_a_phone_and_with_the_keyboard(live_server, bro
     # The five points inside the box, and the bike path that crosses it.
     assert titles == ["Innen 0", "Innen 1", "Innen 2", "Innen 3", "Innen 4", "Radweg"]
     context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_a_planner_downloads_a_layers_qgis_style_with_the_keyboard(
+    live_server, new_page, planner, suggestions, width, height
+):
+    """The styles section names each layer the project has, its links are large enough to tap, and Enter on
+    a focused link saves the layer's QGIS style under its own name."""
+    slug = suggestions[0].project.slug
+    page = new_page(viewport={"width": width, "height": height}, locale="de-DE", has_touch=width < 500)
+    sign_in(page, live_server, planner)
+    page.goto(f"{live_server.url}/projects/{slug}/planning/export/")
+    page.wait_for_function("() => window.exportMap !== undefined")
+    section = page.locator(".export-styles")
+    section.scroll_into_view_if_needed()
+
+    expect(section.get_by_role("heading", name="Stile für QGIS")).to_be_visible()
+    links = section.get_by_role("link")
+    expect(links).to_have_count(4)  # points and lines, .qml and .sld each
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert small_targets(page) == []
+    assert serious_violations(page) == []
+    screenshot(page, f"export-styles-{width}x{height}", full_page=False)
+    link = section.get_by_role("link", name="QGIS-Stil (.qml) – Punkte")
+    link.focus()
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == f"{slug}-suggestions_points.qml"
+    with open(download.value.path(), encoding="utf-8") as file:
+        assert 'type="categorizedSymbol"' in file.read()
+    assert page.js_errors == []

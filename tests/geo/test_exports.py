@@ -281,7 +281,13 @@ def test_geopackage_has_a_layer_per_geometry_kind_the_comments_and_the_provenanc
     assert response["Content-Type"] == "application/geopackage+sqlite3"
     content = body(response)
     layers = read_layers(content, ".gpkg", tmp_path)
-    assert set(layers) == {"suggestions_points", "suggestions_lines", "comments", "export_info"}
+    assert set(layers) == {
+        "suggestions_points",
+        "suggestions_lines",
+        "comments",
+        "export_info",
+        "layer_styles",
+    }
     assert {f["title"] for f in layers["suggestions_points"]} == {"Ladesäule am Schloss", FORMULA}
     assert {f["_geom"] for f in layers["suggestions_points"]} == {"Point"}
     assert [f["_geom"] for f in layers["suggestions_lines"]] == ["LineString"]

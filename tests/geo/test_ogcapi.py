@@ -213,6 +213,8 @@ def test_api_is_an_openapi_3_0_document_of_every_path_and_parameter(client):
         "filter",
         "filter-lang",
         "filter-crs",
+        "crs",
+        "bbox-crs",
         "f",
     }
     limit = document["components"]["parameters"]["limit"]["schema"]
@@ -240,7 +242,9 @@ def test_a_collection_has_its_extent_crs_and_links(client, seeded):
     assert "sharing-point" in body["description"]
     assert "bike-path" not in body["description"]
     assert body["itemType"] == "feature"
-    assert body["crs"] == [CRS84]
+    # CRS84 first (the default), then the others of Part 2 (tests/geo/test_ogcapi_crs.py).
+    assert body["crs"][0] == CRS84
+    assert body["storageCrs"] == CRS84
     assert body["extent"]["spatial"] == {"bbox": [[8.3, 48.95, 8.5, 49.05]], "crs": CRS84}
     # The first and last published suggestion of the project (unpublished ones do not count).
     assert body["extent"]["temporal"]["interval"] == [["2025-05-01T10:00:00Z", "2025-05-31T10:00:00Z"]]
@@ -580,7 +584,8 @@ INJECTIONS = [
     ("f", "json' OR 1=1"),
     ("filter", "1=1"),
     ("offset", "10"),
-    ("bbox-crs", CRS84),
+    ("bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/2154"),
+    ("crs", "EPSG:4326' OR 1=1"),
 ]
 
 

@@ -320,3 +320,22 @@ def test_the_staff_collection_pages_show_the_internal_fields(staff_world):
     described = client.get(f"/ogcapi/collections/{STAFF_POINTS}").json()
     assert "für das Projektteam" in described["title"]
     assert json.dumps(described).count("-staff") >= 3  # its links name itself
+
+
+def test_staff_items_and_items_take_the_public_crs_parameters(staff_world):
+    client = session(staff_world["people"]["planner"])
+    utm = "http://www.opengis.net/def/crs/EPSG/0/25832"
+    pending = staff_world["suggestions"]["pending"].pk
+
+    page = client.get(
+        f"/ogcapi/collections/{STAFF_POINTS}/items?crs={utm}&bbox-crs={utm}&bbox=440000,5400000,470000,5450000"
+    )
+    one = client.get(f"/ogcapi/collections/{STAFF_POINTS}/items/{pending}?crs={utm}")
+
+    assert page.status_code == one.status_code == 200
+    assert page["Content-Crs"] == one["Content-Crs"] == f"<{utm}>"
+    x, y = one.json()["geometry"]["coordinates"]
+    assert 400_000 < x < 500_000  # metres in UTM 32N, near Karlsruhe
+    assert 5_400_000 < y < 5_500_000
+    assert len(page.json()["features"]) == 3
+    assert one["Cache-Control"] == "private, no-store"

@@ -34,6 +34,7 @@ NOT_PAGES = {
     "participation:moderation-bulk": "POST only (the queue's forms)",
     "participation:moderation-merge": "POST only (the queue's forms)",
     "geo:export-download": "a file download",
+    "geo:export-style": "a file download (a layer's QGIS style or SLD)",
     "surveys:export-csv": "a file download",
     "surveys:export-xlsx": "a file download",
     "surveys:export-geojson": "a file download",

@@ -343,6 +343,12 @@ def routes(world: World) -> dict[str, list[str]]:
         "geo:qgis": [f"/projects/{slug}/planning/qgis/" for slug in slugs],
         "geo:export-job": [f"/projects/{slug}/planning/exports/{job}/" for slug, job in jobs],
         "geo:export-download": [f"/projects/{slug}/planning/exports/{job}/download" for slug, job in jobs],
+        "geo:export-style": [
+            f"/projects/{slug}/planning/export/styles/{layer}.{fmt}"
+            for slug in slugs
+            for layer in ("suggestions_points", "suggestions_lines", "comments")
+            for fmt in ("qml", "sld", "exe")
+        ],
         "surveys:survey": [f"/projects/{slug}/surveys/{survey}/" for slug, survey in surveys],
         "surveys:results": survey_results + [f"{url}?search=LEAK" for url in survey_results],
         "surveys:export-csv": [f"{url}export.csv" for url in survey_results],
@@ -506,6 +512,7 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
         f"/projects/{slug}/moderation/": {"moderator", "admin"},
         f"/projects/{slug}/dashboard/": {"planner", "admin"},
         f"/projects/{slug}/planning/export/": {"planner", "admin"},
+        f"/projects/{slug}/planning/export/styles/suggestions_points.qml": {"planner", "admin"},
         f"/projects/{slug}/planning/coverage/": {"planner", "admin"},
         f"/projects/{slug}/planning/qgis/": {"moderator", "planner", "admin"},
         f"/projects/{slug}/planning/suggestions/{pending}/": {"planner", "admin"},
