@@ -27,6 +27,10 @@ TILES = "tiles"
 EXPORTS = "exports"
 # Planners' exports only (every format but the open-data GeoJSON and CSV).
 PLANNER_EXPORTS = "planner_exports"
+# The OGC API's staff collections (`<slug>-points-staff`, …, geo/ogcapi/staff_selectors.py): every field of
+# the public collections, then the fields marked with this channel, for the project's planners and moderators
+# only (`staff_fields`).
+OGCAPI_STAFF = "ogcapi_staff"
 EVERYWHERE = frozenset({OGCAPI, TILES, EXPORTS})
 NOT_IN_TILES = frozenset({OGCAPI, EXPORTS})
 
@@ -51,9 +55,10 @@ FIELDS: tuple[Field, ...] = (
         "moderation_state",
         "text",
         "mod_state",
-        frozenset({EXPORTS}),
+        frozenset({EXPORTS, OGCAPI_STAFF}),
         False,
-        "published, pending or rejected (planner exports); always published in the open-data export.",
+        "published, pending or rejected (planner exports; moderators' staff collections also hidden); always "
+        "published in the open-data export.",
     ),
     Field(
         "planning_status",
@@ -86,15 +91,16 @@ FIELDS: tuple[Field, ...] = (
 
 # The coverage analysis (geo/analysis) as columns of a planner's export, after the fields above (in CSV and
 # XLSX after the geometry columns; in GeoJSON after `category_label`, where the stored pieces let them in
-# without rewriting the tail): what is asked for against what exists. Not in the open-data export,
-# the OGC API or the tiles: the facilities may come from layers only planners see. NULL (an empty cell)
-# where the project has no layer of that kind, or the suggestion lies in no district.
+# without rewriting the tail): what is asked for against what exists, and in the OGC API's staff collections.
+# Not in the open-data export, the public OGC API or the tiles: the facilities may come from layers only
+# planners see. NULL (an empty cell) where the project has no layer of that kind, or the suggestion lies in
+# no district.
 ANALYSIS_FIELDS: tuple[Field, ...] = (
     Field(
         "nearest_facility",
         "text",
         "facility",
-        frozenset({PLANNER_EXPORTS}),
+        frozenset({PLANNER_EXPORTS, OGCAPI_STAFF}),
         True,
         'The nearest existing facility of its category: "<layer>: <name>" (or its id in the source).',
     ),
@@ -102,7 +108,7 @@ ANALYSIS_FIELDS: tuple[Field, ...] = (
         "facility_distance_m",
         "real",
         "fac_dist_m",
-        frozenset({PLANNER_EXPORTS}),
+        frozenset({PLANNER_EXPORTS, OGCAPI_STAFF}),
         True,
         "Its distance in metres, to the metre (geodesic).",
     ),
@@ -110,7 +116,7 @@ ANALYSIS_FIELDS: tuple[Field, ...] = (
         "district",
         "text",
         "district",
-        frozenset({PLANNER_EXPORTS}),
+        frozenset({PLANNER_EXPORTS, OGCAPI_STAFF}),
         True,
         "The smallest district of the districts layer that holds it.",
     ),
@@ -118,7 +124,7 @@ ANALYSIS_FIELDS: tuple[Field, ...] = (
         "network_share_percent",
         "real",
         "network_pc",
-        frozenset({PLANNER_EXPORTS}),
+        frozenset({PLANNER_EXPORTS, OGCAPI_STAFF}),
         True,
         "For a line: the share of its length along the existing network, in percent (0-100, 1 decimal).",
     ),
@@ -133,11 +139,25 @@ PLACE_FIELDS: tuple[Field, ...] = (
         "place",
         "text",
         "place",
-        frozenset({PLANNER_EXPORTS}),
+        frozenset({PLANNER_EXPORTS, OGCAPI_STAFF}),
         True,
         "Where it is in words: its nearest address within 40 m, else its nearest street within 200 m, and "
         'its district ("Kaiserstraße 12, Innenstadt-West"); empty where the project has no streets or '
         "addresses, or none is near.",
+    ),
+)
+
+# Internal fields of a suggestion that no export and no public channel carries, for the staff collections
+# only: how many open reports name the suggestion itself (never who reported it or why: the moderation
+# queue shows that).
+STAFF_FIELDS: tuple[Field, ...] = (
+    Field(
+        "report_count",
+        "integer",
+        "reports",
+        frozenset({OGCAPI_STAFF}),
+        False,
+        "Open reports on the suggestion (not on its comments); the reports themselves stay in moderation.",
     ),
 )
 
@@ -155,6 +175,16 @@ TABLE_GEOMETRY_COLUMNS: tuple[tuple[str, str], ...] = (
 def fields_in(channel: str) -> tuple[Field, ...]:
     """The fields a channel carries, in the table's order."""
     return tuple(field for field in FIELDS if channel in field.channels)
+
+
+def staff_fields() -> tuple[Field, ...]:
+    """The internal fields of the staff collections, after the public collections' fields: the moderation
+    state, the open reports, the coverage analysis and the place."""
+    return tuple(
+        field
+        for field in FIELDS + STAFF_FIELDS + ANALYSIS_FIELDS + PLACE_FIELDS
+        if OGCAPI_STAFF in field.channels
+    )
 
 
 def field_names(channel: str) -> tuple[str, ...]:

@@ -1,8 +1,8 @@
-"""geo's pages: the planners' coverage page, the export page and its jobs."""
+"""geo's pages: the planners' coverage page, the export page and its jobs, and the staff's "Use in QGIS"."""
 
 from django.urls import path
 
-from . import export_views
+from . import export_views, qgis_views
 from .analysis import views as analysis_views
 
 app_name = "geo"
@@ -10,6 +10,7 @@ app_name = "geo"
 urlpatterns = [
     path("projects/<slug:slug>/planning/coverage/", analysis_views.coverage_page, name="coverage"),
     path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
+    path("projects/<slug:slug>/planning/qgis/", qgis_views.qgis_page, name="qgis"),
     # The slug converter stops at the dot: suggestions_points.qml is the layer and the format.
     path(
         "projects/<slug:slug>/planning/export/styles/<slug:layer>.<slug:style_format>",

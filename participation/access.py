@@ -133,3 +133,22 @@ def moderators_only(view: StaffView) -> StaffView:
         return view(request, project, **kwargs)
 
     return checked
+
+
+def staff_layer_readers_only(view: StaffView) -> StaffView:
+    """A page of the project named by the URL's `slug` for whoever reads its staff layer (its planners and
+    moderators, `rules.may_read_staff_layer`): the view is called with the project. Refused as planner
+    pages are (404 for a project the person may not know of, sign-in for anonymous visitors, else 403)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
+        try:
+            project = _project_named(slug)
+            if not rules.may_know_project(request.user, project):
+                raise ProjectNotFound()
+            rules.check_can_read_staff_layer(request.user, project)
+        except (ProjectNotFound, NotSignedIn, NotAllowed) as error:
+            return _planner_page_answer(request, error)
+        return view(request, project, **kwargs)
+
+    return checked

@@ -93,6 +93,39 @@ def can_plan(user: Actor, project: Project) -> bool:
     return is_site_admin(user) or has_role(user, project, StaffRole.PLANNER)
 
 
+# The staff collections of the OGC API (geo/ogcapi/staff_selectors.py): planners read what they see and
+# export, moderators also what they hid (their queue holds hidden items with open reports); merged and
+# withdrawn suggestions are nobody's to read there. Whoever holds both roles reads the union.
+STAFF_LAYER_STATES: dict[StaffRole, tuple[ModerationState, ...]] = {
+    StaffRole.PLANNER: PLANNER_STATES,
+    StaffRole.MODERATOR: (*PLANNER_STATES, ModerationState.HIDDEN),
+}
+_EVERY_STAFF_LAYER_STATE = tuple(dict.fromkeys(s for states in STAFF_LAYER_STATES.values() for s in states))
+
+
+def staff_layer_grants(user: Actor, *, project_id: int | None = None) -> dict[int, tuple[str, ...]]:
+    """The projects whose staff layer `user` may read (a project id → the moderation states they read there),
+    for one project with `project_id`. Planners and moderators of a project, public or being set up, and site
+    administrators (every project, every state above); nobody else, whatever their other rights. One query."""
+    if not (user.is_authenticated and user.is_active):
+        return {}
+    if is_site_admin(user):
+        projects = Project.objects.all() if project_id is None else Project.objects.filter(pk=project_id)
+        return {pk: tuple(_EVERY_STAFF_LAYER_STATE) for pk in projects.values_list("pk", flat=True)}
+    roles = ProjectRole.objects.filter(user_id=user.pk, role__in=list(STAFF_LAYER_STATES))
+    if project_id is not None:
+        roles = roles.filter(project_id=project_id)
+    held: dict[int, set[str]] = {}
+    for pk, role in roles.values_list("project_id", "role"):
+        held.setdefault(pk, set()).update(STAFF_LAYER_STATES[StaffRole(role)])
+    return {pk: tuple(s for s in _EVERY_STAFF_LAYER_STATE if s in states) for pk, states in held.items()}
+
+
+def may_read_staff_layer(user: Actor, project: Project) -> bool:
+    """Read the project's staff collections (every state of STAFF_LAYER_STATES for the roles held)."""
+    return bool(staff_layer_grants(user, project_id=project.pk))
+
+
 def is_author(user: Actor, suggestion: Suggestion) -> bool:
     return bool(
         user.is_authenticated and suggestion.author_id is not None and suggestion.author_id == user.pk
@@ -127,6 +160,13 @@ def check_can_moderate(user: Actor, project: Project) -> None:
     if not user.is_authenticated:
         raise NotSignedIn()
     if not can_moderate(user, project):
+        raise NotAllowed()
+
+
+def check_can_read_staff_layer(user: Actor, project: Project) -> None:
+    if not user.is_authenticated:
+        raise NotSignedIn()
+    if not may_read_staff_layer(user, project):
         raise NotAllowed()
 
 

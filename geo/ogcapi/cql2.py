@@ -42,7 +42,7 @@ from pygeofilter.parsers.cql2_text import parser as pygeofilter_cql2_text
 
 from participation.models import LineDrawing, PlanningStatus
 
-from ..fields import OGCAPI, fields_in
+from ..fields import OGCAPI, Field, fields_in
 from . import crs as crs_module
 from .errors import InvalidParameter
 from .params import filter_crs_message, parse_instant
@@ -100,18 +100,26 @@ class SqlFilter:
     params: dict[str, Any]
 
 
-def queryables(*, category_keys: Sequence[str]) -> dict[str, Queryable]:
-    """The properties a filter can name, in the field table's order, and the geometry."""
+def queryables(
+    *,
+    category_keys: Sequence[str],
+    extra: Sequence[Field] = (),
+    enums: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, Queryable]:
+    """The properties a filter can name, in the field table's order, and the geometry. `extra` are further
+    fields of the rows (the staff collections' internal ones), each a column of `s` by its own name, with
+    the closed sets of values in `enums`."""
     found = {}
-    for field in fields_in(OGCAPI):
-        enum = tuple(category_keys) if field.name == "category" else _ENUMS.get(field.name)
+    closed = {**_ENUMS, **(enums or {})}
+    for field in (*fields_in(OGCAPI), *extra):
+        enum = tuple(category_keys) if field.name == "category" else closed.get(field.name)
         found[field.name] = Queryable(
             name=field.name,
             type=_TYPES[field.type],
             description=field.meaning,
             nullable=field.nullable,
             enum=enum,
-            sql=_SQL[field.name],
+            sql=_SQL.get(field.name) or f"s.{field.name}",
         )
     found[GEOMETRY] = Queryable(
         name=GEOMETRY,

@@ -7,8 +7,10 @@ figures were added): a selector module that lists the kind's public collections 
 for an id not of its shape, without a query), a views module like `layer_views.py`, and one entry here.
 
 The ids of different kinds must never be alike, so that an id names one collection whatever is added: each
-kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-layer-<id>`, `<slug>-districts`,
-`<slug>-segments`), and tests/geo/test_ogcapi_layers.py checks that no kind claims another's ids.
+kind's ids end in their own way (`<slug>-points|lines|areas`, `<slug>-points|lines|areas-staff`,
+`<slug>-layer-<id>`, `<slug>-districts`, `<slug>-segments`), and tests/geo/test_ogcapi_layers.py checks that
+no kind claims another's ids. The staff collections exist per reader (`per_reader`): for anyone who may
+not read one, its id is unknown.
 """
 
 from collections.abc import Callable, Sequence
@@ -25,6 +27,7 @@ from . import (
     segment_selectors,
     segment_views,
     selectors,
+    staff_views,
     suggestion_views,
 )
 from .errors import CollectionNotFound
@@ -48,6 +51,10 @@ class CollectionKind:
     # /collections/<id>/queryables (JSON Schema or HTML, `html=`) for a kind whose items take a CQL2 filter;
     # None: its items take none, and the address does not exist.
     queryables: Callable[..., HttpResponse] | None = None
+    # Collections that exist only for some readers (the staff collections): `listing` then takes the request
+    # and `find` the id and the request, whose credentials decide (staff_access.py); without a request they
+    # find nothing.
+    per_reader: bool = False
 
 
 KINDS: tuple[CollectionKind, ...] = (
@@ -61,6 +68,18 @@ KINDS: tuple[CollectionKind, ...] = (
         items=suggestion_views.items,
         item=suggestion_views.item,
         queryables=suggestion_views.queryables,
+    ),
+    CollectionKind(
+        name="staff suggestions",
+        listing=staff_views.listing,
+        find=staff_views.find,
+        listing_row=staff_views.listing_row,
+        collection_json=staff_views.collection_json,
+        collection_page=staff_views.collection_page,
+        items=staff_views.items,
+        item=staff_views.item,
+        queryables=staff_views.queryables,
+        per_reader=True,
     ),
     CollectionKind(
         name="context layers",
@@ -95,15 +114,22 @@ KINDS: tuple[CollectionKind, ...] = (
 )
 
 
-def collection_list() -> list[tuple[CollectionKind, Any]]:
-    """Every public collection of every kind, kind by kind."""
-    return [(kind, collection) for kind in KINDS for collection in kind.listing()]
-
-
-def collection_get(*, collection_id: str) -> tuple[CollectionKind, Any]:
-    """The public collection with this id and its kind, else CollectionNotFound."""
+def collection_list(request: HttpRequest | None = None) -> list[tuple[CollectionKind, Any]]:
+    """Every public collection of every kind, kind by kind, and those `request`'s reader may read."""
+    found: list[tuple[CollectionKind, Any]] = []
     for kind in KINDS:
-        found = kind.find(collection_id)
+        if kind.per_reader:
+            found += [(kind, c) for c in (kind.listing(request) if request is not None else ())]
+        else:
+            found += [(kind, c) for c in kind.listing()]
+    return found
+
+
+def collection_get(*, collection_id: str, request: HttpRequest | None = None) -> tuple[CollectionKind, Any]:
+    """The collection with this id and its kind (a public one, or one `request`'s reader may read), else
+    CollectionNotFound."""
+    for kind in KINDS:
+        found = kind.find(collection_id, request) if kind.per_reader else kind.find(collection_id)
         if found is not None:
             return kind, found
     raise CollectionNotFound()

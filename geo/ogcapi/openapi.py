@@ -36,6 +36,9 @@ def _ok(description: str, schema: str, media_type: str = "application/json") -> 
 
 
 _ERRORS = {"400": _ref("responses", "InvalidParameter"), "default": _ref("responses", "Error")}
+# The collections' resources read credentials where the answer depends on them (the staff collections,
+# geo/ogcapi/staff_access.py): wrong ones are a 401, too many wrong ones a 429.
+_CREDENTIALS = {"401": _ref("responses", "Unauthorized"), "429": _ref("responses", "TooManyRequests")}
 
 
 def _json_only(description: str, required: list[str]) -> dict[str, Any]:
@@ -410,7 +413,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                     "operationId": "getCollections",
                     "summary": "One collection per project and geometry kind, one per public context layer",
                     "parameters": [f],
-                    "responses": {"200": _ok("The collections.", "collections"), **_ERRORS},
+                    "responses": {"200": _ok("The collections.", "collections"), **_ERRORS, **_CREDENTIALS},
                 }
             },
             "/collections/{collectionId}": {
@@ -422,6 +425,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         "200": _ok("The collection.", "collection"),
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
+                        **_CREDENTIALS,
                     },
                 }
             },
@@ -446,6 +450,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         },
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
+                        **_CREDENTIALS,
                     },
                 }
             },
@@ -466,6 +471,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         },
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
+                        **_CREDENTIALS,
                     },
                 }
             },
@@ -486,6 +492,7 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         },
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
+                        **_CREDENTIALS,
                     },
                 }
             },
@@ -502,6 +509,21 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                     "exception",
                 ),
                 "NotFound": _ok("There is no such collection or feature.", "exception"),
+                "Unauthorized": {
+                    **_ok(
+                        "Credentials that name no account: an API token as `Authorization: Token <token>`, "
+                        "or HTTP Basic with the user name and the API token as the password (never the "
+                        "account's password). Needed only for the staff collections (`<slug>-points-staff`).",
+                        "exception",
+                    ),
+                    "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+                },
+                "TooManyRequests": {
+                    **_ok(
+                        "Too many wrong credentials from this address: wait Retry-After seconds.", "exception"
+                    ),
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                },
                 "Error": _ok("Something went wrong.", "exception"),
             },
         },

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import crs as crs_module
+from . import staff_access
 from .errors import OgcApiError
 from .params import output_format
 
@@ -71,10 +72,17 @@ def ogc_resource(*json_types: str) -> Callable:
                         content_type=JSON,
                         status=error.status_code,
                     )
+                for name, value in getattr(error, "headers", {}).items():  # WWW-Authenticate, Retry-After
+                    response[name] = value
             else:
-                if not html:
+                if not html and not getattr(request, staff_access.PRIVATE, False):
                     patch_cache_control(response, public=True, max_age=JSON_MAX_AGE)
             patch_vary_headers(response, ["Accept"])
+            # Answers that depend on the reader's credentials (geo/ogcapi/staff_access.py).
+            if getattr(request, staff_access.VARIES, False):
+                patch_vary_headers(response, ["Authorization", "Cookie"])
+            if getattr(request, staff_access.PRIVATE, False):
+                response["Cache-Control"] = "private, no-store"
             return response
 
         return wrapper

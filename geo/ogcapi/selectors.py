@@ -106,12 +106,15 @@ def collection_find(collection_id: str) -> OgcCollection | None:
 FILTER_MARKER = "/* cql2 filter */"
 
 
-def items_query(condition: str = "TRUE") -> str:
+def items_query(
+    condition: str = "TRUE", *, rows: str = "ogcapi_items", properties: str = "ogcapi_item_properties"
+) -> str:
     """The items' SQL: the feature page shared with the API's list (feature_page.sql), framing this
-    channel's rows and properties, with a CQL2 filter's condition (cql2.translate) among the rows'."""
-    text = SQL.compose("feature_page", rows="ogcapi_items", properties="ogcapi_item_properties")
+    channel's rows and properties (the staff collections name their own), with a CQL2 filter's condition
+    (cql2.translate) among the rows'."""
+    text = SQL.compose("feature_page", rows=rows, properties=properties)
     if text.count(FILTER_MARKER) != 1:
-        raise ValueError(f"ogcapi_items.sql must hold {FILTER_MARKER} exactly once")
+        raise ValueError(f"{rows}.sql must hold {FILTER_MARKER} exactly once")
     return text.replace(FILTER_MARKER, condition)
 
 

@@ -2,6 +2,7 @@
 (`<slug>-points`, `<slug>-lines`, `<slug>-areas`), as JSON and HTML. geo/ogcapi/kinds.py registers them."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
-from . import crs, selectors
+from ..fields import staff_fields
+from ..selectors import FeaturePage
+from . import cql2, crs, selectors
 from .errors import ItemNotFound
 from .params import COMMON_PARAMETERS, ITEM_PARAMETERS, check_known, items_query, parse_feature_id
 from .responses import (
@@ -76,25 +79,41 @@ def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str
     }
 
 
-def collection_page(request: HttpRequest, collection: OgcCollection) -> HttpResponse:
+def collection_page(
+    request: HttpRequest,
+    collection: OgcCollection,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+) -> HttpResponse:
     return render(
         request,
         "geo/ogcapi/collection.html",
         {
             "collection": collection,
-            "title": collection_title(collection),
-            "description": _collection_description(collection),
+            "title": title or collection_title(collection),
+            "description": description or _collection_description(collection),
+            "staff": title is not None,
             "extent": collection.project.area.extent,
             "base_url": url(request, "landing"),
         },
     )
 
 
-def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
+def items(
+    request: HttpRequest,
+    collection: OgcCollection,
+    *,
+    html: bool,
+    page_of: Callable[..., FeaturePage] = selectors.item_page,
+    title: str | None = None,
+) -> HttpResponse:
+    """A page of the collection's features; the staff collections (staff_views.py) read theirs with their
+    own `page_of` and `title`, and answer the same parameters."""
     query = items_query(request.GET, category_keys=collection.category_keys)
     if html:
         crs.html_crs(query.crs)
-    page = selectors.item_page(collection=collection, query=query)
+    page = page_of(collection=collection, query=query)
     next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
     if not html:
         return items_response(
@@ -116,7 +135,8 @@ def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> Htt
         "geo/ogcapi/items.html",
         {
             "collection": collection,
-            "title": collection_title(collection),
+            "title": title or collection_title(collection),
+            "staff": title is not None,
             "features": features,
             "next_url": next_url,
             "json_url": f"{here}?{with_params(request.GET, f='json')}",
@@ -135,15 +155,24 @@ _GEOMETRY_FORMATS = {
 }
 
 
-def queryables(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
-    """The properties a CQL2 filter can name, as a JSON Schema (OGC API – Features Part 3)."""
+def queryables(
+    request: HttpRequest,
+    collection: OgcCollection,
+    *,
+    html: bool,
+    found: dict[str, cql2.Queryable] | None = None,
+    title: str | None = None,
+) -> HttpResponse:
+    """The properties a CQL2 filter can name, as a JSON Schema (OGC API – Features Part 3); a staff
+    collection's (staff_views.py) are `found`, with its `title`."""
     check_known(request.GET, COMMON_PARAMETERS)
-    found = selectors.collection_queryables(collection)
+    found = found if found is not None else selectors.collection_queryables(collection)
+    title = title or collection_title(collection)
     if html:
         return render(
             request,
             "geo/ogcapi/queryables.html",
-            {"collection": collection, "title": collection_title(collection), "queryables": found.values()},
+            {"collection": collection, "title": title, "queryables": found.values()},
         )
     properties: dict[str, dict[str, Any]] = {}
     for queryable in found.values():
@@ -161,7 +190,7 @@ def queryables(request: HttpRequest, collection: OgcCollection, *, html: bool) -
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": here,
         "type": "object",
-        "title": collection_title(collection),
+        "title": title,
         "properties": properties,
         "additionalProperties": False,
         # The draft's list, which GDAL up to 3.6 reads to learn which properties it may send in a filter
@@ -175,15 +204,22 @@ def queryables(request: HttpRequest, collection: OgcCollection, *, html: bool) -
     return json_response(body, media_type)
 
 
-def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, html: bool) -> HttpResponse:
+def item(
+    request: HttpRequest,
+    collection: OgcCollection,
+    feature_id: str,
+    *,
+    html: bool,
+    get: Callable[..., dict | None] = selectors.item_get,
+    title: str | None = None,
+) -> HttpResponse:
+    """One feature; a staff collection's (staff_views.py) is read with its own `get`, shown with `title`."""
     check_known(request.GET, ITEM_PARAMETERS)
     output = crs.output_crs(request.GET)
     if html:
         crs.html_crs(output)
     fid = parse_feature_id(feature_id)
-    feature = (
-        selectors.item_get(collection=collection, feature_id=fid, crs=output) if fid is not None else None
-    )
+    feature = get(collection=collection, feature_id=fid, crs=output) if fid is not None else None
     if feature is None:
         raise ItemNotFound()
     if html:
@@ -197,9 +233,11 @@ def item(request: HttpRequest, collection: OgcCollection, feature_id: str, *, ht
             "geo/ogcapi/item.html",
             {
                 "collection": collection,
-                "title": collection_title(collection),
+                "title": title or collection_title(collection),
                 "feature": feature,
                 "props": props,
+                # The internal fields, shown to staff only (their values as they are in the JSON).
+                "staff_props": [(f.name, props[f.name]) for f in staff_fields()] if title is not None else [],
             },
         )
     feature["links"] = [

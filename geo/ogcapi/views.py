@@ -126,7 +126,7 @@ def api(request: HttpRequest, *, html: bool) -> HttpResponse:
 @ogc_resource(JSON)
 def collections(request: HttpRequest, *, html: bool) -> HttpResponse:
     check_known(request.GET, COMMON_PARAMETERS)
-    found = kinds.collection_list()
+    found = kinds.collection_list(request)
     if html:
         rows = [(collection.id, *kind.listing_row(collection)) for kind, collection in found]
         return render(request, "geo/ogcapi/collections.html", {"collections": rows})
@@ -143,7 +143,7 @@ def collections(request: HttpRequest, *, html: bool) -> HttpResponse:
 @ogc_resource(JSON)
 def collection(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
     check_known(request.GET, COMMON_PARAMETERS)
-    kind, found = kinds.collection_get(collection_id=collection_id)
+    kind, found = kinds.collection_get(collection_id=collection_id, request=request)
     if html:
         return kind.collection_page(request, found)
     return json_response(kind.collection_json(request, found))
@@ -151,7 +151,7 @@ def collection(request: HttpRequest, collection_id: str, *, html: bool) -> HttpR
 
 @ogc_resource(SCHEMA_JSON, JSON)
 def queryables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
-    kind, found = kinds.collection_get(collection_id=collection_id)
+    kind, found = kinds.collection_get(collection_id=collection_id, request=request)
     if kind.queryables is None:
         raise ResourceNotFound()
     return kind.queryables(request, found, html=html)
@@ -159,13 +159,13 @@ def queryables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpR
 
 @ogc_resource(GEOJSON, JSON)
 def items(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
-    kind, found = kinds.collection_get(collection_id=collection_id)
+    kind, found = kinds.collection_get(collection_id=collection_id, request=request)
     return kind.items(request, found, html=html)
 
 
 @ogc_resource(GEOJSON, JSON)
 def item(request: HttpRequest, collection_id: str, feature_id: str, *, html: bool) -> HttpResponse:
-    kind, found = kinds.collection_get(collection_id=collection_id)
+    kind, found = kinds.collection_get(collection_id=collection_id, request=request)
     return kind.item(request, found, feature_id, html=html)
 
 

@@ -29,6 +29,7 @@ from .public import (
     suggestion_supported_by,
     support_list,
 )
+from .tokens import token_created_get
 from .versions import Correction, correction_list_recent, suggestion_version_list
 
 __all__ = [
@@ -63,4 +64,5 @@ __all__ = [
     "suggestion_supported_by",
     "suggestion_version_list",
     "support_list",
+    "token_created_get",
 ]

@@ -20,6 +20,7 @@ from .moderation import Decision, Outcome, item_decide, items_decide
 from .moving import suggestion_move
 from .personal_data import Purged, account_delete, notifications_unsubscribe, personal_data_purge
 from .planning import suggestion_answer
+from .tokens import token_rotate
 
 __all__ = [
     "Decision",
@@ -42,4 +43,5 @@ __all__ = [
     "support_add",
     "support_withdraw",
     "token_issue",
+    "token_rotate",
 ]

@@ -28,6 +28,7 @@ from geo.fields import (
     FIELDS,
     OGCAPI,
     PLACE_FIELDS,
+    STAFF_FIELDS,
     TABLE_GEOMETRY_COLUMNS,
     TILES,
     fields_in,
@@ -178,7 +179,7 @@ def assert_fields(
 
 # ------------------------------------------------------------------------------------- 12: one field table
 def test_the_table_is_well_formed():
-    every = FIELDS + ANALYSIS_FIELDS + PLACE_FIELDS
+    every = FIELDS + ANALYSIS_FIELDS + PLACE_FIELDS + STAFF_FIELDS
     names = [f.name for f in every]
     assert len(set(names)) == len(names)
     assert all(len(f.shapefile) <= 10 for f in every)

@@ -201,7 +201,7 @@ class Surface:
     404 there (its title is for its staff only)."""
 
     name: str
-    role: StaffRole
+    role: StaffRole | str  # a role, or STAFF_LAYER: its planners and moderators
     api: bool = False
     hides_title: bool = False
 
@@ -214,8 +214,13 @@ SURFACES = [
     Surface("export-api", StaffRole.PLANNER, api=True),
     Surface("moderation-queue", StaffRole.MODERATOR, hides_title=True),
     Surface("moderation-versions", StaffRole.MODERATOR, hides_title=True),
+    Surface("qgis-page", "staff_layer"),
 ]
-MAY_WORK_AS = {StaffRole.PLANNER: rules.can_plan, StaffRole.MODERATOR: rules.can_moderate}
+MAY_WORK_AS = {
+    StaffRole.PLANNER: rules.can_plan,
+    StaffRole.MODERATOR: rules.can_moderate,
+    "staff_layer": rules.may_read_staff_layer,
+}
 
 
 @pytest.fixture
@@ -260,6 +265,8 @@ def surface_request(client: Client, surface: Surface, project: Project, suggesti
         return client.post(f"/api/v1/projects/{project.slug}/exports/geojson")
     if surface.name == "moderation-queue":
         return client.get(reverse("participation:moderation-queue", kwargs=slug))
+    if surface.name == "qgis-page":
+        return client.get(reverse("geo:qgis", kwargs=slug))
     if surface.name == "moderation-versions":
         return client.get(reverse("participation:moderation-versions", kwargs={**slug, "pk": suggestion.pk}))
     raise AssertionError(surface.name)  # pragma: no cover
@@ -343,3 +350,29 @@ def test_the_derived_staff_table_is_the_one_we_mean(staff_world):
     assert table[("anonymous", "public", StaffRole.PLANNER)] == "sign in"
     assert table[("other_staff", "public", StaffRole.MODERATOR)] == "refused"
     assert table[("moderator", "not_public", StaffRole.PLANNER)] == "refused"
+
+
+def test_the_staff_layer_shows_each_role_its_states_and_nobody_else_anything(staff_world):
+    """The OGC API's staff collections: planners what they work with, moderators also the hidden ones,
+    whoever holds both the union, site administrators every project; merged and withdrawn nobody."""
+    people = staff_world["people"]
+    project = staff_world["projects"]["public"][0]
+    planner_states = ("published", "pending", "rejected")
+    both = UserFactory()
+    for role in (StaffRole.MODERATOR, StaffRole.PLANNER):
+        ProjectRoleFactory(project=project, user=both, role=role)
+
+    def states(user) -> tuple[str, ...] | None:
+        return rules.staff_layer_grants(user or AnonymousUser(), project_id=project.pk).get(project.pk)
+
+    assert states(people["planner"]) == planner_states
+    assert states(people["moderator"]) == (*planner_states, "hidden")
+    assert states(both) == (*planner_states, "hidden")
+    assert states(people["admin"]) == (*planner_states, "hidden")
+    for role in ("anonymous", "citizen", "other_staff"):
+        assert states(people[role]) is None, role
+    assert set(rules.staff_layer_grants(people["planner"])) == {
+        p.pk for p, _s, _v in staff_world["projects"].values()
+    }
+    people["planner"].is_active = False
+    assert rules.staff_layer_grants(people["planner"]) == {}

@@ -126,7 +126,18 @@ OWN_LIST = frozenset({"participation:account-suggestions"})
 # The signed link in the anonymous author's confirmation mail names their suggestion to whoever holds it.
 CONTACT_LINK = frozenset({"participation:contact-confirm"})
 
-_P_STAFF_SEES_PENDING = {"moderator": QUEUE, "planner": PLANNING, "admin": ALL}
+# The OGC API's staff collections (`<slug>-points-staff`, …; test_leak_walk.view_of names their
+# resources so): the project's suggestions in the states its planners (published, pending, rejected) and
+# moderators (also hidden) see, never a name, an address or a report's text.
+STAFF_OGC = frozenset(
+    {
+        "ogcapi-staff:collection",
+        "ogcapi-staff:queryables",
+        "ogcapi-staff:items",
+        "ogcapi-staff:item",
+    }
+)
+_P_STAFF_SEES_PENDING = {"moderator": QUEUE | STAFF_OGC, "planner": PLANNING | STAFF_OGC, "admin": ALL}
 # A context layer that is not public: its name in the map's list of layers, its features in its tiles, for
 # the project's moderators and planners only.
 STAFF_LAYER = frozenset({"api:context-layer-list", "tiles:layer-tile"})
@@ -140,9 +151,14 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # Reasons and answers are also their writer's own data (the moderator's or planner's data download).
     "reject-reason": {"citizen_a": ALL, "moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
     # Hidden by the moderators: gone for everyone, its author included (except in their own data download).
-    "hidden-title": {"citizen_a": ACCOUNT_DATA | OWN_LIST, "moderator": QUEUE, "admin": ALL},
-    "hidden-text": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
-    "hidden-answer": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "planner": ACCOUNT_DATA, "admin": ALL},
+    "hidden-title": {"citizen_a": ACCOUNT_DATA | OWN_LIST, "moderator": QUEUE | STAFF_OGC, "admin": ALL},
+    "hidden-text": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE | STAFF_OGC, "admin": ALL},
+    "hidden-answer": {
+        "citizen_a": ACCOUNT_DATA,
+        "moderator": QUEUE | STAFF_OGC,
+        "planner": ACCOUNT_DATA,
+        "admin": ALL,
+    },
     "hide-reason": {"moderator": QUEUE | ACCOUNT_DATA, "admin": ALL},
     # Merged into another one by the moderators: its address leads to the other; B's own data keeps it.
     "merged-title": {"citizen_b": ACCOUNT_DATA | OWN_LIST, "moderator": QUEUE, "admin": ALL},
@@ -169,11 +185,15 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # The other project's secrets: its own staff only.
     "other-pending-title": {
         "citizen_b": ALL,
-        "moderator_other": QUEUE,
-        "planner_other": PLANNING,
+        "moderator_other": QUEUE | STAFF_OGC,
+        "planner_other": PLANNING | STAFF_OGC,
         "admin": ALL,
     },
-    "other-hidden-title": {"citizen_b": ACCOUNT_DATA | OWN_LIST, "moderator_other": QUEUE, "admin": ALL},
+    "other-hidden-title": {
+        "citizen_b": ACCOUNT_DATA | OWN_LIST,
+        "moderator_other": QUEUE | STAFF_OGC,
+        "admin": ALL,
+    },
     # A project that is not public: site administrators only.
     "private-project": {"admin": ALL},
     "private-title": {"admin": ALL},

@@ -104,6 +104,11 @@ def pages(site, users):
         ("planner", f"/projects/{slug}/planning/suggestions/{pk}/"),
         ("planner", f"/projects/{slug}/planning/export/"),
         ("planner", f"/projects/{slug}/planning/coverage/"),
+        ("planner", f"/projects/{slug}/planning/qgis/"),
+        ("moderator", f"/ogcapi/collections/{slug}-points-staff?f=html"),
+        ("moderator", f"/ogcapi/collections/{slug}-points-staff/items?f=html"),
+        ("moderator", f"/ogcapi/collections/{slug}-points-staff/queryables?f=html"),
+        ("moderator", f"/ogcapi/collections/{slug}-points-staff/items/{site['pending'].pk}?f=html"),
         ("planner", f"/projects/{slug}/planning/exports/{site['job'].pk}/"),
         ("planner", f"{survey}results/"),
         (None, "/admin/login/"),
@@ -200,6 +205,34 @@ def test_the_admin_map_widget_runs_under_its_nonce_and_nothing_else_is_inline(pr
     for attrs in inline:
         assert f'nonce="{nonce}"' in attrs or 'type="application/json"' in attrs, attrs
     assert not re.search(r"\son[a-z]+=\"", html), "an inline event handler would be blocked"
+
+
+def test_the_staff_collections_and_the_token_page_stay_out_of_shared_caches(production, site, planner):
+    """Whatever carries a staff collection or a token is `private, no-store` and varies by credentials; the
+    public collections stay publicly cacheable, and the list of collections says it depends on the reader."""
+    client = Client(**HTTPS)
+    client.force_login(planner)
+    slug = site["project"].slug
+    for path in (
+        "/ogcapi/collections",
+        f"/ogcapi/collections/{slug}-points-staff",
+        f"/ogcapi/collections/{slug}-points-staff/items",
+        f"/ogcapi/collections/{slug}-points-staff/items/{site['pending'].pk}",
+        f"/ogcapi/collections/{slug}-points-staff/queryables",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["Cache-Control"] == "private, no-store", path
+        assert {"Authorization", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}, path
+        assert response["X-Content-Type-Options"] == "nosniff", path
+    page = client.get(f"/projects/{slug}/planning/qgis/")
+    assert page["Cache-Control"] == "private, no-store"
+    anonymous = Client(**HTTPS)
+    missing = anonymous.get(f"/ogcapi/collections/{slug}-points-staff/items")
+    assert missing.status_code == 404
+    assert missing["Cache-Control"] == "private, no-store"
+    public = anonymous.get(f"/ogcapi/collections/{slug}-points/items")
+    assert public["Cache-Control"] == "public, max-age=60"
 
 
 def test_json_and_files_are_not_sniffed_either(production, site, planner):

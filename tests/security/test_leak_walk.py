@@ -21,6 +21,7 @@ database over its own connection); each test runs in its own transaction on top 
 and the module ends with a flush, as a transactional test does.
 """
 
+import base64
 import io
 import json
 import zipfile
@@ -71,6 +72,34 @@ def world(django_db_setup, django_db_blocker):
             yield build_world()
         finally:
             call_command("flush", interactive=False, verbosity=0)
+
+
+def basic_clients(world: World) -> dict[str, Client]:
+    """Per signed-in role: a GIS client with HTTP Basic, the user name and the API token as the password
+    (QGIS's "Basic" authentication), from the role's address as in `clients`."""
+    made = {}
+    for number, role in enumerate(ROLES, start=1):
+        if role != "anonymous":
+            pair = f"{world.users[role].username}:{world.tokens[role]}".encode()
+            made[role] = Client(
+                REMOTE_ADDR=f"198.18.7.{number}",
+                HTTP_AUTHORIZATION=f"Basic {base64.b64encode(pair).decode()}",
+            )
+    return made
+
+
+def view_of(key: str, path: str) -> str:
+    """The view a path is judged as: a staff collection's resources (`<slug>-points-staff`, …) are their own
+    views (leak_fixtures.STAFF_OGC), so that what staff read there is never allowed in a public collection."""
+    parts = path.split("?")[0].split("/")
+    if (
+        key.startswith("ogcapi:")
+        and len(parts) > 3
+        and parts[2] == "collections"
+        and parts[3].endswith("-staff")
+    ):
+        return key.replace("ogcapi:", "ogcapi-staff:")
+    return key
 
 
 def clients(world: World) -> dict[str, tuple[Client, Client | None]]:
@@ -186,6 +215,8 @@ def routes(world: World) -> dict[str, list[str]]:
     jobs = [(job.project.slug, str(job.pk)) for job in world.jobs.values()] + [(p, "not-a-job")]
     bbox = "bbox=8.39,48.99,8.41,49.01"
     collections = [f"{slug}-{kind}" for slug in slugs for kind in ("points", "lines", "areas")]
+    # The staff collections of every project (for the project's planners and moderators only).
+    collections += [f"{c}-staff" for c in collections]
     duplicates = [
         f"/api/v1/projects/{p}/duplicates/?category=charging-station&geometry="
         + json.dumps({"type": "Point", "coordinates": list(xy)}).replace(" ", "")
@@ -260,7 +291,12 @@ def routes(world: World) -> dict[str, list[str]]:
             for slug, pk in items
             for f in ("", "?f=html")
         ]
-        + [f"/ogcapi/collections/{p}-points/items/{s['pub2'].pk}"],
+        + [f"/ogcapi/collections/{p}-points/items/{s['pub2'].pk}"]
+        + [
+            f"/ogcapi/collections/{slug}-{'lines' if pk == s['pub2'].pk else 'points'}-staff/items/{pk}{f}"
+            for slug, pk in items
+            for f in ("", "?f=html")
+        ],
         "ogcapi:^(?P<path>ogcapi/.*)$": ["/ogcapi/collections/", "/ogcapi/nowhere"],
         "tiles:tile": [f"/tiles/{slug}/{z}/{x}/{y}.pbf" for slug in slugs for z, x, y in tiles(world)],
         "tiles:layer-tile": [
@@ -304,6 +340,7 @@ def routes(world: World) -> dict[str, list[str]]:
         "account_reset_password_done": ["/accounts/password/reset/done/"],
         "geo:export": [f"/projects/{slug}/planning/export/" for slug in slugs],
         "geo:coverage": [f"/projects/{slug}/planning/coverage/" for slug in slugs],
+        "geo:qgis": [f"/projects/{slug}/planning/qgis/" for slug in slugs],
         "geo:export-job": [f"/projects/{slug}/planning/exports/{job}/" for slug, job in jobs],
         "geo:export-download": [f"/projects/{slug}/planning/exports/{job}/download" for slug, job in jobs],
         "geo:export-style": [
@@ -387,27 +424,37 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     status_of: dict[tuple[str, str], int] = {}
     leaks, errors = [], []
     walked = routes(world)
+    basic = basic_clients(world)
     for role, (session, token) in clients(world).items():
         for key, paths in walked.items():
             for path in paths:
+                view = view_of(key, path)
                 ways = [("session", session)]
-                if token is not None and path.startswith("/api/"):
+                # API clients send their token; GIS clients (the OGC API) the token or Basic with it.
+                if token is not None and path.startswith(("/api/", "/ogcapi/")):
                     ways.append(("token", token))
+                if role in basic and path.startswith("/ogcapi/"):
+                    ways.append(("basic", basic[role]))
                 for way, client in ways:
                     response = client.get(path)
                     body = read(response)
                     statuses[role][response.status_code] += 1
                     if way == "session":
                         status_of[(role, path)] = response.status_code
+                    else:
+                        status_of.setdefault((role, path, way), response.status_code)
                     if response.status_code >= 500:
                         errors.append((role, way, path, response.status_code))
                     found = markers_in(body)
-                    seen[(role, key)] |= found
-                    public_seen[(role, key)] |= {n for n, m in PUBLIC.items() if m.encode() in body}
-                    if found - allowed(role, key):
+                    seen[(role, view)] |= found
+                    public_seen[(role, view)] |= {n for n, m in PUBLIC.items() if m.encode() in body}
+                    if found - allowed(role, view):
                         leaks.append(
-                            (role, way, path, response.status_code, sorted(found - allowed(role, key)))
+                            (role, way, path, response.status_code, sorted(found - allowed(role, view)))
                         )
+                    # Whatever answers about a staff collection (its 404 too) stays out of every shared cache.
+                    if view != key and response.get("Cache-Control") != "private, no-store":
+                        leaks.append((role, way, path, "Cache-Control", response.get("Cache-Control")))
     print("\nleak walk, responses per role and status:")
     for role, counted in statuses.items():
         print(f"  {role:16} {dict(sorted(counted.items()))}")
@@ -445,6 +492,15 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     ]
     assert {"merged-title"} <= seen[("citizen_b", "participation:account-suggestions")]
     assert {"hidden-title", "hidden-text"} <= seen[("moderator", "participation:moderation-versions")]
+    # The staff collections: the project's moderators read the hidden ones too, its planners what they
+    # work with; other projects' staff read their own project's there.
+    assert {"pending-title", "rejected-title", "hidden-title", "anon-title"} <= seen[
+        ("moderator", "ogcapi-staff:items")
+    ]
+    assert {"pending-title", "rejected-title", "anon-title"} <= seen[("planner", "ogcapi-staff:items")]
+    assert {"pending-text", "hidden-answer"} <= seen[("moderator", "ogcapi-staff:item")]
+    assert {"other-pending-title"} <= seen[("planner_other", "ogcapi-staff:items")]
+    assert {"other-pending-title", "other-hidden-title"} <= seen[("moderator_other", "ogcapi-staff:items")]
     assert {"pending-title", "rejected-title"} <= seen[("planner", "participation:planning-answer")]
     assert {"survey-answer"} <= seen[("planner", "surveys:results")]
     assert {"other-survey-answer"} <= seen[("planner_other", "surveys:export-csv")]
@@ -458,16 +514,26 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
         f"/projects/{slug}/planning/export/": {"planner", "admin"},
         f"/projects/{slug}/planning/export/styles/suggestions_points.qml": {"planner", "admin"},
         f"/projects/{slug}/planning/coverage/": {"planner", "admin"},
+        f"/projects/{slug}/planning/qgis/": {"moderator", "planner", "admin"},
         f"/projects/{slug}/planning/suggestions/{pending}/": {"planner", "admin"},
         f"/projects/{slug}/surveys/{world.surveys['survey'].slug}/results/": {"planner", "admin"},
         f"/projects/{slug}/suggestions/{pending}/": {"citizen_a"},
         f"/api/v1/suggestions/{pending}/": {"citizen_a"},
         f"/projects/{world.other.slug}/moderation/": {"moderator_other", "admin"},
+        f"/ogcapi/collections/{slug}-points-staff/items": {"moderator", "planner", "admin"},
+        f"/ogcapi/collections/{slug}-points-staff/items/{pending}": {"moderator", "planner", "admin"},
         f"/projects/{world.private.slug}/": set(),
         "/account/data/": signed_in,
         "/admin/": {"admin"},
     }.items():
         assert {role for role in ROLES if status_of[(role, path)] == 200} == readers, path
+    # With the API token and with Basic (the token as the password) the staff collection opens for the same
+    # people as with the session; for everyone else it does not exist.
+    for way in ("token", "basic"):
+        staff_items = f"/ogcapi/collections/{slug}-points-staff/items"
+        readers = {role for role in signed_in if status_of[(role, staff_items, way)] == 200}
+        assert readers == {"moderator", "planner", "admin"}, way
+        assert {status_of[(role, staff_items, way)] for role in signed_in - readers} == {404}, way
     assert {"pending-title", "hidden-title", "a-email", "private-title"} <= set().union(
         *(found for (role, _key), found in seen.items() if role == "admin")
     )
