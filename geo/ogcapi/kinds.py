@@ -48,6 +48,9 @@ class CollectionKind:
     # /collections/<id>/queryables (JSON Schema or HTML, `html=`) for a kind whose items take a CQL2 filter;
     # None: its items take none, and the address does not exist.
     queryables: Callable[..., HttpResponse] | None = None
+    # /collections/<id>/sortables (JSON Schema or HTML) for a kind whose items take `sortby`; None: no such
+    # address.
+    sortables: Callable[..., HttpResponse] | None = None
 
 
 KINDS: tuple[CollectionKind, ...] = (
@@ -61,6 +64,7 @@ KINDS: tuple[CollectionKind, ...] = (
         items=suggestion_views.items,
         item=suggestion_views.item,
         queryables=suggestion_views.queryables,
+        sortables=suggestion_views.sortables,
     ),
     CollectionKind(
         name="context layers",

@@ -18,6 +18,8 @@ from rest_framework import serializers
 
 from ..core.bbox import BBox, BBoxField
 from .errors import InvalidParameter
+from .property_selection import parse_properties
+from .sorting import Sort, sort_of
 
 LIMIT_DEFAULT = 100
 # A page of 10,000 features is ~3 MB of GeoJSON and ~0.2 s for PostGIS to write.
@@ -36,6 +38,11 @@ ITEMS_PARAMETERS = (
     "filter",
     "filter-lang",
     "filter-crs",
+    # Sorting (OGC API – Features Part 8 draft, as pygeoapi and tipg take it), its keyset cursor, and property
+    # selection (Part 6 draft): geo/ogcapi/sorting.py and geo/ogcapi/property_selection.py.
+    "sortby",
+    "cursor",
+    "properties",
 )
 # The items of a collection without times or categories (context layers).
 PLAIN_ITEMS_PARAMETERS = ("f", "limit", "bbox", "after")
@@ -58,6 +65,10 @@ class ItemsQuery:
     category_keys: tuple[str, ...] | None  # None: every category of the collection
     # A CQL2-text filter (OGC API – Features Part 3), checked and translated by geo/ogcapi/cql2.py.
     filter: str | None = None
+    # `sortby` with the keyset of its `cursor` (None: by id, keyset `after`), and the properties asked for
+    # (None: all): geo/ogcapi/sorting.py and geo/ogcapi/property_selection.py.
+    sort: Sort | None = None
+    properties: tuple[str, ...] | None = None
 
 
 def check_known(params: QueryDict, allowed: Collection[str]) -> None:
@@ -99,7 +110,22 @@ def items_query(params: QueryDict, *, category_keys: Sequence[str]) -> ItemsQuer
             parse_categories(params["category"], known=category_keys) if "category" in params else None
         ),
         filter=_filter(params),
+        sort=_sort(params),
+        properties=parse_properties(params["properties"]) if "properties" in params else None,
     )
+
+
+def _sort(params: QueryDict) -> Sort | None:
+    """`sortby` and the `cursor` of its next link; `after` pages only the order by id."""
+    if "sortby" not in params:
+        if "cursor" in params:
+            raise InvalidParameter(_("cursor belongs to a sorted page: give it with the sortby of its link."))
+        return None
+    if "after" in params:
+        raise InvalidParameter(
+            _("after pages by id; a sorted page's next link carries its position in cursor.")
+        )
+    return sort_of(params["sortby"], params.get("cursor"))
 
 
 # The two names of the one filter language: `cql2-text` (the standard) and `cql-text`, the draft's name, which

@@ -19,7 +19,7 @@ from participation.models import Category, GeometryKind, ModerationState, Projec
 
 from ..selectors import FeaturePage
 from ..sql import SQL
-from . import cql2
+from . import cql2, property_selection, sorting
 from .params import ItemsQuery
 
 # The suffix of a collection id per geometry kind, in the order collections are listed.
@@ -103,13 +103,36 @@ def collection_find(collection_id: str) -> OgcCollection | None:
 FILTER_MARKER = "/* cql2 filter */"
 
 
-def items_query(condition: str = "TRUE") -> str:
+def items_query(
+    condition: str = "TRUE",
+    *,
+    sort: sorting.Sort | None = None,
+    keyset: str | None = None,
+    properties: tuple[str, ...] | None = None,
+) -> str:
     """The items' SQL: the feature page shared with the API's list (feature_page.sql), framing this
-    channel's rows and properties, with a CQL2 filter's condition (cql2.translate) among the rows'."""
-    text = SQL.compose("feature_page", rows="ogcapi_items", properties="ogcapi_item_properties")
-    if text.count(FILTER_MARKER) != 1:
-        raise ValueError(f"ogcapi_items.sql must hold {FILTER_MARKER} exactly once")
-    return text.replace(FILTER_MARKER, condition)
+    channel's rows and properties, with a CQL2 filter's condition (cql2.translate) among the rows'.
+    With a `sort` (and its `keyset` condition, sorting.keyset_sql) the page is ogcapi_sorted_page.sql's,
+    ordered by it; `properties` (property_selection) narrows the properties to those names."""
+    parts = {"rows": "ogcapi_items"}
+    if properties is None:
+        parts["properties"] = "ogcapi_item_properties"
+    text = SQL.compose("feature_page" if sort is None else "ogcapi_sorted_page", **parts)
+    markers = {
+        FILTER_MARKER: condition,
+        "/* keyset */": "s.id > %(after)s" if sort is None else (keyset or "TRUE"),
+        "/* order */": "s.id" if sort is None else sorting.order_sql(sort, "s"),
+    }
+    if sort is not None:
+        markers["/* sort order */"] = sorting.order_sql(sort)
+        markers["/* sort keys */"] = sorting.keys_sql(sort)
+    if properties is not None:
+        markers["/* properties */"] = property_selection.properties_sql(properties)
+    for marker, piece in markers.items():
+        if text.count(marker) != 1:
+            raise ValueError(f"the items' SQL must hold {marker} exactly once")
+        text = text.replace(marker, piece)
+    return text
 
 
 def collection_queryables(collection: OgcCollection) -> dict[str, cql2.Queryable]:
@@ -159,14 +182,13 @@ def page_feature(page_of: Callable[..., FeaturePage], collection: object, featur
     return features[0] if features else None
 
 
-def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
+def rows_params(collection: OgcCollection, query: ItemsQuery) -> dict[str, object]:
+    """The parameters of the rows' conditions besides the keyset and the filter: project, categories (with
+    their keys and labels), created_at window, and the time zone the properties are written in."""
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
     window = query.window
-    condition = item_filter(collection, query.filter)
-    params = {
-        **condition.params,
-        **page_params(query, feature_id=feature_id),
+    return {
         "project_id": collection.project.pk,
         "category_ids": [c.pk for c in categories],
         "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
@@ -174,12 +196,49 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "created_before": window.end if window else None,
         "time_zone": settings.TIME_ZONE,
     }
-    return page_read(items_query(condition.sql), params)
+
+
+def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
+    condition = item_filter(collection, query.filter)
+    params = {
+        **condition.params,
+        **page_params(query, feature_id=feature_id),
+        **rows_params(collection, query),
+    }
+    return page_read(items_query(condition.sql, properties=query.properties), params)
 
 
 def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:
     """One keyset page of the collection's published suggestions (one query)."""
     return _page(collection=collection, query=query)
+
+
+@dataclass(frozen=True, slots=True)
+class SortedPage:
+    page: FeaturePage  # its last_id is None: the next page starts after `next_cursor`
+    next_cursor: str | None
+
+
+def item_sorted_page(*, collection: OgcCollection, query: ItemsQuery) -> SortedPage:
+    """One keyset page in the order of `sortby` (query.sort), and the cursor of the next (one query)."""
+    sort = query.sort
+    if sort is None:
+        raise ValueError("item_sorted_page needs a sort")
+    condition = item_filter(collection, query.filter)
+    keyset, keyset_params = sorting.keyset_sql(sort)
+    params = {
+        **condition.params,
+        **keyset_params,
+        **page_params(query, feature_id=None),
+        **rows_params(collection, query),
+    }
+    sql = items_query(condition.sql, sort=sort, keyset=keyset, properties=query.properties)
+    with heavy_reads().cursor() as cursor:
+        cursor.execute(sql, params)
+        has_more, last_keys, returned, features_json = cursor.fetchone()
+    page = FeaturePage(features_json=features_json, returned=returned, last_id=None, has_more=has_more)
+    next_cursor = sorting.cursor_for(sort, json.loads(last_keys)) if has_more else None
+    return SortedPage(page=page, next_cursor=next_cursor)
 
 
 def item_get(*, collection: OgcCollection, feature_id: int) -> dict | None:

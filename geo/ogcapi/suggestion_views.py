@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
-from . import selectors
+from . import count_selectors, selectors
 from .errors import ItemNotFound
 from .params import COMMON_PARAMETERS, check_known, items_query, parse_feature_id
 from .responses import (
@@ -23,6 +23,7 @@ from .responses import (
     items_response,
     json_response,
     link,
+    next_cursor_url,
     next_page_url,
     rfc3339,
     self_links,
@@ -30,6 +31,7 @@ from .responses import (
     with_params,
 )
 from .selectors import OgcCollection
+from .sorting import SORTABLES
 
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
@@ -62,7 +64,7 @@ def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str
         "id": collection.id,
         "title": collection_title(collection),
         "description": _collection_description(collection),
-        "links": collection_links(request, collection.id, queryables=True),
+        "links": collection_links(request, collection.id, queryables=True, sortables=True),
         "extent": {
             # The project's area: every suggestion lies inside it.
             "spatial": {"bbox": [[round(v, 7) for v in (minlon, minlat, maxlon, maxlat)]], "crs": CRS84},
@@ -92,8 +94,14 @@ def collection_page(request: HttpRequest, collection: OgcCollection) -> HttpResp
 
 def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
     query = items_query(request.GET, category_keys=collection.category_keys)
-    page = selectors.item_page(collection=collection, query=query)
-    next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
+    if query.sort is None:
+        page = selectors.item_page(collection=collection, query=query)
+        next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
+    else:
+        sorted_page = selectors.item_sorted_page(collection=collection, query=query)
+        page = sorted_page.page
+        next_url = next_cursor_url(request, sorted_page.next_cursor)
+    matched = count_selectors.item_count(collection=collection, query=query, page=page)
     if not html:
         return items_response(
             request,
@@ -101,12 +109,16 @@ def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> Htt
             features_json=page.features_json,
             returned=page.returned,
             next_url=next_url,
+            number_matched=matched,
         )
     features = json.loads(page.features_json)
     for feature in features:
+        # `properties=` may have left any of them out.
         props = feature["properties"]
-        props["created_at"] = parse_datetime(props["created_at"])
-        props["status_label"] = PlanningStatus(props["planning_status"]).label
+        if props.get("created_at"):
+            props["created_at"] = parse_datetime(props["created_at"])
+        if props.get("planning_status"):
+            props["status_label"] = PlanningStatus(props["planning_status"]).label
     here = request.build_absolute_uri(request.path)
     return render(
         request,
@@ -118,8 +130,10 @@ def items(request: HttpRequest, collection: OgcCollection, *, html: bool) -> Htt
             "next_url": next_url,
             "json_url": f"{here}?{with_params(request.GET, f='json')}",
             "filtered": any(
-                name in request.GET for name in ("bbox", "datetime", "category", "after", "filter")
+                name in request.GET
+                for name in ("bbox", "datetime", "category", "after", "filter", "sortby", "properties")
             ),
+            "matched": matched,
         },
     )
 
@@ -168,6 +182,41 @@ def queryables(request: HttpRequest, collection: OgcCollection, *, html: bool) -
     }
     # GDAL's OAPIF driver takes only application/json (or GeoJSON) when it asks for JSON; the standard's type
     # otherwise.
+    media_type = request.get_preferred_type([SCHEMA_JSON, JSON]) or SCHEMA_JSON
+    return json_response(body, media_type)
+
+
+def sortables(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
+    """The properties `sortby` takes, as a JSON Schema in the shape of the queryables (OGC API – Features
+    Part 5 draft, as pygeoapi serves them)."""
+    check_known(request.GET, COMMON_PARAMETERS)
+    if html:
+        return render(
+            request,
+            "geo/ogcapi/sortables.html",
+            {
+                "collection": collection,
+                "title": collection_title(collection),
+                "sortables": [(name, s.type, s.description) for name, s in SORTABLES.items()],
+            },
+        )
+    properties: dict[str, dict[str, Any]] = {}
+    for name, sortable in SORTABLES.items():
+        schema = (
+            {"type": "string", "format": "date-time"}
+            if sortable.type == "date-time"
+            else {"type": sortable.type}
+        )
+        properties[name] = {"title": name, "description": sortable.description, **schema}
+    body = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": url(request, "sortables", collection.id),
+        "type": "object",
+        "title": collection_title(collection),
+        "properties": properties,
+        "additionalProperties": False,
+        "links": self_links(request, "sortables", collection.id, media_type=SCHEMA_JSON),
+    }
     media_type = request.get_preferred_type([SCHEMA_JSON, JSON]) or SCHEMA_JSON
     return json_response(body, media_type)
 
