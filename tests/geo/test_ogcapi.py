@@ -179,6 +179,7 @@ def test_api_is_an_openapi_3_0_document_of_every_path_and_parameter(client):
         "/collections",
         "/collections/{collectionId}",
         "/collections/{collectionId}/queryables",
+        "/collections/{collectionId}/sortables",
         "/collections/{collectionId}/items",
         "/collections/{collectionId}/items/{featureId}",
         "/tiles",
@@ -213,6 +214,9 @@ def test_api_is_an_openapi_3_0_document_of_every_path_and_parameter(client):
         "filter",
         "filter-lang",
         "filter-crs",
+        "sortby",
+        "cursor",
+        "properties",
         "f",
     }
     limit = document["components"]["parameters"]["limit"]["schema"]
