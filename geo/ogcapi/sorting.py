@@ -114,7 +114,8 @@ def sort_of(sortby: str, cursor: str | None) -> Sort:
             break
     else:
         keys.append(SortKey("id", False))
-    return Sort(keys=tuple(keys), spec=spec, after=_cursor_keys(cursor, spec, keys) if cursor else None)
+    after = None if cursor is None else _cursor_keys(cursor, spec, keys)
+    return Sort(keys=tuple(keys), spec=spec, after=after)
 
 
 def cursor_for(sort: Sort, last_keys: list[object]) -> str:
