@@ -17,6 +17,8 @@ The one index this needs beside the existing ones is suggestion_published_status
 0029): `planning_status = / IN` and, with it, any comparison of `support_count`, read as an index range.
 """
 
+from dataclasses import dataclass
+
 from pygeofilter import ast
 
 from config.db_reads import heavy_reads
@@ -95,18 +97,20 @@ def cells_count(*, project_id: int, category_ids: list[int]) -> int:
         return cursor.fetchone()[0]
 
 
-def item_count(
-    *, collection: OgcCollection, query: ItemsQuery, page: FeaturePage | None = None
-) -> int | None:
-    """numberMatched of the items query (bbox, datetime, category, filter; never the page's position), or
-    None when it would cost more than the page: see the module's rules. `page` is the page just read, if
-    any (a first page without a next one has counted itself)."""
-    first = query.after == 0 and (query.sort is None or query.sort.after is None)
-    if page is not None and first and not page.has_more:
-        return page.returned
+@dataclass(frozen=True, slots=True)
+class CountQuery:
+    """The bounded count of an items query: its SQL returns (matched, read); more than `limit` rows read
+    means no answer."""
+
+    sql: str
+    params: dict[str, object]
+    limit: int
+
+
+def count_query(*, collection: OgcCollection, query: ItemsQuery) -> CountQuery | None:
+    """The bounded count in PostGIS of an items query with bbox, datetime or filter, or None when no index
+    narrows it and the collection is larger than a count may read (rule 3 of the module)."""
     params = rows_params(collection, query)
-    if query.bbox is None and query.window is None and query.filter is None:
-        return cells_count(project_id=collection.project.pk, category_ids=params["category_ids"])
     inner: list[str] = []  # the terms an index reads
     outer: list[str] = []  # the others, checked on the rows read
     inner_names: set[str | None] = set()
@@ -135,7 +139,6 @@ def item_count(
         and cells_count(project_id=collection.project.pk, category_ids=params["category_ids"]) > limit
     ):
         return None
-    bbox = query.bbox
     sql = SQL.compose("ogcapi_items_count", rows="ogcapi_items")
     # The rows unordered (by the project id, equal in all of them: no sort), from the first: a count ignores
     # the page's place.
@@ -148,20 +151,40 @@ def item_count(
         if sql.count(marker) != 1:
             raise ValueError(f"the count's SQL must hold {marker} exactly once")
         sql = sql.replace(marker, piece)
+    bbox = query.bbox
+    return CountQuery(
+        sql=sql,
+        params={
+            **params,
+            **filter_params,
+            "feature_id": None,
+            "limit": limit,
+            "has_bbox": bbox is not None,
+            "minlon": bbox.minlon if bbox else None,
+            "minlat": bbox.minlat if bbox else None,
+            "maxlon": bbox.maxlon if bbox else None,
+            "maxlat": bbox.maxlat if bbox else None,
+        },
+        limit=limit,
+    )
+
+
+def item_count(
+    *, collection: OgcCollection, query: ItemsQuery, page: FeaturePage | None = None
+) -> int | None:
+    """numberMatched of the items query (bbox, datetime, category, filter; never the page's position), or
+    None when it would cost more than the page: see the module's rules. `page` is the page just read, if
+    any (a first page without a next one has counted itself)."""
+    first = query.after == 0 and (query.sort is None or query.sort.after is None)
+    if page is not None and first and not page.has_more:
+        return page.returned
+    if query.bbox is None and query.window is None and query.filter is None:
+        category_ids = rows_params(collection, query)["category_ids"]
+        return cells_count(project_id=collection.project.pk, category_ids=category_ids)
+    counting = count_query(collection=collection, query=query)
+    if counting is None:
+        return None
     with heavy_reads().cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                **params,
-                **filter_params,
-                "feature_id": None,
-                "limit": limit,
-                "has_bbox": bbox is not None,
-                "minlon": bbox.minlon if bbox else None,
-                "minlat": bbox.minlat if bbox else None,
-                "maxlon": bbox.maxlon if bbox else None,
-                "maxlat": bbox.maxlat if bbox else None,
-            },
-        )
+        cursor.execute(counting.sql, counting.params)
         matched, read = cursor.fetchone()
-    return matched if read <= limit else None
+    return matched if read <= counting.limit else None
