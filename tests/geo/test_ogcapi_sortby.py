@@ -302,3 +302,11 @@ def test_sortables_answer_gdal_with_json_and_browsers_with_a_page(client, rows):
 def test_only_suggestion_collections_have_sortables(client, rows):
     assert client.get("/ogcapi/collections/nowhere-points/sortables").status_code == 404
     assert client.get(f"{POINTS}/sortables?sortby=id").status_code == 400
+
+
+def test_the_collection_page_shows_sorting_and_properties(client, rows):
+    page = client.get(POINTS, {"f": "html"}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert f'href="{POINTS}/sortables?f=html"' in page
+    assert "Die Eigenschaften, nach denen sich die Objekte sortieren lassen" in page
+    assert "<code>properties=title,support_count</code>" in page
