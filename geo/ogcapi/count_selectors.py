@@ -9,9 +9,9 @@ costs little beside the page itself, never estimated:
    aggregate, which PostgreSQL's triggers keep exact (a few rows, at any size);
 3. otherwise a count in PostGIS that reads a bounded number of rows: those an index finds (bbox, the
    created_at window, and the filter's top-level AND terms that `indexed_terms` knows an index for), with the
-   filter's other terms checked on those rows; INDEX_COUNT_LIMIT entries when the status index alone answers,
-   else ROW_COUNT_LIMIT rows. More than that, or a filter no index narrows on a collection larger than that,
-   and numberMatched is left out rather than slowing the page.
+   filter's other terms checked on those rows: 40 entries per feature of the page when the status index alone
+   answers, else 3 table rows (at least 4,000 and 300). More than that, or a filter no index narrows on a
+   collection larger than that, and numberMatched is left out rather than slowing the page.
 
 The one index this needs beside the existing ones is suggestion_published_status_supports (geo migration
 0029): `planning_status = / IN` and, with it, any comparison of `support_count`, read as an index range.
@@ -29,12 +29,15 @@ from . import cql2
 from .params import ItemsQuery
 from .selectors import FILTER_MARKER, OgcCollection, collection_queryables, rows_params
 
-# The most a count may read, measured on 1.1 M suggestions (docs/ogc-api.md, "Counts"): entries of the index
-# suggestion_published_status_supports alone (an index-only scan, ~0.1 µs each: 40,000 in ~4 ms), or table
-# rows (~1-2 µs each, found through the spatial, created_at, category or id index: 3,000 in ~3-6 ms). Either
-# is at most about a fifth of a page of 1,000 (20-30 ms); a count that would read more gives up there.
-INDEX_COUNT_LIMIT = 40_000
-ROW_COUNT_LIMIT = 3_000
+# How much a count may read per feature of the page, measured on 1.1 M suggestions (docs/ogc-api.md,
+# "Counts"): entries of the index suggestion_published_status_supports alone (an index-only scan, ~0.1 µs
+# each: 40,000 in ~4 ms), or table rows (~1-2 µs each, found through the spatial, created_at, category or id
+# index: 3,000 in ~3-6 ms). Either is at most about a fifth of the page's own time (20-30 ms for 1,000); a
+# count that would read more gives up there. The floors keep small pages countable when little matches.
+INDEX_ENTRIES_PER_FEATURE = 40
+ROWS_PER_FEATURE = 3
+MIN_INDEX_ENTRIES = 4_000
+MIN_ROWS = 300
 # The properties the status index holds (category_id is included in it).
 _STATUS_INDEX = frozenset({"planning_status", "support_count", "category"})
 
@@ -131,7 +134,11 @@ def count_query(*, collection: OgcCollection, query: ItemsQuery) -> CountQuery |
     index_only = (
         unnarrowed and not outer and "planning_status" in inner_names and inner_names <= _STATUS_INDEX
     )
-    limit = INDEX_COUNT_LIMIT if index_only else ROW_COUNT_LIMIT
+    limit = (
+        max(MIN_INDEX_ENTRIES, INDEX_ENTRIES_PER_FEATURE * query.limit)
+        if index_only
+        else max(MIN_ROWS, ROWS_PER_FEATURE * query.limit)
+    )
     # No index narrows the rows: only a read of the whole collection answers, if it is small enough.
     if (
         unnarrowed

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from geo.ogcapi import count_selectors, cql2
+from geo.ogcapi.params import items_query
+from geo.ogcapi.selectors import collection_find
 from participation.models import ModerationState, PlanningStatus, Suggestion
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
 
@@ -126,8 +129,11 @@ def test_later_pages_and_sorted_pages_give_the_same_count(client, rows):
 
 
 def test_a_count_that_would_read_too_much_is_left_out(client, rows, monkeypatch):
-    monkeypatch.setattr(count_selectors, "ROW_COUNT_LIMIT", 5)
-    monkeypatch.setattr(count_selectors, "INDEX_COUNT_LIMIT", 8)
+    # Pages of 4 may read 5 table rows, or 8 entries of the status index.
+    monkeypatch.setattr(count_selectors, "ROWS_PER_FEATURE", 1)
+    monkeypatch.setattr(count_selectors, "MIN_ROWS", 5)
+    monkeypatch.setattr(count_selectors, "INDEX_ENTRIES_PER_FEATURE", 2)
+    monkeypatch.setattr(count_selectors, "MIN_INDEX_ENTRIES", 8)
 
     # 30 points, more than 5 rows: a filter no index narrows is not even counted.
     with CaptureQueriesContext(connection) as queries:
@@ -204,3 +210,19 @@ def test_the_status_and_supports_count_is_a_range_of_its_index(rows):
     assert "Index Cond: ((project_id = " in plan
     assert "AND (support_count >= 5))" in plan
     assert "Seq Scan" not in plan
+
+
+def test_the_bounds_grow_with_the_page(rows):
+    """A count may read 3 table rows or 40 status-index entries per feature of the page (at least 300 and
+    4,000): a page of 1,000 allows 3,000 and 40,000, a page of 10,000 ten times that."""
+    collection = collection_find("test-project-points")
+
+    def bound(params: str) -> int:
+        query = items_query(QueryDict(params), category_keys=collection.category_keys)
+        return count_selectors.count_query(collection=collection, query=query).limit
+
+    assert bound("limit=1000&filter=planning_status = 'planned' AND support_count >= 5") == 40_000
+    assert bound("limit=1000&bbox=8,48,9,50") == 3_000
+    assert bound("limit=10000&datetime=2026-05-02") == 30_000
+    assert bound("limit=10&filter=planning_status = 'planned'") == 4_000
+    assert bound("filter=category = 'sharing-point'") == 300
