@@ -226,3 +226,37 @@ def test_the_bounds_grow_with_the_page(rows):
     assert bound("limit=10000&datetime=2026-05-02") == 30_000
     assert bound("limit=10&filter=planning_status = 'planned'") == 4_000
     assert bound("filter=category = 'sharing-point'") == 300
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"filter": "category = 'sharing-point'"}, 10),
+        (
+            {"filter": "category IN ('sharing-point', 'charging-station') AND 'charging-station' = category"},
+            20,
+        ),
+        ({"filter": "category = 'sharing-point'", "category": "charging-station"}, 0),
+    ],
+)
+def test_a_filter_on_categories_alone_is_counted_from_the_cells(client, rows, monkeypatch, params, expected):
+    monkeypatch.setattr(count_selectors, "MIN_ROWS", 1)  # no bounded count could answer
+    monkeypatch.setattr(count_selectors, "ROWS_PER_FEATURE", 0)
+    with CaptureQueriesContext(connection) as queries:
+        body = get_json(client, f"{POINTS}/items", limit=2, **params)
+
+    assert body.get("numberMatched") == expected
+    assert not [q for q in queries.captured_queries if "AS matched" in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "category = 'a' AND support_count > 1",
+        "NOT category = 'a'",
+        "category <> 'a'",
+        "CASEI(category) = 'a'",
+    ],
+)
+def test_other_category_filters_are_not_read_as_a_choice_of_categories(text):
+    assert count_selectors.category_choice(text) is None
