@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core import signing
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .errors import InvalidParameter
 
@@ -27,33 +29,41 @@ class Sortable:
     sql: str
     cast: str  # the SQL type a cursor value is bound as
     type: str  # JSON Schema type of /sortables (integer, string, date-time)
-    description: str
+    description: str | Promise  # in the request's language
 
 
 # The public properties a page can be sorted by (geo/fields.py's names). A time without a value (a suggestion
 # not answered yet) sorts as if it were infinitely late: after every answered one ascending, before them
 # descending, as PostgreSQL sorts nulls, and the keyset compares it like any other value.
 SORTABLES: dict[str, Sortable] = {
-    "id": Sortable("{t}id", "bigint", "integer", "The suggestion's number."),
-    "title": Sortable("{t}title", "text", "string", "The title, alphabetically."),
+    "id": Sortable("{t}id", "bigint", "integer", gettext_lazy("The suggestion's number.")),
+    "title": Sortable("{t}title", "text", "string", gettext_lazy("The title, alphabetically.")),
     "category": Sortable(
         "(%(category_labels)s::jsonb -> {t}category_id::text ->> 'key')",
         "text",
         "string",
-        "The category's key, alphabetically.",
+        gettext_lazy("The category's key, alphabetically."),
     ),
     "planning_status": Sortable(
-        "{t}planning_status", "text", "string", "The planning status's key, alphabetically."
+        "{t}planning_status", "text", "string", gettext_lazy("The planning status's key, alphabetically.")
     ),
-    "support_count": Sortable("{t}support_count", "bigint", "integer", "How many people support it."),
-    "comment_count": Sortable("{t}comment_count", "bigint", "integer", "Published comments on it."),
-    "created_at": Sortable("{t}created_at", "timestamptz", "date-time", "When it was submitted."),
-    "updated_at": Sortable("{t}updated_at", "timestamptz", "date-time", "When it last changed."),
+    "support_count": Sortable(
+        "{t}support_count", "bigint", "integer", gettext_lazy("How many people support it.")
+    ),
+    "comment_count": Sortable(
+        "{t}comment_count", "bigint", "integer", gettext_lazy("Published comments on it.")
+    ),
+    "created_at": Sortable(
+        "{t}created_at", "timestamptz", "date-time", gettext_lazy("When it was submitted.")
+    ),
+    "updated_at": Sortable(
+        "{t}updated_at", "timestamptz", "date-time", gettext_lazy("When it last changed.")
+    ),
     "answered_at": Sortable(
         "coalesce({t}answered_at, 'infinity'::timestamptz)",
         "timestamptz",
         "date-time",
-        "When the official answer was given; the unanswered count as latest.",
+        gettext_lazy("When the official answer was given; the unanswered count as latest."),
     ),
 }
 MAX_SORT_KEYS = len(SORTABLES)

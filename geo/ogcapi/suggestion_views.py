@@ -207,7 +207,7 @@ def sortables(request: HttpRequest, collection: OgcCollection, *, html: bool) ->
             if sortable.type == "date-time"
             else {"type": sortable.type}
         )
-        properties[name] = {"title": name, "description": sortable.description, **schema}
+        properties[name] = {"title": name, "description": str(sortable.description), **schema}
     body = {
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": url(request, "sortables", collection.id),

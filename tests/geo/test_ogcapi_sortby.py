@@ -271,7 +271,7 @@ def test_sortables_are_a_json_schema_linked_from_the_collection(client, rows):
     assert links[0]["href"] == f"http://testserver{POINTS}/sortables"
     assert links[0]["type"] == "application/schema+json"
 
-    response = client.get(f"{POINTS}/sortables")
+    response = client.get(f"{POINTS}/sortables", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"] == "application/schema+json"
     body = json.loads(response.content)
     assert list(body["properties"]) == list(SORTABLES)
@@ -297,6 +297,9 @@ def test_sortables_answer_gdal_with_json_and_browsers_with_a_page(client, rows):
     assert page.status_code == 200
     assert "Sortierbare Eigenschaften" in page.content.decode()
     assert "<code>answered_at</code>" in page.content.decode()
+    assert "Wann er eingereicht wurde." in page.content.decode()
+    german = json.loads(client.get(f"{POINTS}/sortables", HTTP_ACCEPT_LANGUAGE="de").content)
+    assert german["properties"]["support_count"]["description"] == "Wie viele Menschen ihn unterstützen."
 
 
 def test_only_suggestion_collections_have_sortables(client, rows):
