@@ -634,3 +634,36 @@ def _flat(coordinates: object) -> object:
 
 def _geojson(shape: dict) -> str:
     return json.dumps(shape)
+
+
+# ------------------------------------------------------------------------------------------ AND terms
+@dataclass(frozen=True, slots=True)
+class FilterTerms:
+    """A filter as one condition (`whole`) and as its top-level AND terms, each with its own SQL; all of them
+    read the same bound values (`whole.params`). geo/ogcapi/count_selectors.py counts with the terms an
+    index can answer."""
+
+    whole: SqlFilter
+    terms: tuple[tuple[ast.Node, str], ...]
+
+
+def and_terms(node: object) -> list[object]:
+    """The terms of the top-level AND of a filter's AST (the filter itself when it is no AND)."""
+    if isinstance(node, ast.And):
+        return [*and_terms(node.lhs), *and_terms(node.rhs)]
+    return [node]
+
+
+def translate_terms(
+    text: str,
+    *,
+    queryables: dict[str, Queryable],
+    category_ids: dict[str, int],
+    crs: crs_module.Crs = crs_module.CRS84,
+) -> FilterTerms:
+    """translate(), and each top-level AND term of the filter on its own, or a 400."""
+    node = parse(text)
+    translator = _Translator(queryables, category_ids, crs)
+    whole = translator.condition(node, 0)
+    terms = tuple((term, translator.condition(term, 1)) for term in and_terms(node))
+    return FilterTerms(whole=SqlFilter(sql=whole, params=translator.params), terms=terms)

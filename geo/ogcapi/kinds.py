@@ -55,6 +55,9 @@ class CollectionKind:
     # and `find` the id and the request, whose credentials decide (staff_access.py); without a request they
     # find nothing.
     per_reader: bool = False
+    # /collections/<id>/sortables (JSON Schema or HTML) for a kind whose items take `sortby`; None: no such
+    # address.
+    sortables: Callable[..., HttpResponse] | None = None
 
 
 KINDS: tuple[CollectionKind, ...] = (
@@ -68,6 +71,7 @@ KINDS: tuple[CollectionKind, ...] = (
         items=suggestion_views.items,
         item=suggestion_views.item,
         queryables=suggestion_views.queryables,
+        sortables=suggestion_views.sortables,
     ),
     CollectionKind(
         name="staff suggestions",

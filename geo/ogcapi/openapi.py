@@ -12,6 +12,8 @@ from ..fields import OGCAPI, json_schema_properties
 from . import crs
 from .cql2 import MAX_FILTER_LENGTH, SUPPORTED
 from .params import CRS84, FILTER_LANGS, ITEMS_PARAMETERS, LIMIT_DEFAULT, LIMIT_MAX
+from .property_selection import PIECES
+from .sorting import SORTABLES
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 
@@ -198,6 +200,59 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "style": "form",
         "explode": False,
     },
+    "sortby": {
+        "name": "sortby",
+        "in": "query",
+        "description": (
+            "Suggestion collections only. Sort by these sortables (`/collections/{collectionId}/sortables`), "
+            "comma-separated, each at most once; `-` in front for descending, `+` or nothing for ascending, "
+            "e.g. `-support_count,created_at`. Features with equal values follow by id. The pages stay "
+            "keyset pages: the `next` link carries `cursor`. An unknown, empty or repeated name is a 400."
+        ),
+        "required": False,
+        "schema": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": len(SORTABLES),
+            "uniqueItems": True,
+            "items": {
+                "type": "string",
+                "enum": [f"{sign}{name}" for name in SORTABLES for sign in ("", "-")],
+            },
+        },
+        "style": "form",
+        "explode": False,
+    },
+    "cursor": {
+        "name": "cursor",
+        "in": "query",
+        "description": (
+            "Keyset paging of a sorted page (with its `sortby`): where the next page starts, as the `next` "
+            "link sets it. Opaque and signed; one that was changed or belongs to another sortby is a 400."
+        ),
+        "required": False,
+        "schema": {"type": "string"},
+        "style": "form",
+        "explode": False,
+    },
+    "properties": {
+        "name": "properties",
+        "in": "query",
+        "description": (
+            "Suggestion collections only. Only these properties (comma-separated, each at most once); `id` "
+            "and the geometry always come. An unknown, empty or repeated name is a 400 that lists the "
+            "properties."
+        ),
+        "required": False,
+        "schema": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "enum": list(PIECES)},
+        },
+        "style": "form",
+        "explode": False,
+    },
     "after": {
         "name": "after",
         "in": "query",
@@ -356,6 +411,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "features": {"type": "array", "items": _ref("schemas", "featureGeoJSON")},
             "links": _LINKS,
             "timeStamp": {"type": "string", "format": "date-time"},
+            "numberMatched": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Suggestion collections: how many features match, wherever that is quick to "
+                "know (see the API's documentation); absent otherwise.",
+            },
             "numberReturned": {"type": "integer", "minimum": 0},
         },
     },
@@ -472,6 +533,26 @@ def openapi_document(*, base_url: str, title: str, description: str) -> dict[str
                         "404": _ref("responses", "NotFound"),
                         **_ERRORS,
                         **_CREDENTIALS,
+                    },
+                }
+            },
+            "/collections/{collectionId}/sortables": {
+                "get": {
+                    "operationId": "getSortables",
+                    "summary": "The properties a suggestion collection's items sort by (JSON Schema)",
+                    "parameters": [collection_id, f],
+                    "responses": {
+                        "200": {
+                            "description": "The sortables as a JSON Schema, in the shape of the queryables "
+                            "(`application/json` to clients that ask only for JSON).",
+                            "content": {
+                                "application/schema+json": {"schema": _ref("schemas", "queryables")},
+                                "application/json": {"schema": _ref("schemas", "queryables")},
+                                "text/html": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "404": _ref("responses", "NotFound"),
+                        **_ERRORS,
                     },
                 }
             },

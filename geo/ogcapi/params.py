@@ -20,6 +20,8 @@ from ..core.bbox import BBox, BBoxField
 from . import crs as crs_module
 from .crs import Crs
 from .errors import InvalidParameter
+from .property_selection import parse_properties
+from .sorting import Sort, sort_of
 
 LIMIT_DEFAULT = 100
 # A page of 10,000 features is ~3 MB of GeoJSON and ~0.2 s for PostGIS to write.
@@ -40,6 +42,11 @@ ITEMS_PARAMETERS = (
     "filter-crs",
     "crs",
     "bbox-crs",
+    # Sorting (OGC API – Features Part 8 draft, as pygeoapi and tipg take it), its keyset cursor, and property
+    # selection (Part 6 draft): geo/ogcapi/sorting.py and geo/ogcapi/property_selection.py.
+    "sortby",
+    "cursor",
+    "properties",
 )
 # The items of a collection without times or categories (context layers).
 PLAIN_ITEMS_PARAMETERS = ("f", "limit", "bbox", "after", "crs", "bbox-crs")
@@ -70,6 +77,10 @@ class ItemsQuery:
     bbox_crs: Crs = crs_module.DEFAULT
     # The CRS of the coordinates in `filter` (Part 3's filter-crs, any of Part 2's).
     filter_crs: Crs = crs_module.DEFAULT
+    # `sortby` with the keyset of its `cursor` (None: by id, keyset `after`), and the properties asked for
+    # (None: all): geo/ogcapi/sorting.py and geo/ogcapi/property_selection.py.
+    sort: Sort | None = None
+    properties: tuple[str, ...] | None = None
 
 
 def check_known(params: QueryDict, allowed: Collection[str]) -> None:
@@ -114,7 +125,22 @@ def items_query(params: QueryDict, *, category_keys: Sequence[str]) -> ItemsQuer
         crs=crs_module.output_crs(params),
         bbox_crs=crs_module.bbox_crs(params),
         filter_crs=crs_module.filter_crs(params),
+        sort=_sort(params),
+        properties=parse_properties(params["properties"]) if "properties" in params else None,
     )
+
+
+def _sort(params: QueryDict) -> Sort | None:
+    """`sortby` and the `cursor` of its next link; `after` pages only the order by id."""
+    if "sortby" not in params:
+        if "cursor" in params:
+            raise InvalidParameter(_("cursor belongs to a sorted page: give it with the sortby of its link."))
+        return None
+    if "after" in params:
+        raise InvalidParameter(
+            _("after pages by id; a sorted page's next link carries its position in cursor.")
+        )
+    return sort_of(params["sortby"], params.get("cursor"))
 
 
 # The two names of the one filter language: `cql2-text` (the standard) and `cql-text`, the draft's name, which

@@ -114,10 +114,10 @@ def self_links(
 
 
 def collection_links(
-    request: HttpRequest, collection_id: str, *, queryables: bool = False
+    request: HttpRequest, collection_id: str, *, queryables: bool = False, sortables: bool = False
 ) -> list[dict[str, str]]:
-    """A collection's own links, in both formats, those of its items, and of its queryables if a filter can
-    name them."""
+    """A collection's own links, in both formats, those of its items, of its queryables if a filter can
+    name them, and of its sortables if its items take `sortby`."""
     found = [
         link(url(request, "collection", collection_id), "self", JSON, _("This collection")),
         link(
@@ -150,6 +150,15 @@ def collection_links(
                 _("The properties a filter can use"),
             ),
         ]
+    if sortables:
+        found.append(
+            link(
+                url(request, "sortables", collection_id),
+                "http://www.opengis.net/def/rel/ogc/1.0/sortables",
+                SCHEMA_JSON,
+                _("The properties the features can be sorted by"),
+            )
+        )
     return found
 
 
@@ -177,10 +186,12 @@ def items_response(
     returned: int,
     next_url: str | None,
     crs: crs_module.Crs = crs_module.DEFAULT,
+    number_matched: int | None = None,
 ) -> HttpResponse:
     """A page of features as a GeoJSON FeatureCollection: PostgreSQL's text, framed without being parsed, so a
-    page of 10,000 costs Python nothing. Deliberately no numberMatched: counting a million rows per page would
-    cost more than the page. Its geometries are in `crs` (the Content-Crs header says which)."""
+    page of 10,000 costs Python nothing. numberMatched only where the collection's kind can count quickly
+    (geo/ogcapi/count_selectors.py); None leaves it out. Its geometries are in `crs` (the Content-Crs header
+    says which)."""
     here = request.build_absolute_uri(request.path)
     # The HTML page shows CRS84 only (crs.html_crs): its link leaves `crs` out.
     html_query = request.GET.copy()
@@ -196,6 +207,7 @@ def items_response(
         {
             "type": "FeatureCollection",
             "timeStamp": rfc3339(datetime.now(UTC)),
+            **({} if number_matched is None else {"numberMatched": number_matched}),
             "numberReturned": returned,
             "links": links,
             **crs_module.geojson_member(crs),
@@ -204,6 +216,13 @@ def items_response(
     )
     response = HttpResponse(f'{frame[:-1]},"features":{features_json}}}', content_type=GEOJSON)
     return crs_module.content_crs(response, crs)
+
+
+def next_cursor_url(request: HttpRequest, cursor: str | None) -> str | None:
+    """The `next` link of a sorted keyset page: the same query with the next page's cursor."""
+    if cursor is None:
+        return None
+    return f"{request.build_absolute_uri(request.path)}?{with_params(request.GET, cursor=cursor)}"
 
 
 def next_page_url(request: HttpRequest, *, has_more: bool, last_id: int | None) -> str | None:

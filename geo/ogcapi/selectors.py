@@ -21,7 +21,7 @@ from participation.models import Category, GeometryKind, ModerationState, Projec
 
 from ..selectors import FeaturePage
 from ..sql import SQL
-from . import cql2
+from . import cql2, property_selection, sorting
 from .crs import DEFAULT, Crs, geometry_params, untransformable
 from .params import ItemsQuery
 
@@ -107,15 +107,38 @@ FILTER_MARKER = "/* cql2 filter */"
 
 
 def items_query(
-    condition: str = "TRUE", *, rows: str = "ogcapi_items", properties: str = "ogcapi_item_properties"
+    condition: str = "TRUE",
+    *,
+    rows: str = "ogcapi_items",
+    properties_file: str = "ogcapi_item_properties",
+    sort: sorting.Sort | None = None,
+    keyset: str | None = None,
+    properties: tuple[str, ...] | None = None,
 ) -> str:
     """The items' SQL: the feature page shared with the API's list (feature_page.sql), framing this
-    channel's rows and properties (the staff collections name their own), with a CQL2 filter's condition
-    (cql2.translate) among the rows'."""
-    text = SQL.compose("feature_page", rows=rows, properties=properties)
-    if text.count(FILTER_MARKER) != 1:
-        raise ValueError(f"{rows}.sql must hold {FILTER_MARKER} exactly once")
-    return text.replace(FILTER_MARKER, condition)
+    channel's rows and properties (the staff collections name their own files), with a CQL2 filter's
+    condition (cql2.translate) among the rows'. With a `sort` (and its `keyset` condition,
+    sorting.keyset_sql) the page is ogcapi_sorted_page.sql's, ordered by it; `properties`
+    (property_selection) narrows the public properties to those names."""
+    parts = {"rows": rows}
+    if properties is None:
+        parts["properties"] = properties_file
+    text = SQL.compose("feature_page" if sort is None else "ogcapi_sorted_page", **parts)
+    markers = {
+        FILTER_MARKER: condition,
+        "/* keyset */": "s.id > %(after)s" if sort is None else (keyset or "TRUE"),
+        "/* order */": "s.id" if sort is None else sorting.order_sql(sort, "s"),
+    }
+    if sort is not None:
+        markers["/* sort order */"] = sorting.order_sql(sort)
+        markers["/* sort keys */"] = sorting.keys_sql(sort)
+    if properties is not None:
+        markers["/* properties */"] = property_selection.properties_sql(properties)
+    for marker, piece in markers.items():
+        if text.count(marker) != 1:
+            raise ValueError(f"the items' SQL ({rows}) must hold {marker} exactly once")
+        text = text.replace(marker, piece)
+    return text
 
 
 def collection_queryables(collection: OgcCollection) -> dict[str, cql2.Queryable]:
@@ -166,6 +189,12 @@ def bbox_params(query: ItemsQuery) -> dict[str, object]:
 
 def page_read(sql: str, params: dict[str, object]) -> FeaturePage:
     """One page of a kind's features, built by PostGIS in the frame of feature_page.sql (one query)."""
+    has_more, last_id, returned, features_json = page_row(sql, params)
+    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
+
+
+def page_row(sql: str, params: dict[str, object]) -> tuple:
+    """The one row of a page's SQL (feature_page.sql's frame or ogcapi_sorted_page.sql's)."""
     connection = heavy_reads()
     transformed = params["crs_srid"] != 4326
     try:
@@ -174,12 +203,11 @@ def page_read(sql: str, params: dict[str, object]) -> FeaturePage:
         savepoint = transaction.atomic(using=connection.alias) if transformed else nullcontext()
         with savepoint, connection.cursor() as cursor:
             cursor.execute(sql, params)
-            has_more, last_id, returned, features_json = cursor.fetchone()
+            return cursor.fetchone()
     except InternalError as error:
         if not transformed or "transform:" not in str(error):
             raise
         raise untransformable(params["crs_srid"]) from None
-    return FeaturePage(features_json=features_json, returned=returned, last_id=last_id, has_more=has_more)
 
 
 def page_feature(
@@ -192,14 +220,13 @@ def page_feature(
     return features[0] if features else None
 
 
-def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
+def rows_params(collection: OgcCollection, query: ItemsQuery) -> dict[str, object]:
+    """The parameters of the rows' conditions besides the keyset and the filter: project, categories (with
+    their keys and labels), created_at window, and the time zone the properties are written in."""
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
     window = query.window
-    condition = item_filter(collection, query.filter, query.filter_crs)
-    params = {
-        **condition.params,
-        **page_params(query, feature_id=feature_id),
+    return {
         "project_id": collection.project.pk,
         "category_ids": [c.pk for c in categories],
         "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
@@ -207,12 +234,47 @@ def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | Non
         "created_before": window.end if window else None,
         "time_zone": settings.TIME_ZONE,
     }
-    return page_read(items_query(condition.sql), params)
+
+
+def _page(*, collection: OgcCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
+    condition = item_filter(collection, query.filter, query.filter_crs)
+    params = {
+        **condition.params,
+        **page_params(query, feature_id=feature_id),
+        **rows_params(collection, query),
+    }
+    return page_read(items_query(condition.sql, properties=query.properties), params)
 
 
 def item_page(*, collection: OgcCollection, query: ItemsQuery) -> FeaturePage:
     """One keyset page of the collection's published suggestions (one query)."""
     return _page(collection=collection, query=query)
+
+
+@dataclass(frozen=True, slots=True)
+class SortedPage:
+    page: FeaturePage  # its last_id is None: the next page starts after `next_cursor`
+    next_cursor: str | None
+
+
+def item_sorted_page(*, collection: OgcCollection, query: ItemsQuery) -> SortedPage:
+    """One keyset page in the order of `sortby` (query.sort), and the cursor of the next (one query)."""
+    sort = query.sort
+    if sort is None:
+        raise ValueError("item_sorted_page needs a sort")
+    condition = item_filter(collection, query.filter, query.filter_crs)
+    keyset, keyset_params = sorting.keyset_sql(sort)
+    params = {
+        **condition.params,
+        **keyset_params,
+        **page_params(query, feature_id=None),
+        **rows_params(collection, query),
+    }
+    sql = items_query(condition.sql, sort=sort, keyset=keyset, properties=query.properties)
+    has_more, last_keys, returned, features_json = page_row(sql, params)
+    page = FeaturePage(features_json=features_json, returned=returned, last_id=None, has_more=has_more)
+    next_cursor = sorting.cursor_for(sort, json.loads(last_keys)) if has_more else None
+    return SortedPage(page=page, next_cursor=next_cursor)
 
 
 def item_get(*, collection: OgcCollection, feature_id: int, crs: Crs = DEFAULT) -> dict | None:

@@ -148,7 +148,7 @@ def staff_queryables(collection: StaffCollection) -> dict[str, cql2.Queryable]:
 def staff_items_query(condition: str = "TRUE") -> str:
     """The staff items' SQL: the public items' page over the staff rows, with the public properties and then
     the internal ones."""
-    text = items_query(condition, rows="ogcapi_staff_items", properties="ogcapi_staff_item_properties")
+    text = items_query(condition, rows="ogcapi_staff_items", properties_file="ogcapi_staff_item_properties")
     if text.count(PUBLIC_PROPERTIES_MARKER) != 1 or FILTER_MARKER in text:
         raise ValueError(
             f"ogcapi_staff_item_properties.sql must hold {PUBLIC_PROPERTIES_MARKER} exactly once"

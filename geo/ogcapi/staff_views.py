@@ -94,6 +94,7 @@ def items(request: HttpRequest, collection: StaffCollection, *, html: bool) -> H
         html=html,
         page_of=staff_selectors.staff_item_page,
         title=collection_title(collection),
+        staff=True,
     )
 
 

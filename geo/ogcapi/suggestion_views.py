@@ -14,8 +14,8 @@ from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
 from ..fields import staff_fields
 from ..selectors import FeaturePage
-from . import cql2, crs, selectors
-from .errors import ItemNotFound
+from . import count_selectors, cql2, crs, selectors
+from .errors import InvalidParameter, ItemNotFound
 from .params import COMMON_PARAMETERS, ITEM_PARAMETERS, check_known, items_query, parse_feature_id
 from .responses import (
     CRS84,
@@ -26,6 +26,7 @@ from .responses import (
     items_response,
     json_response,
     link,
+    next_cursor_url,
     next_page_url,
     rfc3339,
     self_links,
@@ -33,6 +34,7 @@ from .responses import (
     with_params,
 )
 from .selectors import OgcCollection
+from .sorting import SORTABLES
 
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
@@ -65,7 +67,7 @@ def collection_json(request: HttpRequest, collection: OgcCollection) -> dict[str
         "id": collection.id,
         "title": collection_title(collection),
         "description": _collection_description(collection),
-        "links": collection_links(request, collection.id, queryables=True),
+        "links": collection_links(request, collection.id, queryables=True, sortables=True),
         "extent": {
             # The project's area: every suggestion lies inside it.
             "spatial": {"bbox": [[round(v, 7) for v in (minlon, minlat, maxlon, maxlat)]], "crs": CRS84},
@@ -107,14 +109,29 @@ def items(
     html: bool,
     page_of: Callable[..., FeaturePage] = selectors.item_page,
     title: str | None = None,
+    staff: bool = False,
 ) -> HttpResponse:
-    """A page of the collection's features; the staff collections (staff_views.py) read theirs with their
-    own `page_of` and `title`, and answer the same parameters."""
+    """A page of the collection's features; the staff collections (staff_views.py, `staff`) read theirs
+    with their own `page_of` and `title`, and answer the same parameters but `sortby` and `properties`.
+    Their numberMatched is given only for a first page that holds them all (the public counts read the
+    published suggestions' index and cluster cells)."""
     query = items_query(request.GET, category_keys=collection.category_keys)
     if html:
         crs.html_crs(query.crs)
-    page = page_of(collection=collection, query=query)
-    next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
+    if staff and (query.sort is not None or query.properties is not None):
+        raise InvalidParameter(_("The staff collections take neither sortby nor properties."))
+    if query.sort is None:
+        page = page_of(collection=collection, query=query)
+        next_url = next_page_url(request, has_more=page.has_more, last_id=page.last_id)
+    else:
+        sorted_page = selectors.item_sorted_page(collection=collection, query=query)
+        page = sorted_page.page
+        next_url = next_cursor_url(request, sorted_page.next_cursor)
+    matched = (
+        count_selectors.page_count(query, page)
+        if staff
+        else count_selectors.item_count(collection=collection, query=query, page=page)
+    )
     if not html:
         return items_response(
             request,
@@ -123,12 +140,16 @@ def items(
             returned=page.returned,
             next_url=next_url,
             crs=query.crs,
+            number_matched=matched,
         )
     features = json.loads(page.features_json)
     for feature in features:
+        # `properties=` may have left any of them out.
         props = feature["properties"]
-        props["created_at"] = parse_datetime(props["created_at"])
-        props["status_label"] = PlanningStatus(props["planning_status"]).label
+        if props.get("created_at"):
+            props["created_at"] = parse_datetime(props["created_at"])
+        if props.get("planning_status"):
+            props["status_label"] = PlanningStatus(props["planning_status"]).label
     here = request.build_absolute_uri(request.path)
     return render(
         request,
@@ -141,8 +162,10 @@ def items(
             "next_url": next_url,
             "json_url": f"{here}?{with_params(request.GET, f='json')}",
             "filtered": any(
-                name in request.GET for name in ("bbox", "datetime", "category", "after", "filter")
+                name in request.GET
+                for name in ("bbox", "datetime", "category", "after", "filter", "sortby", "properties")
             ),
+            "matched": matched,
         },
     )
 
@@ -200,6 +223,41 @@ def queryables(
     }
     # GDAL's OAPIF driver takes only application/json (or GeoJSON) when it asks for JSON; the standard's type
     # otherwise.
+    media_type = request.get_preferred_type([SCHEMA_JSON, JSON]) or SCHEMA_JSON
+    return json_response(body, media_type)
+
+
+def sortables(request: HttpRequest, collection: OgcCollection, *, html: bool) -> HttpResponse:
+    """The properties `sortby` takes, as a JSON Schema in the shape of the queryables (OGC API – Features
+    Part 5 draft, as pygeoapi serves them)."""
+    check_known(request.GET, COMMON_PARAMETERS)
+    if html:
+        return render(
+            request,
+            "geo/ogcapi/sortables.html",
+            {
+                "collection": collection,
+                "title": collection_title(collection),
+                "sortables": [(name, s.type, s.description) for name, s in SORTABLES.items()],
+            },
+        )
+    properties: dict[str, dict[str, Any]] = {}
+    for name, sortable in SORTABLES.items():
+        schema = (
+            {"type": "string", "format": "date-time"}
+            if sortable.type == "date-time"
+            else {"type": sortable.type}
+        )
+        properties[name] = {"title": name, "description": str(sortable.description), **schema}
+    body = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": url(request, "sortables", collection.id),
+        "type": "object",
+        "title": collection_title(collection),
+        "properties": properties,
+        "additionalProperties": False,
+        "links": self_links(request, "sortables", collection.id, media_type=SCHEMA_JSON),
+    }
     media_type = request.get_preferred_type([SCHEMA_JSON, JSON]) or SCHEMA_JSON
     return json_response(body, media_type)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ogcapi/collections", views.collections, name="collections"),
     path("ogcapi/collections/<str:collection_id>", views.collection, name="collection"),
     path("ogcapi/collections/<str:collection_id>/queryables", views.queryables, name="queryables"),
+    path("ogcapi/collections/<str:collection_id>/sortables", views.sortables, name="sortables"),
     path("ogcapi/collections/<str:collection_id>/items", views.items, name="items"),
     path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
     # OGC API – Tiles (tile_views.py): the tilesets of the projects' vector tiles and their tiling scheme.

@@ -157,6 +157,14 @@ def queryables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpR
     return kind.queryables(request, found, html=html)
 
 
+@ogc_resource(SCHEMA_JSON, JSON)
+def sortables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
+    kind, found = kinds.collection_get(collection_id=collection_id)
+    if kind.sortables is None:
+        raise ResourceNotFound()
+    return kind.sortables(request, found, html=html)
+
+
 @ogc_resource(GEOJSON, JSON)
 def items(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
     kind, found = kinds.collection_get(collection_id=collection_id, request=request)

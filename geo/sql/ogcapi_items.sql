@@ -23,13 +23,17 @@
 -- index on the stored geometries serves it. Its edges are first cut into pieces of `bbox_step` (a 64th of
 -- the box; none for degrees): a straight edge in metres is a curve in degrees, 2 m off the straight line
 -- in the middle of a 10 km edge near Karlsruhe, under 1 mm when cut in 64.
+--
+-- The markers "keyset" and "order" are "s.id > after" and "s.id" (geo/ogcapi/selectors.py), or for a
+-- `sortby` the sort's keyset and order (geo/ogcapi/sorting.py, its own fixed pieces; ogcapi_sorted_page.sql
+-- frames those pages).
 SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
        s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at, s.line_drawing
 FROM participation_suggestion AS s
 WHERE s.project_id = %(project_id)s
   AND s.moderation_state = 'published'
   AND s.category_id = ANY (%(category_ids)s::bigint[])
-  AND s.id > %(after)s
+  AND /* keyset */
   AND (%(feature_id)s::bigint IS NULL OR s.id = %(feature_id)s::bigint)
   AND (%(has_bbox)s IS FALSE OR (
         s.geom && ST_Transform(ST_Segmentize(ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, %(bbox_srid)s), %(bbox_step)s), 4326)
@@ -37,5 +41,5 @@ WHERE s.project_id = %(project_id)s
   AND (%(created_from)s::timestamptz IS NULL OR s.created_at >= %(created_from)s::timestamptz)
   AND (%(created_before)s::timestamptz IS NULL OR s.created_at < %(created_before)s::timestamptz)
   AND /* cql2 filter */
-ORDER BY s.id
+ORDER BY /* order */
 LIMIT %(limit)s + 1

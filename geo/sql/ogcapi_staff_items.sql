@@ -17,6 +17,8 @@
 -- count is read per row from the report table's suggestion index: cheap at the size of a staff page. The bbox
 -- is ogcapi_items.sql's (in `bbox_srid`, its edges cut by `bbox_step`, turned into WGS84 once per query);
 -- feature_page.sql writes the geometries in the CRS asked for.
+-- The markers "keyset" and "order" are ogcapi_items.sql's (selectors.items_query): "s.id > after" and "s.id";
+-- the staff collections take no `sortby`.
 SELECT s.*
 FROM (
     SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
@@ -45,7 +47,7 @@ FROM (
     WHERE s.project_id = %(project_id)s
       AND s.moderation_state = ANY (%(states)s::text[])
       AND s.category_id = ANY (%(category_ids)s::bigint[])
-      AND s.id > %(after)s
+      AND /* keyset */
       AND (%(feature_id)s::bigint IS NULL OR s.id = %(feature_id)s::bigint)
       AND (%(has_bbox)s IS FALSE OR (
             s.geom && ST_Transform(ST_Segmentize(ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, %(bbox_srid)s), %(bbox_step)s), 4326)
@@ -54,5 +56,5 @@ FROM (
       AND (%(created_before)s::timestamptz IS NULL OR s.created_at < %(created_before)s::timestamptz)
 ) AS s
 WHERE /* cql2 filter */
-ORDER BY s.id
+ORDER BY /* order */
 LIMIT %(limit)s + 1

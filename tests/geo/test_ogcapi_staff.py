@@ -339,3 +339,16 @@ def test_staff_items_and_items_take_the_public_crs_parameters(staff_world):
     assert 5_400_000 < y < 5_500_000
     assert len(page.json()["features"]) == 3
     assert one["Cache-Control"] == "private, no-store"
+
+
+def test_staff_items_count_only_a_page_that_holds_them_all_and_take_no_sortby_or_properties(staff_world):
+    client = session(staff_world["people"]["moderator"])
+    items = f"/ogcapi/collections/{STAFF_POINTS}/items"
+
+    # Published, pending, rejected, hidden: the public counts (published only) would say 1.
+    assert client.get(items).json()["numberMatched"] == 4
+    assert "numberMatched" not in client.get(f"{items}?limit=2").json()
+    for query in ("sortby=-support_count", "properties=title"):
+        refused = client.get(f"{items}?{query}", HTTP_ACCEPT_LANGUAGE="en")
+        assert refused.status_code == 400
+        assert "neither sortby nor properties" in refused.json()["description"]

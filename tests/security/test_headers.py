@@ -91,6 +91,7 @@ def pages(site, users):
         (None, f"/ogcapi/collections/{slug}-points?f=html"),
         (None, f"/ogcapi/collections/{slug}-points/items?f=html"),
         (None, f"/ogcapi/collections/{slug}-points/queryables?f=html"),
+        (None, f"/ogcapi/collections/{slug}-points/sortables?f=html"),
         (None, f"/ogcapi/collections/{slug}-points/items/{pk}?f=html"),
         (None, "/api/docs/"),
         ("citizen", "/account/"),

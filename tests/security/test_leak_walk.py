@@ -275,6 +275,9 @@ def routes(world: World) -> dict[str, list[str]]:
         "ogcapi:queryables": [
             f"/ogcapi/collections/{c}/queryables{f}" for c in collections for f in ("", "?f=html")
         ],
+        "ogcapi:sortables": [
+            f"/ogcapi/collections/{c}/sortables{f}" for c in collections for f in ("", "?f=html")
+        ],
         "ogcapi:items": [
             f"/ogcapi/collections/{c}/items{q}"
             for c in collections
@@ -283,6 +286,7 @@ def routes(world: World) -> dict[str, list[str]]:
                 "?f=html",
                 f"?{bbox}&limit=2",
                 "?filter=support_count%20%3E%3D%200%20OR%20id%20%3E%200",
+                "?sortby=-support_count,title&limit=2&properties=title,text,official_answer",
             )
         ],
         # Each suggestion in its own project's collections (JSON and HTML), and the line among the points.

@@ -16,10 +16,11 @@ from tests.geo.test_ogcapi_gdal import GDAL_ENV
 UNKNOWN = [
     "/ogcapi/x",
     "/ogcapi/x/",
-    "/ogcapi/collections/test-project-points/sortables",
-    "/ogcapi/collections/test-project-points/sortables/",
-    # Queryables exist for suggestion collections only (OGC API – Features Part 3).
+    "/ogcapi/collections/test-project-points/returnables",
+    "/ogcapi/collections/test-project-points/returnables/",
+    # Queryables and sortables exist for suggestion collections only (OGC API – Features Part 3, Part 5).
     "/ogcapi/collections/test-project-layer-1/queryables",
+    "/ogcapi/collections/test-project-layer-1/sortables",
     "/ogcapi/collections/test-project-points/items/1/extra",
     "/ogcapi/collections/test-project-points/items/1/extra/",
     "/ogcapi/collections/a/b/c/d",
