@@ -189,6 +189,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Participants' photos (participation/images.py writes them, participation/api/photos.py serves them
+    # after checking who may see them): never a public folder or bucket. PHOTO_STORAGE=s3 keeps them in an
+    # S3-compatible bucket (docs/photos.md); by default they lie under PHOTO_ROOT.
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("PHOTO_ROOT", default=str(BASE_DIR / ".local" / "photos"))},
+    },
     "staticfiles": {
         # Hashed, compressed files need `collectstatic` (the Docker image runs it); local runs and tests
         # serve the sources through the finders.
@@ -253,6 +260,8 @@ WRITE_LIMITS = {
     "comment": env.str("LIMIT_COMMENTS", default="60/3600"),
     "support": env.str("LIMIT_SUPPORTS", default="300/3600"),
     "report": env.str("LIMIT_REPORTS", default="30/3600"),
+    # Photos added to one's own suggestions and comments (those sent with a new suggestion count as it).
+    "photo": env.str("LIMIT_PHOTOS", default="30/3600"),
     # Survey responses per account or address: one per survey and person anyway; this bounds new browsers.
     "survey_response": env.str("LIMIT_SURVEY_RESPONSES", default="10/3600"),
     # Anonymous supports of one suggestion from one address (cookies thrown away do not help), and
@@ -406,6 +415,10 @@ EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / ".local" / "exp
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 # ogr2ogr is stopped after this long: a runaway export must not hold the worker forever.
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
+# Photos (participation/images.py): the largest upload in bytes, refused before it is read to its end, and
+# the most pixels an image may declare, refused before it is decoded (a decompression bomb is a small file).
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # Context layers (geo.layers.imports): the largest source file and the most features one layer may have.
 CONTEXT_LAYER_MAX_BYTES = env.int("CONTEXT_LAYER_MAX_BYTES", default=200 * 1024 * 1024)
 CONTEXT_LAYER_MAX_FEATURES = env.int("CONTEXT_LAYER_MAX_FEATURES", default=1_000_000)
