@@ -103,9 +103,9 @@ def photo_limit(*, room: int, on_comment: bool) -> PhotoLimit:
         )
     message = _("A suggestion can have at most %(max)d photos.") % {"max": PHOTOS_PER_SUGGESTION}
     if room < PHOTOS_PER_SUGGESTION:
-        message += " " + ngettext(
-            "There is room for %(room)d more.", "There is room for %(room)d more.", room
-        ) % {"room": room}
+        message += " " + ngettext("There is room for one more.", "There is room for %(room)d more.", room) % {
+            "room": room
+        }
     return PhotoLimit(message)
 
 
