@@ -22,13 +22,22 @@ from typing import IO
 import pillow_heif
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
+from PIL import (
+    ExifTags,
+    Image,
+    ImageCms,
+    UnidentifiedImageError,
+    WebPImagePlugin,  # noqa: F401 - registers the WebP decoder of the allow-list
+)
 
 from .errors import PhotoAnimated, PhotoNotAnImage, PhotoTooManyPixels, PhotoTruncated
 from .models.photos import PHOTO_LONG_EDGE
 
 # HEIC (iPhones) and HEIF through libheif; AVIF stays unregistered (not on the allow-list).
 pillow_heif.register_heif_opener()
+# The decoders of the allow-list, loaded when the process starts rather than on its first upload (Pillow
+# would otherwise import every one of its plugins then, a quarter of a second).
+Image.preinit()
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 # Rendition name: longest edge in pixels. "full" for the photo's page, "medium" for popups and the

@@ -191,7 +191,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Participants' photos (participation/images.py writes them, participation/api/photos.py serves them
     # after checking who may see them): never a public folder or bucket. PHOTO_STORAGE=s3 keeps them in an
-    # S3-compatible bucket (docs/photos.md); by default they lie under PHOTO_ROOT.
+    # S3-compatible bucket (below, docs/photos.md); by default they lie under PHOTO_ROOT.
     "photos": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.str("PHOTO_ROOT", default=str(BASE_DIR / ".local" / "photos"))},
@@ -204,6 +204,29 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+PHOTO_STORAGE = env.str("PHOTO_STORAGE", default="filesystem")
+if PHOTO_STORAGE == "s3":
+    # Any S3-compatible store through django-storages (AWS, MinIO, Ceph, Garage, a provider's object
+    # storage). The bucket stays private: the site reads every photo itself and serves it to whom may see it.
+    # Unset (or empty) optional values leave boto3 to its defaults (AWS, its credential chain).
+    STORAGES["photos"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PHOTO_S3_BUCKET"),
+            "location": env.str("PHOTO_S3_PREFIX", default="photos"),
+            "endpoint_url": env.str("PHOTO_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PHOTO_S3_REGION", default="") or None,
+            "access_key": env.str("PHOTO_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("PHOTO_S3_SECRET_ACCESS_KEY", default="") or None,
+            "addressing_style": env.str("PHOTO_S3_ADDRESSING_STYLE", default="") or None,
+            # Names are random keys, never reused: no existence check (a HEAD request) before each write.
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+elif PHOTO_STORAGE != "filesystem":
+    raise ImproperlyConfigured("PHOTO_STORAGE is “filesystem” (the default) or “s3”.")
 # Without collectstatic (local runs, tests) whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 warnings.filterwarnings("ignore", message="No directory at")  # STATIC_ROOT exists only after collectstatic

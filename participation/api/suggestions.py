@@ -21,7 +21,7 @@ from geo.core.geojson_schema import DrawnGeometryField, GeometryField
 from .. import selectors, services
 from ..errors import InvalidText
 from ..idempotency import idempotent
-from ..models import PHOTOS_PER_SUGGESTION, PlanningStatus, Project, Suggestion
+from ..models import PHOTOS_PER_SUGGESTION, Photo, PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
 from .photos import PhotoFileField, PhotoUploads, photos_body
@@ -137,11 +137,15 @@ class SuggestionOutput(serializers.Serializer):
                 ),
                 "created": suggestion.created_at.isoformat(),
                 "url": request.build_absolute_uri(page),
-                "photos": photos_body(
-                    request, selectors.photo_list_visible(actor=request.user, suggestion=suggestion)
-                ),
+                "photos": photos_body(request, self._photos(suggestion)),
             },
         }
+
+    def _photos(self, suggestion: Suggestion) -> list[Photo]:
+        """The photos the reader may see; a new suggestion sent without photos has none to look for."""
+        if self.context.get("without_photos"):
+            return []
+        return selectors.photo_list_visible(actor=self.context["request"].user, suggestion=suggestion)
 
 
 class SuggestionWithPhotosInput(serializers.Serializer):
@@ -212,7 +216,9 @@ class SuggestionCreateApi(PhotoUploads):
             line_drawing=properties["line_drawing"],
             photos=uploads,
         )
-        answer = SuggestionOutput(suggestion, context={"request": request}).data
+        answer = SuggestionOutput(
+            suggestion, context={"request": request, "without_photos": not uploads}
+        ).data
         return Response(
             answer, status=status.HTTP_201_CREATED, headers={"Location": answer["properties"]["url"]}
         )
