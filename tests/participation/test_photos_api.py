@@ -4,12 +4,14 @@ a message in the person's language and nothing stored."""
 
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from participation import services
@@ -514,3 +516,26 @@ def test_a_token_client_uploads_too(point_category, citizen, photo_root):
 
     assert response.status_code == 201, response.content
     assert len(stored_files(photo_root)) == 3
+
+
+# -------------------------------------------------------------------------------------------- personal data
+
+
+def test_photos_lose_their_author_and_address_with_the_account_and_after_the_retention(
+    point_category, citizen, settings
+):
+    settings.ADDRESS_RETENTION_DAYS = 30
+    mine = PhotoFactory(suggestion=SuggestionFactory(category=point_category, author=citizen), author=citizen)
+    old = PhotoFactory(
+        suggestion=SuggestionFactory(category=point_category),
+        source_address="a" * 64,
+        created_at=timezone.now() - timedelta(days=31),
+    )
+    Photo.objects.filter(pk=mine.pk).update(source_address="b" * 64)
+
+    services.personal_data_purge()
+    services.account_delete(user=citizen)
+
+    assert Photo.objects.get(pk=old.pk).source_address == ""
+    kept = Photo.objects.get(pk=mine.pk)  # the photo stays with its (anonymised) suggestion
+    assert (kept.author_id, kept.source_address) == (None, "")
