@@ -43,6 +43,8 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 # Rendition name: longest edge in pixels. "full" for the photo's page, "medium" for popups and the
 # moderation queue (sharp at twice a 400 px box), "small" for lists (twice a 160 px box).
 RENDITIONS = {"full": PHOTO_LONG_EDGE, "medium": 800, "small": 320}
+# Modes Image.reduce takes as they are.
+REDUCIBLE_MODES = ("RGB", "RGBA", "L", "LA", "CMYK")
 # A photo larger than the stored size keeps at least this longest edge when reduced by an integer factor.
 MIN_FULL_EDGE = 1536
 # EXIF orientation -> the transposition that makes the image upright (as ImageOps.exif_transpose does).
@@ -95,8 +97,10 @@ def photo_process(source: IO[bytes]) -> ProcessedPhoto:
     except (SyntaxError, ValueError, OSError, TypeError):  # an unreadable EXIF block: nothing to apply
         orientation = 1
     profile = image.info.get("icc_profile")
-    # Reduced before turning: a quarter of the pixels to turn (as ImageOps.exif_transpose would turn them).
-    pixels = _fit_full(_flattened(image))
+    # Reduced before converting (a 40 MP PNG with transparency: a quarter of the pixels to lay on white) and
+    # before turning (as ImageOps.exif_transpose would turn them); palettes and 16-bit grey convert first.
+    pixels = _fit_full(image) if image.mode in REDUCIBLE_MODES else image
+    pixels = _fit_full(_flattened(pixels))
     method = ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
     if method is not None:
         pixels = pixels.transpose(method)

@@ -439,9 +439,10 @@ EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 # ogr2ogr is stopped after this long: a runaway export must not hold the worker forever.
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
 # Photos (participation/images.py): the largest upload in bytes, refused before it is read to its end, and
-# the most pixels an image may declare, refused before it is decoded (a decompression bomb is a small file).
+# the most pixels an image may declare, refused before it is decoded (a decompression bomb is a small file);
+# 50 million lets the 48-megapixel photos of recent phones through.
 PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
-PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
 # Context layers (geo.layers.imports): the largest source file and the most features one layer may have.
 CONTEXT_LAYER_MAX_BYTES = env.int("CONTEXT_LAYER_MAX_BYTES", default=200 * 1024 * 1024)
 CONTEXT_LAYER_MAX_FEATURES = env.int("CONTEXT_LAYER_MAX_FEATURES", default=1_000_000)

@@ -19,7 +19,14 @@ from .merging import suggestion_merge
 from .moderation import Decision, Outcome, item_decide, items_decide
 from .moving import suggestion_move
 from .personal_data import Purged, account_delete, notifications_unsubscribe, personal_data_purge
-from .photos import PhotoUpload, comment_photo_add, photo_add, photo_file_name, photo_storage
+from .photos import (
+    PhotoUpload,
+    comment_photo_add,
+    photo_add,
+    photo_file_name,
+    photo_files_purge,
+    photo_storage,
+)
 from .planning import suggestion_answer
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "personal_data_purge",
     "photo_add",
     "photo_file_name",
+    "photo_files_purge",
     "photo_storage",
     "report_create",
     "suggestion_answer",

@@ -6,7 +6,7 @@ add, the anti-spam proof, the rate limit); then the photos are re-encoded, outsi
 before anything is written, so a bad second photo leaves nothing of the first behind. The files are
 written inside the transaction that inserts the rows, and removed again when that transaction does not
 commit (`stored_files`). Files left by a rollback further out, or by a cascade that deleted rows (a
-project, a suggestion), stay behind until a sweep removes files no row names (not built yet).
+project, a suggestion), are removed by `photo_files_purge` (daily: `manage.py purge_photo_files`).
 """
 
 import logging
@@ -14,12 +14,14 @@ import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -309,3 +311,33 @@ def photos_publish_with(*, suggestion_ids: Sequence[int], comment_id: int | None
     return Photo.objects.filter(
         suggestion_id__in=suggestion_ids, comment_id=comment_id, moderation_state=ModerationState.PENDING
     ).update(moderation_state=ModerationState.PUBLISHED)
+
+
+# A photo being stored has its files before its row is committed: files younger than this are left alone.
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def photo_files_purge(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the stored files no photo row names, once older than ORPHAN_GRACE: those of photos whose
+    suggestion, comment or project was deleted (the rows went by cascade), or whose write was rolled back
+    by an enclosing transaction. Returns the number of files (to be) deleted. One listing per key prefix
+    and one query per prefix, whatever the storage (filesystem or S3)."""
+    storage = photo_storage()
+    cutoff = (now or timezone.now()) - ORPHAN_GRACE
+    try:
+        prefixes, _files = storage.listdir("")
+    except FileNotFoundError:  # nothing stored yet
+        return 0
+    found = 0
+    for prefix in sorted(prefixes):
+        keys, _files = storage.listdir(prefix)
+        known = set(Photo.objects.filter(key__in=keys).values_list("key", flat=True))
+        for key in sorted(set(keys) - known):
+            _dirs, names = storage.listdir(f"{prefix}/{key}")
+            paths = [f"{prefix}/{key}/{name}" for name in names]
+            if any(storage.get_modified_time(path) > cutoff for path in paths):
+                continue
+            found += len(paths)
+            if not dry_run:
+                _files_delete(paths)
+    return found

@@ -539,3 +539,22 @@ def test_photos_lose_their_author_and_address_with_the_account_and_after_the_ret
     assert Photo.objects.get(pk=old.pk).source_address == ""
     kept = Photo.objects.get(pk=mine.pk)  # the photo stays with its (anonymised) suggestion
     assert (kept.author_id, kept.source_address) == (None, "")
+
+
+# ------------------------------------------------------------------------------------------------ orphans
+
+
+def test_the_purge_deletes_files_no_photo_names_once_they_are_an_hour_old(point_category, photo_root):
+    kept = PhotoFactory(suggestion=SuggestionFactory(category=point_category))
+    orphaned = PhotoFactory(suggestion=SuggestionFactory(category=point_category))
+    orphaned.suggestion.delete()  # the row goes by cascade, its files stay
+    assert len(stored_files(photo_root)) == 6
+
+    assert services.photo_files_purge() == 0  # written just now: perhaps a photo being stored
+    later = timezone.now() + timedelta(hours=2)
+    assert services.photo_files_purge(now=later, dry_run=True) == 3
+    assert len(stored_files(photo_root)) == 6
+    assert services.photo_files_purge(now=later) == 3
+
+    assert [path.parent.name for path in stored_files(photo_root)] == [kept.key] * 3
+    assert Client().get(f"/api/v1/photos/{kept.key}/full.jpg").status_code == 200
