@@ -109,7 +109,14 @@ class PhotoUploads(APIView):
         super().initial(request, *args, **kwargs)
 
 
+def check_file_fields(request: Request) -> None:
+    """Files come in `photo` only: one sent under another name would otherwise be dropped without a word."""
+    if set(request.FILES) - {"photo"}:
+        raise InvalidText(_("Please send photos in the field “photo”."), field="photo")
+
+
 def one_upload(request: Request) -> services.PhotoUpload:
+    check_file_fields(request)
     files = request.FILES.getlist("photo")
     if not files:
         raise PhotoMissing()

@@ -24,7 +24,7 @@ from ..idempotency import idempotent
 from ..models import PHOTOS_PER_SUGGESTION, Photo, PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
-from .photos import PhotoFileField, PhotoUploads, photos_body
+from .photos import PhotoFileField, PhotoUploads, check_file_fields, photos_body
 
 WRITABLE_PROPERTIES = ("category", "title", "text", "name", "email", "line_drawing")
 # RFC 7946 Feature members a client may send ("id" only as null), and the anti-spam foreign members.
@@ -235,6 +235,7 @@ def _feature_with_photos(request: Request) -> tuple[Any, list[services.PhotoUplo
         body = strict_loads(feature)
     except (ValueError, RecursionError) as error:
         raise serializers.ValidationError({"feature": [invalid_json_message(error)]}) from None
+    check_file_fields(request)
     files = request.FILES.getlist("photo")
     alts = request.data.getlist("alt")
     if len(alts) > len(files):

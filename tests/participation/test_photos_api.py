@@ -390,6 +390,16 @@ def test_a_bad_second_photo_refuses_the_suggestion_in_german_and_stores_nothing(
     assert stored_files(photo_root) == []
 
 
+def test_a_file_under_another_name_is_refused_not_dropped(author_client, point_category, photo_root):
+    form = {"feature": json.dumps(FEATURE), "image": upload(phone_jpeg()), "alt": "Die Ecke"}
+
+    response = author_client.post(CREATE, form)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"photo": ["Bitte senden Sie Fotos im Feld „photo“."]}
+    assert not Suggestion.objects.exists()
+
+
 def test_the_same_refusal_speaks_english_to_an_english_browser(citizen, point_category):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(citizen)
