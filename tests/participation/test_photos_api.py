@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from participation import services
+from participation import selectors, services
 from participation.models import ModerationMode, ModerationState, Photo, Suggestion
 from tests.factories import (
     CommentFactory,
@@ -544,6 +544,10 @@ def test_photos_lose_their_author_and_address_with_the_account_and_after_the_ret
     Photo.objects.filter(pk=mine.pk).update(source_address="b" * 64)
 
     services.personal_data_purge()
+    listed = selectors.account_data_get(user=citizen)["photos"]
+    assert [(p["description"], p["file"]) for p in listed] == [
+        (mine.alt_text, f"/api/v1/photos/{mine.key}/full.jpg")
+    ]
     services.account_delete(user=citizen)
 
     assert Photo.objects.get(pk=old.pk).source_address == ""

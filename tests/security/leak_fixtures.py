@@ -204,9 +204,10 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # pending suggestion.
     "photo-on-pending": {"citizen_a": ALL, "admin": ALL},
     "photo-pending-on-pub": {"citizen_a": ALL, "moderator": PHOTO_LISTS, "admin": ALL},
-    "photo-rejected-on-pub": {"moderator": PHOTO_LISTS, "admin": ALL},
-    "photo-on-hidden": {"admin": ALL},
-    "photo-on-hidden-comment": {"admin": ALL},
+    # Their authors' own data lists every photo, rejected and hidden ones too.
+    "photo-rejected-on-pub": {"citizen_a": ACCOUNT_DATA, "moderator": PHOTO_LISTS, "admin": ALL},
+    "photo-on-hidden": {"citizen_a": ACCOUNT_DATA, "admin": ALL},
+    "photo-on-hidden-comment": {"citizen_b": ACCOUNT_DATA, "admin": ALL},
     "other-photo": {"citizen_b": ALL, "admin": ALL},
 }
 # Who may fetch each photo's files (tests/security/test_leak_walk.py): the photo's author while it waits,
