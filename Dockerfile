@@ -22,12 +22,13 @@ RUN uv sync --frozen --no-dev --python /usr/local/bin/python3.11 && rm -f /opt/v
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH VIRTUAL_ENV=/opt/venv \
-    DJANGO_SETTINGS_MODULE=config.settings.production EXPORT_ROOT=/var/lib/participation/exports
+    DJANGO_SETTINGS_MODULE=config.settings.production EXPORT_ROOT=/var/lib/participation/exports \
+    PHOTO_ROOT=/var/lib/participation/photos
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --uid 1000 app \
- && install -d -o app -g app -m 750 /var/lib/participation/exports
+ && install -d -o app -g app -m 750 /var/lib/participation/exports /var/lib/participation/photos
 COPY --from=python /opt/venv /opt/venv
 # The code, translations and static files belong to root: the app user reads them and writes only
 # EXPORT_ROOT (a volume in docker-compose.yml) and /tmp.

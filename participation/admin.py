@@ -45,6 +45,7 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
                     "phase_start",
                     "phase_end",
                     "moderation_mode",
+                    "premoderate_photos",
                     "allow_anonymous",
                     "auto_hide_reports",
                 )

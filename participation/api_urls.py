@@ -4,7 +4,7 @@ discussing suggestions. config/api_urls.py composes them with the read path's un
 from altcha_django.views import ChallengeView
 from django.urls import path
 
-from .api import auth, discussion, projects, suggestions
+from .api import auth, discussion, photos, projects, suggestions
 
 urlpatterns = [
     path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
@@ -19,4 +19,14 @@ urlpatterns = [
     path("suggestions/<int:pk>/comments/", discussion.CommentListApi.as_view(), name="comment-list"),
     path("suggestions/<int:pk>/support/", discussion.SupportApi.as_view(), name="support"),
     path("suggestions/<int:pk>/reports/", discussion.ReportApi.as_view(), name="report-list"),
+    path(
+        "suggestions/<int:pk>/photos/", photos.SuggestionPhotoListApi.as_view(), name="suggestion-photo-list"
+    ),
+    path(
+        "suggestions/<int:pk>/comments/<int:comment_pk>/photos/",
+        photos.CommentPhotoListApi.as_view(),
+        name="comment-photo-list",
+    ),
+    # A photo's files, by its random key; served only to whom may see the photo.
+    path("photos/<slug:key>/<slug:rendition>.jpg", photos.PhotoFileApi.as_view(), name="photo-file"),
 ]

@@ -312,3 +312,63 @@ class ReservedName(DomainError):
     def __init__(self, message: str | Promise | None = None, *, field: str = "name") -> None:
         super().__init__(message)
         self.field = field
+
+
+# ------------------------------------------------------------------------------------------------ photos
+# Every refusal names the field `photo` (or `alt`), so a form shows it at the file input.
+
+
+class PhotoNotAnImage(DomainError):
+    code = "photo_not_an_image"
+    field = "photo"
+    default_message = _(
+        "This file is not a photo we can accept. Please send a JPEG, PNG, WebP or HEIC image "
+        "(SVG, GIF, TIFF and other files are not accepted)."
+    )
+
+
+class PhotoTooLarge(DomainError):
+    status_code = 413
+    code = "photo_too_large"
+    field = "photo"
+
+
+class PhotoTooManyPixels(DomainError):
+    code = "photo_too_many_pixels"
+    field = "photo"
+
+
+class PhotoTruncated(DomainError):
+    code = "photo_truncated"
+    field = "photo"
+    default_message = _("This image is incomplete: the file was cut off. Please send it again.")
+
+
+class PhotoAnimated(DomainError):
+    code = "photo_animated"
+    field = "photo"
+    default_message = _("Animated images cannot be attached. Please send a still photo.")
+
+
+class PhotoLimit(DomainError):
+    code = "too_many_photos"
+    field = "photo"
+
+
+class PhotoMissing(DomainError):
+    code = "photo_missing"
+    field = "photo"
+    default_message = _("Please choose a photo to send.")
+
+
+class PhotoNotFound(DomainError):
+    status_code = 404
+    code = "photo_not_found"
+    default_message = _("There is no photo at this address.")
+
+
+class PhotoNotYours(DomainError):
+    status_code = 403
+    code = "permission_denied"
+    field = "photo"
+    default_message = _("Only the author can add photos, while the contribution can still be changed.")

@@ -2,20 +2,26 @@
 comment, a signed-up citizen as supporter, reporter or token holder), so a test names only what it is about;
 counters such as a suggestion's comment_count are left to the test that reads them."""
 
+import io
+import secrets
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from geo.layers.models import ContextFeature, ContextLayer, LayerRole
+from participation.images import RENDITIONS, photo_process
 from participation.models import (
     Category,
     Comment,
     ModerationState,
+    Photo,
     Profile,
     Project,
     ProjectRole,
@@ -25,6 +31,7 @@ from participation.models import (
     Suggestion,
     Support,
 )
+from participation.services.photos import photo_file_name, photo_storage
 
 # A 0.2° x 0.1° box around Karlsruhe's centre: big enough for every test geometry below.
 AREA = MultiPolygon(Polygon.from_bbox((8.30, 48.95, 8.50, 49.05)), srid=4326)
@@ -160,6 +167,44 @@ class CommentFactory(factory.django.DjangoModelFactory):
     )
     text = "Gute Idee"
     moderation_state = ModerationState.PUBLISHED
+
+
+def _photo_renditions() -> dict[str, bytes]:
+    """A small photo as the server stores it (re-encoded), made once."""
+    if not _PHOTO_RENDITIONS:
+        source = io.BytesIO()
+        Image.new("RGB", (64, 48), (20, 120, 60)).save(source, "PNG")
+        processed = photo_process(source)
+        _PHOTO_RENDITIONS.update({name: r.data for name, r in processed.renditions.items()})
+    return _PHOTO_RENDITIONS
+
+
+_PHOTO_RENDITIONS: dict[str, bytes] = {}
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    """A published photo of a suggestion (`comment=` for a comment's), with its files in the photo storage.
+    Positions count from 0: a second photo of one suggestion names `position=1`."""
+
+    class Meta:
+        model = Photo
+        skip_postgeneration_save = True
+
+    suggestion = factory.SubFactory(SuggestionFactory)
+    comment = None
+    position = 0
+    author = factory.SelfAttribute("suggestion.author")
+    alt_text = "Die Ecke an der Haltestelle"
+    moderation_state = ModerationState.PUBLISHED
+    key = factory.LazyFunction(lambda: secrets.token_urlsafe(16))
+    width = 64
+    height = 48
+
+    @factory.post_generation
+    def files(photo, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            for name in RENDITIONS:
+                photo_storage().save(photo_file_name(photo.key, name), ContentFile(_photo_renditions()[name]))
 
 
 class SupportFactory(factory.django.DjangoModelFactory):

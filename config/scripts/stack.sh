@@ -21,7 +21,7 @@ DEBIAN_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting g
                  chromium redis-server curl)
 # Only for `test`: the GIS clients the suite checks the API with as planners use them (QGIS 3.22 headless and
 # OWSLib, both run by the system Python /usr/bin/python3).
-TEST_PACKAGES=(qgis python3-qgis python3-owslib)
+TEST_PACKAGES=(qgis python3-qgis python3-owslib libimage-exiftool-perl)
 
 mkdir -p "$LOGDIR"
 cd "$ROOT"

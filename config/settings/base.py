@@ -189,6 +189,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Participants' photos (participation/images.py writes them, participation/api/photos.py serves them
+    # after checking who may see them): never a public folder or bucket. PHOTO_STORAGE=s3 keeps them in an
+    # S3-compatible bucket (below, docs/photos.md); by default they lie under PHOTO_ROOT.
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("PHOTO_ROOT", default=str(BASE_DIR / ".local" / "photos"))},
+    },
     "staticfiles": {
         # Hashed, compressed files need `collectstatic` (the Docker image runs it); local runs and tests
         # serve the sources through the finders.
@@ -197,6 +204,29 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+PHOTO_STORAGE = env.str("PHOTO_STORAGE", default="filesystem")
+if PHOTO_STORAGE == "s3":
+    # Any S3-compatible store through django-storages (AWS, MinIO, Ceph, Garage, a provider's object
+    # storage). The bucket stays private: the site reads every photo itself and serves it to whom may see it.
+    # Unset (or empty) optional values leave boto3 to its defaults (AWS, its credential chain).
+    STORAGES["photos"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PHOTO_S3_BUCKET"),
+            "location": env.str("PHOTO_S3_PREFIX", default="photos"),
+            "endpoint_url": env.str("PHOTO_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PHOTO_S3_REGION", default="") or None,
+            "access_key": env.str("PHOTO_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("PHOTO_S3_SECRET_ACCESS_KEY", default="") or None,
+            "addressing_style": env.str("PHOTO_S3_ADDRESSING_STYLE", default="") or None,
+            # Names are random keys, never reused: no existence check (a HEAD request) before each write.
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+elif PHOTO_STORAGE != "filesystem":
+    raise ImproperlyConfigured("PHOTO_STORAGE is “filesystem” (the default) or “s3”.")
 # Without collectstatic (local runs, tests) whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 warnings.filterwarnings("ignore", message="No directory at")  # STATIC_ROOT exists only after collectstatic
@@ -253,6 +283,8 @@ WRITE_LIMITS = {
     "comment": env.str("LIMIT_COMMENTS", default="60/3600"),
     "support": env.str("LIMIT_SUPPORTS", default="300/3600"),
     "report": env.str("LIMIT_REPORTS", default="30/3600"),
+    # Photos added to one's own suggestions and comments (those sent with a new suggestion count as it).
+    "photo": env.str("LIMIT_PHOTOS", default="30/3600"),
     # Survey responses per account or address: one per survey and person anyway; this bounds new browsers.
     "survey_response": env.str("LIMIT_SURVEY_RESPONSES", default="10/3600"),
     # Anonymous supports of one suggestion from one address (cookies thrown away do not help), and
@@ -406,6 +438,11 @@ EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / ".local" / "exp
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 # ogr2ogr is stopped after this long: a runaway export must not hold the worker forever.
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=1800)
+# Photos (participation/images.py): the largest upload in bytes, refused before it is read to its end, and
+# the most pixels an image may declare, refused before it is decoded (a decompression bomb is a small file);
+# 50 million lets the 48-megapixel photos of recent phones through.
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
 # Context layers (geo.layers.imports): the largest source file and the most features one layer may have.
 CONTEXT_LAYER_MAX_BYTES = env.int("CONTEXT_LAYER_MAX_BYTES", default=200 * 1024 * 1024)
 CONTEXT_LAYER_MAX_FEATURES = env.int("CONTEXT_LAYER_MAX_FEATURES", default=1_000_000)

@@ -1,12 +1,19 @@
 """Test settings: the real PostGIS and Redis of `make test`, no base-map tiles, fast password hashing."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # Long enough for production settings: the benchmark smoke run (production-based) inherits it.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-7c1e4b9a2d")
 os.environ.setdefault("MAP_TILE_URL", "")
 # Tests route far faster than a person; tests/geo/test_routing.py tests the budget with its own rate.
 os.environ.setdefault("THROTTLE_ROUTE", "10000000/hour")
+# Photos go to a folder of this test process, removed when it ends (tests that look into it use tmp_path).
+if not os.environ.get("PHOTO_ROOT"):
+    os.environ["PHOTO_ROOT"] = tempfile.mkdtemp(prefix="participation-photos-")
+    atexit.register(shutil.rmtree, os.environ["PHOTO_ROOT"], ignore_errors=True)
 
 from .base import *  # noqa: F403
 from .base import CACHES, DATABASES

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from ..idempotency import idempotent
 from ..models import Comment, ReportReason
 from ..participants import participant_from
 from .anti_spam import AntiSpamInput
+from .photos import PhotoOutput, photos_body
 
 
 class CommentInput(AntiSpamInput):
@@ -40,23 +41,35 @@ class ReplyOutput(serializers.Serializer):
     text = serializers.CharField()
     moderation_state = serializers.CharField()
     created = serializers.DateTimeField(source="created_at")
+    photos = serializers.SerializerMethodField()
 
     def get_author_is_anonymous(self, comment: Comment) -> bool:
         return comment.author_id is None
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_photos(self, comment: Comment) -> list[dict[str, Any]]:
+        """The comment's published photos (its author adds one after writing it)."""
+        if "request" not in self.context:
+            return []
+        return photos_body(self.context["request"], self.context.get("photos", {}).get(comment.pk, []))
 
 
 class CommentOutput(ReplyOutput):
     replies = serializers.SerializerMethodField()
 
     def get_replies(self, comment: Comment) -> list[dict[str, Any]]:
-        return ReplyOutput(getattr(comment, "thread_replies", []), many=True).data
+        return ReplyOutput(getattr(comment, "thread_replies", []), many=True, context=self.context).data
 
 
 class CommentListApi(APIView):
     @extend_schema(responses={200: CommentOutput(many=True)}, summary="Published comments with their replies")
     def get(self, request: Request, pk: int) -> Response:
         suggestion = selectors.suggestion_get_visible(actor=request.user, suggestion_id=pk)
-        return Response(CommentOutput(selectors.comment_list(suggestion=suggestion), many=True).data)
+        comments = selectors.comment_list(suggestion=suggestion)
+        photos = selectors.comment_photos_published(comments=comments)
+        return Response(
+            CommentOutput(comments, many=True, context={"request": request, "photos": photos}).data
+        )
 
     @extend_schema(
         request=CommentInput,

@@ -3,24 +3,28 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import parsers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.parsers import strict_loads
+from config.api_errors import too_large
+from config.parsers import JSONParser, invalid_json_message, strict_loads
 from geo.core.bbox import BBoxField
 from geo.core.geojson_schema import DrawnGeometryField, GeometryField
 
 from .. import selectors, services
+from ..errors import InvalidText
 from ..idempotency import idempotent
-from ..models import PlanningStatus, Project, Suggestion
+from ..models import PHOTOS_PER_SUGGESTION, Photo, PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
+from .photos import PhotoFileField, PhotoUploads, check_file_fields, photos_body
 
 WRITABLE_PROPERTIES = ("category", "title", "text", "name", "email", "line_drawing")
 # RFC 7946 Feature members a client may send ("id" only as null), and the anti-spam foreign members.
@@ -133,34 +137,75 @@ class SuggestionOutput(serializers.Serializer):
                 ),
                 "created": suggestion.created_at.isoformat(),
                 "url": request.build_absolute_uri(page),
+                "photos": photos_body(request, self._photos(suggestion)),
             },
         }
 
+    def _photos(self, suggestion: Suggestion) -> list[Photo]:
+        """The photos the reader may see; a new suggestion sent without photos has none to look for."""
+        if self.context.get("without_photos"):
+            return []
+        return selectors.photo_list_visible(actor=self.context["request"].user, suggestion=suggestion)
 
-class SuggestionCreateApi(APIView):
+
+class SuggestionWithPhotosInput(serializers.Serializer):
+    """The multipart form of a new suggestion with photos (documentation: the view reads the form itself)."""
+
+    feature = serializers.CharField(help_text=gettext_lazy("The suggestion: a GeoJSON Feature as JSON text."))
+    photo = serializers.ListField(
+        child=PhotoFileField(),
+        help_text=gettext_lazy("Up to 3 photos: JPEG, PNG, WebP or HEIC, at most 15 MB each."),
+    )
+    alt = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy("Each photo's description, in the photos' order (required for each)."),
+    )
+    altcha = serializers.CharField(required=False, help_text=gettext_lazy("As in the JSON body."))
+    website = serializers.CharField(required=False, help_text=gettext_lazy("As in the JSON body."))
+
+
+class SuggestionCreateApi(PhotoUploads):
     """POST creates a suggestion; the read path's `geo.api.features.SuggestionCollectionApi` adds GET at the
-    same address."""
+    same address. A JSON body is the Feature; a multipart form carries it with photos."""
 
+    parser_classes = [JSONParser, parsers.MultiPartParser]
+    max_photos = PHOTOS_PER_SUGGESTION
     # suggestion_create's budget, counted in WriteLimitMiddleware's round trip (participation/throttling.py).
     write_limit_scopes = {"POST": ("suggestion",)}
 
     @extend_schema(
-        request=SuggestionInput,
+        request={"application/json": SuggestionInput, "multipart/form-data": SuggestionWithPhotosInput},
         responses={201: SuggestionOutput},
         summary="Create a suggestion (GeoJSON Feature)",
         description="Signed-in participants, or anyone where the project allows anonymous participation "
         "(then with a solved ALTCHA challenge from /api/v1/altcha/challenge/ in `altcha`), during the "
         "project's phase. In pre-moderation the new suggestion is visible only to its author until a "
-        "moderator approves it.",
+        "moderator approves it. With photos: a multipart form with the Feature in `feature`, up to 3 "
+        "files in `photo` and a description for each in `alt`; the suggestion is stored with all of them "
+        "or not at all.",
     )
     @idempotent
     def post(self, request: Request, slug: str) -> Response:
         project = selectors.project_get(slug=slug)
-        data = SuggestionInput(data=request.data)
+        uploads: list[services.PhotoUpload] = []
+        body = request.data
+        anti_spam_form = {}
+        if request.content_type.startswith("multipart/form-data"):
+            body, uploads = _feature_with_photos(request)
+            anti_spam_form = {
+                name: request.data.get(name, "") for name in ("altcha", "website") if name in request.data
+            }
+        data = SuggestionInput(data=body)
         data.is_valid(raise_exception=True)
         properties = data.validated_data["properties"]
+        anti_spam = data.anti_spam
+        if anti_spam_form:
+            anti_spam = {
+                "proof": anti_spam_form.get("altcha", anti_spam["proof"]),
+                "honeypot": anti_spam_form.get("website", anti_spam["honeypot"]),
+            }
         suggestion = services.suggestion_create(
-            actor=participant_from(request, **data.anti_spam),
+            actor=participant_from(request, **anti_spam),
             project=project,
             category_key=properties["category"],
             geometry=data.validated_data["geometry"],
@@ -169,9 +214,38 @@ class SuggestionCreateApi(APIView):
             name=properties["name"],
             email=properties["email"],
             line_drawing=properties["line_drawing"],
+            photos=uploads,
         )
-        body = SuggestionOutput(suggestion, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["properties"]["url"]})
+        answer = SuggestionOutput(
+            suggestion, context={"request": request, "without_photos": not uploads}
+        ).data
+        return Response(
+            answer, status=status.HTTP_201_CREATED, headers={"Location": answer["properties"]["url"]}
+        )
+
+
+def _feature_with_photos(request: Request) -> tuple[Any, list[services.PhotoUpload]]:
+    """The Feature (JSON text in `feature`) and the photos with their descriptions, in order."""
+    feature = request.data.get("feature")
+    if not isinstance(feature, str) or not feature.strip():
+        raise serializers.ValidationError({"feature": [_("Send the suggestion as GeoJSON in “feature”.")]})
+    if len(feature) > settings.API_MAX_BODY_BYTES:
+        raise too_large()
+    try:
+        body = strict_loads(feature)
+    except (ValueError, RecursionError) as error:
+        raise serializers.ValidationError({"feature": [invalid_json_message(error)]}) from None
+    check_file_fields(request)
+    files = request.FILES.getlist("photo")
+    alts = request.data.getlist("alt")
+    if len(alts) > len(files):
+        raise InvalidText(_("Please give one description per photo."), field="alt")
+    alts += [""] * (len(files) - len(alts))
+    uploads = [
+        services.PhotoUpload(file=upload, alt=alt, size=upload.size)
+        for upload, alt in zip(files, alts, strict=True)
+    ]
+    return body, uploads
 
 
 class SuggestionDetailApi(APIView):

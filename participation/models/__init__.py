@@ -5,6 +5,7 @@ with them: one module per topic, every name importable from `participation.model
 - `suggestions`: suggestions, their states and stored export pieces, an anonymous author's contact address;
 - `discussion`: comments and supports;
 - `moderation`: reports, the audit trail of decisions, the versions authors' corrections replaced;
+- `photos`: photos attached to suggestions and comments (the re-encoded files' keys, alternative texts);
 - `accounts`: participants' public profiles and staff roles in projects;
 - `idempotency`: claimed `Idempotency-Key`s and the answers they repeat.
 
@@ -16,6 +17,7 @@ from .accounts import Profile, ProjectRole, StaffRole
 from .discussion import BROWSER_KEY_LENGTH, COMMENT_STATES, Comment, Support
 from .idempotency import IdempotencyKey, IdempotencyState
 from .moderation import ModerationAction, ModerationEvent, Report, ReportReason, SuggestionVersion
+from .photos import ALT_TEXT_MAX, PHOTOS_PER_COMMENT, PHOTOS_PER_SUGGESTION, Photo
 from .projects import Category, GeometryKind, ModerationMode, Project
 from .suggestions import (
     EXPORT_PIECES,
@@ -32,6 +34,7 @@ from .suggestions import (
 )
 
 __all__ = [
+    "ALT_TEXT_MAX",
     "BROWSER_KEY_LENGTH",
     "COMMENT_STATES",
     "EXPORTED_ROW_FIELDS",
@@ -39,6 +42,8 @@ __all__ = [
     "EXPORT_PIECES_TIME_ZONE",
     "GEOMETRY_TYPES",
     "GEOMETRY_TYPES_STORED",
+    "PHOTOS_PER_COMMENT",
+    "PHOTOS_PER_SUGGESTION",
     "Category",
     "Comment",
     "GeometryKind",
@@ -49,6 +54,7 @@ __all__ = [
     "ModerationEvent",
     "ModerationMode",
     "ModerationState",
+    "Photo",
     "PlanningStatus",
     "Profile",
     "Project",

@@ -25,6 +25,15 @@ class Project(models.Model):
         _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
     )
     allow_anonymous = models.BooleanField(_("anonymous participation allowed"), default=False)
+    premoderate_photos = models.BooleanField(
+        _("pre-moderate photos"),
+        default=True,
+        db_default=True,
+        help_text=_(
+            "Photos wait for a moderator's approval before anyone else sees them, even where suggestions "
+            "and comments are published at once (post-moderation)."
+        ),
+    )
     auto_hide_reports = models.PositiveSmallIntegerField(
         _("hide after reports"),
         default=3,

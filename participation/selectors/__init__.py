@@ -11,6 +11,7 @@ from .moderation import (
     queue_item_list,
 )
 from .personal_data import account_data_get
+from .photos import comment_photos_published, photo_get_visible, photo_list_visible
 from .places import project_has_places, suggestion_place_labels
 from .projects import ProjectOverview, project_overview_get
 from .public import (
@@ -45,8 +46,11 @@ __all__ = [
     "category_list",
     "category_list_keys",
     "comment_list",
+    "comment_photos_published",
     "correction_list_recent",
     "moderation_event_list",
+    "photo_get_visible",
+    "photo_list_visible",
     "project_get",
     "project_has_places",
     "project_list",

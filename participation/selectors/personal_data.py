@@ -7,6 +7,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 
 from ..idempotency import account_keys
 from ..models import (
@@ -14,6 +15,7 @@ from ..models import (
     IdempotencyKey,
     IdempotencyState,
     ModerationEvent,
+    Photo,
     Profile,
     ProjectRole,
     Report,
@@ -72,6 +74,21 @@ def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "created": c.created_at.isoformat(),
             }
             for c in Comment.objects.filter(author=user).order_by("id")
+        ],
+        # The person's photos (as the server re-encoded them: the uploads were never stored), with the
+        # address of each file.
+        "photos": [
+            {
+                "suggestion": p.suggestion_id,
+                "comment": p.comment_id,
+                "description": p.alt_text,
+                "moderation_state": p.moderation_state,
+                "width": p.width,
+                "height": p.height,
+                "file": reverse("api:photo-file", kwargs={"key": p.key, "rendition": "full"}),
+                "created": p.created_at.isoformat(),
+            }
+            for p in Photo.objects.filter(author=user).order_by("id")
         ],
         "supports": [
             {"suggestion": s.suggestion_id, "created": s.created_at.isoformat()}

@@ -19,20 +19,34 @@ from .merging import suggestion_merge
 from .moderation import Decision, Outcome, item_decide, items_decide
 from .moving import suggestion_move
 from .personal_data import Purged, account_delete, notifications_unsubscribe, personal_data_purge
+from .photos import (
+    PhotoUpload,
+    comment_photo_add,
+    photo_add,
+    photo_file_name,
+    photo_files_purge,
+    photo_storage,
+)
 from .planning import suggestion_answer
 from .tokens import token_rotate
 
 __all__ = [
     "Decision",
     "Outcome",
+    "PhotoUpload",
     "Purged",
     "account_delete",
     "comment_create",
+    "comment_photo_add",
     "contact_confirm",
     "item_decide",
     "items_decide",
     "notifications_unsubscribe",
     "personal_data_purge",
+    "photo_add",
+    "photo_file_name",
+    "photo_files_purge",
+    "photo_storage",
     "report_create",
     "suggestion_answer",
     "suggestion_create",

@@ -6,6 +6,7 @@ Counters change with conditional `UPDATE … SET n = n ± 1` so concurrent reque
 the UNIQUE constraints (not Python) decide duplicates.
 """
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -42,6 +43,7 @@ from ..errors import (
 )
 from ..login_limits import account_for_login, password_attempt_check, password_failure_count
 from ..models import (
+    PHOTOS_PER_SUGGESTION,
     Category,
     Comment,
     GeometryKind,
@@ -61,6 +63,14 @@ from ..rules import check_can_write, check_may_take_part
 from ..selectors import category_get, suggestion_get_visible, support_list
 from ..texts import clean_text
 from ..throttling import rate_limit_check
+from .photos import (
+    PhotoUpload,
+    photo_state_for,
+    photo_uploads_check,
+    photos_attach,
+    photos_prepare,
+    stored_files,
+)
 from .reports import hide_when_reported
 
 TITLE_MAX = Suggestion._meta.get_field("title").max_length
@@ -98,8 +108,13 @@ def suggestion_create(
     name: str = "",
     email: str = "",
     line_drawing: str = "",
+    photos: Sequence[PhotoUpload] = (),
 ) -> Suggestion:
     """A citizen's new suggestion: public at once in post-moderation, waiting for review in pre-moderation.
+
+    Up to three `photos`, each with its description, go in with it or not at all: every photo is re-encoded
+    before anything is written, and one refused refuses the suggestion (services/photos.py). They wait for
+    review where the project pre-moderates photos.
 
     Anonymous authors may give a public `name` and an `email` to be told what became of it; that address
     is confirmed by a link before any mail about the suggestion is sent to it. A path records how it was
@@ -113,6 +128,7 @@ def suggestion_create(
     text = clean_text(text, field="text", max_length=TEXT_MAX)
     display_name = _display_name(actor, name)
     email = "" if actor.signed_in else _optional_email(email)
+    checked_photos = photo_uploads_check(photos, room=PHOTOS_PER_SUGGESTION)
     check_human(actor)
     rate_limit_check(scope="suggestion", ident=actor.rate_ident)
     if email:
@@ -127,9 +143,10 @@ def suggestion_create(
         if project.moderation_mode == ModerationMode.POST
         else ModerationState.PENDING
     )
+    prepared = photos_prepare(checked_photos)  # the costly part, after the anti-spam proof and the limit
     # Every check above only reads. One INSERT is atomic by itself; a transaction (BEGIN and COMMIT, two
-    # more round trips) is opened only when the contact row must go in with it.
-    with transaction.atomic() if email else nullcontext():
+    # more round trips) is opened only when the contact row or photos must go in with it.
+    with stored_files() as written, transaction.atomic() if email or prepared else nullcontext():
         suggestion = Suggestion.objects.create(
             project=project,
             category=category,
@@ -148,6 +165,16 @@ def suggestion_create(
                 suggestion=suggestion, email=email, language=translation.get_language() or "de"
             )
             notifications.queue_contact_confirmation(contact)
+        if prepared:
+            photos_attach(
+                suggestion=suggestion,
+                comment=None,
+                author=actor,
+                state=photo_state_for(project, state),
+                prepared=prepared,
+                positions=range(len(prepared)),
+                written=written,
+            )
     return suggestion
 
 

@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..rules import check_can_moderate
 from ..texts import clean_text
+from .photos import photos_publish_with
 
 logger = logging.getLogger(__name__)
 
@@ -255,6 +256,8 @@ def _decide_suggestions(
                 by_state.setdefault(to_state, []).append(pk)
         for to_state, pks in by_state.items():  # one state per action: one UPDATE
             Suggestion.objects.filter(pk__in=pks).update(moderation_state=to_state)
+        if action == ModerationAction.APPROVE and by_state:
+            photos_publish_with(suggestion_ids=[pk for pks in by_state.values() for pk in pks])
         reported_ids = [pk for pk, (_s, _to, reported) in passing.items() if reported]
         if reported_ids:
             Report.objects.filter(
@@ -308,6 +311,8 @@ def _decide_comment(
         raise DecisionNotPossible()  # dismissing or confirming needs reports to decide on
     if to_state != comment.moderation_state:
         Comment.objects.filter(pk=comment.pk).update(moderation_state=to_state)
+        if action == ModerationAction.APPROVE:
+            photos_publish_with(suggestion_ids=[comment.suggestion_id], comment_id=comment.pk)
         comment_count_update(comment.suggestion_id, was=comment.moderation_state, now=to_state)
     reports.update(resolved_at=timezone.now())
     return ModerationEvent.objects.create(

@@ -14,14 +14,15 @@ from django.utils import timezone
 
 from ..contacts import CONTACT_LINK_AGE
 from ..idempotency import account_keys
-from ..models import Comment, Profile, Report, Suggestion, SuggestionContact, Support
+from ..models import Comment, Photo, Profile, Report, Suggestion, SuggestionContact, Support
 
 
 @transaction.atomic
 def account_delete(*, user: AbstractBaseUser) -> None:
     """Delete the account and everything that identifies its owner; contributions stay, anonymised.
 
-    Suggestions and comments lose their author and public name (they then read "a participant"); supports
+    Suggestions and comments (and their photos) lose their author and public name (they then read "a
+    participant"); supports
     become anonymous supports, each its own unreachable key, so every count stays what it was; reports lose
     their reporter. Addresses go. The audit trail keeps the bare id of a moderator's decisions (an id that
     now points nowhere). The profile, e-mail addresses, API token, roles and the answers kept for its
@@ -29,6 +30,8 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     """
     Suggestion.objects.filter(author=user).update(author=None, display_name="", source_address="")
     Comment.objects.filter(author=user).update(author=None, display_name="", source_address="")
+    # Photos stay with their suggestion or comment, as its text does (re-encoded: they carry no metadata).
+    Photo.objects.filter(author=user).update(author=None, source_address="")
     # A random key per row, of a cookie nobody holds: the person is gone, their support still counts, and
     # their open reports still count as one person each when reports hide an item automatically.
     Report.objects.filter(reporter=user).update(
@@ -65,7 +68,7 @@ def personal_data_purge(*, now: datetime | None = None) -> Purged:
     now = now or timezone.now()
     before = now - timedelta(days=settings.ADDRESS_RETENTION_DAYS)
     addresses = 0
-    for queryset in (Suggestion.objects, Comment.objects, Report.objects, _survey_responses()):
+    for queryset in (Suggestion.objects, Comment.objects, Photo.objects, Report.objects, _survey_responses()):
         addresses += (
             queryset.filter(created_at__lt=before).exclude(source_address="").update(source_address="")
         )

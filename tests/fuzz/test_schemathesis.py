@@ -10,6 +10,8 @@ coordinates rarely fall inside a project's area).
 Nothing is skipped: the operations are read from the schema itself, so a new endpoint is fuzzed too.
 """
 
+import io
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -17,6 +19,7 @@ from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -27,11 +30,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from participation.models import ModerationState
+from participation.models import Category, ModerationState
 from tests.factories import (
     CategoryFactory,
     CitizenFactory,
     CommentFactory,
+    PhotoFactory,
     ProjectFactory,
     SuggestionFactory,
     TokenFactory,
@@ -88,11 +92,21 @@ def world(db):
     point = CategoryFactory(project=project, key="charging-station", geometry_kind="point")
     CategoryFactory(project=project, key="bike-path", geometry_kind="line")
     suggestion = SuggestionFactory(category=point)
-    CommentFactory(suggestion=suggestion, display_name="Anna K.", moderation_state=ModerationState.PENDING)
+    comment = CommentFactory(
+        suggestion=suggestion, display_name="Anna K.", moderation_state=ModerationState.PENDING
+    )
     citizen = CitizenFactory()
     planner = UserFactory(planner_of=project)
+    photo = PhotoFactory(suggestion=suggestion)
     return {
-        "path": {"slug": project.slug, "id": suggestion.pk},
+        "path": {
+            "slug": project.slug,
+            "id": suggestion.pk,
+            "comment_pk": comment.pk,
+            "key": photo.key,
+            "rendition": "small",
+        },
+        "citizen": citizen,
         # The export formats a planner asks for most; the GDAL ones take a second each (covered by tests/geo).
         "export_formats": ["geojson", "csv"],
         "headers": [
@@ -178,12 +192,44 @@ def test_a_good_write_succeeds_and_its_answer_matches_the_schema(method, path, w
     case.validate_response(response, checks=CHECKS)
 
 
+# Multipart uploads of one's own photos: the citizen's own suggestion and comment, a real photo.
+GOOD_UPLOADS = {
+    ("POST", "/api/v1/suggestions/{id}/photos/"),
+    ("POST", "/api/v1/suggestions/{id}/comments/{comment_pk}/photos/"),
+}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(GOOD_UPLOADS))
+def test_a_good_upload_succeeds_and_its_answer_matches_the_schema(method, path, world, in_process_requests):
+    citizen = world["citizen"]
+    point = Category.objects.get(project__slug="test-project", key="charging-station")
+    suggestion = SuggestionFactory(category=point, author=citizen)
+    comment = CommentFactory(suggestion=suggestion, author=citizen)
+    operation = _schema()[path][method]
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(image, "JPEG")
+    case = operation.Case(
+        path_parameters={"id": suggestion.pk, "comment_pk": comment.pk},
+        body={"photo": image.getvalue(), "alt": "Die Ecke an der Haltestelle"},
+        media_type="multipart/form-data",
+    )
+
+    response = case.call(headers=world["headers"][1])
+
+    assert response.status_code == 201, response.text
+    case.validate_response(response, checks=CHECKS)
+
+
 def test_every_write_operation_has_a_good_request():
-    writes = {(method, path) for method, path in _operations() if method == "POST"} - {
-        ("POST", "/api/v1/auth/token/"),  # issues a token, writes nothing a person sees; fuzzed above
-        # A planner's export: POST so that no link can start one, but it stores nothing a person sees;
-        # fuzzed above as each role, its files and jobs are tested in tests/geo.
-        ("POST", "/api/v1/projects/{slug}/exports/{export_format}"),
-    }
+    writes = (
+        {(method, path) for method, path in _operations() if method == "POST"}
+        - GOOD_UPLOADS
+        - {
+            ("POST", "/api/v1/auth/token/"),  # issues a token, writes nothing a person sees; fuzzed above
+            # A planner's export: POST so that no link can start one, but it stores nothing a person sees;
+            # fuzzed above as each role, its files and jobs are tested in tests/geo.
+            ("POST", "/api/v1/projects/{slug}/exports/{export_format}"),
+        }
+    )
 
     assert writes == set(GOOD_REQUESTS)

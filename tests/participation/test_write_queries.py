@@ -83,8 +83,9 @@ def test_a_bulk_approval_costs_the_same_statements_whatever_its_size(point_categ
 
     # Session, account, project, role (page access), items in project; then the set in one transaction:
     # lock all rows, the role (bulk), their last events and open reports (after the lock), one UPDATE of
-    # their state, one INSERT of their events, one INSERT of the authors' mail tasks.
-    assert sent == ["SELECT"] * 8 + ["UPDATE", "INSERT", "INSERT"]
+    # their state, one UPDATE publishing the photos sent with them, one INSERT of their events, one INSERT
+    # of the authors' mail tasks.
+    assert sent == ["SELECT"] * 8 + ["UPDATE", "UPDATE", "INSERT", "INSERT"]
     assert set(
         Suggestion.objects.filter(pk__in=[s.pk for s in waiting]).values_list("moderation_state", flat=True)
     ) == {ModerationState.PUBLISHED}

@@ -20,6 +20,7 @@ from participation.models import (
     Comment,
     ModerationMode,
     ModerationState,
+    Photo,
     Suggestion,
     SuggestionContact,
 )
@@ -29,6 +30,7 @@ from surveys.services import response_submit
 from tests.factories import (
     CategoryFactory,
     CitizenFactory,
+    PhotoFactory,
     ProjectFactory,
     SuggestionFactory,
     TokenFactory,
@@ -79,6 +81,12 @@ SECRETS = {
         "address-hash",
         "a-first-name",
         "a-last-name",
+        "photo-on-pending",
+        "photo-pending-on-pub",
+        "photo-rejected-on-pub",
+        "photo-on-hidden",
+        "photo-on-hidden-comment",
+        "other-photo",
     )
 }
 SECRETS |= {
@@ -88,7 +96,10 @@ SECRETS |= {
 }
 # Published content: anyone may read it; the walk checks that the public reads do show it (so a walk that
 # read nothing could not pass).
-PUBLIC = {name: f"SHOWN-{name}-{SUFFIX}" for name in ("pub1-title", "pub2-title", "pub3-title", "answer")}
+PUBLIC = {
+    name: f"SHOWN-{name}-{SUFFIX}"
+    for name in ("pub1-title", "pub2-title", "pub3-title", "answer", "photo-alt", "comment-photo-alt")
+}
 
 ROLES = (
     "anonymous",
@@ -141,6 +152,9 @@ _P_STAFF_SEES_PENDING = {"moderator": QUEUE | STAFF_OGC, "planner": PLANNING | S
 # A context layer that is not public: its name in the map's list of layers, its features in its tiles, for
 # the project's moderators and planners only.
 STAFF_LAYER = frozenset({"api:context-layer-list", "tiles:layer-tile"})
+# Where a suggestion's photos are listed with their descriptions: its detail and its photo list. A project's
+# moderators see every photo of a suggestion they may see, those waiting or rejected too.
+PHOTO_LISTS = frozenset({"api:suggestion-detail", "api:suggestion-photo-list"})
 VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     # Citizen A's suggestion waiting for review: A, the project's moderators (queue) and planners.
     "pending-title": {"citizen_a": ALL, **_P_STAFF_SEES_PENDING},
@@ -205,6 +219,29 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     "a-last-name": {"citizen_a": ALL, "admin": ALL},
     "a-email": {"citizen_a": ALL, "admin": ALL},
     "b-email": {"citizen_b": ALL, "admin": ALL},
+    # Photos (their descriptions): one on A's pending suggestion, one waiting and one rejected on the
+    # published pub1, one on the hidden suggestion, one on the hidden comment, one on the other project's
+    # pending suggestion.
+    "photo-on-pending": {"citizen_a": ALL, "admin": ALL},
+    "photo-pending-on-pub": {"citizen_a": ALL, "moderator": PHOTO_LISTS, "admin": ALL},
+    # Their authors' own data lists every photo, rejected and hidden ones too.
+    "photo-rejected-on-pub": {"citizen_a": ACCOUNT_DATA, "moderator": PHOTO_LISTS, "admin": ALL},
+    "photo-on-hidden": {"citizen_a": ACCOUNT_DATA, "admin": ALL},
+    "photo-on-hidden-comment": {"citizen_b": ACCOUNT_DATA, "admin": ALL},
+    "other-photo": {"citizen_b": ALL, "admin": ALL},
+}
+# Who may fetch each photo's files (tests/security/test_leak_walk.py): the photo's author while it waits,
+# the project's moderators (the queue) and site administrators whatever its state, everyone once published
+# on a published contribution.
+PHOTO_READERS = {
+    "public": set(ROLES),
+    "on_comment": set(ROLES),
+    "on_pending": {"citizen_a", "moderator", "admin"},
+    "pending_on_pub": {"citizen_a", "moderator", "admin"},
+    "rejected_on_pub": {"moderator", "admin"},
+    "on_hidden": {"moderator", "admin"},
+    "on_hidden_comment": {"moderator", "admin"},
+    "other": {"citizen_b", "moderator_other", "admin"},
 }
 
 
@@ -256,6 +293,7 @@ class World:
     slug_of: dict[int, str] = field(default_factory=dict)  # suggestion id -> its project's slug
     slug_of_survey: dict[int, str] = field(default_factory=dict)  # survey id -> its project's slug
     layer_ids: list[int] = field(default_factory=list)  # the context layers of every project
+    photos: dict[str, Photo] = field(default_factory=dict)  # PHOTO_READERS' names
 
     def by_pk(self) -> dict[int, str]:
         return {s.pk: name for name, s in self.suggestions.items()}
@@ -473,6 +511,7 @@ def build_world() -> World:
             layer=layer, geom=Point(*POINTS["pub1"], srid=4326), properties={"name": name}
         )
     world.layer_ids = [staff_layer.pk, public_layer.pk]
+    world.photos = _photos(s, c, a, b)
     for where in (project, other, private):
         world.published[where.slug] = sorted(
             Suggestion.objects.filter(project=where, moderation_state=ModerationState.PUBLISHED).values_list(
@@ -480,6 +519,43 @@ def build_world() -> World:
             )
         )
     return world
+
+
+def _photos(s: dict, c: dict, a: object, b: object) -> dict[str, Photo]:
+    """Photos in every state that matters, each named by PHOTO_READERS, with their files in the storage."""
+    m, published, pending = SECRETS, ModerationState.PUBLISHED, ModerationState.PENDING
+    return {
+        "public": PhotoFactory(suggestion=s["pub1"], author=a, alt_text=PUBLIC["photo-alt"]),
+        "pending_on_pub": PhotoFactory(
+            suggestion=s["pub1"],
+            author=a,
+            position=1,
+            alt_text=m["photo-pending-on-pub"],
+            moderation_state=pending,
+        ),
+        "rejected_on_pub": PhotoFactory(
+            suggestion=s["pub1"],
+            author=a,
+            position=2,
+            alt_text=m["photo-rejected-on-pub"],
+            moderation_state=ModerationState.REJECTED,
+        ),
+        "on_pending": PhotoFactory(
+            suggestion=s["pending"], author=a, alt_text=m["photo-on-pending"], moderation_state=pending
+        ),
+        "on_hidden": PhotoFactory(
+            suggestion=s["hidden"], author=a, alt_text=m["photo-on-hidden"], moderation_state=published
+        ),
+        "on_comment": PhotoFactory(
+            suggestion=s["pub1"], comment=c["published"], author=b, alt_text=PUBLIC["comment-photo-alt"]
+        ),
+        "on_hidden_comment": PhotoFactory(
+            suggestion=s["pub1"], comment=c["hidden"], author=b, alt_text=m["photo-on-hidden-comment"]
+        ),
+        "other": PhotoFactory(
+            suggestion=s["other_pending"], author=b, alt_text=m["other-photo"], moderation_state=pending
+        ),
+    }
 
 
 def check_markers_are_distinct() -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from geo.models import ExportJob
 from participation.models import ModerationState, StaffRole
-from tests.factories import ProjectRoleFactory, SuggestionFactory
+from tests.factories import PhotoFactory, ProjectRoleFactory, SuggestionFactory
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,15 @@ def site(project, point_category, citizen, planner, moderator, superuser):
     job = ExportJob.objects.create(
         project=project, requested_by=planner, format="gpkg", expires_at=timezone.now() + timedelta(hours=1)
     )
-    return {"project": project, "suggestion": published, "pending": pending, "survey": survey, "job": job}
+    photo = PhotoFactory(suggestion=published)
+    return {
+        "project": project,
+        "suggestion": published,
+        "pending": pending,
+        "survey": survey,
+        "job": job,
+        "photo": photo,
+    }
 
 
 def pages(site, users):
@@ -244,11 +252,16 @@ def test_json_and_files_are_not_sniffed_either(production, site, planner):
         f"/api/v1/projects/{slug}/suggestions/",
         "/api/schema/",
         f"/api/v1/projects/{slug}/open-data/csv",
+        f"/api/v1/photos/{site['photo'].key}/full.jpg",
+        f"/api/v1/photos/{site['photo'].key}/small.jpg",
     ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["X-Content-Type-Options"] == "nosniff", path
         assert "Strict-Transport-Security" in response, path
+    photo = client.get(f"/api/v1/photos/{site['photo'].key}/full.jpg")
+    assert photo["Content-Type"] == "image/jpeg"
+    assert b"".join(photo.streaming_content).startswith(b"\xff\xd8")
 
 
 def test_plain_http_is_sent_to_https_except_the_health_check(production, db):

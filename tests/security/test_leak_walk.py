@@ -47,6 +47,7 @@ from tests.geo.test_tiles import read_tile, tile_of
 
 from .leak_fixtures import (
     LINE,
+    PHOTO_READERS,
     POINTS,
     PUBLIC,
     ROLES,
@@ -249,6 +250,21 @@ def routes(world: World) -> dict[str, list[str]]:
         "api:comment-list": [f"/api/v1/suggestions/{pk}/comments/" for pk in ids],
         "api:support": [f"/api/v1/suggestions/{pk}/support/" for pk in ids],
         "api:report-list": [f"/api/v1/suggestions/{pk}/reports/" for pk in ids],
+        "api:suggestion-photo-list": [f"/api/v1/suggestions/{pk}/photos/" for pk in ids],
+        "api:comment-photo-list": [
+            f"/api/v1/suggestions/{comment.suggestion_id}/comments/{comment.pk}/photos/"
+            for comment in world.comments.values()
+        ]
+        + [f"/api/v1/suggestions/{s['pub1'].pk}/comments/999999999/photos/"],
+        "api:photo-file": [
+            f"/api/v1/photos/{photo.key}/{rendition}.jpg"
+            for photo in world.photos.values()
+            for rendition in ("full", "medium", "small")
+        ]
+        + [
+            "/api/v1/photos/AAAAAAAAAAAAAAAAAAAAAA/full.jpg",
+            f"/api/v1/photos/{world.photos['public'].key}/x.jpg",
+        ],
         "api:project-map-data": [
             f"/api/v1/projects/{slug}/map/?{bbox}&zoom={zoom}{query}"
             for slug in slugs
@@ -541,6 +557,32 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     assert {"pending-title", "hidden-title", "a-email", "private-title"} <= set().union(
         *(found for (role, _key), found in seen.items() if role == "admin")
     )
+    assert "photo-alt" in public_seen[("anonymous", "api:suggestion-detail")]
+    assert "comment-photo-alt" in public_seen[("anonymous", "api:comment-list")]
+    assert {"photo-pending-on-pub", "photo-on-pending"} <= seen[("citizen_a", "api:suggestion-detail")]
+    assert {"photo-pending-on-pub", "photo-rejected-on-pub"} <= seen[
+        ("moderator", "api:suggestion-photo-list")
+    ]
+
+
+def test_photo_files_answer_only_whom_may_see_them(world):
+    """Each photo's files as each role: 200 for its readers (PHOTO_READERS), the same 404 for everyone
+    else, whether the photo waits, was rejected, or hangs on a hidden suggestion or comment; cached publicly
+    only when everyone may see it."""
+    wrong = []
+    for role, (session, _token) in clients(world).items():
+        for name, photo in world.photos.items():
+            response = session.get(f"/api/v1/photos/{photo.key}/medium.jpg")
+            read(response)
+            expected = 200 if role in PHOTO_READERS[name] else 404
+            if response.status_code != expected:
+                wrong.append((role, name, response.status_code))
+            elif expected == 200:
+                public = PHOTO_READERS[name] == set(ROLES)
+                cache = response["Cache-Control"]
+                if cache != ("public, max-age=3600" if public else "private, no-store"):
+                    wrong.append((role, name, cache))
+    assert wrong == []
 
 
 # ------------------------------------------------------------------------------------- counts and tiles
