@@ -46,7 +46,10 @@ def suggestion_feature_page(
     with heavy_reads().cursor() as cursor:
         cursor.execute(
             SQL.compose(
-                "feature_page", rows="suggestion_features", properties="suggestion_feature_properties"
+                "feature_page",
+                rows="suggestion_features",
+                properties="suggestion_feature_properties",
+                geometry="feature_geometry",
             ),
             params,
         )

@@ -107,6 +107,7 @@ def _page(
         rows="ogcapi_district_items",
         properties="ogcapi_district_item_properties",
         districts="analysis_district_rows",
+        geometry="feature_geometry",
     )
     return page_read(sql, params)
 

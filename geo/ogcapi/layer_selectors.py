@@ -114,7 +114,12 @@ def layer_collection_find(collection_id: str) -> OgcLayerCollection | None:
 def layer_items_query() -> str:
     """The items' SQL: the feature page shared with the suggestions (feature_page.sql), framing the layer's
     rows and properties."""
-    return SQL.compose("feature_page", rows="ogcapi_layer_items", properties="ogcapi_layer_item_properties")
+    return SQL.compose(
+        "feature_page",
+        rows="ogcapi_layer_items",
+        properties="ogcapi_layer_item_properties",
+        geometry="feature_geometry",
+    )
 
 
 def _page(*, collection: OgcLayerCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:

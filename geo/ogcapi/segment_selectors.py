@@ -80,7 +80,10 @@ def _page(
         "network_id": collection.layer.pk,
     }
     sql = SQL.compose(
-        "feature_page", rows="ogcapi_segment_items", properties="ogcapi_segment_item_properties"
+        "feature_page",
+        rows="ogcapi_segment_items",
+        properties="ogcapi_segment_item_properties",
+        geometry="feature_geometry",
     )
     return page_read(sql, params)
 

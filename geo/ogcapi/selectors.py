@@ -120,7 +120,7 @@ def items_query(
     condition (cql2.translate) among the rows'. With a `sort` (and its `keyset` condition,
     sorting.keyset_sql) the page is ogcapi_sorted_page.sql's, ordered by it; `properties`
     (property_selection) narrows the public properties to those names."""
-    parts = {"rows": rows}
+    parts = {"rows": rows, "geometry": "feature_geometry"}
     if properties is None:
         parts["properties"] = properties_file
     text = SQL.compose("feature_page" if sort is None else "ogcapi_sorted_page", **parts)

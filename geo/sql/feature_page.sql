@@ -5,11 +5,9 @@
 -- * rows: the candidates, ids above `after` in ascending order, at most `limit` + 1 of them, with
 --   at least `id`, `geom` and the columns the properties read. The one row past the page tells whether a
 --   next page exists without counting.
--- * properties: a json_build_object over those columns, the feature's properties.
--- Every feature carries the suggestion's id and its geometry, in the SRID `crs_srid` (4326: as stored) to
--- `crs_decimals` decimals (about 1 cm: 7 of a degree, 2 of a metre), latitude first when `crs_flip`
--- (EPSG:4326's axis order); geo/ogcapi/crs.py chooses them from its allow-list, the API's list always asks
--- for CRS84. Options 0: no GeoJSON 2008 `crs` member in the geometry (the response says the CRS).
+-- * properties: a json_build_object over those columns, the feature's properties;
+-- * geometry: feature_geometry.sql, the geometry in the CRS asked for (`crs_srid`, `crs_flip`, `crs_decimals`).
+-- Every feature carries the suggestion's id and its geometry.
 WITH candidate AS (
     /* rows */
 ),
@@ -25,11 +23,7 @@ SELECT
                     json_build_object(
                         'type', 'Feature',
                         'id', id,
-                        'geometry', ST_AsGeoJSON(
-                            CASE WHEN %(crs_srid)s::int <> 4326 THEN ST_Transform(geom, %(crs_srid)s::int)
-                                 WHEN %(crs_flip)s THEN ST_FlipCoordinates(geom)
-                                 ELSE geom END,
-                            %(crs_decimals)s::int, 0)::json,
+                        'geometry', /* geometry */,
                         'properties', /* properties */
                     ) ORDER BY id)
          FROM page),

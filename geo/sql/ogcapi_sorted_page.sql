@@ -2,8 +2,8 @@
 -- FeatureCollection: feature_page.sql's frame, ordered by the sort instead of the id. geo/ogcapi/selectors.py
 -- puts ogcapi_items.sql (with the sort's keyset and order) at "rows", the properties at "properties", and
 -- the sort's own fixed pieces (geo/ogcapi/sorting.py) at "sort order" (the keys with ASC/DESC, then id) and
--- "sort keys" (the keys as a JSON array: the last row's become the next page's cursor). The geometries are
--- written as feature_page.sql writes them (`crs_srid`, `crs_flip`, `crs_decimals`).
+-- "sort keys" (the keys as a JSON array: the last row's become the next page's cursor), and
+-- feature_geometry.sql at "geometry", as in feature_page.sql.
 WITH candidate AS (
     /* rows */
 ),
@@ -22,11 +22,7 @@ SELECT
                     json_build_object(
                         'type', 'Feature',
                         'id', id,
-                        'geometry', ST_AsGeoJSON(
-                            CASE WHEN %(crs_srid)s::int <> 4326 THEN ST_Transform(geom, %(crs_srid)s::int)
-                                 WHEN %(crs_flip)s THEN ST_FlipCoordinates(geom)
-                                 ELSE geom END,
-                            %(crs_decimals)s::int, 0)::json,
+                        'geometry', /* geometry */,
                         'properties', /* properties */
                     ) ORDER BY pm_rank)
          FROM page),
