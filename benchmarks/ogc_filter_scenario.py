@@ -11,14 +11,17 @@ request a first page.
 - tipg: its items of `bench_published_suggestions` (points and lines) with the same CQL2 filter.
 
 A second row asks for the same pages in EPSG:25832 (`crs=`, OGC API – Features Part 2), taking turns with
-the CRS84 pages: the reprojection's cost per page.
+the CRS84 pages: the reprojection's cost per page. A third weighs `numberMatched`: the items view's captured
+statements replayed with and without its bounded count (geo/sql/ogcapi_items_count.sql), taking turns, over
+every filter (the count runs wherever it may answer, also where it gives up and leaves numberMatched out).
 """
 
+import json
 from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit
 
 from benchmarks.core import BenchContext, LoadResult, Request, ResultRow, finite, interleaved, ratio, run_load
-from benchmarks.read_scenarios import TIPG_COLLECTION, check_ok, project_info
+from benchmarks.read_scenarios import TIPG_COLLECTION, _get, check_ok, project_info
 from benchmarks.replay import capture, replay
 
 LIMIT = 1000
@@ -27,7 +30,12 @@ THRESHOLDS = (3, 5, 10)
 UTM32 = "http://www.opengis.net/def/crs/EPSG/0/25832"
 REQUESTS = {"full": 120, "smoke": 15}
 SLICE = 15
-FLOOR_FACTOR, TIPG_FACTOR, CRS_FACTOR = 1.5, 0.5, 1.2
+FLOOR_FACTOR, TIPG_FACTOR, CRS_FACTOR, COUNT_FACTOR = 1.5, 0.5, 1.2, 1.25
+
+
+def is_count(statement: str) -> bool:
+    """The items view's bounded count (geo/sql/ogcapi_items_count.sql names its columns so)."""
+    return "AS matched" in statement and "AS read" in statement
 
 
 def filters() -> list[str]:
@@ -67,12 +75,17 @@ def run(ctx: BenchContext) -> list[ResultRow]:
     def floor(part: Sequence[str]) -> LoadResult:
         return replay(ctx.dsn, [captured[t].statements for t in part], ctx.clients)
 
+    def uncounted(part: Sequence[str]) -> LoadResult:
+        return replay(
+            ctx.dsn, [[s for s in captured[t].statements if not is_count(s)] for t in part], ctx.clients
+        )
+
     def utm(part: Sequence[str]) -> LoadResult:
         return run_load(
             ctx.base_url, [geojson(items_path(big.slug, t, UTM32)) for t in part], clients=ctx.clients
         )
 
-    sides = {"ours": ours, "floor": floor}
+    sides = {"ours": ours, "floor": floor, "uncounted": uncounted}
     if crs_status == 200:
         sides["utm"] = utm
     measured = interleaved(sides, work, rounds=max(1, len(work) // SLICE))
@@ -145,4 +158,42 @@ def run(ctx: BenchContext) -> list[ResultRow]:
             ),
         )
     )
+    rows.append(count_row(ctx, big.slug, texts, captured, measured["floor"], measured["uncounted"]))
     return rows
+
+
+def count_row(
+    ctx: BenchContext,
+    slug: str,
+    texts: list[str],
+    captured: dict,
+    counted: LoadResult,
+    uncounted: LoadResult,
+) -> ResultRow:
+    """What numberMatched adds to a filtered page: the view's SQL with its count against without."""
+    given = 0
+    for text in texts:
+        status, _headers, body = _get(
+            ctx.base_url, items_path(slug, text), {"Accept": "application/geo+json"}
+        )
+        given += status == 200 and "numberMatched" in json.loads(body)
+    tried = sum(any(is_count(s) for s in captured[t].statements) for t in texts)
+    r = ratio(counted.p50, uncounted.p50)
+    return ResultRow(
+        scenario="OGC API items, numberMatched's cost on a filtered page, 1,000 per page",
+        metric=f"p50 ms, {ctx.clients} clients",
+        ours=finite(counted.p50),
+        ours_p50=finite(counted.p50),
+        anchors={"the page's SQL without the count p50": uncounted.p50},
+        ratio=r,
+        bytes=None,
+        target=f"page with count p50 <= {COUNT_FACTOR:g} x without",
+        passed=bool(
+            given and not counted.failed and not uncounted.failed and r is not None and r <= COUNT_FACTOR
+        ),
+        notes=(
+            f"numberMatched given for {given} of {len(texts)} filters, the count tried for {tried}; "
+            f"p95 {counted.p95:.1f} vs {uncounted.p95:.1f} ms; the view's statements replayed in PostgreSQL "
+            "with and without its count, taking turns"
+        ),
+    )
