@@ -5,7 +5,6 @@ a non-spatial one and the data layers unchanged; QGIS 3.22 itself (headless, Deb
 draws the suggestions in their categories' colours."""
 
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from geo.exports.styles import qml, sld
 from geo.symbology import CategorySymbol
 from participation.models import PlanningStatus
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.geo.system_python import run_harness
 from tests.geo.test_exports import body, export_url
 from tests.geo.test_tiles_style import blend, near
 
@@ -84,22 +84,9 @@ def ogr(*args: str) -> str:
     return result.stdout
 
 
-QGIS_PYTHON = "/usr/bin/python3"
-HARNESS = Path(__file__).with_name("qgis_styles.py")
-
-
 def qgis(args: dict) -> dict:
     """tests/geo/qgis_styles.py in Debian's QGIS 3.22, headless."""
-    result = subprocess.run(
-        [QGIS_PYTHON, str(HARNESS), json.dumps(args)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_harness("qgis_styles.py", args)
 
 
 def colours(report: dict) -> dict[str, str]:

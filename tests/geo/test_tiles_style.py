@@ -20,6 +20,7 @@ from geo.layers.models import ContextLayer
 from geo.network.models import StreetNetwork
 from participation.models import PlanningStatus
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
+from tests.geo.system_python import GDAL_ENV, run_harness
 from tests.geo.test_clusters import mercator
 from tests.geo.test_layer_tiles import geojson
 from tests.geo.test_tiles import MVT, tile_of
@@ -252,9 +253,6 @@ def test_the_tileset_links_its_tiles_tiling_scheme_tilejson_and_style(client, st
 
 
 # ------------------------------------------------------------------------------------ the real clients
-GDAL_ENV = {**os.environ, "GDAL_HTTP_TIMEOUT": "30", "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_gdal_opens_the_tiles_the_tilejson_names(live_server, styled):
     import urllib.request
@@ -278,21 +276,9 @@ def test_gdal_opens_the_tiles_the_tilejson_names(live_server, styled):
     assert "planning_status (String) = planned" in result.stdout
 
 
-QGIS_PYTHON = "/usr/bin/python3"
-HARNESS = Path(__file__).with_name("qgis_render.py")
-
-
 def qgis_render(args: dict) -> dict:
-    result = subprocess.run(
-        [QGIS_PYTHON, str(HARNESS), json.dumps(args)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """tests/geo/qgis_render.py in Debian's QGIS 3.22, headless."""
+    return run_harness("qgis_render.py", args)
 
 
 def near(colour: str, expected: str, tolerance: int = 10) -> bool:
