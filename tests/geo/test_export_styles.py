@@ -13,27 +13,32 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.contrib.gis.geos import LineString, Point, Polygon
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import translation
 
 from geo.exports import gdal
 from geo.exports.styles import qml, sld
 from geo.symbology import CategorySymbol
-from participation.models import PlanningStatus
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
 from tests.geo.system_python import run_harness
 from tests.geo.test_exports import body, export_url
-from tests.geo.test_tiles_style import blend, near
+from tests.geo.test_tiles_style import (
+    BLUE,
+    GREEN,
+    LINE,
+    ORANGE,
+    RED,
+    A,
+    B,
+    blend,
+    category_of_each_kind,
+    near,
+)
 
 pytestmark = pytest.mark.django_db
 
-RED, BLUE, ORANGE, GREEN = "#d62728", "#1f77b4", "#c2410c", "#2ca02c"
 UNKNOWN = "#475569"
-A = (8.4037, 49.0094)  # red, planned
-B = (8.4057, 49.0094)  # blue, received
-LINE = ((8.4030, 49.0080), (8.4064, 49.0080))  # orange
-AREA = ((8.4030, 49.0100), (8.4064, 49.0100), (8.4064, 49.0110), (8.4030, 49.0110), (8.4030, 49.0100))
 INSIDE_AREA = (8.4047, 49.0105)
 LABELS = {"charging": "Laden & <Strom>", "parking": "Parken", "bike-path": "Radweg", "square": "Platz"}
 QML = "application/xml"
@@ -47,31 +52,7 @@ SHOTS = os.environ.get("EXPORT_STYLE_SHOTS")
 @pytest.fixture
 def styled(project):
     """A category of each kind (one point category's label needs escaping) and a suggestion of each."""
-    red = CategoryFactory(
-        project=project, key="charging", colour=RED, label_de=LABELS["charging"], label_en="Charging"
-    )
-    blue = CategoryFactory(project=project, key="parking", colour=BLUE, label_de="Parken", label_en="Parking")
-    orange = CategoryFactory(
-        project=project,
-        key="bike-path",
-        geometry_kind="line",
-        colour=ORANGE,
-        label_de="Radweg",
-        label_en="Bike",
-    )
-    green = CategoryFactory(
-        project=project,
-        key="square",
-        geometry_kind="polygon",
-        colour=GREEN,
-        label_de="Platz",
-        label_en="Square",
-    )
-    SuggestionFactory(category=red, geom=Point(*A, srid=4326), planning_status=PlanningStatus.PLANNED)
-    SuggestionFactory(category=blue, geom=Point(*B, srid=4326))
-    SuggestionFactory(category=orange, geom=LineString(*LINE, srid=4326), line_drawing="routed")
-    SuggestionFactory(category=green, geom=Polygon(AREA, srid=4326))
-    return {"project": project, "categories": [red, blue, orange, green]}
+    return {"project": project, "categories": category_of_each_kind(project, charging_de=LABELS["charging"])}
 
 
 def style_url(project, layer: str, fmt: str) -> str:
