@@ -13,16 +13,11 @@ import json
 import os
 import sys
 
+from qgis_headless import render, serve
+
 
 def main(args: dict) -> dict:
-    from qgis.core import (
-        QgsApplication,
-        QgsAuthMethodConfig,
-        QgsMapRendererParallelJob,
-        QgsMapSettings,
-        QgsVectorLayer,
-    )
-    from qgis.PyQt.QtCore import QSize
+    from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsVectorLayer
     from qgis.PyQt.QtGui import QColor
 
     authcfg = ""
@@ -49,19 +44,9 @@ def main(args: dict) -> dict:
         }
         for f in layer.getFeatures()
     ]
-    settings = QgsMapSettings()
-    settings.setLayers([layer])
-    settings.setDestinationCrs(layer.crs())
-    settings.setOutputSize(QSize(400, 400))
     extent = layer.extent()
     extent.grow(0.001)
-    settings.setExtent(extent)
-    settings.setBackgroundColor(QColor("#ffffff"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
-    image.save(args["png"], "PNG")
+    image, _shown, _errors = render([layer], layer.crs(), extent, (400, 400), args["png"])
     white = QColor("#ffffff").rgb()
     drawn = sum(
         1
@@ -79,14 +64,6 @@ def main(args: dict) -> dict:
 
 
 if __name__ == "__main__":
-    arguments = json.loads(sys.argv[1])
     # A fresh authentication database for this run, never the user's (read when QGIS starts).
-    os.environ["QGIS_AUTH_DB_DIR_PATH"] = arguments["auth_dir"]
-    from qgis.core import QgsApplication
-
-    application = QgsApplication([], False)
-    application.initQgis()
-    try:
-        print(json.dumps(main(arguments)))
-    finally:
-        application.exitQgis()
+    os.environ["QGIS_AUTH_DB_DIR_PATH"] = json.loads(sys.argv[1])["auth_dir"]
+    serve(main)

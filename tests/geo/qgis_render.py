@@ -8,20 +8,8 @@ EPSG:3857 x, y). Prints JSON: whether the layer and its style loaded, the style'
 probe's colour as #rrggbb.
 """
 
-import json
-import sys
-
-from qgis.core import (
-    QgsApplication,
-    QgsCoordinateReferenceSystem,
-    QgsDataSourceUri,
-    QgsMapRendererParallelJob,
-    QgsMapSettings,
-    QgsRectangle,
-    QgsVectorTileLayer,
-)
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor
+from qgis.core import QgsCoordinateReferenceSystem, QgsDataSourceUri, QgsRectangle, QgsVectorTileLayer
+from qgis_headless import colour_at, render, serve
 
 
 def main(args: dict) -> dict:
@@ -37,40 +25,22 @@ def main(args: dict) -> dict:
     message, style_loaded = layer.loadDefaultStyle()
     styles = [style.styleName() for style in layer.renderer().styles()] if style_loaded else []
 
-    xmin, ymin, xmax, ymax = args["extent"]
-    width, height = args["size"]
-    settings = QgsMapSettings()
-    settings.setLayers([layer])
-    settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
-    settings.setOutputSize(QSize(width, height))
-    settings.setExtent(QgsRectangle(xmin, ymin, xmax, ymax))
-    settings.setBackgroundColor(QColor("#ffffff"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
-    image.save(args["png"], "PNG")
-    # The extent as rendered (QGIS widens one side to keep the image's aspect ratio).
-    shown = settings.visibleExtent()
-    probes = []
-    for x, y in args["probes"]:
-        column = int((x - shown.xMinimum()) / shown.width() * image.width())
-        row = int((shown.yMaximum() - y) / shown.height() * image.height())
-        probes.append(image.pixelColor(column, row).name())
+    image, shown, errors = render(
+        [layer],
+        QgsCoordinateReferenceSystem("EPSG:3857"),
+        QgsRectangle(*args["extent"]),
+        args["size"],
+        args["png"],
+    )
     return {
         "valid": layer.isValid(),
         "style_loaded": bool(style_loaded),
         "message": message,
         "styles": styles,
-        "probes": probes,
-        "errors": [str(error.message) for error in job.errors()],
+        "probes": [colour_at(image, shown, x, y) for x, y in args["probes"]],
+        "errors": errors,
     }
 
 
 if __name__ == "__main__":
-    application = QgsApplication([], False)
-    application.initQgis()
-    try:
-        print(json.dumps(main(json.loads(sys.argv[1]))))
-    finally:
-        application.exitQgis()
+    serve(main)

@@ -11,22 +11,15 @@ its renderer's type and classes (value or filter, label, colour as #rrggbb), the
 each probe's colour.
 """
 
-import json
-import sys
-
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsMapRendererParallelJob,
-    QgsMapSettings,
     QgsPointXY,
     QgsProject,
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor
+from qgis_headless import colour_at, render, serve
 
 
 def classes(layer: QgsVectorLayer) -> list[dict]:
@@ -69,7 +62,8 @@ def load(spec: dict) -> tuple[QgsVectorLayer, dict]:
     return layer, report
 
 
-def render(layers: list[QgsVectorLayer], args: dict) -> list[str]:
+def probe(layers: list[QgsVectorLayer], args: dict) -> list[str]:
+    """Render the layers in EPSG:3857 over the probes widened by `margin` degrees: each probe's colour."""
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
     mercator = QgsCoordinateReferenceSystem("EPSG:3857")
     transform = QgsCoordinateTransform(wgs84, mercator, QgsProject.instance())
@@ -79,25 +73,9 @@ def render(layers: list[QgsVectorLayer], args: dict) -> list[str]:
     lats = [lat for _, lat in args["probes"]]
     corner_a = transform.transform(QgsPointXY(min(lons) - margin, min(lats) - margin))
     corner_b = transform.transform(QgsPointXY(max(lons) + margin, max(lats) + margin))
-    width, height = args.get("size", [800, 600])
-    settings = QgsMapSettings()
-    settings.setLayers(layers)
-    settings.setDestinationCrs(mercator)
-    settings.setOutputSize(QSize(width, height))
-    settings.setExtent(QgsRectangle(corner_a.x(), corner_a.y(), corner_b.x(), corner_b.y()))
-    settings.setBackgroundColor(QColor("#ffffff"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
-    image.save(args["png"], "PNG")
-    shown = settings.visibleExtent()  # QGIS widens one side to keep the image's aspect ratio
-    colours = []
-    for point in probes:
-        column = int((point.x() - shown.xMinimum()) / shown.width() * image.width())
-        row = int((shown.yMaximum() - point.y()) / shown.height() * image.height())
-        colours.append(image.pixelColor(column, row).name())
-    return colours
+    extent = QgsRectangle(corner_a.x(), corner_a.y(), corner_b.x(), corner_b.y())
+    image, shown, _errors = render(layers, mercator, extent, args.get("size", [800, 600]), args["png"])
+    return [colour_at(image, shown, point.x(), point.y()) for point in probes]
 
 
 def main(args: dict) -> dict:
@@ -105,14 +83,9 @@ def main(args: dict) -> dict:
     result: dict = {"layers": [report for _, report in loaded]}
     if args.get("png"):
         # The first layer on top, as in QGIS's layer list.
-        result["probes"] = render([layer for layer, _ in loaded], args)
+        result["probes"] = probe([layer for layer, _ in loaded], args)
     return result
 
 
 if __name__ == "__main__":
-    application = QgsApplication([], False)
-    application.initQgis()
-    try:
-        print(json.dumps(main(json.loads(sys.argv[1]))))
-    finally:
-        application.exitQgis()
+    serve(main)

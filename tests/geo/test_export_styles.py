@@ -5,7 +5,6 @@ a non-spatial one and the data layers unchanged; QGIS 3.22 itself (headless, Deb
 draws the suggestions in their categories' colours."""
 
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -14,26 +13,32 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.contrib.gis.geos import LineString, Point, Polygon
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import translation
 
 from geo.exports import gdal
 from geo.exports.styles import qml, sld
 from geo.symbology import CategorySymbol
-from participation.models import PlanningStatus
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory, UserFactory
+from tests.geo.system_python import run_harness
 from tests.geo.test_exports import body, export_url
-from tests.geo.test_tiles_style import blend, near
+from tests.geo.test_tiles_style import (
+    BLUE,
+    GREEN,
+    LINE,
+    ORANGE,
+    RED,
+    A,
+    B,
+    blend,
+    category_of_each_kind,
+    near,
+)
 
 pytestmark = pytest.mark.django_db
 
-RED, BLUE, ORANGE, GREEN = "#d62728", "#1f77b4", "#c2410c", "#2ca02c"
 UNKNOWN = "#475569"
-A = (8.4037, 49.0094)  # red, planned
-B = (8.4057, 49.0094)  # blue, received
-LINE = ((8.4030, 49.0080), (8.4064, 49.0080))  # orange
-AREA = ((8.4030, 49.0100), (8.4064, 49.0100), (8.4064, 49.0110), (8.4030, 49.0110), (8.4030, 49.0100))
 INSIDE_AREA = (8.4047, 49.0105)
 LABELS = {"charging": "Laden & <Strom>", "parking": "Parken", "bike-path": "Radweg", "square": "Platz"}
 QML = "application/xml"
@@ -47,31 +52,7 @@ SHOTS = os.environ.get("EXPORT_STYLE_SHOTS")
 @pytest.fixture
 def styled(project):
     """A category of each kind (one point category's label needs escaping) and a suggestion of each."""
-    red = CategoryFactory(
-        project=project, key="charging", colour=RED, label_de=LABELS["charging"], label_en="Charging"
-    )
-    blue = CategoryFactory(project=project, key="parking", colour=BLUE, label_de="Parken", label_en="Parking")
-    orange = CategoryFactory(
-        project=project,
-        key="bike-path",
-        geometry_kind="line",
-        colour=ORANGE,
-        label_de="Radweg",
-        label_en="Bike",
-    )
-    green = CategoryFactory(
-        project=project,
-        key="square",
-        geometry_kind="polygon",
-        colour=GREEN,
-        label_de="Platz",
-        label_en="Square",
-    )
-    SuggestionFactory(category=red, geom=Point(*A, srid=4326), planning_status=PlanningStatus.PLANNED)
-    SuggestionFactory(category=blue, geom=Point(*B, srid=4326))
-    SuggestionFactory(category=orange, geom=LineString(*LINE, srid=4326), line_drawing="routed")
-    SuggestionFactory(category=green, geom=Polygon(AREA, srid=4326))
-    return {"project": project, "categories": [red, blue, orange, green]}
+    return {"project": project, "categories": category_of_each_kind(project, charging_de=LABELS["charging"])}
 
 
 def style_url(project, layer: str, fmt: str) -> str:
@@ -84,22 +65,9 @@ def ogr(*args: str) -> str:
     return result.stdout
 
 
-QGIS_PYTHON = "/usr/bin/python3"
-HARNESS = Path(__file__).with_name("qgis_styles.py")
-
-
 def qgis(args: dict) -> dict:
     """tests/geo/qgis_styles.py in Debian's QGIS 3.22, headless."""
-    result = subprocess.run(
-        [QGIS_PYTHON, str(HARNESS), json.dumps(args)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_harness("qgis_styles.py", args)
 
 
 def colours(report: dict) -> dict[str, str]:

@@ -35,8 +35,8 @@ from geo.fields import (
 )
 from participation.models import PlanningStatus, Suggestion
 from tests.factories import SuggestionFactory
+from tests.geo.system_python import GDAL_ENV
 from tests.geo.test_exports import analysis_layers
-from tests.geo.test_ogcapi_gdal import GDAL_ENV
 from tests.geo.test_tiles import tile_of
 
 pytestmark = pytest.mark.django_db(transaction=True)

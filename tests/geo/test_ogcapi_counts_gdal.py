@@ -2,16 +2,15 @@
 – Features provider show the layer's feature count from the first page, without paging through a
 collection larger than a page; OWSLib hands it over, with a sorted, narrowed page."""
 
-import json
 import re
-import subprocess
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from participation.models import PlanningStatus
 from tests.factories import SuggestionFactory
-from tests.geo.test_ogcapi_gdal import GDAL_ENV, gdal
+from tests.geo.system_python import run_system_python
+from tests.geo.test_ogcapi_gdal import gdal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,17 +86,8 @@ app.exitQgis()
 
 def test_qgis_shows_the_feature_count_of_the_first_page(live_server, points, requests_seen):
     # QGIS 3.22 (Debian's, headless) with its own OGC API – Features provider, as a planner adds the layer.
-    result = subprocess.run(
-        ["/usr/bin/python3", "-c", QGIS_SCRIPT, f"{live_server.url}/ogcapi"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
+    body = run_system_python(["-c", QGIS_SCRIPT, f"{live_server.url}/ogcapi"], timeout=120)
 
-    assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout.strip().splitlines()[-1])
     assert body["valid"], body
     assert body["count"] == 40  # more than QGIS's page of 5: the server's count
     assert "support_count" in body["fields"]
@@ -116,17 +106,8 @@ print(json.dumps({"matched": page.get("numberMatched"), "features": page["featur
 
 
 def test_owslib_gets_number_matched_and_the_sorted_narrowed_page(live_server, points):
-    result = subprocess.run(
-        ["/usr/bin/python3", "-c", OWSLIB_SCRIPT, f"{live_server.url}/ogcapi"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=GDAL_ENV,
-        check=False,
-    )
+    body = run_system_python(["-c", OWSLIB_SCRIPT, f"{live_server.url}/ogcapi"], timeout=60)
 
-    assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout)
     assert body["matched"] == 40
     assert [f["properties"] for f in body["features"]] == [
         {"id": s.pk, "support_count": 9} for s in sorted(points, key=lambda s: s.pk) if s.support_count == 9

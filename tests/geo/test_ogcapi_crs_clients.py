@@ -10,15 +10,15 @@
 """
 
 import json
-import subprocess
 from urllib.parse import urlencode
 
 import pytest
 from django.contrib.gis.geos import LineString, Point
 
 from tests.factories import SuggestionFactory
+from tests.geo.system_python import run_system_python
 from tests.geo.test_ogcapi_crs import BAHNHOF, EPSG25832, SCHLOSS, utm32
-from tests.geo.test_ogcapi_gdal import GDAL_ENV, gdal
+from tests.geo.test_ogcapi_gdal import gdal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,25 +85,10 @@ print(json.dumps({
 def test_owslib_reads_the_crs_list_and_gets_a_utm_page_of_a_utm_box(live_server, places):
     east, north = utm32(*SCHLOSS)
     # OWSLib is Debian's (0.27.2, beside QGIS's Python), not in the project's virtualenv.
-    result = subprocess.run(
-        [
-            "/usr/bin/python3",
-            "-c",
-            OWSLIB_SCRIPT,
-            f"{live_server.url}/ogcapi",
-            str(east),
-            str(north),
-            EPSG25832,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=GDAL_ENV,
-        check=False,
+    body = run_system_python(
+        ["-c", OWSLIB_SCRIPT, f"{live_server.url}/ogcapi", str(east), str(north), EPSG25832], timeout=60
     )
 
-    assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout)
     assert EPSG25832 in body["crs"]
     assert body["storageCrs"] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
     assert list(body["features"]) == [str(places["schloss"].pk)]
@@ -138,23 +123,16 @@ print(json.dumps({
 
 
 def test_qgis_draws_the_ogc_layer_in_utm_where_the_servers_utm_output_puts_it(live_server, places):
-    result = subprocess.run(
+    body = run_system_python(
         [
-            "/usr/bin/python3",
             "-c",
             QGIS_SCRIPT,
             f"{live_server.url}/ogcapi",
             items_url(live_server, "test-project-lines", crs=EPSG25832),
         ],
-        capture_output=True,
-        text=True,
         timeout=120,
-        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
     )
 
-    assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout.strip().splitlines()[-1])
     assert body["oapif_valid"]
     assert body["oapif_crs"] in ("OGC:CRS84", "EPSG:4326")
     assert body["direct_valid"]

@@ -5,14 +5,14 @@ never on the creation date as `datetime=` did (issue 25: 56 rows instead of 7). 
 reads the queryables and sends `filter=` too, and QGIS 3.22 sends a provider filter through GDAL."""
 
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import SuggestionFactory
-from tests.geo.test_ogcapi_gdal import GDAL_ENV, gdal
+from tests.geo.system_python import run_system_python
+from tests.geo.test_ogcapi_gdal import gdal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,17 +87,8 @@ print(json.dumps({"queryables": sorted(queryables["properties"]), "ids": ids}))
 
 def test_owslib_reads_the_queryables_and_sends_a_filter(live_server, answered):
     # OWSLib is Debian's (0.27.2, beside QGIS's Python), not in the project's virtualenv.
-    result = subprocess.run(
-        ["/usr/bin/python3", "-c", OWSLIB_SCRIPT, f"{live_server.url}/ogcapi"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=GDAL_ENV,
-        check=False,
-    )
+    body = run_system_python(["-c", OWSLIB_SCRIPT, f"{live_server.url}/ogcapi"], timeout=60)
 
-    assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout)
     assert {"support_count", "answered_at", "geometry"} <= set(body["queryables"])
     assert set(body["ids"]) == {
         s.pk
@@ -119,17 +110,8 @@ print(json.dumps({"valid": layer.isValid(), "ids": sorted(f["id"] for f in layer
 
 def test_qgis_sends_a_provider_filter_through_gdal_to_the_server(live_server, answered, requests_seen):
     # QGIS 3.22 (Debian's, headless) with its OGR provider, as docs/ogc-api.md shows it.
-    result = subprocess.run(
-        ["/usr/bin/python3", "-c", QGIS_SCRIPT, f"OAPIF:{live_server.url}/ogcapi"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
+    body = run_system_python(["-c", QGIS_SCRIPT, f"OAPIF:{live_server.url}/ogcapi"], timeout=120)
 
-    assert result.returncode == 0, result.stderr
-    body = json.loads(result.stdout.strip().splitlines()[-1])
     assert body["valid"]
     assert set(body["ids"]) == {
         s.pk

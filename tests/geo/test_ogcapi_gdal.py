@@ -3,7 +3,6 @@ from a live server: it lists the collections, reads features with their attribut
 server and pages through everything by following the `next` links."""
 
 import json
-import os
 import re
 import subprocess
 
@@ -12,17 +11,11 @@ from django.contrib.gis.geos import Point
 
 from participation.models import ModerationState
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
+from tests.geo.system_python import GDAL_ENV
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UMLAUT_TITLE = "Fahrradständer am Schloßplatz – Süd"
-GDAL_ENV = {
-    **os.environ,
-    "GDAL_HTTP_TIMEOUT": "30",
-    "CPL_DEBUG": "OFF",
-    "NO_PROXY": "127.0.0.1,localhost",
-    "no_proxy": "127.0.0.1,localhost",
-}
 
 
 def gdal(*args: str) -> str:

@@ -3,22 +3,19 @@ a header (`GDAL_HTTP_HEADERS`) or as HTTP Basic's password (`GDAL_HTTP_AUTH=BASI
 with an authentication configuration of the method "Basic" (a fresh authentication database), which loads
 and draws the pending suggestions; without credentials neither client sees the collection."""
 
-import json
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from participation.models import ModerationState
 from tests.factories import SuggestionFactory, TokenFactory, UserFactory
-from tests.geo.test_ogcapi_gdal import GDAL_ENV, features_of, gdal
+from tests.geo.system_python import GDAL_ENV, run_harness
+from tests.geo.test_ogcapi_gdal import features_of, gdal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STAFF = "test-project-points-staff"
-QGIS_PYTHON = "/usr/bin/python3"
-HARNESS = Path(__file__).with_name("qgis_oapif.py")
 
 
 @pytest.fixture
@@ -95,16 +92,7 @@ def test_without_credentials_gdal_does_not_see_the_staff_collection(live_server,
 
 
 def qgis_load(args: dict) -> dict:
-    result = subprocess.run(
-        [QGIS_PYTHON, str(HARNESS), json.dumps(args)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_harness("qgis_oapif.py", args)
 
 
 def test_qgis_loads_and_draws_the_staff_layer_with_a_basic_authentication_configuration(

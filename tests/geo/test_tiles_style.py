@@ -18,8 +18,9 @@ from geo.fields import field_names
 from geo.layers.imports import layer_import
 from geo.layers.models import ContextLayer
 from geo.network.models import StreetNetwork
-from participation.models import PlanningStatus
+from participation.models import Category, PlanningStatus, Project
 from tests.factories import CategoryFactory, ProjectFactory, SuggestionFactory
+from tests.geo.system_python import GDAL_ENV, run_harness
 from tests.geo.test_clusters import mercator
 from tests.geo.test_layer_tiles import geojson
 from tests.geo.test_tiles import MVT, tile_of
@@ -39,32 +40,31 @@ PURPLE = "#7e22ce"
 AREA = ((8.4030, 49.0100), (8.4064, 49.0100), (8.4064, 49.0110), (8.4030, 49.0110), (8.4030, 49.0100))
 
 
-@pytest.fixture
-def styled(project, tmp_path):
-    """A project with a category of each kind, one suggestion of each, an OSM street network and a public
-    context layer."""
-    red = CategoryFactory(project=project, key="charging", colour=RED, label_de="Laden", label_en="Charging")
-    blue = CategoryFactory(project=project, key="parking", colour=BLUE, label_de="Parken", label_en="Parking")
-    orange = CategoryFactory(
-        project=project,
-        key="bike-path",
-        geometry_kind="line",
-        colour=ORANGE,
-        label_de="Radweg",
-        label_en="Bike path",
-    )
-    green = CategoryFactory(
-        project=project,
-        key="square",
-        geometry_kind="polygon",
-        colour=GREEN,
-        label_de="Platz",
-        label_en="Square",
+def category_of_each_kind(project: Project, *, charging_de: str = "Laden") -> list[Category]:
+    """Two point categories (red "charging", blue "parking"), a line (orange "bike-path") and an area (green
+    "square"), with one suggestion each: the red one planned at A, the blue one at B, a routed path along LINE
+    and the AREA. Also the exports' styles (tests/geo/test_export_styles.py)."""
+    red, blue, orange, green = (
+        CategoryFactory(project=project, key=key, geometry_kind=kind, colour=colour, label_de=de, label_en=en)
+        for key, kind, colour, de, en in (
+            ("charging", "point", RED, charging_de, "Charging"),
+            ("parking", "point", BLUE, "Parken", "Parking"),
+            ("bike-path", "line", ORANGE, "Radweg", "Bike path"),
+            ("square", "polygon", GREEN, "Platz", "Square"),
+        )
     )
     SuggestionFactory(category=red, geom=Point(*A, srid=4326), planning_status=PlanningStatus.PLANNED)
     SuggestionFactory(category=blue, geom=Point(*B, srid=4326))
     SuggestionFactory(category=orange, geom=LineString(*LINE, srid=4326), line_drawing="routed")
     SuggestionFactory(category=green, geom=Polygon(AREA, srid=4326))
+    return [red, blue, orange, green]
+
+
+@pytest.fixture
+def styled(project, tmp_path):
+    """A project with a category of each kind, one suggestion of each, an OSM street network and a public
+    context layer."""
+    categories = category_of_each_kind(project)
     StreetNetwork.objects.create(project=project, attribution=OSM)
     layer = ContextLayer.objects.create(
         project=project,
@@ -76,7 +76,7 @@ def styled(project, tmp_path):
     )
     layer_import(layer=layer, source=geojson(tmp_path / "parks.geojson", [(C, {"name": "P1"})]), actor=None)
     ContextLayer.objects.create(project=project, name="Intern", role="reference", public=False)
-    return {"project": project, "categories": [red, blue, orange, green], "layer": layer}
+    return {"project": project, "categories": categories, "layer": layer}
 
 
 def fetch(client: Client, url: str, **headers: str):
@@ -252,9 +252,6 @@ def test_the_tileset_links_its_tiles_tiling_scheme_tilejson_and_style(client, st
 
 
 # ------------------------------------------------------------------------------------ the real clients
-GDAL_ENV = {**os.environ, "GDAL_HTTP_TIMEOUT": "30", "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_gdal_opens_the_tiles_the_tilejson_names(live_server, styled):
     import urllib.request
@@ -278,21 +275,9 @@ def test_gdal_opens_the_tiles_the_tilejson_names(live_server, styled):
     assert "planning_status (String) = planned" in result.stdout
 
 
-QGIS_PYTHON = "/usr/bin/python3"
-HARNESS = Path(__file__).with_name("qgis_render.py")
-
-
 def qgis_render(args: dict) -> dict:
-    result = subprocess.run(
-        [QGIS_PYTHON, str(HARNESS), json.dumps(args)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**GDAL_ENV, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """tests/geo/qgis_render.py in Debian's QGIS 3.22, headless."""
+    return run_harness("qgis_render.py", args)
 
 
 def near(colour: str, expected: str, tolerance: int = 10) -> bool:

@@ -103,6 +103,16 @@ EXECUTABLE = (
 )
 # A GIF header that is also JavaScript (the classic GIF/JS polyglot): GIF is not on the allow-list.
 GIF_JS_POLYGLOT = b"GIF89a/*\x0a\x00\x0a\x00\x00\x00\x00*/=alert(document.domain);//" + b"\x00" * 32 + b";"
+# What must be refused as not a photo (not JPEG, PNG, WebP or HEIC), whatever its name says: by the image
+# processing and by the API alike.
+NOT_IMAGES = {
+    "renamed-executable": EXECUTABLE,
+    "svg": SVG,
+    "html": HTML,
+    "gif-js-polyglot": GIF_JS_POLYGLOT,
+    "cmyk-tiff": encoded(Image.new("CMYK", (30, 30)), "TIFF"),
+    "16-bit-tiff": encoded(Image.new("I;16", (30, 30)), "TIFF"),
+}
 
 
 def jpeg_html_polyglot() -> bytes:

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from django.test import Client
 
-from tests.geo.test_ogcapi_gdal import GDAL_ENV
+from tests.geo.system_python import GDAL_ENV
 
 UNKNOWN = [
     "/ogcapi/x",
