@@ -159,7 +159,8 @@ def queryables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpR
 
 @ogc_resource(SCHEMA_JSON, JSON)
 def sortables(request: HttpRequest, collection_id: str, *, html: bool) -> HttpResponse:
-    kind, found = kinds.collection_get(collection_id=collection_id)
+    # With the request: a staff id is then answered (its 404 too) as private, like every staff address.
+    kind, found = kinds.collection_get(collection_id=collection_id, request=request)
     if kind.sortables is None:
         raise ResourceNotFound()
     return kind.sortables(request, found, html=html)
