@@ -198,17 +198,22 @@ def count_query(*, collection: OgcCollection, query: ItemsQuery) -> CountQuery |
     )
 
 
+def first_page(query: ItemsQuery) -> bool:
+    """Whether the query asks for its first page (no `after`, no `cursor`)."""
+    return query.after == 0 and (query.sort is None or query.sort.after is None)
+
+
 def page_count(query: ItemsQuery, page: FeaturePage) -> int | None:
     """numberMatched of a first page that is also the last: its own numberReturned (else None)."""
-    first = query.after == 0 and (query.sort is None or query.sort.after is None)
-    return page.returned if first and not page.has_more else None
+    return page.returned if first_page(query) and not page.has_more else None
 
 
 def item_count(
     *, collection: OgcCollection, query: ItemsQuery, page: FeaturePage | None = None
 ) -> int | None:
     """numberMatched of the items query (bbox, datetime, category, filter; never the page's position), or
-    None when it would cost more than the page: see the module's rules. `page` is the page just read, if
+    None when it would cost more than the page: see the module's rules. A bounded count (rule 3) is made
+    for the first page only. `page` is the page just read, if
     any (a first page without a next one has counted itself)."""
     if page is not None and (counted := page_count(query, page)) is not None:
         return counted
@@ -220,6 +225,10 @@ def item_count(
                 keys &= chosen
             ids = [c.pk for c in collection.categories if c.key in keys]
             return cells_count(project_id=collection.project.pk, category_ids=ids)
+    if not first_page(query):
+        # QGIS and GDAL read numberMatched from the first page; a client paging through a filtered
+        # collection would otherwise pay the bounded count again on every page.
+        return None
     counting = count_query(collection=collection, query=query)
     if counting is None:
         return None
