@@ -198,9 +198,11 @@ def page_row(sql: str, params: dict[str, object]) -> tuple:
     connection = heavy_reads()
     transformed = params["crs_srid"] != 4326
     try:
-        # When PostGIS reprojects, in a savepoint: a feature it cannot transform fails this statement only,
-        # and the request answers a 400 that says so.
-        savepoint = transaction.atomic(using=connection.alias) if transformed else nullcontext()
+        # A feature PostGIS cannot transform fails this statement only, and the request answers a 400 that
+        # says so. In autocommit (a request's reads) the failed statement ends its own transaction; inside a
+        # transaction it needs a savepoint, which outside one would cost two round trips for nothing.
+        atomic = transformed and connection.in_atomic_block
+        savepoint = transaction.atomic(using=connection.alias) if atomic else nullcontext()
         with savepoint, connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()

@@ -14,7 +14,7 @@ from django.contrib.gis.geos import LineString, Point
 from django.db import connection
 from django.urls import reverse
 
-from geo.ogcapi import crs
+from geo.ogcapi import crs, selectors
 from tests.factories import ContextFeatureFactory, FacilityLayerFactory, SuggestionFactory
 from tests.geo.demand_network import grid_network, path
 
@@ -464,6 +464,24 @@ def test_a_layer_feature_where_utm_32n_is_not_defined_is_a_400_not_an_error(clie
     )
     # The request after it, on the same connection, is served.
     assert client.get(url("items", collection), {"crs": EPSG3857}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_untransformable_page_is_a_400_without_one(
+    client, point_category, monkeypatch
+):
+    # A request's reads run in autocommit: the failed statement ends its own transaction (no BEGIN and
+    # COMMIT around every reprojected page), and the connection serves the next request.
+    layer = FacilityLayerFactory(category=point_category)
+    ContextFeatureFactory(layer=layer, geom=Point(100, 0, srid=4326))
+    collection = f"test-project-layer-{layer.pk}"
+    opened = []
+    atomic = selectors.transaction.atomic
+    monkeypatch.setattr(selectors.transaction, "atomic", lambda *a, **k: opened.append(1) or atomic(*a, **k))
+
+    assert client.get(url("items", collection), {"crs": EPSG25832}).status_code == 400
+    assert client.get(url("items", collection), {"crs": EPSG3857}).status_code == 200
+    assert opened == []
 
 
 def test_the_safe_curie_of_a_crs_is_understood(client, two_points):
