@@ -15,11 +15,9 @@ a staff collection does not exist, exactly like an unknown id. The items are the
 internal ones); a CQL2 filter takes the public queryables and the internal fields.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 
 from participation import rules
@@ -40,6 +38,7 @@ from .selectors import (
     page_feature,
     page_params,
     page_read,
+    rows_params,
 )
 
 STAFF_SUFFIX = "-staff"
@@ -157,9 +156,6 @@ def staff_items_query(condition: str = "TRUE") -> str:
 
 
 def _page(*, collection: StaffCollection, query: ItemsQuery, feature_id: int | None = None) -> FeaturePage:
-    wanted = query.category_keys
-    categories = [c for c in collection.categories if wanted is None or c.key in wanted]
-    window = query.window
     if query.filter is None:
         condition = cql2.SqlFilter(sql="TRUE", params={})
     else:
@@ -172,13 +168,8 @@ def _page(*, collection: StaffCollection, query: ItemsQuery, feature_id: int | N
     params = {
         **condition.params,
         **page_params(query, feature_id=feature_id),
-        "project_id": collection.project.pk,
+        **rows_params(collection, query),  # type: ignore[arg-type]  (the same project and categories)
         "states": list(collection.states),
-        "category_ids": [c.pk for c in categories],
-        "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
-        "created_from": window.start if window else None,
-        "created_before": window.end if window else None,
-        "time_zone": settings.TIME_ZONE,
     }
     return page_read(staff_items_query(condition.sql), params)
 
