@@ -4,6 +4,7 @@ keeps with each row, and the address an anonymous author left to hear what becam
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Func, Q, Value
 from django.db.models.lookups import In
@@ -116,6 +117,17 @@ class Suggestion(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    # The keys of the suggestion's own published photos in their order (its comments' photos are not among
+    # them), written by the database alone: the trigger photo_keys_sync (migration 0014) whenever a photo
+    # row changes. The list, the OGC API and the exports link the photos from it, without a join per row.
+    photo_keys = ArrayField(
+        models.CharField(max_length=22),
+        verbose_name=_("published photos"),
+        default=list,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=22))),
+        blank=True,
+        editable=False,
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
