@@ -225,6 +225,35 @@ def test_the_status_and_supports_count_is_a_range_of_its_index(rows):
     assert "Seq Scan" not in plan
 
 
+def test_a_status_and_supports_page_reads_only_the_rows_it_holds(rows, client):
+    """The bench's filter as a page: a walk in id order through the status's entries of
+    suggestion_published_status_by_id (geo 0030), the supports checked in the index, so no table row
+    failing them is read (without it: the id index, and every row read to be checked)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO participation_suggestion (project_id, category_id, geom, title, text, display_name, "
+            "moderation_state, planning_status, official_answer, support_count, comment_count, language, "
+            "source_address, created_at, updated_at) "
+            "SELECT project_id, category_id, geom, title, text, display_name, moderation_state, "
+            "(ARRAY['received', 'under_review', 'planned', 'implemented', 'declined'])[1 + g %% 5], "
+            "official_answer, g %% 14, 0, language, source_address, created_at, updated_at "
+            "FROM participation_suggestion, generate_series(1, 20000) AS g WHERE id = %s",
+            [rows["points"][1].pk],
+        )
+        cursor.execute("ANALYZE participation_suggestion")
+    with CaptureQueriesContext(connection) as queries:
+        get_json(
+            client, f"{POINTS}/items", limit=100, filter="planning_status = 'planned' AND support_count >= 12"
+        )
+    [page] = [q["sql"] for q in queries.captured_queries if "json_agg" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + page)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Scan using suggestion_published_status_by_id" in plan, plan
+    assert "AND (support_count >= 12))" in plan, plan
+
+
 def test_the_bounds_grow_with_the_page(rows):
     """A count may read 3 table rows or 40 status-index entries per feature of the page (at least 300 and
     4,000): a page of 1,000 allows 3,000 and 40,000, a page of 10,000 ten times that."""
