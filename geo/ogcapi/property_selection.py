@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ..fields import OGCAPI, field_names
 from .errors import InvalidParameter
 
+# A time as ogcapi_item_properties.sql writes it (in the zone of the page's transaction).
+LOCAL_TIME = "'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'"
 # Each property as ogcapi_item_properties.sql writes it, over the page's columns.
 PIECES: dict[str, str] = {
     "id": "id",
@@ -23,9 +25,9 @@ PIECES: dict[str, str] = {
     "official_answer": "nullif(official_answer, '')",
     "support_count": "support_count",
     "comment_count": "comment_count",
-    "created_at": "pm_iso_local(created_at, %(time_zone)s)",
-    "updated_at": "pm_iso_local(updated_at, %(time_zone)s)",
-    "answered_at": "pm_iso_local(answered_at, %(time_zone)s)",
+    "created_at": f"to_char(created_at, {LOCAL_TIME})",
+    "updated_at": f"to_char(updated_at, {LOCAL_TIME})",
+    "answered_at": f"to_char(answered_at, {LOCAL_TIME})",
     "line_drawing": "nullif(line_drawing, '')",
 }
 if tuple(PIECES) != field_names(OGCAPI):

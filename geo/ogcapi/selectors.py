@@ -7,7 +7,6 @@ reach these reads.
 
 import json
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -194,20 +193,21 @@ def page_read(sql: str, params: dict[str, object]) -> FeaturePage:
 
 
 def page_row(sql: str, params: dict[str, object]) -> tuple:
-    """The one row of a page's SQL (feature_page.sql's frame or ogcapi_sorted_page.sql's)."""
+    """The one row of a page's SQL (feature_page.sql's frame or ogcapi_sorted_page.sql's), read in a
+    transaction of its own (a savepoint inside one) in the site's time zone, which the properties write
+    their times in (to_char's TZH:TZM, ogcapi_item_properties.sql). It only reads, so it is rolled back,
+    and the zone goes with it."""
     connection = heavy_reads()
-    transformed = params["crs_srid"] != 4326
     try:
-        # A feature PostGIS cannot transform fails this statement only, and the request answers a 400 that
-        # says so. In autocommit (a request's reads) the failed statement ends its own transaction; inside a
-        # transaction it needs a savepoint, which outside one would cost two round trips for nothing.
-        atomic = transformed and connection.in_atomic_block
-        savepoint = transaction.atomic(using=connection.alias) if atomic else nullcontext()
-        with savepoint, connection.cursor() as cursor:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            row = cursor.fetchone()
+            transaction.set_rollback(True, using=connection.alias)
+            return row
     except InternalError as error:
-        if not transformed or "transform:" not in str(error):
+        # A feature PostGIS cannot transform fails the page, and the request answers a 400 that says so.
+        if params["crs_srid"] == 4326 or "transform:" not in str(error):
             raise
         raise untransformable(params["crs_srid"]) from None
 
@@ -224,7 +224,7 @@ def page_feature(
 
 def rows_params(collection: OgcCollection, query: ItemsQuery) -> dict[str, object]:
     """The parameters of the rows' conditions besides the keyset and the filter: project, categories (with
-    their keys and labels), created_at window, and the time zone the properties are written in."""
+    their keys and labels) and created_at window."""
     wanted = query.category_keys
     categories = [c for c in collection.categories if wanted is None or c.key in wanted]
     window = query.window
@@ -234,7 +234,6 @@ def rows_params(collection: OgcCollection, query: ItemsQuery) -> dict[str, objec
         "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
         "created_from": window.start if window else None,
         "created_before": window.end if window else None,
-        "time_zone": settings.TIME_ZONE,
     }
 
 

@@ -12,10 +12,11 @@ json_build_object(
     'support_count', support_count,
     'comment_count', comment_count,
     -- RFC 3339 to the second (the precision `datetime` filters at), with the offset of the site's zone, as
-    -- in the exports.
-    'created_at', pm_iso_local(created_at, %(time_zone)s),
-    'updated_at', pm_iso_local(updated_at, %(time_zone)s),
-    'answered_at', pm_iso_local(answered_at, %(time_zone)s),
+    -- in the exports: the page's transaction is in that zone (selectors.page_row), which to_char writes
+    -- (TZH:TZM) at a quarter of pm_iso_local's cost.
+    'created_at', to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+    'updated_at', to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+    'answered_at', to_char(answered_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
     -- How a path was drawn: routed or free; null for points and areas.
     'line_drawing', nullif(line_drawing, '')
 )

@@ -14,7 +14,7 @@ from django.contrib.gis.geos import LineString, Point
 from django.db import connection
 from django.urls import reverse
 
-from geo.ogcapi import crs, selectors
+from geo.ogcapi import crs
 from tests.factories import ContextFeatureFactory, FacilityLayerFactory, SuggestionFactory
 from tests.geo.demand_network import grid_network, path
 
@@ -467,21 +467,21 @@ def test_a_layer_feature_where_utm_32n_is_not_defined_is_a_400_not_an_error(clie
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_untransformable_page_is_a_400_without_one(
-    client, point_category, monkeypatch
+def test_outside_a_transaction_the_untransformable_page_is_a_400_and_the_connection_keeps_its_zone(
+    client, point_category
 ):
-    # A request's reads run in autocommit: the failed statement ends its own transaction (no BEGIN and
-    # COMMIT around every reprojected page), and the connection serves the next request.
+    # A page is read in a transaction of its own in the site's time zone (selectors.page_row), rolled back:
+    # a failed one leaves the connection serving the next request, and neither leaves its zone behind.
     layer = FacilityLayerFactory(category=point_category)
     ContextFeatureFactory(layer=layer, geom=Point(100, 0, srid=4326))
     collection = f"test-project-layer-{layer.pk}"
-    opened = []
-    atomic = selectors.transaction.atomic
-    monkeypatch.setattr(selectors.transaction, "atomic", lambda *a, **k: opened.append(1) or atomic(*a, **k))
 
     assert client.get(url("items", collection), {"crs": EPSG25832}).status_code == 400
     assert client.get(url("items", collection), {"crs": EPSG3857}).status_code == 200
-    assert opened == []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TimeZone")
+        assert cursor.fetchone()[0] == "UTC"
+        assert not connection.in_atomic_block
 
 
 def test_the_safe_curie_of_a_crs_is_understood(client, two_points):
