@@ -289,20 +289,24 @@ def _form_fingerprint(request: Request) -> str:
     large, too many files, no multipart parser on the view) are the view's own answers."""
     digest = hashlib.sha256()
 
-    def part(value: bytes) -> None:  # length-prefixed: no two different forms give the same stream
+    # Every part length-prefixed and every list counted: no two different forms give the same stream.
+    def part(value: bytes) -> None:
         digest.update(len(value).to_bytes(8, "big"))
         digest.update(value)
+
+    def named(kind: bytes, name: str, count: int) -> None:
+        part(kind)
+        part(name.encode("utf-8", "surrogatepass"))
+        part(count.to_bytes(8, "big"))
 
     for value in (b"multipart", request.method.encode(), request.path.encode()):
         part(value)
     for name, values in request.POST.lists():
-        part(b"field")
-        part(name.encode("utf-8", "surrogatepass"))
+        named(b"field", name, len(values))
         for text in values:
             part(text.encode("utf-8", "surrogatepass"))
     for name, files in request.FILES.lists():
-        part(b"file")
-        part(name.encode("utf-8", "surrogatepass"))
+        named(b"file", name, len(files))
         for upload in files:
             content = hashlib.sha256()
             for chunk in upload.chunks():  # from the start of the file, whatever read it before

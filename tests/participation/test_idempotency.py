@@ -378,6 +378,24 @@ def test_the_same_key_with_another_photo_upload_is_refused(
     assert len(stored_files(photo_root)) == 3
 
 
+def test_a_form_whose_fields_only_line_up_with_another_is_another_request(
+    signed_in, citizen, point_category, photo, photo_root
+):
+    # Field values that spell out the next field's name and value: the same strings in the same order.
+    suggestion = SuggestionFactory(category=point_category, author=citizen)
+    url = f"/api/v1/suggestions/{suggestion.pk}/photos/"
+
+    def form(**fields):
+        return {**fields, "photo": SimpleUploadedFile("photo.jpg", photo, content_type="image/jpeg")}
+
+    first = send_photo(signed_in, url, form(alt="Die Ecke", b="v"), "photo-fields")
+    other = send_photo(signed_in, url, form(alt=["Die Ecke", "field", "b", "v"]), "photo-fields")
+
+    assert first.status_code == 201, first.content
+    assert other.status_code == 422
+    assert Photo.objects.count() == 1
+
+
 def test_a_refused_photo_upload_leaves_the_key_free_for_the_corrected_one(
     signed_in, photo_upload, photo, photo_root
 ):
