@@ -22,13 +22,15 @@ untimed upload per client and side first. Only 201s count; any other answer is a
 The 12 MP row is judged against the issue's bound (>= 0.3 x bare), the 3 MP row on errors only (JUDGED).
 The bench settings lift the write limits (config/settings/bench.py), and signed-in citizens need no anti-spam
 proof, so the figures are never refusals. The gunicorn workers' resident memory is sampled every 20 ms while
-each side runs. Everything the run stored (rows, photo files, the bare uploads, idempotency keys) is deleted
-again.
+each side runs, and their CPU time per upload is noted beside the rates (on a shared machine the rates move
+with whatever else runs; what an upload costs the server does not). Everything the run stored (rows, photo
+files, the bare uploads, idempotency keys) is deleted again.
 """
 
 import contextlib
 import http.client
 import json
+import math
 import os
 import threading
 import time
@@ -99,7 +101,12 @@ class Side:
 
     load: LoadResult
     peak_rss_mb: float
+    cpu_s: float  # the gunicorn workers' CPU time (user + system) over the timed slices
     first_error: str
+
+    @property
+    def cpu_ms_per_upload(self) -> float:
+        return 1000 * self.cpu_s / self.load.count if self.load.count else math.nan
 
 
 def _send(
@@ -110,7 +117,7 @@ def _send(
     uploads: list[Upload],
     *,
     idempotency: bool,
-) -> tuple[LoadResult, float, str]:
+) -> tuple[LoadResult, float, float, str]:
     """`ctx.clients` threads, one keep-alive connection each, send `uploads` between them; the latency of
     each from the first byte sent to the last byte of the answer. Only 201s count as uploads."""
     parts = urlsplit(ctx.base_url)
@@ -164,6 +171,7 @@ def _send(
             conn.close()
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(ctx.clients)]
+    cpu_before = _workers_cpu_s(ctx.gunicorn_pids)
     with RssSampler(ctx.gunicorn_pids) as sampler:
         started = time.perf_counter()
         for thread in threads:
@@ -171,7 +179,22 @@ def _send(
         for thread in threads:
             thread.join()
         result.wall_s = time.perf_counter() - started
-    return result, sampler.peak_kb / 1024, first_error
+    cpu = _workers_cpu_s(ctx.gunicorn_pids) - cpu_before
+    return result, sampler.peak_kb / 1024, cpu, first_error
+
+
+def _workers_cpu_s(pids: tuple[int, ...]) -> float:
+    """CPU seconds the workers have used (user + system, /proc/<pid>/stat): unlike the rate, what an upload
+    costs the server does not change when something else on the machine takes a core."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _worker_rss_mb(pids: tuple[int, ...]) -> float:
@@ -210,11 +233,12 @@ def _measure_size(
             for n in range(count + ctx.clients)
         ]
     peaks: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     errors: dict[str, str] = {}
 
     def side_runner(side: str):
         def run_slice(slice_: list[int]) -> LoadResult:
-            load, peak, error = _send(
+            load, peak, seconds, error = _send(
                 ctx,
                 paths[side],
                 key,
@@ -223,6 +247,7 @@ def _measure_size(
                 idempotency=side == "ours",
             )
             peaks[side] = max(peaks.get(side, 0.0), peak)
+            cpu[side] = cpu.get(side, 0.0) + seconds
             errors[side] = errors.get(side) or error
             return load
 
@@ -241,6 +266,7 @@ def _measure_size(
         side: Side(
             load=merge([results[side], _statuses_only(warmup[side])]),
             peak_rss_mb=peaks.get(side, 0.0),
+            cpu_s=cpu.get(side, 0.0),
             first_error=errors.get(side, ""),
         )
         for side in paths
@@ -271,8 +297,10 @@ def _row(
         f"API {percentile(ours.load.latencies_ms, 50):.0f}/{percentile(ours.load.latencies_ms, 95):.0f} ms, "
         f"bare {percentile(bare.load.latencies_ms, 50):.0f}/{percentile(bare.load.latencies_ms, 95):.0f} ms; "
         f"answers {round(ours.load.mean_bytes):,} bytes (API), {round(bare.load.mean_bytes):,} (bare); "
-        f"gunicorn workers' peak RSS {ours.peak_rss_mb:.0f} MB (API) and {bare.peak_rss_mb:.0f} MB (bare), "
-        f"{idle_mb:.0f} MB before; non-201: API {_non_201(ours.load)}, bare {_non_201(bare.load)}"
+        f"server CPU per upload (the workers' user + system time) {ours.cpu_ms_per_upload:.0f} ms (API), "
+        f"{bare.cpu_ms_per_upload:.0f} ms (bare); gunicorn workers' peak RSS {ours.peak_rss_mb:.0f} MB "
+        f"(API) and {bare.peak_rss_mb:.0f} MB (bare), {idle_mb:.0f} MB before; "
+        f"non-201: API {_non_201(ours.load)}, bare {_non_201(bare.load)}"
     )
     if errors:
         notes += (
