@@ -6,9 +6,16 @@ against, or to hand the benchmark client a moderator's session.
 geometry, texts, author, public name, moderation state, language, address hash) with one token lookup and one
 INSERT, and no validation: no phase, area, geometry kind, text or rate-limit check, no serializer, no
 GeoJSON output.
+
+`photo_store` is the floor of the photo uploads: the multipart form of a suggestion with photos, received
+into memory as the real API receives it (participation.uploads.PhotoUploadHandler), the same row inserted as
+`suggestion_insert` does, and each file's bytes written to the photo storage exactly as they came: no
+check of any kind, no decoding, no re-encoding, no photo row.
 """
 
 import json
+import re
+import uuid
 from functools import cache
 
 from django.conf import settings
@@ -22,6 +29,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from participation.participants import Participant, client_address
+from participation.services.photos import photo_storage
+from participation.uploads import PhotoUploadHandler
 
 # Bench SQL is kept next to the one view that runs it: it is the benchmark's floor, not an app query.
 USER_BY_KEY_SQL = """
@@ -75,8 +84,14 @@ def suggestion_insert(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project(slug)
     if project is None:
         return JsonResponse({"message": "no such project"}, status=404)
+    suggestion_id = _insert(request, user, project, json.loads(request.body))
+    return JsonResponse({"id": suggestion_id}, status=201)
+
+
+def _insert(
+    request: HttpRequest, user: tuple[int, str], project: tuple[int, str, dict[str, int]], feature: dict
+) -> int:
     project_id, mode, categories = project
-    feature = json.loads(request.body)
     properties = feature["properties"]
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -98,7 +113,34 @@ def suggestion_insert(request: HttpRequest, slug: str) -> HttpResponse:
             ],
         )
         (suggestion_id,) = cursor.fetchone()
-    return JsonResponse({"id": suggestion_id}, status=201)
+    return suggestion_id
+
+
+# The folder a benchmark run's bare uploads go to (`?run=`), which it deletes afterwards.
+RUN_TAG = re.compile(r"[0-9a-f]{8,32}")
+
+
+@csrf_exempt
+@require_POST
+def photo_store(request: HttpRequest, slug: str) -> HttpResponse:
+    """A suggestion with photos stored without our rules: the row, and the uploads' bytes as they came."""
+    request.upload_handlers = [PhotoUploadHandler(request)]
+    run = request.GET.get("run", "")
+    if not RUN_TAG.fullmatch(run):
+        return JsonResponse({"message": "run=<hex tag> required"}, status=400)
+    user = _token_user(request)
+    if user is None:
+        return JsonResponse({"message": "token required"}, status=401)
+    project = _project(slug)
+    if project is None:
+        return JsonResponse({"message": "no such project"}, status=404)
+    suggestion_id = _insert(request, user, project, json.loads(request.POST["feature"]))
+    storage = photo_storage()
+    names = [
+        storage.save(f"bench-bare/{run}/{uuid.uuid4().hex}.jpg", upload)
+        for upload in request.FILES.getlist("photo")
+    ]
+    return JsonResponse({"id": suggestion_id, "files": names}, status=201)
 
 
 @csrf_exempt

@@ -431,6 +431,8 @@ def main() -> int:
             ("layer_tile_scenario", "context-layer tiles"),
             ("write_scenarios", "writes"),
             ("load_scenario", "load while reading"),
+            ("upload_scenario", "photo uploads"),
+            ("photo_processing", "photo re-encoding"),
             ("page_scenario", "map page in chromium"),
             ("layer_import_scenario", "context-layer import"),
             ("analysis_scenario", "coverage analysis"),

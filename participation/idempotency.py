@@ -12,6 +12,15 @@ How it holds under concurrency and faults:
   it over at once, except in the first IDEMPOTENCY_GRACE_SECONDS after the claim, while its request may
   be about to lock it. If that request locks it after all, it finds the claim gone and answers 409; the
   work is done once either way.
+- Files are not in that transaction: the photos' files (participation/services/photos.py) are written
+  during the work and removed if the work fails; those a later rollback leaves (the answer could not be
+  stored, the commit failed) are named by no row, so never served, and `manage.py purge_photo_files`
+  deletes them. "Did nothing" holds for everything a client can see.
+- What "the same request" means: the method, the path and the body. A JSON body counts by its bytes; a
+  multipart form (a suggestion with photos, a photo for one's suggestion or comment) by its fields and the
+  contents of its files, hashed as the upload handler holds them, after its size checks and without
+  reading the body a second time (a retried 15 MB photo is fingerprinted, not copied). A file's name and
+  type do not count: the work keeps neither.
 - Only successful answers (2xx, 3xx) are kept. A refused request changed nothing, so the same key may be
   sent again, with the same or a corrected body.
 - Keys belong to the client: an account, else an anonymous browser's key (its signed cookie), else its
@@ -85,12 +94,9 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
         if raw is None:
             return handler(view, request, *args, **kwargs)
         key = _checked_key(raw)
-        body = _body(request)
-        if body is None:  # too large to be accepted anyway: the handler refuses it and nothing is done
+        fingerprint = request_fingerprint(request)
+        if fingerprint is None:  # too large to be accepted anyway: the handler refuses it and nothing is done
             return handler(view, request, *args, **kwargs)
-        fingerprint = hashlib.sha256(
-            b"\n".join([request.method.encode(), request.path.encode(), body])
-        ).hexdigest()
         claimed = idempotency_claim(scope=client_scope(request), key=key, fingerprint=fingerprint)
         if isinstance(claimed, IdempotencyKey):
             return _replay(claimed)
@@ -261,6 +267,53 @@ def _checked_key(raw: str) -> str:
     if not 1 <= len(raw) <= KEY_MAX or not all(" " <= char <= "~" for char in raw):
         raise IdempotencyKeyInvalid()
     return raw
+
+
+def request_fingerprint(request: Request) -> str | None:
+    """What the request asks for, as a digest: method, path and body. A multipart form (photos) is hashed
+    from its parsed fields and its files' contents; another body from its bytes, None above
+    API_MAX_BODY_BYTES (the parser refuses it anyway)."""
+    if (request.content_type or "").startswith("multipart/form-data"):
+        return _form_fingerprint(request)
+    body = _body(request)
+    if body is None:
+        return None
+    return hashlib.sha256(b"\n".join([request.method.encode(), request.path.encode(), body])).hexdigest()
+
+
+def _form_fingerprint(request: Request) -> str:
+    """A multipart form's digest, read from what the parser kept: its fields in the order sent, and each
+    file's content streamed from the upload handler's buffer (participation/uploads.py bounds each file
+    before this runs), so a photo is never copied whole for hashing. A file's name and type are left out:
+    nothing keeps them, so a request differing only in those does the same work. Parsing errors (too
+    large, too many files, no multipart parser on the view) are the view's own answers."""
+    digest = hashlib.sha256()
+
+    # Every part length-prefixed and every list counted: no two different forms give the same stream.
+    def part(value: bytes) -> None:
+        digest.update(len(value).to_bytes(8, "big"))
+        digest.update(value)
+
+    def named(kind: bytes, name: str, count: int) -> None:
+        part(kind)
+        part(name.encode("utf-8", "surrogatepass"))
+        part(count.to_bytes(8, "big"))
+
+    for value in (b"multipart", request.method.encode(), request.path.encode()):
+        part(value)
+    for name, values in request.POST.lists():
+        named(b"field", name, len(values))
+        for text in values:
+            part(text.encode("utf-8", "surrogatepass"))
+    for name, files in request.FILES.lists():
+        named(b"file", name, len(files))
+        for upload in files:
+            content = hashlib.sha256()
+            for chunk in upload.chunks():  # from the start of the file, whatever read it before
+                content.update(chunk)
+            upload.seek(0)
+            part(content.digest())
+    return digest.hexdigest()
 
 
 def _body(request: Request) -> bytes | None:

@@ -4,7 +4,8 @@
   suggestion through gunicorn (50 request threads) give exactly one support, never a 5xx; counters equal rows,
   also when supports and withdrawals race. VOTE_RACE_ROUNDS sets the rounds (10 here; 100 for the full
   check, about a minute on two cores).
-- Idempotency-Key with a first request really still running: 409, then the first answer.
+- Idempotency-Key with a first request really still running: 409, then the first answer; the same for a
+  photo upload, whose key is fingerprinted from its form and its file (another photo under it: 422).
 - Load: clients submit suggestions through gunicorn with production settings while others read the map;
   every 201 is stored exactly once, every other answer a 4xx/429/503 with a message.
 - Database fault: a throwaway PostgreSQL is restarted during a load run; 503 with Retry-After meanwhile,
@@ -29,7 +30,7 @@ import pytest
 from altcha import Challenge, Payload, solve_challenge
 from django.db import connection, transaction
 
-from participation.models import IdempotencyKey, Suggestion, Support
+from participation.models import IdempotencyKey, Photo, Suggestion, Support
 from participation.participants import BROWSER_COOKIE
 from tests.factories import CitizenFactory, SuggestionFactory, TokenFactory
 from tests.load import (
@@ -40,6 +41,7 @@ from tests.load import (
     stored_rows,
     verify_stored,
 )
+from tests.participation.photo_files import phone_jpeg
 from tests.servers import ROOT, at_once, database_url, gunicorn, production_environment, throwaway_cluster
 
 # Real transactions: the servers see what the tests commit.
@@ -218,6 +220,71 @@ def test_a_duplicate_while_the_first_request_runs_gets_409_then_the_first_answer
     assert Support.objects.filter(suggestion=suggestion, user=citizen).count() == 1
     suggestion.refresh_from_db()
     assert suggestion.support_count == 1
+
+
+def multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts += [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+        for name, data in files.items()
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+@transactional
+def test_a_photo_retry_while_the_first_upload_runs_gets_409_then_the_first_answer(
+    app_server, project, point_category, voter
+):
+    citizen, token = voter
+    suggestion = SuggestionFactory(project=project, category=point_category, author=citizen)
+    photo = phone_jpeg(1600, 1200, noisy=True)  # far above API_MAX_BODY_BYTES: fingerprinted as a form
+
+    def upload(data: bytes, language: str = "de"):
+        body, content_type = multipart({"alt": "Die Ecke"}, {"photo": data})
+        headers = {
+            "Authorization": f"Token {token}",
+            "Idempotency-Key": "photo-retry-1",
+            "Content-Type": content_type,
+            "Accept-Language": language,
+        }
+        return request(
+            app_server.url, "POST", f"/api/v1/suggestions/{suggestion.pk}/photos/", body=body, headers=headers
+        )
+
+    first: list = []
+    with transaction.atomic():
+        # A moderator holds the suggestion's row: the first upload claims its key, re-encodes its photo,
+        # then waits for the lock to attach it.
+        Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        worker = threading.Thread(target=lambda: first.append(upload(photo)))
+        worker.start()
+        deadline = time.monotonic() + 10
+        while not IdempotencyKey.objects.filter(key="photo-retry-1").exists():
+            assert time.monotonic() < deadline, "the first upload never claimed its key"
+            time.sleep(0.02)
+
+        duplicate = upload(photo, language="en")
+        other_photo = upload(phone_jpeg(1600, 1200, orientation=1, noisy=True))
+
+        assert duplicate.status == 409, duplicate.body
+        assert duplicate.json()["code"] == "idempotency_key_in_progress"
+        assert other_photo.status == 422, other_photo.body
+        assert other_photo.json()["code"] == "idempotency_key_reused"
+        assert not first, "the first upload answered while the row was locked"
+    worker.join(timeout=60)
+    retry = upload(photo)
+
+    assert first[0].status == retry.status == 201, first[0].body
+    assert retry.body == first[0].body
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert Photo.objects.filter(suggestion=suggestion).count() == 1
 
 
 # ------------------------------------------------------------------------------------------ load

@@ -7,6 +7,7 @@ secure cookies, the database role's settings) is what production runs.
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-never-used-in-production-3f9a1c7e")
 os.environ.setdefault("SITE_URL", "https://bench.invalid")
@@ -16,6 +17,8 @@ os.environ.setdefault("MAP_TILE_URL", "")
 # The load client routes and searches hundreds of times a second from one address.
 os.environ.setdefault("THROTTLE_ROUTE", "10000000/hour")
 os.environ.setdefault("THROTTLE_PLACE_SEARCH", "10000000/hour")
+# The upload scenario's photos, apart from those of `make run` (it deletes what it wrote).
+os.environ.setdefault("PHOTO_ROOT", str(Path(__file__).resolve().parents[2] / ".local" / "bench" / "photos"))
 
 from .production import *  # noqa: F403
 from .production import WRITE_LIMITS

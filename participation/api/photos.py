@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..errors import InvalidText, PhotoMissing, PhotoNotFound
+from ..idempotency import idempotent
 from ..images import CONTENT_TYPE, RENDITIONS
 from ..models import PHOTOS_PER_COMMENT, ModerationState, Photo
 from ..participants import participant_from
@@ -150,6 +151,7 @@ class SuggestionPhotoListApi(PhotoUploads):
         summary="Add a photo to my suggestion (at most 3)",
         description=PHOTO_ADD_DESCRIPTION,
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         photo = services.photo_add(
             actor=participant_from(request), suggestion_id=pk, upload=one_upload(request)
@@ -176,6 +178,7 @@ class CommentPhotoListApi(PhotoUploads):
         summary="Add a photo to my comment (at most 1)",
         description=PHOTO_ADD_DESCRIPTION.replace("suggestion", "comment"),
     )
+    @idempotent
     def post(self, request: Request, pk: int, comment_pk: int) -> Response:
         photo = services.comment_photo_add(
             actor=participant_from(request),

@@ -137,6 +137,23 @@ def test_smoke_load_run_loses_nothing(smoke_results):
     assert " 0 lost, 0 stored twice" in row["notes"]
 
 
+def test_smoke_measures_photo_uploads_beside_the_bare_store(smoke_results):
+    """Issue 26's rows: uploads of a new suggestion with a photo through the API beside the bare view that
+    only stores the bytes, every answer a 201; the 12 MP photo's re-encoding time and memory."""
+    out, _stdout = smoke_results
+    rows = {row["scenario"]: row for row in json.loads((out / "results.json").read_text())["rows"]}
+
+    for size in ("12 MP", "3 MP"):
+        row = rows[f"photo uploads, {size} (new suggestion with a photo)"]
+        assert row["ours"] > 0
+        assert row["anchors"]["bare: store the bytes"] > 0
+        assert row["bytes"] > 1_000_000
+        assert "non-201: API 0, bare 0" in row["notes"], row["notes"]
+        assert "peak RSS" in row["notes"]
+    assert rows["12 MP phone photo re-encoded"]["ours"] > 0
+    assert rows["12 MP phone photo re-encoding memory"]["ours"] > 0
+
+
 def test_smoke_imports_a_context_layer_beside_ogr2ogr(smoke_results):
     """Issue 23's import row: the generated GeoPackage imported through layer_import, every feature arrived,
     measured beside ogr2ogr's own import of the same file."""

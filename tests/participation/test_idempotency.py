@@ -9,14 +9,24 @@ from datetime import timedelta
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from participation import idempotency
 from participation.idempotency import HEADER, idempotency_keys_purge
-from participation.models import Comment, IdempotencyKey, IdempotencyState, Report, Suggestion, Support
-from tests.factories import CitizenFactory, SuggestionFactory
+from participation.models import (
+    Comment,
+    IdempotencyKey,
+    IdempotencyState,
+    Photo,
+    Report,
+    Suggestion,
+    Support,
+)
+from tests.factories import CitizenFactory, CommentFactory, SuggestionFactory
+from tests.participation.photo_files import phone_jpeg
 from tests.participation.test_anonymous import solved
 
 CREATE = "/api/v1/projects/test-project/suggestions/"
@@ -257,6 +267,8 @@ def test_the_schema_documents_the_header_on_every_write(client):
         "/api/v1/suggestions/{id}/comments/",
         "/api/v1/suggestions/{id}/support/",
         "/api/v1/suggestions/{id}/reports/",
+        "/api/v1/suggestions/{id}/photos/",
+        "/api/v1/suggestions/{id}/comments/{comment_pk}/photos/",
     }
 
     for path in posts:
@@ -265,6 +277,184 @@ def test_the_schema_documents_the_header_on_every_write(client):
         assert len(header) == 1, path
         assert not header[0].get("required", False)
         assert "422" in header[0]["description"]
+
+
+# ------------------------------------------------------------------------------------------ photo uploads
+# A phone photo is far larger than API_MAX_BODY_BYTES, the limit up to which a body is fingerprinted as it
+# came: a multipart form is fingerprinted from its fields and its files' contents instead.
+
+
+@pytest.fixture(scope="module")
+def photo():
+    return phone_jpeg(1600, 1200, noisy=True)
+
+
+@pytest.fixture(scope="module")
+def other_photo():
+    return phone_jpeg(1600, 1200, orientation=1, noisy=True)
+
+
+@pytest.fixture
+def photo_root(tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "photos": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
+
+
+def stored_files(root):
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+@pytest.fixture(params=["with a new suggestion", "to my suggestion", "to my comment"])
+def photo_upload(request, citizen, point_category):
+    """(address, form) of one photo upload as a citizen sends it; `form(data, alt, name)` builds the form."""
+    if request.param == "with a new suggestion":
+        return CREATE, lambda data, alt, name="photo.jpg": {
+            "feature": json.dumps(feature()),
+            "photo": [SimpleUploadedFile(name, data, content_type="image/jpeg")],
+            "alt": [alt],
+        }
+    suggestion = SuggestionFactory(category=point_category, author=citizen)
+    url = f"/api/v1/suggestions/{suggestion.pk}/photos/"
+    if request.param == "to my comment":
+        comment = CommentFactory(suggestion=suggestion, author=citizen)
+        url = f"/api/v1/suggestions/{suggestion.pk}/comments/{comment.pk}/photos/"
+    return url, lambda data, alt, name="photo.jpg": {
+        "photo": SimpleUploadedFile(name, data, content_type="image/jpeg"),
+        "alt": alt,
+    }
+
+
+def send_photo(client, url, form, key, **headers):
+    return client.post(url, form, HTTP_IDEMPOTENCY_KEY=key, **headers)
+
+
+def test_a_retried_photo_upload_gets_the_first_answer_and_stores_one_photo(
+    signed_in, photo_upload, photo, photo_root, settings
+):
+    url, form = photo_upload
+    assert len(photo) > 4 * settings.API_MAX_BODY_BYTES
+
+    first = send_photo(signed_in, url, form(photo, "Die Ecke an der Haltestelle"), "photo-retry-1")
+    # The phone lost the answer and sends the same photo again (its picker may name the file anew).
+    again = send_photo(
+        signed_in, url, form(photo, "Die Ecke an der Haltestelle", "IMG_0001.jpg"), "photo-retry-1"
+    )
+
+    assert first.status_code == again.status_code == 201, first.content
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert Photo.objects.count() == 1
+    assert len(stored_files(photo_root)) == 3  # one photo's full, medium and small
+    assert IdempotencyKey.objects.get(key="photo-retry-1").state == IdempotencyState.DONE
+
+
+@pytest.mark.parametrize("change", ["another photo", "another description"])
+def test_the_same_key_with_another_photo_upload_is_refused(
+    signed_in, photo_upload, photo, other_photo, photo_root, change
+):
+    url, form = photo_upload
+    send_photo(signed_in, url, form(photo, "Die Ecke"), "photo-k-1")
+
+    if change == "another photo":
+        other = send_photo(
+            signed_in, url, form(other_photo, "Die Ecke"), "photo-k-1", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    else:
+        other = send_photo(
+            signed_in, url, form(photo, "Die Ecke bei Nacht"), "photo-k-1", HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert "already used for a different request" in other.json()["message"]
+    assert Photo.objects.count() == 1
+    assert len(stored_files(photo_root)) == 3
+
+
+def test_a_form_whose_fields_only_line_up_with_another_is_another_request(
+    signed_in, citizen, point_category, photo, photo_root
+):
+    # Field values that spell out the next field's name and value: the same strings in the same order.
+    suggestion = SuggestionFactory(category=point_category, author=citizen)
+    url = f"/api/v1/suggestions/{suggestion.pk}/photos/"
+
+    def form(**fields):
+        return {**fields, "photo": SimpleUploadedFile("photo.jpg", photo, content_type="image/jpeg")}
+
+    first = send_photo(signed_in, url, form(alt="Die Ecke", b="v"), "photo-fields")
+    other = send_photo(signed_in, url, form(alt=["Die Ecke", "field", "b", "v"]), "photo-fields")
+
+    assert first.status_code == 201, first.content
+    assert other.status_code == 422
+    assert Photo.objects.count() == 1
+
+
+def test_a_refused_photo_upload_leaves_the_key_free_for_the_corrected_one(
+    signed_in, photo_upload, photo, photo_root
+):
+    url, form = photo_upload
+
+    forgotten = send_photo(signed_in, url, form(photo, "  "), "photo-form-1")
+    described = send_photo(signed_in, url, form(photo, "Die Ecke"), "photo-form-1")
+    retried = send_photo(signed_in, url, form(photo, "Die Ecke"), "photo-form-1")
+
+    assert forgotten.status_code == 400
+    assert described.status_code == retried.status_code == 201
+    assert retried.content == described.content
+    assert Photo.objects.count() == 1
+
+
+def test_a_photo_retry_while_the_first_upload_runs_gets_409(
+    signed_in, citizen, point_category, photo, photo_root
+):
+    """The first upload claimed its key and is still re-encoding (tests/test_integrity.py has one really
+    working): its claim is what a retry finds."""
+    suggestion = SuggestionFactory(category=point_category, author=citizen)
+    url = f"/api/v1/suggestions/{suggestion.pk}/photos/"
+
+    def form():
+        return {"photo": SimpleUploadedFile("photo.jpg", photo, content_type="image/jpeg"), "alt": "Die Ecke"}
+
+    assert send_photo(signed_in, url, form(), "photo-busy").status_code == 201
+    # The same fingerprint, as its request left it just after claiming: running, claimed a moment ago.
+    IdempotencyKey.objects.filter(key="photo-busy").update(
+        state=IdempotencyState.RUNNING,
+        claim=uuid.uuid4(),
+        claimed_at=timezone.now(),
+        status_code=None,
+        body=b"",
+    )
+
+    response = send_photo(signed_in, url, form(), "photo-busy", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_key_in_progress"
+    assert response["Retry-After"] == "1"
+    assert Photo.objects.count() == 1
+    assert len(stored_files(photo_root)) == 3
+
+
+def test_a_photo_too_large_is_refused_before_any_key_is_claimed(
+    signed_in, photo_upload, photo_root, settings
+):
+    settings.PHOTO_UPLOAD_MAX_BYTES = 100 * 1024
+    url, form = photo_upload
+
+    response = send_photo(
+        signed_in, url, form(b"\xff\xd8\xff\xe0" + b"\0" * (200 * 1024), "Riesig"), "photo-big"
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "photo_too_large"
+    assert not IdempotencyKey.objects.exists()
+    assert stored_files(photo_root) == []
 
 
 def _fingerprint(path, body):
