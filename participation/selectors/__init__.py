@@ -5,6 +5,7 @@ from .authors import OwnSuggestion, suggestion_list_own, suggestion_list_own_pag
 from .duplicates import suggestion_duplicates
 from .moderation import (
     actor_name_get,
+    event_label,
     moderation_event_list,
     project_list_for_staff,
     queue_item_counts,
@@ -48,6 +49,7 @@ __all__ = [
     "comment_list",
     "comment_photos_published",
     "correction_list_recent",
+    "event_label",
     "moderation_event_list",
     "photo_get_visible",
     "photo_list_visible",

@@ -37,7 +37,7 @@ def suggestion_versions_page(request: HttpRequest, project: Project, pk: int) ->
             "suggestion": suggestion,
             "state_label": dict(ModerationState.choices).get(suggestion.moderation_state, ""),
             "versions": versions,
-            "history": [(event, names[event.actor_id]) for event in history],
+            "history": [(event, names[event.actor_id], selectors.event_label(event)) for event in history],
             "versions_config": {
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,
