@@ -3,6 +3,7 @@
 // which blurs the stored photo. Regions travel as fractions of the photo (x, y, w, h in 0..1), so the size
 // the photo is shown at does not matter. Text from users (the photo's description) only goes through
 // textContent and attributes.
+import './blur.css';
 import { gettext, interpolate } from './i18n.js';
 
 const MAX_REGIONS = 10;
@@ -202,6 +203,7 @@ export function setUpBlur() {
         // The queue again, at the item: the photo shows under its new key (and the message on top).
         const target = new URL(data.location, window.location.href);
         if (target.pathname + target.search === window.location.pathname + window.location.search) {
+          window.history.scrollRestoration = 'manual';  // to the item, not back where the page was
           window.location.hash = target.hash;
           window.location.reload();
         } else {
@@ -223,6 +225,7 @@ export function setUpBlur() {
     const field = (name) => form.elements.namedItem(name);
     field('key').value = button.dataset.key;
     field('item').value = button.dataset.item;
+    field('versions').value = button.dataset.versions || '';
     field('seen_state').value = button.dataset.seenState;
     field('seen_event').value = button.dataset.seenEvent;
     image.src = button.dataset.src;

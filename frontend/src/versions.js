@@ -2,9 +2,11 @@
 import L from 'leaflet';
 import './versions.css';
 import { paintSwatches } from './dom.js';
+import { setUpBlur } from './blur.js';
 
 const config = JSON.parse(document.getElementById('versions-config').textContent);
 paintSwatches();
+setUpBlur();
 
 const map = L.map('versions-map', { scrollWheelZoom: false, maxZoom: 19 });
 if (config.tileUrl) {

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -193,6 +193,20 @@ def event_label(event: ModerationEvent) -> str:
 def own_decisions(events: list[ModerationEvent]) -> list[ModerationEvent]:
     """An item's own decisions among its events: not those about one of its photos."""
     return [e for e in events if e.photo_id is None]
+
+
+def photo_list_for_moderators(*, suggestion: Suggestion) -> list[Photo]:
+    """The photos of a suggestion and of its comments that are waiting or public, with their decisions
+    (`history`): a moderator may remove or blur any of them, reported or not."""
+    return list(
+        Photo.objects.filter(
+            suggestion=suggestion, moderation_state__in=[ModerationState.PENDING, ModerationState.PUBLISHED]
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+        )
+        .order_by(F("comment_id").asc(nulls_first=True), "position")
+    )
 
 
 def moderation_event_list(*, suggestion: Suggestion) -> list[ModerationEvent]:

@@ -73,8 +73,9 @@ class PhotoDecisionForm(forms.Form):
     seen_state = forms.ChoiceField(choices=ModerationState.choices)
     seen_event = forms.IntegerField(min_value=0, required=False)
     reason = forms.CharField(required=False, strip=True)
-    # The queue item the photo was shown in: where the moderator comes back to.
+    # Where the photo was shown (a queue item, or a suggestion's versions page): where the moderator returns.
     item = forms.RegexField(regex=ITEM_KEY, required=False)
+    versions = forms.IntegerField(min_value=1, required=False)
 
 
 class PhotoActionForm(PhotoDecisionForm):
@@ -192,8 +193,8 @@ def _queue_page(
                     (event, names.get(event.actor_id, ""), selectors.event_label(event))
                     for event in item.history
                 ],
-                "photos": [_photo_row(photo, states) for photo in item.photos],
-                "photo": _photo_row(item.photo, states) if item.photo is not None else None,
+                "photos": [photo_row(photo, states) for photo in item.photos],
+                "photo": photo_row(item.photo, states) if item.photo is not None else None,
                 "author_suggestions": _by_state(item.author.suggestions, states),
                 "author_comments": _by_state(item.author.comments, states),
                 "error": errors.pop(item.key, ""),
@@ -239,7 +240,7 @@ KIND_LABELS = {
 }
 
 
-def _photo_row(photo: Photo, states: dict[str, str]) -> dict[str, object]:
+def photo_row(photo: Photo, states: dict[str, str]) -> dict[str, object]:
     """What a photo's forms carry: what the moderator saw of it (its state and last decision)."""
     history = getattr(photo, "history", [])
     return {
@@ -388,19 +389,34 @@ def moderation_photo_decide(request: HttpRequest, project: Project) -> HttpRespo
             reason=data["reason"],
         )
     except DomainError as error:
+        versions = _versions_url(project, data.get("versions"))
+        if versions:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(versions, status=303)
         return _refused(request, project, item, errors={item: error.message})
     messages.success(request, str(PHOTO_DONE[event.action]))
+    versions = _versions_url(project, data.get("versions"))
+    if versions:
+        return HttpResponseRedirect(versions)
     # A photo item is gone from the queue once decided: back at the next one; else at the item it was in.
     back_at = request.POST.get("next", "") if item.startswith("photo-") else item
     return _back_to_queue(request, project, back_at)
 
 
+def _versions_url(project: Project, pk: int | None) -> str:
+    """A suggestion's versions page, where its photos were decided on, if it is one of this project's."""
+    if pk is None or not Suggestion.objects.filter(pk=pk, project=project).exists():
+        return ""
+    return reverse("participation:moderation-versions", kwargs={"slug": project.slug, "pk": pk}) + "#photos"
+
+
 @require_POST
 @moderators_only
 def moderation_photo_blur(request: HttpRequest, project: Project) -> HttpResponse:
-    """Blur regions of one photo. The queue's blur dialog (moderation.js) posts here and reads the answer as
-    JSON: on success where to go (the queue at the item, which shows the photo under its new key), else
-    the message to show in the dialog, with the error's status (400 for regions it cannot blur)."""
+    """Blur regions of one photo. The blur dialog (blur.js, on the queue and a suggestion's versions page)
+    posts here and reads the answer as JSON: on success where to go (back where the photo was shown, now
+    under its new key), else the message to show in the dialog, with the error's status (400 for regions
+    it cannot blur, 409 for a photo removed or changed meanwhile)."""
     form = PhotoDecisionForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"message": _("This decision could not be read.")}, status=400)
@@ -424,6 +440,9 @@ def moderation_photo_blur(request: HttpRequest, project: Project) -> HttpRespons
     messages.success(
         request, _("The regions were blurred. The photo has a new address; the old one is gone.")
     )
+    versions = _versions_url(project, data.get("versions"))
+    if versions:
+        return JsonResponse({"location": versions})
     # A photo item is named by the photo's key, which is new now.
     item = f"photo-{photo.key}" if data["item"].startswith("photo-") else data["item"]
     return JsonResponse({"location": _queue_url(request, project, f"item-{item}" if item else "")})

@@ -263,3 +263,42 @@ def test_a_blur_of_a_photo_blurred_meanwhile_is_a_409(mod_client, published):
 
     assert response.status_code == 409
     assert "someone removed or blurred it" in response.json()["message"]
+
+
+# ------------------------------------------------------------------ a suggestion's moderation page
+
+
+def test_a_suggestions_versions_page_lets_moderators_remove_or_blur_any_of_its_photos(mod_client, published):
+    photo = PhotoFactory(suggestion=published, alt_text="Ohne Meldung")
+    comment_photo = PhotoFactory(suggestion=published, comment=CommentFactory(suggestion=published))
+    versions = f"{QUEUE}suggestions/{published.pk}/versions/"
+
+    page = mod_client.get(versions, **EN).content.decode()
+
+    assert 'id="photos"' in page
+    assert f'id="photo-{photo.key}"' in page
+    assert f'id="photo-{comment_photo.key}"' in page
+    assert f'data-versions="{published.pk}"' in page
+
+    response = mod_client.post(
+        f"{QUEUE}photos/blur/",
+        blur_form(photo, [{"x": 0, "y": 0, "w": 0.5, "h": 0.5}], item="") | {"versions": published.pk},
+    )
+    assert response.json() == {"location": f"{versions}#photos"}
+    photo.refresh_from_db()
+    response = mod_client.post(
+        f"{QUEUE}photos/decide/",
+        photo_form(photo, "remove", item="", seen_event=ModerationEvent.objects.get().pk)
+        | {"versions": published.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{versions}#photos"
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    # A refusal goes back there too, with its message.
+    response = mod_client.post(
+        f"{QUEUE}photos/decide/",
+        photo_form(photo, "remove", item="") | {"versions": published.pk},
+        **EN,
+    )
+    assert response.status_code == 303
+    assert "someone removed or blurred it" in mod_client.get(response["Location"], **EN).content.decode()
