@@ -157,3 +157,49 @@ def test_the_blur_dialog_on_a_phone(live_server, new_page, moderator, photos):
     dialog.get_by_role("button", name="Abbrechen").click()
     expect(dialog).to_be_hidden()
     assert page.js_errors == []
+
+
+def test_blurring_from_a_suggestions_page_with_the_keyboard_only(live_server, new_page, moderator, photos):
+    page = new_page(**DESKTOP)
+    reported, shown = photos["reported"], photos["shown"]
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server.url}{QUEUE}suggestions/{reported.pk}/versions/")
+    blur = page.get_by_role(
+        "button", name="Bereiche des Fotos „Ein Auto mit lesbarem Kennzeichen“ unkenntlich machen"
+    )
+    expect(blur).to_be_visible()
+
+    for _ in range(40):  # Tab through the page to the photo's blur button
+        page.keyboard.press("Tab")
+        if blur.evaluate("(button) => button === document.activeElement"):
+            break
+    expect(blur).to_be_focused()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#blur-dialog")
+    expect(dialog).to_be_visible()
+    add = dialog.get_by_role("button", name="Bereich hinzufügen")
+    add.focus()
+    page.keyboard.press("Enter")
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowRight")
+    expect(dialog.locator("#blur-regions li")).to_have_text(
+        ["Bereich 1: von links 40 %, von oben 40 %, Breite 23 %, Höhe 20 % Bereich entfernen"]
+    )
+    page.keyboard.press("Escape")  # closes the dialog, back at its button
+    expect(dialog).to_be_hidden()
+    expect(blur).to_be_focused()
+    page.keyboard.press("Enter")
+    add.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # from the region to … the page's next control in the dialog
+    apply = dialog.get_by_role("button", name="Diese Bereiche unkenntlich machen")
+    apply.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    shown.refresh_from_db()
+    assert page.url.endswith("/versions/#photos")
+    expect(page.locator(f"#photo-{shown.key}")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("Die Bereiche wurden unkenntlich gemacht.")
+    screenshot(page, "photo-moderation-versions", full_page=False)
+    assert page.js_errors == []
