@@ -138,6 +138,7 @@ class ModerationEventAdmin(admin.ModelAdmin):
         "project",
         "suggestion_id",
         "comment_id",
+        "photo_id",
         "action",
         "from_state",
         "to_state",

@@ -372,3 +372,20 @@ class PhotoNotYours(DomainError):
     code = "permission_denied"
     field = "photo"
     default_message = _("Only the author can add photos, while the contribution can still be changed.")
+
+
+class PhotoGone(DomainError):
+    """A moderator's decision about a photo that is no longer there under the key they saw: removed, or
+    blurred (which gives it a new key) by someone else meanwhile, or deleted with its contribution."""
+
+    status_code = 409
+    code = "photo_gone"
+    default_message = _(
+        "This photo is no longer there as you saw it: someone removed or blurred it in the meantime."
+    )
+
+
+class PhotoRegionsInvalid(DomainError):
+    code = "blur_regions_invalid"
+    field = "regions"
+    default_message = _("Please mark at least one region of the photo to blur.")

@@ -15,7 +15,9 @@ it, and Pillow writes it about twice as fast at this size; WebP would save a fif
 """
 
 import io
+import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -26,6 +28,7 @@ from PIL import (
     ExifTags,
     Image,
     ImageCms,
+    ImageFilter,
     UnidentifiedImageError,
     WebPImagePlugin,  # noqa: F401 - registers the WebP decoder of the allow-list
 )
@@ -60,6 +63,12 @@ ORIENTATIONS = {
 CONTENT_TYPE = "image/jpeg"
 JPEG_QUALITY = 82
 SRGB = ImageCms.createProfile("sRGB")
+# Blurring a region: it is pixelated into blocks of at least this many pixels of the stored image, and at
+# most this many blocks along its longer side, then blurred over half a block. A face or a number plate
+# becomes a few coloured patches: nothing left to read, and no detail for a "deblurring" model to work from
+# (a Gaussian blur alone can be partly inverted; averaged blocks cannot).
+BLUR_MIN_BLOCK = 12
+BLUR_MAX_BLOCKS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +91,44 @@ class ProcessedPhoto:
     @property
     def height(self) -> int:
         return self.renditions["full"].height
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A rectangle of a photo in fractions of its width and height (0..1), from its top-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def box(self, width: int, height: int) -> tuple[int, int, int, int]:
+        """The pixels it covers (left, top, right, bottom), rounded outwards: a region never blurs less than
+        the moderator marked."""
+        left = max(0, math.floor(self.x * width))
+        top = max(0, math.floor(self.y * height))
+        right = min(width, max(left + 1, math.ceil((self.x + self.w) * width)))
+        bottom = min(height, max(top + 1, math.ceil((self.y + self.h) * height)))
+        return left, top, right, bottom
+
+
+def photo_blur(source: IO[bytes], regions: Sequence[Region]) -> ProcessedPhoto:
+    """Blur `regions` of a stored photo's full rendition (a JPEG this module wrote) and derive every
+    rendition from the result again, so no thumbnail keeps what the full image no longer shows."""
+    source.seek(0)
+    with Image.open(source, formats=("JPEG",)) as opened:
+        image = opened.convert("RGB")
+    for region in regions:
+        box = region.box(*image.size)
+        image.paste(_obscured(image.crop(box)), box[:2])
+    return ProcessedPhoto(renditions=_renditions(_to_srgb(image, None)))
+
+
+def _obscured(part: Image.Image) -> Image.Image:
+    block = max(BLUR_MIN_BLOCK, math.ceil(max(part.size) / BLUR_MAX_BLOCKS))
+    small = (max(1, math.ceil(part.width / block)), max(1, math.ceil(part.height / block)))
+    pixelated = part.resize(small, Image.Resampling.BOX).resize(part.size, Image.Resampling.NEAREST)
+    return pixelated.filter(ImageFilter.GaussianBlur(block / 2))
 
 
 def photo_process(source: IO[bytes]) -> ProcessedPhoto:

@@ -59,4 +59,14 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/moderation/bulk/", moderation.moderation_bulk, name="moderation-bulk"),
     path("projects/<slug:slug>/moderation/merge/", moderation.moderation_merge, name="moderation-merge"),
+    path(
+        "projects/<slug:slug>/moderation/photos/decide/",
+        moderation.moderation_photo_decide,
+        name="moderation-photo-decide",
+    ),
+    path(
+        "projects/<slug:slug>/moderation/photos/blur/",
+        moderation.moderation_photo_blur,
+        name="moderation-photo-blur",
+    ),
 ]

@@ -5,6 +5,7 @@ import L from 'leaflet';
 import './moderation.css';
 import { paintSwatches } from './dom.js';
 import { gettext, interpolate } from './i18n.js';
+import { setUpBlur } from './blur.js';
 
 const config = JSON.parse(document.getElementById('queue-config').textContent);
 paintSwatches();
@@ -53,6 +54,8 @@ if ('IntersectionObserver' in window) {
 } else {
   containers.forEach(drawMap);
 }
+
+setUpBlur();
 
 // ------------------------------------------------------------------------------------------ keyboard
 const items = [...document.querySelectorAll('.queue-item')];
@@ -105,7 +108,7 @@ function move(step) {
 
 document.addEventListener('keydown', (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
-  if (typing(event.target)) return;
+  if (typing(event.target) || document.querySelector('dialog[open]')) return;  // the blur dialog has its own keys
   const item = activeItem();
   switch (event.key) {
     case 'j': case 'ArrowDown': move(1); break;

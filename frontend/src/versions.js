@@ -2,9 +2,13 @@
 import L from 'leaflet';
 import './versions.css';
 import { paintSwatches } from './dom.js';
+import { setUpBlur } from './blur.js';
 
 const config = JSON.parse(document.getElementById('versions-config').textContent);
 paintSwatches();
+setUpBlur();
+// Back from a photo's decision (…/versions/#photos): the photos, and the keyboard's place, are there.
+if (window.location.hash === '#photos') document.getElementById('photos')?.focus();
 
 const map = L.map('versions-map', { scrollWheelZoom: false, maxZoom: 19 });
 if (config.tileUrl) {

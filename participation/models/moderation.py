@@ -87,11 +87,16 @@ class ModerationAction(models.TextChoices):
     EDIT = "edit", _("Edited by its author")
     WITHDRAW = "withdraw", _("Withdrawn by its author")
     STATUS = "status", _("Planning status or official answer set")
+    BLUR = "blur", _("Regions blurred")
 
 
 class ModerationEvent(models.Model):
-    """One decision about a suggestion or comment: the audit trail. Append-only, held by the database: a
-    trigger (migration participation 0005) refuses every UPDATE and DELETE of a row.
+    """One decision about a suggestion or comment, or about one photo of theirs: the audit trail. Append-only,
+    held by the database: a trigger (migration participation 0005) refuses every UPDATE and DELETE of a row.
+
+    A photo's decision (`photo` set) names the photo's suggestion and comment too, so that an item's history
+    can show it; it is never the item's own decision, so readers of an item's decisions (stale checks, the
+    last rejection's reason) filter `photo__isnull=True`.
 
     The references are plain ids without foreign-key constraints, so that deleting a project, a suggestion
     or an account can never delete (or have to edit) the record of what was decided about it.
@@ -115,6 +120,16 @@ class ModerationEvent(models.Model):
         blank=True,
         related_name="events",
         verbose_name=_("comment"),
+    )
+    # Set for a decision about one photo (approved, removed, blurred): not the item's own decision.
+    photo = models.ForeignKey(
+        "Photo",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("photo"),
     )
     # No actor: the system decided (reports hid an item automatically).
     actor = models.ForeignKey(

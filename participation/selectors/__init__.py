@@ -5,7 +5,9 @@ from .authors import OwnSuggestion, suggestion_list_own, suggestion_list_own_pag
 from .duplicates import suggestion_duplicates
 from .moderation import (
     actor_name_get,
+    event_label,
     moderation_event_list,
+    photo_list_for_moderators,
     project_list_for_staff,
     queue_item_counts,
     queue_item_list,
@@ -48,8 +50,10 @@ __all__ = [
     "comment_list",
     "comment_photos_published",
     "correction_list_recent",
+    "event_label",
     "moderation_event_list",
     "photo_get_visible",
+    "photo_list_for_moderators",
     "photo_list_visible",
     "project_get",
     "project_has_places",

@@ -34,7 +34,10 @@ def suggestion_list_own(*, user: Actor) -> QuerySet[Suggestion]:
     """Everything `user` submitted, in every state and project, newest first."""
     last_rejection = (
         ModerationEvent.objects.filter(
-            suggestion_id=OuterRef("pk"), comment__isnull=True, action=ModerationAction.REJECT
+            suggestion_id=OuterRef("pk"),
+            comment__isnull=True,
+            photo__isnull=True,
+            action=ModerationAction.REJECT,
         )
         .order_by("-created_at", "-id")
         .values("reason")[:1]

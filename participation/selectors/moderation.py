@@ -1,5 +1,9 @@
 """Reads for moderators: the queue, an item's history, what else its author contributed.
 
+The queue holds suggestions and comments, and photos: a photo added to a published item waits as its own
+item (kind "photo", named by its random key, never its id); the photos sent with a waiting item, and the
+published photos of a reported one, show within that item, where they can be removed or blurred.
+
 Moderators see public names, never e-mail or addresses: an anonymous author's other contributions are found
 through the keyed hash of the address (as long as it is kept), and only counted.
 """
@@ -10,14 +14,17 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import rules
 from ..models import (
     Comment,
+    ModerationAction,
     ModerationEvent,
     ModerationState,
+    Photo,
     Profile,
     Project,
     ProjectRole,
@@ -43,7 +50,7 @@ class AuthorSummary:
 
 @dataclass
 class QueueItem:
-    kind: Literal["suggestion", "comment"]
+    kind: Literal["suggestion", "comment", "photo"]
     pk: int
     suggestion: Suggestion
     comment: Comment | None
@@ -55,9 +62,14 @@ class QueueItem:
     reports: list[tuple[str, int]]  # (reason label, number of open reports)
     report_texts: list[str]
     author: AuthorSummary
+    # A photo item's photo; a suggestion's or comment's photos that can be removed or blurred here.
+    photo: Photo | None = None
+    photos: list[Photo] = field(default_factory=list)
 
     @property
     def key(self) -> str:
+        if self.photo is not None:
+            return f"photo-{self.photo.key}"
         return f"{self.kind}-{self.pk}"
 
     @property
@@ -78,6 +90,7 @@ def actor_name_get(user_id: int | None) -> str:
 
 def queue_item_counts(*, project: Project) -> dict[str, int]:
     return {
+        "photos": _waiting_photos(project).count(),
         "suggestions": Suggestion.objects.filter(
             project=project, moderation_state=ModerationState.PENDING
         ).count(),
@@ -93,18 +106,30 @@ def queue_item_list(*, project: Project, limit: int = QUEUE_PAGE) -> list[QueueI
     published or automatically hidden items with open reports. At most `limit` items: the oldest `limit` of
     each source, merged, are the oldest `limit` of all."""
     events = Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+    # The photos an item shows: those sent with a waiting one, the published ones of a reported one.
+    shown_photos = Prefetch(
+        "photos",
+        queryset=Photo.objects.filter(
+            moderation_state__in=[ModerationState.PENDING, ModerationState.PUBLISHED]
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+        )
+        .order_by("position"),
+        to_attr="shown_photos",
+    )
     # Earlier versions an author's correction replaced: the item links them (counted, not loaded whole).
     versions = Prefetch("versions", queryset=SuggestionVersion.objects.only("id", "suggestion_id"))
     pending = list(
         Suggestion.objects.filter(project=project, moderation_state=ModerationState.PENDING)
         .select_related("category", "project")
-        .prefetch_related(events, versions)
+        .prefetch_related(events, versions, shown_photos)
         .order_by("created_at", "id")[:limit]
     )
     reported = list(
         _reported_suggestions(project)
         .select_related("category", "project")
-        .prefetch_related(events, versions)
+        .prefetch_related(events, versions, shown_photos)
         .order_by("first_report", "id")[:limit]
     )
     comment_events = Prefetch(
@@ -115,31 +140,78 @@ def queue_item_list(*, project: Project, limit: int = QUEUE_PAGE) -> list[QueueI
     pending_comments = list(
         Comment.objects.filter(suggestion__project=project, moderation_state=ModerationState.PENDING)
         .select_related("suggestion__category", "suggestion__project")
-        .prefetch_related(comment_events)
+        .prefetch_related(comment_events, shown_photos)
         .order_by("created_at", "id")[:limit]
     )
     reported_comments = list(
         _reported_comments(project)
         .select_related("suggestion__category", "suggestion__project")
-        .prefetch_related(comment_events)
+        .prefetch_related(comment_events, shown_photos)
         .order_by("first_report", "id")[:limit]
+    )
+    photos = list(
+        _waiting_photos(project)
+        .select_related("suggestion__category", "suggestion__project", "comment")
+        .prefetch_related(
+            Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+        )
+        .order_by("created_at", "id")[:limit]
     )
     reports = _open_reports(
         suggestion_ids=[s.pk for s in reported], comment_ids=[c.pk for c in reported_comments]
     )
-    authors = _author_summaries(project, [*pending, *reported], [*pending_comments, *reported_comments])
+    authors = _author_summaries(
+        project,
+        [*pending, *reported, *(p.suggestion for p in photos if p.comment is None)],
+        [*pending_comments, *reported_comments, *(p.comment for p in photos if p.comment is not None)],
+    )
 
     items = [_suggestion_item(s, "new", s.created_at, reports, authors) for s in pending] + [
         _suggestion_item(s, "reported", s.first_report, reports, authors) for s in reported
     ]
     items += [_comment_item(c, "new", c.created_at, reports, authors) for c in pending_comments]
     items += [_comment_item(c, "reported", c.first_report, reports, authors) for c in reported_comments]
+    items += [_photo_item(p, authors) for p in photos]
     items.sort(key=lambda item: (item.waiting_since, item.kind, item.pk))
     return items[:limit]
 
 
+PHOTO_EVENT_LABELS = {
+    ModerationAction.APPROVE: gettext_lazy("Photo approved"),
+    ModerationAction.REJECT: gettext_lazy("Photo removed"),
+    ModerationAction.BLUR: gettext_lazy("Photo: regions blurred"),
+}
+
+
+def event_label(event: ModerationEvent) -> str:
+    """How a history names a decision: a photo's decisions say that they are about a photo."""
+    if event.photo_id is not None:
+        return str(PHOTO_EVENT_LABELS.get(event.action, event.get_action_display()))
+    return event.get_action_display()
+
+
+def own_decisions(events: list[ModerationEvent]) -> list[ModerationEvent]:
+    """An item's own decisions among its events: not those about one of its photos."""
+    return [e for e in events if e.photo_id is None]
+
+
+def photo_list_for_moderators(*, suggestion: Suggestion) -> list[Photo]:
+    """The photos of a suggestion and of its comments that are waiting or public, with their decisions
+    (`history`): a moderator may remove or blur any of them, reported or not."""
+    return list(
+        Photo.objects.filter(
+            suggestion=suggestion, moderation_state__in=[ModerationState.PENDING, ModerationState.PUBLISHED]
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=ModerationEvent.objects.order_by("id"), to_attr="history")
+        )
+        .order_by(F("comment_id").asc(nulls_first=True), "position")
+    )
+
+
 def moderation_event_list(*, suggestion: Suggestion) -> list[ModerationEvent]:
-    """Every decision about the suggestion, its comments and the suggestions merged into it, oldest first."""
+    """Every decision about the suggestion, its comments, their photos and the suggestions merged into it,
+    oldest first (`event_label` tells a photo's decisions apart)."""
     return list(
         ModerationEvent.objects.filter(
             Q(suggestion=suggestion) | Q(suggestion__merged_into=suggestion)
@@ -148,6 +220,17 @@ def moderation_event_list(*, suggestion: Suggestion) -> list[ModerationEvent]:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
+
+def _waiting_photos(project: Project) -> QuerySet[Photo]:
+    """Photos added to a published suggestion or comment, waiting for their own decision (those sent with a
+    waiting item are decided with it)."""
+    return Photo.objects.filter(
+        Q(comment__isnull=True) | Q(comment__moderation_state=ModerationState.PUBLISHED),
+        suggestion__project=project,
+        suggestion__moderation_state=ModerationState.PUBLISHED,
+        moderation_state=ModerationState.PENDING,
+    )
 
 
 def _reported_suggestions(project: Project) -> QuerySet[Suggestion]:
@@ -197,8 +280,15 @@ def _report_summary(reports: list[Report]) -> tuple[list[tuple[str, int]], list[
     )
 
 
+def _item_photos(item: Suggestion | Comment, why: str) -> list[Photo]:
+    """A waiting item shows the photos sent with it; a reported one its published photos."""
+    wanted = ModerationState.PENDING if why == "new" else ModerationState.PUBLISHED
+    return [p for p in item.shown_photos if p.moderation_state == wanted]
+
+
 def _suggestion_item(s: Suggestion, why: str, since: datetime, reports: dict, authors: dict) -> QueueItem:
     summary, texts = _report_summary(reports.get(("suggestion", s.pk), []))
+    own = own_decisions(s.history)
     return QueueItem(
         kind="suggestion",
         pk=s.pk,
@@ -207,16 +297,18 @@ def _suggestion_item(s: Suggestion, why: str, since: datetime, reports: dict, au
         state=s.moderation_state,
         why=why,
         waiting_since=since,
-        last_event=s.history[-1].pk if s.history else 0,
+        last_event=own[-1].pk if own else 0,
         history=[e for e in s.history if e.comment_id is None],
         reports=summary,
         report_texts=texts,
         author=authors[("suggestion", s.pk)],
+        photos=[p for p in _item_photos(s, why) if p.comment_id is None],
     )
 
 
 def _comment_item(c: Comment, why: str, since: datetime, reports: dict, authors: dict) -> QueueItem:
     summary, texts = _report_summary(reports.get(("comment", c.pk), []))
+    own = own_decisions(c.history)
     return QueueItem(
         kind="comment",
         pk=c.pk,
@@ -225,11 +317,31 @@ def _comment_item(c: Comment, why: str, since: datetime, reports: dict, authors:
         state=c.moderation_state,
         why=why,
         waiting_since=since,
-        last_event=c.history[-1].pk if c.history else 0,
+        last_event=own[-1].pk if own else 0,
         history=c.history,
         reports=summary,
         report_texts=texts,
         author=authors[("comment", c.pk)],
+        photos=_item_photos(c, why),
+    )
+
+
+def _photo_item(p: Photo, authors: dict) -> QueueItem:
+    """A photo added to a published item: its author is the item's."""
+    return QueueItem(
+        kind="photo",
+        pk=p.pk,
+        suggestion=p.suggestion,
+        comment=p.comment,
+        state=p.moderation_state,
+        why="new",
+        waiting_since=p.created_at,
+        last_event=p.history[-1].pk if p.history else 0,
+        history=p.history,
+        reports=[],
+        report_texts=[],
+        author=authors[("comment", p.comment_id) if p.comment_id else ("suggestion", p.suggestion_id)],
+        photo=p,
     )
 
 

@@ -110,6 +110,8 @@ def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
             {
                 "suggestion": e.suggestion_id,
                 "comment": e.comment_id,
+                # A decision about one of the item's photos (approved, removed, blurred), not the item.
+                "photo": e.photo_id is not None,
                 "action": e.action,
                 "from": e.from_state,
                 "to": e.to_state,

@@ -186,7 +186,10 @@ def suggestion_rejection_reason(*, suggestion: Suggestion) -> str:
     """The reason the moderators gave when they last rejected this suggestion (for its author's eyes)."""
     return (
         ModerationEvent.objects.filter(
-            suggestion_id=suggestion.pk, comment__isnull=True, action=ModerationAction.REJECT
+            suggestion_id=suggestion.pk,
+            comment__isnull=True,
+            photo__isnull=True,
+            action=ModerationAction.REJECT,
         )
         .order_by("-created_at", "-id")
         .values_list("reason", flat=True)

@@ -38,7 +38,9 @@ class Correction:
 def correction_list_recent(*, project: Project, limit: int = RECENT_CORRECTIONS) -> list[Correction]:
     """The suggestions of `project` their authors corrected most recently, newest first (two queries)."""
     last_edit = (
-        ModerationEvent.objects.filter(suggestion_id=OuterRef("pk"), action=ModerationAction.EDIT)
+        ModerationEvent.objects.filter(
+            suggestion_id=OuterRef("pk"), photo__isnull=True, action=ModerationAction.EDIT
+        )
         .order_by("-id")
         .values("created_at")[:1]
     )

@@ -19,6 +19,7 @@ from .merging import suggestion_merge
 from .moderation import Decision, Outcome, item_decide, items_decide
 from .moving import suggestion_move
 from .personal_data import Purged, account_delete, notifications_unsubscribe, personal_data_purge
+from .photo_moderation import PhotoDecision, photo_blur, photo_decide
 from .photos import (
     PhotoUpload,
     comment_photo_add,
@@ -33,6 +34,7 @@ from .tokens import token_rotate
 __all__ = [
     "Decision",
     "Outcome",
+    "PhotoDecision",
     "PhotoUpload",
     "Purged",
     "account_delete",
@@ -44,6 +46,8 @@ __all__ = [
     "notifications_unsubscribe",
     "personal_data_purge",
     "photo_add",
+    "photo_blur",
+    "photo_decide",
     "photo_file_name",
     "photo_files_purge",
     "photo_storage",

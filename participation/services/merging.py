@@ -51,7 +51,7 @@ def suggestion_merge(
     check_unchanged(
         Decision("suggestion", suggestion_id, seen_state, seen_event),
         state=duplicate.moderation_state,
-        events=duplicate.events.all(),
+        events=duplicate.events.filter(photo__isnull=True),
     )
     if (
         target is None

@@ -206,7 +206,7 @@ def _decide_suggestions(
             for pk, last, reported in Suggestion.objects.filter(pk__in=list(locked))
             .annotate(
                 last=Subquery(
-                    ModerationEvent.objects.filter(suggestion_id=OuterRef("pk"))
+                    ModerationEvent.objects.filter(suggestion_id=OuterRef("pk"), photo__isnull=True)
                     .order_by("-id")
                     .values("id")[:1]
                 ),
@@ -237,7 +237,7 @@ def _decide_suggestions(
             check_unchanged(
                 decision,
                 state=suggestion.moderation_state,
-                events=ModerationEvent.objects.filter(suggestion_id=suggestion.pk),
+                events=ModerationEvent.objects.filter(suggestion_id=suggestion.pk, photo__isnull=True),
                 last_id=last_id,
             )
             to_state = _next_state(action, suggestion.moderation_state)
@@ -304,7 +304,9 @@ def _decide_comment(
         raise CommentNotFound()
     project = comment.suggestion.project
     check_can_moderate(actor, project)
-    check_unchanged(decision, state=comment.moderation_state, events=comment.events.all())
+    check_unchanged(
+        decision, state=comment.moderation_state, events=comment.events.filter(photo__isnull=True)
+    )
     to_state = _next_state(action, comment.moderation_state)
     reports = Report.objects.filter(comment=comment, resolved_at__isnull=True)
     if to_state == comment.moderation_state and not reports.exists():
@@ -350,6 +352,8 @@ def check_unchanged(
     decision: Decision, *, state: str, events: QuerySet[ModerationEvent], last_id: int | None = None
 ) -> None:
     """The item is as the moderator saw it: same state, no newer decision. Else say who decided first.
+
+    `events` are the item's own decisions: a decision about one of its photos (`photo` set) is not one.
 
     `last_id` is the id of the item's last event (0: none) when the caller read it already; the event
     itself is then read only to name who decided first."""

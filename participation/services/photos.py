@@ -167,6 +167,27 @@ def _files_delete(names: Sequence[str]) -> None:
             logger.warning("photo file %s could not be deleted", name)
 
 
+def photo_files_write(processed: ProcessedPhoto, *, written: list[str]) -> str:
+    """Store every rendition under a new random key and return the key. The caller is inside
+    `stored_files`, which `written` belongs to (the files go again if its block fails)."""
+    storage = photo_storage()
+    key = secrets.token_urlsafe(16)
+    for rendition in RENDITIONS:
+        name = photo_file_name(key, rendition)
+        saved = storage.save(name, ContentFile(processed.renditions[rendition].data))
+        written.append(saved)
+        if saved != name:  # 128 random bits never collide; a storage renaming them would break URLs
+            raise RuntimeError(f"photo storage renamed {name} to {saved}")
+    return key
+
+
+def photo_files_delete_on_commit(key: str) -> None:
+    """Delete a photo's files once the caller's transaction commits (a rollback keeps them: the row that
+    names them is then still there). Deleting them first could leave a row whose files are gone."""
+    names = [photo_file_name(key, rendition) for rendition in RENDITIONS]
+    transaction.on_commit(lambda: _files_delete(names))
+
+
 def photos_attach(
     *,
     suggestion: Suggestion,
@@ -179,16 +200,9 @@ def photos_attach(
 ) -> list[Photo]:
     """Write the files and insert the rows. The caller holds the transaction (inside `stored_files`, which
     `written` belongs to) and the lock that decided `positions`."""
-    storage = photo_storage()
     photos = []
     for photo, position in zip(prepared, positions, strict=True):
-        key = secrets.token_urlsafe(16)
-        for rendition in RENDITIONS:
-            name = photo_file_name(key, rendition)
-            saved = storage.save(name, ContentFile(photo.processed.renditions[rendition].data))
-            written.append(saved)
-            if saved != name:  # 128 random bits never collide; a storage renaming them would break URLs
-                raise RuntimeError(f"photo storage renamed {name} to {saved}")
+        key = photo_files_write(photo.processed, written=written)
         photos.append(
             Photo(
                 suggestion=suggestion,

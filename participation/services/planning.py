@@ -47,7 +47,7 @@ def suggestion_answer(
         check_unchanged(
             Decision("suggestion", suggestion.pk, suggestion.moderation_state, seen_event),
             state=suggestion.moderation_state,
-            events=suggestion.events.all(),
+            events=suggestion.events.filter(photo__isnull=True),
         )
     if status == suggestion.planning_status and answer == suggestion.official_answer:
         return None

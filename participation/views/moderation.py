@@ -15,22 +15,24 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors, services
 from ..access import moderators_only
-from ..errors import DecisionsNotSaved, DomainError
-from ..models import Comment, ModerationAction, ModerationState, Project, Suggestion
+from ..errors import DecisionsNotSaved, DomainError, PhotoGone
+from ..models import Comment, ModerationAction, ModerationState, Photo, Project, Suggestion
+from ..models.photos import PHOTO_KEY_LENGTH
 from ..selectors.moderation import QUEUE_PAGE, QueueItem
 from ..services.moderation import DECISIONS, REASON_REQUIRED, TRANSITIONS, Decision
+from ..services.photo_moderation import PHOTO_ACTIONS, PhotoDecision
 
 KINDS = ("suggestion", "comment")
-ITEM_KEY = re.compile(r"^(suggestion|comment)-[0-9]+$")
+ITEM_KEY = re.compile(r"^((suggestion|comment)-[0-9]+|photo-[A-Za-z0-9_-]{22})$")
 BULK_ACTIONS = (ModerationAction.APPROVE, ModerationAction.REJECT, ModerationAction.HIDE)
 # One key per decision, for the buttons and the keyboard shortcuts of moderation.js.
 SHORTCUTS = {ModerationAction.APPROVE: "a", ModerationAction.HIDE: "h", ModerationAction.UNHIDE: "u"}
@@ -66,6 +68,20 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(required=False, strip=True)
 
 
+class PhotoDecisionForm(forms.Form):
+    key = forms.RegexField(regex=r"^[A-Za-z0-9_-]+$", max_length=PHOTO_KEY_LENGTH)
+    seen_state = forms.ChoiceField(choices=ModerationState.choices)
+    seen_event = forms.IntegerField(min_value=0, required=False)
+    reason = forms.CharField(required=False, strip=True)
+    # Where the photo was shown (a queue item, or a suggestion's versions page): where the moderator returns.
+    item = forms.RegexField(regex=ITEM_KEY, required=False)
+    versions = forms.IntegerField(min_value=1, required=False)
+
+
+class PhotoActionForm(PhotoDecisionForm):
+    action = forms.ChoiceField(choices=[(a, a) for a in PHOTO_ACTIONS])
+
+
 class MergeForm(forms.Form):
     pk = forms.IntegerField(min_value=1)
     seen_state = forms.ChoiceField(choices=ModerationState.choices)
@@ -95,6 +111,16 @@ def _in_project(project: Project, kind: str, pk: int) -> bool:
     if kind == "comment":
         return Comment.objects.filter(pk=pk, suggestion__project=project).exists()
     return Suggestion.objects.filter(pk=pk, project=project).exists()
+
+
+def _photo_in_project(project: Project, key: str) -> None:
+    """A photo is decided only at its own project's address. A key no photo has any more was removed or
+    blurred meanwhile (PhotoGone, said at the item); one of another project's photos is not found here."""
+    found = Photo.objects.filter(key=key).values_list("suggestion__project_id", flat=True).first()
+    if found is None:
+        raise PhotoGone()
+    if found != project.pk:
+        raise Http404(_("There is no such item in this project."))
 
 
 def _in_project_only(project: Project, decisions: list[Decision]) -> list[Decision]:
@@ -145,7 +171,7 @@ def _queue_page(
             {
                 "item": item,
                 "next": following.key if following else "",
-                "kind_label": _("Suggestion") if item.kind == "suggestion" else _("Comment"),
+                "kind_label": KIND_LABELS[item.kind],
                 "state_label": states.get(item.state, item.state),
                 # Where the suggestion (or the commented one) is: "Kaiserstraße 12, Innenstadt-West".
                 "place": places.get(item.suggestion.pk, ""),
@@ -159,11 +185,16 @@ def _queue_page(
                     # The queue holds pending items and reported ones, so every decision the state
                     # allows applies (dismissing and confirming need the reports these items have).
                     for action, moves in TRANSITIONS.items()
-                    if item.state in moves
+                    if item.state in moves and item.kind != "photo"
                 ],
                 "reason_action": _reason_action(item.state),
                 "can_merge": item.kind == "suggestion",
-                "history": [(event, names.get(event.actor_id, "")) for event in item.history],
+                "history": [
+                    (event, names.get(event.actor_id, ""), selectors.event_label(event))
+                    for event in item.history
+                ],
+                "photos": [photo_row(photo, states) for photo in item.photos],
+                "photo": photo_row(item.photo, states) if item.photo is not None else None,
                 "author_suggestions": _by_state(item.author.suggestions, states),
                 "author_comments": _by_state(item.author.comments, states),
                 "error": errors.pop(item.key, ""),
@@ -200,6 +231,24 @@ def _queue_page(
             },
         },
     )
+
+
+KIND_LABELS = {
+    "suggestion": gettext_lazy("Suggestion"),
+    "comment": gettext_lazy("Comment"),
+    "photo": gettext_lazy("Photo"),
+}
+
+
+def photo_row(photo: Photo, states: dict[str, str]) -> dict[str, object]:
+    """What a photo's forms carry: what the moderator saw of it (its state and last decision)."""
+    history = getattr(photo, "history", [])
+    return {
+        "photo": photo,
+        "last_event": history[-1].pk if history else 0,
+        "state_label": states.get(photo.moderation_state, photo.moderation_state),
+        "waiting": photo.moderation_state == ModerationState.PENDING,
+    }
 
 
 def _reason_action(state: str) -> str:
@@ -313,6 +362,90 @@ def moderation_merge(request: HttpRequest, project: Project) -> HttpResponse:
         % {"pk": data["pk"], "target": data["target"]},
     )
     return _back_to_queue(request, project, request.POST.get("next", ""))
+
+
+PHOTO_DONE = {
+    ModerationAction.APPROVE: gettext_lazy("The photo was approved: it is public now."),
+    ModerationAction.REJECT: gettext_lazy("The photo was removed and deleted."),
+}
+
+
+@require_POST
+@moderators_only
+def moderation_photo_decide(request: HttpRequest, project: Project) -> HttpResponse:
+    """Approve or remove one photo, as a plain form (without JavaScript too)."""
+    form = PhotoActionForm(request.POST)
+    item = request.POST.get("item", "")
+    item = item if ITEM_KEY.match(item) else ""
+    if not form.is_valid():
+        return _refused(request, project, item, errors={item: _("This decision could not be read.")})
+    data = form.cleaned_data
+    try:
+        _photo_in_project(project, data["key"])
+        event = services.photo_decide(
+            actor=request.user,
+            decision=PhotoDecision(data["key"], data["seen_state"], data["seen_event"]),
+            action=data["action"],
+            reason=data["reason"],
+        )
+    except DomainError as error:
+        versions = _versions_url(project, data.get("versions"))
+        if versions:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(versions, status=303)
+        return _refused(request, project, item, errors={item: error.message})
+    messages.success(request, str(PHOTO_DONE[event.action]))
+    versions = _versions_url(project, data.get("versions"))
+    if versions:
+        return HttpResponseRedirect(versions)
+    # A photo item is gone from the queue once decided: back at the next one; else at the item it was in.
+    back_at = request.POST.get("next", "") if item.startswith("photo-") else item
+    return _back_to_queue(request, project, back_at)
+
+
+def _versions_url(project: Project, pk: int | None) -> str:
+    """A suggestion's versions page, where its photos were decided on, if it is one of this project's."""
+    if pk is None or not Suggestion.objects.filter(pk=pk, project=project).exists():
+        return ""
+    return reverse("participation:moderation-versions", kwargs={"slug": project.slug, "pk": pk}) + "#photos"
+
+
+@require_POST
+@moderators_only
+def moderation_photo_blur(request: HttpRequest, project: Project) -> HttpResponse:
+    """Blur regions of one photo. The blur dialog (blur.js, on the queue and a suggestion's versions page)
+    posts here and reads the answer as JSON: on success where to go (back where the photo was shown, now
+    under its new key), else the message to show in the dialog, with the error's status (400 for regions
+    it cannot blur, 409 for a photo removed or changed meanwhile)."""
+    form = PhotoDecisionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"message": _("This decision could not be read.")}, status=400)
+    data = form.cleaned_data
+    try:
+        regions = json.loads(request.POST.get("regions", ""))
+    except ValueError:
+        regions = None
+    try:
+        _photo_in_project(project, data["key"])
+        photo, _event = services.photo_blur(
+            actor=request.user,
+            decision=PhotoDecision(data["key"], data["seen_state"], data["seen_event"]),
+            regions=regions,
+            reason=data["reason"],
+        )
+    except DomainError as error:
+        return JsonResponse(
+            {"message": error.message, "code": error.code, "field": error.field}, status=error.status_code
+        )
+    messages.success(
+        request, _("The regions were blurred. The photo has a new address; the old one is gone.")
+    )
+    versions = _versions_url(project, data.get("versions"))
+    if versions:
+        return JsonResponse({"location": versions})
+    # A photo item is named by the photo's key, which is new now.
+    item = f"photo-{photo.key}" if data["item"].startswith("photo-") else data["item"]
+    return JsonResponse({"location": _queue_url(request, project, f"item-{item}" if item else "")})
 
 
 def _item_name(kind: str, pk: int) -> str:

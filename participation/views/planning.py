@@ -130,7 +130,7 @@ def _answer_page(
 ) -> HttpResponse:
     """The answer form shows the planner what the public sees now; `seen_event` is the newest decision on
     the suggestion they were shown, so an answer written over a colleague's newer one is refused (409)."""
-    last = ModerationEvent.objects.filter(suggestion=suggestion).order_by("-id").first()
+    last = ModerationEvent.objects.filter(suggestion=suggestion, photo__isnull=True).order_by("-id").first()
     values = values or {"status": suggestion.planning_status, "answer": suggestion.official_answer}
     return render(
         request,

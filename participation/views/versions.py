@@ -15,6 +15,7 @@ from .. import selectors
 from ..access import moderators_only
 from ..models import ModerationState, Project, Suggestion
 from ..selectors.versions import suggestion_version_list
+from .moderation import photo_row
 
 
 @require_GET
@@ -28,6 +29,10 @@ def suggestion_versions_page(request: HttpRequest, project: Project, pk: int) ->
         raise Http404(_("There is no suggestion with this number."))
     versions = suggestion_version_list(suggestion=suggestion)
     history = selectors.moderation_event_list(suggestion=suggestion)
+    states = dict(ModerationState.choices)
+    photos = [
+        photo_row(photo, states) for photo in selectors.photo_list_for_moderators(suggestion=suggestion)
+    ]
     names = {e.actor_id: selectors.actor_name_get(e.actor_id) for e in history}
     return render(
         request,
@@ -37,7 +42,8 @@ def suggestion_versions_page(request: HttpRequest, project: Project, pk: int) ->
             "suggestion": suggestion,
             "state_label": dict(ModerationState.choices).get(suggestion.moderation_state, ""),
             "versions": versions,
-            "history": [(event, names[event.actor_id]) for event in history],
+            "photos": photos,
+            "history": [(event, names[event.actor_id], selectors.event_label(event)) for event in history],
             "versions_config": {
                 "area": json.loads(project.area.geojson),
                 "tileUrl": settings.MAP_TILE_URL,

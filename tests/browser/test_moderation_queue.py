@@ -170,7 +170,7 @@ def test_working_the_queue_with_the_keyboard_only(live_server, page, moderator, 
     assert queue["comment"].moderation_state == S.REJECTED
     assert focused_item(page) == f"item-suggestion-{first.pk}"
     page.keyboard.press("u")  # not offered for a new suggestion: nothing happens, and that is said
-    expect(page.locator("p.visually-hidden[role=status]")).to_have_text(
+    expect(page.locator("body > p.visually-hidden[role=status]")).to_have_text(
         "Diese Entscheidung ist für diesen Eintrag nicht möglich."
     )
     press_and_wait(page, "a")

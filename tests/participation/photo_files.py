@@ -147,3 +147,25 @@ def is_red(rgb: tuple[int, int, int]) -> bool:
 
 def is_blue(rgb: tuple[int, int, int]) -> bool:
     return rgb[2] > 150 and rgb[0] < 100
+
+
+def noisy_photo(suggestion, *, size=(1200, 900), state="published", position=0, comment=None):
+    """A stored photo with detail everywhere (strong noise), processed and stored as an upload would be:
+    blurring a region of it shows as a drop of the pixel variance there."""
+    from participation.images import photo_process
+    from participation.models import Photo
+    from participation.services.photos import photo_files_write
+
+    noise = Image.merge("RGB", [Image.effect_noise(size, 90) for _ in range(3)])
+    processed = photo_process(io.BytesIO(encoded(noise, "PNG")))
+    return Photo.objects.create(
+        suggestion=suggestion,
+        comment=comment,
+        position=position,
+        author=suggestion.author,
+        alt_text="Ein Gesicht und ein Nummernschild",
+        moderation_state=state,
+        key=photo_files_write(processed, written=[]),
+        width=processed.width,
+        height=processed.height,
+    )

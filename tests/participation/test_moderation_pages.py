@@ -281,8 +281,8 @@ def test_the_queue_hands_its_query_to_every_form_it_holds(mod_client, point_cate
 
     html = mod_client.get(f"{queue_url(item.project)}?page=2&why=new").content.decode()
 
-    # the decision, the merge and the bulk form each carry it back to the queue
-    assert html.count('name="back" value="page=2&amp;why=new"') == 3
+    # the decision, the merge, the bulk form and the blur dialog each carry it back to the queue
+    assert html.count('name="back" value="page=2&amp;why=new"') == 4
 
 
 def test_rejecting_without_a_reason_returns_to_the_queue_with_its_query_and_the_error_at_the_item(

@@ -329,6 +329,7 @@ def test_a_moderators_download_holds_their_decisions(client_factory, citizen, pr
         {
             "suggestion": pending.pk,
             "comment": None,
+            "photo": False,
             "action": "reject",
             "from": "pending",
             "to": "rejected",

@@ -221,14 +221,15 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     "b-email": {"citizen_b": ALL, "admin": ALL},
     # Photos (their descriptions): one on A's pending suggestion, one waiting and one rejected on the
     # published pub1, one on the hidden suggestion, one on the hidden comment, one on the other project's
-    # pending suggestion.
-    "photo-on-pending": {"citizen_a": ALL, "admin": ALL},
-    "photo-pending-on-pub": {"citizen_a": ALL, "moderator": PHOTO_LISTS, "admin": ALL},
+    # pending suggestion. The queue shows a waiting item's photos, a photo waiting on a published item as its
+    # own item, and a reported item's published photos (to remove or blur them).
+    "photo-on-pending": {"citizen_a": ALL, "moderator": QUEUE, "admin": ALL},
+    "photo-pending-on-pub": {"citizen_a": ALL, "moderator": PHOTO_LISTS | QUEUE, "admin": ALL},
     # Their authors' own data lists every photo, rejected and hidden ones too.
     "photo-rejected-on-pub": {"citizen_a": ACCOUNT_DATA, "moderator": PHOTO_LISTS, "admin": ALL},
-    "photo-on-hidden": {"citizen_a": ACCOUNT_DATA, "admin": ALL},
-    "photo-on-hidden-comment": {"citizen_b": ACCOUNT_DATA, "admin": ALL},
-    "other-photo": {"citizen_b": ALL, "admin": ALL},
+    "photo-on-hidden": {"citizen_a": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "photo-on-hidden-comment": {"citizen_b": ACCOUNT_DATA, "moderator": QUEUE, "admin": ALL},
+    "other-photo": {"citizen_b": ALL, "moderator_other": QUEUE, "admin": ALL},
 }
 # Who may fetch each photo's files (tests/security/test_leak_walk.py): the photo's author while it waits,
 # the project's moderators (the queue) and site administrators whatever its state, everyone once published

@@ -33,6 +33,8 @@ NOT_PAGES = {
     "participation:moderation-decide": "POST only (the queue's forms)",
     "participation:moderation-bulk": "POST only (the queue's forms)",
     "participation:moderation-merge": "POST only (the queue's forms)",
+    "participation:moderation-photo-decide": "POST only (the queue's and versions page's photo forms)",
+    "participation:moderation-photo-blur": "POST only, answered as JSON (the blur dialog)",
     "geo:export-download": "a file download",
     "geo:export-style": "a file download (a layer's QGIS style or SLD)",
     "surveys:export-csv": "a file download",

@@ -418,7 +418,14 @@ def routes(world: World) -> dict[str, list[str]]:
         ],
         **{
             f"participation:moderation-{page}": [f"/projects/{slug}/moderation/{path}" for slug in slugs]
-            for page, path in (("queue", ""), ("decide", "decide/"), ("bulk", "bulk/"), ("merge", "merge/"))
+            for page, path in (
+                ("queue", ""),
+                ("decide", "decide/"),
+                ("bulk", "bulk/"),
+                ("merge", "merge/"),
+                ("photo-decide", "photos/decide/"),
+                ("photo-blur", "photos/blur/"),
+            )
         },
     }
 
@@ -507,6 +514,10 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
         "report-comment-text",
     } <= seen[("moderator", "participation:moderation-queue")]
     assert {"other-pending-title"} <= seen[("moderator_other", "participation:moderation-queue")]
+    # The queue shows the photos waiting for review: with a waiting suggestion, and alone on a published one.
+    assert {"photo-on-pending", "photo-pending-on-pub"} <= seen[
+        ("moderator", "participation:moderation-queue")
+    ]
     assert {"pending-title", "reject-reason", "hidden-title", "withdrawn-title"} <= seen[
         ("citizen_a", "participation:account-suggestions")
     ]
