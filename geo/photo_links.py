@@ -23,9 +23,26 @@ def _pieces(rendition: str) -> tuple[str, str]:
 
 def photo_url_params() -> dict[str, str]:
     """`photo_url` (the absolute URL up to the key), `photo_full` and `photo_small` (what follows the key for
-    the full rendition and the thumbnail), for the SQL of the exports and the OGC API."""
+    the full rendition and the thumbnail), for the SQL of the exports and the OGC API; and `photo_csv_url`,
+    `photo_csv_full`, the same link's pieces as one CSV cell (export_csv.sql)."""
     url, full = _pieces("full")
     small_url, small = _pieces("small")
     if small_url != url:
         raise RuntimeError("The photo URLs must differ only after the key.")
-    return {"photo_url": url, "photo_full": full, "photo_small": small}
+    csv_url, csv_full = _csv_cell(url, full)
+    return {
+        "photo_url": url,
+        "photo_full": full,
+        "photo_small": small,
+        "photo_csv_url": csv_url,
+        "photo_csv_full": csv_full,
+    }
+
+
+def _csv_cell(before: str, after: str) -> tuple[str, str]:
+    """A link's pieces quoted as COPY … (FORMAT csv) quotes a cell (pm_csv_cell): the key between them is
+    [A-Za-z0-9_-], so only the site's address can make the cell need quotes. Deciding it once here spares
+    every line a function call (measured: pm_csv_cell on three links made a 1.1 M-line CSV 28 % slower)."""
+    if any(character in before + after for character in ',"\r\n'):
+        return '"' + before.replace('"', '""'), after.replace('"', '""') + '"'
+    return before, after

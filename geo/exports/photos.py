@@ -2,8 +2,10 @@
 
 One row per photo: `suggestion_id` (the `id` of the suggestion layers), `position` (1-3, the n of its
 `photo_n` link), `alt_text` (its description), `url` (the full photo, as in `photo_n`) and `thumbnail`, the
-small rendition's JPEG bytes (320 px on the long edge) as a BLOB, which QGIS shows in a form's attachment
-widget and any SQLite client can read without the site.
+small rendition's JPEG bytes (320 px on the long edge) as a BLOB, which QGIS's "Binary (BLOB)" form widget
+shows and any SQLite client reads, offline. GDAL 3.6 cannot write a relationship into a GeoPackage (its
+AddRelationship answers false there; GDAL 3.7 adds it, and QGIS reads such relations from 3.28 on): the
+planner relates the table to a layer by `suggestion_id` = `id` in QGIS (docs/exports.md).
 
 GDAL writes the table like every other one: ogr2ogr reads each batch from PostgreSQL, from a query that
 carries the batch's values (geo/sql/export_photo_batch.sql), and appends it. The photos are listed a page of

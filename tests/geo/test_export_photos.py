@@ -152,6 +152,21 @@ def test_every_export_links_the_published_photos_of_published_suggestions(
         assert found == wanted, source
 
 
+def test_a_site_address_that_needs_quotes_gives_whole_csv_cells(
+    client, client_factory, planner, pictured, settings
+):
+    settings.SITE_URL = 'https://example.org/a,"b"'
+
+    for content in (planner_export(client_factory, planner, pictured["two"].project, "csv"),
+                    export(client, pictured["two"].project, "csv", open_data=True)[0]):  # fmt: skip
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
+        row = rows[str(pictured["two"].pk)]
+        assert row["photo_1"] == f'https://example.org/a,"b"/api/v1/photos/{pictured["first"].key}/full.jpg'
+        assert row["photo_2"].endswith(f"/{pictured['second'].key}/full.jpg")
+        assert row["photo_3"] == ""
+        assert rows[str(pictured["bare"].pk)]["photo_1"] == ""
+
+
 def test_the_links_open_the_photo_for_anyone(client, client_factory, planner, pictured):
     content, _ = export(client, pictured["two"].project, "geojson", open_data=True)
     feature = next(f for f in json.loads(content)["features"] if f["id"] == pictured["two"].pk)
