@@ -244,6 +244,7 @@ def floor_ogc_job(
     """The items page's one query through psycopg; `crs` the URI of the output CRS (geo/ogcapi/crs.py; CRS84
     without it), as `?crs=` asks for it."""
     from geo.ogcapi.crs import DEFAULT, geometry_params, parse_crs
+    from geo.photo_links import photo_url_params
 
     params = {
         **geometry_params(DEFAULT if crs is None else parse_crs(crs, parameter="crs")),
@@ -263,6 +264,7 @@ def floor_ogc_job(
         "created_from": None,
         "created_before": None,
         "time_zone": settings.TIME_ZONE,
+        **photo_url_params(),  # the photo links' pieces (issue 26)
     }
 
     from geo.ogcapi.selectors import items_query

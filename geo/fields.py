@@ -13,6 +13,19 @@ format has them (GeoPackage DateTime, XLSX dates in local time, KML's TimeStamp 
 
 dBase (Shapefile) names have at most 10 characters: `shapefile` is the name there. No field is personal:
 no author, public name, e-mail address, address hash or report ever leaves the database in any channel.
+
+A suggestion's published photos are links (issue 26): `photo_1`, `photo_2`, `photo_3`, each the absolute URL
+of one photo's full rendition (settings.SITE_URL + /api/v1/photos/<key>/full.jpg), in the photos' order, null
+when there is no such photo. One text field per photo rather than one list: a single URL in a field is what
+QGIS's identify results, attribute forms and ArcGIS's pop-ups turn into a link a planner clicks, and every
+format holds a text field under the same name (dBase's 10 characters included), while a list is a JSON
+array only GeoJSON and the OGC API could carry (GDAL reads it as a StringList, which QGIS shows as one
+unclickable text) and would be a space-separated text elsewhere. A suggestion has at most three photos
+(participation's PHOTOS_PER_SUGGESTION, a database constraint), so three fields hold them all. Only the
+photos of published suggestions, and of those only the published ones (Suggestion.photo_keys), are linked:
+every link opens for anyone who may see the suggestion. They are not in the tiles, and not queryable in the
+OGC API: a random key says nothing a filter could ask about (whether a suggestion has photos at all is
+`photo_1 IS NULL` in QGIS's own expressions).
 """
 
 from dataclasses import dataclass
@@ -43,6 +56,8 @@ class Field:
     channels: frozenset[str]
     nullable: bool
     meaning: str
+    # Whether the OGC API's filters and /queryables offer it.
+    queryable: bool = True
 
 
 FIELDS: tuple[Field, ...] = (
@@ -87,7 +102,22 @@ FIELDS: tuple[Field, ...] = (
         True,
         "For a path: routed (along the street network) or free (drawn freely); null for points and areas.",
     ),
+    # The published photos as links (the module's docstring says why three fields).
+    *(
+        Field(
+            f"photo_{number}",
+            "text",
+            f"photo_{number}",
+            NOT_IN_TILES,
+            True,
+            f"The URL of its {ordinal} published photo (the full rendition, JPEG); null when it has fewer.",
+            queryable=False,
+        )
+        for number, ordinal in ((1, "first"), (2, "second"), (3, "third"))
+    ),
 )
+# The photo fields' names, in their order (PHOTOS_PER_SUGGESTION of them).
+PHOTO_FIELD_NAMES = tuple(field.name for field in FIELDS if field.name.startswith("photo_"))
 
 # The coverage analysis (geo/analysis) as columns of a planner's export, after the fields above (in CSV and
 # XLSX after the geometry columns; in GeoJSON after `category_label`, where the stored pieces let them in

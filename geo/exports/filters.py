@@ -25,6 +25,7 @@ from participation.rules import PLANNER_STATES
 
 from ..core.bbox import BBox, BBoxField
 from ..core.geometry import geometry_from_geojson
+from ..photo_links import photo_url_params
 
 # A drawn area is for choosing a district, not a parcel: its text stays small.
 AREA_MAX_BYTES = 64 * 1024
@@ -73,6 +74,8 @@ class ExportFilter:
             "id_until": id_until,
             # The zone the exports write their times in (geo/fields.py); the outer queries use it.
             "time_zone": settings.TIME_ZONE,
+            # The pieces of the photo links (geo/photo_links.py).
+            **photo_url_params(),
         }
 
     def area_wkt(self) -> str | None:

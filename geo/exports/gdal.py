@@ -10,6 +10,9 @@ ogr2ogr reports no progress when it reads a query ("fast feature count is not av
 layers are written in parts of EXPORT_CHUNK_ROWS suggestions (id slices, appended one after the other) and
 the progress counts the rows of the parts done.
 
+A GeoPackage also carries the published photos of its suggestions with their thumbnails, in a `photos` table
+written batch by batch (geo/exports/photos.py); every format links them (geo/fields.py photo_1 … photo_3).
+
 A GeoPackage carries each data layer's QGIS style in a `layer_styles` table (geo/exports/styles.py), written
 by ogr2ogr as one more table, so QGIS opens the layers styled; a Shapefile zip carries a `.qml` beside each
 layer, which QGIS loads with it. Everything is written into the caller's directory: a failure leaves nothing
@@ -23,8 +26,8 @@ import subprocess
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
@@ -37,6 +40,7 @@ from ..models import ExportFormat
 from ..network.models import StreetNetwork
 from ..sql import SQL
 from .filters import ExportFilter
+from .photos import photo_batches, photo_rows
 from .provenance import Provenance
 from .styles import GEOPACKAGE_FIELDS, SHAPEFILE_FIELDS, layer_style
 
@@ -75,6 +79,10 @@ GEOMETRY_COLUMN = "geom"
 # and the styles of a project with many categories come near that.
 SQL_ARGUMENT_MAX = 64 * 1024
 
+PHOTOS_DESCRIPTION = (
+    "Published photos of the exported suggestions: suggestion_id, position (the n of photo_n), alt_text, "
+    "url of the full photo and its thumbnail (JPEG, 320 px)"
+)
 SEGMENTS_DESCRIPTION = (
     "Demand per street segment: published suggested paths along each segment and their supports, "
     "whatever the export's filter"
@@ -100,6 +108,8 @@ class _Run:
     # The session's zone, in which GDAL receives timestamps: UTC (a GeoPackage keeps DateTime in UTC, and
     # other offsets are "non-conformant" to its readers); KML's <when> gets the site's zone and offset.
     time_zone: str = "UTC"
+    # A table written in batches made as it goes (the photos): each a query; the first creates the layer.
+    batches: Callable[[], Iterator[str]] | None = None
 
 
 def export_counts(*, project_id: int, export_filter: ExportFilter) -> dict[str, int]:
@@ -273,6 +283,16 @@ def _geopackage_tables(
             options=["-lco", "DESCRIPTION=Where this export comes from"],
         ),
     ]
+    tables.append(
+        _Run(
+            layer="photos",
+            target=target,
+            sql="",
+            rows=0,
+            options=["-lco", f"DESCRIPTION={PHOTOS_DESCRIPTION}"],
+            batches=lambda: _photo_batch_queries(project, export_filter),
+        )
+    )
     if StreetNetwork.objects.filter(project=project).exists():
         tables.append(
             _Run(
@@ -284,6 +304,13 @@ def _geopackage_tables(
             )
         )
     return tables
+
+
+def _photo_batch_queries(project: Project, export_filter: ExportFilter) -> Iterator[str]:
+    with heavy_reads().cursor() as cursor:
+        rows = photo_rows(project_id=project.pk, export_filter=export_filter, cursor=cursor)
+        for batch in photo_batches(rows):
+            yield _mogrify(SQL.load("export_photo_batch"), batch)
 
 
 def _styles_run(
@@ -333,7 +360,12 @@ def _run_all(runs: list[_Run], *, driver: str, on_progress: Progress) -> None:
     deadline = time.monotonic() + settings.EXPORT_TIMEOUT_SECONDS
     created: set[Path] = set()
     for run, weight in zip(runs, weights, strict=True):
-        _ogr2ogr(run, driver=driver, update=run.target in created, deadline=deadline)
+        if run.batches is None:
+            _ogr2ogr(run, driver=driver, update=run.target in created, deadline=deadline)
+        else:
+            for index, sql in enumerate(run.batches()):
+                part = replace(run, sql=sql, append=index > 0, options=run.options if index == 0 else [])
+                _ogr2ogr(part, driver=driver, update=run.target in created, deadline=deadline)
         created.add(run.target)
         done += weight
         on_progress(done / total)

@@ -26,6 +26,7 @@ from psycopg import sql as pgsql
 
 from config.db_reads import heavy_reads
 
+from ..fields import PHOTO_FIELD_NAMES
 from ..sql import SQL
 from .filters import ExportFilter
 from .provenance import Provenance
@@ -45,6 +46,9 @@ CSV_ANALYSIS_HEADER = (
 )
 # ... and then where the suggestion is in words (geo/fields.py PLACE_FIELDS), export_place_csv.sql.
 CSV_PLACE_HEADER = CSV_ANALYSIS_HEADER[:-1] + b",place\n"
+# Every CSV ends with the photo links (geo/fields.py PHOTO_FIELD_NAMES), after the stored pieces' cells and
+# the planners' (export_csv.sql, export_csv_analysis.sql).
+CSV_PHOTO_CELLS = ("," + ",".join(PHOTO_FIELD_NAMES)).encode()
 # Binary COPY: an 11-byte signature, 32-bit flags and the length of a header extension come first; every
 # row is a 16-bit field count and a 32-bit length before its one value; a count of -1 ends the data.
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -249,8 +253,9 @@ def csv_stream(
     *, project_id: int, export_filter: ExportFilter, analysis: bool = False, nearest_street: bool = False
 ) -> Iterator[bytes]:
     """The lines COPY … (FORMAT csv, HEADER) writes for export_table.sql (RFC 4180 quoting); with `analysis`
-    (planners' exports) followed by the coverage analysis's columns and, with `nearest_street`, `place`."""
+    (planners' exports) followed by the coverage analysis's columns and, with `nearest_street`, `place`; then
+    the photo links."""
     sql = _planner_sql("export_csv", "csv", analysis=analysis, nearest_street=nearest_street)
     headers = {False: CSV_HEADER, True: CSV_PLACE_HEADER if nearest_street else CSV_ANALYSIS_HEADER}
-    yield UTF8_BOM + headers[analysis]
+    yield UTF8_BOM + headers[analysis][:-1] + CSV_PHOTO_CELLS + b"\n"
     yield from copy_out(sql, export_filter.sql_params(project_id=project_id), rest_sql=sql)

@@ -112,6 +112,8 @@ def queryables(
     found = {}
     closed = {**_ENUMS, **(enums or {})}
     for field in (*fields_in(OGCAPI), *extra):
+        if not field.queryable:  # the photo links (geo/fields.py says why)
+            continue
         enum = tuple(category_keys) if field.name == "category" else closed.get(field.name)
         found[field.name] = Queryable(
             name=field.name,

@@ -29,6 +29,11 @@ PIECES: dict[str, str] = {
     "updated_at": f"to_char(updated_at, {LOCAL_TIME})",
     "answered_at": f"to_char(answered_at, {LOCAL_TIME})",
     "line_drawing": "nullif(line_drawing, '')",
+    **{
+        f"photo_{n}": f"CASE WHEN cardinality(photo_keys) > {n - 1} "
+        f"THEN %(photo_url)s::text || photo_keys[{n}] || %(photo_full)s::text END"
+        for n in (1, 2, 3)
+    },
 }
 if tuple(PIECES) != field_names(OGCAPI):
     raise RuntimeError("PIECES must hold the OGC API's fields of geo/fields.py, in their order")

@@ -18,6 +18,7 @@ from config.db_reads import heavy_reads
 from participation import selectors as participation_selectors
 from participation.models import Category, GeometryKind, ModerationState, Project, Suggestion
 
+from ..photo_links import photo_url_params
 from ..selectors import FeaturePage
 from ..sql import SQL
 from . import cql2, property_selection, sorting
@@ -234,6 +235,7 @@ def rows_params(collection: OgcCollection, query: ItemsQuery) -> dict[str, objec
         "category_labels": json.dumps({str(c.pk): {"key": c.key, "label": c.label} for c in categories}),
         "created_from": window.start if window else None,
         "created_before": window.end if window else None,
+        **photo_url_params(),
     }
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from participation.models import GeometryKind, LineDrawing, PlanningStatus
 
-from ..fields import staff_fields
+from ..fields import PHOTO_FIELD_NAMES, staff_fields
 from ..selectors import FeaturePage
 from . import count_selectors, cql2, crs, selectors
 from .errors import InvalidParameter, ItemNotFound
@@ -294,6 +294,8 @@ def item(
                 "title": title or collection_title(collection),
                 "feature": feature,
                 "props": props,
+                # The published photos' links (geo/fields.py), by their field names.
+                "photo_links": [(name, props[name]) for name in PHOTO_FIELD_NAMES if props[name]],
                 # The internal fields, shown to staff only (their values as they are in the JSON).
                 "staff_props": [(f.name, props[f.name]) for f in staff_fields()] if title is not None else [],
             },

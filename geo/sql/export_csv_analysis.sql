@@ -24,6 +24,12 @@ COPY (
            ) ->> r.district_id::text, '')
         || ',' || coalesce(r.network_share_percent::text, '')
         /* place */
+        -- The photo links, the last three cells, as export_csv.sql writes them.
+        || CASE WHEN cardinality(r.photo_keys) > 0
+             THEN ',' || coalesce(%(photo_csv_url)s::text || r.photo_keys[1] || %(photo_csv_full)s::text, '')
+                  || ',' || coalesce(%(photo_csv_url)s::text || r.photo_keys[2] || %(photo_csv_full)s::text, '')
+                  || ',' || coalesce(%(photo_csv_url)s::text || r.photo_keys[3] || %(photo_csv_full)s::text, '')
+             ELSE ',,,' END
         || E'\n'
     FROM (/* rows */) AS r
 ) TO STDOUT (FORMAT binary)

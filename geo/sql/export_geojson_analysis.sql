@@ -24,6 +24,12 @@ COPY (
            ) ->> r.district_id::text, 'null')
         || ',"network_share_percent":' || coalesce(r.network_share_percent::numeric(5, 1)::text, 'null')
         /* place */
+        -- The photo links, as export_geojson.sql writes them.
+        || CASE WHEN cardinality(r.photo_keys) > 0
+             THEN ',"photo_1":' || to_json(%(photo_url)s::text || r.photo_keys[1] || %(photo_full)s::text)::text
+                  || ',"photo_2":' || coalesce(to_json(%(photo_url)s::text || r.photo_keys[2] || %(photo_full)s::text)::text, 'null')
+                  || ',"photo_3":' || coalesce(to_json(%(photo_url)s::text || r.photo_keys[3] || %(photo_full)s::text)::text, 'null')
+             ELSE ',"photo_1":null,"photo_2":null,"photo_3":null' END
         || r.geojson_tail || E'\n'
     FROM (/* rows */) AS r
 ) TO STDOUT (FORMAT binary)

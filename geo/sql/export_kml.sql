@@ -8,8 +8,21 @@
 -- offset, as KML's ExtendedData has no date type. KML has no 64-bit integers: ids as integers. The coverage
 -- analysis's columns (export_rows.sql) and `place` come last; names and addresses come from imported data:
 -- HTML-escaped too.
+-- A suggestion's published photos show in the balloon as thumbnails (the small rendition) after its text, each
+-- a link to the full photo and with its description as alt text, escaped like every text; the links follow
+-- as photo_1 … photo_3 (geo/fields.py). Their descriptions are looked up by key (the photo table's unique
+-- index) for the suggestions that have photos only: KML is for small selections.
 SELECT pm_html_text(r.title) AS name,
-       pm_html_text(r.text) AS description,
+       CASE WHEN cardinality(r.photo_keys) > 0 THEN
+                concat(pm_html_text(r.text),
+                       (SELECT string_agg(
+                                   '<p><a href="' || pm_html_text(%(photo_url)s::text || p.key || %(photo_full)s::text)
+                                   || '"><img src="' || pm_html_text(%(photo_url)s::text || p.key || %(photo_small)s::text)
+                                   || '" alt="' || pm_html_text(p.alt_text) || '"></a></p>', '' ORDER BY k.position)
+                        FROM unnest(r.photo_keys) WITH ORDINALITY AS k(key, position)
+                        JOIN participation_photo AS p ON p.key = k.key))
+            ELSE pm_html_text(r.text)
+       END AS description,
        r.id::integer AS id,
        r.category,
        pm_html_text(r.category_label) AS category_label,
@@ -27,5 +40,8 @@ SELECT pm_html_text(r.title) AS name,
        pm_html_text(r.district) AS district,
        r.network_share_percent,
        pm_html_text(r.place) AS place,
+       CASE WHEN cardinality(r.photo_keys) > 0 THEN pm_html_text(%(photo_url)s::text || r.photo_keys[1] || %(photo_full)s::text) END AS photo_1,
+       CASE WHEN cardinality(r.photo_keys) > 1 THEN pm_html_text(%(photo_url)s::text || r.photo_keys[2] || %(photo_full)s::text) END AS photo_2,
+       CASE WHEN cardinality(r.photo_keys) > 2 THEN pm_html_text(%(photo_url)s::text || r.photo_keys[3] || %(photo_full)s::text) END AS photo_3,
        r.geom
 FROM (/* rows */) AS r

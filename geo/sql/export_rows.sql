@@ -36,6 +36,11 @@ SELECT s.id,
        s.answered_at,
        -- How a path was drawn (routed, free); NULL for points and areas (an empty cell in CSV and XLSX).
        nullif(s.line_drawing, '') AS line_drawing,
+       -- The keys of its published photos in their order (kept by a trigger), for the photo links
+       -- (geo/photo_links.py): a published suggestion's only. One published, then rejected, keeps its published
+       -- photos' keys, but their links open for its moderators only. NULL otherwise, like an empty array for the
+       -- outer queries' `cardinality(photo_keys) > 0`.
+       CASE WHEN s.moderation_state = 'published' THEN s.photo_keys END AS photo_keys,
        s.geom,
        -- The stored pieces of the streamed exports (export_fragments.sql); other formats leave them unread.
        s.geojson_head,

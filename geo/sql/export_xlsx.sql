@@ -25,7 +25,11 @@ SELECT r.id,
        r.facility_distance_m,
        pm_spreadsheet_safe(r.district) AS district,
        r.network_share_percent,
-       pm_spreadsheet_safe(r.place) AS place
+       pm_spreadsheet_safe(r.place) AS place,
+       -- The photo links last, as in the CSV (export_csv.sql): URLs of the site, nothing a spreadsheet runs.
+       CASE WHEN cardinality(r.photo_keys) > 0 THEN %(photo_url)s::text || r.photo_keys[1] || %(photo_full)s::text END AS photo_1,
+       CASE WHEN cardinality(r.photo_keys) > 1 THEN %(photo_url)s::text || r.photo_keys[2] || %(photo_full)s::text END AS photo_2,
+       CASE WHEN cardinality(r.photo_keys) > 2 THEN %(photo_url)s::text || r.photo_keys[3] || %(photo_full)s::text END AS photo_3
 FROM (SELECT rows.*, CASE WHEN GeometryType(rows.geom) = 'POINT' THEN rows.geom
                           ELSE ST_PointOnSurface(rows.geom) END AS anchor
       FROM (/* rows */) AS rows) AS r

@@ -28,7 +28,8 @@
 -- `sortby` the sort's keyset and order (geo/ogcapi/sorting.py, its own fixed pieces; ogcapi_sorted_page.sql
 -- frames those pages).
 SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
-       s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at, s.line_drawing
+       s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at, s.line_drawing,
+       s.photo_keys
 FROM participation_suggestion AS s
 WHERE s.project_id = %(project_id)s
   AND s.moderation_state = 'published'

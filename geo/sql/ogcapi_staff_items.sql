@@ -23,6 +23,9 @@ SELECT s.*
 FROM (
     SELECT s.id, s.geom, s.category_id, s.title, s.text, s.planning_status, s.official_answer,
            s.support_count, s.comment_count, s.created_at, s.updated_at, s.answered_at, s.line_drawing,
+           -- Only a published suggestion's photos are linked: one published, then hidden or rejected, keeps
+           -- its published photos' keys, but their links open for its moderators only.
+           CASE WHEN s.moderation_state = 'published' THEN s.photo_keys END AS photo_keys,
            s.moderation_state,
            (SELECT count(*)::integer
             FROM participation_report AS r

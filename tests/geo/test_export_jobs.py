@@ -203,8 +203,9 @@ def test_layers_written_in_parts_hold_every_suggestion_once_and_report_progress(
     assert ids == sorted(s.pk for s in points)
     assert progress == sorted(progress)
     assert progress[-1] == 1
-    # One step per part of the points layer, plus the comments, the provenance and the styles tables.
-    assert len(progress) == -(-len(points) // chunk_rows) + 3
+    # One step per part of the points layer, plus the comments, the provenance, the photos and the styles
+    # tables.
+    assert len(progress) == -(-len(points) // chunk_rows) + 4
 
 
 def test_streamed_exports_read_in_a_read_only_transaction(db):

@@ -78,14 +78,15 @@ def test_every_planner_format_carries_the_place_and_an_empty_value_without_one(
     (geojson,) = read_layers(body(client.post(export_url(project, "geojson"))), ".geojson", tmp_path).values()
     assert places(geojson) == expected
 
-    # CSV: the last column; an empty cell, never "None"; the odd street made inert for spreadsheets.
+    # CSV: the last column before the photo links; an empty cell, never "None"; the odd street made inert for
+    # spreadsheets.
     content = body(client.post(export_url(project, "csv"))).decode("utf-8-sig")
-    assert content.splitlines()[0].endswith(",network_share_percent,place")
+    assert content.splitlines()[0].endswith(",network_share_percent,place,photo_1,photo_2,photo_3")
     assert places(list(csv.DictReader(io.StringIO(content)))) == {near: LABEL, line: "'" + odd, far: ""}
 
     sheet = openpyxl.load_workbook(io.BytesIO(body(client.post(export_url(project, "xlsx"))))).active
-    assert [c.value for c in sheet[1]][-1] == "place"
-    cells = {r[0]: r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in sheet[1]][-4] == "place"  # then the photo links
+    cells = {r[0]: r[-4] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert cells == {near: LABEL, line: "'" + odd, far: None}
 
     for fmt, suffix in (("gpkg", ".gpkg"), ("shp", ".zip")):
@@ -117,7 +118,7 @@ def test_the_open_data_export_has_no_place(client, placed):
     assert collection["features"]
     assert "place" not in collection["features"][0]["properties"]
     content = body(client.get(open_data_url(project, "csv")))
-    assert content.decode("utf-8-sig").splitlines()[0].endswith(",wkt")
+    assert content.decode("utf-8-sig").splitlines()[0].endswith(",wkt,photo_1,photo_2,photo_3")
     assert "Kaiserstraße".encode() not in content
 
 

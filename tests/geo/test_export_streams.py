@@ -245,10 +245,14 @@ def test_the_csv_analysis_cells_are_those_the_csv_writer_writes(point_category, 
     streamed = b"".join(stream)
     # The reference: PostgreSQL's own CSV writer over the columns as the worksheet has them.
     reference = f"""
-        SELECT t.*, x.nearest_facility, x.facility_distance_m, x.district, x.network_share_percent
+        SELECT t.*, x.nearest_facility, x.facility_distance_m, x.district, x.network_share_percent,
+               x.photo_1, x.photo_2, x.photo_3
         FROM ({SQL.compose("export_table", rows="export_rows")}) AS t
         JOIN (SELECT r.id, pm_spreadsheet_safe(r.nearest_facility) AS nearest_facility, r.facility_distance_m,
-                     pm_spreadsheet_safe(r.district) AS district, r.network_share_percent
+                     pm_spreadsheet_safe(r.district) AS district, r.network_share_percent,
+                     %(photo_url)s || r.photo_keys[1] || %(photo_full)s AS photo_1,
+                     %(photo_url)s || r.photo_keys[2] || %(photo_full)s AS photo_2,
+                     %(photo_url)s || r.photo_keys[3] || %(photo_full)s AS photo_3
               FROM ({SQL.load("export_rows")}) AS r) AS x ON x.id = t.id
     """  # noqa: S608
     with (

@@ -287,6 +287,7 @@ def test_geopackage_has_a_layer_per_geometry_kind_the_comments_and_the_provenanc
         "comments",
         "export_info",
         "layer_styles",
+        "photos",  # empty here: test_export_photos.py
     }
     assert {f["title"] for f in layers["suggestions_points"]} == {"Ladesäule am Schloss", FORMULA}
     assert {f["_geom"] for f in layers["suggestions_points"]} == {"Point"}
@@ -591,7 +592,7 @@ def test_every_planner_format_carries_nearest_facility_distance_district_and_net
     # CSV: text as written, with an empty cell for none; the header names them after wkt.
     content = body(client.post(export_url(project, "csv"))).decode("utf-8-sig")
     assert content.splitlines()[0].endswith(
-        ",wkt,nearest_facility,facility_distance_m,district,network_share_percent,place"
+        ",wkt,nearest_facility,facility_distance_m,district,network_share_percent,place,photo_1,photo_2,photo_3"
     )
     rows = {int(r["id"]): analysis_values(r) for r in csv.DictReader(io.StringIO(content))}
     assert rows == {
@@ -603,8 +604,9 @@ def test_every_planner_format_carries_nearest_facility_distance_district_and_net
     # XLSX, read as a spreadsheet does: numbers as number cells.
     sheet = openpyxl.load_workbook(io.BytesIO(body(client.post(export_url(project, "xlsx"))))).active
     header = [c.value for c in sheet[1]]
-    assert header[-5:-1] == [f.name for f in ANALYSIS_FIELDS]  # then `place` (test_export_place.py)
-    cells = {r[0]: r[-5:-1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    # then `place` (test_export_place.py) and the photo links (test_export_photos.py)
+    assert header[-8:-4] == [f.name for f in ANALYSIS_FIELDS]
+    cells = {r[0]: r[-8:-4] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert cells == expected
     assert isinstance(cells[point][1], int | float)  # a number cell, not text
     assert isinstance(cells[line][3], float)
@@ -666,8 +668,8 @@ def test_a_project_without_layers_exports_the_analysis_columns_empty(client_fact
     content = body(client.post(export_url(project, "csv"))).decode("utf-8-sig")
     assert {analysis_values(r) for r in csv.DictReader(io.StringIO(content))} == {("", "", "", "")}
     sheet = openpyxl.load_workbook(io.BytesIO(body(client.post(export_url(project, "xlsx"))))).active
-    assert [c.value for c in sheet[1]][-5:-1] == [f.name for f in ANALYSIS_FIELDS]
-    assert {r[-5:-1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {empty}
+    assert [c.value for c in sheet[1]][-8:-4] == [f.name for f in ANALYSIS_FIELDS]  # then place, photos
+    assert {r[-8:-4] for r in sheet.iter_rows(min_row=2, values_only=True)} == {empty}
     shp_names = {f.name: f.shapefile for f in ANALYSIS_FIELDS}
     for fmt, suffix, names in (("gpkg", ".gpkg", {}), ("shp", ".zip", shp_names), ("kml", ".kml", {})):
         layers = read_layers(body(client.post(export_url(project, fmt))), suffix, tmp_path)
@@ -684,5 +686,5 @@ def test_the_open_data_export_has_no_analysis_columns(client, analysed):
     assert collection["features"]
     assert not names & set(collection["features"][0]["properties"])
     header = body(client.get(open_data_url(project, "csv"))).decode("utf-8-sig").splitlines()[0]
-    assert header.endswith(",wkt")
+    assert header.endswith(",wkt,photo_1,photo_2,photo_3")
     assert b"Lades\xc3\xa4ulen" not in body(client.get(open_data_url(project, "csv")))

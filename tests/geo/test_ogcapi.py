@@ -36,6 +36,10 @@ PUBLIC_PROPERTIES = {
     "updated_at",
     "answered_at",
     "line_drawing",
+    # The published photos' links (issue 26, test_export_photos.py).
+    "photo_1",
+    "photo_2",
+    "photo_3",
 }
 # What seeded rows carry and no response may ever show.
 SECRETS = ("Anna K.", "anna@example.org", "f00dfeedf00dfeed", "SECRET", "hidden-project", "Verstecktes")
