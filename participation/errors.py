@@ -372,3 +372,10 @@ class PhotoNotYours(DomainError):
     code = "permission_denied"
     field = "photo"
     default_message = _("Only the author can add photos, while the contribution can still be changed.")
+
+
+def about_photo(error: DomainError, index: int) -> DomainError:
+    """Mark `error` as concerning the photo at `index` (from 0) of a request with several: the API answer
+    says which (`photo_index`), so a form shows the message next to that photo."""
+    error.photo_index = index  # type: ignore[attr-defined]
+    return error
