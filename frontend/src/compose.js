@@ -98,6 +98,12 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
     if (!error('form').textContent) error('form').textContent = interpolate(gettext('Not sent yet. Please check: %(fields)s'), { fields: details.join(' ') });
     invalid[0].focus({ preventScroll: true });
     invalid[0].scrollIntoView({ block: 'center' });
+    // The line beside the send button too, when both fit in the panel (the photos may stand between them).
+    const body = document.getElementById('panel-body');
+    const view = body.getBoundingClientRect();
+    const top = invalid[0].getBoundingClientRect().top;
+    const bottom = error('form').getBoundingClientRect().bottom;
+    if (bottom > view.bottom && bottom - top <= view.height - 16) body.scrollTop += bottom - view.bottom + 8;
   }
 
   // A place the server refuses (a line leaving the project area) is said under "2. Where?", which may be out
@@ -481,8 +487,9 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
       return;
     }
     if (!onDescription) {
+      // Beside the send button only which photo: the message itself stands at the photo.
       error('form').textContent = interpolate(
-        gettext('Not sent yet. Please check: %(fields)s'), { fields: `${photos.nameOf(failure.photoIndex)}: ${message}` },
+        gettext('Not sent yet. Please check: %(fields)s'), { fields: photos.nameOf(failure.photoIndex) },
       );
       control.focus({ preventScroll: true });
       control.scrollIntoView({ block: 'center' });
@@ -503,7 +510,7 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
     // How a path was drawn: along the streets (the routed line as the server gave it) or freely.
     if (kind === 'line') properties.line_drawing = routed ? 'routed' : 'free';
     const body = { type: 'Feature', geometry: geometry(), properties };
-    const withPhotos = photos.count > 0;
+    const sentPhotos = photos.count;
     try {
       if (antiSpam) {
         // Anonymous: a public name and an e-mail address may come along, and the solved proof-of-work.
@@ -511,7 +518,7 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
         properties.email = form.elements.email.value;
         Object.assign(body, await antiSpam.antiSpamFields(form));
       }
-      const feature = withPhotos
+      const feature = sentPhotos
         ? await sendWithPhotos(body)
         : await api(config.urls.create, { method: 'POST', body, idempotencyKey: idempotencyKey(body) });
       lastSent = null;
@@ -520,7 +527,9 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
       panel.hidden = true;
       start.hidden = false;
       const pending = feature.properties.moderation_state === 'pending';
-      const photosPending = (feature.properties.photos || []).some((photo) => photo.moderation_state === 'pending');
+      // Photos waiting for review are listed to a signed-in author only: count the public ones instead.
+      const shownPhotos = (feature.properties.photos || []).filter((photo) => photo.moderation_state === 'published');
+      const photosPending = shownPhotos.length < sentPhotos;
       result.replaceChildren(element('p', null, pending
         ? gettext('Thank you! Your suggestion will be shown once a moderator has reviewed it.')
         : gettext('Thank you! Your suggestion is now on the map.')));

@@ -4,7 +4,7 @@
 // said at the field it concerns, in the page's language (the server's message), keeping what was typed.
 import { ApiError, sendForm } from './api.js';
 import { element } from './dom.js';
-import { gettext, interpolate } from './i18n.js';
+import { gettext, interpolate, ngettext } from './i18n.js';
 
 export function setUpPhotoForms(root = document) {
   for (const form of root.querySelectorAll('form.photo-add-form')) setUpPhotoForm(form);
@@ -89,6 +89,12 @@ function setUpPhotoForm(form) {
         return;
       }
       status.textContent = done;
+      const summary = disclosure && disclosure.querySelector('summary');
+      if (summary) {
+        summary.textContent = interpolate(
+          ngettext('Add a photo (room for %(room)s more)', 'Add a photo (room for %(room)s more)', room), { room },
+        );
+      }
     } catch (failure) {
       if (!(failure instanceof ApiError)) {
         status.textContent = gettext('The photo could not be sent. Please check your connection and try again.');

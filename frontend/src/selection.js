@@ -66,6 +66,12 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     list.mark(id, { scroll: from !== 'list' });
     const category = categories.get(properties.category);
     const content = popupContent(properties, category, config);
+    // The map pans the popup into view below the place search box, which lies over the map's head (a
+    // popup with a photo is tall enough to reach under it).
+    const searchBox = document.getElementById('place-search-map');
+    const top = searchBox && searchBox.offsetParent
+      ? searchBox.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top + 8 : 16;
+    popup.options.autoPanPaddingTopLeft = L.point(16, Math.max(16, top));
     popup.setLatLng(latlng).setContent(content);
     if (from === 'list' && sheet.isNarrow()) sheet.collapse();
     popup.openOn(map);

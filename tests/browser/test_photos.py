@@ -11,7 +11,15 @@ from playwright.sync_api import expect
 
 from participation import services
 from participation.models import ModerationMode, Photo, Suggestion
-from tests.browser.helpers import centre_map, click_map, screenshot, sign_in, wait_for_map
+from tests.browser.helpers import (
+    centre_map,
+    click_map,
+    screenshot,
+    serious_violations,
+    sign_in,
+    small_targets,
+    wait_for_map,
+)
 from tests.factories import CategoryFactory, SuggestionFactory, UserFactory
 from tests.participation.photo_files import metadata_groups, phone_jpeg
 
@@ -122,6 +130,8 @@ def test_on_a_phone_a_citizen_attaches_a_photo_with_the_keyboard_only(
     map_box = page.locator("#map").bounding_box()
     assert sheet["y"] - map_box["y"] >= 150, "the sheet covers the map"
     screenshot(page, "photos-phone-compose", full_page=False)
+    assert serious_violations(page) == [], "the form with a photo, on a phone"
+    assert small_targets(page) == []
     tab_to(page, "#compose-send")
     send = page.locator("#compose-send").bounding_box()
     assert send["y"] + send["height"] <= 844
@@ -245,7 +255,8 @@ def test_on_a_desktop_with_the_pointer_refusals_are_said_at_the_photo_and_the_ap
     reader.wait_for_function("() => document.querySelector('.popup-photo img').complete")
     box = reader.locator(".leaflet-popup").bounding_box()
     map_box = reader.locator("#map").bounding_box()
-    assert box["y"] >= map_box["y"]
+    search = reader.locator("#place-search-map").bounding_box()
+    assert box["y"] >= search["y"] + search["height"]  # panned below the search box over the map's head
     assert box["x"] + box["width"] <= map_box["x"] + map_box["width"]
     screenshot(reader, "photos-desktop-popup", full_page=False)
     assert page.js_errors == []
@@ -269,6 +280,45 @@ def test_the_author_adds_a_photo_on_the_suggestions_page(live_server, new_page, 
     figure = page.locator("#photo-gallery .photo--pending")
     expect(figure.get_by_role("img", name="Der Platz vor dem Markt")).to_be_visible()
     expect(page.get_by_label("Beschreibung des Fotos (Pflichtfeld)")).to_have_value("")
+    expect(page.locator("#photo-add summary")).to_have_text("Foto hinzufügen (Platz für 2 weitere)")
     assert Photo.objects.get().suggestion_id == suggestion.pk
     screenshot(page, "photos-phone-detail-added")
+    assert page.js_errors == []
+
+
+def test_an_anonymous_citizen_sends_a_photo_with_the_anti_spam_proof(live_server, new_page, project):
+    project.allow_anonymous = True
+    project.save()
+    CategoryFactory(
+        project=project, key="charging-station", label_de="Ladestation", label_en="Charging station"
+    )
+    page = new_page(locale="de-DE", **DESKTOP)
+    open_map(page, live_server)
+
+    page.get_by_role("button", name="Vorschlag machen").click()
+    page.get_by_role("radio", name="Ladestation").check()
+    click_map(page, 8.4005, 49.0005)
+    page.get_by_label("Titel", exact=True).fill("Ohne Konto, mit Foto")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Foto hinzufügen").click()
+    chooser.value.set_files(photo_file())
+    page.get_by_label("Beschreibung von Foto 1 (Pflichtfeld)").fill("Die Ecke an der Haltestelle")
+    form = page.locator("#compose-form")
+    widget = form.locator("altcha-widget .altcha")
+    expect(widget).not_to_have_attribute("data-state", "verifying", timeout=20_000)
+    if widget.get_attribute("data-state") != "verified":
+        form.locator("altcha-widget label").first.click()
+    expect(widget).to_have_attribute("data-state", "verified", timeout=20_000)
+    assert serious_violations(page) == [], "the form with a photo"
+    page.get_by_role("button", name="Vorschlag absenden").click()
+
+    result = page.locator("#compose-result")
+    expect(result).to_contain_text("jetzt auf der Karte")
+    expect(result).to_contain_text("Ihre Fotos werden angezeigt, sobald die Moderation sie geprüft hat.")
+    photo = Photo.objects.get()
+    assert (photo.author_id, photo.alt_text, photo.moderation_state) == (
+        None,
+        "Die Ecke an der Haltestelle",
+        "pending",
+    )
     assert page.js_errors == []
