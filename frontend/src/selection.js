@@ -66,12 +66,12 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     list.mark(id, { scroll: from !== 'list' });
     const category = categories.get(properties.category);
     const content = popupContent(properties, category, config);
-    // The map pans the popup into view below the place search box, which lies over the map's head (a
-    // popup with a photo is tall enough to reach under it).
-    const searchBox = document.getElementById('place-search-map');
-    const top = searchBox && searchBox.offsetParent
-      ? searchBox.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top + 8 : 16;
-    popup.options.autoPanPaddingTopLeft = L.point(16, Math.max(16, top));
+    // The map pans the popup into view below what lies over the map's head: the place search box, the zoom
+    // buttons, on phones the credits (a popup with a photo is tall enough to reach under them).
+    const head = [document.getElementById('place-search-map'), ...map.getContainer().querySelectorAll('.leaflet-top .leaflet-control')];
+    const mapTop = map.getContainer().getBoundingClientRect().top;
+    const top = Math.max(16, ...head.filter((node) => node && node.offsetParent).map((node) => node.getBoundingClientRect().bottom - mapTop + 8));
+    popup.options.autoPanPaddingTopLeft = L.point(16, top);
     popup.setLatLng(latlng).setContent(content);
     if (from === 'list' && sheet.isNarrow()) sheet.collapse();
     popup.openOn(map);

@@ -259,6 +259,28 @@ def test_on_a_desktop_with_the_pointer_refusals_are_said_at_the_photo_and_the_ap
     assert box["y"] >= search["y"] + search["height"]  # panned below the search box over the map's head
     assert box["x"] + box["width"] <= map_box["x"] + map_box["width"]
     screenshot(reader, "photos-desktop-popup", full_page=False)
+
+    # On a phone: the marker's popup, with the photo, in view above the collapsed sheet.
+    phone = new_page(locale="de-DE", **PHONE)
+    phone.goto(live_server.url + MAP)
+    wait_for_map(phone)
+    centre_map(phone, 8.4005, 49.0005, 18)
+    phone.wait_for_timeout(300)
+    wait_for_map(phone)
+    phone.locator(".suggestion-marker").first.click()
+    expect(phone.locator(".leaflet-popup .popup-photo img")).to_have_attribute(
+        "alt", "Die Ecke an der Haltestelle"
+    )
+    phone.wait_for_function("() => document.querySelector('.popup-photo img').complete")
+    phone.wait_for_timeout(300)
+    popup, sheet = phone.locator(".leaflet-popup").bounding_box(), phone.locator("#panel").bounding_box()
+    zoom = phone.locator(".leaflet-control-zoom").bounding_box()
+    assert popup["y"] >= zoom["y"] + zoom["height"]  # nothing of it under the map's controls
+    assert popup["y"] + popup["height"] <= sheet["y"]
+    assert popup["x"] >= 0
+    assert popup["x"] + popup["width"] <= 390
+    screenshot(phone, "photos-phone-popup", full_page=False)
+    assert phone.js_errors == []
     assert page.js_errors == []
     assert reader.js_errors == []
 
@@ -322,3 +344,43 @@ def test_an_anonymous_citizen_sends_a_photo_with_the_anti_spam_proof(live_server
         "pending",
     )
     assert page.js_errors == []
+
+
+def test_a_slow_upload_shows_and_says_how_far_it_is(live_server, new_page, citizen, premoderated):
+    page = new_page(locale="de-DE", **PHONE)
+    sign_in(page, live_server, citizen)
+    open_map(page, live_server)
+    page.get_by_role("button", name="Vorschlag machen").click()
+    page.locator("#compose-form label.choice", has_text="Ladestation").click()
+    page.locator("#place-coords").fill("49.0005, 8.4005")
+    page.locator("#place-coords").press("Enter")
+    page.get_by_label("Titel", exact=True).fill("Langsam hochgeladen")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Foto hinzufügen").click()
+    big = phone_jpeg(2400, 1800, noisy=True)  # a camera's detail: a few hundred KB
+    chooser.value.set_files({"name": "gross.jpg", "mimeType": "image/jpeg", "buffer": big})
+    page.get_by_label("Beschreibung von Foto 1 (Pflichtfeld)").fill("Der Platz, weit gesehen")
+    # A slow phone connection: the upload takes a few seconds.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 50, "downloadThroughput": -1, "uploadThroughput": len(big) / 3},
+    )
+    said = []
+    page.expose_function("noteStatus", lambda text: said.append(text))
+    page.evaluate(
+        "() => new MutationObserver(() => window.noteStatus(document.getElementById('compose-upload-status')"
+        ".textContent)).observe(document.getElementById('compose-upload-status'), {childList: true})"
+    )
+    page.get_by_role("button", name="Vorschlag absenden").click()
+
+    expect(page.locator("#compose-progress")).to_be_visible()
+    expect(page.locator("#compose-form")).to_have_attribute("aria-busy", "true")
+    screenshot(page, "photos-phone-uploading", full_page=False)
+    expect(page.locator("#compose-result")).to_be_visible(timeout=30_000)
+    expect(page.locator("#compose-progress")).to_be_hidden()
+    assert said[0] == "Ihr Vorschlag wird mit 1 Foto gesendet …"
+    assert "Fotos werden gesendet: 50 % erledigt" in said
+    assert "Fotos gesendet. Sie werden aufbereitet …" in said
+    assert Photo.objects.get().alt_text == "Der Platz, weit gesehen"
