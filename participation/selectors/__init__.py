@@ -16,6 +16,7 @@ from .photos import (
     comment_photos_visible,
     photo_alt_texts,
     photo_get_visible,
+    photo_list_shown,
     photo_list_visible,
     photo_room,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "moderation_event_list",
     "photo_alt_texts",
     "photo_get_visible",
+    "photo_list_shown",
     "photo_list_visible",
     "photo_room",
     "project_get",

@@ -31,6 +31,13 @@ def photo_list_visible(*, actor: Actor, suggestion: Suggestion) -> list[Photo]:
     return list(_visible_to(actor, photos, moderates=moderates).order_by("position"))
 
 
+def photo_list_shown(*, actor: Actor, suggestion: Suggestion) -> list[Photo]:
+    """The suggestion's photos on its public page: published ones and `actor`'s own waiting for review.
+    Moderators see the others in their queue, not here (the page is the public's view)."""
+    photos = Photo.objects.filter(suggestion_id=suggestion.pk, comment__isnull=True)
+    return list(_visible_to(actor, photos, moderates=False).order_by("position"))
+
+
 def comment_photos_published(*, comments: list[Comment]) -> dict[int, list[Photo]]:
     """The published photos of these (published) comments and their replies, by comment id."""
     ids = [c.pk for c in comments] + [r.pk for c in comments for r in getattr(c, "thread_replies", [])]

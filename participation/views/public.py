@@ -247,7 +247,7 @@ def suggestion_detail(
             "merged_here": suggestion_merged_here(suggestion=suggestion),
             "can_edit": rules.can_edit_own(request.user, suggestion),
             "can_withdraw": rules.can_withdraw_own(request.user, suggestion),
-            "photos": _shown(selectors.photo_list_visible(actor=request.user, suggestion=suggestion)),
+            "photos": _shown(selectors.photo_list_shown(actor=request.user, suggestion=suggestion)),
             "photo_room": selectors.photo_room(suggestion=suggestion) if can_add_photos else 0,
             # A photo on one's own published comment, while the discussion is open.
             "can_add_comment_photos": visitor.signed_in and rules.can_write(visitor, project),
