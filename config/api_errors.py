@@ -41,6 +41,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = {"code": exc.code, "message": exc.message}
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}
+        # Which photo of a form with several the refusal concerns (0 for the first): shown next to it.
+        photo_index = getattr(exc, "photo_index", None)
+        if photo_index is not None:
+            body["photo_index"] = photo_index
         response = Response(body, status=exc.status_code)
         retry_after = getattr(exc, "retry_after", None)
         if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS or retry_after is not None:

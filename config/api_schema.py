@@ -21,6 +21,10 @@ ERROR_SCHEMA: dict[str, Any] = {
             "description": "Validation errors by input field.",
             "additionalProperties": {},
         },
+        "photo_index": {
+            "type": "integer",
+            "description": "Forms with several photos: which one the error concerns (0 for the first).",
+        },
     },
 }
 

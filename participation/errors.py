@@ -389,3 +389,10 @@ class PhotoRegionsInvalid(DomainError):
     code = "blur_regions_invalid"
     field = "regions"
     default_message = _("Please mark at least one region of the photo to blur.")
+
+
+def about_photo(error: DomainError, index: int) -> DomainError:
+    """Mark `error` as concerning the photo at `index` (from 0) of a request with several: the API answer
+    says which (`photo_index`), so a form shows the message next to that photo."""
+    error.photo_index = index  # type: ignore[attr-defined]
+    return error

@@ -43,6 +43,9 @@ pillow_heif.register_heif_opener()
 Image.preinit()
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+# What the pages' file choosers ask for (phones then offer the camera and the gallery). Only a hint to the
+# browser: the server reads the bytes (ACCEPTED_FORMATS), never the type a client names.
+ACCEPTED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 # Rendition name: longest edge in pixels. "full" for the photo's page, "medium" for popups and the
 # moderation queue (sharp at twice a 400 px box), "small" for lists (twice a 160 px box).
 RENDITIONS = {"full": PHOTO_LONG_EDGE, "medium": 800, "small": 320}
@@ -270,11 +273,21 @@ def _renditions(full: Image.Image) -> dict[str, Rendition]:
     return out
 
 
-def _fit(image: Image.Image, edge: int) -> Image.Image:
-    width, height = image.size
+def rendition_size(width: int, height: int, rendition: str) -> tuple[int, int]:
+    """The size of a photo's rendition, from the stored photo's size (pages give it to <img> up front)."""
+    return _fitted_size(width, height, RENDITIONS[rendition])
+
+
+def _fitted_size(width: int, height: int, edge: int) -> tuple[int, int]:
     if max(width, height) <= edge:
-        return image
+        return width, height
     scale = edge / max(width, height)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _fit(image: Image.Image, edge: int) -> Image.Image:
+    size = _fitted_size(image.width, image.height, edge)
+    if size == image.size:
+        return image
     # reducing_gap: a fast integer reduction first, then Lanczos over the last factor of two or more.
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)

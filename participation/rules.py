@@ -142,6 +142,12 @@ def can_edit_own(user: Actor, suggestion: Suggestion) -> bool:
     )
 
 
+def can_add_photos_own(user: Actor, suggestion: Suggestion) -> bool:
+    """Authors add photos when they may correct their suggestion (services.photo_add checks the same, and
+    how many places are left)."""
+    return can_edit_own(user, suggestion)
+
+
 def can_move_own(user: Actor, suggestion: Suggestion) -> bool:
     """The place follows the author's correction only while nobody supports the suggestion there."""
     return can_edit_own(user, suggestion) and suggestion.support_count == 0

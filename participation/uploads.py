@@ -13,7 +13,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from .errors import PhotoLimit
+from .errors import PhotoLimit, about_photo
 from .models import PHOTOS_PER_SUGGESTION
 from .services.photos import photo_too_large
 
@@ -57,7 +57,7 @@ class PhotoUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.received += len(raw_data)
         if self.received > settings.PHOTO_UPLOAD_MAX_BYTES:
-            raise photo_too_large()  # the rest of the body stays unread
+            raise about_photo(photo_too_large(), self.files - 1)  # the rest of the body stays unread
         self.buffer.write(raw_data)
 
     def file_complete(self, file_size: int) -> InMemoryUploadedFile:

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     this.status = status;
     this.fields = (body && body.errors) || {};
     this.code = body && body.code;
+    // A form with several photos: which one the refusal concerns (from 0), else null.
+    this.photoIndex = body && Number.isInteger(body.photo_index) ? body.photo_index : null;
   }
 }
 
@@ -33,4 +35,34 @@ export async function api(url, { method = 'GET', body, signal, idempotencyKey } 
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
+}
+
+// A multipart form (photos) through XMLHttpRequest, the one browser API that reports upload progress:
+// `onProgress(fraction)` while the bytes go out (a phone on a slow connection may take a minute), then
+// `onSent()` once they are all out and the server is at work. Answers and errors as api() gives them.
+export function sendForm(url, form, { onProgress, onSent } = {}) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', url);
+    request.setRequestHeader('Accept', 'application/json');
+    request.setRequestHeader('X-CSRFToken', csrfToken());
+    request.upload.addEventListener('progress', (event) => {
+      if (onProgress && event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    });
+    request.upload.addEventListener('load', () => onSent && onSent());
+    request.addEventListener('load', () => {
+      let data = null;
+      try {
+        data = request.status === 204 ? null : JSON.parse(request.responseText);
+      } catch {
+        data = null;
+      }
+      if (request.status >= 200 && request.status < 300) resolve(data);
+      else reject(new ApiError(request.status, data));
+    });
+    // No answer at all (connection lost): as fetch() would, a TypeError.
+    request.addEventListener('error', () => reject(new TypeError('network error')));
+    request.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    request.send(form);
+  });
 }

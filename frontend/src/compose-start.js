@@ -17,7 +17,7 @@ export function setUpComposeStart(map, config, { announce, sheet, onCreated }) {
       import('./compose.js'), import('./placement.js'), config.antiSpam ? import('./anti-spam.js') : null,
     ]);
     // Compose first: its `pm:create` shows the title field that placement's own handler then focuses.
-    const compose = await setUpCompose(map, config, { onCreated, sheet });
+    const compose = await setUpCompose(map, config, { onCreated, sheet, announce });
     setUpPlacement(map, config, { announce, panel: sheet.panel });
     return compose;
   }

@@ -4,11 +4,13 @@
 // A path follows the streets when the project has a street network (route-drawing.js: tapped points routed by
 // the server, or the keyboard form "along <street> from … to …"); drawing it freely is one switch away.
 // Every server message is shown at the field it concerns; one about the place also beside the send button.
+// Photos (compose-photos.js) go with the suggestion in one multipart form, sent with upload progress.
 // This module and what it imports load when composing starts (compose-start.js), the anti-spam widget only
 // for people who need it (anonymous participants).
 import L from 'leaflet';
 import { nameDrawingMarkers, speakOurLanguage, withGeoman } from './geoman.js';
-import { api, ApiError, newIdempotencyKey } from './api.js';
+import { api, ApiError, newIdempotencyKey, sendForm } from './api.js';
+import { setUpComposePhotos } from './compose-photos.js';
 import { element, withId } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
 import { setUpRoutePanel, streetNetwork } from './route-drawing.js';
@@ -17,7 +19,7 @@ import pinImage from 'leaflet/dist/images/marker-icon-2x.png';
 const SHAPES = { point: 'Marker', line: 'Line', polygon: 'Polygon' };
 const FIELDS = ['category', 'geometry', 'title', 'text', 'name', 'email', 'altcha'];
 
-export async function setUpCompose(map, config, { onCreated, sheet }) {
+export async function setUpCompose(map, config, { onCreated, sheet, announce }) {
   const start = document.getElementById('compose-start');
   const panel = document.getElementById('compose');
   const form = document.getElementById('compose-form');
@@ -33,6 +35,10 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   const facilitiesBox = document.getElementById('facilities-nearby');
   const lineMode = document.getElementById('line-mode');
   const routeBox = document.getElementById('route-drawing');
+  const progressBox = document.getElementById('compose-progress');
+  const progressBar = document.getElementById('compose-progress-bar');
+  const uploadStatus = document.getElementById('compose-upload-status');
+  const photos = setUpComposePhotos(config, { announce });
   withGeoman(map);
 
   // Whether paths can follow the streets here: asked once, when composing starts. Without an answer (no
@@ -69,6 +75,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       if (slot) slot.textContent = '';
     }
     for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    photos.clearErrors();
   }
   function showError(field, message) {
     const slot = (FIELDS.includes(field) && error(field)) || error('form');
@@ -85,10 +92,18 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     const invalid = [...form.querySelectorAll('[aria-invalid="true"]')];
     if (invalid.length === 0) return;
     const names = invalid.map((input) => (input.labels[0] ? input.labels[0].textContent.trim() : input.name));
-    const details = invalid.map((input, i) => `${names[i]}: ${error(input.name).textContent}`);
+    // A photo's description has its own message slot (there may be three of them).
+    const message = (input) => (document.getElementById(input.dataset.errorSlot) || error(input.name)).textContent;
+    const details = invalid.map((input, i) => `${names[i]}: ${message(input)}`);
     if (!error('form').textContent) error('form').textContent = interpolate(gettext('Not sent yet. Please check: %(fields)s'), { fields: details.join(' ') });
     invalid[0].focus({ preventScroll: true });
     invalid[0].scrollIntoView({ block: 'center' });
+    // The line beside the send button too, when both fit in the panel (the photos may stand between them).
+    const body = document.getElementById('panel-body');
+    const view = body.getBoundingClientRect();
+    const top = invalid[0].getBoundingClientRect().top;
+    const bottom = error('form').getBoundingClientRect().bottom;
+    if (bottom > view.bottom && bottom - top <= view.height - 16) body.scrollTop += bottom - view.bottom + 8;
   }
 
   // A place the server refuses (a line leaving the project area) is said under "2. Where?", which may be out
@@ -344,6 +359,7 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
   function reset() {
     removeDrawing();
     form.reset();
+    photos.clear();
     if (antiSpam) antiSpam.resetAntiSpam(form);
     clearErrors();
     drawStep.hidden = true;
@@ -410,6 +426,76 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     return lastSent.key;
   }
 
+  // How far the photos are on their way: a bar, and the same said politely at each quarter (a phone on a
+  // slow connection may take a minute), then that the server is at work on them.
+  let saidQuarter = 0;
+  function progress(state, fraction) {
+    form.setAttribute('aria-busy', String(state !== 'done'));
+    progressBox.hidden = state === 'done';
+    if (state === 'start') {
+      saidQuarter = 0;
+      progressBar.value = 0;
+      uploadStatus.textContent = interpolate(ngettext(
+        'Sending your suggestion with %(count)s photo …', 'Sending your suggestion with %(count)s photos …', photos.count,
+      ), { count: photos.count });
+    } else if (state === 'progress') {
+      const percent = Math.round(fraction * 100);
+      progressBar.value = percent;
+      const quarter = Math.floor(percent / 25);
+      if (quarter > saidQuarter && quarter < 4) {
+        saidQuarter = quarter;
+        uploadStatus.textContent = interpolate(gettext('Sending photos: %(percent)s % done'), { percent: quarter * 25 });
+      }
+    } else if (state === 'sent') {
+      progressBar.removeAttribute('value');  // indeterminate: the server re-encodes the photos
+      uploadStatus.textContent = gettext('Photos sent. They are being prepared …');
+    } else {
+      uploadStatus.textContent = '';
+    }
+  }
+
+  // The suggestion with its photos: the Feature as JSON text, each file with its description, the anti-spam
+  // members as form fields. Sent without an Idempotency-Key: a multipart body is not the same bytes twice.
+  async function sendWithPhotos(body) {
+    const { altcha, website, ...feature } = body;
+    const data = new FormData();
+    data.append('feature', JSON.stringify(feature));
+    for (const { file, alt } of photos.entries()) {
+      data.append('photo', file, file.name);
+      data.append('alt', alt);
+    }
+    if (altcha !== undefined) data.append('altcha', altcha);
+    if (website !== undefined) data.append('website', website);
+    progress('start');
+    try {
+      return await sendForm(config.urls.create, data, {
+        onProgress: (fraction) => progress('progress', fraction),
+        onSent: () => progress('sent'),
+      });
+    } finally {
+      progress('done');
+    }
+  }
+
+  // A refusal about photos: one photo's (the server names it) next to that photo, the count beside the photos.
+  function showPhotoError(failure, fields) {
+    const onDescription = Boolean(fields.alt);
+    const message = [...(fields.photo || []), ...(fields.alt || [])].join(' ') || failure.message;
+    const control = failure.photoIndex === null ? null : photos.showError(failure.photoIndex, message, { onDescription });
+    if (!control) {
+      photos.showProblem(message);
+      return;
+    }
+    if (!onDescription) {
+      // Beside the send button only which photo: the message itself stands at the photo.
+      error('form').textContent = interpolate(
+        gettext('Not sent yet. Please check: %(fields)s'), { fields: photos.nameOf(failure.photoIndex) },
+      );
+      control.focus({ preventScroll: true });
+      control.scrollIntoView({ block: 'center' });
+    }
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
@@ -417,11 +503,14 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
     if (!category) return showError('category', gettext('Please choose what you suggest.'));
     if (!drawn) return showError('geometry', gettext('Please place your suggestion on the map first.'));
     if (placeProblem) return sayPlaceProblem();
+    // The server's rule for photos, said before a long upload: each needs its description.
+    if (photos.missingDescription()) return sayInvalidFields();
     send.disabled = true;
     const properties = { category, title: form.elements.title.value, text: form.elements.text.value };
     // How a path was drawn: along the streets (the routed line as the server gave it) or freely.
     if (kind === 'line') properties.line_drawing = routed ? 'routed' : 'free';
     const body = { type: 'Feature', geometry: geometry(), properties };
+    const sentPhotos = photos.count;
     try {
       if (antiSpam) {
         // Anonymous: a public name and an e-mail address may come along, and the solved proof-of-work.
@@ -429,16 +518,24 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
         properties.email = form.elements.email.value;
         Object.assign(body, await antiSpam.antiSpamFields(form));
       }
-      const feature = await api(config.urls.create, { method: 'POST', body, idempotencyKey: idempotencyKey(body) });
+      const feature = sentPhotos
+        ? await sendWithPhotos(body)
+        : await api(config.urls.create, { method: 'POST', body, idempotencyKey: idempotencyKey(body) });
       lastSent = null;
       reset();
       drawing(false);
       panel.hidden = true;
       start.hidden = false;
       const pending = feature.properties.moderation_state === 'pending';
+      // Photos waiting for review are listed to a signed-in author only: count the public ones instead.
+      const shownPhotos = (feature.properties.photos || []).filter((photo) => photo.moderation_state === 'published');
+      const photosPending = shownPhotos.length < sentPhotos;
       result.replaceChildren(element('p', null, pending
         ? gettext('Thank you! Your suggestion will be shown once a moderator has reviewed it.')
         : gettext('Thank you! Your suggestion is now on the map.')));
+      if (!pending && photosPending) {
+        result.append(element('p', null, gettext('Your photos will be shown once a moderator has reviewed them.')));
+      }
       // Only a signed-in author can see a suggestion waiting for review: nobody else gets a link to it.
       if (!pending || !config.antiSpam) {
         const link = element('a', null, gettext('View your suggestion'));
@@ -450,16 +547,20 @@ export async function setUpCompose(map, config, { onCreated, sheet }) {
       onCreated(feature);
     } catch (failure) {
       // A proof is spent once the server has checked it; after an anti-spam or rate-limit refusal the next
-      // try needs a fresh one (the widget solves it again).
-      if (antiSpam && antiSpam.proofSpent(failure)) antiSpam.resetAntiSpam(form);
+      // try needs a fresh one (the widget solves it again). A photo the server could not read was refused
+      // after the proof was checked.
+      const photoRefused = failure instanceof ApiError && failure.photoIndex !== null;
+      if (antiSpam && (antiSpam.proofSpent(failure) || photoRefused)) antiSpam.resetAntiSpam(form);
       if (!(failure instanceof ApiError)) return showError('form', gettext(
         'Your suggestion could not be sent. Please check your connection and try again.',
       ));
-      // DRF nests the Feature's property errors under "properties": show each at its own field.
-      const { properties, ...top } = failure.fields;
+      // DRF nests the Feature's property errors under "properties": show each at its own field. Photos'
+      // errors go to the photos.
+      const { properties, photo, alt, ...top } = failure.fields;
+      if (photo || alt || photoRefused) showPhotoError(failure, { photo, alt });
       const fields = { ...top, ...(properties && !Array.isArray(properties) ? properties : { form: properties }) };
       const entries = Object.entries(fields).filter(([, messages]) => messages);
-      if (entries.length === 0) showError('form', failure.message);
+      if (entries.length === 0 && !(photo || alt || photoRefused)) showError('form', failure.message);
       for (const [field, messages] of entries) {
         showError(field, Array.isArray(messages) ? messages.join(' ') : failure.message);
       }

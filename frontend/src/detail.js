@@ -1,8 +1,10 @@
-// The small map on a suggestion's page: the project area and the suggestion itself, fitted to view.
+// The small map on a suggestion's page: the project area and the suggestion itself, fitted to view; the
+// author's forms to add photos (photo-add.js).
 import L from 'leaflet';
 import { paintSwatches } from './dom.js';
 import { gettext } from './i18n.js';
 import { setUpAntiSpam, solveBeforeSubmit } from './anti-spam.js';
+import { setUpPhotoForms } from './photo-add.js';
 
 const config = JSON.parse(document.getElementById('detail-config').textContent);
 paintSwatches();
@@ -13,6 +15,7 @@ window.addEventListener('load', () => {
   const refused = document.querySelector('form [aria-invalid="true"]');
   if (refused && document.activeElement === document.body) refused.focus({ preventScroll: true });
 });
+setUpPhotoForms();
 if (config.antiSpam) {
   setUpAntiSpam(config.antiSpam);
   solveBeforeSubmit();

@@ -35,6 +35,13 @@ export function createList(config, { onSelect }) {
     link.href = s.url;
     link.setAttribute('aria-label', `${gettext('Open suggestion')}: ${s.title}`);
     li.append(swatch, select, meta, link);
+    // The first published photo, small, with its description (it may say what the title does not).
+    if (s.photo) {
+      li.classList.add('suggestion-item--photo');
+      const thumbnail = element('img', 'suggestion-item-photo');
+      Object.assign(thumbnail, { src: s.photo.url, alt: s.photo.alt, width: 64, height: 64, loading: 'lazy', decoding: 'async' });
+      li.append(thumbnail);
+    }
     return li;
   }
 

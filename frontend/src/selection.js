@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { withId } from './dom.js';
 import { gettext, interpolate } from './i18n.js';
 import { anchorOf } from './layers.js';
-import { popupContent } from './popup.js';
+import { fillPopupPhoto, popupContent } from './popup.js';
 
 export function createSelection(map, config, { layers, list, announce, sheet, keepList }) {
   const categories = new Map(config.categories.map((c) => [c.key, c]));
@@ -65,7 +65,14 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     layers.highlight(id);
     list.mark(id, { scroll: from !== 'list' });
     const category = categories.get(properties.category);
-    popup.setLatLng(latlng).setContent(popupContent(properties, category, config));
+    const content = popupContent(properties, category, config);
+    // The map pans the popup into view below what lies over the map's head: the place search box, the zoom
+    // buttons, on phones the credits (a popup with a photo is tall enough to reach under them).
+    const head = [document.getElementById('place-search-map'), ...map.getContainer().querySelectorAll('.leaflet-top .leaflet-control')];
+    const mapTop = map.getContainer().getBoundingClientRect().top;
+    const top = Math.max(16, ...head.filter((node) => node && node.offsetParent).map((node) => node.getBoundingClientRect().bottom - mapTop + 8));
+    popup.options.autoPanPaddingTopLeft = L.point(16, top);
+    popup.setLatLng(latlng).setContent(content);
     if (from === 'list' && sheet.isNarrow()) sheet.collapse();
     popup.openOn(map);
     popup.getElement().querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', gettext('Close'));
@@ -76,6 +83,10 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     // Keyboard users on the map, and anyone on a phone whose list just made way for the map, go to the popup.
     if (keyboard || (from === 'list' && sheet.isNarrow())) {
       popup.getElement().querySelector('.popup-title').focus({ preventScroll: true });
+    }
+    // The photo's description may have to be fetched; the popup is laid out again if it is still open.
+    if (await fillPopupPhoto(content, properties, config) && popup.getContent() === content && map.hasLayer(popup)) {
+      popup.update();
     }
   }
 

@@ -136,6 +136,14 @@ MAP_SCHEMA = {
                                     "planning_status": {"type": "string", "enum": PlanningStatus.values},
                                     "support_count": {"type": "integer"},
                                     "comment_count": {"type": "integer"},
+                                    "photo": {
+                                        "type": "string",
+                                        "description": (
+                                            "The key of the first published photo, when there is one: "
+                                            "/api/v1/photos/<key>/small.jpg; its description from the "
+                                            "suggestion's photos."
+                                        ),
+                                    },
                                 },
                             },
                         },

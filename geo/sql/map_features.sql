@@ -14,8 +14,11 @@
 -- * `statuses` filters by planning status (NULL: all). The cluster cells have no status dimension, so a
 --   status filter is applied here only; see geo/selectors.py map_viewport for what low zooms get.
 -- * Compact JSON text (see map_clusters.sql); every string passes through to_json() for escaping.
+-- * `photo`: the key of the first published photo (photo_keys, kept by the database: a column read, no
+--   join), absent when there is none. Its description is the popup's to fetch when it opens.
 WITH candidate AS (
     SELECT s.id, s.geom, s.category_id, s.title, s.planning_status, s.support_count, s.comment_count,
+           s.photo_keys[1] AS photo,
            s.geom <-> ST_Centroid(ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326))
                AS distance
     FROM participation_suggestion AS s
@@ -41,7 +44,8 @@ head AS (
                || ',"title":' || to_json(s.title)::text
                || ',"planning_status":' || to_json(s.planning_status)::text
                || ',"support_count":' || s.support_count
-               || ',"comment_count":' || s.comment_count AS text
+               || ',"comment_count":' || s.comment_count
+               || coalesce(',"photo":' || to_json(s.photo)::text, '') AS text
         FROM candidate AS s
         JOIN participation_category AS c ON c.id = s.category_id
     ) AS h

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import parsers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +21,7 @@ from geo.core.geojson_schema import DrawnGeometryField, GeometryField
 from .. import selectors, services
 from ..errors import InvalidText
 from ..idempotency import idempotent
-from ..models import PHOTOS_PER_SUGGESTION, Photo, PlanningStatus, Project, Suggestion
+from ..models import PHOTOS_PER_SUGGESTION, ModerationState, Photo, PlanningStatus, Project, Suggestion
 from ..participants import participant_from, participant_reading
 from .anti_spam import AntiSpamInput
 from .photos import PhotoFileField, PhotoUploads, check_file_fields, photos_body
@@ -363,6 +363,19 @@ class SuggestionListQuery(serializers.Serializer):
     )
 
 
+class ListPhoto(serializers.Serializer):
+    url = serializers.CharField(help_text=gettext_lazy("Its small rendition (at most 320 px)."))
+    alt = serializers.CharField(help_text=gettext_lazy("Its description (alternative text)."))
+
+
+def first_photo_key(suggestion: Suggestion) -> str | None:
+    """The key of a listed suggestion's first published photo. Only a published suggestion's photos are
+    anyone's to see (an author's own list also holds suggestions waiting for review or rejected)."""
+    if suggestion.moderation_state != ModerationState.PUBLISHED or not suggestion.photo_keys:
+        return None
+    return suggestion.photo_keys[0]
+
+
 class SuggestionListItem(serializers.Serializer):
     id = serializers.IntegerField()
     category = serializers.CharField(source="category.key")
@@ -377,9 +390,20 @@ class SuggestionListItem(serializers.Serializer):
     comment_count = serializers.IntegerField()
     created = serializers.DateTimeField(source="created_at")
     url = serializers.SerializerMethodField()
+    photo = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The first published photo's thumbnail and description, or null.")
+    )
 
     def get_author_is_anonymous(self, suggestion: Suggestion) -> bool:
         return suggestion.author_id is None
+
+    @extend_schema_field(ListPhoto(allow_null=True))
+    def get_photo(self, suggestion: Suggestion) -> dict[str, str] | None:
+        key = first_photo_key(suggestion)
+        alt = self.context["photo_alts"].get(key) if key else None
+        if alt is None:  # none, or taken back since the page was read
+            return None
+        return {"url": reverse("api:photo-file", kwargs={"key": key, "rendition": "small"}), "alt": alt}
 
     def get_url(self, suggestion: Suggestion) -> str:
         return reverse(
@@ -424,5 +448,8 @@ class SuggestionListApi(APIView):
             query = request.query_params.copy()
             query["cursor"] = page.next_cursor
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        items = SuggestionListItem(page.items, many=True, context={"slug": project.slug}).data
+        # One query for the page's thumbnails' descriptions, none per entry.
+        keys = [key for key in map(first_photo_key, page.items) if key]
+        context = {"slug": project.slug, "photo_alts": selectors.photo_alt_texts(keys=keys)}
+        items = SuggestionListItem(page.items, many=True, context=context).data
         return Response({"next": next_url, "results": items})

@@ -13,7 +13,15 @@ from .moderation import (
     queue_item_list,
 )
 from .personal_data import account_data_get
-from .photos import comment_photos_published, photo_get_visible, photo_list_visible
+from .photos import (
+    comment_photos_published,
+    comment_photos_visible,
+    photo_alt_texts,
+    photo_get_visible,
+    photo_list_shown,
+    photo_list_visible,
+    photo_room,
+)
 from .places import project_has_places, suggestion_place_labels
 from .projects import ProjectOverview, project_overview_get
 from .public import (
@@ -49,12 +57,16 @@ __all__ = [
     "category_list_keys",
     "comment_list",
     "comment_photos_published",
+    "comment_photos_visible",
     "correction_list_recent",
     "event_label",
     "moderation_event_list",
+    "photo_alt_texts",
     "photo_get_visible",
     "photo_list_for_moderators",
+    "photo_list_shown",
     "photo_list_visible",
+    "photo_room",
     "project_get",
     "project_has_places",
     "project_list",

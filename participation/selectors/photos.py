@@ -8,7 +8,7 @@ moderators every photo (the queue). Rejected and hidden photos are for the moder
 from django.db.models import Q, QuerySet
 
 from ..errors import DomainError, PhotoNotFound
-from ..models import Comment, ModerationState, Photo, Suggestion
+from ..models import PHOTOS_PER_SUGGESTION, Comment, ModerationState, Photo, Suggestion
 from ..participants import Actor
 from ..rules import can_moderate
 from .public import suggestion_get_visible
@@ -31,6 +31,13 @@ def photo_list_visible(*, actor: Actor, suggestion: Suggestion) -> list[Photo]:
     return list(_visible_to(actor, photos, moderates=moderates).order_by("position"))
 
 
+def photo_list_shown(*, actor: Actor, suggestion: Suggestion) -> list[Photo]:
+    """The suggestion's photos on its public page: published ones and `actor`'s own waiting for review.
+    Moderators see the others in their queue, not here (the page is the public's view)."""
+    photos = Photo.objects.filter(suggestion_id=suggestion.pk, comment__isnull=True)
+    return list(_visible_to(actor, photos, moderates=False).order_by("position"))
+
+
 def comment_photos_published(*, comments: list[Comment]) -> dict[int, list[Photo]]:
     """The published photos of these (published) comments and their replies, by comment id."""
     ids = [c.pk for c in comments] + [r.pk for c in comments for r in getattr(c, "thread_replies", [])]
@@ -42,6 +49,41 @@ def comment_photos_published(*, comments: list[Comment]) -> dict[int, list[Photo
     ).order_by("comment_id", "position"):
         found.setdefault(photo.comment_id, []).append(photo)
     return found
+
+
+def comment_photos_visible(*, actor: Actor, comments: list[Comment]) -> dict[int, list[Photo]]:
+    """As comment_photos_published, and `actor`'s own photos waiting for review (marked so on the page)."""
+    if not actor.is_authenticated:
+        return comment_photos_published(comments=comments)
+    ids = [c.pk for c in comments] + [r.pk for c in comments for r in getattr(c, "thread_replies", [])]
+    found: dict[int, list[Photo]] = {}
+    if not ids:
+        return found
+    shown = Q(moderation_state=ModerationState.PUBLISHED) | Q(
+        author_id=actor.pk, moderation_state=ModerationState.PENDING
+    )
+    for photo in Photo.objects.filter(shown, comment_id__in=ids).order_by("comment_id", "position"):
+        found.setdefault(photo.comment_id, []).append(photo)
+    return found
+
+
+def photo_room(*, suggestion: Suggestion) -> int:
+    """How many more photos the suggestion takes (each photo counts, whatever its state: a place is freed
+    only when a photo is deleted)."""
+    taken = Photo.objects.filter(suggestion_id=suggestion.pk, comment__isnull=True).count()
+    return max(0, PHOTOS_PER_SUGGESTION - taken)
+
+
+def photo_alt_texts(*, keys: list[str]) -> dict[str, str]:
+    """The descriptions of these published photos, by key: one query for a list's page of first photos
+    (Suggestion.photo_keys names them; the alternative text is only on the photo's row)."""
+    if not keys:
+        return {}
+    return dict(
+        Photo.objects.filter(key__in=keys, moderation_state=ModerationState.PUBLISHED).values_list(
+            "key", "alt_text"
+        )
+    )
 
 
 def photo_get_visible(*, actor: Actor, key: str) -> tuple[Photo, bool]:

@@ -281,6 +281,7 @@ def suggestion_list(
         "support_count",
         "comment_count",
         "created_at",
+        "photo_keys",  # the first names the entry's thumbnail
         "category__key",
     )
 

@@ -27,12 +27,14 @@ from django.utils.translation import ngettext
 
 from ..errors import (
     CommentNotFound,
+    DomainError,
     InvalidText,
     NotEditable,
     NotSignedIn,
     PhotoLimit,
     PhotoNotYours,
     PhotoTooLarge,
+    about_photo,
 )
 from ..images import RENDITIONS, ProcessedPhoto, photo_process
 from ..models import (
@@ -118,25 +120,37 @@ def photo_uploads_check(
     if len(uploads) > room:
         raise photo_limit(room=room, on_comment=on_comment)
     checked = []
-    for upload in uploads:
-        if upload.size is not None and upload.size > settings.PHOTO_UPLOAD_MAX_BYTES:
-            raise photo_too_large()
-        alt = upload.alt if isinstance(upload.alt, str) else ""
-        if not alt.strip():
-            raise InvalidText(
-                _("Please describe each photo in a few words, for people who cannot see it."), field="alt"
-            )
-        checked.append(
-            CheckedPhoto(
-                upload=upload, alt=clean_text(alt, field="alt", max_length=ALT_TEXT_MAX, single_line=True)
-            )
-        )
+    for index, upload in enumerate(uploads):
+        try:
+            checked.append(_upload_check(upload))
+        except DomainError as error:
+            raise about_photo(error, index) from None
     return checked
+
+
+def _upload_check(upload: PhotoUpload) -> CheckedPhoto:
+    if upload.size is not None and upload.size > settings.PHOTO_UPLOAD_MAX_BYTES:
+        raise photo_too_large()
+    alt = upload.alt if isinstance(upload.alt, str) else ""
+    if not alt.strip():
+        raise InvalidText(
+            _("Please describe each photo in a few words, for people who cannot see it."), field="alt"
+        )
+    return CheckedPhoto(
+        upload=upload, alt=clean_text(alt, field="alt", max_length=ALT_TEXT_MAX, single_line=True)
+    )
 
 
 def photos_prepare(checked: Sequence[CheckedPhoto]) -> list[PreparedPhoto]:
     """Re-encode every photo (the costly part); the first one refused ends it, with nothing written."""
-    return [PreparedPhoto(alt=photo.alt, processed=photo_process(photo.upload.file)) for photo in checked]
+    prepared = []
+    for index, photo in enumerate(checked):
+        try:
+            processed = photo_process(photo.upload.file)
+        except DomainError as error:
+            raise about_photo(error, index) from None
+        prepared.append(PreparedPhoto(alt=photo.alt, processed=processed))
+    return prepared
 
 
 def photo_state_for(project: Project, contribution_state: str) -> str:

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
@@ -30,7 +31,18 @@ from ..errors import (
     SuggestionWithdrawn,
 )
 from ..forms import CommentForm, ReportForm
-from ..models import Category, ModerationState, PlanningStatus, Project, ReportReason, Suggestion
+from ..images import ACCEPTED_TYPES, rendition_size
+from ..models import (
+    ALT_TEXT_MAX,
+    PHOTOS_PER_SUGGESTION,
+    Category,
+    ModerationState,
+    Photo,
+    PlanningStatus,
+    Project,
+    ReportReason,
+    Suggestion,
+)
 from ..participants import Participant, participant_from, participant_reading
 from ..selectors.public import suggestion_merged_here, suggestion_rejection_reason
 
@@ -84,6 +96,15 @@ def map_config(*, request: HttpRequest, project: Project, categories: list[Categ
             "support": reverse("api:support", kwargs={"pk": 0}),
             "detail": reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": 0}),
             "suggestionApi": reverse("api:suggestion-detail", kwargs={"pk": 0}),
+            # A popup's photo description (the map's features name only the photo's key).
+            "suggestionPhotos": reverse("api:suggestion-photo-list", kwargs={"pk": 0}),
+        },
+        # What the server takes, so the form can say so before sending (the server decides).
+        "photos": {
+            "max": PHOTOS_PER_SUGGESTION,
+            "maxBytes": settings.PHOTO_UPLOAD_MAX_BYTES,
+            "types": list(ACCEPTED_TYPES),
+            "altMax": ALT_TEXT_MAX,
         },
         "canWrite": rules.can_write(visitor, project),
         "signedIn": visitor.signed_in,
@@ -113,8 +134,44 @@ def project_map(request: HttpRequest, slug: str) -> HttpResponse:
             "phase_upcoming": timezone.now() < project.phase_start,
             "planning_statuses": PlanningStatus.choices,
             "map_config": map_config(request=request, project=project, categories=categories),
+            "photo_limits": photo_limits(),
         },
     )
+
+
+def photo_limits() -> dict[str, object]:
+    """What the photo fields say and ask for: how many, how large, which types the file chooser offers."""
+    return {
+        "max": PHOTOS_PER_SUGGESTION,
+        "mb": settings.PHOTO_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "max_bytes": settings.PHOTO_UPLOAD_MAX_BYTES,
+        "accept": ",".join(ACCEPTED_TYPES),
+        "alt_max": ALT_TEXT_MAX,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPhoto:
+    """A photo as a page shows it: its medium rendition with its size (no layout shift), linked to the
+    full one, its description as alternative text, and its state when it is not public yet."""
+
+    key: str
+    alt: str
+    state: str
+    width: int
+    height: int
+
+
+def _shown(photos: list[Photo]) -> list[ShownPhoto]:
+    return [
+        ShownPhoto(
+            photo.key,
+            photo.alt_text,
+            photo.moderation_state,
+            *rendition_size(photo.width, photo.height, "medium"),
+        )
+        for photo in photos
+    ]
 
 
 def _suggestion_or_error_page(request: HttpRequest, slug: str, pk: int) -> Suggestion | HttpResponse:
@@ -165,10 +222,13 @@ def suggestion_detail(
     errors = errors or {}
     visitor = participant_reading(request)
     comments = selectors.comment_list(suggestion=suggestion)
+    comment_photos = selectors.comment_photos_visible(actor=request.user, comments=comments)
     for comment in comments:  # one page of comments: the message goes next to the form it concerns
         comment.reply_error = errors.get(f"reply-{comment.pk}")
         for item in (comment, *comment.thread_replies):
             item.report_error = errors.get(f"report-comment-{item.pk}")
+            item.shown_photos = _shown(comment_photos.get(item.pk, []))
+    can_add_photos = rules.can_add_photos_own(request.user, suggestion)
     return render(
         request,
         "participation/suggestion_detail.html",
@@ -187,6 +247,11 @@ def suggestion_detail(
             "merged_here": suggestion_merged_here(suggestion=suggestion),
             "can_edit": rules.can_edit_own(request.user, suggestion),
             "can_withdraw": rules.can_withdraw_own(request.user, suggestion),
+            "photos": _shown(selectors.photo_list_shown(actor=request.user, suggestion=suggestion)),
+            "photo_room": selectors.photo_room(suggestion=suggestion) if can_add_photos else 0,
+            # A photo on one's own published comment, while the discussion is open.
+            "can_add_comment_photos": visitor.signed_in and rules.can_write(visitor, project),
+            "photo_limits": photo_limits(),
             "can_write": rules.can_write(visitor, project),
             "may_take_part": rules.may_take_part(visitor, project),
             "anti_spam": rules.needs_anti_spam(visitor),

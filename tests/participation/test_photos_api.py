@@ -377,6 +377,7 @@ def test_a_bad_second_photo_refuses_the_suggestion_in_german_and_stores_nothing(
     body = response.json()
     assert body["code"] == code
     assert body["errors"] == {"photo": [body["message"]]}
+    assert body["photo_index"] == 1  # the second photo: the form says it next to that one
     assert GERMAN[code] in body["message"]
     assert not Suggestion.objects.exists()
     assert not Photo.objects.exists()
