@@ -40,12 +40,13 @@ export async function api(url, { method = 'GET', body, signal, idempotencyKey } 
 // A multipart form (photos) through XMLHttpRequest, the one browser API that reports upload progress:
 // `onProgress(fraction)` while the bytes go out (a phone on a slow connection may take a minute), then
 // `onSent()` once they are all out and the server is at work. Answers and errors as api() gives them.
-export function sendForm(url, form, { onProgress, onSent } = {}) {
+export function sendForm(url, form, { idempotencyKey, onProgress, onSent } = {}) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', url);
     request.setRequestHeader('Accept', 'application/json');
     request.setRequestHeader('X-CSRFToken', csrfToken());
+    if (idempotencyKey) request.setRequestHeader('Idempotency-Key', idempotencyKey);
     request.upload.addEventListener('progress', (event) => {
       if (onProgress && event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     });

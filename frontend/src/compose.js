@@ -419,9 +419,10 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
   // A phone that loses the answer (a dropped connection) lets the citizen press send again: the same body
   // goes out under the same Idempotency-Key and the server repeats its first answer instead of storing the
   // suggestion twice. A changed body is a new request with a new key; a stored suggestion ends the key.
+  // With photos, the same body is the same fields and the same files with the same descriptions.
   let lastSent = null;
-  function idempotencyKey(body) {
-    const sent = JSON.stringify(body);
+  function idempotencyKey(body, files = []) {
+    const sent = JSON.stringify([body, files]);
     if (!lastSent || lastSent.sent !== sent) lastSent = { key: newIdempotencyKey(), sent };
     return lastSent.key;
   }
@@ -455,8 +456,11 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
   }
 
   // The suggestion with its photos: the Feature as JSON text, each file with its description, the anti-spam
-  // members as form fields. Sent without an Idempotency-Key: a multipart body is not the same bytes twice.
+  // members as form fields. The server knows a form sent again by its fields and its files' contents, so a
+  // retry goes under the same Idempotency-Key as JSON does.
   async function sendWithPhotos(body) {
+    const files = photos.entries().map(({ file, alt }) => [file.name, file.size, file.lastModified, alt]);
+    const key = idempotencyKey(body, files);
     const { altcha, website, ...feature } = body;
     const data = new FormData();
     data.append('feature', JSON.stringify(feature));
@@ -469,6 +473,7 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
     progress('start');
     try {
       return await sendForm(config.urls.create, data, {
+        idempotencyKey: key,
         onProgress: (fraction) => progress('progress', fraction),
         onSent: () => progress('sent'),
       });

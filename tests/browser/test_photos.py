@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participation import services
-from participation.models import ModerationMode, Photo, Suggestion
+from participation.models import IdempotencyKey, ModerationMode, Photo, Suggestion
 from tests.browser.helpers import (
     centre_map,
     click_map,
@@ -148,6 +148,8 @@ def test_on_a_phone_a_citizen_attaches_a_photo_with_the_keyboard_only(
         "Die Ecke an der Haltestelle, vom Gehweg aus",
     )
     assert (photo.width, photo.height) == (900, 1200)  # turned upright
+    # Sent under an Idempotency-Key: a resend after a lost answer gets this answer, not a second suggestion.
+    assert IdempotencyKey.objects.filter(status_code=201).count() == 1
 
     page.keyboard.press("Tab")  # "Ihren Vorschlag ansehen"
     page.keyboard.press("Enter")
