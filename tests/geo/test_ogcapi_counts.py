@@ -195,21 +195,27 @@ def test_only_terms_an_index_reads_narrow_the_count(text, indexed):
     assert count_selectors.indexed_terms(terms) == indexed
 
 
+def _copies(cursor, suggestion_id: int, count: int) -> None:
+    """`count` copies of a published suggestion with every status and supports 0-13, analysed: a table
+    whose statistics make the planner choose as on a real one."""
+    cursor.execute(
+        "INSERT INTO participation_suggestion (project_id, category_id, geom, title, text, display_name, "
+        "moderation_state, planning_status, official_answer, support_count, comment_count, language, "
+        "source_address, created_at, updated_at) "
+        "SELECT project_id, category_id, geom, title, text, display_name, moderation_state, "
+        "(ARRAY['received', 'under_review', 'planned', 'implemented', 'declined'])[1 + g %% 5], "
+        "official_answer, g %% 14, 0, language, source_address, created_at, updated_at "
+        "FROM participation_suggestion, generate_series(1, %s) AS g WHERE id = %s",
+        [count, suggestion_id],
+    )
+    cursor.execute("ANALYZE participation_suggestion")
+
+
 def test_the_status_and_supports_count_is_a_range_of_its_index(rows):
     """The bench's filter reads only the index suggestion_published_status_supports (geo 0029), on 5,000
     suggestions with the statistics of a real table."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO participation_suggestion (project_id, category_id, geom, title, text, display_name, "
-            "moderation_state, planning_status, official_answer, support_count, comment_count, language, "
-            "source_address, created_at, updated_at) "
-            "SELECT project_id, category_id, geom, title, text, display_name, moderation_state, "
-            "(ARRAY['received', 'under_review', 'planned', 'implemented', 'declined'])[1 + g %% 5], "
-            "official_answer, g %% 14, 0, language, source_address, created_at, updated_at "
-            "FROM participation_suggestion, generate_series(1, 5000) AS g WHERE id = %s",
-            [rows["points"][1].pk],
-        )
-        cursor.execute("ANALYZE participation_suggestion")
+        _copies(cursor, rows["points"][1].pk, 5000)
         cursor.execute(
             "EXPLAIN SELECT count(*) FROM participation_suggestion WHERE project_id = %s "
             "AND moderation_state = 'published' AND planning_status = 'planned' AND support_count >= 5",
@@ -230,17 +236,7 @@ def test_a_status_and_supports_page_reads_only_the_rows_it_holds(rows, client):
     suggestion_published_status_by_id (geo 0030), the supports checked in the index, so no table row
     failing them is read (without it: the id index, and every row read to be checked)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO participation_suggestion (project_id, category_id, geom, title, text, display_name, "
-            "moderation_state, planning_status, official_answer, support_count, comment_count, language, "
-            "source_address, created_at, updated_at) "
-            "SELECT project_id, category_id, geom, title, text, display_name, moderation_state, "
-            "(ARRAY['received', 'under_review', 'planned', 'implemented', 'declined'])[1 + g %% 5], "
-            "official_answer, g %% 14, 0, language, source_address, created_at, updated_at "
-            "FROM participation_suggestion, generate_series(1, 20000) AS g WHERE id = %s",
-            [rows["points"][1].pk],
-        )
-        cursor.execute("ANALYZE participation_suggestion")
+        _copies(cursor, rows["points"][1].pk, 20000)
     with CaptureQueriesContext(connection) as queries:
         get_json(
             client, f"{POINTS}/items", limit=100, filter="planning_status = 'planned' AND support_count >= 12"
