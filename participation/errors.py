@@ -372,3 +372,14 @@ class PhotoNotYours(DomainError):
     code = "permission_denied"
     field = "photo"
     default_message = _("Only the author can add photos, while the contribution can still be changed.")
+
+
+class FeedParameterInvalid(DomainError):
+    """A feed's address names a place that cannot be: not numbers, out of range, outside the project."""
+
+    code = "invalid_feed_parameter"
+    default_message = _("This feed address is not valid.")
+
+    def __init__(self, message: str | Promise | None = None, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
