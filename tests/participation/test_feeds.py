@@ -3,7 +3,6 @@ names only, bounded and in one query; every bad address a clear 400/404 in the r
 
 from datetime import timedelta
 
-import feedparser
 import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.utils import timezone
@@ -12,24 +11,9 @@ from participation import services
 from participation.models import ModerationState
 from participation.selectors.feeds import FEED_ENTRIES
 from tests.factories import CategoryFactory, CommentFactory, ProjectFactory, SuggestionFactory
+from tests.feed_reading import DE, EN, detail, parse
 
 pytestmark = pytest.mark.django_db
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-DE = {"HTTP_ACCEPT_LANGUAGE": "de"}
-
-
-def parse(response) -> feedparser.FeedParserDict:
-    assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
-    feed = feedparser.parse(response.content)
-    assert feed.bozo == 0, feed.get("bozo_exception")
-    assert feed.version == "atom10"
-    return feed
-
-
-def detail(suggestion) -> str:
-    return f"http://testserver/projects/{suggestion.project.slug}/suggestions/{suggestion.pk}/"
 
 
 @pytest.fixture
