@@ -10,6 +10,7 @@ reader's language, with the error's status (400 bad parameter, 404 unknown, 410 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
@@ -98,7 +99,8 @@ class SuggestionsFeed(Feed):
             title=title,
             subtitle=subtitle,
             link=reverse("participation:project-map", kwargs={"slug": project.slug}),
-            feed_url=request.get_full_path(),
+            # Its own address without whatever else the query string held (the place feed adds its place).
+            feed_url=request.path,
         )
 
     def suggestions(self, source: FeedSource) -> list[Suggestion]:
@@ -209,6 +211,7 @@ class PlaceFeed(SuggestionsFeed):
             _("The newest published suggestions of %(project)s around a place.") % {"project": project.title},
         )
         found.place = place
+        found.feed_url += "?" + urlencode({"lat": place.lat, "lon": place.lon, "radius": place.radius_m})
         return found
 
     def suggestions(self, source: FeedSource) -> list[Suggestion]:
@@ -265,7 +268,7 @@ class SuggestionFeed(SuggestionsFeed):
             subtitle=_("What happens to the suggestion “%(suggestion)s” in %(project)s.")
             % {"suggestion": suggestion.title, "project": project.title},
             link=page,
-            feed_url=request.get_full_path(),
+            feed_url=request.path,
             # Newest first; the suggestion itself is the oldest entry.
             items=[*entries, suggestion][: feed_selectors.FEED_ENTRIES],
         )
