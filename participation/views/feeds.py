@@ -41,6 +41,10 @@ class FeedSource:
     link: str
     feed_url: str
     items: list[Any] = field(default_factory=list)
+    # What narrows the project's suggestions, per feed kind.
+    category: Category | None = None
+    place: feed_selectors.Place | None = None
+    district: Any = None  # geo's District (geo/analysis/feeds.py): participation does not import geo
 
 
 @dataclass(frozen=True, slots=True)
