@@ -4,10 +4,13 @@ from django.urls import path
 
 from . import export_views, qgis_views
 from .analysis import views as analysis_views
+from .analysis.feeds import DistrictFeed
 
 app_name = "geo"
 
 urlpatterns = [
+    # A district's published suggestions as an Atom feed (the project's other feeds are participation's).
+    path("projects/<slug:slug>/feed/districts/<str:district>/", DistrictFeed(), name="district-feed"),
     path("projects/<slug:slug>/planning/coverage/", analysis_views.coverage_page, name="coverage"),
     path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
     path("projects/<slug:slug>/planning/qgis/", qgis_views.qgis_page, name="qgis"),

@@ -396,3 +396,14 @@ def about_photo(error: DomainError, index: int) -> DomainError:
     says which (`photo_index`), so a form shows the message next to that photo."""
     error.photo_index = index  # type: ignore[attr-defined]
     return error
+
+
+class FeedParameterInvalid(DomainError):
+    """A feed's address names a place that cannot be: not numbers, out of range, outside the project."""
+
+    code = "invalid_feed_parameter"
+    default_message = _("This feed address is not valid.")
+
+    def __init__(self, message: str | Promise | None = None, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field

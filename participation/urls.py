@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, authors, moderation, planning, public, versions
+from .views import account, authors, feeds, moderation, planning, public, versions
 
 app_name = "participation"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("projects/<slug:slug>/", public.project_map, name="project-map"),
     path("projects/<slug:slug>/suggestions/<int:pk>/", public.suggestion_detail, name="suggestion-detail"),
+    # Atom feeds of what is published (views/feeds.py); the category key is any text, so that a wrong one
+    # is answered with the project's keys instead of a bare 404.
+    path("projects/<slug:slug>/feed/", feeds.ProjectFeed(), name="project-feed"),
+    path("projects/<slug:slug>/feed/categories/<str:key>/", feeds.CategoryFeed(), name="category-feed"),
+    path("projects/<slug:slug>/feed/place/", feeds.PlaceFeed(), name="place-feed"),
+    path("projects/<slug:slug>/suggestions/<int:pk>/feed/", feeds.SuggestionFeed(), name="suggestion-feed"),
     path(
         "projects/<slug:slug>/suggestions/<int:pk>/support/",
         public.suggestion_support,

@@ -3,15 +3,20 @@ figures per district and the gaps. Everything comes from the tables the triggers
 so a page view costs a few small queries, not a pass over the suggestions."""
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
-from participation.models import Category, Project
+from participation.models import Category, Project, Suggestion
+from participation.selectors import feeds as feed_selectors
 
+from ..layers.models import ContextLayer, LayerRole
 from ..sql import SQL
-from .models import AnalysisState
+from .errors import DistrictNotFound
+from .models import AnalysisState, District, SuggestionAnalysis
 
 GAPS_MAX = 30
 
@@ -180,3 +185,39 @@ def path_shares(*, project: Project, limit: int = GAPS_MAX) -> PathShares:
 
 def analysis_state(*, project: Project) -> AnalysisState | None:
     return AnalysisState.objects.filter(project_id=project.pk).first()
+
+
+# A district's number in an address: a feature id (bigint), as the `<slug>-districts` collection shows it.
+DISTRICT_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def district_public_get(*, project: Project, district_id: str) -> District:
+    """A district of the project's districts layer (the first by position, as the analysis takes it) when
+    that layer is public; anything else, a malformed number included, is the same not-found."""
+    if not DISTRICT_ID.fullmatch(district_id):
+        raise DistrictNotFound()
+    layer = (
+        ContextLayer.objects.filter(project_id=project.pk, role=LayerRole.DISTRICTS)
+        .order_by("position", "id")
+        .values("id", "public")
+        .first()
+    )
+    if layer is None or not layer["public"]:
+        raise DistrictNotFound()
+    district = District.objects.filter(
+        project_id=project.pk, layer_id=layer["id"], feature_id=int(district_id)
+    ).first()
+    if district is None:
+        raise DistrictNotFound()
+    return district
+
+
+def district_feed_suggestions(*, project: Project, district: District) -> list[Suggestion]:
+    """The newest published suggestions in a district: those whose smallest district is it or one of the
+    districts it holds (one level: a town's Stadtteile in an Ortschaft), in one query with the analysis's
+    per-suggestion row (kept exact by its trigger) as a subquery."""
+    held = District.objects.filter(project_id=project.pk, nested_in=district.pk).values("feature_id")
+    among = SuggestionAnalysis.objects.filter(
+        Q(district_id=district.pk) | Q(district_id__in=held), project_id=project.pk
+    ).values("suggestion_id")
+    return feed_selectors.feed_suggestions(project=project, among=among)

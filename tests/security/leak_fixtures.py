@@ -9,10 +9,11 @@ so the walk compares what the site shows with what the rows say, not with number
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.core import signing
 from django.utils import timezone
 
+from geo.analysis.services import analysis_rebuild
 from geo.models import ContextFeature, ContextLayer, ExportJob
 from participation import services
 from participation.contacts import contact_from_link, contact_link
@@ -294,6 +295,7 @@ class World:
     slug_of: dict[int, str] = field(default_factory=dict)  # suggestion id -> its project's slug
     slug_of_survey: dict[int, str] = field(default_factory=dict)  # survey id -> its project's slug
     layer_ids: list[int] = field(default_factory=list)  # the context layers of every project
+    district_ids: list[int] = field(default_factory=list)  # the districts (feature ids) of every project
     photos: dict[str, Photo] = field(default_factory=dict)  # PHOTO_READERS' names
 
     def by_pk(self) -> dict[int, str]:
@@ -512,6 +514,17 @@ def build_world() -> World:
             layer=layer, geom=Point(*POINTS["pub1"], srid=4326), properties={"name": name}
         )
     world.layer_ids = [staff_layer.pk, public_layer.pk]
+    # A public districts layer with one district around every suggestion: its feed (geo:district-feed)
+    # lists the published ones; the analysis learns the district by a rebuild, as after an import.
+    districts = ContextLayer.objects.create(project=project, name="Districts", role="districts")
+    world.district_ids = [
+        ContextFeature.objects.create(
+            layer=districts,
+            geom=Polygon.from_bbox((8.39, 48.99, 8.42, 49.02)),
+            properties={"name": "Leak district"},
+        ).pk
+    ]
+    analysis_rebuild(project_id=project.pk)
     world.photos = _photos(s, c, a, b)
     for where in (project, other, private):
         world.published[where.slug] = sorted(

@@ -54,6 +54,11 @@ NOT_PAGES = {
     "ogcapi:tile-matrix-set": "the WebMercatorQuad tile matrix set (JSON only)",
     "frontend:javascript-catalogue": "the scripts' texts as a script (tests/frontend/test_script_texts.py)",
     "frontend:javascript-catalogue-map": "that script's source map (JSON)",
+    "participation:project-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
+    "participation:category-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
+    "participation:place-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
+    "participation:suggestion-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
+    "geo:district-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
 }
 
 
@@ -264,6 +269,37 @@ def test_json_and_files_are_not_sniffed_either(production, site, planner):
     photo = client.get(f"/api/v1/photos/{site['photo'].key}/full.jpg")
     assert photo["Content-Type"] == "image/jpeg"
     assert b"".join(photo.streaming_content).startswith(b"\xff\xd8")
+
+
+def test_feeds_and_their_refusals_carry_the_headers(production, site):
+    """A feed is XML for readers: not sniffed, HSTS, publicly cacheable by language and without a cookie. A
+    refused feed address is an HTML page with the reason, under the strict headers of every page."""
+    client = Client(**HTTPS)
+    slug, pk = site["project"].slug, site["suggestion"].pk
+    for path in (
+        f"/projects/{slug}/feed/",
+        f"/projects/{slug}/feed/categories/{site['suggestion'].category.key}/",
+        f"/projects/{slug}/feed/place/?lat=49.0&lon=8.4&radius=500",
+        f"/projects/{slug}/suggestions/{pk}/feed/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == "application/atom+xml; charset=utf-8", path
+        assert response["X-Content-Type-Options"] == "nosniff", path
+        assert "Strict-Transport-Security" in response, path
+        assert response["Cache-Control"] == "public, max-age=60", path
+        assert "Set-Cookie" not in response, path
+        assert b"Lades\xc3\xa4ule am Markt" in response.content, path
+    for path, status in (
+        (f"/projects/{slug}/feed/categories/no-such/", 404),
+        (f"/projects/{slug}/feed/place/?lat=49&lon=8.4&radius=1e9", 400),
+        (f"/projects/{slug}/feed/districts/1/", 404),
+        (f"/projects/{slug}/suggestions/{site['pending'].pk}/feed/", 404),
+    ):
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response["Content-Type"].startswith("text/html"), path
+        assert_strict(response, path)
 
 
 def test_plain_http_is_sent_to_https_except_the_health_check(production, db):

@@ -397,6 +397,29 @@ def routes(world: World) -> dict[str, list[str]]:
         "participation:suggestion-detail": [f"/projects/{slug}/suggestions/{pk}/" for slug, pk in items]
         # A suggestion under another project's address.
         + [f"/projects/{p2}/suggestions/{s['pending'].pk}/"],
+        # The Atom feeds: every project's, each category's (and an unknown one), around each suggestion's
+        # place (and a place outside the area), each suggestion's, each district's.
+        "participation:project-feed": [f"/projects/{slug}/feed/" for slug in slugs],
+        "participation:category-feed": [
+            f"/projects/{slug}/feed/categories/{key}/"
+            for slug in slugs
+            for key in ("charging-station", "bike-path", "no-such")
+        ],
+        "participation:place-feed": [
+            f"/projects/{slug}/feed/place/?lat={lat}&lon={lon}&radius={radius}"
+            for slug in slugs
+            for lon, lat in (*POINTS.values(), *LINE)
+            for radius in (10, 1000)
+        ]
+        + [f"/projects/{p}/feed/place/?lat=52.5&lon=13.4&radius=1000"],
+        "participation:suggestion-feed": [f"/projects/{slug}/suggestions/{pk}/feed/" for slug, pk in items]
+        # A suggestion under another project's address.
+        + [f"/projects/{p2}/suggestions/{s['pending'].pk}/feed/"],
+        "geo:district-feed": [
+            f"/projects/{slug}/feed/districts/{district}/"
+            for slug in slugs
+            for district in (*world.district_ids, 999_999_999, "x")
+        ],
         "participation:account": ["/account/"],
         "participation:account-data": ["/account/data/"],
         "participation:account-suggestions": ["/account/suggestions/", "/account/suggestions/?page=2"],
@@ -493,6 +516,16 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
     assert {"pub1-title", "pub2-title", "pub3-title"} <= public_seen[("anonymous", "api:suggestion-list")]
     assert "answer" in public_seen[("anonymous", "participation:suggestion-detail")]
     assert "pub1-title" in public_seen[("anonymous", "tiles:tile")]
+    # The feeds show the published suggestions, their official answer, and a district's suggestions.
+    for feed in (
+        "participation:project-feed",
+        "participation:category-feed",
+        "participation:place-feed",
+        "geo:district-feed",
+    ):
+        assert {"pub1-title", "pub3-title"} <= public_seen[("anonymous", feed)], feed
+    assert "pub2-title" in public_seen[("anonymous", "participation:project-feed")]
+    assert {"pub1-title", "answer"} <= public_seen[("anonymous", "participation:suggestion-feed")]
     # The style names the public project's categories and public layers only, whoever asks.
     assert status_of[("anonymous", f"/tiles/{world.slug_of[world.suggestions['pub1'].pk]}/style.json")] == 200
     for staff in ("moderator", "planner"):
