@@ -255,6 +255,14 @@ def test_on_a_desktop_with_the_pointer_refusals_are_said_at_the_photo_and_the_ap
     popup_image = reader.locator(".leaflet-popup .popup-photo img")
     expect(popup_image).to_have_attribute("alt", "Die Ecke an der Haltestelle")
     reader.wait_for_function("() => document.querySelector('.popup-photo img').complete")
+    # The loaded photo makes the popup taller, and the map pans again (animated): wait until it is still.
+    reader.wait_for_function(
+        """() => new Promise((done) => {
+            const top = () => document.querySelector('.leaflet-popup').getBoundingClientRect().top;
+            const before = top();
+            setTimeout(() => done(top() === before), 400);
+        })"""
+    )
     box = reader.locator(".leaflet-popup").bounding_box()
     map_box = reader.locator("#map").bounding_box()
     search = reader.locator("#place-search-map").bounding_box()
