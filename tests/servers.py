@@ -1,6 +1,6 @@
-"""Real servers for tests that need them: gunicorn on loopback with production settings, and a throwaway
-PostgreSQL + PostGIS cluster that a test may restart. Both listen on 127.0.0.1 only and are always stopped
-by the context managers here, whatever the test does."""
+"""Real servers for tests that need them: gunicorn on loopback with production settings, a throwaway
+PostgreSQL + PostGIS cluster that a test may restart, and a proxy with a slow upload. All listen on
+127.0.0.1 only and are always stopped by the context managers here, whatever the test does."""
 
 import os
 import shutil
@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -235,3 +235,51 @@ def throwaway_cluster(*, port: int) -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.destroy()
+
+
+@contextmanager
+def slow_upload_proxy(target: str, *, bytes_per_second: int) -> Iterator[str]:
+    """A proxy on 127.0.0.1 to the server at `target` (a URL) that passes what the browser sends at
+    `bytes_per_second` and the answers at full speed: a phone's slow upload for real (DevTools' throttling
+    only delays the browser's progress events; the bytes reach the server at once). Closing either side
+    closes both, as a dropped connection does. Yields the proxy's URL."""
+    import socket
+    from urllib.parse import urlsplit
+
+    upstream = urlsplit(target)
+    listener = socket.create_server(("127.0.0.1", 0))
+    # A small window (accepted sockets inherit it): the browser's bytes wait in the browser, not in this
+    # machine's buffers, so its progress is the link's, as on a phone.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    sockets: list[socket.socket] = [listener]
+    chunk = max(1, bytes_per_second // 20)
+
+    def pump(source: socket.socket, sink: socket.socket, throttled: bool) -> None:
+        try:
+            while data := source.recv(chunk if throttled else 65536):
+                sink.sendall(data)
+                if throttled:
+                    time.sleep(len(data) / bytes_per_second)
+        except OSError:
+            pass
+        for side in (source, sink):
+            with suppress(OSError):
+                side.shutdown(socket.SHUT_RDWR)
+
+    def accept() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # closed: the block ended
+            server = socket.create_connection((upstream.hostname, upstream.port))
+            sockets.extend((client, server))
+            threading.Thread(target=pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=pump, args=(server, client, False), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        for side in sockets:
+            side.close()

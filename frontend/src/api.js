@@ -39,10 +39,18 @@ export async function api(url, { method = 'GET', body, signal, idempotencyKey } 
 
 // A multipart form (photos) through XMLHttpRequest, the one browser API that reports upload progress:
 // `onProgress(fraction)` while the bytes go out (a phone on a slow connection may take a minute), then
-// `onSent()` once they are all out and the server is at work. Answers and errors as api() gives them.
-export function sendForm(url, form, { idempotencyKey, onProgress, onSent } = {}) {
+// `onSent()` once they are all out and the server is at work. Answers and errors as api() gives them; an
+// aborted `signal` stops the upload (an AbortError, as fetch() gives).
+export function sendForm(url, form, { idempotencyKey, onProgress, onSent, signal } = {}) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
+    if (signal) {
+      if (signal.aborted) {
+        reject(new DOMException('aborted', 'AbortError'));
+        return;
+      }
+      signal.addEventListener('abort', () => request.abort(), { once: true });
+    }
     request.open('POST', url);
     request.setRequestHeader('Accept', 'application/json');
     request.setRequestHeader('X-CSRFToken', csrfToken());

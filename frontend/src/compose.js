@@ -385,7 +385,13 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
     form.querySelector('input[name=category]').focus({ preventScroll: sheet.isNarrow() });
   }
 
-  document.getElementById('compose-cancel').addEventListener('click', () => {
+  // Cancelling while photos are on their way stops the upload: the server gets half a body and stores
+  // nothing. Once all bytes are out the server is at work and the button waits for its answer (stopping then
+  // could leave a stored suggestion the citizen believes cancelled).
+  let upload = null;
+  const cancel = document.getElementById('compose-cancel');
+  cancel.addEventListener('click', () => {
+    if (upload) upload.abort();
     reset();
     drawing(false);
     panel.hidden = true;
@@ -471,13 +477,20 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
     if (altcha !== undefined) data.append('altcha', altcha);
     if (website !== undefined) data.append('website', website);
     progress('start');
+    upload = new AbortController();
     try {
       return await sendForm(config.urls.create, data, {
         idempotencyKey: key,
+        signal: upload.signal,
         onProgress: (fraction) => progress('progress', fraction),
-        onSent: () => progress('sent'),
+        onSent: () => {
+          cancel.disabled = true;
+          progress('sent');
+        },
       });
     } finally {
+      upload = null;
+      cancel.disabled = false;
       progress('done');
     }
   }
@@ -556,6 +569,7 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
       // after the proof was checked.
       const photoRefused = failure instanceof ApiError && failure.photoIndex !== null;
       if (antiSpam && (antiSpam.proofSpent(failure) || photoRefused)) antiSpam.resetAntiSpam(form);
+      if (failure instanceof DOMException && failure.name === 'AbortError') return;  // cancelled: form reset
       if (!(failure instanceof ApiError)) return showError('form', gettext(
         'Your suggestion could not be sent. Please check your connection and try again.',
       ));

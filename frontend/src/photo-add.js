@@ -2,7 +2,7 @@
 // the form stays hidden without script. Sent to the API with upload progress; the new photo then shows in
 // its gallery, marked while it waits for review, and the form goes when there is no room left. A refusal is
 // said at the field it concerns, in the page's language (the server's message), keeping what was typed.
-import { ApiError, sendForm } from './api.js';
+import { ApiError, newIdempotencyKey, sendForm } from './api.js';
 import { element } from './dom.js';
 import { gettext, interpolate, ngettext } from './i18n.js';
 
@@ -25,6 +25,15 @@ function setUpPhotoForm(form) {
   const maxBytes = Number(form.dataset.maxBytes);
   let room = Number(form.dataset.room);
   let sending = false;
+  // A lost answer (a dropped connection) lets the author press again: the same file with the same
+  // description goes under the same Idempotency-Key and the server answers as the first time instead of
+  // adding the photo twice. Another file or description is a new request.
+  let lastSent = null;
+  function idempotencyKey(chosen) {
+    const sent = JSON.stringify([chosen.name, chosen.size, chosen.lastModified, alt.value]);
+    if (!lastSent || lastSent.sent !== sent) lastSent = { key: newIdempotencyKey(), sent };
+    return lastSent.key;
+  }
 
   function clear() {
     for (const [input, slot] of [[file, fileError], [alt, altError]]) {
@@ -67,12 +76,14 @@ function setUpPhotoForm(form) {
     status.textContent = gettext('Sending the photo …');
     try {
       const photo = await sendForm(form.dataset.url, data, {
+        idempotencyKey: idempotencyKey(chosen),
         onProgress: (fraction) => { bar.value = Math.round(fraction * 100); },
         onSent: () => {
           bar.removeAttribute('value');
           status.textContent = gettext('Photo sent. It is being prepared …');
         },
       });
+      lastSent = null;
       addToGallery(document.getElementById(form.dataset.gallery), photo);
       form.reset();
       room -= 1;

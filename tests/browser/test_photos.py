@@ -5,6 +5,7 @@ the list show the photo, and what the browser receives of it carries no metadata
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -22,6 +23,7 @@ from tests.browser.helpers import (
 )
 from tests.factories import CategoryFactory, SuggestionFactory, UserFactory
 from tests.participation.photo_files import metadata_groups, phone_jpeg
+from tests.servers import slow_upload_proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -394,3 +396,78 @@ def test_a_slow_upload_shows_and_says_how_far_it_is(live_server, new_page, citiz
     assert "Fotos werden gesendet: 50 % erledigt" in said
     assert "Fotos gesendet. Sie werden aufbereitet …" in said
     assert Photo.objects.get().alt_text == "Der Platz, weit gesehen"
+
+
+def test_cancelling_during_the_upload_stops_it_and_stores_nothing(
+    live_server, new_page, citizen, premoderated
+):
+    # A 12 MP camera photo (5.6 MB: more than the few MB this machine's socket buffers take at once) through a
+    # link that needs about 40 s for it: cancelled long before its end.
+    big = phone_jpeg(4000, 3000, noisy=True)
+    with slow_upload_proxy(live_server.url, bytes_per_second=len(big) // 40) as url:
+        page = new_page(locale="de-DE", **PHONE)
+        sign_in(page, SimpleNamespace(url=url), citizen)
+        open_map(page, SimpleNamespace(url=url))
+        page.get_by_role("button", name="Vorschlag machen").click()
+        page.locator("#compose-form label.choice", has_text="Ladestation").click()
+        page.locator("#place-coords").fill("49.0005, 8.4005")
+        page.locator("#place-coords").press("Enter")
+        page.get_by_label("Titel", exact=True).fill("Doch nicht")
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Foto hinzufügen").click()
+        chooser.value.set_files({"name": "gross.jpg", "mimeType": "image/jpeg", "buffer": big})
+        page.get_by_label("Beschreibung von Foto 1 (Pflichtfeld)").fill("Der Platz, weit gesehen")
+        failed = []
+        page.on("requestfailed", lambda request: request.method == "POST" and failed.append(request.url))
+        page.get_by_role("button", name="Vorschlag absenden").click()
+        expect(page.locator("#compose-progress")).to_be_visible()
+        page.wait_for_timeout(1_000)  # some of the photo is out
+
+        page.get_by_role("button", name="Abbrechen").click()
+
+        expect(page.locator("#compose-progress")).to_be_hidden()
+        expect(page.get_by_role("button", name="Vorschlag machen")).to_be_focused()
+        for _ in range(20):  # the aborted request's event arrives after the click's effects
+            if failed:
+                break
+            page.wait_for_timeout(100)
+        assert failed == [url + "/api/v1/projects/test-project/suggestions/"]
+        page.wait_for_timeout(1_000)  # the server had part of a body: nothing may appear later either
+        assert Suggestion.objects.count() == 0
+        assert Photo.objects.count() == 0
+        expect(page.locator("#compose-form .field-error:not(:empty)")).to_have_count(0)
+        assert page.js_errors == []
+
+
+def test_a_photo_sent_again_after_a_lost_answer_is_added_once(live_server, new_page, citizen, categories):
+    suggestion = SuggestionFactory(category=categories["point"], title="Lader am Markt", author=citizen)
+    page = new_page(locale="de-DE", **DESKTOP)
+    sign_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}/projects/test-project/suggestions/{suggestion.pk}/")
+    lost = []
+
+    def lose_first_answer(route):
+        # The request reaches the server and is stored; its answer never reaches the phone.
+        if not lost:
+            lost.append(route.fetch().status)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/suggestions/*/photos/", lose_first_answer)
+    page.get_by_text("Foto hinzufügen (Platz für 3 weitere)").click()
+    page.get_by_label("Beschreibung des Fotos (Pflichtfeld)").fill("Der Platz vor dem Markt")
+    page.get_by_label("Foto", exact=True).set_input_files(photo_file())
+    add = page.get_by_role("button", name="Foto hinzufügen", exact=True)
+    add.click()
+    expect(page.locator(".upload-status")).to_contain_text("Verbindung")
+    assert lost == [201]
+
+    add.click()  # the same file and description again
+
+    expect(page.locator(".upload-status")).to_have_text(
+        "Foto hinzugefügt. Es wird angezeigt, sobald die Moderation es geprüft hat."
+    )
+    assert Photo.objects.filter(suggestion=suggestion).count() == 1
+    expect(page.locator("#photo-gallery .photo--pending")).to_have_count(1)
+    assert page.js_errors == []
