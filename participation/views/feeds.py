@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -84,10 +84,11 @@ class SuggestionsFeed(Feed):
             # A category in the address is a resource that does not exist: 404, with the known keys.
             return refusal(request, error.message, 404)
         except SuggestionMerged as error:
-            # Its discussion goes on in the one it was merged into: so does its feed.
+            # Its discussion goes on in the one it was merged into: so does its feed. A merge is final, and
+            # a permanent redirect makes feed readers move the subscription there.
             target = Suggestion.objects.filter(pk=error.merged_into).values_list("project__slug", flat=True)
             slug = target.first() or kwargs["slug"]
-            return HttpResponseRedirect(
+            return HttpResponsePermanentRedirect(
                 reverse("participation:suggestion-feed", kwargs={"slug": slug, "pk": error.merged_into})
             )
         except DomainError as error:
