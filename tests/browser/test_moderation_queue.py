@@ -200,6 +200,24 @@ def test_the_queue_on_a_phone(live_server, browser, moderator, queue):
                 .getBoundingClientRect().right).map((el) => el.outerHTML.slice(0, 60))"""
         )
         assert overflowing == []
+        # The facts about the author read as words: none split over two lines ("Veröffentl-icht").
+        split_words = page.evaluate(
+            """() => [...document.querySelectorAll('.queue-item .facts dd')].flatMap((dd) => {
+              const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+              const split = [];
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const word of node.data.matchAll(/\\S+/g)) {
+                  const range = document.createRange();
+                  range.setStart(node, word.index);
+                  range.setEnd(node, word.index + word[0].length);
+                  const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                  if (lines.size > 1) split.push(word[0]);
+                }
+              }
+              return split;
+            })"""
+        )
+        assert split_words == []
         page.keyboard.press("Tab")  # plain Tab reaches the item's controls in order
         assert page.evaluate("() => document.activeElement.tagName") in ("INPUT", "TEXTAREA", "BUTTON", "A")
     finally:
