@@ -68,13 +68,13 @@ def origin_parse(value: str) -> str:
     text = value.strip()
     if "*" in text:
         raise _refuse("wildcard", value)
-    # Nothing that could end the header's directive or start another one, and no control characters.
-    if not text or any(c.isspace() or c in ";,'\"\\<>`^{}|" or ord(c) < 32 for c in text):
-        raise _refuse("path" if "/" in text.partition("//")[2] else "host", value)
     scheme, _sep, rest = text.partition("://")
     scheme = scheme.lower()
     if not _sep or scheme not in ("https", "http"):
         raise _refuse("scheme", value)
+    # Nothing that could end the header's directive or start another one, and no control characters.
+    if any(c.isspace() or c in ";,'\"\\<>`^{}|" or ord(c) < 32 for c in rest):
+        raise _refuse("path" if "/" in rest else "host", value)
     try:
         parts = urlsplit(f"{scheme}://{rest}")
         port = parts.port

@@ -1,9 +1,10 @@
 """Embedding, as a town's website and its visitors see it: two tiny host pages on two other loopback origins
 frame /embed/<slug>/ with the very code the admin page offers. From the origin the project lists, the frame
 shows the map with every marker where its coordinates project (measured inside the frame and clicked on the
-host page's screen), and its links open the full pages in a new tab; from the other origin chromium refuses the
-frame (the CSP violation it reports, and no map in the frame); the normal map page refuses every frame, the
-allowed origin's included. Screenshots of the host page (desktop and phone) and of the admin's embed code."""
+host page's screen), and its links open the full pages in a new tab; from the other origin chromium refuses
+the frame (the CSP violation it reports, and no map in the frame); the normal map page refuses every frame,
+the allowed origin's included. Screenshots of the host page (desktop and phone) and of the admin's embed
+code."""
 
 import re
 import threading
@@ -34,7 +35,8 @@ HOST_PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8">
 padding: 12px 16px; }} main {{ max-width: 960px; margin: 0 auto; padding: 8px 16px; }}</style></head>
 <body><header><strong>Stadt Musterstadt</strong> · Rathaus · Verkehr · Bürgerbeteiligung</header>
 <main><h1>Radverkehr: Ihre Vorschläge</h1><p>Wo fehlen Ladestationen und Radwege? Die Karte zeigt, was
-schon vorgeschlagen wurde.</p>{frame}<p>Fragen? Schreiben Sie an das Stadtplanungsamt.</p></main></body></html>"""
+schon vorgeschlagen wurde.</p>{frame}<p>Fragen? Schreiben Sie an das Stadtplanungsamt.</p></main>
+</body></html>"""
 
 
 @contextmanager
@@ -42,7 +44,7 @@ def host_site(pages: dict[str, str]) -> Iterator[int]:
     """A tiny static website on 127.0.0.1 (a free port): the town's own pages, `path -> HTML`."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             body = pages.get(self.path, "").encode()
             self.send_response(200 if body else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -125,7 +127,8 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         rows = published(project)
         assert frame.get_attribute("body", "data-map-mode") == "features"
         assert assert_drawn_where_they_are(frame, rows, "in the frame") == len(rows)
-        assert page.js_errors == [] and refusals == []
+        assert page.js_errors == []
+        assert refusals == []
 
         # On the host page's screen: the frame's box plus the marker's place in the frame is the marker. A
         # click there opens its popup, inside the frame. (The frame in full view first: Leaflet focuses the
@@ -221,7 +224,8 @@ def test_the_admin_copies_the_embed_code(live_server, site_url, new_page, embedd
     code = page.locator("#embed-code")
     with translation.override("de"):
         expect(code).to_have_value(embed_snippet(slug=project.slug, title=project.title))
-    assert 'loading="lazy"' in code.input_value() and 'title="' in code.input_value()
+    assert 'loading="lazy"' in code.input_value()
+    assert 'title="' in code.input_value()
     expect(page.locator("#id_embed_origins")).to_have_value("https://www.musterstadt.de")
     code.scroll_into_view_if_needed()
     page.locator("#embed-code-copy").click()
