@@ -30,7 +30,8 @@ SIZES = {
     "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
 }
 HOST_PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Stadt Musterstadt</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+<title>Stadt Musterstadt</title>
 <style>body {{ font: 16px/1.5 sans-serif; margin: 0; }} header {{ background: #7c2d12; color: #fff;
 padding: 12px 16px; }} main {{ max-width: 960px; margin: 0 auto; padding: 8px 16px; }}</style></head>
 <body><header><strong>Stadt Musterstadt</strong> · Rathaus · Verkehr · Bürgerbeteiligung</header>
@@ -114,8 +115,10 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         # The allowed origin: the frame loads, the map's markers are where they belong.
         page = new_page(locale="de-DE", **SIZES["desktop"])
         refusals: list[str] = []
-        # Chromium's own report of a refused frame ("Framing '…' violates … frame-ancestors …").
+        # Chromium's own report of a refused frame ("Framing '…' violates … frame-ancestors …"), and any
+        # other error in the host page or the frame (a CSP violation inside the frame would be one).
         page.on("console", lambda msg: refusals.append(msg.text) if "frame-ancestors" in msg.text else None)
+        page.on("console", lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None)
         page.goto(allowed + "/")
         frame_element = page.locator("iframe")
         expect(frame_element).to_have_attribute(
@@ -183,6 +186,8 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         assert frame.evaluate("() => [...document.forms].map((f) => f.id)") == ["filters"]
         assert serious_violations(frame) == []
 
+        assert page.js_errors == []
+
         # Another origin: chromium refuses the frame and says why; the frame holds no map.
         page.goto(other + "/")
         page.wait_for_timeout(1000)
@@ -208,6 +213,12 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         assert assert_drawn_where_they_are(phone_frame, rows, "in the phone's frame") >= 3
         phone.locator("iframe").evaluate("(el) => el.scrollIntoView({ block: 'center' })")
         screenshot(phone, "embed-host-phone", full_page=False)
+        # Its list: the sheet opens with its handle, as on the full map.
+        phone_list = phone.frame_locator("iframe").first
+        phone_list.locator("#sheet-handle").click()
+        expect(phone_list.locator("#suggestion-list li[data-id]")).to_have_count(len(rows))
+        phone.wait_for_timeout(300)
+        screenshot(phone, "embed-host-phone-list", full_page=False)
         assert phone.js_errors == []
 
 
