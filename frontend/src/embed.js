@@ -6,6 +6,14 @@
 // the click itself as a last resort. In-page links (#…, and Leaflet's zoom buttons) stay as they are.
 import './embed.css';
 
+// Leaflet focuses the map on a press (for its keyboard handling) and undoes the scroll that causes in its own
+// window only. In a frame that the host page shows in part, chromium scrolls the host page to show the focused
+// map whole: the marker moves away under the pointer between press and release, and the click is lost. Here
+// the map takes focus without scrolling anything (Tab still brings it into view: that focus is the browser's).
+const mapElement = document.getElementById('map');
+const focusMap = mapElement.focus.bind(mapElement);
+mapElement.focus = (options) => focusMap({ ...options, preventScroll: true });
+
 const OUTWARD = 'a[href]:not([href^="#"])';
 
 function outward(link) {

@@ -134,12 +134,11 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         assert refusals == []
 
         # On the host page's screen: the frame's box plus the marker's place in the frame is the marker. A
-        # click there opens its popup, inside the frame. (The frame in full view first: Leaflet focuses the
-        # map on a press, and chromium scrolls the host page to show the whole focused frame, which would move
-        # the marker away under the pointer between press and release.)
-        frame_element.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
-        box = frame_element.bounding_box()
+        # click there opens its popup, inside the frame, with the frame's foot still below the window's edge
+        # (the host page must not scroll on the press, or the marker moves away under the pointer).
         screenshot(page, "embed-host-desktop", full_page=False)
+        box = frame_element.bounding_box()
+        assert box["y"] + box["height"] > SIZES["desktop"]["viewport"]["height"]
         target = Suggestion.objects.get(title="Ladestation 3")
         x, y = frame.evaluate(
             "([lat, lon]) => { const p = window.participationMap.latLngToContainerPoint([lat, lon]);"
@@ -152,7 +151,10 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         centre = (drawn["x"] + drawn["width"] / 2, drawn["y"] + drawn["height"] / 2)
         assert abs(centre[0] - (box["x"] + x)) <= 3
         assert abs(centre[1] - (box["y"] + y)) <= 3
-        page.mouse.click(*centre)
+        page.mouse.move(*centre)
+        page.mouse.down()
+        assert page.evaluate("() => window.scrollY") == 0  # the press moved nothing under the pointer
+        page.mouse.up()
         popup = frame_of(page).locator(".suggestion-popup")
         expect(popup.locator(".popup-title")).to_have_text("Ladestation 3")
         expect(popup).to_have_css("opacity", "1")  # faded in
