@@ -133,6 +133,13 @@ def test_the_embed_shows_the_map_on_the_allowed_origin_only(site_url, new_page, 
         assert page.js_errors == []
         assert refusals == []
 
+        # With the keyboard: from the host page into the frame, its project's name, then the way to the full
+        # map.
+        focused = []
+        for _ in range(2):
+            page.keyboard.press("Tab")
+            focused.append(frame.evaluate("() => document.activeElement.closest('[id]').id"))
+        assert focused == ["panel-title", "embed-take-part"]
         # On the host page's screen: the frame's box plus the marker's place in the frame is the marker. A
         # click there opens its popup, inside the frame, with the frame's foot still below the window's edge
         # (the host page must not scroll on the press, or the marker moves away under the pointer).
