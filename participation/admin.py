@@ -3,15 +3,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.forms import Media, ModelForm, Script
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .admin_forms import CategoryAdminForm, ProjectAdminForm
+from .embedding import embed_snippet, embed_url
 from .models import Category, ModerationEvent, Project, ProjectRole, Suggestion
 from .services import account_delete
 
@@ -53,7 +56,31 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
         ),
         # The place search above the maps: it moves them to where the area is to be drawn.
         (_("Map"), {"fields": ("area_file", "find_place", "area", "map_center", "map_zoom")}),
+        # The town's own websites that may show the map, and the code they paste (docs/embedding.md).
+        (_("Embedding on other websites"), {"fields": ("embed_origins", "embed_code")}),
     ]
+    readonly_fields = ("embed_code",)
+
+    @property
+    def media(self) -> Media:
+        # The embed code's copy button (a module script, like every bundle of ours; no inline script).
+        return super().media + Media(js=[Script("frontend/build/admin-embed-code.js", type="module")])
+
+    @admin.display(description=_("Embed code"))
+    def embed_code(self, obj: Project | None) -> SafeString:
+        """The frame to paste into the town's page, read-only with a copy button, and what still keeps it
+        from showing (no website allowed yet, a project that is not public)."""
+        if obj is None or not obj.pk:
+            return render_to_string("participation/admin/embed_code.html", {"unsaved": True})
+        return render_to_string(
+            "participation/admin/embed_code.html",
+            {
+                "snippet": embed_snippet(slug=obj.slug, title=obj.title),
+                "url": embed_url(obj.slug),
+                "origins": obj.embed_origins,
+                "is_public": obj.is_public,
+            },
+        )
 
     def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.core.boundary import DRIVERS, Boundary, BoundaryRefused, boundary_from_upload
 
+from .embedding import origins_parse
 from .models import Category, Project
 from .selectors import project_has_places
 
@@ -71,7 +72,29 @@ class PlaceSearchWidget(forms.Widget):
         return True
 
 
+class OriginsField(forms.Field):
+    """The websites that may embed the map, one origin a line (participation/embedding.py): each bad line is
+    named in the form's message, the good ones are stored normalised (lower case, no default port)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off", "cols": 60})
+
+    def prepare_value(self, value: Any) -> str:
+        return "\n".join(value) if isinstance(value, list | tuple) else (value or "")
+
+    def to_python(self, value: Any) -> list[str]:
+        return origins_parse(value if isinstance(value, str) else "\n".join(value or []))
+
+
 class ProjectAdminForm(forms.ModelForm):
+    embed_origins = OriginsField(
+        label=_("Websites that may embed the map"),
+        required=False,
+        help_text=_(
+            "One origin a line, e.g. https://www.example.org (https only; http only for localhost and "
+            "127.0.0.1, for tests). Only these websites may show the map in a frame (/embed/…); with none, "
+            "no website may."
+        ),
+    )
     area_file = forms.FileField(
         label=_("Area from a boundary file"),
         required=False,

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import account, authors, feeds, moderation, planning, public, versions
+from .views import account, authors, embed, feeds, moderation, planning, public, versions
 
 app_name = "participation"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("projects/<slug:slug>/", public.project_map, name="project-map"),
+    # The map for a frame on the town's own website (views/embed.py): framed only by the project's origins.
+    path("embed/<slug:slug>/", embed.project_embed, name="project-embed"),
     path("projects/<slug:slug>/suggestions/<int:pk>/", public.suggestion_detail, name="suggestion-detail"),
     # Atom feeds of what is published (views/feeds.py); the category key is any text, so that a wrong one
     # is answered with the project's keys instead of a bare 404.

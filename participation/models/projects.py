@@ -2,8 +2,9 @@
 which kinds of geometry each category draws."""
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Func, Q
+from django.db.models import Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,6 +61,15 @@ class Project(models.Model):
     )
     map_center = models.PointField(_("map centre"), srid=4326)
     map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=13)
+    # The websites that may show the map in a frame (/embed/<slug>/): normalised origins, checked by the
+    # admin's form (participation/embedding.py) and again when they go into the embed page's header.
+    embed_origins = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("websites that may embed the map"),
+        default=list,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=300))),
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

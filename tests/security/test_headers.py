@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from geo.models import ExportJob
-from participation.models import ModerationState, StaffRole
+from participation.models import ModerationState, Project, StaffRole
 from tests.factories import PhotoFactory, ProjectRoleFactory, SuggestionFactory
 from tests.surveys.factories import SurveyFactory
 
@@ -90,6 +90,8 @@ def pages(site, users):
     survey = f"/projects/{slug}/surveys/{site['survey'].slug}/"
     return [
         (None, f"/projects/{slug}/"),
+        (None, f"/embed/{slug}/"),  # a project without origins: framed nowhere, like every page
+        (None, "/embed/no-such-project/"),
         (None, f"/projects/{slug}/suggestions/{pk}/"),
         (None, "/projects/no-such-project/"),  # the 404 page
         (None, "/nowhere/"),  # Django's 404 handler with our template
@@ -189,6 +191,40 @@ def test_every_page_carries_the_security_headers(production, site, citizen, plan
         f"/admin/participation/project/{site['project'].pk}/change/",
         f"/admin/participation/suggestion/{site['suggestion'].pk}/change/",
     ]
+
+
+def test_only_the_embed_page_may_be_framed_and_only_by_its_projects_origins(
+    production, site, citizen, planner, moderator, superuser
+):
+    """With origins listed, the embed page names exactly them in frame-ancestors and sends no X-Frame-Options
+    (which cannot name them); everything else in its headers is as strict as anywhere, and every other page,
+    the project's own map included, still refuses every frame."""
+    project = site["project"]
+    Project.objects.filter(pk=project.pk).update(
+        embed_origins=["https://www.musterstadt.de", "https://karte.musterstadt.de:8443"]
+    )
+    users = {"citizen": citizen, "planner": planner, "moderator": moderator, "superuser": superuser}
+    clients = {None: Client(**HTTPS)}
+    for name, user in users.items():
+        clients[name] = Client(**HTTPS)
+        clients[name].force_login(user)
+
+    embed = clients[None].get(f"/embed/{project.slug}/")
+
+    csp = directives(embed["Content-Security-Policy"])
+    assert csp["frame-ancestors"] == ["https://www.musterstadt.de", "https://karte.musterstadt.de:8443"]
+    assert "X-Frame-Options" not in embed
+    # All but the framing as strict as on every page.
+    policy = embed["Content-Security-Policy"]
+    embed["Content-Security-Policy"] = re.sub(r"frame-ancestors [^;]*", "frame-ancestors 'none'", policy)
+    embed["X-Frame-Options"] = "DENY"
+    assert_strict(embed, "embed, all but its framing")
+    for who, path in pages(site, users):
+        if path.startswith("/embed/"):
+            continue
+        response = clients[who].get(path)
+        assert directives(response["Content-Security-Policy"])["frame-ancestors"] == ["'none'"], path
+        assert response["X-Frame-Options"] == "DENY", path
 
 
 def test_refusal_pages_carry_the_headers_too(production, site, citizen, settings):

@@ -382,6 +382,7 @@ def routes(world: World) -> dict[str, list[str]]:
         "frontend:javascript-catalogue": ["/jsi18n/de/1.js", "/jsi18n/en/1.js", "/jsi18n/xx/1.js"],
         "frontend:javascript-catalogue-map": ["/jsi18n/de/1.js.map", "/jsi18n/xx/1.js.map"],
         "participation:project-map": [f"/projects/{slug}/" for slug in slugs],
+        "participation:project-embed": [f"/embed/{slug}/" for slug in slugs],
         **{
             f"participation:suggestion-{name}": [
                 f"/projects/{slug}/suggestions/{pk}/{path}/" for slug, pk in items
@@ -587,6 +588,7 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
         f"/ogcapi/collections/{slug}-points-staff/items": {"moderator", "planner", "admin"},
         f"/ogcapi/collections/{slug}-points-staff/items/{pending}": {"moderator", "planner", "admin"},
         f"/projects/{world.private.slug}/": set(),
+        f"/embed/{world.private.slug}/": set(),
         "/account/data/": signed_in,
         "/admin/": {"admin"},
     }.items():
