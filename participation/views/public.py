@@ -388,10 +388,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         context = {"error": _("This link is not valid.")}
         return render(request, "participation/unsubscribe.html", context, status=404)
+    kind, pk = target
     done = request.method == "POST"
     if done:
-        services.notifications_unsubscribe(kind=target[0], pk=target[1])
-    return render(request, "participation/unsubscribe.html", {"done": done})
+        if kind in ("user", "contact"):
+            services.notifications_unsubscribe(kind=kind, pk=pk)
+        else:
+            services.notifications_stop(kind=kind, pk=pk)
+    return render(request, "participation/unsubscribe.html", {"done": done, "kind": kind})
 
 
 def _participant(request: HttpRequest) -> Participant:
