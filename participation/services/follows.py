@@ -11,6 +11,7 @@ rejected or hidden ever becomes a notice. The worker checks again when it mails 
 
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
@@ -148,7 +149,7 @@ def alert_create(
     fields = _alert_fields(
         project=project, longitude=longitude, latitude=latitude, radius=radius, delivery=delivery, name=name
     )
-    type(user).objects.select_for_update().filter(pk=user.pk).exists()
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     if PlaceAlert.objects.filter(user=user).count() >= ALERTS_PER_PERSON:
         raise AlertLimit()
     return PlaceAlert.objects.create(user=user, project=project, language=_language(), **fields)

@@ -299,10 +299,10 @@ def test_a_wrong_delivery_is_refused(citizen, project):
 def test_a_person_has_at_most_five_alerts(citizen, project):
     for _n in range(5):
         alert(citizen, project)
-    with translation.override("en"), pytest.raises(AlertLimit) as refused:
-        alert(citizen, project)
+    with pytest.raises(AlertLimit) as refused:
+        alert(citizen, project)  # asked in German
     assert refused.value.status_code == 409
-    assert "5 alerts already" in refused.value.message
+    assert "schon 5 Benachrichtigungen" in refused.value.message
     assert PlaceAlert.objects.filter(user=citizen).count() == 5
 
 
