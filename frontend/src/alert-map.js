@@ -16,6 +16,7 @@ container.hidden = false;
 document.getElementById('alert-centre-row').hidden = false;
 
 const map = L.map(container, { keyboard: true, maxZoom: 19, zoomControl: false, scrollWheelZoom: false });
+window.participationMap = map; // as on the other map pages: tests and the console reach it
 L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
 if (config.tileUrl) {
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
