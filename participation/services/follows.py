@@ -303,8 +303,8 @@ def notices_comment(*, comment: Comment) -> None:
 # One notice per person and suggestion, however many of their alerts cover it (the oldest alert names it);
 # the author is not told about their own suggestion. ST_DWithin on geography: metres on the ground, any
 # geometry kind (a path counts when any part of it comes within the radius).
-_NEW_NOTICES_SQL = """
-INSERT INTO participation_notice (user_id, kind, suggestion_id, alert_id, daily, language, created_at)
+_NEW_NOTICES_SQL = """INSERT INTO participation_notice
+  (user_id, kind, suggestion_id, alert_id, daily, language, created_at)
 SELECT DISTINCT ON (a.user_id, s.id)
        a.user_id, %(kind)s, s.id, a.id, a.delivery = %(daily)s, a.language, now()
 FROM participation_suggestion s
