@@ -487,3 +487,40 @@ def test_an_alert_centre_is_stored_as_given(citizen, project):
     made = alert(citizen, project, lon="8.4123456789", lat="49.0012345678")
     made.refresh_from_db()
     assert made.centre.equals_exact(Point(8.4123457, 49.0012346, srid=4326), 1e-9)
+
+
+def test_a_merge_keeps_the_choice_of_someone_who_already_follows_the_target(
+    citizen, staff, point_category, run_worker, on_commit
+):
+    duplicate = SuggestionFactory(category=point_category)
+    target = SuggestionFactory(category=point_category)
+    follow(citizen, duplicate, comments=False)
+    follow(citizen, target, comments=True)
+
+    on_commit(
+        services.suggestion_merge,
+        actor=staff,
+        suggestion_id=duplicate.pk,
+        target_id=target.pk,
+        seen_state=S.PUBLISHED,
+    )
+
+    [kept] = Follow.objects.filter(user=citizen)
+    assert (kept.suggestion_id, kept.comments) == (target.pk, True)
+    assert run_worker() == 0
+
+
+def test_unfollowing_drops_what_was_not_mailed_yet(
+    citizen, carl, point_category, on_commit, mailoutbox, run_worker
+):
+    Profile.objects.filter(user=citizen).update(follow_delivery="daily")
+    suggestion = SuggestionFactory(category=point_category)
+    follow(citizen, suggestion, comments=True)
+    on_commit(services.comment_create, actor=actor(carl), suggestion_id=suggestion.pk, text="Na ja")
+    assert Notice.objects.filter(user=citizen, sent_at__isnull=True).count() == 1
+
+    services.follow_remove(user=citizen, suggestion_id=suggestion.pk)
+    call_command("send_digests", verbosity=0)
+
+    assert mailoutbox == []
+    assert not Notice.objects.exists()
