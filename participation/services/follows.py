@@ -17,6 +17,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .. import follow_mail
 from ..errors import (
@@ -98,14 +99,8 @@ def follow_question_ask(*, user: AbstractBaseUser, suggestion_id: int) -> bool:
 
 def follow_delivery_set(*, user: AbstractBaseUser, delivery: str) -> None:
     if delivery not in Delivery.values:
-        raise InvalidText(_choose_delivery(), field="follow_delivery")
+        raise InvalidText(_("Please choose when the mails should come."), field="follow_delivery")
     Profile.objects.filter(user_id=user.pk).update(follow_delivery=delivery)
-
-
-def _choose_delivery() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("Please choose when the mails should come.")
 
 
 def _alert_fields(
@@ -128,7 +123,7 @@ def _alert_fields(
     if not ALERT_RADIUS_MIN <= metres <= ALERT_RADIUS_MAX:
         raise AlertRadiusInvalid()
     if delivery not in Delivery.values:
-        raise InvalidText(_choose_delivery(), field="delivery")
+        raise InvalidText(_("Please choose when the mails should come."), field="delivery")
     name = clean_text(name, field="name", max_length=ALERT_NAME_MAX, single_line=True)
     return {"centre": centre, "radius": metres, "delivery": delivery, "name": name}
 
