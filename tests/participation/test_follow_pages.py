@@ -150,3 +150,16 @@ def test_the_digest_choice_is_saved_on_the_notifications_page(citizen, client_fa
     assert refused.status_code == 400
     assert Profile.objects.get(user=citizen).follow_delivery == "daily"
     assert Profile.objects.get(user=citizen).notify is True
+
+
+def test_the_support_api_says_once_that_the_supporter_may_be_asked(citizen, client_factory, suggestion):
+    client = client_factory(citizen)
+    url = f"/api/v1/suggestions/{suggestion.pk}/support/"
+
+    first = client.post(url, {}, content_type="application/json")
+    client.delete(url)
+    again = client.post(url, {}, content_type="application/json")
+
+    assert (first.status_code, first.json()["ask_follow"]) == (201, True)
+    assert (again.status_code, again.json()["ask_follow"]) == (201, False)
+    assert FollowQuestion.objects.filter(user=citizen, suggestion=suggestion).count() == 1
