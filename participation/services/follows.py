@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Value, When
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -230,7 +230,14 @@ def _followers(suggestion_id: int, *, exclude: int | None, comments_only: bool =
         follows = follows.exclude(user_id=exclude)
     return list(
         follows.filter(user__is_active=True)
-        .annotate(daily=Q(user__profile__follow_delivery=Delivery.DAILY))
+        # An account without a profile (made in the admin) has no choice stored: at once, never NULL.
+        .annotate(
+            daily=Case(
+                When(user__profile__follow_delivery=Delivery.DAILY, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .values_list("user_id", "language", "daily")
         .order_by("id")
     )

@@ -524,3 +524,19 @@ def test_unfollowing_drops_what_was_not_mailed_yet(
 
     assert mailoutbox == []
     assert not Notice.objects.exists()
+
+
+def test_an_account_without_a_profile_follows_with_mails_at_once(
+    staff, point_category, mailoutbox, run_worker, on_commit
+):
+    bare = CitizenFactory(username="admin-made", email="bare@example.org")
+    Profile.objects.filter(user=bare).delete()
+    suggestion = SuggestionFactory(category=point_category)
+    follow(bare, suggestion)
+
+    on_commit(
+        services.suggestion_answer, actor=staff, suggestion_id=suggestion.pk, status="planned", answer=""
+    )
+    assert run_worker() == 0
+
+    assert [m.to for m in mailoutbox] == [["bare@example.org"]]
