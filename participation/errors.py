@@ -407,3 +407,41 @@ class FeedParameterInvalid(DomainError):
     def __init__(self, message: str | Promise | None = None, *, field: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class AlertRadiusInvalid(DomainError):
+    code = "alert_radius_invalid"
+    field = "radius"
+
+    def __init__(self) -> None:
+        from .models import ALERT_RADIUS_MAX, ALERT_RADIUS_MIN
+
+        super().__init__(
+            _("Please choose a radius between %(min)s and %(max)s metres.")
+            % {"min": ALERT_RADIUS_MIN, "max": ALERT_RADIUS_MAX}
+        )
+
+
+class AlertPlaceInvalid(DomainError):
+    code = "alert_place_invalid"
+    field = "place"
+    default_message = _("Please pick a place inside the project's area on the map.")
+
+
+class AlertLimit(DomainError):
+    status_code = 409
+    code = "alert_limit"
+
+    def __init__(self) -> None:
+        from .models import ALERTS_PER_PERSON
+
+        super().__init__(
+            _("You have %(count)s alerts already, as many as one person may have. Delete one to add another.")
+            % {"count": ALERTS_PER_PERSON}
+        )
+
+
+class AlertNotFound(DomainError):
+    status_code = 404
+    code = "alert_not_found"
+    default_message = _("There is no such alert in your account.")

@@ -98,3 +98,10 @@ class SuggestionEditForm(forms.Form):
 
 class NotificationsForm(forms.Form):
     notify = forms.BooleanField(label=_("E-mail me what becomes of my suggestions"), required=False)
+    follow_delivery = forms.ChoiceField(
+        label=_("Mails about suggestions I follow"),
+        choices=[("immediate", _("at once, one mail each")), ("daily", _("once a day, in one mail"))],
+        widget=forms.RadioSelect,
+        initial="immediate",
+        required=False,  # a form without it (an older page) leaves the choice as it is
+    )

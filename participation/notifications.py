@@ -147,12 +147,13 @@ def author_address(suggestion: Suggestion) -> tuple[str, str] | None:
 
 
 def unsubscribe_target(token: str) -> tuple[str, int] | None:
-    """("user" | "contact", id) of an unsubscribe link; it never expires, but it cannot be forged."""
+    """(kind, id) of an unsubscribe link; it never expires, but it cannot be forged."""
     try:
         kind, pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if kind not in ("user", "contact") or not isinstance(pk, int):
+    # user/contact: mails to authors; follow/alert/notices: to followers and alerts (follow_mail.py).
+    if kind not in ("user", "contact", "follow", "alert", "notices") or not isinstance(pk, int):
         return None
     return kind, pk
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, authors, embed, feeds, moderation, planning, public, versions
+from .views import account, authors, embed, feeds, follows, moderation, planning, public, versions
 
 app_name = "participation"
 
@@ -36,6 +36,15 @@ urlpatterns = [
         authors.suggestion_withdraw,
         name="suggestion-withdraw",
     ),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/follow/",
+        follows.suggestion_follow,
+        name="suggestion-follow",
+    ),
+    path("projects/<slug:slug>/alerts/new/", follows.alert_new, name="alert-new"),
+    path("account/follows/", follows.account_follows, name="account-follows"),
+    path("account/alerts/<int:pk>/", follows.alert_edit, name="alert-edit"),
+    path("account/alerts/<int:pk>/delete/", follows.alert_delete, name="alert-delete"),
     path("account/", account.account_overview, name="account"),
     path("account/suggestions/", account.account_suggestions, name="account-suggestions"),
     path("account/data/", account.account_data, name="account-data"),

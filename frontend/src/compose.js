@@ -275,8 +275,15 @@ export async function setUpCompose(map, config, { onCreated, sheet, announce }) 
         let failure = null;
         try {
           const body = antiSpam ? await antiSpam.antiSpamFields(form) : undefined;
-          await api(withId(config.urls.support, p.id), { method: 'POST', body });
+          const supported = await api(withId(config.urls.support, p.id), { method: 'POST', body });
           button.textContent = gettext('Supported – thank you!');
+          // Asked once per suggestion (the server remembers): following is chosen on its page.
+          if (supported && supported.ask_follow) {
+            const ask = element('a', 'duplicate-follow', gettext('Follow it: get an e-mail about what becomes of it'));
+            ask.href = `${withId(config.urls.detail, p.id)}?ask=follow#follow`;
+            ask.target = '_blank';
+            item.append(ask);
+          }
         } catch (refused) {
           failure = refused;
           button.disabled = false;

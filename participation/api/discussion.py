@@ -96,10 +96,17 @@ class SupportOutput(serializers.Serializer):
     support_count = serializers.IntegerField()
 
 
+class SupportAddedOutput(SupportOutput):
+    ask_follow = serializers.BooleanField(
+        help_text="True once per account and suggestion, right after supporting it: the client may ask "
+        "whether to follow it (the suggestion's page does at `?ask=follow#follow`). Never again afterwards."
+    )
+
+
 class SupportApi(APIView):
     @extend_schema(
         request=AntiSpamInput,
-        responses={201: SupportOutput},
+        responses={201: SupportAddedOutput},
         summary="Support a suggestion (once)",
         description="Once per account, or once per browser for anonymous participants (a signed cookie, "
         "set by this response; with a solved ALTCHA in `altcha`).",
@@ -109,8 +116,12 @@ class SupportApi(APIView):
         data = AntiSpamInput(data=request.data if request.data else {})
         data.is_valid(raise_exception=True)
         suggestion = services.support_add(actor=participant_from(request, **data.anti_spam), suggestion_id=pk)
+        ask = request.user.is_authenticated and services.follow_question_ask(
+            user=request.user, suggestion_id=pk
+        )
         return Response(
-            {"supported": True, "support_count": suggestion.support_count}, status=status.HTTP_201_CREATED
+            {"supported": True, "support_count": suggestion.support_count, "ask_follow": ask},
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(responses={200: SupportOutput}, summary="Withdraw my support")

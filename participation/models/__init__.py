@@ -6,6 +6,7 @@ with them: one module per topic, every name importable from `participation.model
 - `discussion`: comments and supports;
 - `moderation`: reports, the audit trail of decisions, the versions authors' corrections replaced;
 - `photos`: photos attached to suggestions and comments (the re-encoded files' keys, alternative texts);
+- `follows`: following suggestions, alerts for a place, the notices waiting to be mailed;
 - `accounts`: participants' public profiles and staff roles in projects;
 - `idempotency`: claimed `Idempotency-Key`s and the answers they repeat.
 
@@ -15,6 +16,17 @@ counters never go negative, a category key is unique per project, a stored geome
 
 from .accounts import Profile, ProjectRole, StaffRole
 from .discussion import BROWSER_KEY_LENGTH, COMMENT_STATES, Comment, Support
+from .follows import (
+    ALERT_RADIUS_MAX,
+    ALERT_RADIUS_MIN,
+    ALERTS_PER_PERSON,
+    Delivery,
+    Follow,
+    FollowQuestion,
+    Notice,
+    NoticeKind,
+    PlaceAlert,
+)
 from .idempotency import IdempotencyKey, IdempotencyState
 from .moderation import ModerationAction, ModerationEvent, Report, ReportReason, SuggestionVersion
 from .photos import ALT_TEXT_MAX, PHOTOS_PER_COMMENT, PHOTOS_PER_SUGGESTION, Photo
@@ -34,6 +46,9 @@ from .suggestions import (
 )
 
 __all__ = [
+    "ALERTS_PER_PERSON",
+    "ALERT_RADIUS_MAX",
+    "ALERT_RADIUS_MIN",
     "ALT_TEXT_MAX",
     "BROWSER_KEY_LENGTH",
     "COMMENT_STATES",
@@ -46,6 +61,9 @@ __all__ = [
     "PHOTOS_PER_SUGGESTION",
     "Category",
     "Comment",
+    "Delivery",
+    "Follow",
+    "FollowQuestion",
     "GeometryKind",
     "IdempotencyKey",
     "IdempotencyState",
@@ -54,7 +72,10 @@ __all__ = [
     "ModerationEvent",
     "ModerationMode",
     "ModerationState",
+    "Notice",
+    "NoticeKind",
     "Photo",
+    "PlaceAlert",
     "PlanningStatus",
     "Profile",
     "Project",

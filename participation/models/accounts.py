@@ -19,6 +19,14 @@ class Profile(models.Model):
         db_default=True,
         help_text=_("Approval, rejection, merge, planning status and official answers."),
     )
+    # How mails about followed suggestions come: one each at once, or one a day (participation.follows).
+    follow_delivery = models.CharField(
+        _("mails about suggestions I follow"),
+        max_length=9,
+        choices=[("immediate", _("at once, one mail each")), ("daily", _("once a day, in one mail"))],
+        default="immediate",
+        db_default="immediate",
+    )
 
     class Meta:
         verbose_name = _("profile")

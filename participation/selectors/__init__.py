@@ -3,6 +3,7 @@ person reading their own data. Callers import them from here."""
 
 from .authors import OwnSuggestion, suggestion_list_own, suggestion_list_own_page
 from .duplicates import suggestion_duplicates
+from .follows import alert_get_own, alert_list_own, follow_get, follow_list_own
 from .moderation import (
     actor_name_get,
     event_label,
@@ -51,6 +52,8 @@ __all__ = [
     "ProjectOverview",
     "account_data_get",
     "actor_name_get",
+    "alert_get_own",
+    "alert_list_own",
     "category_get",
     "category_ids_for_keys",
     "category_list",
@@ -60,6 +63,8 @@ __all__ = [
     "comment_photos_visible",
     "correction_list_recent",
     "event_label",
+    "follow_get",
+    "follow_list_own",
     "moderation_event_list",
     "photo_alt_texts",
     "photo_get_visible",

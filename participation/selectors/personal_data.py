@@ -12,10 +12,13 @@ from django.urls import reverse
 from ..idempotency import account_keys
 from ..models import (
     Comment,
+    Follow,
     IdempotencyKey,
     IdempotencyState,
     ModerationEvent,
+    Notice,
     Photo,
+    PlaceAlert,
     Profile,
     ProjectRole,
     Report,
@@ -34,6 +37,8 @@ def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "public_name": profile.display_name if profile else "",
             "notifications": profile.notify if profile else False,
+            # When mails about followed suggestions come: "immediate" or "daily" (a digest).
+            "follow_mails": profile.follow_delivery if profile else "immediate",
             "email_addresses": [
                 {"email": a.email, "verified": a.verified, "primary": a.primary}
                 for a in EmailAddress.objects.filter(user=user).order_by("id")
@@ -130,6 +135,39 @@ def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "resolved": r.resolved_at.isoformat() if r.resolved_at else None,
             }
             for r in Report.objects.filter(reporter=user).order_by("id")
+        ],
+        "follows": [
+            {
+                "suggestion": f.suggestion_id,
+                "comments": f.comments,
+                "language": f.language,
+                "created": f.created_at.isoformat(),
+            }
+            for f in Follow.objects.filter(user=user).order_by("id")
+        ],
+        "place_alerts": [
+            {
+                "project": a.project.slug,
+                "name": a.name,
+                "centre": json.loads(a.centre.json),
+                "radius_metres": a.radius,
+                "mails": a.delivery,
+                "language": a.language,
+                "created": a.created_at.isoformat(),
+            }
+            for a in PlaceAlert.objects.filter(user=user).select_related("project").order_by("id")
+        ],
+        # What the account was or will be told about (kept until the mail went out, then as a record).
+        "notices": [
+            {
+                "kind": n.kind,
+                "suggestion": n.suggestion_id,
+                "comment": n.comment_id,
+                "daily": n.daily,
+                "created": n.created_at.isoformat(),
+                "sent": n.sent_at.isoformat() if n.sent_at else None,
+            }
+            for n in Notice.objects.filter(user=user).order_by("id")
         ],
         "survey_responses": _survey_responses(user),
         # Kept for Idempotency-Key retries until they expire (IDEMPOTENCY_KEY_TTL_HOURS).

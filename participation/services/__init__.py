@@ -15,6 +15,16 @@ from .contributions import (
     support_withdraw,
     token_issue,
 )
+from .follows import (
+    alert_create,
+    alert_delete,
+    alert_update,
+    follow_add,
+    follow_delivery_set,
+    follow_question_ask,
+    follow_remove,
+    notifications_stop,
+)
 from .merging import suggestion_merge
 from .moderation import Decision, Outcome, item_decide, items_decide
 from .moving import suggestion_move
@@ -38,11 +48,19 @@ __all__ = [
     "PhotoUpload",
     "Purged",
     "account_delete",
+    "alert_create",
+    "alert_delete",
+    "alert_update",
     "comment_create",
     "comment_photo_add",
     "contact_confirm",
+    "follow_add",
+    "follow_delivery_set",
+    "follow_question_ask",
+    "follow_remove",
     "item_decide",
     "items_decide",
+    "notifications_stop",
     "notifications_unsubscribe",
     "personal_data_purge",
     "photo_add",

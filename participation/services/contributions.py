@@ -63,6 +63,7 @@ from ..rules import check_can_write, check_may_take_part
 from ..selectors import category_get, suggestion_get_visible, support_list
 from ..texts import clean_text
 from ..throttling import rate_limit_check
+from .follows import notices_comment, notices_new
 from .photos import (
     PhotoUpload,
     photo_state_for,
@@ -145,8 +146,9 @@ def suggestion_create(
     )
     prepared = photos_prepare(checked_photos)  # the costly part, after the anti-spam proof and the limit
     # Every check above only reads. One INSERT is atomic by itself; a transaction (BEGIN and COMMIT, two
-    # more round trips) is opened only when the contact row or photos must go in with it.
-    with stored_files() as written, transaction.atomic() if email or prepared else nullcontext():
+    # more round trips) is opened only when the contact row, photos or alerts' notices must go in with it.
+    published = state == ModerationState.PUBLISHED
+    with stored_files() as written, transaction.atomic() if email or prepared or published else nullcontext():
         suggestion = Suggestion.objects.create(
             project=project,
             category=category,
@@ -175,6 +177,8 @@ def suggestion_create(
                 positions=range(len(prepared)),
                 written=written,
             )
+        if published:
+            notices_new(suggestion_ids=[suggestion.pk])
     return suggestion
 
 
@@ -270,6 +274,7 @@ def comment_create(
     )
     if published:
         _count_on_published(suggestion, comment_count=F("comment_count") + 1)
+        notices_comment(comment=comment)
     return comment
 
 

@@ -11,6 +11,7 @@ from ..errors import MergeInvalid, SuggestionNotFound
 from ..models import Comment, ModerationAction, ModerationEvent, ModerationState, Report, Suggestion, Support
 from ..rules import check_can_moderate
 from ..texts import clean_text
+from .follows import notices_merged
 from .moderation import REASON_MAX, Decision, check_unchanged
 
 S = ModerationState
@@ -89,6 +90,7 @@ def suggestion_merge(
         reason=reason,
     )
     notifications.queue_author_notification(event)
+    notices_merged(event=event, duplicate=duplicate, target=target)
     return event
 
 

@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..rules import check_can_moderate
 from ..texts import clean_text
+from .follows import notices_comment, notices_new
 from .photos import photos_publish_with
 
 logger = logging.getLogger(__name__)
@@ -258,6 +259,8 @@ def _decide_suggestions(
             Suggestion.objects.filter(pk__in=pks).update(moderation_state=to_state)
         if action == ModerationAction.APPROVE and by_state:
             photos_publish_with(suggestion_ids=[pk for pks in by_state.values() for pk in pks])
+            # First published now: alerts for the place hear of it (never at creation in pre-moderation).
+            notices_new(suggestion_ids=by_state.get(S.PUBLISHED, []))
         reported_ids = [pk for pk, (_s, _to, reported) in passing.items() if reported]
         if reported_ids:
             Report.objects.filter(
@@ -315,6 +318,8 @@ def _decide_comment(
         Comment.objects.filter(pk=comment.pk).update(moderation_state=to_state)
         if action == ModerationAction.APPROVE:
             photos_publish_with(suggestion_ids=[comment.suggestion_id], comment_id=comment.pk)
+            if comment.suggestion.moderation_state == S.PUBLISHED:
+                notices_comment(comment=comment)
         comment_count_update(comment.suggestion_id, was=comment.moderation_state, now=to_state)
     reports.update(resolved_at=timezone.now())
     return ModerationEvent.objects.create(

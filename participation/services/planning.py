@@ -10,6 +10,7 @@ from ..errors import DecisionNotPossible, InvalidText, SuggestionNotFound
 from ..models import ModerationAction, ModerationEvent, ModerationState, PlanningStatus, Suggestion
 from ..rules import check_can_plan
 from ..texts import clean_text
+from .follows import notices_status
 from .moderation import Decision, check_unchanged
 
 ANSWER_MAX = Suggestion._meta.get_field("official_answer").max_length or 5000
@@ -65,4 +66,5 @@ def suggestion_answer(
         reason=answer,
     )
     notifications.queue_author_notification(event)
+    notices_status(event=event, author_id=suggestion.author_id)
     return event

@@ -66,15 +66,26 @@ def account_notifications(request: HttpRequest) -> HttpResponse:
             # Only a profile made at sign-up holds the choice; an account without one (e.g. made in the
             # admin) gets no mails about suggestions anyway (notifications.author_address).
             Profile.objects.filter(user_id=request.user.pk).update(notify=notify)
+            if form.cleaned_data["follow_delivery"]:
+                services.follow_delivery_set(user=request.user, delivery=form.cleaned_data["follow_delivery"])
             if notify:
                 messages.success(request, _("You will get mails about what becomes of your suggestions."))
             else:
                 messages.success(request, _("You will get no more mails about your suggestions."))
             return redirect("participation:account-notifications")
+        refused = next(iter(form.errors.values()))[0]
+    else:
+        refused = ""
     has_profile = Profile.objects.filter(user_id=request.user.pk).exists()
-    form = NotificationsForm(initial={"notify": _notify(request)})
+    delivery = Profile.objects.filter(user_id=request.user.pk).values_list("follow_delivery", flat=True)
+    form = NotificationsForm(
+        initial={"notify": _notify(request), "follow_delivery": delivery.first() or "immediate"}
+    )
     return render(
-        request, "participation/account/notifications.html", {"form": form, "has_profile": has_profile}
+        request,
+        "participation/account/notifications.html",
+        {"form": form, "has_profile": has_profile, "error": refused},
+        status=400 if refused else 200,
     )
 
 

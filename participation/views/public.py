@@ -237,6 +237,9 @@ def suggestion_detail(
             "suggestion": suggestion,
             "comments": comments,
             "supported": selectors.suggestion_supported_by(actor=visitor, suggestion=suggestion),
+            "following": selectors.follow_get(user=request.user, suggestion=suggestion),
+            # Right after supporting, once (services.follow_question_ask remembered it).
+            "ask_follow": request.GET.get("ask") == "follow",
             "is_author": visitor.signed_in and suggestion.author_id == visitor.pk,
             # Only the author reaches a rejected suggestion's page (others get 410): they read why.
             "rejection_reason": (
@@ -295,6 +298,11 @@ def suggestion_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             messages.success(request, _("You no longer support this suggestion."))
         else:
             services.support_add(actor=_participant(request), suggestion_id=pk)
+            # A supporter with an account is asked once whether to follow it, on the page they return to.
+            if request.user.is_authenticated and services.follow_question_ask(
+                user=request.user, suggestion_id=pk
+            ):
+                return redirect(_detail_url(slug, pk) + "?ask=follow#follow")
             messages.success(request, _("Thank you for your support."))
     except DomainError as error:
         return _action_failed(request, slug, pk, error, place="support")
@@ -388,10 +396,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         context = {"error": _("This link is not valid.")}
         return render(request, "participation/unsubscribe.html", context, status=404)
+    kind, pk = target
     done = request.method == "POST"
     if done:
-        services.notifications_unsubscribe(kind=target[0], pk=target[1])
-    return render(request, "participation/unsubscribe.html", {"done": done})
+        if kind in ("user", "contact"):
+            services.notifications_unsubscribe(kind=kind, pk=pk)
+        else:
+            services.notifications_stop(kind=kind, pk=pk)
+    return render(request, "participation/unsubscribe.html", {"done": done, "kind": kind})
 
 
 def _participant(request: HttpRequest) -> Participant:

@@ -118,6 +118,12 @@ def test_the_duplicate_hint_for_a_point_offers_support_instead(live_server, page
     screenshot(page, "map-duplicate-point")
     hint.get_by_role("button", name="Stattdessen unterstützen").click()
     expect(hint.get_by_role("button", name=re.compile("Unterstützt"))).to_be_visible()
+    # The supporter is asked once whether to follow it: on its page, where the choice is made.
+    follow = hint.get_by_role("link", name="Folgen: per E-Mail erfahren, was aus ihm wird")
+    expect(follow).to_have_attribute(
+        "href", f"/projects/{existing.project.slug}/suggestions/{existing.pk}/?ask=follow#follow"
+    )
+    screenshot(page, "map-duplicate-supported")
     assert Support.objects.filter(suggestion=existing, user=citizen).exists()
     assert not Suggestion.objects.exclude(pk=existing.pk).exists()
 

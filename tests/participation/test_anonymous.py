@@ -250,7 +250,7 @@ def test_one_support_per_browser(client, published):
     first, body = post(client, support_url(published), {"altcha": solved(client)})
 
     assert first.status_code == 201
-    assert body == {"supported": True, "support_count": 1}
+    assert body == {"supported": True, "support_count": 1, "ask_follow": False}
     assert BROWSER_COOKIE in first.cookies
     assert first.cookies[BROWSER_COOKIE]["httponly"]
 

@@ -409,7 +409,7 @@ def test_support_once_then_refused_then_withdrawn(signed_in, point_category):
     second, error = post(signed_in, support_url(suggestion), {})
     withdrawn = signed_in.delete(support_url(suggestion))
 
-    assert (first.status_code, body) == (201, {"supported": True, "support_count": 1})
+    assert (first.status_code, body) == (201, {"supported": True, "support_count": 1, "ask_follow": True})
     assert (second.status_code, error["code"]) == (409, "already_supported")
     assert withdrawn.json() == {"supported": False, "support_count": 0}
     assert not Support.objects.exists()

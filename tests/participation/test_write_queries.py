@@ -34,8 +34,9 @@ def test_a_token_clients_suggestion_takes_three_statements(point_category, citiz
         )
 
     assert response.status_code == 201
-    # The token with its account and public name; the project with its categories; the row.
-    assert statements(queries) == ["SELECT", "SELECT", "INSERT"]
+    # The token with its account and public name; the project with its categories; the row; the notices of
+    # alerts for its place (published at once: one INSERT … SELECT, committed with the row).
+    assert statements(queries) == ["SELECT", "SELECT", "INSERT", "INSERT"]
     body = response.json()["properties"]
     assert (body["display_name"], body["supported"], body["category"]) == (
         "Anna K.",
@@ -83,9 +84,9 @@ def test_a_bulk_approval_costs_the_same_statements_whatever_its_size(point_categ
 
     # Session, account, project, role (page access), items in project; then the set in one transaction:
     # lock all rows, the role (bulk), their last events and open reports (after the lock), one UPDATE of
-    # their state, one UPDATE publishing the photos sent with them, one INSERT of their events, one INSERT
-    # of the authors' mail tasks.
-    assert sent == ["SELECT"] * 8 + ["UPDATE", "UPDATE", "INSERT", "INSERT"]
+    # their state, one UPDATE publishing the photos sent with them, one INSERT … SELECT of the notices for
+    # alerts in their places, one INSERT of their events, one INSERT of the authors' mail tasks.
+    assert sent == ["SELECT"] * 8 + ["UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT"]
     assert set(
         Suggestion.objects.filter(pk__in=[s.pk for s in waiting]).values_list("moderation_state", flat=True)
     ) == {ModerationState.PUBLISHED}

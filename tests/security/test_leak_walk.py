@@ -393,6 +393,7 @@ def routes(world: World) -> dict[str, list[str]]:
                 ("edit", "edit"),
                 ("withdraw", "withdraw"),
                 ("report", "reports"),
+                ("follow", "follow"),
             )
         },
         "participation:suggestion-detail": [f"/projects/{slug}/suggestions/{pk}/" for slug, pk in items]
@@ -426,6 +427,11 @@ def routes(world: World) -> dict[str, list[str]]:
         "participation:account-suggestions": ["/account/suggestions/", "/account/suggestions/?page=2"],
         "participation:account-notifications": ["/account/notifications/"],
         "participation:account-delete": ["/account/delete/"],
+        # Follows and alerts: the account's own pages; an alert id that is nobody's, or someone else's.
+        "participation:account-follows": ["/account/follows/"],
+        "participation:alert-new": [f"/projects/{slug}/alerts/new/" for slug in slugs],
+        "participation:alert-edit": ["/account/alerts/1/", "/account/alerts/999999999/"],
+        "participation:alert-delete": ["/account/alerts/1/delete/", "/account/alerts/999999999/delete/"],
         "participation:contact-confirm": [f"/contact/{world.contact_token}/", "/contact/not-a-token/"],
         "participation:unsubscribe": [
             f"/unsubscribe/{world.unsubscribe_token}/",

@@ -1,0 +1,197 @@
+"""Mails to followers and alert subscribers, sent by the background worker from the `Notice` outbox.
+
+Services write notices in the transaction of the change (services/follows.py) and, when one is wanted at
+once, queue `send_notices` in that same transaction: the task sweeps every pending immediate notice, one
+mail each. Daily ones wait for the digest.
+
+Why a management command for the digest: django-tasks has no scheduler, and a self-rescheduling task
+(`run_after` tomorrow) is lost for good the day a worker dies between running it and queueing the next
+one, or doubles when an operator queues a second chain. `manage.py send_digests`, run once a day by the
+same cron/systemd timer as `purge_personal_data` (docs/notifications.md), has neither failure: a missed
+day is caught up by the next run, because the digest mails what is pending, not what is "from today".
+
+Exactly-once, as far as SMTP allows: each mail is built and sent inside the transaction that locks its
+notices (`FOR UPDATE SKIP LOCKED`, so two workers or two digest runs never take the same ones) and marks
+them sent. A worker that dies before that commit leaves them pending, to be sent by the next run: nothing
+is lost. Only a death in the instant after the mail server accepted the mail and before the commit would
+send it again.
+
+Nothing unpublished goes out: a notice whose suggestion (or comment) is no longer published when the
+worker gets to it is marked done without a mail. Mails are in the language the person used when they
+followed or made the alert, to their verified address, each with a one-click unsubscribe link (RFC 8058).
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from .models import Follow, ModerationState, Notice, NoticeKind, PlanningStatus, Suggestion
+from .notifications import UNSUBSCRIBE_SALT, suggestion_path
+
+logger = logging.getLogger(__name__)
+
+PUBLISHED = ModerationState.PUBLISHED
+
+
+def queue_sending() -> None:
+    """Called in the transaction that wrote immediate notices: the worker sends them after the commit."""
+    send_notices.enqueue()
+
+
+@task()
+def send_notices() -> int:
+    """Send every pending immediate notice, one mail each. Returns how many mails went out."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            notice = (
+                Notice.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True, daily=False)
+                .order_by("id")
+                .first()
+            )
+            if notice is None:
+                return sent
+            sent += _deliver(notice.user_id, [notice], digest=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Digests:
+    mails: int
+    items: int
+
+
+def digests_send() -> Digests:
+    """One mail per person with everything pending for their daily digest; each person in their own
+    transaction, so a run that dies half-way leaves the rest for the next run and resends nobody's. Any
+    immediate notice whose task was lost is sent first."""
+    send_notices.call()
+    mails = items = 0
+    users = (
+        Notice.objects.filter(sent_at__isnull=True, daily=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+    for user_id in list(users):
+        with transaction.atomic():
+            notices = list(
+                Notice.objects.select_for_update(skip_locked=True)
+                .filter(user_id=user_id, sent_at__isnull=True, daily=True)
+                .order_by("id")
+            )
+            if notices:
+                sent = _deliver(user_id, notices, digest=True)
+                mails += sent
+                items += len(notices) if sent else 0
+    return Digests(mails=mails, items=items)
+
+
+@dataclass
+class Item:
+    notice: Notice
+    suggestion: Suggestion
+    link: str
+    status: object = ""
+
+
+def _deliver(user_id: int, notices: list[Notice], *, digest: bool) -> int:
+    """Mail the notices still worth telling and mark all of them done. The caller holds their row locks."""
+    items = list(_items(notices))
+    address = _address(user_id)
+    count = 0
+    if items and address:
+        _mail(address, items, user_id=user_id, digest=digest)
+        count = 1
+    Notice.objects.filter(pk__in=[n.pk for n in notices]).update(sent_at=timezone.now())
+    return count
+
+
+def _items(notices: Iterable[Notice]) -> Iterable[Item]:
+    """The notices whose subject is still public; what was hidden, rejected or withdrawn since is dropped."""
+    for notice in notices:
+        suggestion = (
+            Suggestion.objects.select_related("project", "category", "merged_into")
+            .filter(pk=notice.suggestion_id)
+            .first()
+        )
+        if suggestion is None:
+            continue
+        shown = suggestion
+        if notice.kind == NoticeKind.MERGED:
+            shown = suggestion.merged_into
+            if suggestion.moderation_state != ModerationState.MERGED or shown is None:
+                continue
+        if shown.moderation_state != PUBLISHED:
+            continue
+        if notice.kind == NoticeKind.COMMENT and (
+            notice.comment is None or notice.comment.moderation_state != PUBLISHED
+        ):
+            continue
+        status = ""
+        if notice.kind == NoticeKind.STATUS and notice.event is not None:
+            status = PlanningStatus(notice.event.to_state).label  # lazy: in the mail's language
+        yield Item(notice, suggestion, settings.SITE_URL + suggestion_path(shown), status)
+
+
+def _address(user_id: int) -> str | None:
+    return (
+        EmailAddress.objects.filter(user_id=user_id, verified=True, user__is_active=True)
+        .order_by("-primary", "id")
+        .values_list("email", flat=True)
+        .first()
+    )
+
+
+def unsubscribe_token(kind: str, pk: int) -> str:
+    return signing.dumps([kind, pk], salt=UNSUBSCRIBE_SALT)
+
+
+def _unsubscribe(item: Item, *, user_id: int, digest: bool) -> tuple[str, str]:
+    """(token kind, id) the mail's one-click link stops: the follow or alert it is about, or for a
+    digest, which gathers many, every follow and alert of the account."""
+    if digest:
+        return "notices", user_id
+    if item.notice.alert_id is not None:
+        return "alert", item.notice.alert_id
+    target = item.suggestion.merged_into_id or item.suggestion.pk
+    follow = Follow.objects.filter(user_id=user_id, suggestion_id=target).values_list("pk", flat=True).first()
+    return ("follow", follow) if follow else ("notices", user_id)
+
+
+def _mail(address: str, items: list[Item], *, user_id: int, digest: bool) -> None:
+    kind, pk = _unsubscribe(items[0], user_id=user_id, digest=digest)
+    unsubscribe = settings.SITE_URL + reverse(
+        "participation:unsubscribe", kwargs={"token": unsubscribe_token(kind, pk)}
+    )
+    with translation.override(items[-1].notice.language):
+        context = {
+            "items": items,
+            "item": items[0],
+            "unsubscribe": unsubscribe,
+            "unsubscribe_kind": kind,
+            "account": settings.SITE_URL + reverse("participation:account-follows"),
+        }
+        name = "digest" if digest else "notice"
+        subject = render_to_string(f"participation/email/{name}_subject.txt", context)
+        body = render_to_string(f"participation/email/{name}_message.txt", context)
+    EmailMessage(
+        " ".join(subject.split()),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    ).send()

@@ -1,0 +1,339 @@
+"""Following suggestions and alerts for a place: what a person subscribes to, and the notices that changes
+leave for them.
+
+The `notices_*` functions are called by the services that make the change (planning answers, merges,
+published comments, published suggestions), inside their transaction: the notices commit with the change
+or not at all, and the task that mails the immediate ones is a row of the same transaction
+(`follow_mail.queue_sending`). Notices are written only at the moment something becomes public to
+everyone (a suggestion or comment published, an answer to a published suggestion): nothing pending,
+rejected or hidden ever becomes a notice. The worker checks again when it mails (follow_mail.py).
+"""
+
+from collections.abc import Sequence
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.geos import Point
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Value, When
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .. import follow_mail
+from ..errors import (
+    AlertLimit,
+    AlertNotFound,
+    AlertPlaceInvalid,
+    AlertRadiusInvalid,
+    InvalidText,
+    SuggestionNotFound,
+)
+from ..models import (
+    ALERT_RADIUS_MAX,
+    ALERT_RADIUS_MIN,
+    ALERTS_PER_PERSON,
+    Comment,
+    Delivery,
+    Follow,
+    FollowQuestion,
+    ModerationEvent,
+    ModerationState,
+    Notice,
+    NoticeKind,
+    PlaceAlert,
+    Profile,
+    Project,
+    Suggestion,
+)
+from ..texts import clean_text
+
+ALERT_NAME_MAX = PlaceAlert._meta.get_field("name").max_length or 80
+
+
+def _language() -> str:
+    return translation.get_language() or "de"
+
+
+def _published_suggestion(suggestion_id: int) -> Suggestion:
+    """Only a published suggestion can be followed; any other answers as if it did not exist (404)."""
+    suggestion = Suggestion.objects.filter(
+        pk=suggestion_id, moderation_state=ModerationState.PUBLISHED
+    ).first()
+    if suggestion is None:
+        raise SuggestionNotFound()
+    return suggestion
+
+
+@transaction.atomic
+def follow_add(*, user: AbstractBaseUser, suggestion_id: int, comments: bool = False) -> Follow:
+    """Follow a published suggestion (again: updates whether new comments are wanted). Answers the
+    supporter's question too, so it is never asked afterwards."""
+    suggestion = _published_suggestion(suggestion_id)
+    follow, _created = Follow.objects.update_or_create(
+        user=user,
+        suggestion=suggestion,
+        defaults={"comments": bool(comments)},
+        create_defaults={"comments": bool(comments), "language": _language()},
+    )
+    FollowQuestion.objects.get_or_create(user=user, suggestion=suggestion)
+    return follow
+
+
+@transaction.atomic
+def follow_remove(*, user: AbstractBaseUser, suggestion_id: int) -> bool:
+    """Stop following; what was not mailed yet about it is dropped. Returns whether there was a follow."""
+    deleted, _detail = Follow.objects.filter(user=user, suggestion_id=suggestion_id).delete()
+    Notice.objects.filter(
+        user=user, suggestion_id=suggestion_id, alert__isnull=True, sent_at__isnull=True
+    ).delete()
+    return bool(deleted)
+
+
+def follow_question_ask(*, user: AbstractBaseUser, suggestion_id: int) -> bool:
+    """Record that a supporter is being asked whether to follow; True only the first time (ask then)."""
+    if Follow.objects.filter(user=user, suggestion_id=suggestion_id).exists():
+        return False
+    _question, created = FollowQuestion.objects.get_or_create(user=user, suggestion_id=suggestion_id)
+    return created
+
+
+def follow_delivery_set(*, user: AbstractBaseUser, delivery: str) -> None:
+    if delivery not in Delivery.values:
+        raise InvalidText(_("Please choose when the mails should come."), field="follow_delivery")
+    Profile.objects.filter(user_id=user.pk).update(follow_delivery=delivery)
+
+
+def _alert_fields(
+    *, project: Project, longitude: object, latitude: object, radius: object, delivery: object, name: object
+) -> dict[str, object]:
+    """Checked fields of an alert: a finite point inside the project's area, a bounded whole radius."""
+    try:
+        lon, lat = float(str(longitude)), float(str(latitude))
+    except ValueError:
+        raise AlertPlaceInvalid() from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # also refuses nan and inf
+        raise AlertPlaceInvalid()
+    centre = Point(round(lon, 7), round(lat, 7), srid=4326)
+    if not project.area.covers(centre):
+        raise AlertPlaceInvalid()
+    try:
+        metres = int(str(radius))
+    except ValueError:
+        raise AlertRadiusInvalid() from None
+    if not ALERT_RADIUS_MIN <= metres <= ALERT_RADIUS_MAX:
+        raise AlertRadiusInvalid()
+    if delivery not in Delivery.values:
+        raise InvalidText(_("Please choose when the mails should come."), field="delivery")
+    name = clean_text(name, field="name", max_length=ALERT_NAME_MAX, single_line=True)
+    return {"centre": centre, "radius": metres, "delivery": delivery, "name": name}
+
+
+@transaction.atomic
+def alert_create(
+    *,
+    user: AbstractBaseUser,
+    project: Project,
+    longitude: object,
+    latitude: object,
+    radius: object,
+    delivery: object = Delivery.IMMEDIATE,
+    name: object = "",
+) -> PlaceAlert:
+    """A new alert for a place. At most ALERTS_PER_PERSON per person: the account's row is locked while
+    counting, so two requests at once cannot both take the last place."""
+    fields = _alert_fields(
+        project=project, longitude=longitude, latitude=latitude, radius=radius, delivery=delivery, name=name
+    )
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    if PlaceAlert.objects.filter(user=user).count() >= ALERTS_PER_PERSON:
+        raise AlertLimit()
+    return PlaceAlert.objects.create(user=user, project=project, language=_language(), **fields)
+
+
+@transaction.atomic
+def alert_update(
+    *,
+    user: AbstractBaseUser,
+    alert_id: int,
+    longitude: object,
+    latitude: object,
+    radius: object,
+    delivery: object,
+    name: object = "",
+) -> PlaceAlert:
+    alert = (
+        PlaceAlert.objects.select_for_update()
+        .select_related("project")
+        .filter(pk=alert_id, user=user)
+        .first()
+    )
+    if alert is None:
+        raise AlertNotFound()
+    fields = _alert_fields(
+        project=alert.project,
+        longitude=longitude,
+        latitude=latitude,
+        radius=radius,
+        delivery=delivery,
+        name=name,
+    )
+    for key, value in fields.items():
+        setattr(alert, key, value)
+    alert.language = _language()
+    alert.save(update_fields=[*fields, "language"])
+    return alert
+
+
+def alert_delete(*, user: AbstractBaseUser, alert_id: int) -> None:
+    deleted, _detail = PlaceAlert.objects.filter(pk=alert_id, user=user).delete()
+    if not deleted:
+        raise AlertNotFound()
+
+
+def notifications_stop(*, kind: str, pk: int) -> bool:
+    """One click in a follower's or alert's mail (a verified, signed token): "follow" stops following that
+    suggestion, "alert" deletes that alert, "notices" (a daily digest) stops every follow and alert of the
+    account. Returns whether anything was still subscribed; a second click changes nothing."""
+    with transaction.atomic():
+        if kind == "follow":
+            follow = Follow.objects.filter(pk=pk).first()
+            if follow is None:
+                return False
+            return follow_remove(user=follow.user, suggestion_id=follow.suggestion_id)
+        if kind == "alert":
+            return bool(PlaceAlert.objects.filter(pk=pk).delete()[0])
+        if kind == "notices":
+            follows, _d = Follow.objects.filter(user_id=pk).delete()
+            alerts, _d = PlaceAlert.objects.filter(user_id=pk).delete()
+            Notice.objects.filter(user_id=pk, sent_at__isnull=True).delete()
+            return bool(follows or alerts)
+    return False
+
+
+# --- Notices, written by the services that change what they report (caller's transaction) -------------
+
+
+def _queue(notices: Sequence[Notice]) -> None:
+    if notices:
+        Notice.objects.bulk_create(notices, batch_size=1000)
+        if any(not n.daily for n in notices):
+            follow_mail.queue_sending()
+
+
+def _followers(suggestion_id: int, *, exclude: int | None, comments_only: bool = False) -> list[tuple]:
+    """(user id, language, daily) of the suggestion's followers: tuples, not model instances, so a
+    suggestion with thousands of followers costs one query and one INSERT per thousand."""
+    follows = Follow.objects.filter(suggestion_id=suggestion_id)
+    if comments_only:
+        follows = follows.filter(comments=True)
+    if exclude is not None:
+        follows = follows.exclude(user_id=exclude)
+    return list(
+        follows.filter(user__is_active=True)
+        # An account without a profile (made in the admin) has no choice stored: at once, never NULL.
+        .annotate(
+            daily=Case(
+                When(user__profile__follow_delivery=Delivery.DAILY, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list("user_id", "language", "daily")
+        .order_by("id")
+    )
+
+
+def notices_status(*, event: ModerationEvent, author_id: int | None) -> None:
+    """A planner set the status or the official answer of a published suggestion. The author is told by
+    the author mails already (notifications.py): not twice."""
+    _queue(
+        [
+            Notice(
+                user_id=user_id,
+                kind=NoticeKind.STATUS,
+                suggestion_id=event.suggestion_id,
+                event=event,
+                daily=daily,
+                language=language,
+            )
+            for user_id, language, daily in _followers(event.suggestion_id, exclude=author_id)
+        ]
+    )
+
+
+def notices_merged(*, event: ModerationEvent, duplicate: Suggestion, target: Suggestion) -> None:
+    """The followed duplicate was merged: its followers are told and follow the target from now on (those
+    already following it keep their own choice). The caller holds both suggestions' row locks."""
+    _queue(
+        [
+            Notice(
+                user_id=user_id,
+                kind=NoticeKind.MERGED,
+                suggestion_id=duplicate.pk,
+                event=event,
+                daily=daily,
+                language=language,
+            )
+            for user_id, language, daily in _followers(duplicate.pk, exclude=duplicate.author_id)
+        ]
+    )
+    already = Follow.objects.filter(suggestion=target).values("user_id")
+    Follow.objects.filter(suggestion=duplicate).exclude(user_id__in=already).update(suggestion=target)
+    Follow.objects.filter(suggestion=duplicate).delete()
+
+
+def notices_comment(*, comment: Comment) -> None:
+    """A comment was published on a published suggestion: followers who want comments hear of it (not
+    its own author)."""
+    _queue(
+        [
+            Notice(
+                user_id=user_id,
+                kind=NoticeKind.COMMENT,
+                suggestion_id=comment.suggestion_id,
+                comment=comment,
+                daily=daily,
+                language=language,
+            )
+            for user_id, language, daily in _followers(
+                comment.suggestion_id, exclude=comment.author_id, comments_only=True
+            )
+        ]
+    )
+
+
+# One notice per person and suggestion, however many of their alerts cover it (the oldest alert names it);
+# the author is not told about their own suggestion. ST_DWithin on geography: metres on the ground, any
+# geometry kind (a path counts when any part of it comes within the radius).
+_NEW_NOTICES_SQL = """INSERT INTO participation_notice
+  (user_id, kind, suggestion_id, alert_id, daily, language, created_at)
+SELECT DISTINCT ON (a.user_id, s.id)
+       a.user_id, %(kind)s, s.id, a.id, a.delivery = %(daily)s, a.language, now()
+FROM participation_suggestion s
+JOIN participation_placealert a
+  ON a.project_id = s.project_id AND ST_DWithin(a.centre::geography, s.geom::geography, a.radius)
+JOIN auth_user u ON u.id = a.user_id AND u.is_active
+WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s AND a.user_id IS DISTINCT FROM s.author_id
+ORDER BY a.user_id, s.id, a.id
+RETURNING daily
+"""
+
+
+def notices_new(*, suggestion_ids: Sequence[int]) -> None:
+    """Suggestions were just published (at creation in post-moderation, or approved later): alerts whose
+    place they lie in get a notice. One statement however many suggestions a bulk approval publishes."""
+    if not suggestion_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NEW_NOTICES_SQL,
+            {
+                "kind": NoticeKind.NEW,
+                "daily": Delivery.DAILY,
+                "ids": list(suggestion_ids),
+                "published": ModerationState.PUBLISHED,
+            },
+        )
+        rows = cursor.fetchall()
+    if any(not daily for (daily,) in rows):
+        follow_mail.queue_sending()
