@@ -24,7 +24,15 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from .models import ModerationAction, ModerationEvent, PlanningStatus, Profile, Suggestion, SuggestionContact
+from .models import (
+    ModerationAction,
+    ModerationEvent,
+    Photo,
+    PlanningStatus,
+    Profile,
+    Suggestion,
+    SuggestionContact,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,19 +100,57 @@ def send_author_notification(event_id: int) -> bool:
     recipient = author_address(suggestion)
     if recipient is None:
         return False
+    _send(
+        recipient,
+        suggestion,
+        _template(event),
+        {"event": event, "status": _status_label(event), "target": suggestion.merged_into or suggestion},
+    )
+    return True
+
+
+def queue_photo_notification(event: ModerationEvent, photo: Photo) -> None:
+    """Tell a photo's author that a moderator removed or blurred it. What the mail names (the description,
+    who sent it) goes with the task: a removed photo's row is gone before the worker runs."""
+    send_photo_notification.enqueue(event.pk, photo.author_id, photo.alt_text)
+
+
+@task()
+def send_photo_notification(event_id: int, author_id: int | None, alt_text: str) -> bool:
+    """Returns whether a mail went out. An account gets it where it gets mails about its contributions; an
+    anonymous author only for a photo sent with their suggestion (the confirmed address left with it)."""
+    event = ModerationEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return False
+    suggestion = Suggestion.objects.select_related("project", "merged_into").get(pk=event.suggestion_id)
+    if author_id is not None:
+        recipient = user_address(author_id)
+    elif event.comment_id is None and suggestion.author_id is None:
+        recipient = author_address(suggestion)
+    else:
+        recipient = None  # an anonymous comment's photo: no address was left with it
+    if recipient is None:
+        return False
+    template = "photo_blurred" if event.action == ModerationAction.BLUR else "photo_removed"
+    context = {"event": event, "alt_text": alt_text, "on_comment": event.comment_id is not None}
+    _send(recipient, suggestion, template, {**context, "target": suggestion.merged_into or suggestion})
+    return True
+
+
+def _send(recipient: tuple[str, str], suggestion: Suggestion, template: str, context: dict) -> None:
+    """One mail about `suggestion`, in its language, with the one-click unsubscribe link (RFC 8058)."""
     address, token = recipient
     unsubscribe = settings.SITE_URL + reverse("participation:unsubscribe", kwargs={"token": token})
     with translation.override(suggestion.language):
         context = {
-            "event": event,
+            **context,
             "suggestion": suggestion,
             "project": suggestion.project,
-            "link": settings.SITE_URL + suggestion_path(suggestion.merged_into or suggestion),
+            "link": settings.SITE_URL + suggestion_path(context["target"]),
             "unsubscribe": unsubscribe,
-            "status": _status_label(event),
         }
-        subject = render_to_string(f"participation/email/{_template(event)}_subject.txt", context)
-        body = render_to_string(f"participation/email/{_template(event)}_message.txt", context)
+        subject = render_to_string(f"participation/email/{template}_subject.txt", context)
+        body = render_to_string(f"participation/email/{template}_message.txt", context)
     message = EmailMessage(
         " ".join(subject.split()),
         body,
@@ -116,7 +162,6 @@ def send_author_notification(event_id: int) -> bool:
         },
     )
     message.send()
-    return True
 
 
 def suggestion_path(suggestion: Suggestion) -> str:
@@ -128,22 +173,28 @@ def suggestion_path(suggestion: Suggestion) -> str:
 def author_address(suggestion: Suggestion) -> tuple[str, str] | None:
     """Where mails about this suggestion may go, with the unsubscribe token for that address; or None."""
     if suggestion.author_id is not None:
-        wants = Profile.objects.filter(user_id=suggestion.author_id, notify=True).exists()
-        email = (
-            EmailAddress.objects.filter(user_id=suggestion.author_id, verified=True)
-            .order_by("-primary", "id")
-            .values_list("email", flat=True)
-            .first()
-        )
-        if not (wants and email):
-            return None
-        return email, signing.dumps(["user", suggestion.author_id], salt=UNSUBSCRIBE_SALT)
+        return user_address(suggestion.author_id)
     contact = SuggestionContact.objects.filter(
         suggestion=suggestion, confirmed_at__isnull=False, unsubscribed_at__isnull=True
     ).first()
     if contact is None:
         return None
     return contact.email, signing.dumps(["contact", contact.pk], salt=UNSUBSCRIBE_SALT)
+
+
+def user_address(user_id: int) -> tuple[str, str] | None:
+    """An account's verified address for mails about its contributions, if it wants them, with the
+    unsubscribe token; or None."""
+    wants = Profile.objects.filter(user_id=user_id, notify=True).exists()
+    email = (
+        EmailAddress.objects.filter(user_id=user_id, verified=True)
+        .order_by("-primary", "id")
+        .values_list("email", flat=True)
+        .first()
+    )
+    if not (wants and email):
+        return None
+    return email, signing.dumps(["user", user_id], salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_target(token: str) -> tuple[str, int] | None:

@@ -10,7 +10,8 @@ A photo is named by its random key, never by its id (which no page shows). Blurr
 old addresses answer 404 from then on, so no cache that kept a published photo can show it unblurred; the
 old files are deleted once the new ones are committed. Removing deletes the row and, after the commit, its
 files: a removed photo is not kept (it shows a place and often people; its slot is free for a better one).
-The audit row keeps its id.
+The audit row keeps its id. The photo's author is told of a removal or a blur by mail (queued with the
+decision, sent by the worker), with the moderator's reason.
 
 Locks: the photo's contribution (its comment, else its suggestion) first, then the photo, the order in
 which an item's decision locks the item and then publishes its photos, so the two never wait for each other
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import images
+from .. import images, notifications
 from ..errors import DecisionNotPossible, PhotoGone, PhotoRegionsInvalid
 from ..images import Region
 from ..models import Comment, ModerationAction, ModerationEvent, ModerationState, Photo, Suggestion
@@ -77,6 +78,7 @@ def photo_decide(
         if action == "approve":
             return _approve(actor, photo, reason)
         event = _event(actor, photo, ModerationAction.REJECT, to_state=S.REJECTED, reason=reason)
+        notifications.queue_photo_notification(event, photo)
         Photo.objects.filter(pk=photo.pk).delete()
         photo_files_delete_on_commit(photo.key)
         return event
@@ -105,6 +107,7 @@ def photo_blur(
         photo.width, photo.height = blurred.width, blurred.height
         Photo.objects.filter(pk=photo.pk).update(key=photo.key, width=photo.width, height=photo.height)
         event = _event(actor, photo, ModerationAction.BLUR, to_state=photo.moderation_state, reason=reason)
+        notifications.queue_photo_notification(event, photo)
         photo_files_delete_on_commit(old_key)
     return photo, event
 

@@ -481,3 +481,89 @@ def test_a_region_drawn_up_to_the_edge_is_clipped_to_the_photo(moderator, publis
     )
 
     assert (blurred.width, blurred.height) == (200, 150)
+
+
+# The author hears of it: removal and blur are mailed by the worker, in the suggestion's language.
+
+
+def test_the_author_is_told_by_mail_when_a_moderator_removes_their_photo(
+    moderator, published, mailoutbox, run_worker, django_capture_on_commit_callbacks
+):
+    Suggestion.objects.filter(pk=published.pk).update(language="en")  # written in English
+    photo = PhotoFactory(suggestion=published, alt_text="Die Ecke mit Kennzeichen")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_decide(
+            actor=moderator, decision=decision(photo), action="remove", reason="Ein Kennzeichen ist lesbar."
+        )
+    assert mailoutbox == []  # the worker sends it, not the moderator's request
+
+    assert run_worker() == 0
+
+    [mail] = mailoutbox
+    assert mail.to == ["anna@example.org"]
+    assert "Die Ecke mit Kennzeichen" in mail.body
+    assert "Ein Kennzeichen ist lesbar." in mail.body
+    assert f"/suggestions/{published.pk}/" in mail.body
+    assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.subject.startswith('Your photo in "')
+    assert mail.subject.endswith('" was removed')
+
+
+def test_a_commenters_photo_blurred_is_mailed_to_the_commenter_in_the_suggestions_language(
+    moderator, published, mailoutbox, run_worker
+):
+    Suggestion.objects.filter(pk=published.pk).update(language="de")
+    commenter = CitizenFactory(username="ben", email="ben@example.org")
+    comment = CommentFactory(suggestion=published, author=commenter)
+    photo = PhotoFactory(suggestion=published, comment=comment, author=commenter, alt_text="Der Eingang")
+
+    services.photo_blur(
+        actor=moderator, decision=decision(photo), regions=[{"x": 0, "y": 0, "w": 0.5, "h": 0.5}]
+    )
+    run_worker()
+
+    [mail] = mailoutbox
+    assert mail.to == ["ben@example.org"]
+    assert "Teil Ihres Fotos" in mail.subject
+    assert "„Der Eingang“" in mail.body or '"Der Eingang"' in mail.body
+
+
+def test_an_anonymous_authors_photo_removal_goes_to_their_confirmed_address_only(
+    moderator, point_category, mailoutbox, run_worker
+):
+    from django.utils import timezone
+
+    from participation.models import SuggestionContact
+
+    suggestion = SuggestionFactory(category=point_category, author=None)
+    SuggestionContact.objects.create(
+        suggestion=suggestion, email="bea@example.org", language="en", confirmed_at=timezone.now()
+    )
+    own = PhotoFactory(suggestion=suggestion, author=None)
+    commenters = PhotoFactory(
+        suggestion=suggestion, comment=CommentFactory(suggestion=suggestion, author=None), author=None
+    )
+
+    for photo in (own, commenters):
+        services.photo_decide(actor=moderator, decision=decision(photo), action="remove")
+    run_worker()
+
+    # The photo sent with the suggestion: its author's confirmed address. An anonymous comment left none.
+    assert [mail.to for mail in mailoutbox] == [["bea@example.org"]]
+
+
+def test_a_removal_that_fails_to_commit_mails_nobody(moderator, published, mailoutbox, run_worker):
+    photo = PhotoFactory(suggestion=published)
+
+    def remove_then_fail() -> None:
+        with transaction.atomic():
+            services.photo_decide(actor=moderator, decision=decision(photo), action="remove")
+            raise DatabaseError("the commit fails")
+
+    with pytest.raises(DatabaseError):
+        remove_then_fail()
+
+    run_worker()
+
+    assert mailoutbox == []
+    assert Photo.objects.filter(pk=photo.pk).exists()
