@@ -52,7 +52,12 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
             },
         ),
         # The place search above the maps: it moves them to where the area is to be drawn.
-        (_("Map"), {"fields": ("area_file", "find_place", "area", "map_center", "map_zoom")}),
+        (
+            _("Map"),
+            {"fields": ("area_file", "find_place", "area", "area_attribution", "map_center", "map_zoom")},
+        ),
+        # The public results page (views/results.py) shows it at its top once the phase has ended.
+        (_("Results"), {"fields": ("results_summary",)}),
     ]
 
     def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
