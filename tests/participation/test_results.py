@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from participation.models import ModerationState, PlanningStatus
 from participation.selectors import results as results_selectors
-from tests.factories import CategoryFactory, CommentFactory, SuggestionFactory, SupportFactory
+from tests.factories import (
+    CategoryFactory,
+    CommentFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    SupportFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,14 +293,16 @@ def test_an_unknown_or_private_project_has_no_results(client, project):
     assert client.get("/projects/test-project/results/planned/").status_code == 404
 
 
-def test_the_map_page_and_the_start_page_link_the_results(client, project):
-    from tests.factories import ProjectFactory
-
-    ProjectFactory(slug="second-project")
+def test_the_map_page_and_a_finished_projects_card_link_the_results(client, project):
+    now = timezone.now()
+    ProjectFactory(
+        slug="finished-project", phase_start=now - timedelta(days=60), phase_end=now - timedelta(1)
+    )
 
     map_page = client.get("/projects/test-project/", **EN).content.decode()
     start = client.get("/", **EN).content.decode()
 
     assert 'id="results-link" href="/projects/test-project/results/"' in map_page
-    assert 'href="/projects/test-project/results/"' in start
-    assert 'href="/projects/second-project/results/"' in start
+    # On the start page the running project's card leads to its map (its results are linked there).
+    assert 'href="/projects/finished-project/results/"' in start
+    assert 'href="/projects/test-project/results/"' not in start
