@@ -203,6 +203,9 @@ def _map(*, project: Project, statuses: list[str]) -> ResultsMap | None:
             points.append(MapPoint(id=pk, status=status, x=round(x), y=round(y)))
         else:
             paths.append(MapPath(id=pk, status=status, kind=kind, path=path))
+    # Declined ones underneath: where signs overlap, what is planned or done stays visible.
+    points.sort(key=lambda point: point.status != PlanningStatus.DECLINED)
+    paths.sort(key=lambda path: path.status != PlanningStatus.DECLINED)
     return ResultsMap(
         view_box=" ".join(f"{value:.0f}" for value in box),
         area_path=area_path,
