@@ -55,7 +55,12 @@ class ProjectAdmin(LeafletGeoAdminMixin, TranslationAdmin):
             },
         ),
         # The place search above the maps: it moves them to where the area is to be drawn.
-        (_("Map"), {"fields": ("area_file", "find_place", "area", "map_center", "map_zoom")}),
+        (
+            _("Map"),
+            {"fields": ("area_file", "find_place", "area", "area_attribution", "map_center", "map_zoom")},
+        ),
+        # The public results page (views/results.py) shows it at its top once the phase has ended.
+        (_("Results"), {"fields": ("results_summary",)}),
         # The town's own websites that may show the map, and the code they paste (docs/embedding.md).
         (_("Embedding on other websites"), {"fields": ("embed_origins", "embed_code")}),
     ]

@@ -7,7 +7,7 @@ from .models import Category, Project
 
 @register(Project)
 class ProjectTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "results_summary")
     required_languages = ("de",)
 
 

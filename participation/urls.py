@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, authors, embed, feeds, follows, moderation, planning, public, versions
+from .views import account, authors, embed, feeds, follows, moderation, planning, public, results, versions
 
 app_name = "participation"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     # The map for a frame on the town's own website (views/embed.py): framed only by the project's origins.
     path("embed/<slug:slug>/", embed.project_embed, name="project-embed"),
     path("projects/<slug:slug>/suggestions/<int:pk>/", public.suggestion_detail, name="suggestion-detail"),
+    # What came of the project, for citizens (views/results.py): figures, decisions, a map drawn as SVG. The
+    # status is any text, so that a wrong one is answered with the statuses there are.
+    path("projects/<slug:slug>/results/", results.project_results, name="project-results"),
+    path(
+        "projects/<slug:slug>/results/<str:status>/",
+        results.project_results_decided,
+        name="project-results-decided",
+    ),
     # Atom feeds of what is published (views/feeds.py); the category key is any text, so that a wrong one
     # is answered with the project's keys instead of a bare 404.
     path("projects/<slug:slug>/feed/", feeds.ProjectFeed(), name="project-feed"),

@@ -59,6 +59,27 @@ class Project(models.Model):
         default=True,
         help_text=_("A project that is not public is invisible outside the admin, e.g. while it is set up."),
     )
+    results_summary = models.TextField(
+        _("results summary"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "What came of the project, in a few paragraphs: shown at the top of the public results page once "
+            "participation has ended. Plain text; a blank line starts a new paragraph."
+        ),
+    )
+    area_attribution = models.CharField(
+        _("area source"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Credit for the area's outline where pages draw it, e.g. “© OpenStreetMap contributors (ODbL)” "
+            "for a boundary taken from OpenStreetMap. Blank for the town's own data."
+        ),
+    )
     map_center = models.PointField(_("map centre"), srid=4326)
     map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=13)
     # The websites that may show the map in a frame (/embed/<slug>/): normalised origins, checked by the

@@ -124,4 +124,10 @@ def test_keyboard_reaches_each_project_once(live_server, page, projects):
         reached.append(page.evaluate("() => document.activeElement.getAttribute('href')"))
 
     projects_reached = [href for href in reached if href and href.startswith("/projects/")]
-    assert projects_reached == ["/projects/radwege/", "/projects/laden/", "/projects/sharing/"]
+    # A finished project's card also leads to its results (one more stop, after its map).
+    assert projects_reached == [
+        "/projects/radwege/",
+        "/projects/laden/",
+        "/projects/sharing/",
+        "/projects/sharing/results/",
+    ]

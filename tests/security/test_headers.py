@@ -96,6 +96,9 @@ def pages(site, users):
         (None, f"/embed/{slug}/"),  # a project without origins: framed nowhere, like every page
         (None, "/embed/no-such-project/"),
         (None, f"/projects/{slug}/suggestions/{pk}/"),
+        (None, f"/projects/{slug}/results/"),
+        (None, f"/projects/{slug}/results/planned/"),
+        (None, f"/projects/{slug}/results/no-such-status/"),  # refused: 404 with the reason
         (None, "/projects/no-such-project/"),  # the 404 page
         (None, "/nowhere/"),  # Django's 404 handler with our template
         (None, survey),

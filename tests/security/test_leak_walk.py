@@ -422,6 +422,15 @@ def routes(world: World) -> dict[str, list[str]]:
             for slug in slugs
             for district in (*world.district_ids, 999_999_999, "x")
         ],
+        # The results pages: every project's, each decided status's list (its later pages and bad cursors,
+        # and a status that is not a decision).
+        "participation:project-results": [f"/projects/{slug}/results/" for slug in slugs],
+        "participation:project-results-decided": [
+            f"/projects/{slug}/results/{status}/{query}"
+            for slug in slugs
+            for status in ("planned", "implemented", "declined", "received")
+            for query in ("", "?after=999999999", "?after=x")
+        ],
         "participation:account": ["/account/"],
         "participation:account-data": ["/account/data/"],
         "participation:account-suggestions": ["/account/suggestions/", "/account/suggestions/?page=2"],
@@ -533,6 +542,9 @@ def test_every_address_as_every_role_shows_only_what_the_role_may_read(world):
         assert {"pub1-title", "pub3-title"} <= public_seen[("anonymous", feed)], feed
     assert "pub2-title" in public_seen[("anonymous", "participation:project-feed")]
     assert {"pub1-title", "answer"} <= public_seen[("anonymous", "participation:suggestion-feed")]
+    # The results pages show the planned suggestion with its answer (the hidden declined one nowhere).
+    for page in ("participation:project-results", "participation:project-results-decided"):
+        assert {"pub1-title", "answer"} <= public_seen[("anonymous", page)], page
     # The style names the public project's categories and public layers only, whoever asks.
     assert status_of[("anonymous", f"/tiles/{world.slug_of[world.suggestions['pub1'].pk]}/style.json")] == 200
     for staff in ("moderator", "planner"):
@@ -708,6 +720,20 @@ def test_every_count_is_the_published_truth(world, monkeypatch, tmp_path):
     }
     assert sum(s.count for s in dashboard.context["by_status"]) == len(truth)
     assert {s.pk for s in dashboard.context["top"]} == set(truth)
+
+    results = anonymous.get(f"/projects/{slug}/results/").context["results"]
+    assert results.total.suggestions == len(truth)
+    assert results.total.comments == sum(comments for comments, _supports in truth.values())
+    assert results.total.supports == sum(supports for _comments, supports in truth.values())
+    assert {row.key: row.figures.suggestions for row in results.by_category} == {
+        "charging-station": 2,
+        "bike-path": 1,
+    }
+    assert sum(row.figures.suggestions for row in results.by_status) == len(truth)
+    assert sum(row.count for row in results.periods) == len(truth)
+    decided = {group.status: [item.id for item in group.items] for group in results.decided}
+    assert decided == {"planned": [world.suggestions["pub1"].pk], "implemented": [], "declined": []}
+    assert {shape.id for shape in (*results.map.points, *results.map.paths)} == {world.suggestions["pub1"].pk}
 
     # The thread shows published comments under published parents; the counter counts published comments
     # (a published reply under a hidden parent is counted, not shown: see the report of the leak walk).

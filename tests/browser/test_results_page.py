@@ -1,0 +1,197 @@
+"""The public results page as people read it: without JavaScript on a desktop and a phone, in both languages,
+with the keyboard and a screen reader's landmarks (axe), and printed by chromium to an A4 PDF whose pages hold
+the figures and the map, and nothing that is not published."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.gis.geos import LineString, Point
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from participation.models import ModerationState, PlanningStatus
+from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations
+from tests.browser.pdf_reading import read_pdf
+from tests.factories import SuggestionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+TEXTS = {
+    "de": {
+        "title": "Ergebnisse: Radverkehr Musterstadt",
+        "planned": "Geplant",
+        "all": "Alle 7 Vorschläge: Geplant",
+    },
+    "en": {
+        "title": "Results: Cycling in Sampletown",
+        "planned": "Planned",
+        "all": "All 7 suggestions: Planned",
+    },
+}
+# The map's own colours: the area's edge and the three decided statuses' signs (results_symbols.html).
+MAP_COLOURS = {"#334155", "#15803d", "#0b5cad", "#b91c1c"}
+
+
+@pytest.fixture
+def finished(project, categories):
+    """A finished project with its summary, seven planned suggestions (more than the page lists), an
+    implemented path, a declined point; and decided suggestions that are not published, which must show
+    nowhere."""
+    now = timezone.now()
+    project.title_de, project.title_en = "Radverkehr Musterstadt", "Cycling in Sampletown"
+    project.phase_start, project.phase_end = now - timedelta(days=90), now - timedelta(days=2)
+    project.results_summary_de = "Wir bauen 12 Ladestationen.\n\nDanke an alle, die mitgemacht haben!"
+    project.results_summary_en = "We are building 12 charging stations.\n\nThank you all for taking part!"
+    project.area_attribution = "© OpenStreetMap contributors (ODbL)"
+    project.save()
+    point, line = categories["point"], categories["line"]
+    for n in range(7):
+        SuggestionFactory(
+            category=point,
+            title=f"Ladesäule Nummer {n}",
+            planning_status=PlanningStatus.PLANNED,
+            official_answer=f"Wird gebaut ({n}).",
+            answered_at=now - timedelta(days=3),
+            created_at=now - timedelta(days=80 - 10 * n),
+            geom=Point(8.33 + 0.02 * n, 48.97 + 0.01 * n, srid=4326),
+            support_count=n,
+            comment_count=1,
+        )
+    SuggestionFactory(
+        category=line,
+        title="Radweg am Fluss",
+        planning_status=PlanningStatus.IMPLEMENTED,
+        official_answer="Seit Mai befahrbar.",
+        geom=LineString((8.32, 49.02), (8.40, 49.03), (8.47, 49.01), srid=4326),
+        created_at=now - timedelta(days=60),
+    )
+    SuggestionFactory(
+        category=point,
+        title="Station im Park",
+        planning_status=PlanningStatus.DECLINED,
+        official_answer="Der Park ist geschützt.",
+        geom=Point(8.45, 48.98, srid=4326),
+        created_at=now - timedelta(days=40),
+    )
+    for state in (ModerationState.PENDING, ModerationState.HIDDEN, ModerationState.REJECTED):
+        SuggestionFactory(
+            category=point,
+            title=f"SECRET-{state}",
+            moderation_state=state,
+            planning_status=PlanningStatus.DECLINED,
+            official_answer="SECRET-answer",
+            support_count=50,
+        )
+    return project
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_results_read_without_javascript_on_desktop_and_phone(
+    live_server, new_page, finished, language, viewport
+):
+    page = new_page(
+        viewport=VIEWPORTS[viewport],
+        locale=language,
+        extra_http_headers={"Accept-Language": language},
+        java_script_enabled=False,
+    )
+    texts = TEXTS[language]
+
+    page.goto(f"{live_server.url}/projects/{finished.slug}/results/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts["title"])
+    expect(page.locator("#results-summary")).to_be_visible()
+    expect(page.locator("#results-totals")).to_contain_text("9")
+    # The map, drawn by the server, fills the width and shows each published decided suggestion.
+    svg = page.locator("svg.results-map-svg")
+    expect(svg).to_be_visible()
+    box = svg.bounding_box()
+    assert box["width"] > (300 if viewport == "phone" else 700), box
+    assert box["height"] > 150, box
+    expect(svg.locator("use")).to_have_count(8)  # 7 planned, 1 declined point
+    expect(svg.locator("path.results-shape--implemented")).to_have_count(1)
+    expect(
+        page.get_by_role(
+            "img",
+            name="Karte der entschiedenen Vorschläge"
+            if language == "de"
+            else "Map of the decided suggestions",
+        )
+    ).to_be_visible()
+    expect(page.locator("#area-credit")).to_contain_text("OpenStreetMap")
+    # The newest five planned, and a link to all seven; nothing unpublished.
+    expect(page.locator("#decided-planned .decided-item")).to_have_count(5)
+    expect(page.get_by_role("link", name=texts["all"])).to_be_visible()
+    assert "SECRET" not in page.content()
+    # Nothing wider than the screen: the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"results-nojs-{viewport}-{language}")
+
+
+def test_the_results_page_is_accessible_and_works_with_the_keyboard(live_server, new_page, finished):
+    page = new_page(viewport=VIEWPORTS["desktop"], locale="en", extra_http_headers={"Accept-Language": "en"})
+    page.goto(f"{live_server.url}/projects/{finished.slug}/results/")
+
+    assert serious_violations(page) == []
+    # Landmarks and headings: one main, one h1, a section heading per part, a caption per table.
+    expect(page.locator("main")).to_have_count(1)
+    expect(page.get_by_role("heading", level=2)).to_have_text(["Summary", "In figures", "What was decided"])
+    for table in page.locator("table.figures").all():
+        expect(table.locator("caption")).not_to_be_empty()
+    # The keyboard reaches the list of all planned suggestions, visibly, and follows it.
+    link = page.get_by_role("link", name="All 7 suggestions: Planned")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    expect(link).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("#decided-list .decided-item")).to_have_count(7)
+    assert serious_violations(page) == []
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_results_print_as_an_a4_report_with_the_map(live_server, new_page, finished, language):
+    page = new_page(
+        locale=language, extra_http_headers={"Accept-Language": language}, java_script_enabled=False
+    )
+    page.goto(f"{live_server.url}/projects/{finished.slug}/results/")
+
+    pdf = page.pdf(format="A4", print_background=True)
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"results-{language}.pdf").write_bytes(pdf)
+    pages = read_pdf(pdf)
+    assert 2 <= len(pages) <= 5, len(pages)
+    text = "\n".join(p.text for p in pages)
+    flat = "".join(text.split())
+    texts = TEXTS[language]
+    # The first page: the title, the summary and the figures; no navigation, no footer.
+    first = "".join(pages[0].text.split())
+    assert "".join(texts["title"].split()) in first
+    assert ("Wirbauen12Ladestationen" if language == "de" else "Wearebuilding12chargingstations") in first
+    assert ("9Vorschläge" if language == "de" else "9suggestions") in first
+    for chrome in (
+        "Anmelden",
+        "Registrieren",
+        "Signin",
+        "Signup",
+        "Impressum",
+        "Datenschutz",
+        "ZurückzurKarte",
+        "Backtothemap",
+    ):
+        assert chrome not in flat, chrome
+    # The map: a page that draws the area's edge and the three statuses' signs, with its legend and credit.
+    map_pages = [p for p in pages if p.colours >= MAP_COLOURS]
+    assert len(map_pages) == 1, [sorted(p.colours) for p in pages]
+    assert "OpenStreetMap" in map_pages[0].text
+    assert texts["planned"] in map_pages[0].text
+    # The link to the whole list prints its full address; nothing unpublished anywhere.
+    assert f"{live_server.url}/projects/{finished.slug}/results/planned/" in flat
+    assert f"{live_server.url}/projects/{finished.slug}/results/" in flat
+    assert "SECRET" not in text

@@ -1,0 +1,308 @@
+"""The public results page: figures of published contributions only (by category, status and over time), the
+decided suggestions with their official answers in lists and on a server-drawn SVG map, the finished project's
+summary; no script; every bad address a clear 4xx in the reader's language."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.gis.geos import LineString, Point
+from django.utils import timezone
+
+from participation.models import ModerationState, PlanningStatus
+from participation.selectors import results as results_selectors
+from tests.factories import (
+    CategoryFactory,
+    CommentFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    SupportFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+DE = {"HTTP_ACCEPT_LANGUAGE": "de"}
+UNPUBLISHED = (
+    ModerationState.PENDING,
+    ModerationState.REJECTED,
+    ModerationState.HIDDEN,
+    ModerationState.WITHDRAWN,
+)
+
+
+@pytest.fixture
+def world(project, point_category, line_category):
+    """Published suggestions in two categories and three statuses, with supports and comments; and in every
+    unpublished state a decided suggestion with an answer, supports and comments that must count nowhere."""
+    now = timezone.now()
+    CategoryFactory(project=project, key="unused", label_en="Nobody used it")
+    planned = SuggestionFactory(
+        category=point_category,
+        title="Ladesäule am Markt",
+        planning_status=PlanningStatus.PLANNED,
+        official_answer="Kommt im Frühjahr.\n\nDer Gemeinderat hat zugestimmt.",
+        answered_at=now - timedelta(days=1),
+        created_at=now - timedelta(days=20),
+        geom=Point(8.401, 49.001, srid=4326),
+    )
+    implemented = SuggestionFactory(
+        category=line_category,
+        title="Radweg Kaiserstraße",
+        planning_status=PlanningStatus.IMPLEMENTED,
+        official_answer="Fertig.",
+        created_at=now - timedelta(days=3),
+        geom=LineString((8.40, 49.00), (8.41, 49.01), srid=4326),
+    )
+    received = SuggestionFactory(category=point_category, title="Ladepunkt Schloss", created_at=now)
+    for suggestion, supports, comments in ((planned, 2, 1), (implemented, 1, 0), (received, 0, 2)):
+        for _ in range(supports):
+            SupportFactory(suggestion=suggestion)
+        for _ in range(comments):
+            CommentFactory(suggestion=suggestion)
+        suggestion.support_count, suggestion.comment_count = supports, comments
+        suggestion.save(update_fields=["support_count", "comment_count"])
+    # A hidden comment under a published suggestion: its counter does not count it (as the services keep it).
+    CommentFactory(suggestion=received, text="SECRET-comment", moderation_state=ModerationState.HIDDEN)
+    unpublished = [
+        SuggestionFactory(
+            category=point_category,
+            title=f"SECRET-{state}",
+            moderation_state=state,
+            planning_status=PlanningStatus.DECLINED,
+            official_answer=f"SECRET-answer-{state}",
+            support_count=5,
+            comment_count=5,
+            geom=Point(8.405, 49.005, srid=4326),
+        )
+        for state in UNPUBLISHED
+    ]
+    unpublished.append(
+        SuggestionFactory(
+            category=point_category,
+            title="SECRET-merged",
+            moderation_state=ModerationState.MERGED,
+            merged_into=planned,
+            planning_status=PlanningStatus.PLANNED,
+        )
+    )
+    SuggestionFactory(title="SECRET-other-project", planning_status=PlanningStatus.PLANNED)
+    return {"planned": planned, "implemented": implemented, "received": received, "unpublished": unpublished}
+
+
+def test_the_figures_count_published_suggestions_supports_and_comments_only(client, world):
+    response = client.get("/projects/test-project/results/", **EN)
+
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert (results.total.suggestions, results.total.supports, results.total.comments) == (3, 3, 3)
+    # In the map's order: position, then key.
+    assert [
+        (row.key, row.figures.suggestions, row.figures.supports, row.figures.comments)
+        for row in results.by_category
+    ] == [
+        ("bike-path", 1, 1, 0),
+        ("charging-station", 2, 2, 3),
+        ("unused", 0, 0, 0),
+    ]
+    assert {row.key: row.figures.suggestions for row in results.by_status} == {
+        "received": 1,
+        "under_review": 0,
+        "planned": 1,
+        "implemented": 1,
+        "declined": 0,
+    }
+    # Every status in workflow order, the longest bar full.
+    assert [row.key for row in results.by_status] == PlanningStatus.values
+    assert max(row.bar for row in results.by_category) == 100.0
+    # 20 days: weeks, from the first to the last, the empty ones with 0.
+    assert results.period_kind == "week"
+    assert sum(row.count for row in results.periods) == 3
+    assert len(results.periods) in (3, 4)
+    assert b"SECRET" not in response.content
+
+
+def test_a_long_project_counts_by_month_with_the_empty_months(project, point_category):
+    now = timezone.now()
+    for days in (0, 150):
+        SuggestionFactory(category=point_category, created_at=now - timedelta(days=days))
+
+    results = results_selectors.project_results_get(project=project)
+
+    assert results.period_kind == "month"
+    assert len(results.periods) in (5, 6)
+    assert [row.count for row in results.periods if row.count] == [1, 1]
+    assert all(re.fullmatch(r"\d{4}-\d{2}", row.label) for row in results.periods)
+
+
+def test_the_decided_suggestions_are_listed_with_their_official_answers(client, world):
+    response = client.get("/projects/test-project/results/", **EN)
+
+    body = response.content.decode()
+    decided = {group.status: group for group in response.context["results"].decided}
+    assert [item.id for item in decided["planned"].items] == [world["planned"].pk]
+    assert [item.id for item in decided["implemented"].items] == [world["implemented"].pk]
+    assert decided["declined"].items == []
+    assert decided["declined"].count == 0
+    assert "Ladesäule am Markt" in body
+    assert "Radweg Kaiserstraße" in body
+    # The answer's paragraphs as paragraphs, the received suggestion not among the decided.
+    assert "<p>Kommt im Frühjahr.</p>" in body
+    assert "<p>Der Gemeinderat hat zugestimmt.</p>" in body
+    assert 'id="decided-planned"' in body
+    assert "Ladepunkt Schloss" not in body
+    assert f'href="/projects/test-project/suggestions/{world["planned"].pk}/"' in body
+
+
+def test_the_map_is_svg_of_the_area_and_the_published_decided_suggestions(client, world):
+    response = client.get("/projects/test-project/results/", **EN)
+
+    body = response.content.decode()
+    svg = re.search(r'<svg class="results-map-svg".*?</svg>', body, re.S).group(0)
+    assert 'role="img"' in svg
+    assert "<title" in svg
+    assert re.search(r'viewBox="-?\d+ -?\d+ \d+ \d+"', svg)
+    assert re.search(r'class="results-area" d="M [-\d ]+', svg)
+    # The planned point as its sign, the implemented line as a path: one of each, nothing unpublished.
+    assert len(re.findall(r'<use href="#results-sign-planned"', svg)) == 1
+    assert len(re.findall(r"<use ", svg)) == 1
+    assert len(re.findall(r"results-shape--line results-shape--implemented", svg)) == 1
+    shapes = response.context["results"].map
+    assert {p.id for p in shapes.points} | {p.id for p in shapes.paths} == {
+        world["planned"].pk,
+        world["implemented"].pk,
+    }
+    # Numbers in SVG never take a German decimal comma.
+    german = client.get("/projects/test-project/results/", **DE).content.decode()
+    german_svg = re.search(r'<svg class="results-map-svg".*?</svg>', german, re.S).group(0)
+    assert re.search(r'transform="scale\(\d+(\.\d+)?\)"', german_svg)
+    assert not re.search(r'="[^"]*\d,\d[^"]*"', german_svg)
+
+
+def test_the_legend_says_how_many_the_map_leaves_out(client, project, point_category, monkeypatch):
+    for _ in range(3):
+        SuggestionFactory(category=point_category, planning_status=PlanningStatus.DECLINED)
+    monkeypatch.setattr(results_selectors, "MAP_PER_STATUS", 2)
+
+    response = client.get("/projects/test-project/results/", **EN)
+
+    body = response.content.decode()
+    assert len(re.findall(r'<use href="#results-sign-declined"', body)) == 2
+    legend = re.search(r'<ul class="results-legend".*?</ul>', body, re.S).group(0)
+    assert "the newest 2 of 3" in legend
+
+
+def test_the_area_credit_is_shown_under_the_map(client, project, point_category):
+    project.area_attribution = "© OpenStreetMap contributors (ODbL)"
+    project.save(update_fields=["area_attribution"])
+
+    body = client.get("/projects/test-project/results/", **EN).content.decode()
+
+    assert 'id="area-credit"' in body
+    assert "Project area: © OpenStreetMap contributors (ODbL)" in body
+
+
+def test_the_summary_shows_once_the_phase_has_ended_as_text(client, project):
+    project.results_summary_en = "We built <b>12</b> stations.\n\nThank you!"
+    project.save(update_fields=["results_summary_en"])
+
+    running = client.get("/projects/test-project/results/", **EN).content.decode()
+    project.phase_start = timezone.now() - timedelta(days=60)
+    project.phase_end = timezone.now() - timedelta(days=1)
+    project.save(update_fields=["phase_start", "phase_end"])
+    finished = client.get("/projects/test-project/results/", **EN).content.decode()
+
+    assert 'id="results-summary"' not in running
+    assert 'id="results-summary"' in finished
+    assert "<p>We built &lt;b&gt;12&lt;/b&gt; stations.</p>" in finished
+    assert "<p>Thank you!</p>" in finished
+    # The summary comes before the figures.
+    assert finished.index('id="results-summary"') < finished.index('id="results-totals"')
+
+
+def test_the_pages_need_no_script(client, world):
+    for path in ("/projects/test-project/results/", "/projects/test-project/results/planned/"):
+        body = client.get(path, **EN).content.decode()
+        assert "<script" not in body, path
+        assert "public-results.css" in body
+
+
+def test_the_results_page_reads_in_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    # project, figures, newest decided, map (and the session's reads): the same for any number of suggestions.
+    with django_assert_max_num_queries(5):
+        assert client.get("/projects/test-project/results/", **EN).status_code == 200
+
+
+def test_a_decided_list_pages_by_keyset_newest_first(client, project, point_category, monkeypatch):
+    made = [
+        SuggestionFactory(category=point_category, planning_status=PlanningStatus.PLANNED) for _ in range(5)
+    ]
+    SuggestionFactory(
+        category=point_category,
+        planning_status=PlanningStatus.PLANNED,
+        moderation_state=ModerationState.HIDDEN,
+    )
+    monkeypatch.setattr(results_selectors, "DECIDED_PAGE_SIZE", 2)
+    newest_first = [s.pk for s in reversed(made)]
+
+    seen, path = [], "/projects/test-project/results/planned/"
+    while path:
+        response = client.get(path, **EN)
+        assert response.status_code == 200
+        assert response.context["count"] == 5
+        seen += [item.id for item in response.context["items"]]
+        after = response.context["next_after"]
+        path = f"/projects/test-project/results/planned/?after={after}" if after else None
+
+    assert seen == newest_first
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "english", "german"),
+    [
+        (
+            "/projects/test-project/results/received/",
+            404,
+            "The results list only has suggestions that were decided on: planned, implemented, declined.",
+            "Die Ergebnisliste enthält nur Vorschläge, über die entschieden wurde: planned, implemented, "
+            "declined.",
+        ),
+        (
+            "/projects/test-project/results/planned/?after=x",
+            400,
+            "This page link is not valid. Please start from the first page.",
+            "Dieser Seitenlink ist ungültig. Bitte beginnen Sie mit der ersten Seite.",
+        ),
+    ],
+)
+def test_bad_addresses_are_refused_with_a_message_in_the_readers_language(
+    client, project, path, status, english, german
+):
+    for headers, message in ((EN, english), (DE, german)):
+        response = client.get(path, **headers)
+        assert response.status_code == status
+        assert message in response.content.decode()
+
+
+def test_an_unknown_or_private_project_has_no_results(client, project):
+    project.is_public = False
+    project.save(update_fields=["is_public"])
+
+    assert client.get("/projects/test-project/results/").status_code == 404
+    assert client.get("/projects/no-such/results/").status_code == 404
+    assert client.get("/projects/test-project/results/planned/").status_code == 404
+
+
+def test_the_map_page_and_a_finished_projects_card_link_the_results(client, project):
+    now = timezone.now()
+    ProjectFactory(
+        slug="finished-project", phase_start=now - timedelta(days=60), phase_end=now - timedelta(1)
+    )
+
+    map_page = client.get("/projects/test-project/", **EN).content.decode()
+    start = client.get("/", **EN).content.decode()
+
+    assert 'id="results-link" href="/projects/test-project/results/"' in map_page
+    # On the start page the running project's card leads to its map (its results are linked there).
+    assert 'href="/projects/finished-project/results/"' in start
+    assert 'href="/projects/test-project/results/"' not in start
