@@ -142,7 +142,9 @@ def _band(image: Image.Image, preview: Preview) -> None:
     if right:
         swatch = top + PREVIEW_BAND // 2
         x = PREVIEW_WIDTH - 40 - right_width
-        draw.ellipse((x - 34, swatch - 11, x - 12, swatch + 11), fill=_rgb(preview.colour), outline=WHITE, width=3)
+        draw.ellipse(
+            (x - 34, swatch - 11, x - 12, swatch + 11), fill=_rgb(preview.colour), outline=WHITE, width=3
+        )
         draw.text((x, swatch), right, font=right_font, fill=WHITE, anchor="lm")
     # The project's name, shortened to what fits beside the category.
     room = PREVIEW_WIDTH - 80 - (right_width + 70 if right else 0)
