@@ -102,6 +102,9 @@ export function addressKeeper(map, filters, selected) {
     timer = null;
     const address = currentAddress(map, filters, selected());
     if (address !== window.location.href) window.history.replaceState(window.history.state, '', address);
+    // Switching the language comes back to this map, not to the one the page was loaded with.
+    const back = document.querySelector('.language-form input[name=next]');
+    if (back) back.value = window.location.pathname + window.location.search;
     document.body.dataset.addressWritten = String(Number(document.body.dataset.addressWritten || 0) + 1);
   }
   return {

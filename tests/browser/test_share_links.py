@@ -176,6 +176,17 @@ def test_a_copied_address_opens_the_same_map(live_server, new_page, project, sug
     screenshot(other, f"share-link-{size}-opened", full_page=False)
     other.locator(".suggestion-popup .leaflet-popup-close-button").click()
     expect(other).not_to_have_url(re.compile("suggestion="))
+    # Switching the language keeps the map as it is now (moved since the page was loaded).
+    other.locator("#map").focus()
+    other.keyboard.press("ArrowDown")
+    other.wait_for_timeout(900)
+    moved = map_state(other)
+    assert centre_offset(other, before["lat"], before["lng"]) > 20
+    other.locator('.language-form button[value="en"]').click()
+    expect(other.get_by_role("button", name="Share this view of the map")).to_be_visible()  # the new page
+    wait_for_map(other)
+    assert centre_offset(other, moved["lat"], moved["lng"]) <= TOLERANCE
+    assert map_state(other)["status"] == "planned"
     # Moving, filtering and selecting replaced the address each time: no new history entries.
     assert page.evaluate("() => history.length") == visits
     assert page.js_errors == []
