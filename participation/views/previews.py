@@ -9,6 +9,7 @@ request's; any other value is ignored.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -23,6 +24,10 @@ from ..selectors.previews import Preview, project_preview_get, suggestion_previe
 # Previewers fetch once and keep it; a browser or proxy checks again after ten minutes (the ETag makes that a
 # 304). A suggestion hidden meanwhile is gone from caches within the same time.
 PREVIEW_MAX_AGE = 600
+# The drawn PNG in the shared cache (Redis) under its ETag, which names everything drawn: a picture is drawn
+# once per change, not per previewer. Only what the selectors allowed reaches this point, so the cache holds
+# only public pictures; one hidden meanwhile is refused by the query before the cache is asked.
+PREVIEW_CACHE_SECONDS = 24 * 3600
 
 
 def _language(request: HttpRequest) -> str:
@@ -35,7 +40,8 @@ def _answer(request: HttpRequest, preview: Preview) -> HttpResponse:
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(preview_png(preview), content_type="image/png")
+        png = cache.get_or_set(f"preview-png:{etag}", lambda: preview_png(preview), PREVIEW_CACHE_SECONDS)
+        response = HttpResponse(png, content_type="image/png")
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=PREVIEW_MAX_AGE)
     return response

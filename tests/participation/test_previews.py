@@ -8,8 +8,10 @@ import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from PIL import Image
 
+from participation import previews
 from participation.models import ModerationState
 from participation.selectors.previews import PREVIEW_BAND, PREVIEW_HEIGHT, PREVIEW_MARGIN, PREVIEW_WIDTH
+from participation.views import previews as views
 from tests.factories import CategoryFactory, CitizenFactory, ProjectFactory, SuggestionFactory
 from tests.frontend.test_page_meta import meta
 
@@ -138,6 +140,24 @@ def test_the_picture_is_cached_publicly_and_its_etag_follows_the_place(client):
     assert moved.status_code == 200
     assert moved["ETag"] != first["ETag"]
     assert answered["ETag"] not in (first["ETag"], moved["ETag"])
+
+
+def test_a_picture_is_drawn_once_per_change(client, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(
+        views, "preview_png", lambda preview: drawn.append(preview) or previews.preview_png(preview)
+    )
+    suggestion = SuggestionFactory(geom=Point(8.41, 49.01, srid=4326))
+
+    first = client.get(preview_url(suggestion))
+    second = client.get(preview_url(suggestion))
+    suggestion.geom = Point(8.42, 49.01, srid=4326)
+    suggestion.save(update_fields=["geom"])
+    third = client.get(preview_url(suggestion))
+
+    assert first.content == second.content
+    assert third.content != first.content
+    assert len(drawn) == 2
 
 
 @pytest.mark.parametrize(
