@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import account, authors, embed, feeds, follows, moderation, planning, public, results, versions
+from .views import (
+    account,
+    authors,
+    embed,
+    feeds,
+    follows,
+    moderation,
+    planning,
+    previews,
+    public,
+    results,
+    versions,
+)
 
 app_name = "participation"
 
@@ -24,6 +36,13 @@ urlpatterns = [
     path("projects/<slug:slug>/feed/categories/<str:key>/", feeds.CategoryFeed(), name="category-feed"),
     path("projects/<slug:slug>/feed/place/", feeds.PlaceFeed(), name="place-feed"),
     path("projects/<slug:slug>/suggestions/<int:pk>/feed/", feeds.SuggestionFeed(), name="suggestion-feed"),
+    # Link preview pictures (Open Graph), drawn by the server (views/previews.py).
+    path("projects/<slug:slug>/preview.png", previews.project_preview, name="project-preview"),
+    path(
+        "projects/<slug:slug>/suggestions/<int:pk>/preview.png",
+        previews.suggestion_preview,
+        name="suggestion-preview",
+    ),
     path(
         "projects/<slug:slug>/suggestions/<int:pk>/support/",
         public.suggestion_support,

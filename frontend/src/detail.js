@@ -5,6 +5,7 @@ import { paintSwatches } from './dom.js';
 import { gettext } from './i18n.js';
 import { setUpAntiSpam, solveBeforeSubmit } from './anti-spam.js';
 import { setUpPhotoForms } from './photo-add.js';
+import { setUpShare } from './share.js';
 
 const config = JSON.parse(document.getElementById('detail-config').textContent);
 paintSwatches();
@@ -16,6 +17,12 @@ window.addEventListener('load', () => {
   if (refused && document.activeElement === document.body) refused.focus({ preventScroll: true });
 });
 setUpPhotoForms();
+// Shared is the page's own address, without what a form's answer appended (a fragment).
+setUpShare(document.getElementById('suggestion-share'), {
+  link: () => window.location.origin + window.location.pathname,
+  title: () => document.title,
+  text: () => document.getElementById('suggestion-title').textContent.trim(),
+});
 if (config.antiSpam) {
   setUpAntiSpam(config.antiSpam);
   solveBeforeSubmit();

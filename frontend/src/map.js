@@ -17,6 +17,8 @@ import { createPlaceSearch, placeMover } from './place-search.js';
 import { setUpComposeStart } from './compose-start.js';
 import { createSelection } from './selection.js';
 import { createSheet } from './sheet.js';
+import { addressKeeper, readView, restoreFilters } from './map-address.js';
+import { setUpShare } from './share.js';
 
 // Bundled Leaflet cannot find its default pin images by itself; Geoman's point tool uses them.
 delete L.Icon.Default.prototype._getIconUrl;
@@ -28,11 +30,15 @@ const filters = document.getElementById('filters');
 
 // Less motion for those who ask for it: no zoom, fade or pan animations.
 const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+// A shared link's view, filters and suggestion (map-address.js); what it lacks or gets wrong is the project's.
+const linked = new URLSearchParams(window.location.search);
+const linkedView = readView(linked, L.geoJSON(config.area).getBounds());
+const linkedSuggestion = restoreFilters(linked, filters);
 const map = L.map('map', {
   zoomSnap: 0.5, keyboard: true, maxZoom: 19, zoomControl: false,
   zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still, inertia: !still,
 })
-  .setView([config.center[1], config.center[0]], config.zoom);
+  .setView(linkedView ? linkedView.center : [config.center[1], config.center[0]], linkedView ? linkedView.zoom : config.zoom);
 L.control.zoom({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') }).addTo(map);
 // For debugging in the console and for browser tests (which click canvas shapes by position).
 window.participationMap = map;
@@ -81,7 +87,14 @@ let selection = null;
 const select = (id, options) => selection.select(id, options);
 const layers = createSuggestionLayers(map, config, { onSelect: select });
 const list = createList(config, { onSelect: select });
-selection = createSelection(map, config, { layers, list, announce, sheet, keepList });
+// The address follows the view, the filters and the selected suggestion (whose popup is open).
+let selectedId = null;
+const address = addressKeeper(map, filters, () => selectedId);
+const selectionChanged = (id) => {
+  selectedId = id;
+  address.changed();
+};
+selection = createSelection(map, config, { layers, list, announce, sheet, keepList, onChange: selectionChanged });
 
 function bbox() {
   const b = map.getBounds();
@@ -167,11 +180,16 @@ function loadList() {
 }
 
 function refresh() {
-  loadMap();
   loadList();
+  return loadMap();
 }
 
-filters.addEventListener('change', refresh);
+setUpShare(document.getElementById('map-share'), { link: address.now, title: () => document.title });
+
+filters.addEventListener('change', () => {
+  refresh();
+  address.changed();
+});
 filters.addEventListener('submit', (event) => event.preventDefault());
 map.on('moveend', () => {
   if (listStays) {
@@ -180,6 +198,7 @@ map.on('moveend', () => {
   } else {
     refresh();
   }
+  address.changed();
 });
 setUpComposeStart(map, config, { announce, sheet, onCreated: refresh });
 // Finding a place by its name, over the map: the map moves there (and, while placing a suggestion, puts the
@@ -205,6 +224,11 @@ if (searchBox && config.urls.places) {
     },
   });
 }
-refresh();
+refresh().then(() => {
+  // The linked suggestion, once the map's first answer is drawn: selected where the link's view shows it.
+  if (linkedSuggestion !== null) selection.select(linkedSuggestion, { from: 'link', keepView: linkedView !== null });
+  // An address with the map's parameters is written back cleaned of what was ignored.
+  if (['map', 'category', 'status', 'sort', 'suggestion'].some((name) => linked.has(name))) address.changed();
+});
 // Existing facilities, districts and the cycle network, under the suggestions (context-layers.js).
 addContextLayers(map, config.urls.layers);

@@ -9,7 +9,8 @@ import { gettext, interpolate } from './i18n.js';
 import { anchorOf } from './layers.js';
 import { fillPopupPhoto, popupContent } from './popup.js';
 
-export function createSelection(map, config, { layers, list, announce, sheet, keepList }) {
+// `onChange(id)` hears of each suggestion whose popup opens, and of null when it closes (the page's address).
+export function createSelection(map, config, { layers, list, announce, sheet, keepList, onChange = () => {} }) {
   const categories = new Map(config.categories.map((c) => [c.key, c]));
   // Narrow enough to fit a phone with room to spare (content + Leaflet's margins + the close button).
   const popup = L.popup({
@@ -31,7 +32,8 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     map.setView(latlng, zoom === undefined ? map.getZoom() : zoom, { animate: false });
   }
 
-  async function select(id, { from, keyboard = false, returnTo = null, item = null }) {
+  // `keepView`: a shared link's suggestion opens in the link's view, which was chosen with it in sight.
+  async function select(id, { from, keyboard = false, returnTo = null, item = null, keepView = false }) {
     current = { id, returnTo };
     let entry = layers.get(id);
     let properties = entry ? entry.feature.properties : item;
@@ -48,7 +50,7 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
       if (!current || current.id !== id) return;  // another selection came first
       properties = { ...feature.properties, ...(item || {}) };
       latlng = anchorOf(feature.geometry);
-      reveal(latlng, Math.max(map.getZoom(), 17));
+      if (!keepView) reveal(latlng, Math.max(map.getZoom(), 17));
       entry = layers.get(id);
       if (!entry) {
         clearGhost();
@@ -75,6 +77,7 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     popup.setLatLng(latlng).setContent(content);
     if (from === 'list' && sheet.isNarrow()) sheet.collapse();
     popup.openOn(map);
+    onChange(id);
     popup.getElement().querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', gettext('Close'));
     announce(interpolate(
       gettext('Selected: %(title)s (%(category)s), shown on the map.'),
@@ -102,6 +105,7 @@ export function createSelection(map, config, { layers, list, announce, sheet, ke
     const target = current.returnTo;
     const hadFocus = popup.getElement() && popup.getElement().contains(document.activeElement);
     current = null;
+    onChange(null);
     clearGhost();
     layers.highlight(null);
     list.mark(null, { scroll: false });

@@ -4,6 +4,7 @@ engines and link previews (meta description, Open Graph), and the texts catalogu
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from frontend.js_catalogue import catalogue_url
 from frontend.models import LegalPageKind
 from participation.models import ModerationState
+from participation.selectors.previews import PREVIEW_HEIGHT, PREVIEW_WIDTH, suggestion_preview_version
 
 register = template.Library()
 
@@ -59,22 +61,45 @@ def _public_project(context: template.Context) -> object | None:
 
 
 @register.inclusion_tag("frontend/includes/page_meta.html", takes_context=True)
-def page_meta(context: template.Context) -> dict[str, str]:
-    """Meta description and Open Graph tags from the page's suggestion, else its project, else the site."""
+def page_meta(context: template.Context) -> dict[str, object]:
+    """Meta description, Open Graph and Twitter card tags from the page's suggestion, else its project, else
+    the site. A published suggestion's and a project's picture is drawn by the server (its place on the
+    project's area: views/previews.py), in the page's language; other pages share one static picture."""
     site_name = _("Participation map")
     suggestion = _public_suggestion(context)
     project = _public_project(context)
+    language = context.get("LANGUAGE_CODE", "de")
+    image = settings.SITE_URL + static("frontend/img/og-image.png")
+    image_alt = _("A map pin inside the outline of a project area")
     if suggestion is not None:
         title = suggestion.title
-        description = _("Suggestion in “%(project)s”: %(title)s") % {
+        # The suggestion's own words, else what it is: a preview says more than the title it shows anyway.
+        description = suggestion.text or _("Suggestion in “%(project)s”: %(title)s") % {
             "project": suggestion.project.title,
             "title": suggestion.title,
         }
         kind = "article"
+        path = reverse(
+            "participation:suggestion-preview", kwargs={"slug": suggestion.project.slug, "pk": suggestion.pk}
+        )
+        image = (
+            f"{settings.SITE_URL}{path}?v={suggestion_preview_version(suggestion=suggestion)}&lang={language}"
+        )
+        image_alt = _(
+            "Map of the project area of “%(project)s” showing where the suggestion “%(title)s” is"
+        ) % {
+            "project": suggestion.project.title,
+            "title": suggestion.title,
+        }
     elif project is not None:
         title = project.title
         description = project.description or project.title
         kind = "website"
+        path = reverse("participation:project-preview", kwargs={"slug": project.slug})
+        image = f"{settings.SITE_URL}{path}?lang={language}"
+        image_alt = _("Map of the project area of “%(project)s” with its suggestions") % {
+            "project": project.title
+        }
     else:
         title = site_name
         description = _(
@@ -88,9 +113,10 @@ def page_meta(context: template.Context) -> dict[str, str]:
         "url": settings.SITE_URL + (request.path if request is not None else "/"),
         "kind": kind,
         "site_name": site_name,
-        # One picture for every page (1200x630, the size link previews expect): pin and area, no text to
-        # translate; user text never goes into an image.
-        "image": settings.SITE_URL + static("frontend/img/og-image.png"),
-        "image_alt": _("A map pin inside the outline of a project area"),
-        "locale": "de_DE" if context.get("LANGUAGE_CODE", "de") == "de" else "en_GB",
+        # Every picture is 1200x630, the size link previews expect.
+        "image": image,
+        "image_width": PREVIEW_WIDTH,
+        "image_height": PREVIEW_HEIGHT,
+        "image_alt": image_alt,
+        "locale": "de_DE" if language == "de" else "en_GB",
     }

@@ -38,8 +38,10 @@ def test_map_page_describes_its_project(client, settings):
     assert tags["og:type"] == "website"
     assert tags["og:site_name"] == "Beteiligungskarte"
     assert tags["og:locale"] == "de_DE"
-    assert tags["og:image"] == "https://beteiligung.example.de/static/frontend/img/og-image.png"
-    assert tags["og:image:alt"] == "Eine Stecknadel im Umriss eines Projektgebiets"
+    # The project's own picture, drawn by the server in the page's language (test_previews.py).
+    assert tags["og:image"] == "https://beteiligung.example.de/projects/radwege/preview.png?lang=de"
+    assert tags["og:image:alt"] == "Karte des Projektgebiets von „Radwege Nord“ mit seinen Vorschlägen"
+    assert tags["twitter:card"] == "summary_large_image"
 
 
 def test_long_description_is_cut_for_previews(client):
@@ -51,7 +53,7 @@ def test_long_description_is_cut_for_previews(client):
     assert tags["description"].endswith("…")
 
 
-def test_published_suggestion_page_is_described_by_its_title(client, settings):
+def test_published_suggestion_page_is_described_by_its_title_and_text(client, settings):
     settings.SITE_URL = "https://beteiligung.example.de"
     suggestion = SuggestionFactory(title='Ladesäule am "Marktplatz" <bitte>')
     url = f"/projects/{suggestion.project.slug}/suggestions/{suggestion.pk}/"
@@ -60,8 +62,12 @@ def test_published_suggestion_page_is_described_by_its_title(client, settings):
 
     tags = meta(html)
     assert tags["og:title"] == 'Ladesäule am "Marktplatz" <bitte>'
-    assert 'Ladesäule am "Marktplatz" <bitte>' in tags["description"]
+    assert tags["description"] == "Hier wäre eine Ladestation sinnvoll."  # its text
     assert tags["og:type"] == "article"
+    assert tags["og:image:alt"] == (
+        f"Karte des Projektgebiets von „{suggestion.project.title_de}“ mit dem Ort des Vorschlags "
+        '„Ladesäule am "Marktplatz" <bitte>“'
+    )
     assert tags["og:url"] == "https://beteiligung.example.de" + url
     assert "<bitte>" not in html.split("</head>")[0]  # escaped in the attribute
 
@@ -80,6 +86,7 @@ def test_unpublished_suggestion_never_reaches_the_tags(client, state):
     assert response.status_code == 200
     head = response.content.decode().split("</head>")[0]
     assert "Geheimer Entwurf" not in "".join(meta(head + "</head>").values())
+    assert f"/suggestions/{suggestion.pk}/" not in meta(head + "</head>")["og:image"]
     assert meta(head + "</head>")["description"] == "Das Projekt."
 
 

@@ -62,6 +62,8 @@ NOT_PAGES = {
     "participation:place-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
     "participation:suggestion-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
     "geo:district-feed": "an Atom feed (test_feeds_and_their_refusals_carry_the_headers)",
+    "participation:project-preview": "a PNG (test_preview_pictures_carry_the_headers)",
+    "participation:suggestion-preview": "a PNG (test_preview_pictures_carry_the_headers)",
 }
 
 
@@ -344,6 +346,24 @@ def test_feeds_and_their_refusals_carry_the_headers(production, site):
         assert response.status_code == status, path
         assert response["Content-Type"].startswith("text/html"), path
         assert_strict(response, path)
+
+
+def test_preview_pictures_carry_the_headers(production, site):
+    """A link preview picture is a PNG, not sniffed, cached publicly without a cookie; its refusal is a page
+    under the strict headers."""
+    client = Client(**HTTPS)
+    slug, pk = site["project"].slug, site["suggestion"].pk
+    for path in (f"/projects/{slug}/preview.png", f"/projects/{slug}/suggestions/{pk}/preview.png"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == "image/png", path
+        assert response["X-Content-Type-Options"] == "nosniff", path
+        assert response["Cache-Control"] == "public, max-age=600", path
+        assert "ETag" in response, path
+        assert "Set-Cookie" not in response, path
+    refused = client.get(f"/projects/{slug}/suggestions/{site['pending'].pk}/preview.png")
+    assert refused.status_code == 404
+    assert_strict(refused, "preview of a pending suggestion")
 
 
 def test_plain_http_is_sent_to_https_except_the_health_check(production, db):

@@ -414,6 +414,12 @@ def routes(world: World) -> dict[str, list[str]]:
             for radius in (10, 1000)
         ]
         + [f"/projects/{p}/feed/place/?lat=52.5&lon=13.4&radius=1000"],
+        # Link preview pictures (no text to find in them: test_preview_pictures_only_of_published_suggestions)
+        "participation:project-preview": [f"/projects/{slug}/preview.png" for slug in slugs],
+        "participation:suggestion-preview": [
+            f"/projects/{slug}/suggestions/{pk}/preview.png?lang=en" for slug, pk in items
+        ]
+        + [f"/projects/{p2}/suggestions/{s['pub1'].pk}/preview.png"],
         "participation:suggestion-feed": [f"/projects/{slug}/suggestions/{pk}/feed/" for slug, pk in items]
         # A suggestion under another project's address.
         + [f"/projects/{p2}/suggestions/{s['pending'].pk}/feed/"],
@@ -646,6 +652,31 @@ def test_photo_files_answer_only_whom_may_see_them(world):
                 cache = response["Cache-Control"]
                 if cache != ("public, max-age=3600" if public else "private, no-store"):
                     wrong.append((role, name, cache))
+    assert wrong == []
+
+
+def test_preview_pictures_only_of_published_suggestions(world):
+    """A suggestion's link preview picture as each role: a public PNG of a published suggestion of a public
+    project, the same 404 for every other suggestion and for everyone (its author and staff too: the
+    picture is cached publicly and never depends on who asks)."""
+    public = {world.project.slug, world.other.slug}
+    wrong = []
+    for role, (session, _token) in clients(world).items():
+        for name, suggestion in world.suggestions.items():
+            slug = world.slug_of[suggestion.pk]
+            response = session.get(f"/projects/{slug}/suggestions/{suggestion.pk}/preview.png")
+            read(response)
+            expected = 200 if slug in public and suggestion.pk in world.published[slug] else 404
+            if response.status_code != expected:
+                wrong.append((role, name, response.status_code))
+            elif expected == 200 and (
+                response["Content-Type"] != "image/png" or "public" not in response["Cache-Control"]
+            ):
+                wrong.append((role, name, response["Content-Type"], response["Cache-Control"]))
+        for slug in (world.project.slug, world.other.slug, world.private.slug):
+            status = session.get(f"/projects/{slug}/preview.png").status_code
+            if status != (200 if slug in public else 404):
+                wrong.append((role, slug, status))
     assert wrong == []
 
 
