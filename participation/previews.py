@@ -1,8 +1,8 @@
 """Link preview pictures, drawn by the server with Pillow (no base-map tiles, no third-party service): the
 project's area on a plain ground, the suggestion in its category's colour (a ringed dot for a point, a cased
-line, a filled shape), the other published suggestions faintly, and a strip naming the project, the
-category and the planning status. The suggestion's own title and text (user input) are never drawn: the
-preview's tags carry them as text.
+line, a filled shape), the other published suggestions faintly, the credit of the area's data, and a strip
+naming the project, the category and the planning status. The suggestion's own title and text (user input)
+are never drawn: the preview's tags carry them as text.
 
 Drawn at twice the size and scaled down, which smooths the edges Pillow's drawing leaves jagged.
 """
@@ -157,6 +157,18 @@ def _band(image: Image.Image, preview: Preview) -> None:
     draw.text((40, top + PREVIEW_BAND // 2), title, font=title_font, fill=WHITE, anchor="lm")
 
 
+def _credit(image: Image.Image, text: str) -> None:
+    """The area's data credit in the map part's lower right corner, dark on a light box, as maps show it."""
+    if not text:
+        return
+    draw = ImageDraw.Draw(image)
+    font = _font(18, False)
+    width = draw.textlength(text, font=font)
+    right, bottom = PREVIEW_WIDTH - 8, PREVIEW_HEIGHT - PREVIEW_BAND - 8
+    draw.rectangle((right - width - 16, bottom - 30, right, bottom), fill=WHITE)
+    draw.text((right - 8, bottom - 15), text, font=font, fill=OUTLINE, anchor="rm")
+
+
 def preview_png(preview: Preview) -> bytes:
     """The picture as PNG bytes, PREVIEW_WIDTH x PREVIEW_HEIGHT."""
     size = (PREVIEW_WIDTH * SUPERSAMPLE, (PREVIEW_HEIGHT - PREVIEW_BAND) * SUPERSAMPLE)
@@ -171,6 +183,7 @@ def preview_png(preview: Preview) -> bytes:
         _suggestion(draw, preview.suggestion, _rgb(preview.colour))
     image = Image.new("RGB", (PREVIEW_WIDTH, PREVIEW_HEIGHT), BAND)
     image.paste(ground.reduce(SUPERSAMPLE))
+    _credit(image, preview.attribution)
     _band(image, preview)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=3)

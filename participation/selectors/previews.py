@@ -38,6 +38,8 @@ class Preview:
     kind_label: str
     status_label: str
     language: str
+    # Where the area's outline comes from (e.g. OpenStreetMap): printed on the picture, as on every map.
+    attribution: str = ""
 
     @property
     def etag(self) -> str:
@@ -52,6 +54,7 @@ class Preview:
                 self.kind_label,
                 self.status_label,
                 self.language,
+                self.attribution,
             ],
             sort_keys=True,
         )
@@ -101,6 +104,7 @@ def suggestion_preview_get(*, project: Project, suggestion_id: int) -> Preview:
         kind_label=suggestion.category.label,
         status_label=str(suggestion.get_planning_status_display()),
         language=get_language() or "",
+        attribution=project.area_attribution,
     )
 
 
@@ -119,6 +123,7 @@ def project_preview_get(*, project: Project) -> Preview:
         kind_label="",
         status_label="",
         language=get_language() or "",
+        attribution=project.area_attribution,
     )
 
 

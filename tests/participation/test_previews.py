@@ -269,3 +269,24 @@ def test_pending_suggestion_page_keeps_the_projects_picture(client):
 
     assert f"/suggestions/{suggestion.pk}/" not in tags["og:image"]
     assert tags["og:image"].split("?")[0].endswith(f"/projects/{suggestion.project.slug}/preview.png")
+
+
+def test_the_areas_data_credit_is_printed_on_the_picture(client):
+    """The area is often OpenStreetMap's: its credit stands in the map's lower right corner, as on maps."""
+    credited = ProjectFactory(area=AREA, area_attribution="© OpenStreetMap contributors (ODbL)")
+    plain = ProjectFactory(area=AREA)
+
+    def corner(project) -> tuple[Image.Image, str]:
+        response = client.get(f"/projects/{project.slug}/preview.png")
+        box = (PREVIEW_WIDTH - 300, MAP_HEIGHT - 36, PREVIEW_WIDTH - 10, MAP_HEIGHT - 10)
+        return picture(response).crop(box), response["ETag"]
+
+    with_credit, credited_etag = corner(credited)
+    without, plain_etag = corner(plain)
+
+    # A white box with dark letters where the credit goes; nothing white there without one.
+    white = [pixel == (255, 255, 255) for pixel in with_credit.getdata()]
+    assert sum(white) > len(white) / 2
+    assert min(sum(pixel) for pixel in with_credit.getdata()) < 3 * 100
+    assert (255, 255, 255) not in set(without.getdata())
+    assert credited_etag != plain_etag
