@@ -422,6 +422,8 @@ def routes(world: World) -> dict[str, list[str]]:
             for slug in slugs
             for district in (*world.district_ids, 999_999_999, "x")
         ],
+        # The districts page (their feeds, the form for a district alert); a project without districts: 404.
+        "geo:district-alerts": [f"/projects/{slug}/districts/" for slug in slugs],
         "participation:account": ["/account/"],
         "participation:account-data": ["/account/data/"],
         "participation:account-suggestions": ["/account/suggestions/", "/account/suggestions/?page=2"],
