@@ -342,19 +342,28 @@ def notices_comment(*, comment: Comment) -> None:
 # One notice per person and suggestion, however many of their alerts cover it (the oldest alert names it);
 # the author is not told about their own suggestion. ST_DWithin on geography: metres on the ground, any
 # geometry kind (a path counts when any part of it comes within the radius). A district alert (area set,
-# no centre) takes the suggestion when any part of it lies in the district: ST_Intersects, on area's GiST.
+# no centre) takes the suggestion when any part of it lies in the district: ST_Intersects, on area's GiST
+# index; a branch of its own (UNION ALL), since an OR of both tests would check every alert of the project.
 _NEW_NOTICES_SQL = """INSERT INTO participation_notice
   (user_id, kind, suggestion_id, alert_id, daily, language, created_at)
-SELECT DISTINCT ON (a.user_id, s.id)
-       a.user_id, %(kind)s, s.id, a.id, a.delivery = %(daily)s, a.language, now()
-FROM participation_suggestion s
-JOIN participation_placealert a
-  ON a.project_id = s.project_id
- AND ((a.area IS NULL AND ST_DWithin(a.centre::geography, s.geom::geography, a.radius))
-      OR (a.area IS NOT NULL AND ST_Intersects(a.area, s.geom)))
-JOIN auth_user u ON u.id = a.user_id AND u.is_active
-WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s AND a.user_id IS DISTINCT FROM s.author_id
-ORDER BY a.user_id, s.id, a.id
+SELECT DISTINCT ON (m.user_id, m.suggestion_id)
+       m.user_id, %(kind)s, m.suggestion_id, m.alert_id, m.delivery = %(daily)s, m.language, now()
+FROM (
+  SELECT a.user_id, s.id AS suggestion_id, s.author_id, a.id AS alert_id, a.delivery, a.language
+  FROM participation_suggestion s
+  JOIN participation_placealert a
+    ON a.project_id = s.project_id AND a.area IS NULL
+   AND ST_DWithin(a.centre::geography, s.geom::geography, a.radius)
+  WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s
+  UNION ALL
+  SELECT a.user_id, s.id, s.author_id, a.id, a.delivery, a.language
+  FROM participation_suggestion s
+  JOIN participation_placealert a ON a.project_id = s.project_id AND ST_Intersects(a.area, s.geom)
+  WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s
+) m
+JOIN auth_user u ON u.id = m.user_id AND u.is_active
+WHERE m.user_id IS DISTINCT FROM m.author_id
+ORDER BY m.user_id, m.suggestion_id, m.alert_id
 RETURNING daily
 """
 
