@@ -16,7 +16,7 @@ from config.errors import DomainError
 from participation import selectors as participation_selectors
 from participation import services as participation_services
 from participation.access import planners_only
-from participation.errors import ProjectNotFound
+from participation.errors import AlertDistrictInvalid, ProjectNotFound
 from participation.models import ALERTS_PER_PERSON, Category, Delivery, Project
 
 from ..layers.models import ContextLayer, LayerRole
@@ -146,6 +146,8 @@ def district_alerts_page(request: HttpRequest, slug: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
+            if not chosen:
+                raise AlertDistrictInvalid()
             district = selectors.district_public_get(project=project, district_id=chosen)
             participation_services.alert_district_create(
                 user=request.user,

@@ -121,7 +121,15 @@ def test_anonymous_visitors_see_the_feeds_and_are_asked_to_sign_in(client, town)
     assert not PlaceAlert.objects.exists()
 
 
-@pytest.mark.parametrize("district", ["", "0", "999999999", "-1", "West", "1 OR 1=1", "9" * 40])
+def test_no_district_chosen_is_a_400_that_says_so_in_german(client, anna, town):
+    response = client.post("/projects/town/districts/", {"district": "", "delivery": "daily"}, **DE)
+
+    assert response.status_code == 400
+    assert "Bitte wählen Sie einen der Stadtteile in der Liste." in response.content.decode()
+    assert not PlaceAlert.objects.exists()
+
+
+@pytest.mark.parametrize("district", ["0", "999999999", "-1", "West", "1 OR 1=1", "9" * 40])
 def test_an_unknown_district_is_a_404_that_says_so_in_german(client, anna, town, district):
     response = client.post("/projects/town/districts/", {"district": district, "delivery": "daily"}, **DE)
 
