@@ -11,6 +11,8 @@ app_name = "geo"
 urlpatterns = [
     # A district's published suggestions as an Atom feed (the project's other feeds are participation's).
     path("projects/<slug:slug>/feed/districts/<str:district>/", DistrictFeed(), name="district-feed"),
+    # The public districts with their feeds, and the form for an alert for one of them.
+    path("projects/<slug:slug>/districts/", analysis_views.district_alerts_page, name="district-alerts"),
     path("projects/<slug:slug>/planning/coverage/", analysis_views.coverage_page, name="coverage"),
     path("projects/<slug:slug>/planning/export/", export_views.export_page, name="export"),
     path("projects/<slug:slug>/planning/qgis/", qgis_views.qgis_page, name="qgis"),

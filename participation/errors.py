@@ -428,6 +428,12 @@ class AlertPlaceInvalid(DomainError):
     default_message = _("Please pick a place inside the project's area on the map.")
 
 
+class AlertDistrictInvalid(DomainError):
+    code = "alert_district_invalid"
+    field = "district"
+    default_message = _("Please choose one of the districts in the list.")
+
+
 class AlertLimit(DomainError):
     status_code = 409
     code = "alert_limit"

@@ -7,13 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.gis.db.models import MultiPolygonField
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 
 from participation.models import Category, Project, Suggestion
 from participation.selectors import feeds as feed_selectors
 
-from ..layers.models import ContextLayer, LayerRole
+from ..layers.models import ContextFeature, ContextLayer, LayerRole
 from ..sql import SQL
 from .errors import DistrictNotFound
 from .models import AnalysisState, District, SuggestionAnalysis
@@ -191,11 +193,9 @@ def analysis_state(*, project: Project) -> AnalysisState | None:
 DISTRICT_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 
-def district_public_get(*, project: Project, district_id: str) -> District:
-    """A district of the project's districts layer (the first by position, as the analysis takes it) when
-    that layer is public; anything else, a malformed number included, is the same not-found."""
-    if not DISTRICT_ID.fullmatch(district_id):
-        raise DistrictNotFound()
+def _public_districts_layer(project: Project) -> int:
+    """The id of the project's districts layer (the first by position, as the analysis takes it) when that
+    layer is public; otherwise the project has no public districts."""
     layer = (
         ContextLayer.objects.filter(project_id=project.pk, role=LayerRole.DISTRICTS)
         .order_by("position", "id")
@@ -204,8 +204,55 @@ def district_public_get(*, project: Project, district_id: str) -> District:
     )
     if layer is None or not layer["public"]:
         raise DistrictNotFound()
+    return layer["id"]
+
+
+def districts_public(*, project: Project) -> list[District]:
+    """The districts of the project's public districts layer by name; none such layer: DistrictNotFound."""
+    layer_id = _public_districts_layer(project)
+    return list(District.objects.filter(project_id=project.pk, layer_id=layer_id).order_by("name", "pk"))
+
+
+def projects_with_public_districts(*, project_ids: list[int]) -> set[int]:
+    """Which of these projects have a public districts layer (their first by position), in one query."""
+    first: dict[int, bool] = {}
+    rows = (
+        ContextLayer.objects.filter(project_id__in=project_ids, role=LayerRole.DISTRICTS)
+        .order_by("project_id", "position", "id")
+        .values_list("project_id", "public")
+    )
+    for project_id, public in rows:
+        first.setdefault(project_id, public)
+    return {project_id for project_id, public in first.items() if public}
+
+
+def district_area(*, district: District) -> GEOSGeometry:
+    """The district's polygon as its layer holds it (EPSG:4326), areal parts only, as one MultiPolygon."""
+    geom = (
+        ContextFeature.objects.filter(pk=district.feature_id, layer_id=district.layer_id)
+        .annotate(
+            areal=Func(
+                Func("geom", Value(3), function="ST_CollectionExtract"),
+                function="ST_Multi",
+                output_field=MultiPolygonField(srid=4326),
+            )
+        )
+        .values_list("areal", flat=True)
+        .first()
+    )
+    if geom is None or geom.empty:
+        raise DistrictNotFound()
+    return geom
+
+
+def district_public_get(*, project: Project, district_id: str) -> District:
+    """A district of the project's districts layer (the first by position, as the analysis takes it) when
+    that layer is public; anything else, a malformed number included, is the same not-found."""
+    if not DISTRICT_ID.fullmatch(district_id):
+        raise DistrictNotFound()
+    layer_id = _public_districts_layer(project)
     district = District.objects.filter(
-        project_id=project.pk, layer_id=layer["id"], feature_id=int(district_id)
+        project_id=project.pk, layer_id=layer_id, feature_id=int(district_id)
     ).first()
     if district is None:
         raise DistrictNotFound()

@@ -1,19 +1,29 @@
 """The planners' coverage page: demand against what already exists, per category, per district and as gaps."""
 
 import json
+from collections.abc import Sequence
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from config.errors import DomainError
+from participation import selectors as participation_selectors
+from participation import services as participation_services
 from participation.access import planners_only
-from participation.models import Category, Project
+from participation.errors import AlertDistrictInvalid, ProjectNotFound
+from participation.models import ALERTS_PER_PERSON, Category, Delivery, Project
 
 from ..layers.models import ContextLayer, LayerRole
 from ..network import demand_selectors
 from ..tiles.urls import segment_tile_url
 from . import selectors
+from .errors import DistrictNotFound
 
 
 @planners_only
@@ -114,3 +124,65 @@ def _paths_openable(project: Project, shares: selectors.PathShares) -> dict:
             for path in shares.paths
         ],
     }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def district_alerts_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/projects/<slug>/districts/`: the project's public districts by name, each with its Atom feed, and
+    (signed in) a plain form to be e-mailed about new suggestions in one of them. A project without a
+    public districts layer has no such page (404)."""
+    try:
+        project = participation_selectors.project_get(slug=slug)
+        districts = selectors.districts_public(project=project)
+    except ProjectNotFound:
+        raise Http404(_("There is no project with this name.")) from None
+    except DistrictNotFound:
+        raise Http404(_("This project has no districts.")) from None
+    chosen = request.POST.get("district", "")
+    delivery = request.POST.get("delivery", Delivery.IMMEDIATE)
+    error: DomainError | None = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            if not chosen:
+                raise AlertDistrictInvalid()
+            district = selectors.district_public_get(project=project, district_id=chosen)
+            participation_services.alert_district_create(
+                user=request.user,
+                project=project,
+                area=selectors.district_area(district=district),
+                district_name=district.name,
+                district_number=district.feature_id,
+                delivery=delivery,
+            )
+            messages.success(request, _("Your alert for the district is saved."))
+            return redirect("participation:account-follows")
+        except DomainError as refused:
+            error = refused
+    return render(
+        request,
+        "geo/district_alerts.html",
+        {
+            "project": project,
+            "districts": districts,
+            "chosen": chosen,
+            "delivery": delivery,
+            "deliveries": Delivery.choices,
+            "error": error,
+            "room": (
+                ALERTS_PER_PERSON - participation_selectors.alert_list_own(user=request.user).count()
+                if request.user.is_authenticated
+                else None
+            ),
+        },
+        status=error.status_code if error else 200,
+    )
+
+
+def district_picker_urls(projects: Sequence[Project]) -> dict[int, str]:
+    """participation's alert pages link here for the projects that have public districts
+    (registered in geo/apps.py through participation.alert_areas)."""
+    public = selectors.projects_with_public_districts(project_ids=[p.pk for p in projects])
+    return {p.pk: reverse("geo:district-alerts", kwargs={"slug": p.slug}) for p in projects if p.pk in public}

@@ -59,13 +59,19 @@ class FollowQuestion(models.Model):
 
 
 class PlaceAlert(models.Model):
-    """Tell a signed-in person about new published suggestions within `radius` metres of `centre`."""
+    """Tell a signed-in person about new published suggestions within `radius` metres of `centre`, or, for
+    an alert for a district, inside `area`: the district's polygon copied when the alert was made (geo picks
+    it; participation never reads geo's layers), with its name and feature id for display and its feed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="place_alerts")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="place_alerts")
     name = models.CharField(_("name"), max_length=80, blank=True)
-    centre = models.PointField(_("centre"), srid=4326)
-    radius = models.PositiveIntegerField(_("radius (metres)"))
+    centre = models.PointField(_("centre"), srid=4326, null=True, blank=True)
+    radius = models.PositiveIntegerField(_("radius (metres)"), null=True, blank=True)
+    # GiST-indexed: a newly published suggestion finds the district alerts it lies in by ST_Intersects.
+    area = models.MultiPolygonField(_("district area"), srid=4326, null=True, blank=True)
+    district_name = models.CharField(_("district"), max_length=300, blank=True)
+    district_number = models.BigIntegerField(_("district number"), null=True, blank=True)
     delivery = models.CharField(
         _("mails"), max_length=9, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
@@ -83,10 +89,31 @@ class PlaceAlert(models.Model):
             models.CheckConstraint(
                 condition=Q(delivery__in=Delivery.values), name="place_alert_delivery_valid"
             ),
+            # Either a circle or a district, never half of each.
+            models.CheckConstraint(
+                condition=Q(
+                    centre__isnull=False,
+                    radius__isnull=False,
+                    area__isnull=True,
+                    district_number__isnull=True,
+                    district_name="",
+                )
+                | Q(
+                    centre__isnull=True,
+                    radius__isnull=True,
+                    area__isnull=False,
+                    district_number__isnull=False,
+                ),
+                name="place_alert_circle_or_district",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name or f"{self.radius} m"
+        return self.name or self.district_name or f"{self.radius} m"
+
+    @property
+    def is_district(self) -> bool:
+        return self.district_number is not None
 
 
 class NoticeKind(models.TextChoices):

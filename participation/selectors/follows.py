@@ -22,8 +22,9 @@ def follow_list_own(*, user: AbstractBaseUser) -> QuerySet[Follow]:
 
 
 def alert_list_own(*, user: AbstractBaseUser) -> QuerySet[PlaceAlert]:
-    return PlaceAlert.objects.filter(user=user).select_related("project").order_by("id")
+    # A district alert's copied polygon is not shown: never loaded for the list.
+    return PlaceAlert.objects.filter(user=user).defer("area").select_related("project").order_by("id")
 
 
 def alert_get_own(*, user: AbstractBaseUser, alert_id: int) -> PlaceAlert | None:
-    return PlaceAlert.objects.filter(pk=alert_id, user=user).select_related("project").first()
+    return PlaceAlert.objects.filter(pk=alert_id, user=user).defer("area").select_related("project").first()

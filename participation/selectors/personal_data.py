@@ -149,13 +149,20 @@ def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
             {
                 "project": a.project.slug,
                 "name": a.name,
-                "centre": json.loads(a.centre.json),
-                "radius_metres": a.radius,
+                # A district alert: its name and number, not the copied polygon (large, and not the person's).
+                **(
+                    {"district": a.district_name, "district_number": a.district_number}
+                    if a.is_district
+                    else {"centre": json.loads(a.centre.json), "radius_metres": a.radius}
+                ),
                 "mails": a.delivery,
                 "language": a.language,
                 "created": a.created_at.isoformat(),
             }
-            for a in PlaceAlert.objects.filter(user=user).select_related("project").order_by("id")
+            for a in PlaceAlert.objects.filter(user=user)
+            .defer("area")
+            .select_related("project")
+            .order_by("id")
         ],
         # What the account was or will be told about (kept until the mail went out, then as a record).
         "notices": [

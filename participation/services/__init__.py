@@ -18,6 +18,7 @@ from .contributions import (
 from .follows import (
     alert_create,
     alert_delete,
+    alert_district_create,
     alert_update,
     follow_add,
     follow_delivery_set,
@@ -50,6 +51,7 @@ __all__ = [
     "account_delete",
     "alert_create",
     "alert_delete",
+    "alert_district_create",
     "alert_update",
     "comment_create",
     "comment_photo_add",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Value, When
 from django.utils import translation
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from .. import follow_mail
 from ..errors import (
+    AlertDistrictInvalid,
     AlertLimit,
     AlertNotFound,
     AlertPlaceInvalid,
@@ -144,10 +145,45 @@ def alert_create(
     fields = _alert_fields(
         project=project, longitude=longitude, latitude=latitude, radius=radius, delivery=delivery, name=name
     )
+    _check_room(user)
+    return PlaceAlert.objects.create(user=user, project=project, language=_language(), **fields)
+
+
+def _check_room(user: AbstractBaseUser) -> None:
+    """Caller is in a transaction: the account's row stays locked until it ends."""
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     if PlaceAlert.objects.filter(user=user).count() >= ALERTS_PER_PERSON:
         raise AlertLimit()
-    return PlaceAlert.objects.create(user=user, project=project, language=_language(), **fields)
+
+
+@transaction.atomic
+def alert_district_create(
+    *,
+    user: AbstractBaseUser,
+    project: Project,
+    area: GEOSGeometry,
+    district_name: str,
+    district_number: int,
+    delivery: object = Delivery.IMMEDIATE,
+) -> PlaceAlert:
+    """A new alert for a district the caller (geo's district page) found in the project's public districts
+    layer. Its polygon is copied: a later re-import of the layer leaves the alert as the person saw it."""
+    if area.srid != 4326 or area.geom_type not in ("Polygon", "MultiPolygon") or not area.valid:
+        raise AlertDistrictInvalid()
+    if area.geom_type == "Polygon":
+        area = MultiPolygon(area, srid=4326)
+    if delivery not in Delivery.values:
+        raise InvalidText(_("Please choose when the mails should come."), field="delivery")
+    _check_room(user)
+    return PlaceAlert.objects.create(
+        user=user,
+        project=project,
+        area=area,
+        district_name=district_name[:300],
+        district_number=district_number,
+        delivery=delivery,
+        language=_language(),
+    )
 
 
 @transaction.atomic
@@ -161,10 +197,11 @@ def alert_update(
     delivery: object,
     name: object = "",
 ) -> PlaceAlert:
+    # A district alert has no circle to change: it is deleted and made again on the district page.
     alert = (
         PlaceAlert.objects.select_for_update()
         .select_related("project")
-        .filter(pk=alert_id, user=user)
+        .filter(pk=alert_id, user=user, district_number__isnull=True)
         .first()
     )
     if alert is None:
@@ -304,17 +341,29 @@ def notices_comment(*, comment: Comment) -> None:
 
 # One notice per person and suggestion, however many of their alerts cover it (the oldest alert names it);
 # the author is not told about their own suggestion. ST_DWithin on geography: metres on the ground, any
-# geometry kind (a path counts when any part of it comes within the radius).
+# geometry kind (a path counts when any part of it comes within the radius). A district alert (area set,
+# no centre) takes the suggestion when any part of it lies in the district: ST_Intersects, on area's GiST
+# index; a branch of its own (UNION ALL), since an OR of both tests would check every alert of the project.
 _NEW_NOTICES_SQL = """INSERT INTO participation_notice
   (user_id, kind, suggestion_id, alert_id, daily, language, created_at)
-SELECT DISTINCT ON (a.user_id, s.id)
-       a.user_id, %(kind)s, s.id, a.id, a.delivery = %(daily)s, a.language, now()
-FROM participation_suggestion s
-JOIN participation_placealert a
-  ON a.project_id = s.project_id AND ST_DWithin(a.centre::geography, s.geom::geography, a.radius)
-JOIN auth_user u ON u.id = a.user_id AND u.is_active
-WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s AND a.user_id IS DISTINCT FROM s.author_id
-ORDER BY a.user_id, s.id, a.id
+SELECT DISTINCT ON (m.user_id, m.suggestion_id)
+       m.user_id, %(kind)s, m.suggestion_id, m.alert_id, m.delivery = %(daily)s, m.language, now()
+FROM (
+  SELECT a.user_id, s.id AS suggestion_id, s.author_id, a.id AS alert_id, a.delivery, a.language
+  FROM participation_suggestion s
+  JOIN participation_placealert a
+    ON a.project_id = s.project_id AND a.area IS NULL
+   AND ST_DWithin(a.centre::geography, s.geom::geography, a.radius)
+  WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s
+  UNION ALL
+  SELECT a.user_id, s.id, s.author_id, a.id, a.delivery, a.language
+  FROM participation_suggestion s
+  JOIN participation_placealert a ON a.project_id = s.project_id AND ST_Intersects(a.area, s.geom)
+  WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s
+) m
+JOIN auth_user u ON u.id = m.user_id AND u.is_active
+WHERE m.user_id IS DISTINCT FROM m.author_id
+ORDER BY m.user_id, m.suggestion_id, m.alert_id
 RETURNING daily
 """
 

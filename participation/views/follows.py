@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import alert_areas, selectors, services
 from ..errors import AlertNotFound, DomainError, ProjectNotFound, SuggestionNotFound
 from ..models import (
     ALERT_RADIUS_MAX,
@@ -56,13 +56,16 @@ def suggestion_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def account_follows(request: HttpRequest) -> HttpResponse:
     follows = selectors.follow_list_own(user=request.user)
     alerts = list(selectors.alert_list_own(user=request.user))
+    projects = list(selectors.project_list())
     return render(
         request,
         "participation/account/follows.html",
         {
             "follows": follows,
             "alerts": alerts,
-            "projects": selectors.project_list(),
+            "projects": projects,
+            # Projects where an alert can be for a district (geo's page), to link "…or choose a district".
+            "district_pickers": alert_areas.area_picker_urls(projects=projects),
             "room": ALERTS_PER_PERSON - len(alerts),
             "limit": ALERTS_PER_PERSON,
         },
@@ -83,7 +86,8 @@ def alert_new(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     alert = selectors.alert_get_own(user=request.user, alert_id=pk)
-    if alert is None:
+    # A district alert has no circle to change (deleted and made again on the district page).
+    if alert is None or alert.is_district:
         raise Http404(AlertNotFound.default_message)
     return _alert_form(request, project=alert.project, alert=alert)
 
@@ -142,6 +146,9 @@ def _alert_form(request: HttpRequest, *, project: Project, alert: PlaceAlert | N
             "radius_max": ALERT_RADIUS_MAX,
             "deliveries": Delivery.choices,
             "alert_config": config,
+            "district_picker": (
+                None if alert else alert_areas.area_picker_urls(projects=[project]).get(project.pk)
+            ),
         },
         status=error.status_code if error else 200,
     )

@@ -6,10 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.gis.geos import Polygon
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from geo.analysis.services import analysis_rebuild
+from geo.layers.models import ContextFeature, ContextLayer
 from geo.models import ExportJob
 from participation.models import ModerationState, Project, StaffRole
 from tests.factories import PhotoFactory, ProjectRoleFactory, SuggestionFactory
@@ -79,6 +82,12 @@ def site(project, point_category, citizen, planner, moderator, superuser):
         project=project, requested_by=planner, format="gpkg", expires_at=timezone.now() + timedelta(hours=1)
     )
     photo = PhotoFactory(suggestion=published)
+    # A public districts layer: the districts page (feeds, district alerts) exists.
+    districts = ContextLayer.objects.create(project=project, name="Stadtteile", role="districts")
+    ContextFeature.objects.create(
+        layer=districts, geom=Polygon.from_bbox((8.35, 48.98, 8.45, 49.02)), properties={"name": "Mitte"}
+    )
+    analysis_rebuild(project_id=project.pk)
     return {
         "project": project,
         "suggestion": published,
@@ -123,6 +132,8 @@ def pages(site, users):
         ("citizen", "/account/notifications/"),
         ("citizen", "/account/follows/"),
         ("citizen", f"/projects/{slug}/alerts/new/"),
+        (None, f"/projects/{slug}/districts/"),
+        ("citizen", f"/projects/{slug}/districts/"),
         ("citizen", "/account/suggestions/"),
         ("citizen", "/account/delete/"),
         ("citizen", f"/projects/{slug}/suggestions/{site['pending'].pk}/edit/"),

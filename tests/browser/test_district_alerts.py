@@ -1,0 +1,79 @@
+"""An alert for a district in a real browser, with the keyboard alone on a phone: from the account's alerts
+to the districts page, a district chosen in the plain list, saved; what the server stored is that district."""
+
+import pytest
+from django.contrib.gis.geos import Polygon
+from playwright.sync_api import expect
+
+from geo.analysis.services import analysis_rebuild
+from geo.layers.models import ContextFeature, ContextLayer
+from participation.models import PlaceAlert
+from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def districts(project):
+    layer = ContextLayer.objects.create(project=project, name="Stadtteile", role="districts")
+    made = {
+        name: ContextFeature.objects.create(
+            layer=layer, geom=Polygon.from_bbox(bbox), properties={"name": name}
+        )
+        for name, bbox in (
+            ("Innenstadt-West", (8.35, 48.98, 8.40, 49.02)),
+            ("Innenstadt-Ost", (8.40, 48.98, 8.45, 49.02)),
+            ("Südweststadt", (8.35, 48.95, 8.45, 48.98)),
+        )
+    }
+    analysis_rebuild(project_id=project.pk)
+    return made
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    for _n in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never got the focus by Tab")
+
+
+def test_choose_a_district_with_the_keyboard_on_a_phone(live_server, new_page, citizen, project, districts):
+    page = new_page(viewport={"width": 390, "height": 844}, locale="de-DE", has_touch=True)
+    sign_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}/account/follows/")
+
+    tab_to(page, "a.district-picker-link")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Benachrichtigung für einen Stadtteil")).to_be_visible()
+    tab_to(page, "#district-choice")
+    page.keyboard.press("ArrowDown")  # the first district by name: Innenstadt-Ost
+    expect(page.locator("#district-choice")).to_have_value(str(districts["Innenstadt-Ost"].pk))
+    tab_to(page, "input[name=delivery][value=immediate]")
+    page.keyboard.press("ArrowDown")  # the radio group: once a day
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert small_targets(page) == []
+    assert serious_violations(page) == []
+    screenshot(page, "district-alert-phone")
+    tab_to(page, "#district-alert-save")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#alert-list")).to_contain_text("Im Stadtteil Innenstadt-Ost")
+    screenshot(page, "district-follows-phone")
+    alert = PlaceAlert.objects.get(user=citizen)
+    assert (alert.district_name, alert.delivery) == ("Innenstadt-Ost", "daily")
+    assert page.js_errors == []
+
+
+def test_the_districts_page_on_a_desktop_links_every_feed(live_server, new_page, citizen, project, districts):
+    page = new_page(viewport={"width": 1366, "height": 768}, locale="de-DE")
+    sign_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}/projects/{project.slug}/districts/")
+
+    feeds = page.locator("#district-feeds a")
+    expect(feeds).to_have_count(3)
+    href = feeds.first.get_attribute("href")
+    assert href == f"/projects/{project.slug}/feed/districts/{districts['Innenstadt-Ost'].pk}/"
+    assert page.request.get(live_server.url + href).headers["content-type"].startswith("application/atom+xml")
+    assert serious_violations(page) == []
+    screenshot(page, "district-alert-desktop")
