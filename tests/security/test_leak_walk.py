@@ -437,7 +437,6 @@ def routes(world: World) -> dict[str, list[str]]:
             for status in ("planned", "implemented", "declined", "received")
             for query in ("", "?after=999999999", "?after=x")
         ],
-
         # The districts page (their feeds, the form for a district alert); a project without districts: 404.
         "geo:district-alerts": [f"/projects/{slug}/districts/" for slug in slugs],
         "participation:account": ["/account/"],
