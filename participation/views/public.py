@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .. import notifications, rules, selectors, services
+from .. import alert_areas, notifications, rules, selectors, services
 from ..antispam import anti_spam_widget
 from ..contacts import contact_from_link
 from ..errors import (
@@ -135,6 +135,8 @@ def project_map(request: HttpRequest, slug: str) -> HttpResponse:
             "planning_statuses": PlanningStatus.choices,
             "map_config": map_config(request=request, project=project, categories=categories),
             "photo_limits": photo_limits(),
+            # Where to hear about new suggestions: a place alert, and districts' feeds and alerts if any.
+            "district_page": alert_areas.area_picker_urls(projects=[project]).get(project.pk),
         },
     )
 

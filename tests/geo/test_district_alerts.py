@@ -185,6 +185,7 @@ def test_a_project_without_public_districts_has_no_page_and_no_link(client, anna
     assert "Seite nicht gefunden" in response.content.decode()
     assert "/projects/town/districts/" not in client.get("/projects/town/alerts/new/").content.decode()
     assert "/projects/town/districts/" not in client.get("/account/follows/").content.decode()
+    assert "/projects/town/districts/" not in client.get("/projects/town/").content.decode()
 
 
 def test_the_alert_pages_link_to_the_districts_when_there_are_public_ones(client, anna, town):
@@ -192,6 +193,11 @@ def test_the_alert_pages_link_to_the_districts_when_there_are_public_ones(client
     follows = client.get("/account/follows/", **DE).content.decode()
     assert 'href="/projects/town/districts/"' in follows
     assert "…oder einen Stadtteil in" in follows
+    # The map page too, beside its feed and the place alert, for everyone.
+    client.logout()
+    page = client.get("/projects/town/", **DE).content.decode()
+    assert 'href="/projects/town/districts/">Feeds und Benachrichtigungen nach Stadtteil' in page
+    assert 'href="/projects/town/alerts/new/">Mir neue Vorschläge an einem Ort mailen' in page
 
 
 def test_the_account_lists_a_district_alert_without_a_circle_to_change(client, anna, town):

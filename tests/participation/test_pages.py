@@ -83,9 +83,10 @@ def test_admin_draws_the_project_area_on_a_leaflet_map(client, project):
     assert "MultiPolygon" in html  # the stored area, handed to the widget
 
 
-def test_map_page_takes_two_queries(client, point_category, django_assert_num_queries):
-    # The project with its categories, its open surveys (linked in the panel); suggestions come from the API.
-    with django_assert_num_queries(2):
+def test_map_page_takes_three_queries(client, point_category, django_assert_num_queries):
+    # The project with its categories, its open surveys (linked in the panel), whether it has public districts
+    # (their feeds and alerts are linked); suggestions come from the API.
+    with django_assert_num_queries(3):
         response = client.get(f"/projects/{point_category.project.slug}/")
 
     assert response.status_code == 200
