@@ -100,6 +100,8 @@ def test_follow_and_make_an_alert_with_the_keyboard_on_a_phone(live_server, new_
     page.keyboard.press("Enter")
 
     expect(page.locator("#alert-list")).to_contain_text("Arbeit")
+    # The page's long German heading fits its column ("Benachrichtigungen" ran into the margin).
+    assert page.evaluate("(h) => h.scrollWidth <= h.clientWidth", page.locator("h1").element_handle())
     screenshot(page, "follows-phone")
     alert = PlaceAlert.objects.get(user=citizen)
     assert (alert.radius, alert.delivery, alert.name) == (1200, "immediate", "Arbeit")

@@ -130,7 +130,8 @@ def test_the_results_read_without_javascript_on_desktop_and_phone(
     # Nor does a table inside its card: the long German headings break where they should.
     wide = page.evaluate(
         "[...document.querySelectorAll('.figures-card')]"
-        ".filter((card) => card.scrollWidth > card.clientWidth).map((card) => card.querySelector('caption').textContent)"
+        ".filter((card) => card.scrollWidth > card.clientWidth)"
+        ".map((card) => card.querySelector('caption').textContent)"
     )
     assert wide == []
     screenshot(page, f"results-nojs-{viewport}-{language}")
