@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,7 +35,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .models import Follow, ModerationState, Notice, NoticeKind, PlanningStatus, Suggestion
-from .notifications import UNSUBSCRIBE_SALT, suggestion_path
+from .notifications import UNSUBSCRIBE_SALT, suggestion_path, unsubscribable_mail
 
 logger = logging.getLogger(__name__)
 
@@ -185,13 +184,4 @@ def _mail(address: str, items: list[Item], *, user_id: int, digest: bool) -> Non
         name = "digest" if digest else "notice"
         subject = render_to_string(f"participation/email/{name}_subject.txt", context)
         body = render_to_string(f"participation/email/{name}_message.txt", context)
-    EmailMessage(
-        " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [address],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    ).send()
+    unsubscribable_mail(subject=subject, body=body, address=address, unsubscribe=unsubscribe).send()

@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
@@ -151,7 +152,13 @@ def _send(recipient: tuple[str, str], suggestion: Suggestion, template: str, con
         }
         subject = render_to_string(f"participation/email/{template}_subject.txt", context)
         body = render_to_string(f"participation/email/{template}_message.txt", context)
-    message = EmailMessage(
+    unsubscribable_mail(subject=subject, body=body, address=address, unsubscribe=unsubscribe).send()
+
+
+def unsubscribable_mail(*, subject: str, body: str, address: str, unsubscribe: str) -> EmailMessage:
+    """A mail with its one-click unsubscribe link in the headers too (RFC 8058: mail programs offer it and
+    POST to it); the subject on one line, as a template renders it over several."""
+    return EmailMessage(
         " ".join(subject.split()),
         body,
         settings.DEFAULT_FROM_EMAIL,
@@ -161,7 +168,6 @@ def _send(recipient: tuple[str, str], suggestion: Suggestion, template: str, con
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.send()
 
 
 def suggestion_path(suggestion: Suggestion) -> str:
@@ -218,7 +224,8 @@ def _template(event: ModerationEvent) -> str:
     }[event.action]
 
 
-def _status_label(event: ModerationEvent) -> str:
+def _status_label(event: ModerationEvent) -> str | Promise:
+    """Lazy: the mail's template renders it in the suggestion's language (translation.override in _send)."""
     if event.action != ModerationAction.STATUS:
         return ""
-    return str(PlanningStatus(event.to_state).label)
+    return PlanningStatus(event.to_state).label

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from participation import services
@@ -75,7 +75,8 @@ def test_merge_and_official_answer_are_mailed(
         services.suggestion_answer(
             actor=moderator, suggestion_id=target.pk, status="planned", answer="Wir bauen sie 2027."
         )
-    run_worker()
+    with translation.override("en"):  # the worker's own language is not the suggestion's
+        run_worker()
 
     merged, answered = mailoutbox
     assert "Ladestation am Bahnhof" in merged.body
