@@ -33,6 +33,30 @@ def test_follow_and_unfollow_from_the_suggestion_page(citizen, client_factory, s
     assert not Follow.objects.exists()
 
 
+def test_a_follower_switches_the_comment_mails_in_place(citizen, client_factory, suggestion):
+    """Without stopping and following again: the page's one button sends the other choice."""
+    client = client_factory(citizen)
+    client.post(detail(suggestion) + "follow/", {"action": "follow"})
+
+    def switch() -> str:
+        page = client.get(detail(suggestion), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        form = page[
+            page.index('id="unfollow-form"') : page.index("</form>", page.index('id="unfollow-form"'))
+        ]
+        fields = {"action": "follow"}
+        if 'name="comments" value="on"' in form:
+            fields["comments"] = "on"
+        client.post(detail(suggestion) + "follow/", fields)
+        return form
+
+    offered = switch()
+    assert "Auch neue Kommentare per E-Mail" in offered
+    assert Follow.objects.get(user=citizen, suggestion=suggestion).comments is True
+    offered = switch()
+    assert "Keine E-Mails mehr zu neuen Kommentaren" in offered
+    assert Follow.objects.get(user=citizen, suggestion=suggestion).comments is False
+
+
 def test_anonymous_people_are_sent_to_sign_in(client, suggestion):
     page = client.get(detail(suggestion)).content.decode()
     assert 'id="follow-sign-in"' in page
