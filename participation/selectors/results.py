@@ -99,6 +99,7 @@ class DecidedGroup:
     items: list[DecidedItem] = field(default_factory=list)
     on_map: int = 0
     url: str = ""  # the full address of its list, set by the page (printed after the link)
+    map_url: str = ""  # the full map showing this status only, set by the page
 
 
 @dataclass(frozen=True, slots=True)

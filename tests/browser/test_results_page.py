@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import ModerationState, PlanningStatus
-from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations
+from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations, wait_for_map
 from tests.browser.pdf_reading import read_pdf
 from tests.factories import SuggestionFactory
 
@@ -202,3 +202,48 @@ def test_the_results_print_as_an_a4_report_with_the_map(live_server, new_page, f
     assert f"{live_server.url}/projects/{finished.slug}/results/planned/" in flat
     assert f"{live_server.url}/projects/{finished.slug}/results/" in flat
     assert "SECRET" not in text
+
+
+def _markers(page) -> list[dict]:
+    """The map's suggestion markers as drawn: their status class and their names (a line's keyboard proxy
+    says its status in its name only)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#map .suggestion-marker')].map((node) => ({
+          status: [...node.classList].find((c) => c.startsWith('status--')) || null,
+          name: node.getAttribute('aria-label'),
+        }))"""
+    )
+
+
+@pytest.mark.parametrize("start", ["results", "decided"])
+def test_the_map_links_open_the_full_map_filtered_to_that_status(live_server, new_page, finished, start):
+    # Beside the planned ones, a received suggestion in the middle of the map: the filter must hide it.
+    SuggestionFactory(
+        category=finished.categories.get(key="charging-station"),
+        title="Noch offen am Markt",
+        geom=Point(8.40, 49.00, srid=4326),
+    )
+    page = new_page(viewport=VIEWPORTS["desktop"], locale="de", extra_http_headers={"Accept-Language": "de"})
+    path = "results/" if start == "results" else "results/planned/"
+    page.goto(f"{live_server.url}/projects/{finished.slug}/{path}")
+
+    link = page.get_by_role("link", name="Geplante Vorschläge auf der Karte zeigen")
+    expect(link).to_have_count(1)
+    link.click()
+    page.wait_for_url(f"**/projects/{finished.slug}/?status=planned")
+    wait_for_map(page)
+
+    expect(page.locator("#filter-status")).to_have_value("planned")
+    markers = _markers(page)
+    assert len(markers) >= 5, markers  # the planned points in the first view
+    assert {marker["status"] for marker in markers} == {"status--planned"}, markers
+    assert all(marker["name"].endswith("– Geplant") for marker in markers), markers
+    # The list beside the map has the same filter: planned ones only.
+    metas = page.locator("#suggestion-list .suggestion-item-meta")
+    expect(metas.first).to_contain_text("Geplant")
+    assert all(" · Geplant · " in meta for meta in metas.all_inner_texts())
+    # The same map unfiltered does show the others: the filter did the work.
+    page.goto(f"{live_server.url}/projects/{finished.slug}/")
+    wait_for_map(page)
+    assert {marker["status"] for marker in _markers(page)} > {"status--planned"}
+    assert page.js_errors == []

@@ -254,6 +254,22 @@ def test_the_decided_suggestions_are_listed_with_their_official_answers(client, 
     assert f'href="/projects/test-project/suggestions/{world["planned"].pk}/"' in body
 
 
+def test_each_decided_status_links_the_full_map_filtered_to_it(client, world):
+    body = client.get("/projects/test-project/results/", **EN).content.decode()
+    decided = client.get("/projects/test-project/results/implemented/", **DE).content.decode()
+
+    for status in ("planned", "implemented"):
+        section = re.search(rf'<section class="decided-group" id="decided-{status}".*?</section>', body, re.S)
+        assert f'href="/projects/test-project/?status={status}"' in section.group(0)
+    # No link for a status without suggestions: it would open an empty map.
+    declined = re.search(r'<section class="decided-group" id="decided-declined".*?</section>', body, re.S)
+    assert "?status=" not in declined.group(0)
+    assert (
+        '<a class="map-link" href="/projects/test-project/?status=implemented" data-status="implemented">'
+        "Umgesetzte Vorschläge auf der Karte zeigen</a>"
+    ) in decided
+
+
 def test_the_map_is_svg_of_the_area_and_the_published_decided_suggestions(client, world):
     response = client.get("/projects/test-project/results/", **EN)
 
