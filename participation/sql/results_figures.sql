@@ -15,23 +15,23 @@
 --   which): Python fills in the zeros.
 --
 -- Cost: the partial index suggestion_published_figures (migration participation 0018) holds every column read
--- of the suggestions here, so they are an index-only scan of the project's published entries, not of the
--- table's rows and their ~1 KB export pieces (a sequential scan: 4.5-7 s at 1.1 M rows). The rows are first
--- summed per category, status and day by one hash aggregate (a few thousand groups for a long project), and
--- the grouping sets are taken over those: grouping sets straight over a million rows sort them, on disk. The
--- supports and comments are joined to those published ids by hash and summed per day the same way
--- (docs/projects.md, "Results page", has the times).
-WITH published AS MATERIALIZED (
-    SELECT id, category_id, planning_status, support_count, comment_count,
-           (created_at AT TIME ZONE %(tz)s)::date AS day
-    FROM participation_suggestion
-    WHERE project_id = %(project_id)s AND moderation_state = 'published'
-), daily AS (
-    SELECT category_id, planning_status, day,
+-- of the suggestions for the daily sums, so they are an index-only scan of the project's published entries,
+-- not of the table's rows and their ~1 KB export pieces (a sequential scan: 4.5-7 s at 1.1 M rows). The rows
+-- are first summed per category, status and day by one hash aggregate (a few thousand groups for a long
+-- project), and the grouping sets are taken over those: grouping sets straight over a million rows sort them,
+-- on disk. The supports and comments are joined to the published ids (index-only on suggestion_published_by_id)
+-- and counted per day. That join is most of the time at scale: 2 M supports take 1.0-1.9 s whatever the plan
+-- (hash join, merge join, or index-only on a (suggestion_id, created_at) index: tried, no faster), because
+-- every row is read and matched. docs/projects.md, "Public results page", has the times and what would make
+-- them constant (per-day sums kept in the transactions, as the map's cluster cells are).
+WITH daily AS (
+    SELECT category_id, planning_status,
+           (created_at AT TIME ZONE %(tz)s)::date AS day,
            count(*) AS suggestions,
            sum(support_count) AS supports,
            sum(comment_count) AS comments
-    FROM published
+    FROM participation_suggestion
+    WHERE project_id = %(project_id)s AND moderation_state = 'published'
     GROUP BY 1, 2, 3
 ), activity AS (
     SELECT day, sum(suggestions) AS suggestions, 0 AS supports, 0 AS comments
@@ -39,14 +39,16 @@ WITH published AS MATERIALIZED (
     GROUP BY day
     UNION ALL
     SELECT (sp.created_at AT TIME ZONE %(tz)s)::date, 0, count(*), 0
-    FROM published AS p
-    JOIN participation_support AS sp ON sp.suggestion_id = p.id
+    FROM participation_suggestion AS s
+    JOIN participation_support AS sp ON sp.suggestion_id = s.id
+    WHERE s.project_id = %(project_id)s AND s.moderation_state = 'published'
     GROUP BY 1
     UNION ALL
     SELECT (c.created_at AT TIME ZONE %(tz)s)::date, 0, 0, count(*)
-    FROM published AS p
-    JOIN participation_comment AS c ON c.suggestion_id = p.id
-    WHERE c.moderation_state = 'published'
+    FROM participation_suggestion AS s
+    JOIN participation_comment AS c ON c.suggestion_id = s.id
+    WHERE s.project_id = %(project_id)s AND s.moderation_state = 'published'
+      AND c.moderation_state = 'published'
     GROUP BY 1
 )
 SELECT CASE
