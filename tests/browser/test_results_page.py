@@ -244,9 +244,12 @@ def test_the_map_links_open_the_full_map_filtered_to_that_status(live_server, ne
 
     link = page.get_by_role("link", name="Geplante Vorschläge auf der Karte zeigen")
     expect(link).to_have_count(1)
+    if start == "decided":
+        screenshot(page, "results-decided-with-map-link", full_page=False)
     link.click()
     page.wait_for_url(f"**/projects/{finished.slug}/?status=planned")
     wait_for_map(page)
+    screenshot(page, f"results-map-link-{start}-opened", full_page=False)
 
     expect(page.locator("#filter-status")).to_have_value("planned")
     markers = _markers(page)
