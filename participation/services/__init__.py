@@ -16,6 +16,7 @@ from .contributions import (
     token_issue,
 )
 from .follows import (
+    alert_confirm,
     alert_create,
     alert_delete,
     alert_district_create,
@@ -49,6 +50,7 @@ __all__ = [
     "PhotoUpload",
     "Purged",
     "account_delete",
+    "alert_confirm",
     "alert_create",
     "alert_delete",
     "alert_district_create",

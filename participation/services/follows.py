@@ -10,24 +10,29 @@ rejected or hidden ever becomes a notice. The worker checks again when it mails 
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Value, When
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from .. import follow_mail
+from ..antispam import check_human
 from ..errors import (
     AlertDistrictInvalid,
     AlertLimit,
+    AlertMailLimit,
     AlertNotFound,
     AlertPlaceInvalid,
     AlertRadiusInvalid,
     InvalidText,
     SuggestionNotFound,
+    TooManyRequests,
 )
 from ..models import (
     ALERT_RADIUS_MAX,
@@ -46,7 +51,9 @@ from ..models import (
     Project,
     Suggestion,
 )
-from ..texts import clean_text
+from ..participants import Participant
+from ..texts import clean_email, clean_text
+from ..throttling import rate_limit_check
 
 ALERT_NAME_MAX = PlaceAlert._meta.get_field("name").max_length or 80
 
@@ -129,42 +136,87 @@ def _alert_fields(
     return {"centre": centre, "radius": metres, "delivery": delivery, "name": name}
 
 
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """Whom a new alert mails: the account, or the address someone without one gave."""
+
+    user: AbstractBaseUser | None
+    email: str = ""
+
+    def fields(self) -> dict[str, object]:
+        return {"user": self.user} if self.user is not None else {"email": self.email}
+
+
+def _subscriber(actor: Participant, email: object) -> Subscriber:
+    """The account, or for someone without one: a valid address with room for another alert. Caller is in
+    a transaction: the account's row, or the address's advisory lock, is held while counting, so two
+    requests at once cannot both take the last place."""
+    if actor.signed_in:
+        list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+        if PlaceAlert.objects.filter(user_id=actor.pk).count() >= ALERTS_PER_PERSON:
+            raise AlertLimit()
+        return Subscriber(user=actor.user)
+    address = clean_email(email, required=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"alert:{address.casefold()}"])
+    if PlaceAlert.objects.filter(user__isnull=True, email__iexact=address).count() >= ALERTS_PER_PERSON:
+        raise AlertLimit(address=True)
+    return Subscriber(user=None, email=address)
+
+
+def _anonymous_checks(actor: Participant, subscriber: Subscriber) -> None:
+    """Last, after every other check (a form sent back for a typo keeps its proof): the anti-spam proof,
+    the address's write limit, and the confirmation mails one address may get a day."""
+    if subscriber.user is not None:
+        return
+    check_human(actor)
+    rate_limit_check(scope="alert", ident=actor.rate_ident)
+    recipient = salted_hmac("participation.contact", subscriber.email.casefold()).hexdigest()
+    try:
+        rate_limit_check(scope="contact", ident=recipient)
+    except TooManyRequests as refused:
+        raise AlertMailLimit(retry_after=refused.retry_after) from None
+
+
+def _alert_save(subscriber: Subscriber, **fields: object) -> PlaceAlert:
+    alert = PlaceAlert.objects.create(language=_language(), **subscriber.fields(), **fields)
+    if subscriber.user is None:
+        follow_mail.queue_alert_confirmation(alert)
+    return alert
+
+
 @transaction.atomic
 def alert_create(
     *,
-    user: AbstractBaseUser,
+    actor: Participant,
     project: Project,
     longitude: object,
     latitude: object,
     radius: object,
     delivery: object = Delivery.IMMEDIATE,
     name: object = "",
+    email: object = "",
 ) -> PlaceAlert:
-    """A new alert for a place. At most ALERTS_PER_PERSON per person: the account's row is locked while
-    counting, so two requests at once cannot both take the last place."""
+    """A new alert for a place, for an account or (with `email`) for someone without one, whose alert
+    waits for the address to be confirmed. At most ALERTS_PER_PERSON per account or address."""
     fields = _alert_fields(
         project=project, longitude=longitude, latitude=latitude, radius=radius, delivery=delivery, name=name
     )
-    _check_room(user)
-    return PlaceAlert.objects.create(user=user, project=project, language=_language(), **fields)
-
-
-def _check_room(user: AbstractBaseUser) -> None:
-    """Caller is in a transaction: the account's row stays locked until it ends."""
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-    if PlaceAlert.objects.filter(user=user).count() >= ALERTS_PER_PERSON:
-        raise AlertLimit()
+    subscriber = _subscriber(actor, email)
+    _anonymous_checks(actor, subscriber)
+    return _alert_save(subscriber, project=project, **fields)
 
 
 @transaction.atomic
 def alert_district_create(
     *,
-    user: AbstractBaseUser,
+    actor: Participant,
     project: Project,
     area: GEOSGeometry,
     district_name: str,
     district_number: int,
     delivery: object = Delivery.IMMEDIATE,
+    email: object = "",
 ) -> PlaceAlert:
     """A new alert for a district the caller (geo's district page) found in the project's public districts
     layer. Its polygon is copied: a later re-import of the layer leaves the alert as the person saw it."""
@@ -174,16 +226,24 @@ def alert_district_create(
         area = MultiPolygon(area, srid=4326)
     if delivery not in Delivery.values:
         raise InvalidText(_("Please choose when the mails should come."), field="delivery")
-    _check_room(user)
-    return PlaceAlert.objects.create(
-        user=user,
+    subscriber = _subscriber(actor, email)
+    _anonymous_checks(actor, subscriber)
+    return _alert_save(
+        subscriber,
         project=project,
         area=area,
         district_name=district_name[:300],
         district_number=district_number,
         delivery=delivery,
-        language=_language(),
     )
+
+
+def alert_confirm(*, alert: PlaceAlert) -> PlaceAlert:
+    """The person followed the link in the confirmation mail: the alert tells them from now on (about
+    suggestions published from now on, not those published while it waited)."""
+    PlaceAlert.objects.filter(pk=alert.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    alert.refresh_from_db(fields=["confirmed_at"])
+    return alert
 
 
 @transaction.atomic
@@ -339,31 +399,42 @@ def notices_comment(*, comment: Comment) -> None:
     )
 
 
-# One notice per person and suggestion, however many of their alerts cover it (the oldest alert names it);
-# the author is not told about their own suggestion. ST_DWithin on geography: metres on the ground, any
-# geometry kind (a path counts when any part of it comes within the radius). A district alert (area set,
-# no centre) takes the suggestion when any part of it lies in the district: ST_Intersects, on area's GiST
-# index; a branch of its own (UNION ALL), since an OR of both tests would check every alert of the project.
+# One notice per person and suggestion, however many of their alerts cover it (the oldest alert names it):
+# a person is an account, or an address without one (compared without regard to capitals). An alert
+# without an account counts once its address is confirmed; nobody is told about their own suggestion
+# (an anonymous author by the address they left with it). ST_DWithin on geography: metres on the ground,
+# any geometry kind (a path counts when any part of it comes within the radius). A district alert (area
+# set, no centre) takes the suggestion when any part of it lies in the district: ST_Intersects, on area's
+# GiST index; a branch of its own (UNION ALL), since an OR of both tests would check every alert of the
+# project.
 _NEW_NOTICES_SQL = """INSERT INTO participation_notice
   (user_id, kind, suggestion_id, alert_id, daily, language, created_at)
-SELECT DISTINCT ON (m.user_id, m.suggestion_id)
+SELECT DISTINCT ON (m.recipient, m.suggestion_id)
        m.user_id, %(kind)s, m.suggestion_id, m.alert_id, m.delivery = %(daily)s, m.language, now()
 FROM (
-  SELECT a.user_id, s.id AS suggestion_id, s.author_id, a.id AS alert_id, a.delivery, a.language
+  SELECT a.user_id, coalesce(a.user_id::text, lower(a.email)) AS recipient, a.email,
+         s.id AS suggestion_id, s.author_id, a.id AS alert_id, a.delivery, a.language
   FROM participation_suggestion s
   JOIN participation_placealert a
     ON a.project_id = s.project_id AND a.area IS NULL
    AND ST_DWithin(a.centre::geography, s.geom::geography, a.radius)
   WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s
+    AND (a.user_id IS NOT NULL OR a.confirmed_at IS NOT NULL)
   UNION ALL
-  SELECT a.user_id, s.id, s.author_id, a.id, a.delivery, a.language
+  SELECT a.user_id, coalesce(a.user_id::text, lower(a.email)), a.email,
+         s.id, s.author_id, a.id, a.delivery, a.language
   FROM participation_suggestion s
   JOIN participation_placealert a ON a.project_id = s.project_id AND ST_Intersects(a.area, s.geom)
   WHERE s.id = ANY(%(ids)s) AND s.moderation_state = %(published)s
+    AND (a.user_id IS NOT NULL OR a.confirmed_at IS NOT NULL)
 ) m
-JOIN auth_user u ON u.id = m.user_id AND u.is_active
-WHERE m.user_id IS DISTINCT FROM m.author_id
-ORDER BY m.user_id, m.suggestion_id, m.alert_id
+LEFT JOIN auth_user u ON u.id = m.user_id
+WHERE CASE WHEN m.user_id IS NULL
+      THEN NOT EXISTS (
+        SELECT 1 FROM participation_suggestioncontact c
+        WHERE c.suggestion_id = m.suggestion_id AND lower(c.email) = lower(m.email))
+      ELSE u.is_active AND m.user_id IS DISTINCT FROM m.author_id END
+ORDER BY m.recipient, m.suggestion_id, m.alert_id
 RETURNING daily
 """
 
