@@ -340,40 +340,35 @@ def _followers(suggestion_id: int, *, exclude: int | None, comments_only: bool =
     )
 
 
+def _follower_notices(
+    suggestion_id: int, *, kind: str, exclude: int | None, comments_only: bool = False, **about: object
+) -> list[Notice]:
+    """A notice of `kind` for each of the suggestion's followers but `exclude` (the one who caused it)."""
+    return [
+        Notice(
+            user_id=user_id,
+            kind=kind,
+            suggestion_id=suggestion_id,
+            daily=daily,
+            language=language,
+            **about,
+        )
+        for user_id, language, daily in _followers(
+            suggestion_id, exclude=exclude, comments_only=comments_only
+        )
+    ]
+
+
 def notices_status(*, event: ModerationEvent, author_id: int | None) -> None:
     """A planner set the status or the official answer of a published suggestion. The author is told by
     the author mails already (notifications.py): not twice."""
-    _queue(
-        [
-            Notice(
-                user_id=user_id,
-                kind=NoticeKind.STATUS,
-                suggestion_id=event.suggestion_id,
-                event=event,
-                daily=daily,
-                language=language,
-            )
-            for user_id, language, daily in _followers(event.suggestion_id, exclude=author_id)
-        ]
-    )
+    _queue(_follower_notices(event.suggestion_id, kind=NoticeKind.STATUS, exclude=author_id, event=event))
 
 
 def notices_merged(*, event: ModerationEvent, duplicate: Suggestion, target: Suggestion) -> None:
     """The followed duplicate was merged: its followers are told and follow the target from now on (those
     already following it keep their own choice). The caller holds both suggestions' row locks."""
-    _queue(
-        [
-            Notice(
-                user_id=user_id,
-                kind=NoticeKind.MERGED,
-                suggestion_id=duplicate.pk,
-                event=event,
-                daily=daily,
-                language=language,
-            )
-            for user_id, language, daily in _followers(duplicate.pk, exclude=duplicate.author_id)
-        ]
-    )
+    _queue(_follower_notices(duplicate.pk, kind=NoticeKind.MERGED, exclude=duplicate.author_id, event=event))
     already = Follow.objects.filter(suggestion=target).values("user_id")
     Follow.objects.filter(suggestion=duplicate).exclude(user_id__in=already).update(suggestion=target)
     Follow.objects.filter(suggestion=duplicate).delete()
@@ -383,19 +378,13 @@ def notices_comment(*, comment: Comment) -> None:
     """A comment was published on a published suggestion: followers who want comments hear of it (not
     its own author)."""
     _queue(
-        [
-            Notice(
-                user_id=user_id,
-                kind=NoticeKind.COMMENT,
-                suggestion_id=comment.suggestion_id,
-                comment=comment,
-                daily=daily,
-                language=language,
-            )
-            for user_id, language, daily in _followers(
-                comment.suggestion_id, exclude=comment.author_id, comments_only=True
-            )
-        ]
+        _follower_notices(
+            comment.suggestion_id,
+            kind=NoticeKind.COMMENT,
+            exclude=comment.author_id,
+            comments_only=True,
+            comment=comment,
+        )
     )
 
 
