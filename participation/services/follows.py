@@ -238,6 +238,26 @@ def alert_district_create(
     )
 
 
+@transaction.atomic
+def alerts_adopt(*, user: AbstractBaseUser, email: str) -> int:
+    """`email` was just verified for the account: the alerts its owner made with it without an account,
+    and confirmed, become the account's (listed and managed on its page, in its data download, gone with
+    it), oldest first, as many as the account has room for; the rest stay as they were. Returns how many."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    room = ALERTS_PER_PERSON - PlaceAlert.objects.filter(user_id=user.pk).count()
+    if room <= 0:
+        return 0
+    ids = list(
+        PlaceAlert.objects.select_for_update()
+        .filter(user__isnull=True, email__iexact=email, confirmed_at__isnull=False)
+        .order_by("id")
+        .values_list("pk", flat=True)[:room]
+    )
+    PlaceAlert.objects.filter(pk__in=ids).update(user=user, email="")
+    Notice.objects.filter(user__isnull=True, alert_id__in=ids).update(user=user)
+    return len(ids)
+
+
 def alert_confirm(*, alert: PlaceAlert) -> PlaceAlert:
     """The person followed the link in the confirmation mail: the alert tells them from now on (about
     suggestions published from now on, not those published while it waited)."""

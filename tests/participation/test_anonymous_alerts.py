@@ -304,3 +304,44 @@ def test_a_signed_in_person_gives_no_address_and_solves_no_proof(client, citizen
     assert response.status_code == 302
     alert = PlaceAlert.objects.get()
     assert (alert.user, alert.email) == (citizen, "")
+
+
+def test_signing_up_with_the_address_takes_over_its_confirmed_alerts(
+    client, project, point_category, mailoutbox
+):
+    """ "Or sign in to see all your alerts in one place": once the address is verified for an account, the
+    alerts made with it (and confirmed) are the account's; one nobody confirmed stays as it was."""
+    now = timezone.now()
+    fields = {"project": project, "centre": "POINT(8.4 49.0)", "radius": 500, "language": "de"}
+    confirmed = PlaceAlert.objects.create(email="Bea@example.org", confirmed_at=now, name="Markt", **fields)
+    unconfirmed = PlaceAlert.objects.create(email="bea@example.org", **fields)
+    pending = Notice.objects.create(
+        kind="new",
+        suggestion=SuggestionFactory(project=project, category=point_category),
+        alert=confirmed,
+        daily=True,
+        language="de",
+    )
+
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "bea@example.org",
+            "password1": "ein-langes-passwort-2026",
+            "password2": "ein-langes-passwort-2026",
+            "display_name": "Bea",
+        },
+    )
+    assert PlaceAlert.objects.get(pk=confirmed.pk).user is None  # not before the address is verified
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body).group(0)
+    assert client.post(path_of(link)).status_code == 302
+
+    confirmed.refresh_from_db()
+    unconfirmed.refresh_from_db()
+    pending.refresh_from_db()
+    assert confirmed.user is not None
+    assert (confirmed.user.email, confirmed.email) == ("bea@example.org", "")
+    assert (unconfirmed.user, unconfirmed.email) == (None, "bea@example.org")
+    assert pending.user == confirmed.user  # what it had not mailed yet goes to the account's digest
+    client.force_login(confirmed.user)
+    assert "Markt" in client.get("/account/follows/").content.decode()
