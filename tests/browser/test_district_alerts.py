@@ -77,3 +77,34 @@ def test_the_districts_page_on_a_desktop_links_every_feed(live_server, new_page,
     assert page.request.get(live_server.url + href).headers["content-type"].startswith("application/atom+xml")
     assert serious_violations(page) == []
     screenshot(page, "district-alert-desktop")
+
+
+def test_a_district_alert_without_an_account_with_the_keyboard_on_a_phone(
+    live_server, new_page, project, districts
+):
+    """From the map's link, without an account: a district, an address and the one press that solves the
+    anti-spam proof and sends; the alert waits for the mailed link."""
+    page = new_page(viewport={"width": 390, "height": 844}, locale="de-DE", has_touch=True)
+    page.goto(f"{live_server.url}/projects/{project.slug}/districts/")
+    expect(page.locator("#district-anonymous-hint")).to_contain_text("Kein Konto nötig")
+    tab_to(page, "#district-choice")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # Innenstadt-West
+    tab_to(page, "#district-email")
+    page.keyboard.type("bea@example.org")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert small_targets(page) == []
+    assert serious_violations(page) == []
+    screenshot(page, "district-alert-anonymous-phone")
+    tab_to(page, "#district-alert-save")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#alert-sent")).to_contain_text("bea@example.org", timeout=20000)
+    alert = PlaceAlert.objects.get()
+    assert (alert.user, alert.email, alert.district_name, alert.confirmed_at) == (
+        None,
+        "bea@example.org",
+        "Innenstadt-West",
+        None,
+    )
+    assert page.js_errors == []
