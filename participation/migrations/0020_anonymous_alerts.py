@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="placealert",
             index=models.Index(
-                django.db.models.functions.text.Lower("email"),
+                django.db.models.functions.text.Upper("email"),
                 condition=models.Q(("user__isnull", True)),
                 name="place_alert_address",
             ),

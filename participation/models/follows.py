@@ -9,7 +9,7 @@ tells nobody and a worker that dies loses nothing: notices stay until a mail car
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,8 +122,9 @@ class PlaceAlert(models.Model):
             ),
         ]
         indexes = [
-            # Counting one address's alerts against the limit, whatever its capitals.
-            models.Index(Lower("email"), condition=Q(user__isnull=True), name="place_alert_address"),
+            # Counting one address's alerts against the limit, whatever its capitals: `email__iexact` is
+            # UPPER(email) = UPPER(%s) on PostgreSQL.
+            models.Index(Upper("email"), condition=Q(user__isnull=True), name="place_alert_address"),
         ]
 
     def __str__(self) -> str:
