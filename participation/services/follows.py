@@ -12,6 +12,7 @@ rejected or hidden ever becomes a notice. The worker checks again when it mails 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
@@ -258,11 +259,21 @@ def alerts_adopt(*, user: AbstractBaseUser, email: str) -> int:
     return len(ids)
 
 
+@transaction.atomic
 def alert_confirm(*, alert: PlaceAlert) -> PlaceAlert:
     """The person followed the link in the confirmation mail: the alert tells them from now on (about
-    suggestions published from now on, not those published while it waited)."""
+    suggestions published from now on, not those published while it waited). An account that has verified
+    the same address takes it over, as at sign-up (`alerts_adopt`)."""
     PlaceAlert.objects.filter(pk=alert.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
-    alert.refresh_from_db(fields=["confirmed_at"])
+    owner = (
+        EmailAddress.objects.filter(email__iexact=alert.email, verified=True, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if owner is not None:
+        alerts_adopt(user=owner.user, email=alert.email)
+    alert.refresh_from_db(fields=["confirmed_at", "user", "email"])
     return alert
 
 

@@ -345,3 +345,16 @@ def test_signing_up_with_the_address_takes_over_its_confirmed_alerts(
     assert pending.user == confirmed.user  # what it had not mailed yet goes to the account's digest
     client.force_login(confirmed.user)
     assert "Markt" in client.get("/account/follows/").content.decode()
+
+
+def test_an_account_with_the_address_takes_the_alert_over_when_it_is_confirmed(client, citizen, project):
+    """Made while signed out by someone whose account has the address: confirming proves it is theirs."""
+    assert client.post(NEW, form(client, email="ANNA@example.org"), **DE).status_code == 200
+    alert = PlaceAlert.objects.get()
+
+    confirmed = Client().post(path_of(follow_mail.alert_confirm_link(alert)), **DE)
+
+    alert.refresh_from_db()
+    assert (alert.user, alert.email) == (citizen, "")
+    assert alert.confirmed_at is not None
+    assert 'id="alert-in-account"' in confirmed.content.decode()
