@@ -149,12 +149,14 @@ def district_alerts_page(request: HttpRequest, slug: str) -> HttpResponse:
             if not chosen:
                 raise AlertDistrictInvalid()
             district = selectors.district_public_get(project=project, district_id=chosen)
+            area, key = selectors.district_area(district=district)
             participation_services.alert_district_create(
                 user=request.user,
                 project=project,
-                area=selectors.district_area(district=district),
+                area=area,
                 district_name=district.name,
                 district_number=district.feature_id,
+                district_key=key,
                 delivery=delivery,
             )
             messages.success(request, _("Your alert for the district is saved."))

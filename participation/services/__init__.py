@@ -16,9 +16,11 @@ from .contributions import (
     token_issue,
 )
 from .follows import (
+    DistrictsFollowed,
     alert_create,
     alert_delete,
     alert_district_create,
+    alert_districts_follow,
     alert_update,
     follow_add,
     follow_delivery_set,
@@ -44,6 +46,7 @@ from .tokens import token_rotate
 
 __all__ = [
     "Decision",
+    "DistrictsFollowed",
     "Outcome",
     "PhotoDecision",
     "PhotoUpload",
@@ -52,6 +55,7 @@ __all__ = [
     "alert_create",
     "alert_delete",
     "alert_district_create",
+    "alert_districts_follow",
     "alert_update",
     "comment_create",
     "comment_photo_add",
