@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from geo.analysis.services import analysis_rebuild, district_alerts_follow
+from geo.analysis.services import analysis_rebuild
 from geo.layers.imports import LayerRefused, layer_import
 from geo.layers.models import ContextLayer
 from participation import services
@@ -215,16 +215,30 @@ def test_a_refused_import_leaves_the_alerts_as_they_were(client, anna, osm, tmp_
     assert (east.district_number, east.district_name, east.district_missing_since) == (*before, None)
 
 
-def test_a_hidden_districts_layer_changes_no_alert_until_it_is_public(client, anna, osm, tmp_path):
+def test_a_hidden_districts_layer_changes_no_alert_until_the_admin_makes_it_public(
+    client, anna, osm, tmp_path
+):
     east = pick(client, "East")
-    ContextLayer.objects.filter(name="Districts").update(public=False)
+    layer = ContextLayer.objects.get(name="Districts")
+    ContextLayer.objects.filter(pk=layer.pk).update(public=False)
 
     import_districts(osm, tmp_path, feature("Geheim-Ost", EAST, 102))
 
     east.refresh_from_db()
     assert (east.district_name, east.district_missing_since) == ("East", None)  # no hidden name leaks
-    ContextLayer.objects.filter(name="Districts").update(public=True)
-    district_alerts_follow(project_id=osm["project"].pk)  # what the admin does when it is made public
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = {
+        "project": osm["project"].pk,
+        "name_de": "Districts",
+        "name_en": "Districts",
+        "role": "districts",
+        "position": 0,
+        "colour": "#555555",
+        "line_pattern": "solid",
+        "icon": "",
+        "public": "on",
+    }
+    assert client.post(f"/admin/geo/contextlayer/{layer.pk}/change/", form).status_code == 302
     east.refresh_from_db()
     assert (east.district_name, east.district_number) == ("Geheim-Ost", number("Geheim-Ost"))
 
