@@ -155,12 +155,14 @@ def district_alerts_page(request: HttpRequest, slug: str) -> HttpResponse:
             if not chosen:
                 raise AlertDistrictInvalid()
             district = selectors.district_public_get(project=project, district_id=chosen)
+            area, key = selectors.district_area(district=district)
             alert = participation_services.alert_district_create(
                 actor=visitor,
                 project=project,
-                area=selectors.district_area(district=district),
+                area=area,
                 district_name=district.name,
                 district_number=district.feature_id,
+                district_key=key,
                 delivery=delivery,
                 email=email,
             )

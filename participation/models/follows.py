@@ -63,6 +63,8 @@ class PlaceAlert(models.Model):
     """Tell a person about new published suggestions within `radius` metres of `centre`, or, for an alert
     for a district, inside `area`: the district's polygon copied when the alert was made (geo picks it;
     participation never reads geo's layers), with its name and feature id for display and its feed.
+    When the layer is imported again, geo hands the new districts to `alert_districts_follow`, which moves
+    the alert to its district's new polygon, or marks it when the district is gone.
 
     The person is an account, or someone without one who gave an `email`: such an alert tells nobody
     anything until the address is confirmed by the link mailed to it (`confirmed_at`); unconfirmed ones
@@ -81,6 +83,12 @@ class PlaceAlert(models.Model):
     area = models.MultiPolygonField(_("district area"), srid=4326, null=True, blank=True)
     district_name = models.CharField(_("district"), max_length=300, blank=True)
     district_number = models.BigIntegerField(_("district number"), null=True, blank=True)
+    # The district's id in the layer's source (an OSM relation, a GeoJSON id), when it has one: with the
+    # name, what finds the district again after a re-import gives its features new numbers.
+    district_key = models.CharField(_("district id in the source"), max_length=100, blank=True)
+    # Set when a re-import of the districts layer no longer has the district: the alert keeps working on its
+    # last polygon and the person is told on their follows page (services.alert_districts_follow).
+    district_missing_since = models.DateTimeField(_("district missing since"), null=True, blank=True)
     delivery = models.CharField(
         _("mails"), max_length=9, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )

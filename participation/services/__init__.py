@@ -16,10 +16,12 @@ from .contributions import (
     token_issue,
 )
 from .follows import (
+    DistrictsFollowed,
     alert_confirm,
     alert_create,
     alert_delete,
     alert_district_create,
+    alert_districts_follow,
     alert_update,
     alerts_adopt,
     follow_add,
@@ -46,6 +48,7 @@ from .tokens import token_rotate
 
 __all__ = [
     "Decision",
+    "DistrictsFollowed",
     "Outcome",
     "PhotoDecision",
     "PhotoUpload",
@@ -55,6 +58,7 @@ __all__ = [
     "alert_create",
     "alert_delete",
     "alert_district_create",
+    "alert_districts_follow",
     "alert_update",
     "alerts_adopt",
     "comment_create",
