@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -84,11 +84,38 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+# Where our own code lives: an Http404 raised there carries a sentence written for people.
+OWN_PACKAGES = frozenset({"config", "frontend", "geo", "participation", "surveys"})
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler404: an address under /api/ that no endpoint answers gets the API's JSON error too."""
+    """handler404: an address under /api/ that no endpoint answers gets the API's JSON error too. A page
+    gets our 404 page, saying why when one of our views said it ("This project has no districts.")."""
     if _is_api(request):
         return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
+    return render(request, "404.html", {"reason": public_reason(exception)}, status=404)
+
+
+def public_reason(exception: Exception) -> str | None:
+    """The message of an Http404 that our own code raised (a translated sentence, in the request's language:
+    a lazy one is rendered now), else None. Django's and other libraries' messages are never shown: the
+    URL resolver's is a dict of the patterns tried, get_object_or_404's names the model ("No Suggestion
+    matches the given query."), the static files' the path on disk. Told apart by the frame that raised
+    it, so a library's Http404 that passes through our code stays silent too."""
+    if type(exception) is not Http404 or not exception.args:
+        return None  # Resolver404 and other subclasses are Django's
+    message = exception.args[0]
+    if not isinstance(message, str | Promise):
+        return None
+    raised = exception.__traceback__
+    if raised is None:
+        return None
+    while raised.tb_next is not None:
+        raised = raised.tb_next
+    module = str(raised.tb_frame.f_globals.get("__name__", ""))
+    if module.split(".", 1)[0] not in OWN_PACKAGES:
+        return None
+    return str(message)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

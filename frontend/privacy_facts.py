@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from participation.contacts import CONTACT_LINK_AGE
+from participation.follow_mail import ALERT_LINK_AGE
 from participation.participants import BROWSER_COOKIE, BROWSER_COOKIE_AGE
 
 
@@ -142,6 +143,18 @@ def privacy_facts() -> list[PrivacyFact]:
                 "after you unsubscribe no more mails are sent."
             )
             % {"age": duration(CONTACT_LINK_AGE)},
+        ),
+        PrivacyFact(
+            _("Following and alerts"),
+            _(
+                "If you follow a suggestion or make an alert for a place, we store what you follow, the "
+                "place and radius or the district of the alert, and what we have mailed you about it. With "
+                "an account this is in your data download and deleted with the account. An alert made "
+                "without an account stores the e-mail address you gave: we write to it only after you "
+                "confirmed it with the link we send, an unconfirmed alert is deleted after %(age)s, and "
+                "every mail has a link that deletes the alert at once."
+            )
+            % {"age": duration(ALERT_LINK_AGE)},
         ),
         PrivacyFact(
             _("Repeated sending"),

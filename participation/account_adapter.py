@@ -1,4 +1,5 @@
-"""allauth's adapter: failed sign-ins counted per account and address, without a lever to lock the owner out.
+"""allauth's adapter: failed sign-ins counted per account and address, without a lever to lock the owner out;
+and a newly verified address takes over the alerts its owner made with it before having an account.
 
 The site's sign-in and the admin's both authenticate here (config/admin_login.py), so the rules of
 participation/login_limits.py hold at every door that takes a password:
@@ -12,10 +13,12 @@ participation/login_limits.py hold at every door that takes a password:
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
+from . import services
 from .errors import TooManyRequests
 from .login_limits import account_for_login, password_attempt_check, password_failure_count
 from .participants import Participant, client_address
@@ -52,3 +55,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         account = account_for_login(_login(credentials))
         password_failure_count(account_id=account.pk if account else None, source=_source(request))
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            services.alerts_adopt(user=email_address.user, email=email_address.email)
+        return confirmed

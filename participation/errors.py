@@ -209,6 +209,13 @@ class ContactMailLimit(TooManyRequests):
     )
 
 
+class AlertMailLimit(TooManyRequests):
+    """An alert cannot go without its address, so unlike an author's, there is no "leave it empty"."""
+
+    field = "email"
+    default_message = _("Too many confirmation mails went to this address today. Please try again tomorrow.")
+
+
 class NotAllowed(DomainError):
     status_code = 403
     code = "permission_denied"
@@ -438,13 +445,29 @@ class AlertLimit(DomainError):
     status_code = 409
     code = "alert_limit"
 
-    def __init__(self) -> None:
+    def __init__(self, *, address: bool = False) -> None:
         from .models import ALERTS_PER_PERSON
 
-        super().__init__(
-            _("You have %(count)s alerts already, as many as one person may have. Delete one to add another.")
-            % {"count": ALERTS_PER_PERSON}
-        )
+        if address:
+            message = _(
+                "This e-mail address has %(count)s alerts already, as many as one person may have. Each "
+                "alert's mails have a link to delete it; then you can add another."
+            )
+        else:
+            message = _(
+                "You have %(count)s alerts already, as many as one person may have. Delete one to add "
+                "another."
+            )
+        super().__init__(message % {"count": ALERTS_PER_PERSON})
+
+
+class AlertLinkInvalid(DomainError):
+    status_code = 404
+    code = "alert_link_invalid"
+    default_message = _(
+        "This confirmation link is not valid or has expired, or the alert was deleted. You can make the "
+        "alert again."
+    )
 
 
 class AlertNotFound(DomainError):

@@ -1,8 +1,8 @@
 """Link preview pictures, drawn by the server with Pillow (no base-map tiles, no third-party service): the
 project's area on a plain ground, the suggestion in its category's colour (a ringed dot for a point, a cased
-line, a filled shape), the other published suggestions faintly, the credit of the area's data, and a strip
-naming the project, the category and the planning status. The suggestion's own title and text (user input)
-are never drawn: the preview's tags carry them as text.
+line, a filled shape), the other published suggestions smaller in their categories' colours, the credit of
+the area's data, and a strip naming the project, the category and the planning status. The suggestion's own
+title and text (user input) are never drawn: the preview's tags carry them as text.
 
 Drawn at twice the size and scaled down, which smooths the edges Pillow's drawing leaves jagged.
 """
@@ -20,7 +20,10 @@ SUPERSAMPLE = 2
 OUTSIDE = (226, 232, 240)  # the world outside the area, greyed as on the map page
 INSIDE = (248, 250, 252)
 OUTLINE = (30, 41, 59)
-NEIGHBOUR = (100, 116, 139)
+# Other suggestions beside the one a picture is of: dots of this radius (its marker's is 20), their colour
+# at this opacity over the ground.
+NEIGHBOUR_RADIUS = 6
+NEIGHBOUR_SHARE = 0.75
 BAND = (13, 91, 173)  # the site's blue (frontend/static/frontend/img/og-image.png)
 WHITE = (255, 255, 255)
 # Debian's DejaVu where installed (it has every German letter in bold); Pillow's own font elsewhere.
@@ -90,17 +93,26 @@ def _area_outline(draw: ImageDraw.ImageDraw, area: dict[str, Any]) -> None:
             draw.line(_scaled(ring), fill=OUTLINE, width=3 * SUPERSAMPLE, joint="curve")
 
 
-def _neighbours(draw: ImageDraw.ImageDraw, geometries: list[dict[str, Any]]) -> None:
-    faint = _mix(NEIGHBOUR, INSIDE, 0.45)
-    dot = _mix(NEIGHBOUR, INSIDE, 0.55)
-    radius = 4 * SUPERSAMPLE
-    for geometry in geometries:
-        for line in _lines(geometry):
-            draw.line(_scaled(line), fill=faint, width=2 * SUPERSAMPLE, joint="curve")
+def _neighbours(draw: ImageDraw.ImageDraw, neighbours: list[dict[str, Any]], *, context: bool) -> None:
+    """The other published suggestions in their categories' colours, as the map draws them: a dot with a
+    white ring, a line with a white casing, a shape with a light fill. Beside a suggestion (`context`) they
+    are smaller than its marker and a little lighter, so it stays what the eye finds first; on the
+    project's own picture they are the picture, in full colour."""
+    share = NEIGHBOUR_SHARE if context else 1.0
+    r = NEIGHBOUR_RADIUS * SUPERSAMPLE
+    ring = r + 2 * SUPERSAMPLE
+    for neighbour in neighbours:
+        geometry, colour = neighbour["geometry"], _rgb(neighbour["colour"])
+        shade = _mix(colour, INSIDE, share)
         for polygon in _polygons(geometry):
-            draw.polygon(_scaled(polygon[0]), outline=faint, width=2 * SUPERSAMPLE)
+            draw.polygon(_scaled(polygon[0]), fill=_mix(colour, INSIDE, 0.2 * share))
+            draw.line(_scaled(polygon[0]), fill=shade, width=2 * SUPERSAMPLE, joint="curve")
+        for line in _lines(geometry):
+            draw.line(_scaled(line), fill=WHITE, width=6 * SUPERSAMPLE, joint="curve")
+            draw.line(_scaled(line), fill=shade, width=3 * SUPERSAMPLE, joint="curve")
         for x, y in _scaled(_points(geometry)):
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=dot)
+            draw.ellipse((x - ring, y - ring, x + ring, y + ring), fill=WHITE)
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)
 
 
 def _suggestion(draw: ImageDraw.ImageDraw, geometry: dict[str, Any], colour: tuple[int, int, int]) -> None:
@@ -178,7 +190,7 @@ def preview_png(preview: Preview) -> bytes:
     ground.paste(Image.new("RGB", size, INSIDE), mask=mask)
     draw = ImageDraw.Draw(ground)
     _area_outline(draw, preview.area)
-    _neighbours(draw, preview.neighbours)
+    _neighbours(draw, preview.neighbours, context=preview.suggestion is not None)
     if preview.suggestion is not None:
         _suggestion(draw, preview.suggestion, _rgb(preview.colour))
     image = Image.new("RGB", (PREVIEW_WIDTH, PREVIEW_HEIGHT), BAND)

@@ -3,6 +3,8 @@
 import unicodedata
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
 from .errors import InvalidText
@@ -35,4 +37,29 @@ def clean_text(
             % {"max": max_length, "length": len(value)},
             field=field,
         )
+    return value
+
+
+# An e-mail field holds at most this (Django's EmailField, the RFC's practical bound).
+EMAIL_MAX = 254
+
+
+def clean_email(value: Any, *, required: bool = False) -> str:
+    """An e-mail address someone without an account leaves, trimmed; "" when optional and left empty."""
+    if not required and (value is None or value == ""):
+        return ""
+    message = (
+        _("Please enter a valid e-mail address.")
+        if required
+        else _("Please enter a valid e-mail address, or leave the field empty.")
+    )
+    if not isinstance(value, str):
+        raise InvalidText(message, field="email")
+    value = value.strip()
+    if len(value) > EMAIL_MAX:
+        raise InvalidText(message, field="email")
+    try:
+        EmailValidator()(value)
+    except ValidationError:
+        raise InvalidText(message, field="email") from None
     return value

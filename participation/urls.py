@@ -78,6 +78,7 @@ urlpatterns = [
     path("account/notifications/", account.account_notifications, name="account-notifications"),
     path("account/delete/", account.account_delete, name="account-delete"),
     path("contact/<str:token>/", public.contact_confirm, name="contact-confirm"),
+    path("alerts/confirm/<str:token>/", follows.alert_confirm, name="alert-confirm"),
     path("unsubscribe/<str:token>/", public.unsubscribe, name="unsubscribe"),
     path(
         "projects/<slug:slug>/suggestions/<int:pk>/reports/",

@@ -291,6 +291,8 @@ WRITE_LIMITS = {
     # confirmation mails to one e-mail address.
     "support_anonymous": env.str("LIMIT_ANONYMOUS_SUPPORTS", default="3/86400"),
     "contact": env.str("LIMIT_CONTACT_MAILS", default="5/86400"),
+    # Alerts for a place made without an account, per address (each also sends a confirmation mail).
+    "alert": env.str("LIMIT_ANONYMOUS_ALERTS", default="10/86400"),
     # Fresh ALTCHA challenges per address: solving them costs the client, issuing them costs us little.
     "challenge": env.str("LIMIT_CHALLENGES", default="120/600"),
     # Wrong passwords for API tokens (participation/login_limits.py; the sign-in forms have allauth's

@@ -10,7 +10,9 @@ from typing import Any
 from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
-from django.db.models import Func, Q, Value
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from participation.models import Category, Project, Suggestion
 from participation.selectors import feeds as feed_selectors
@@ -226,23 +228,64 @@ def projects_with_public_districts(*, project_ids: list[int]) -> set[int]:
     return {project_id for project_id, public in first.items() if public}
 
 
-def district_area(*, district: District) -> GEOSGeometry:
-    """The district's polygon as its layer holds it (EPSG:4326), areal parts only, as one MultiPolygon."""
-    geom = (
+# A district as an alert keeps it: its areal parts as one MultiPolygon (a districts layer holds only areas;
+# ST_CollectionExtract keeps it so whatever the import let through).
+def _areal() -> Func:
+    return Func(
+        Func("geom", Value(3), function="ST_CollectionExtract"),
+        function="ST_Multi",
+        output_field=MultiPolygonField(srid=4326),
+    )
+
+
+def district_area(*, district: District) -> tuple[GEOSGeometry, str]:
+    """The district's polygon as its layer holds it (EPSG:4326, one MultiPolygon) and its id in the layer's
+    source ('' if it has none): what an alert for it keeps."""
+    row = (
         ContextFeature.objects.filter(pk=district.feature_id, layer_id=district.layer_id)
-        .annotate(
-            areal=Func(
-                Func("geom", Value(3), function="ST_CollectionExtract"),
-                function="ST_Multi",
-                output_field=MultiPolygonField(srid=4326),
-            )
-        )
-        .values_list("areal", flat=True)
+        .annotate(areal=_areal())
+        .values_list("areal", "source_id")
         .first()
     )
-    if geom is None or geom.empty:
+    if row is None or row[0] is None or row[0].empty:
         raise DistrictNotFound()
-    return geom
+    return row
+
+
+def districts_for_alerts(*, project_id: int) -> QuerySet:
+    """The project's districts as district alerts follow them (participation's alert_districts_follow):
+    number, id in the source, name and area of each feature of the project's districts layer (the first by
+    position, as the analysis and the districts page take it), named as the analysis names them
+    (geo_analysis_rebuild: the `name` attribute, else the source's id, else the number). Read from the
+    features themselves, not from geo_district, which the worker rebuilds only after an import commits.
+    No districts layer: None. A layer that is not public: DistrictNotFound (alerts are made from public
+    districts only, and a hidden layer's names must not reach them)."""
+    layer = (
+        ContextLayer.objects.filter(project_id=project_id, role=LayerRole.DISTRICTS)
+        .order_by("position", "id")
+        .values("id", "public")
+        .first()
+    )
+    if layer is None:
+        return None
+    if not layer["public"]:
+        raise DistrictNotFound()
+    return (
+        ContextFeature.objects.filter(layer_id=layer["id"])
+        .annotate(
+            number=F("id"),
+            key=F("source_id"),
+            name=Coalesce(
+                NullIf(KT("properties__name"), Value(""), output_field=TextField()),
+                NullIf(F("source_id"), Value(""), output_field=TextField()),
+                Cast("id", output_field=TextField()),
+                output_field=TextField(),
+            ),
+            area=_areal(),
+        )
+        .values_list("number", "key", "name", "area")
+        .order_by()
+    )
 
 
 def district_public_get(*, project: Project, district_id: str) -> District:

@@ -14,7 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from participation import services as participation_services
+from participation.services import DistrictsFollowed
+
 from ..sql import SQL
+from . import selectors
+from .errors import DistrictNotFound
 from .models import AnalysisState
 
 
@@ -52,3 +57,15 @@ def analysis_rebuild_task(project_id: int, requested: str) -> None:
     ).update(started_at=timezone.now())
     if claimed:
         analysis_rebuild(project_id=project_id)
+
+
+def district_alerts_follow(*, project_id: int) -> DistrictsFollowed | None:
+    """The project's districts may have changed (its districts layer imported, deleted, moved or made
+    public): participation's district alerts follow them in the caller's transaction (see
+    participation.services.alert_districts_follow for how an alert finds its district again). While the
+    districts layer is not public nothing changes (None): the alerts keep what they have until it is."""
+    try:
+        districts = selectors.districts_for_alerts(project_id=project_id)
+    except DistrictNotFound:
+        return None
+    return participation_services.alert_districts_follow(project_id=project_id, districts=districts)

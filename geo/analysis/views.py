@@ -4,7 +4,6 @@ import json
 from collections.abc import Sequence
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,12 @@ from config.errors import DomainError
 from participation import selectors as participation_selectors
 from participation import services as participation_services
 from participation.access import planners_only
+from participation.antispam import anti_spam_widget
 from participation.errors import AlertDistrictInvalid, ProjectNotFound
 from participation.models import ALERTS_PER_PERSON, Category, Delivery, Project
+from participation.participants import participant_from
+from participation.rules import needs_anti_spam
+from participation.views.follows import alert_confirmation_sent
 
 from ..layers.models import ContextLayer, LayerRole
 from ..network import demand_selectors
@@ -141,22 +144,30 @@ def district_alerts_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("This project has no districts.")) from None
     chosen = request.POST.get("district", "")
     delivery = request.POST.get("delivery", Delivery.IMMEDIATE)
+    email = request.POST.get("email", "")
+    # Someone without an account gives an address (confirmed by a mailed link) and the anti-spam proof.
+    visitor = participant_from(
+        request, proof=request.POST.get("altcha", ""), honeypot=request.POST.get("website", "")
+    )
     error: DomainError | None = None
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
         try:
             if not chosen:
                 raise AlertDistrictInvalid()
             district = selectors.district_public_get(project=project, district_id=chosen)
-            participation_services.alert_district_create(
-                user=request.user,
+            area, key = selectors.district_area(district=district)
+            alert = participation_services.alert_district_create(
+                actor=visitor,
                 project=project,
-                area=selectors.district_area(district=district),
+                area=area,
                 district_name=district.name,
                 district_number=district.feature_id,
+                district_key=key,
                 delivery=delivery,
+                email=email,
             )
+            if alert.is_anonymous:
+                return alert_confirmation_sent(request, alert=alert)
             messages.success(request, _("Your alert for the district is saved."))
             return redirect("participation:account-follows")
         except DomainError as refused:
@@ -170,6 +181,9 @@ def district_alerts_page(request: HttpRequest, slug: str) -> HttpResponse:
             "chosen": chosen,
             "delivery": delivery,
             "deliveries": Delivery.choices,
+            "email": email,
+            "anti_spam": needs_anti_spam(visitor),
+            "anti_spam_config": anti_spam_widget(visitor),
             "error": error,
             "room": (
                 ALERTS_PER_PERSON - participation_selectors.alert_list_own(user=request.user).count()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from ..analysis.services import analysis_request
+from ..analysis.services import analysis_request, district_alerts_follow
 from .imports import DRIVERS, ImportReport, LayerRefused, layer_import
 from .models import ContextLayer, LayerRole, SourceKind
 from .refresh import next_refresh, schedule_refresh
@@ -283,6 +283,10 @@ class ContextLayerAdmin(TranslationAdmin):
         elif change and {"role", "category", "position"} & set(form.changed_data):
             # What the suggestions are measured against changed without an import (which asks by itself).
             analysis_request(project_id=obj.project_id)
+        if report is None and change and {"role", "position", "public"} & set(form.changed_data):
+            # Another layer may be the project's districts now, or this one public again (an import follows
+            # by itself): district alerts find their districts in it, in this transaction.
+            district_alerts_follow(project_id=obj.project_id)
         if obj.source_kind == SourceKind.URL and obj.refresh_hours:
             schedule_refresh()
 
@@ -290,12 +294,17 @@ class ContextLayerAdmin(TranslationAdmin):
         super().delete_model(request, obj)
         if obj.role != LayerRole.REFERENCE:
             analysis_request(project_id=obj.project_id)
+        if obj.role == LayerRole.DISTRICTS:
+            district_alerts_follow(project_id=obj.project_id)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ContextLayer]) -> None:
         projects = set(queryset.exclude(role=LayerRole.REFERENCE).values_list("project_id", flat=True))
+        with_districts = set(queryset.filter(role=LayerRole.DISTRICTS).values_list("project_id", flat=True))
         super().delete_queryset(request, queryset)
         for project_id in sorted(projects):
             analysis_request(project_id=project_id)
+        for project_id in sorted(with_districts):
+            district_alerts_follow(project_id=project_id)
 
 
 def _when(moment: datetime) -> str:

@@ -33,9 +33,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from geo.analysis.services import analysis_request
+from geo.analysis.services import analysis_request, district_alerts_follow
 from geo.core.ogr import OutputTooLarge, ZipRefused, shapefile_from_zip, stream_fenced_ogr2ogr
 from geo.places.services import places_build
 from geo.sql import SQL
@@ -123,7 +123,7 @@ class ImportReport:
                 _("%(collections)s geometry collections split into %(parts)s features")
                 % {"collections": _grouped(self.collections_split), "parts": _grouped(self.collection_parts)}
             )
-        return "; ".join(str(p) for p in parts) + "."
+        return "; ".join(str(p) for p in parts) + "." + "".join(f" {warning}" for warning in self.warnings)
 
 
 DROP_REASONS = {
@@ -426,6 +426,10 @@ def _replace(
             # Before the layer's row is written: the attach needs geo_context_layer free of other writers for
             # a moment, and two imports that had each written their layer would wait for each other.
             _swap(cursor, layer)
+            if layer.role == LayerRole.DISTRICTS:
+                # Alerts for a district take its new polygon (or are marked, if it is gone) with the import,
+                # never a moment after it: participation's copy and the layer change together.
+                _tell_district_alerts(layer, report)
             layer.source_kind = "file"
             layer.source_name = source[:255]
             layer.source_layer = source_layer
@@ -440,6 +444,21 @@ def _replace(
             with connection.cursor() as cursor:
                 cursor.execute(SQL.load("context_layer_staging_drop"))
     return report
+
+
+def _tell_district_alerts(layer: ContextLayer, report: ImportReport) -> None:
+    followed = district_alerts_follow(project_id=layer.project_id)
+    if followed is not None and followed.missing:
+        report.warnings.append(
+            ngettext(
+                "%(count)s alert for a district whose district is no longer in the layer keeps its last "
+                "boundary; its owner sees this on their page of follows.",
+                "%(count)s alerts for districts that are no longer in the layer keep their last boundary; "
+                "their owners see this on their pages of follows.",
+                followed.missing,
+            )
+            % {"count": _grouped(followed.missing)}
+        )
 
 
 def _take_valid(cursor: Any, layer: ContextLayer) -> dict[str, int] | None:

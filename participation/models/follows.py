@@ -9,6 +9,7 @@ tells nobody and a worker that dies loses nothing: notices stay until a mail car
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,11 +60,21 @@ class FollowQuestion(models.Model):
 
 
 class PlaceAlert(models.Model):
-    """Tell a signed-in person about new published suggestions within `radius` metres of `centre`, or, for
-    an alert for a district, inside `area`: the district's polygon copied when the alert was made (geo picks
-    it; participation never reads geo's layers), with its name and feature id for display and its feed."""
+    """Tell a person about new published suggestions within `radius` metres of `centre`, or, for an alert
+    for a district, inside `area`: the district's polygon copied when the alert was made (geo picks it;
+    participation never reads geo's layers), with its name and feature id for display and its feed.
+    When the layer is imported again, geo hands the new districts to `alert_districts_follow`, which moves
+    the alert to its district's new polygon, or marks it when the district is gone.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="place_alerts")
+    The person is an account, or someone without one who gave an `email`: such an alert tells nobody
+    anything until the address is confirmed by the link mailed to it (`confirmed_at`); unconfirmed ones
+    are purged with the other unconfirmed addresses (purge_personal_data)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="place_alerts"
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="place_alerts")
     name = models.CharField(_("name"), max_length=80, blank=True)
     centre = models.PointField(_("centre"), srid=4326, null=True, blank=True)
@@ -72,6 +83,12 @@ class PlaceAlert(models.Model):
     area = models.MultiPolygonField(_("district area"), srid=4326, null=True, blank=True)
     district_name = models.CharField(_("district"), max_length=300, blank=True)
     district_number = models.BigIntegerField(_("district number"), null=True, blank=True)
+    # The district's id in the layer's source (an OSM relation, a GeoJSON id), when it has one: with the
+    # name, what finds the district again after a re-import gives its features new numbers.
+    district_key = models.CharField(_("district id in the source"), max_length=100, blank=True)
+    # Set when a re-import of the districts layer no longer has the district: the alert keeps working on its
+    # last polygon and the person is told on their follows page (services.alert_districts_follow).
+    district_missing_since = models.DateTimeField(_("district missing since"), null=True, blank=True)
     delivery = models.CharField(
         _("mails"), max_length=9, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
@@ -106,6 +123,16 @@ class PlaceAlert(models.Model):
                 ),
                 name="place_alert_circle_or_district",
             ),
+            # An account's alert mails its verified address; only one without an account keeps its own.
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, email="") | (Q(user__isnull=True) & ~Q(email="")),
+                name="place_alert_account_or_address",
+            ),
+        ]
+        indexes = [
+            # Counting one address's alerts against the limit, whatever its capitals: `email__iexact` is
+            # UPPER(email) = UPPER(%s) on PostgreSQL.
+            models.Index(Upper("email"), condition=Q(user__isnull=True), name="place_alert_address"),
         ]
 
     def __str__(self) -> str:
@@ -114,6 +141,10 @@ class PlaceAlert(models.Model):
     @property
     def is_district(self) -> bool:
         return self.district_number is not None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
 
 
 class NoticeKind(models.TextChoices):
@@ -124,9 +155,12 @@ class NoticeKind(models.TextChoices):
 
 
 class Notice(models.Model):
-    """One thing to tell one person, waiting until a mail carries it (`sent_at`)."""
+    """One thing to tell one person, waiting until a mail carries it (`sent_at`): an account, or for an
+    alert without an account (`user` empty), the alert's confirmed address."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
     kind = models.CharField(max_length=7, choices=NoticeKind.choices)
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -148,7 +182,10 @@ class Notice(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid")
+            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(alert__isnull=False), name="notice_has_recipient"
+            ),
         ]
         indexes = [
             models.Index(

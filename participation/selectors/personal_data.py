@@ -151,7 +151,13 @@ def account_data_get(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "name": a.name,
                 # A district alert: its name and number, not the copied polygon (large, and not the person's).
                 **(
-                    {"district": a.district_name, "district_number": a.district_number}
+                    {
+                        "district": a.district_name,
+                        "district_number": a.district_number,
+                        # Since when the district is no longer in the map (the alert keeps its last boundary).
+                        "district_missing_since": a.district_missing_since
+                        and a.district_missing_since.isoformat(),
+                    }
                     if a.is_district
                     else {"centre": json.loads(a.centre.json), "radius_metres": a.radius}
                 ),

@@ -21,14 +21,16 @@ PREVIEW_HEIGHT = 630
 PREVIEW_BAND = 96
 # Room around the area inside the map part, in pixels.
 PREVIEW_MARGIN = 36
-# Other published suggestions drawn faintly: the nearest ones, enough to show a busy place, bounded.
+# Other published suggestions, smaller, in their categories' colours: the nearest ones, enough to show a busy
+# place, bounded.
 PREVIEW_NEIGHBOURS = 400
 
 
 @dataclass(frozen=True, slots=True)
 class Preview:
     """One picture's content. Geometries are GeoJSON geometry objects in pixels of the map part
-    (PREVIEW_WIDTH x PREVIEW_HEIGHT - PREVIEW_BAND, y downwards)."""
+    (PREVIEW_WIDTH x PREVIEW_HEIGHT - PREVIEW_BAND, y downwards); each neighbour is
+    {"geometry": …, "colour": its category's "#rrggbb"}, the farthest first."""
 
     project_title: str
     area: dict[str, Any]

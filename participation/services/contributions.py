@@ -13,8 +13,6 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -61,7 +59,7 @@ from ..names import check_public_name
 from ..participants import Participant
 from ..rules import check_can_write, check_may_take_part
 from ..selectors import category_get, suggestion_get_visible, support_list
-from ..texts import clean_text
+from ..texts import clean_email, clean_text
 from ..throttling import rate_limit_check
 from .follows import notices_comment, notices_new
 from .photos import (
@@ -79,7 +77,6 @@ TEXT_MAX = Suggestion._meta.get_field("text").max_length
 COMMENT_MAX = Comment._meta.get_field("text").max_length
 REPORT_TEXT_MAX = Report._meta.get_field("text").max_length
 NAME_MAX = Suggestion._meta.get_field("display_name").max_length
-EMAIL_MAX = SuggestionContact._meta.get_field("email").max_length
 # The account's side of the one-to-one (`user.profile`), filled when the profile was read with the account.
 PROFILE = Profile._meta.get_field("user").remote_field
 
@@ -128,7 +125,7 @@ def suggestion_create(
     title = clean_text(title, field="title", max_length=TITLE_MAX, required=True, single_line=True)
     text = clean_text(text, field="text", max_length=TEXT_MAX)
     display_name = _display_name(actor, name)
-    email = "" if actor.signed_in else _optional_email(email)
+    email = "" if actor.signed_in else clean_email(email)
     checked_photos = photo_uploads_check(photos, room=PHOTOS_PER_SUGGESTION)
     check_human(actor)
     rate_limit_check(scope="suggestion", ident=actor.rate_ident)
@@ -325,22 +322,6 @@ def _display_name(actor: Participant, name: object) -> str:
     chosen = clean_text(name, field="name", max_length=NAME_MAX, single_line=True)
     check_public_name(chosen, user=None)  # nobody without an account speaks as "Moderation"
     return chosen
-
-
-def _optional_email(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    message = _("Please enter a valid e-mail address, or leave the field empty.")
-    if not isinstance(value, str):
-        raise InvalidText(message, field="email")
-    value = value.strip()
-    if len(value) > EMAIL_MAX:
-        raise InvalidText(message, field="email")
-    try:
-        EmailValidator()(value)
-    except ValidationError:
-        raise InvalidText(message, field="email") from None
-    return value
 
 
 def _active_category(*, project: Project, key: Any) -> Category:

@@ -13,8 +13,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..contacts import CONTACT_LINK_AGE
+from ..follow_mail import ALERT_LINK_AGE
 from ..idempotency import account_keys
-from ..models import Comment, Photo, Profile, Report, Suggestion, SuggestionContact, Support
+from ..models import Comment, Photo, PlaceAlert, Profile, Report, Suggestion, SuggestionContact, Support
 
 
 @transaction.atomic
@@ -59,6 +60,7 @@ def _random_key() -> RawSQL:
 class Purged:
     addresses: int
     contacts: int
+    alerts: int = 0
 
 
 @transaction.atomic
@@ -75,7 +77,11 @@ def personal_data_purge(*, now: datetime | None = None) -> Purged:
     contacts, _detail = SuggestionContact.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - timedelta(seconds=CONTACT_LINK_AGE)
     ).delete()
-    return Purged(addresses=addresses, contacts=contacts)
+    # Alerts made without an account whose address nobody confirmed: the link cannot be opened any more.
+    alerts, _detail = PlaceAlert.objects.filter(
+        user__isnull=True, confirmed_at__isnull=True, created_at__lt=now - timedelta(seconds=ALERT_LINK_AGE)
+    ).delete()
+    return Purged(addresses=addresses, contacts=contacts, alerts=alerts)
 
 
 def notifications_unsubscribe(*, kind: str, pk: int) -> bool:

@@ -4,7 +4,8 @@
 -- case the area was redrawn since) and scaled to fit %(width)s x %(height)s pixels less %(margin)s on every
 -- side, centred; y grows downwards as in an image. Simplified to about a pixel; 1 decimal is enough.
 -- Only published suggestions of a public project ever reach this query's answer: with %(suggestion)s
--- anything else gives no row at all. %(neighbours)s nearest others (the GiST index on geom_3857 answers it).
+-- anything else gives no row at all. %(neighbours)s nearest others (the GiST index on geom_3857 answers it),
+-- each with its category's colour, as the map draws them.
 -- Parameters: project (id), suggestion (id or NULL), width, height, margin, neighbours.
 WITH project AS (
     SELECT p.id, ST_Transform(p.area, 3857) AS area
@@ -48,16 +49,21 @@ SELECT ST_AsGeoJSON(
                              pixels.offset_y + pixels.ymax * pixels.scale),
                    1)
         FROM chosen) AS suggestion,
-       (SELECT coalesce(json_agg(ST_AsGeoJSON(
-                   ST_Affine(ST_SimplifyPreserveTopology(near.geom_3857, 1.0 / pixels.scale),
-                             pixels.scale, 0, 0, -pixels.scale,
-                             pixels.offset_x - pixels.xmin * pixels.scale,
-                             pixels.offset_y + pixels.ymax * pixels.scale),
-                   1)::json), '[]'::json)
-        FROM (SELECT s.geom_3857
+       (SELECT coalesce(json_agg(json_build_object(
+                   'geometry', ST_AsGeoJSON(
+                       ST_Affine(ST_SimplifyPreserveTopology(near.geom_3857, 1.0 / pixels.scale),
+                                 pixels.scale, 0, 0, -pixels.scale,
+                                 pixels.offset_x - pixels.xmin * pixels.scale,
+                                 pixels.offset_y + pixels.ymax * pixels.scale),
+                       1)::json,
+                   'colour', c.colour)
+                   -- The farthest first, so the nearest are drawn on top of them.
+                   ORDER BY near.distance DESC, near.id), '[]'::json)
+        FROM (SELECT s.id, s.category_id, s.geom_3857, s.geom_3857 <-> pixels.focus AS distance
               FROM participation_suggestion AS s
               WHERE s.project_id = %(project)s AND s.moderation_state = 'published'
                 AND s.id IS DISTINCT FROM %(suggestion)s
               ORDER BY s.geom_3857 <-> pixels.focus
-              LIMIT %(neighbours)s) AS near) AS neighbours
+              LIMIT %(neighbours)s) AS near
+        JOIN participation_category AS c ON c.id = near.category_id) AS neighbours
 FROM pixels

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import alert_areas, selectors, services
+from .. import alert_areas, follow_mail, selectors, services
+from ..antispam import anti_spam_widget
 from ..errors import AlertNotFound, DomainError, ProjectNotFound, SuggestionNotFound
 from ..models import (
     ALERT_RADIUS_MAX,
@@ -23,6 +24,8 @@ from ..models import (
     PlaceAlert,
     Project,
 )
+from ..participants import participant_from
+from ..rules import needs_anti_spam
 
 DEFAULT_RADIUS = 500
 
@@ -72,9 +75,10 @@ def account_follows(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @never_cache
 def alert_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """For an account, or for someone without one, who gives an address to confirm (and the anti-spam
+    proof anonymous forms carry)."""
     try:
         project = selectors.project_get(slug=slug)
     except ProjectNotFound:
@@ -104,6 +108,9 @@ def alert_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _alert_form(request: HttpRequest, *, project: Project, alert: PlaceAlert | None) -> HttpResponse:
+    visitor = participant_from(
+        request, proof=request.POST.get("altcha", ""), honeypot=request.POST.get("website", "")
+    )
     fields = {
         "longitude": alert.centre.x if alert else "",
         "latitude": alert.centre.y if alert else "",
@@ -111,16 +118,21 @@ def _alert_form(request: HttpRequest, *, project: Project, alert: PlaceAlert | N
         "delivery": alert.delivery if alert else Delivery.IMMEDIATE,
         "name": alert.name if alert else "",
     }
+    email = ""
     error: DomainError | None = None
     if request.method == "POST":
         fields = {key: request.POST.get(key, "") for key in fields}
+        email = request.POST.get("email", "")
         try:
-            if alert is None:
-                services.alert_create(user=request.user, project=project, **fields)
-                messages.success(request, _("Your alert is saved."))
-            else:
+            if alert is not None:
                 services.alert_update(user=request.user, alert_id=alert.pk, **fields)
                 messages.success(request, _("Your alert is changed."))
+            elif visitor.signed_in:
+                services.alert_create(actor=visitor, project=project, **fields)
+                messages.success(request, _("Your alert is saved."))
+            else:
+                made = services.alert_create(actor=visitor, project=project, email=email, **fields)
+                return alert_confirmation_sent(request, alert=made)
             return redirect("participation:account-follows")
         except DomainError as refused:
             error = refused
@@ -141,6 +153,9 @@ def _alert_form(request: HttpRequest, *, project: Project, alert: PlaceAlert | N
             "project": project,
             "alert": alert,
             "fields": fields,
+            "email": email,
+            "anti_spam": needs_anti_spam(visitor),
+            "anti_spam_config": anti_spam_widget(visitor),
             "error": error,
             "radius_min": ALERT_RADIUS_MIN,
             "radius_max": ALERT_RADIUS_MAX,
@@ -151,4 +166,38 @@ def _alert_form(request: HttpRequest, *, project: Project, alert: PlaceAlert | N
             ),
         },
         status=error.status_code if error else 200,
+    )
+
+
+def alert_confirmation_sent(request: HttpRequest, *, alert: PlaceAlert) -> HttpResponse:
+    """After an alert without an account: where the link went and what happens until it is opened. Shown
+    as the answer to the POST, not a redirect: the address appears only to whoever just typed it."""
+    return render(
+        request,
+        "participation/alert_confirm.html",
+        {"sent": alert, "project": alert.project, "days": follow_mail.ALERT_LINK_AGE // (24 * 3600)},
+    )
+
+
+@never_cache
+def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation mail. GET only asks: mail scanners open links, people press buttons."""
+    try:
+        alert = follow_mail.alert_from_link(token)
+    except DomainError as refused:
+        return render(
+            request,
+            "participation/alert_confirm.html",
+            {"error": refused.message},
+            status=refused.status_code,
+        )
+    if request.method == "POST":
+        alert = services.alert_confirm(alert=alert)
+    unsubscribe = reverse(
+        "participation:unsubscribe", kwargs={"token": follow_mail.unsubscribe_token("alert", alert.pk)}
+    )
+    return render(
+        request,
+        "participation/alert_confirm.html",
+        {"alert": alert, "project": alert.project, "unsubscribe": unsubscribe},
     )

@@ -2,10 +2,10 @@
 to the districts page, a district chosen in the plain list, saved; what the server stored is that district."""
 
 import pytest
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from playwright.sync_api import expect
 
-from geo.analysis.services import analysis_rebuild
+from geo.analysis.services import analysis_rebuild, district_alerts_follow
 from geo.layers.models import ContextFeature, ContextLayer
 from participation.models import PlaceAlert
 from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
@@ -77,3 +77,83 @@ def test_the_districts_page_on_a_desktop_links_every_feed(live_server, new_page,
     assert page.request.get(live_server.url + href).headers["content-type"].startswith("application/atom+xml")
     assert serious_violations(page) == []
     screenshot(page, "district-alert-desktop")
+
+
+def test_a_district_alert_without_an_account_with_the_keyboard_on_a_phone(
+    live_server, new_page, project, districts
+):
+    """From the map's link, without an account: a district, an address and the one press that solves the
+    anti-spam proof and sends; the alert waits for the mailed link."""
+    page = new_page(viewport={"width": 390, "height": 844}, locale="de-DE", has_touch=True)
+    page.goto(f"{live_server.url}/projects/{project.slug}/districts/")
+    expect(page.locator("#district-anonymous-hint")).to_contain_text("Kein Konto nötig")
+    tab_to(page, "#district-choice")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # Innenstadt-West
+    tab_to(page, "#district-email")
+    page.keyboard.type("bea@example.org")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert small_targets(page) == []
+    assert serious_violations(page) == []
+    screenshot(page, "district-alert-anonymous-phone")
+    tab_to(page, "#district-alert-save")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#alert-sent")).to_contain_text("bea@example.org", timeout=20000)
+    alert = PlaceAlert.objects.get()
+    assert (alert.user, alert.email, alert.district_name, alert.confirmed_at) == (
+        None,
+        "bea@example.org",
+        "Innenstadt-West",
+        None,
+    )
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
+def test_a_gone_district_says_so_and_leads_to_choosing_again(
+    live_server, new_page, citizen, project, districts, viewport
+):
+    # The alert was made for Südweststadt; the next import of the districts no longer has it.
+    district = districts["Südweststadt"]
+    PlaceAlert.objects.create(
+        user=citizen,
+        project=project,
+        area=MultiPolygon(district.geom, srid=4326),
+        district_name="Südweststadt",
+        district_number=district.pk,
+        language="de",
+    )
+    district.delete()
+    district_alerts_follow(project_id=project.pk)
+    width, height = viewport
+    page = new_page(viewport={"width": width, "height": height}, locale="de-DE", has_touch=width < 500)
+    sign_in(page, live_server, citizen)
+    page.goto(f"{live_server.url}/account/follows/")
+
+    note = page.locator(".district-missing")
+    expect(note).to_contain_text("Diesen Stadtteil gibt es in der Karte des Projekts nicht mehr")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width < 500:
+        assert small_targets(page) == []  # tap targets: a phone's rule
+    assert serious_violations(page) == []
+    screenshot(page, f"district-missing-{width}")
+    tab_to(page, ".own-item--missing .own-actions a")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Benachrichtigung für einen Stadtteil")).to_be_visible()
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
+def test_a_project_without_districts_says_so_on_the_404_page(live_server, new_page, project, viewport):
+    width, height = viewport
+    page = new_page(viewport={"width": width, "height": height}, locale="de-DE")
+
+    response = page.goto(f"{live_server.url}/projects/{project.slug}/districts/")
+
+    assert response.status == 404
+    expect(page.locator("#not-found-reason")).to_have_text("Dieses Projekt hat keine Stadtteile.")
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []
+    screenshot(page, f"not-found-districts-{width}")

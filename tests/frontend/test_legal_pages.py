@@ -74,6 +74,7 @@ def test_privacy_statement_states_the_retention_settings_of_this_installation(cl
     assert "“pm_session” keeps you signed in (14 days)" in en
     assert "“messages” carries a one-time notice" in en
     assert "tiles.example.net" in en
+    assert "an unconfirmed alert is deleted after 14 days" in en
     assert settings.EXPORT_LICENCE in en
     assert "36 Stunden" in de
     assert "9 Tagen" in de

@@ -16,6 +16,7 @@ from participation.errors import AlertDistrictInvalid, AlertLimit
 from participation.models import Notice, PlaceAlert
 from participation.participants import Participant
 from tests.factories import CitizenFactory
+from tests.proofs import solved
 
 pytestmark = pytest.mark.django_db
 
@@ -109,16 +110,50 @@ def test_the_districts_page_lists_the_districts_with_their_feeds_in_german(clien
     assert page.index(">East<") < page.index(">West<") < page.index(">West-Süd<")  # by name
 
 
-def test_anonymous_visitors_see_the_feeds_and_are_asked_to_sign_in(client, town):
-    response = client.get("/projects/town/districts/", **DE)
+def test_without_an_account_a_district_alert_waits_for_the_confirmed_address(
+    client, town, mailoutbox, run_worker
+):
+    page = client.get("/projects/town/districts/", **DE).content.decode()
+    assert 'id="district-email"' in page
+    assert f"/projects/town/feed/districts/{town['west'].pk}/" in page
 
-    assert response.status_code == 200
-    assert 'id="district-alert-form"' not in response.content.decode()
-    assert f"/projects/town/feed/districts/{town['west'].pk}/" in response.content.decode()
-    posted = client.post("/projects/town/districts/", {"district": str(town["west"].pk)})
-    assert posted.status_code == 302
-    assert posted["Location"].startswith("/accounts/login/")
+    unproven = client.post(
+        "/projects/town/districts/", {"district": str(town["east"].pk), "email": "bea@example.org"}, **DE
+    )
+    assert unproven.status_code == 400
     assert not PlaceAlert.objects.exists()
+
+    sent = client.post(
+        "/projects/town/districts/",
+        {
+            "district": str(town["east"].pk),
+            "email": "bea@example.org",
+            "altcha": solved(client),
+            "website": "",
+        },
+        **DE,
+    )
+    assert sent.status_code == 200
+    assert 'id="alert-sent"' in sent.content.decode()
+    alert = PlaceAlert.objects.get()
+    assert (alert.user, alert.email, alert.district_name, alert.confirmed_at) == (
+        None,
+        "bea@example.org",
+        "East",
+        None,
+    )
+    run_worker()
+    [question] = mailoutbox
+    assert "im Stadtteil East" in question.body
+    link = re.search(r"https?://[^/]+(/alerts/confirm/\S+/)", question.body).group(1)
+    assert Client().post(link).status_code == 200
+    mailoutbox.clear()
+
+    create(CitizenFactory(username="carl"), town["parking"], point(8.43, 49.00), "Im Osten")
+    assert run_worker() == 0
+    [mail] = mailoutbox
+    assert mail.to == ["bea@example.org"]
+    assert "Im Osten" in mail.body
 
 
 def test_no_district_chosen_is_a_400_that_says_so_in_german(client, anna, town):
@@ -164,7 +199,7 @@ def test_district_alerts_count_towards_the_limit(client, anna, town):
     assert response.status_code in (200, 409)
     with pytest.raises(AlertLimit), translation.override("de"):
         services.alert_district_create(
-            user=anna,
+            actor=Participant(user=anna, address="192.0.2.7"),
             project=town["project"],
             area=MultiPolygon(Polygon.from_bbox((8.40, 48.98, 8.45, 49.02)), srid=4326),
             district_name="East",
@@ -249,7 +284,7 @@ def test_the_database_refuses_an_alert_half_circle_half_district(anna, town):
 def test_a_non_areal_geometry_is_refused(anna, town):
     with pytest.raises(AlertDistrictInvalid):
         services.alert_district_create(
-            user=anna,
+            actor=Participant(user=anna, address="192.0.2.7"),
             project=town["project"],
             area=town["a"].geom,
             district_name="Parking",

@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from altcha import Challenge, Payload, solve_challenge
+from altcha import Payload, solve_challenge
 from altcha_django import build_challenge
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
@@ -28,18 +28,11 @@ from participation.models import (
 )
 from participation.participants import BROWSER_COOKIE, Participant
 from tests.factories import SuggestionFactory
+from tests.proofs import solved
 
 CREATE = "/api/v1/projects/test-project/suggestions/"
 CHALLENGE = "/api/v1/altcha/challenge/"
 POINT = {"type": "Point", "coordinates": [8.4, 49.0]}
-
-
-def solved(client: Client) -> str:
-    """A payload as the widget sends it: a fresh challenge from our endpoint, solved."""
-    challenge = Challenge.from_dict(client.get(CHALLENGE).json())
-    solution = solve_challenge(challenge)
-    assert solution is not None
-    return Payload(challenge, solution).to_base64()
 
 
 def feature(**properties):

@@ -79,9 +79,11 @@ def test_a_list_is_normalised_without_repeats_and_every_bad_entry_is_named_in_ge
         "http://localhost:8000",
     ]
     assert origins_parse("") == []
-    with translation.override("de"), pytest.raises(ValidationError) as refused:
-        origins_parse("https://ok.example\nhttps://*.example\nhttps://b.example/karte")
-    said = [str(message) for message in refused.value.messages]
+    with translation.override("de"):
+        with pytest.raises(ValidationError) as refused:
+            origins_parse("https://ok.example\nhttps://*.example\nhttps://b.example/karte")
+        # Lazy texts: read in German here, not in whatever language an earlier test left active.
+        said = [str(message) for message in refused.value.messages]
     assert said == [
         "„https://*.example“: Platzhalter sind nicht erlaubt. Geben Sie jede Website, die die Karte "
         "einbinden darf, in einer eigenen Zeile an, z. B. https://www.example.org.",

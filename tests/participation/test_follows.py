@@ -73,7 +73,7 @@ def follow(user, suggestion, *, comments=False, language="de"):
 def alert(user, project, *, radius=500, delivery="immediate", name="Am Marktplatz", lon=8.40, lat=49.00):
     with translation.override("de"):
         return services.alert_create(
-            user=user,
+            actor=actor(user),
             project=project,
             longitude=lon,
             latitude=lat,

@@ -96,7 +96,7 @@ def test_a_line_is_drawn_from_its_start_to_its_end(client):
     assert abs(max(xs) - end[0]) <= 6
 
 
-def test_published_neighbours_are_drawn_faintly_and_unpublished_ones_never(client):
+def test_published_neighbours_are_drawn_and_unpublished_ones_never(client):
     project = ProjectFactory(area=AREA)
     suggestion = SuggestionFactory(category__project=project, geom=Point(8.40, 49.01, srid=4326))
     SuggestionFactory(category=suggestion.category, geom=Point(8.34, 49.00, srid=4326))
@@ -119,6 +119,53 @@ def test_published_neighbours_are_drawn_faintly_and_unpublished_ones_never(clien
     for lon in (8.44, 8.45, 8.46, 8.47):
         x, y = expected_pixel(lon, 49.00)
         assert pixels[round(x), round(y)] == ground, lon
+
+
+PURPLE = (0x7C, 0x3A, 0xED)
+ORANGE = (0xC2, 0x41, 0x0C)
+
+
+def near_colour(pixel, colour, tolerance=8) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+
+
+def test_neighbours_are_drawn_in_their_categories_colours_and_the_suggestion_stands_out(client, tmp_path):
+    project = ProjectFactory(area=AREA)
+    suggestion = SuggestionFactory(category__project=project, geom=Point(8.40, 49.01, srid=4326))
+    charging = CategoryFactory(project=project, colour="#7c3aed")
+    paths = CategoryFactory(project=project, geometry_kind="line", colour="#c2410c")
+    SuggestionFactory(category=charging, geom=Point(8.34, 49.00, srid=4326))
+    SuggestionFactory(category=paths, geom=LineString((8.44, 48.99), (8.48, 48.99), srid=4326))
+
+    response = client.get(preview_url(suggestion))
+    (tmp_path / "preview.png").write_bytes(response.content)
+    image = picture(response)
+
+    pixels = image.load()
+    dot = expected_pixel(8.34, 49.00)
+    on_line = expected_pixel(8.46, 48.99)
+    # Each in its own category's colour (a little lighter than the suggestion's), not a common grey.
+    assert near_colour(pixels[round(dot[0]), round(dot[1])], previews._mix(PURPLE, previews.INSIDE, 0.75))
+    assert near_colour(
+        pixels[round(on_line[0]), round(on_line[1])], previews._mix(ORANGE, previews.INSIDE, 0.75)
+    )
+    # The suggestion stays what the eye finds first: its marker in full colour, many times a neighbour's dot.
+    marker = coloured(image, COLOUR)
+    neighbour = coloured(image, previews._mix(PURPLE, previews.INSIDE, 0.75))
+    assert len(marker) > 300
+    assert 0 < len(neighbour) * 4 < len(marker)
+    assert not coloured(image, PURPLE)  # no neighbour in the full colour the suggestion has
+
+
+def test_the_projects_picture_draws_its_suggestions_in_full_colour(client):
+    project = ProjectFactory(area=AREA)
+    charging = CategoryFactory(project=project, colour="#7c3aed")
+    SuggestionFactory(category=charging, geom=Point(8.34, 49.00, srid=4326))
+
+    image = picture(client.get(f"/projects/{project.slug}/preview.png"))
+
+    x, y = expected_pixel(8.34, 49.00)
+    assert near_colour(image.load()[round(x), round(y)], PURPLE, tolerance=3)
 
 
 def test_the_picture_is_cached_publicly_and_its_etag_follows_the_place(client):

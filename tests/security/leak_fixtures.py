@@ -17,11 +17,13 @@ from geo.analysis.services import analysis_rebuild
 from geo.models import ContextFeature, ContextLayer, ExportJob
 from participation import services
 from participation.contacts import contact_from_link, contact_link
+from participation.follow_mail import alert_confirm_link, queue_alert_confirmation
 from participation.models import (
     Comment,
     ModerationMode,
     ModerationState,
     Photo,
+    PlaceAlert,
     Suggestion,
     SuggestionContact,
 )
@@ -64,6 +66,7 @@ SECRETS = {
         "withdrawn-title",
         "anon-title",
         "anon-name",
+        "alert-name",
         "pending-comment",
         "rejected-comment",
         "comment-reason",
@@ -94,6 +97,7 @@ SECRETS |= {
     "a-email": f"leak-a-mail-{SUFFIX}@example.org",
     "b-email": f"leak-b-mail-{SUFFIX}@example.org",
     "anon-email": f"leak-anon-mail-{SUFFIX}@example.org",
+    "alert-email": f"leak-alert-mail-{SUFFIX}@example.org",
 }
 # Published content: anyone may read it; the walk checks that the public reads do show it (so a walk that
 # read nothing could not pass).
@@ -183,6 +187,10 @@ VISIBLE: dict[str, dict[str, frozenset[str] | str]] = {
     "anon-title": {ALL: CONTACT_LINK, **_P_STAFF_SEES_PENDING},
     "anon-name": {"moderator": QUEUE, "admin": ALL},
     "anon-email": {"admin": ALL},
+    # An alert made without an account: its address and the name its maker typed (a stranger's address
+    # may have been typed: its confirmation mail carries neither the name nor anything else they wrote).
+    "alert-email": {"admin": ALL},
+    "alert-name": {"admin": ALL},
     # Comments: pending, rejected and hidden ones only for their author and the moderators.
     "pending-comment": {"citizen_a": ALL, "moderator": QUEUE, "admin": ALL},
     "rejected-comment": {"citizen_b": ALL, "moderator": QUEUE, "admin": ALL},
@@ -291,6 +299,7 @@ class World:
     jobs: dict[str, ExportJob]
     contact_token: str
     unsubscribe_token: str
+    alert_token: str
     published: dict[str, list[int]] = field(default_factory=dict)  # project slug -> published ids
     slug_of: dict[int, str] = field(default_factory=dict)  # suggestion id -> its project's slug
     slug_of_survey: dict[int, str] = field(default_factory=dict)  # survey id -> its project's slug
@@ -413,6 +422,15 @@ def build_world() -> World:
         suggestion=s["anon"], email=m["anon-email"], language="de", confirmed_at=timezone.now()
     )
     queue_contact_confirmation(contact)
+    anonymous_alert = PlaceAlert.objects.create(
+        project=project,
+        email=m["alert-email"],
+        name=m["alert-name"],
+        centre=Point(8.4, 49.0, srid=4326),
+        radius=500,
+        language="de",
+    )
+    queue_alert_confirmation(anonymous_alert)
     # Kept for abuse handling only: never shown.
     Suggestion.objects.filter(pk__in=[s["anon"].pk, s["pending"].pk]).update(source_address=m["address-hash"])
 
@@ -494,6 +512,7 @@ def build_world() -> World:
         jobs=jobs,
         contact_token=contact_link(contact).rstrip("/").rsplit("/", 1)[-1],
         unsubscribe_token=signing.dumps(["user", a.pk], salt=UNSUBSCRIBE_SALT),
+        alert_token=alert_confirm_link(anonymous_alert).rstrip("/").rsplit("/", 1)[-1],
     )
     assert contact_from_link(world.contact_token) == contact
     world.slug_of = dict(

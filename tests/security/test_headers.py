@@ -114,6 +114,7 @@ def pages(site, users):
         (None, "/nowhere/"),  # Django's 404 handler with our template
         (None, survey),
         (None, "/contact/not-a-valid-token/"),
+        (None, "/alerts/confirm/not-a-valid-token/"),
         (None, "/unsubscribe/not-a-valid-token/"),
         (None, "/accounts/login/"),
         (None, "/accounts/signup/"),

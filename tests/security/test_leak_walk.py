@@ -450,6 +450,10 @@ def routes(world: World) -> dict[str, list[str]]:
         "participation:alert-edit": ["/account/alerts/1/", "/account/alerts/999999999/"],
         "participation:alert-delete": ["/account/alerts/1/delete/", "/account/alerts/999999999/delete/"],
         "participation:contact-confirm": [f"/contact/{world.contact_token}/", "/contact/not-a-token/"],
+        "participation:alert-confirm": [
+            f"/alerts/confirm/{world.alert_token}/",
+            "/alerts/confirm/not-a-token/",
+        ],
         "participation:unsubscribe": [
             f"/unsubscribe/{world.unsubscribe_token}/",
             "/unsubscribe/not-a-token/",
@@ -829,6 +833,8 @@ NEVER_EXPORTED = {
     "withdrawn-title",
     "anon-name",
     "anon-email",
+    "alert-email",
+    "alert-name",
     "a-email",
     "a-first-name",
     "address-hash",
@@ -1026,6 +1032,7 @@ MAIL_MAY_CARRY = {
     },
     "citizen_b": {"merged-title", "other-hidden-title", "b-email"},
     "anonymous author": {"anon-email"},
+    "alert subscriber": {"alert-email"},
 }
 
 
@@ -1045,6 +1052,7 @@ def test_every_mail_goes_to_the_author_it_concerns_with_nobody_elses_data(world,
         SECRETS["a-email"]: ("citizen_a", ["user", world.users["citizen_a"].pk]),
         SECRETS["b-email"]: ("citizen_b", ["user", world.users["citizen_b"].pk]),
         SECRETS["anon-email"]: ("anonymous author", None),
+        SECRETS["alert-email"]: ("alert subscriber", None),
     }
     carried: dict[str, set[str]] = defaultdict(set)
     for message in mailoutbox:
@@ -1067,4 +1075,4 @@ def test_every_mail_goes_to_the_author_it_concerns_with_nobody_elses_data(world,
     # confirmation of an anonymous author's address.
     assert {"pending-title", "rejected-title", "reject-reason", "hidden-answer"} <= carried["citizen_a"]
     assert "merged-title" in carried["citizen_b"]
-    assert "anonymous author" in {owners[m.to[0]][0] for m in mailoutbox}
+    assert {"anonymous author", "alert subscriber"} <= {owners[m.to[0]][0] for m in mailoutbox}

@@ -12,8 +12,8 @@ from participation import services
 class Command(BaseCommand):
     help = (
         "Empty the source addresses (keyed hashes) of suggestions, comments and reports older than "
-        "ADDRESS_RETENTION_DAYS, and delete anonymous authors' e-mail addresses nobody confirmed before "
-        "their link expired. Run it daily (cron, or a scheduled container)."
+        "ADDRESS_RETENTION_DAYS, and delete anonymous authors' e-mail addresses and alerts nobody confirmed "
+        "before their link expired. Run it daily (cron, or a scheduled container)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,5 +30,6 @@ class Command(BaseCommand):
         verb = "Would empty" if dry_run else "Emptied"
         self.stdout.write(
             f"{verb} {purged.addresses} source addresses older than {settings.ADDRESS_RETENTION_DAYS} days; "
-            f"{'would delete' if dry_run else 'deleted'} {purged.contacts} unconfirmed e-mail addresses."
+            f"{'would delete' if dry_run else 'deleted'} {purged.contacts} unconfirmed e-mail addresses of "
+            f"authors and {purged.alerts} unconfirmed alerts."
         )
