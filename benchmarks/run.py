@@ -434,6 +434,7 @@ def main() -> int:
             ("upload_scenario", "photo uploads"),
             ("photo_processing", "photo re-encoding"),
             ("page_scenario", "map page in chromium"),
+            ("results_page_scenario", "results page"),
             ("layer_import_scenario", "context-layer import"),
             ("analysis_scenario", "coverage analysis"),
             ("route_scenario", "routing"),

@@ -2,8 +2,9 @@
 of it.
 
 Everything here is public: published suggestions only, their supports and published comments (the counters
-the services keep on each suggestion), and for decided ones the official answer. Figures come from one
-GROUP BY GROUPING SETS query (participation/sql/results_figures.sql) and the map is SVG drawn from PostGIS
+the services keep on each suggestion; over time the rows themselves, by the day they were given), and for
+decided ones the official answer. Figures come from one GROUP BY GROUPING SETS query
+(participation/sql/results_figures.sql) and the map is SVG drawn from PostGIS
 (results_map.sql), so the page reads the same with a hundred or a million suggestions, needs no JavaScript
 and prints. Python only fills in the zero rows and scales the bars.
 """
@@ -54,11 +55,25 @@ class FigureRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Bars:
+    suggestions: float = 0.0
+    supports: float = 0.0
+    comments: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodRow:
+    """A week or month: the suggestions made, supports given and comments written in it, and each figure's bar
+    (0-100, of the longest of its own measure: three small charts side by side, each with its own scale)."""
+
     start: date
     label: str
-    count: int
-    bar: float
+    figures: Figures
+    bars: "Bars"
+
+    @property
+    def count(self) -> int:
+        return self.figures.suggestions
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +99,7 @@ class DecidedGroup:
     items: list[DecidedItem] = field(default_factory=list)
     on_map: int = 0
     url: str = ""  # the full address of its list, set by the page (printed after the link)
+    map_url: str = ""  # the full map showing this status only, set by the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +170,9 @@ def _figures_rows(*, project: Project) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _periods(counts: dict[date, int], kind: str) -> list[PeriodRow]:
-    """Every week or month from the first with suggestions to the last, the empty ones with 0 (a gap is
-    part of the story)."""
+def _periods(counts: dict[date, Figures], kind: str) -> list[PeriodRow]:
+    """Every week or month from the first with a suggestion, support or comment to the last, the empty ones
+    with 0 (a gap is part of the story)."""
     if not counts:
         return []
     first, last = min(counts), max(counts)
@@ -168,7 +184,11 @@ def _periods(counts: dict[date, int], kind: str) -> list[PeriodRow]:
             start += timedelta(days=7)
         else:
             start = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    longest = max(counts.values())
+    longest = Figures(
+        suggestions=max(f.suggestions for f in counts.values()),
+        supports=max(f.supports for f in counts.values()),
+        comments=max(f.comments for f in counts.values()),
+    )
     rows = []
     for start in starts:
         if kind == "week":
@@ -176,8 +196,13 @@ def _periods(counts: dict[date, int], kind: str) -> list[PeriodRow]:
             label = f"{year}-W{number:02d}"
         else:
             label = f"{start.year}-{start.month:02d}"
-        count = counts.get(start, 0)
-        rows.append(PeriodRow(start=start, label=label, count=count, bar=_bar(count, longest)))
+        figures = counts.get(start, Figures())
+        bars = Bars(
+            suggestions=_bar(figures.suggestions, longest.suggestions),
+            supports=_bar(figures.supports, longest.supports),
+            comments=_bar(figures.comments, longest.comments),
+        )
+        rows.append(PeriodRow(start=start, label=label, figures=figures, bars=bars))
     return rows
 
 
@@ -253,7 +278,7 @@ def project_results_get(*, project: Project) -> Results:
         elif grouping == "status":
             totals["status"][status] = figures
         elif grouping in ("week", "month"):
-            totals[grouping][period] = suggestions
+            totals[grouping][period] = figures
         else:
             total = figures
 

@@ -4,6 +4,8 @@ No script on these pages: the figures are tables with bars, the map is SVG from 
 by links. They read the same with JavaScript off and print as an A4 report (frontend/src/public-results.css).
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,6 +35,12 @@ def _absolute(request: HttpRequest, name: str, **kwargs: object) -> str:
     return request.build_absolute_uri(reverse(name, kwargs=kwargs))
 
 
+def _map_of_status(slug: str, status: str) -> str:
+    """The project's full map with its status filter set to `status` (the `status` parameter that the map
+    page reads on load, frontend/src/map-address.js)."""
+    return f"{reverse('participation:project-map', kwargs={'slug': slug})}?{urlencode({'status': status})}"
+
+
 def project_results(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         project = selectors.project_get(slug=slug)
@@ -43,6 +51,7 @@ def project_results(request: HttpRequest, slug: str) -> HttpResponse:
         group.url = _absolute(
             request, "participation:project-results-decided", slug=project.slug, status=group.status
         )
+        group.map_url = _map_of_status(project.slug, group.status)
     ended = results_selectors.project_phase_ended(project=project)
     return render(
         request,
@@ -90,5 +99,6 @@ def project_results_decided(request: HttpRequest, slug: str, status: str) -> Htt
             "next_after": next_after,
             "first_page": not request.GET.get("after"),
             "page_size": results_selectors.DECIDED_PAGE_SIZE,
+            "status_map_url": _map_of_status(project.slug, status),
         },
     )

@@ -1,16 +1,20 @@
 """The benchmark's own server setup: its URLs exist only under config.settings.bench, and its naive anchor
-serves the same rows as the map (published suggestions in the bbox), so the comparison is like with like."""
+serves the same rows as the map (published suggestions in the bbox), and its results peer the same figures as
+the results page, so the comparison is like with like."""
 
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import Resolver404, resolve
 
-from tests.factories import SuggestionFactory
+from participation.selectors import results as results_selectors
+from tests.factories import CommentFactory, SuggestionFactory, SupportFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +77,36 @@ def test_naive_anchor_serves_published_suggestions_in_the_bbox(client, point_cat
     assert body["numberMatched"] == 1
     assert [f["id"] for f in body["features"]] == [inside.pk]
     assert body["features"][0]["properties"]["category"] == "charging-station"
+
+
+@pytest.mark.urls("benchmarks.urls")
+def test_the_results_peer_counts_what_the_results_page_counts(client, project, point_category):
+    def at(day: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T00:30").replace(tzinfo=ZoneInfo("Europe/Berlin"))
+
+    planned = SuggestionFactory(
+        category=point_category, planning_status="planned", created_at=at("2026-03-02"), support_count=2
+    )
+    hidden = SuggestionFactory(
+        category=point_category, moderation_state="hidden", created_at=at("2026-03-02")
+    )
+    for day in ("2026-03-09", "2026-04-06"):  # Monday 00:30 in Berlin: Sunday in UTC
+        SupportFactory(suggestion=planned, created_at=at(day))
+        SupportFactory(suggestion=hidden, created_at=at(day))
+    CommentFactory(suggestion=planned, created_at=at("2026-03-16"))
+    CommentFactory(suggestion=planned, created_at=at("2026-03-16"), moderation_state="hidden")
+
+    body = client.get("/bench/naive/test-project/results").json()
+    page = results_selectors.project_results_get(project=project)
+
+    assert body["total"] == {"suggestions": 1, "supports": 2, "comments": 0}
+    assert [item["id"] for item in body["decided"]["planned"]["newest"]] == [planned.pk]
+    kind = page.period_kind
+    for measure in ("suggestions", "supports", "comments"):
+        theirs = body["over_time"][kind][measure]
+        ours = {
+            row.start.isoformat(): getattr(row.figures, measure)
+            for row in page.periods
+            if getattr(row.figures, measure)
+        }
+        assert theirs == ours, measure

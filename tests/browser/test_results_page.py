@@ -10,9 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import ModerationState, PlanningStatus
-from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations
+from tests.browser.helpers import ARTIFACTS, screenshot, serious_violations, wait_for_map
 from tests.browser.pdf_reading import read_pdf
-from tests.factories import SuggestionFactory
+from tests.factories import CommentFactory, SuggestionFactory, SupportFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +22,15 @@ TEXTS = {
         "title": "Ergebnisse: Radverkehr Musterstadt",
         "planned": "Geplant",
         "all": "Alle 7 Vorschläge: Geplant",
+        "over time": "Im Lauf der Zeit, Woche für Woche",
+        "map link": "Geplante Vorschläge auf der Karte zeigen",
     },
     "en": {
         "title": "Results: Cycling in Sampletown",
         "planned": "Planned",
         "all": "All 7 suggestions: Planned",
+        "over time": "Over time, week by week",
+        "map link": "Show the planned suggestions on the map",
     },
 }
 # The map's own colours: the area's edge and the three decided statuses' signs (results_symbols.html).
@@ -47,17 +51,22 @@ def finished(project, categories):
     project.save()
     point, line = categories["point"], categories["line"]
     for n in range(7):
-        SuggestionFactory(
+        made = now - timedelta(days=80 - 10 * n)
+        planned = SuggestionFactory(
             category=point,
             title=f"Ladesäule Nummer {n}",
             planning_status=PlanningStatus.PLANNED,
             official_answer=f"Wird gebaut ({n}).",
             answered_at=now - timedelta(days=3),
-            created_at=now - timedelta(days=80 - 10 * n),
+            created_at=made,
             geom=Point(8.33 + 0.02 * n, 48.97 + 0.01 * n, srid=4326),
             support_count=n,
             comment_count=1,
         )
+        # The rows behind the counters, over the weeks after it was made (the figures over time count them).
+        for k in range(n):
+            SupportFactory(suggestion=planned, created_at=min(made + timedelta(days=2 + 5 * k), now))
+        CommentFactory(suggestion=planned, created_at=made + timedelta(days=1))
     SuggestionFactory(
         category=line,
         title="Radweg am Fluss",
@@ -193,6 +202,12 @@ def test_the_results_print_as_an_a4_report_with_the_map(live_server, new_page, f
         "Backtothemap",
     ):
         assert chrome not in flat, chrome
+    # Over time: its table with a bar of each measure's colour (backgrounds print), the links to the
+    # interactive map left out.
+    over_time = [p for p in pages if "".join(texts["over time"].split()) in "".join(p.text.split())]
+    assert len(over_time) == 1
+    assert {"#0b5cad", "#6d28d9", "#b45309"} <= over_time[0].colours
+    assert "".join(texts["map link"].split()) not in flat
     # The map: a page that draws the area's edge and the three statuses' signs, with its legend and credit.
     map_pages = [p for p in pages if p.colours >= MAP_COLOURS]
     assert len(map_pages) == 1, [sorted(p.colours) for p in pages]
@@ -202,3 +217,51 @@ def test_the_results_print_as_an_a4_report_with_the_map(live_server, new_page, f
     assert f"{live_server.url}/projects/{finished.slug}/results/planned/" in flat
     assert f"{live_server.url}/projects/{finished.slug}/results/" in flat
     assert "SECRET" not in text
+
+
+def _markers(page) -> list[dict]:
+    """The map's suggestion markers as drawn: their status class and their names (a line's keyboard proxy
+    says its status in its name only)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#map .suggestion-marker')].map((node) => ({
+          status: [...node.classList].find((c) => c.startsWith('status--')) || null,
+          name: node.getAttribute('aria-label'),
+        }))"""
+    )
+
+
+@pytest.mark.parametrize("start", ["results", "decided"])
+def test_the_map_links_open_the_full_map_filtered_to_that_status(live_server, new_page, finished, start):
+    # Beside the planned ones, a received suggestion in the middle of the map: the filter must hide it.
+    SuggestionFactory(
+        category=finished.categories.get(key="charging-station"),
+        title="Noch offen am Markt",
+        geom=Point(8.40, 49.00, srid=4326),
+    )
+    page = new_page(viewport=VIEWPORTS["desktop"], locale="de", extra_http_headers={"Accept-Language": "de"})
+    path = "results/" if start == "results" else "results/planned/"
+    page.goto(f"{live_server.url}/projects/{finished.slug}/{path}")
+
+    link = page.get_by_role("link", name="Geplante Vorschläge auf der Karte zeigen")
+    expect(link).to_have_count(1)
+    if start == "decided":
+        screenshot(page, "results-decided-with-map-link", full_page=False)
+    link.click()
+    page.wait_for_url(f"**/projects/{finished.slug}/?status=planned")
+    wait_for_map(page)
+    screenshot(page, f"results-map-link-{start}-opened", full_page=False)
+
+    expect(page.locator("#filter-status")).to_have_value("planned")
+    markers = _markers(page)
+    assert len(markers) >= 5, markers  # the planned points in the first view
+    assert {marker["status"] for marker in markers} == {"status--planned"}, markers
+    assert all(marker["name"].endswith("– Geplant") for marker in markers), markers
+    # The list beside the map has the same filter: planned ones only.
+    metas = page.locator("#suggestion-list .suggestion-item-meta")
+    expect(metas.first).to_contain_text("Geplant")
+    assert all(" · Geplant · " in meta for meta in metas.all_inner_texts())
+    # The same map unfiltered does show the others: the filter did the work.
+    page.goto(f"{live_server.url}/projects/{finished.slug}/")
+    wait_for_map(page)
+    assert {marker["status"] for marker in _markers(page)} > {"status--planned"}
+    assert page.js_errors == []

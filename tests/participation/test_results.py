@@ -3,7 +3,8 @@ decided suggestions with their official answers in lists and on a server-drawn S
 summary; no script; every bad address a clear 4xx in the reader's language."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import LineString, Point
@@ -135,6 +136,105 @@ def test_a_long_project_counts_by_month_with_the_empty_months(project, point_cat
     assert all(re.fullmatch(r"\d{4}-\d{2}", row.label) for row in results.periods)
 
 
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _at(day: str, time: str = "12:00") -> datetime:
+    """A moment of the site's time zone (weeks and months are Berlin's)."""
+    return datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=BERLIN)
+
+
+def _over_time(results) -> list[tuple[str, int, int, int]]:
+    return [
+        (row.start.isoformat(), row.figures.suggestions, row.figures.supports, row.figures.comments)
+        for row in results.periods
+    ]
+
+
+def test_over_time_counts_suggestions_supports_and_published_comments_per_week(
+    client, project, point_category
+):
+    # Two published suggestions in the ISO weeks from Monday 2 and 16 March 2026.
+    first = SuggestionFactory(category=point_category, created_at=_at("2026-03-02"))
+    second = SuggestionFactory(category=point_category, created_at=_at("2026-03-16"))
+    SupportFactory(suggestion=first, created_at=_at("2026-03-03"))
+    # The week without a new suggestion; the first from 00:30 on Monday in Berlin (Sunday in UTC).
+    SupportFactory(suggestion=first, created_at=_at("2026-03-09", "00:30"))
+    SupportFactory(suggestion=first, created_at=_at("2026-03-11"))
+    SupportFactory(suggestion=second, created_at=_at("2026-03-25"))  # after the last suggestion
+    CommentFactory(suggestion=second, created_at=_at("2026-03-17"))
+    CommentFactory(suggestion=first, created_at=_at("2026-03-18"), parent=None)
+    # Nothing of this counts: comments that are not published under a published suggestion, and every
+    # support and comment under a suggestion that is not published (their weeks must not even appear).
+    for state in (ModerationState.PENDING, ModerationState.REJECTED, ModerationState.HIDDEN):
+        CommentFactory(suggestion=first, moderation_state=state, created_at=_at("2026-03-04"))
+    for state in UNPUBLISHED:
+        hidden = SuggestionFactory(
+            category=point_category, moderation_state=state, created_at=_at("2026-02-02")
+        )
+        SupportFactory(suggestion=hidden, created_at=_at("2026-03-11"))
+        SupportFactory(suggestion=hidden, created_at=_at("2026-04-20"))
+        CommentFactory(suggestion=hidden, created_at=_at("2026-04-21"))
+    # Nor another project's.
+    elsewhere = SuggestionFactory(created_at=_at("2026-03-10"))
+    SupportFactory(suggestion=elsewhere, created_at=_at("2026-03-10"))
+    CommentFactory(suggestion=elsewhere, created_at=_at("2026-03-10"))
+
+    results = results_selectors.project_results_get(project=project)
+
+    assert results.period_kind == "week"
+    assert _over_time(results) == [
+        ("2026-03-02", 1, 1, 0),
+        ("2026-03-09", 0, 2, 0),
+        ("2026-03-16", 1, 0, 2),
+        ("2026-03-23", 0, 1, 0),
+    ]
+    assert [row.label for row in results.periods] == ["2026-W10", "2026-W11", "2026-W12", "2026-W13"]
+    # Each measure's bars against its own longest.
+    assert [row.bars.supports for row in results.periods] == [50.0, 100.0, 0.0, 50.0]
+    assert [row.bars.comments for row in results.periods] == [0.0, 0.0, 100.0, 0.0]
+
+    body = client.get("/projects/test-project/results/", **EN).content.decode()
+    table = re.search(r'<table class="figures figures--time".*?</table>', body, re.S).group(0)
+    row = re.search(r'<tr data-period="2026-03-09">.*?</tr>', table, re.S).group(0)
+    assert re.findall(r'<span class="number">(\d+)</span>', row) == ["0", "2", "0"]
+    assert len(re.findall(r'<svg class="bar bar--(?:suggestions|supports|comments)"', row)) == 3
+    german = client.get("/projects/test-project/results/", **DE).content.decode()
+    assert "Im Lauf der Zeit, Woche für Woche" in german
+    assert "In jeder Kalenderwoche eingereichte Vorschläge, gegebene Unterstützungen" in german
+
+
+def test_over_time_by_month_when_supports_come_long_after_the_suggestions(project, point_category):
+    # The suggestions in one week, a support five months later: months (the rule takes every measure),
+    # the months between with nothing in them, the last month with the support alone.
+    suggestion = SuggestionFactory(category=point_category, created_at=_at("2026-01-05"))
+    SuggestionFactory(category=point_category, created_at=_at("2026-01-06"))
+    SupportFactory(suggestion=suggestion, created_at=_at("2026-01-07"))
+    SupportFactory(suggestion=suggestion, created_at=_at("2026-06-10"))
+    CommentFactory(suggestion=suggestion, created_at=_at("2026-04-01", "00:30"))  # in UTC still March
+
+    results = results_selectors.project_results_get(project=project)
+
+    assert results.period_kind == "month"
+    assert _over_time(results) == [
+        ("2026-01-01", 2, 1, 0),
+        ("2026-02-01", 0, 0, 0),
+        ("2026-03-01", 0, 0, 0),
+        ("2026-04-01", 0, 0, 1),
+        ("2026-05-01", 0, 0, 0),
+        ("2026-06-01", 0, 1, 0),
+    ]
+
+
+def test_over_time_adds_up_to_the_totals(client, world):
+    # The world's counters equal its rows: the periods' supports and comments are the totals.
+    results = client.get("/projects/test-project/results/", **EN).context["results"]
+
+    assert sum(row.figures.suggestions for row in results.periods) == results.total.suggestions
+    assert sum(row.figures.supports for row in results.periods) == results.total.supports == 3
+    assert sum(row.figures.comments for row in results.periods) == results.total.comments == 3
+
+
 def test_the_decided_suggestions_are_listed_with_their_official_answers(client, world):
     response = client.get("/projects/test-project/results/", **EN)
 
@@ -152,6 +252,22 @@ def test_the_decided_suggestions_are_listed_with_their_official_answers(client, 
     assert 'id="decided-planned"' in body
     assert "Ladepunkt Schloss" not in body
     assert f'href="/projects/test-project/suggestions/{world["planned"].pk}/"' in body
+
+
+def test_each_decided_status_links_the_full_map_filtered_to_it(client, world):
+    body = client.get("/projects/test-project/results/", **EN).content.decode()
+    decided = client.get("/projects/test-project/results/implemented/", **DE).content.decode()
+
+    for status in ("planned", "implemented"):
+        section = re.search(rf'<section class="decided-group" id="decided-{status}".*?</section>', body, re.S)
+        assert f'href="/projects/test-project/?status={status}"' in section.group(0)
+    # No link for a status without suggestions: it would open an empty map.
+    declined = re.search(r'<section class="decided-group" id="decided-declined".*?</section>', body, re.S)
+    assert "?status=" not in declined.group(0)
+    assert (
+        '<a class="map-link" href="/projects/test-project/?status=implemented" data-status="implemented">'
+        "Umgesetzte Vorschläge auf der Karte zeigen</a>"
+    ) in decided
 
 
 def test_the_map_is_svg_of_the_area_and_the_published_decided_suggestions(client, world):
