@@ -12,10 +12,10 @@ and prints. Python only fills in the zero rows and scales the bars.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from .. import results_figures
 from ..errors import InvalidCursor
 from ..models import Category, ModerationState, PlanningStatus, Project, Suggestion
 from ..sql import SQL
@@ -158,16 +158,12 @@ class Results:
     period_kind: str  # "week" or "month"
     decided: list[DecidedGroup]
     map: ResultsMap | None
+    # The figures are read from a copy at most a few minutes old (participation/results_figures.py).
+    figures_at: datetime | None = None
 
 
 def _bar(value: int, longest: int) -> float:
     return round(100.0 * value / longest, 1) if longest else 0.0
-
-
-def _figures_rows(*, project: Project) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(SQL.load("results_figures"), {"project_id": project.pk, "tz": settings.TIME_ZONE})
-        return cursor.fetchall()
 
 
 def _periods(counts: dict[date, Figures], kind: str) -> list[PeriodRow]:
@@ -270,7 +266,7 @@ def project_results_get(*, project: Project) -> Results:
     """Everything the results page shows of `project`, in three queries (figures, newest decided, map)."""
     totals: dict[str, dict] = {"category": {}, "status": {}, "week": {}, "month": {}}
     total = Figures()
-    rows = _figures_rows(project=project)
+    figures_at, rows = results_figures.figures_rows(project.pk)
     for grouping, category_id, status, period, suggestions, supports, comments in rows:
         figures = Figures(suggestions=suggestions, supports=int(supports), comments=int(comments))
         if grouping == "category":
@@ -330,6 +326,7 @@ def project_results_get(*, project: Project) -> Results:
         period_kind=period_kind,
         decided=decided,
         map=results_map,
+        figures_at=figures_at,
     )
 
 

@@ -422,3 +422,39 @@ def test_the_map_page_and_a_finished_projects_card_link_the_results(client, proj
     # On the start page the running project's card leads to its map (its results are linked there).
     assert 'href="/projects/finished-project/results/"' in start
     assert 'href="/projects/test-project/results/"' not in start
+
+
+def test_the_figures_come_from_a_copy_refreshed_by_the_worker_and_the_lists_stay_live(
+    client, world, monkeypatch, run_worker
+):
+    """The figures query reads every support of the project: the page serves a kept copy of its counts and
+    the worker brings it up to date once it is FRESH_SECONDS old; titles and answers are read live."""
+    from django_tasks_db.models import DBTaskResult
+
+    from participation import results_figures
+
+    first = client.get("/projects/test-project/results/", **EN)
+    planned = world["planned"]
+    SupportFactory(suggestion=planned)
+    planned.moderation_state = ModerationState.HIDDEN  # a moderator hides it: its words leave the page now
+    planned.save(update_fields=["moderation_state"])
+
+    kept = client.get("/projects/test-project/results/", **EN)
+    assert kept.context["results"].total == first.context["results"].total  # the copy, younger than 5 min
+    assert b"Lades\xc3\xa4ule am Markt" in first.content
+    assert b"Lades\xc3\xa4ule am Markt" not in kept.content
+    assert b'id="figures-at"' in kept.content
+    assert not DBTaskResult.objects.exists()
+
+    # Older than FRESH_SECONDS: still served at once, and one refresh is queued however many read it.
+    monkeypatch.setattr(results_figures, "FRESH_SECONDS", -1)
+    stale = client.get("/projects/test-project/results/", **EN)
+    client.get("/projects/test-project/results/", **EN)
+    assert stale.context["results"].total == first.context["results"].total
+    assert DBTaskResult.objects.count() == 1
+    assert run_worker() == 0
+
+    monkeypatch.setattr(results_figures, "FRESH_SECONDS", 300)
+    fresh = client.get("/projects/test-project/results/", **EN).context["results"]
+    assert (fresh.total.suggestions, fresh.total.supports) == (2, 1)  # the hidden one and its supports gone
+    assert fresh.figures_at > first.context["results"].figures_at
