@@ -25,8 +25,8 @@ from dataclasses import dataclass
 _SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 NAME_MAX = 80
 SOURCE_MAX = 40
-# The longest key: a name's part, `--` and the source id's part.
-KEY_MAX = NAME_MAX + 2 + SOURCE_MAX
+# The longest key: a name's part (`district-` and digits the longest), `--` and the source id's part.
+KEY_MAX = len("district-") + NAME_MAX + len("--") + SOURCE_MAX
 # What an address may hold as a key (anything else is refused before a query): words of a-z0-9 joined by
 # single hyphens, and at most one `--` before the part that tells districts of one name apart.
 KEY_FORM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*)?")
@@ -41,7 +41,7 @@ def spelled(text: str, limit: int) -> str:
 
 def name_part(name: str) -> str:
     """The key of a district whose name no other district's name shares (as an address spells it)."""
-    part = spelled(name, NAME_MAX - len("district-"))
+    part = spelled(name, NAME_MAX)
     if not part or part.isdigit():
         return f"district-{part}".strip("-")
     return part
