@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, NullIf
 
@@ -19,7 +19,15 @@ from participation.selectors import feeds as feed_selectors
 
 from ..layers.models import ContextFeature, ContextLayer, LayerRole
 from ..sql import SQL
-from .errors import DistrictNotFound
+from .district_keys import KEY_FORM, KEY_MAX, SEPARATOR, SOURCE_MAX, Named, district_keys, spelled
+from .errors import (
+    FEED_NAME_GONE,
+    FEED_NAME_SHARED,
+    FEED_NUMBER_GONE,
+    DistrictFeedGone,
+    DistrictFeedMoved,
+    DistrictNotFound,
+)
 from .models import AnalysisState, District, SuggestionAnalysis
 
 GAPS_MAX = 30
@@ -210,9 +218,25 @@ def _public_districts_layer(project: Project) -> int:
 
 
 def districts_public(*, project: Project) -> list[District]:
-    """The districts of the project's public districts layer by name; none such layer: DistrictNotFound."""
-    layer_id = _public_districts_layer(project)
-    return list(District.objects.filter(project_id=project.pk, layer_id=layer_id).order_by("name", "pk"))
+    """The districts of the project's public districts layer by name, each with its feed's `key`
+    (district_keys); none such layer: DistrictNotFound."""
+    return _districts_keyed(_public_districts_layer(project), project)
+
+
+def _districts_keyed(layer_id: int, project: Project) -> list[District]:
+    """The layer's districts as the analysis holds them (geo_district, which the feeds read: between an
+    import's commit and the worker's rebuild it still holds the old ones, under the same names), each with
+    its key. The id in the source comes from the feature; a feature already replaced by an import has none."""
+    source = ContextFeature.objects.filter(pk=OuterRef("feature_id")).values("source_id")[:1]
+    districts = list(
+        District.objects.filter(project_id=project.pk, layer_id=layer_id)
+        .annotate(source_key=Coalesce(Subquery(source), Value(""), output_field=TextField()))
+        .order_by("name", "pk")
+    )
+    keys = district_keys(Named(d.feature_id, d.name, d.source_key, d.area_km2) for d in districts)
+    for district in districts:
+        district.key = keys[district.feature_id]
+    return districts
 
 
 def projects_with_public_districts(*, project_ids: list[int]) -> set[int]:
@@ -300,6 +324,41 @@ def district_public_get(*, project: Project, district_id: str) -> District:
     if district is None:
         raise DistrictNotFound()
     return district
+
+
+def district_feed_find(*, project: Project, key: str) -> District:
+    """The district a feed's address names, with its `key`: the key it has now (district_keys), or
+    DistrictFeedMoved with the key when the address is an older form of it: its number (while that feature
+    exists; readers of the feeds from before keys hold such addresses), or a key of two districts of one name
+    whose source id still tells which. Anything else is DistrictFeedGone with the reason, never a guess:
+    - a number of a feature that an import replaced: nothing keeps which district it was (the analysis's
+      table is rebuilt, the alerts move on to the new numbers, and feature numbers are never reused);
+    - a name no district has any more: renamed or removed. A rename is not followed: the id in the source
+      may be a row number (the alerts follow a rename only where the old and new polygons overlap, and an
+      address keeps no polygon), and a feed under the old name would be another district's to its reader;
+    - a name that several districts share since: which one was meant cannot be told."""
+    try:
+        layer_id = _public_districts_layer(project)
+    except DistrictNotFound:
+        raise DistrictFeedGone(listed=False) from None
+    if len(key) > KEY_MAX or not (key.isdigit() or KEY_FORM.fullmatch(key)):
+        raise DistrictFeedGone()
+    districts = _districts_keyed(layer_id, project)
+    for district in districts:
+        if district.key == key:
+            return district
+    if key.isdigit():
+        number = int(key) if len(key) <= 18 else None
+        for district in districts:
+            if district.feature_id == number:
+                raise DistrictFeedMoved(district.key)
+        raise DistrictFeedGone(FEED_NUMBER_GONE)
+    name, _sep, told_apart = key.partition(SEPARATOR)
+    alike = [d for d in districts if d.key.partition(SEPARATOR)[0] == name]
+    for district in alike:
+        if told_apart and spelled(district.source_key, SOURCE_MAX) == told_apart:
+            raise DistrictFeedMoved(district.key)
+    raise DistrictFeedGone(FEED_NAME_SHARED if len(alike) > 1 else FEED_NAME_GONE)
 
 
 def district_feed_suggestions(*, project: Project, district: District) -> list[Suggestion]:

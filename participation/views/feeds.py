@@ -68,8 +68,12 @@ def detail_url(project: Project, pk: int) -> str:
     return reverse("participation:suggestion-detail", kwargs={"slug": project.slug, "pk": pk})
 
 
-def refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "participation/feed_refused.html", {"message": message}, status=status)
+def refusal(
+    request: HttpRequest, message: str, status: int, *, more_url: str | None = None, more_text: str = ""
+) -> HttpResponse:
+    """The page of a refused feed address: the reason, and where to go instead when there is a place."""
+    context = {"message": message, "more_url": more_url, "more_text": more_text}
+    return render(request, "participation/feed_refused.html", context, status=status)
 
 
 class SuggestionsFeed(Feed):
@@ -92,11 +96,15 @@ class SuggestionsFeed(Feed):
                 reverse("participation:suggestion-feed", kwargs={"slug": slug, "pk": error.merged_into})
             )
         except DomainError as error:
-            return refusal(request, error.message, error.status_code)
+            return self.refused(request, error, **kwargs)
         patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
         # The language comes from Accept-Language or the language cookie.
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+    def refused(self, request: HttpRequest, error: DomainError, **kwargs: Any) -> HttpResponse:
+        """The answer to an address that names no feed; a kind of feed may say more (geo's districts)."""
+        return refusal(request, error.message, error.status_code)
 
     def source(self, request: HttpRequest, project: Project, title: str, subtitle: str) -> FeedSource:
         return FeedSource(

@@ -73,7 +73,7 @@ def test_the_districts_page_on_a_desktop_links_every_feed(live_server, new_page,
     feeds = page.locator("#district-feeds a")
     expect(feeds).to_have_count(3)
     href = feeds.first.get_attribute("href")
-    assert href == f"/projects/{project.slug}/feed/districts/{districts['Innenstadt-Ost'].pk}/"
+    assert href == f"/projects/{project.slug}/feed/districts/innenstadt-ost/"
     assert page.request.get(live_server.url + href).headers["content-type"].startswith("application/atom+xml")
     assert serious_violations(page) == []
     screenshot(page, "district-alert-desktop")
@@ -157,3 +157,36 @@ def test_a_project_without_districts_says_so_on_the_404_page(live_server, new_pa
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     screenshot(page, f"not-found-districts-{width}")
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"),
+    [({"width": 390, "height": 844}, "phone"), ({"width": 1366, "height": 768}, "desktop")],
+)
+def test_a_feed_address_from_before_a_reimport_leads_to_the_districts_page_by_keyboard(
+    live_server, new_page, project, districts, viewport, name
+):
+    # A feed reader still holds the number Innenstadt-Ost had before the town imported its districts again.
+    old = districts["Innenstadt-Ost"].pk
+    districts["Innenstadt-Ost"].delete()
+    ContextFeature.objects.create(
+        layer=districts["Innenstadt-West"].layer,
+        geom=Polygon.from_bbox((8.40, 48.98, 8.45, 49.02)),
+        properties={"name": "Innenstadt-Ost"},
+    )
+    analysis_rebuild(project_id=project.pk)
+    page = new_page(viewport=viewport, locale="de-DE")
+
+    response = page.goto(f"{live_server.url}/projects/{project.slug}/feed/districts/{old}/")
+
+    assert response.status == 404
+    expect(page.locator("#feed-refused-reason")).to_contain_text("Jeder Import nummeriert die Stadtteile neu")
+    assert serious_violations(page) == []
+    screenshot(page, f"district-feed-gone-{name}")
+    tab_to(page, "#feed-refused-more")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/projects/{project.slug}/districts/")
+    # There, the district's feed under the address that stays: its name.
+    link = page.get_by_role("link", name="Atom-Feed von Innenstadt-Ost")
+    assert link.get_attribute("href") == f"/projects/{project.slug}/feed/districts/innenstadt-ost/"
+    assert page.js_errors == []

@@ -103,10 +103,17 @@ def test_the_districts_page_lists_the_districts_with_their_feeds_in_german(clien
     page = response.content.decode()
     assert response.status_code == 200
     assert "Benachrichtigung für einen Stadtteil" in page
-    for key, name in (("east", "East"), ("west", "West"), ("south", "West-Süd")):
+    for key, name in (("east", "East"), ("west", "West"), ("west-sued", "West-Süd")):
         assert f">{name}</option>" in page
-        assert f'href="/projects/town/feed/districts/{town[key].pk}/"' in page
+        # Under the key that a re-import keeps (test_district_feed_addresses), in the list and in the head.
+        assert f'href="/projects/town/feed/districts/{key}/"' in page
         assert f"Atom-Feed von {name}" in page
+        assert re.search(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]*: neue Vorschläge in '
+            + re.escape(name)
+            + f'" href="/projects/town/feed/districts/{key}/">',
+            page,
+        )
     assert page.index(">East<") < page.index(">West<") < page.index(">West-Süd<")  # by name
 
 
@@ -115,7 +122,7 @@ def test_without_an_account_a_district_alert_waits_for_the_confirmed_address(
 ):
     page = client.get("/projects/town/districts/", **DE).content.decode()
     assert 'id="district-email"' in page
-    assert f"/projects/town/feed/districts/{town['west'].pk}/" in page
+    assert "/projects/town/feed/districts/west/" in page
 
     unproven = client.post(
         "/projects/town/districts/", {"district": str(town["east"].pk), "email": "bea@example.org"}, **DE

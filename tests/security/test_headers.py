@@ -339,6 +339,7 @@ def test_feeds_and_their_refusals_carry_the_headers(production, site):
         f"/projects/{slug}/feed/categories/{site['suggestion'].category.key}/",
         f"/projects/{slug}/feed/place/?lat=49.0&lon=8.4&radius=500",
         f"/projects/{slug}/suggestions/{pk}/feed/",
+        f"/projects/{slug}/feed/districts/mitte/",
     ):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -352,12 +353,30 @@ def test_feeds_and_their_refusals_carry_the_headers(production, site):
         (f"/projects/{slug}/feed/categories/no-such/", 404),
         (f"/projects/{slug}/feed/place/?lat=49&lon=8.4&radius=1e9", 400),
         (f"/projects/{slug}/feed/districts/1/", 404),
+        (f"/projects/{slug}/feed/districts/nowhere/", 404),
+        (f"/projects/{slug}/feed/districts/mitte%27%20OR%20%271%27=%271/", 404),
+        (f"/projects/{slug}/feed/districts/{'a' * 500}/", 404),
         (f"/projects/{slug}/suggestions/{site['pending'].pk}/feed/", 404),
     ):
         response = client.get(path)
         assert response.status_code == status, path
         assert response["Content-Type"].startswith("text/html"), path
         assert_strict(response, path)
+
+
+def test_a_district_feeds_old_number_redirects_under_the_headers(production, site):
+    """The number a district feed had before keys: a permanent redirect to its key, HSTS, no cookie."""
+    client = Client(**HTTPS)
+    slug = site["project"].slug
+    number = ContextFeature.objects.get(layer__project=site["project"], layer__role="districts").pk
+
+    response = client.get(f"/projects/{slug}/feed/districts/{number}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/projects/{slug}/feed/districts/mitte/"
+    assert "Strict-Transport-Security" in response
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Set-Cookie" not in response
 
 
 def test_preview_pictures_carry_the_headers(production, site):

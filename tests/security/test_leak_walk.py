@@ -426,7 +426,17 @@ def routes(world: World) -> dict[str, list[str]]:
         "geo:district-feed": [
             f"/projects/{slug}/feed/districts/{district}/"
             for slug in slugs
-            for district in (*world.district_ids, 999_999_999, "x")
+            # Its key (leak_fixtures: "Leak district"), its number of before keys (a redirect to the key),
+            # unknown numbers and keys, a key of two districts of one name, injection text, an overlong key.
+            for district in (
+                "leak-district",
+                *world.district_ids,
+                999_999_999,
+                "x",
+                "leak-district--1",
+                "leak-district%27%20OR%20%271%27=%271",
+                "a" * 300,
+            )
         ],
         # The results pages: every project's, each decided status's list (its later pages and bad cursors,
         # and a status that is not a decision).
