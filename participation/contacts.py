@@ -23,16 +23,27 @@ CONTACT_LINK_SALT = "participation.contact"
 CONTACT_LINK_AGE = 14 * 24 * 3600
 
 
+def confirmation_link(view: str, pk: int, *, salt: str) -> str:
+    """The full address of `view` with `pk` signed under `salt` (one salt per kind of link)."""
+    return settings.SITE_URL + reverse(view, kwargs={"token": signing.dumps(pk, salt=salt)})
+
+
+def confirmation_pk(token: str, *, salt: str, max_age: int) -> int | None:
+    """The id a confirmation link carries; None when forged, altered or older than `max_age` seconds."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+
+
 def contact_link(contact: SuggestionContact) -> str:
-    token = signing.dumps(contact.pk, salt=CONTACT_LINK_SALT)
-    return settings.SITE_URL + reverse("participation:contact-confirm", kwargs={"token": token})
+    return confirmation_link("participation:contact-confirm", contact.pk, salt=CONTACT_LINK_SALT)
 
 
 def contact_from_link(token: str) -> SuggestionContact:
-    try:
-        pk = signing.loads(token, salt=CONTACT_LINK_SALT, max_age=CONTACT_LINK_AGE)
-    except signing.BadSignature:  # also SignatureExpired
-        raise ContactLinkInvalid() from None
+    pk = confirmation_pk(token, salt=CONTACT_LINK_SALT, max_age=CONTACT_LINK_AGE)
+    if pk is None:
+        raise ContactLinkInvalid()
     contact = SuggestionContact.objects.select_related("suggestion__project").filter(pk=pk).first()
     if contact is None:
         raise ContactLinkInvalid()

@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from .contacts import CONTACT_LINK_AGE, confirmation_link, confirmation_pk
 from .errors import AlertLinkInvalid
 from .models import Follow, ModerationState, Notice, NoticeKind, PlaceAlert, PlanningStatus, Suggestion
 from .notifications import UNSUBSCRIBE_SALT, suggestion_path, unsubscribable_mail
@@ -230,7 +231,7 @@ def _mail(address: str, items: list[Item], *, recipient: Recipient, digest: bool
 
 ALERT_LINK_SALT = "participation.alert-confirm"
 # As long as an anonymous author's confirmation link; unconfirmed alerts are purged after it.
-ALERT_LINK_AGE = 14 * 24 * 3600
+ALERT_LINK_AGE = CONTACT_LINK_AGE
 
 
 def queue_alert_confirmation(alert: PlaceAlert) -> None:
@@ -239,15 +240,13 @@ def queue_alert_confirmation(alert: PlaceAlert) -> None:
 
 
 def alert_confirm_link(alert: PlaceAlert) -> str:
-    token = signing.dumps(alert.pk, salt=ALERT_LINK_SALT)
-    return settings.SITE_URL + reverse("participation:alert-confirm", kwargs={"token": token})
+    return confirmation_link("participation:alert-confirm", alert.pk, salt=ALERT_LINK_SALT)
 
 
 def alert_from_link(token: str) -> PlaceAlert:
-    try:
-        pk = signing.loads(token, salt=ALERT_LINK_SALT, max_age=ALERT_LINK_AGE)
-    except signing.BadSignature:  # also SignatureExpired
-        raise AlertLinkInvalid() from None
+    pk = confirmation_pk(token, salt=ALERT_LINK_SALT, max_age=ALERT_LINK_AGE)
+    if pk is None:
+        raise AlertLinkInvalid()
     alert = PlaceAlert.objects.select_related("project").filter(pk=pk, user__isnull=True).first()
     if alert is None:  # unsubscribed or purged meanwhile
         raise AlertLinkInvalid()
