@@ -247,7 +247,13 @@ def alert_from_link(token: str) -> PlaceAlert:
     pk = confirmation_pk(token, salt=ALERT_LINK_SALT, max_age=ALERT_LINK_AGE)
     if pk is None:
         raise AlertLinkInvalid()
-    alert = PlaceAlert.objects.select_related("project").filter(pk=pk, user__isnull=True).first()
+    # An alert made without an account, or one that was and has since joined the account of its address
+    # (confirmed: its page says where it is now). An account's own alerts have no such link.
+    alert = (
+        PlaceAlert.objects.select_related("project")
+        .filter(Q(user__isnull=True) | Q(confirmed_at__isnull=False), pk=pk)
+        .first()
+    )
     if alert is None:  # unsubscribed or purged meanwhile
         raise AlertLinkInvalid()
     return alert

@@ -358,3 +358,7 @@ def test_an_account_with_the_address_takes_the_alert_over_when_it_is_confirmed(c
     assert (alert.user, alert.email) == (citizen, "")
     assert alert.confirmed_at is not None
     assert 'id="alert-in-account"' in confirmed.content.decode()
+    # Opened again later, the link says where the alert is now.
+    again = Client().get(path_of(follow_mail.alert_confirm_link(alert)), **DE)
+    assert again.status_code == 200
+    assert 'id="alert-in-account"' in again.content.decode()
