@@ -102,3 +102,14 @@ def small_targets(page) -> list[str]:
         return small;
       }"""
     )
+
+
+def tab_to(page, selector: str, limit: int = 80, key: str = "Tab") -> None:
+    """Press Tab (or Shift+Tab) until the element matching `selector` has the focus, as a keyboard user
+    would; fails naming where the focus got stuck."""
+    for _n in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    stuck = page.evaluate("() => (document.activeElement?.outerHTML || '').slice(0, 120)")
+    raise AssertionError(f"Tab never reached {selector}; focus is on {stuck}")

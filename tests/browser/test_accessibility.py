@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     serious_violations,
     sign_in,
     small_targets,
+    tab_to,
     wait_for_map,
     wait_for_reload,
 )
@@ -85,15 +86,6 @@ def open_map(page, live_server, zoom=15):
 
 def focused(page, script: str = "el => el.outerHTML.slice(0, 120)"):
     return page.evaluate(f"() => {{ const el = document.activeElement; return ({script})(el); }}")
-
-
-def tab_to(page, selector: str, limit: int = 80, key: str = "Tab") -> None:
-    """Press Tab (or Shift+Tab) until the element matching `selector` has focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}; focus is on {focused(page)}")
 
 
 # ------------------------------------------------------------------------------------------ keyboard

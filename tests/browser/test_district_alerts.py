@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from geo.analysis.services import analysis_rebuild, district_alerts_follow
 from geo.layers.models import ContextFeature, ContextLayer
 from participation.models import PlaceAlert
-from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets
+from tests.browser.helpers import screenshot, serious_violations, sign_in, small_targets, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +28,6 @@ def districts(project):
     }
     analysis_rebuild(project_id=project.pk)
     return made
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    for _n in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never got the focus by Tab")
 
 
 def test_choose_a_district_with_the_keyboard_on_a_phone(live_server, new_page, citizen, project, districts):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from participation import follow_mail
 from participation.models import Follow, PlaceAlert
-from tests.browser.helpers import click_map, screenshot, serious_violations, sign_in, small_targets
+from tests.browser.helpers import click_map, screenshot, serious_violations, sign_in, small_targets, tab_to
 from tests.factories import SuggestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,15 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def suggestion(point_category):
     return SuggestionFactory(category=point_category, title="Ladestation am Bahnhof")
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
-    for _n in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never got the focus by Tab")
 
 
 def test_follow_and_make_an_alert_with_a_pointer(live_server, new_page, citizen, suggestion):

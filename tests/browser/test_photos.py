@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     serious_violations,
     sign_in,
     small_targets,
+    tab_to,
     wait_for_map,
 )
 from tests.factories import CategoryFactory, SuggestionFactory, UserFactory
@@ -55,14 +56,6 @@ def photo_file(name: str = "ecke.jpg") -> dict:
 
 def focused(page, script: str = "el => el.id"):
     return page.evaluate(f"() => {{ const el = document.activeElement; return ({script})(el); }}")
-
-
-def tab_to(page, selector: str, limit: int = 80, key: str = "Tab") -> None:
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}; focus is on {focused(page)}")
 
 
 def open_map(page, live_server, zoom: int = 16) -> None:
